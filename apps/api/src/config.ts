@@ -1,0 +1,22 @@
+import { eventStoreConfigFromEnv, type EventStoreConfig } from '@caretrail/event-store';
+
+export interface ApiConfig {
+  port: number;
+  host: string;
+  store: EventStoreConfig;
+  logLevel: string;
+}
+
+/** Everything the API reads from its environment, in one place. */
+export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const port = Number(env['PORT'] ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be an integer from 0 to 65535, got "${env['PORT']}"`);
+  }
+  return {
+    port,
+    host: env['HOST'] || '127.0.0.1',
+    store: { ...eventStoreConfigFromEnv(env), applicationName: 'caretrail-api' },
+    logLevel: env['LOG_LEVEL'] || 'info',
+  };
+}

@@ -1,0 +1,42 @@
+import type { INestApplication } from '@nestjs/common';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
+import { createApp } from '../app';
+import { apiConfigFromEnv } from '../config';
+
+describe.each([
+  ['the embedded store', () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), 'caretrail-api-')) })],
+  ['PostgreSQL', () => ({ DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: uniqueSchema('api_health') })],
+])('GET /health on %s', (_, environment) => {
+  const env = environment();
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createApp({ ...apiConfigFromEnv({ ...env, LOG_LEVEL: 'silent' }) });
+    await app.init();
+  });
+  afterAll(async () => {
+    await app.close();
+    if (env.DATA_DIR) rmSync(env.DATA_DIR, { recursive: true, force: true });
+    if (env.DATABASE_SCHEMA) await dropSchema(env.DATABASE_SCHEMA);
+  });
+
+  it('answers 200 with the event store up', async () => {
+    const response = await request(app.getHttpServer()).get('/health').expect(200);
+    expect(response.body).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up' } } });
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const response = await request(app.getHttpServer()).get('/docs-json').expect(200);
+    expect(response.body.paths).toHaveProperty('/health');
+  });
+});
+
+describe('configuration', () => {
+  it('refuses a PORT that is not a port number', () => {
+    expect(() => apiConfigFromEnv({ PORT: 'eighty' })).toThrow(/PORT must be an integer/);
+  });
+});

@@ -1,0 +1,123 @@
+import { requireEnrolled, requireOpenPlan, requireTeamPrescriber } from '../care-plan/access';
+import type { CarePlanState, EnrolledPatient, MedicationState } from '../care-plan/state';
+import type { CommandContext } from '../shared/actor';
+import { assertNever } from '../shared/decider';
+import { InvalidValue } from '../shared/errors';
+import { isBefore, resolveOccurredAt, toMillis } from '../shared/time';
+import { isIntegerInRange, optionalText, requireText } from '../shared/validation';
+import type { DoseScheduleInput, MedicationCommand } from './commands';
+import {
+  DateBeforeMedicationStart,
+  InvalidDoseSchedule,
+  MedicationAlreadyDiscontinued,
+  MedicationAlreadyPrescribed,
+  MedicationNotFound,
+  TherapyOnlyTrackHasNoMedication,
+} from './errors';
+import type { DayOfWeek, DoseSchedule, MedicationEvent, Strength } from './events';
+
+const DAYS: readonly DayOfWeek[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const WALL_CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export function decideMedication(command: MedicationCommand, state: CarePlanState, context: CommandContext): MedicationEvent[] {
+  const patient = requireEnrolled(state, command.data.patientId);
+  requireTeamPrescriber(patient, context.actor);
+  const plan = requireOpenPlan(patient);
+  const base = { patientId: patient.patientId, carePlanId: plan.carePlanId, medicationId: command.data.medicationId };
+  const prescriberId = context.actor.userId;
+  const occurredAt = resolveOccurredAt(command.data.occurredAt, context.now);
+
+  switch (command.type) {
+    case 'PrescribeMedication': {
+      if (plan.track === 'therapy-only') throw new TherapyOnlyTrackHasNoMedication([]);
+      if (patient.medications[command.data.medicationId]) throw new MedicationAlreadyPrescribed(command.data.medicationId);
+      const { drug, strength, schedule, startsAt } = command.data;
+      toMillis(startsAt, 'startsAt');
+      return [
+        {
+          type: 'MedicationPrescribed',
+          data: {
+            ...base,
+            drug: { name: requireText(drug.name, 'drug.name'), rxNormCode: drug.rxNormCode ?? null },
+            strength: validStrength(strength),
+            schedule: validSchedule(schedule),
+            startsAt,
+            instructions: optionalText(command.data.instructions, 'instructions'),
+            prescriberId,
+            occurredAt,
+          },
+        },
+      ];
+    }
+    case 'AdjustDose': {
+      const medication = requireCurrent(patient, command.data.medicationId, context.now);
+      const { effectiveFrom } = command.data;
+      if (isBefore(effectiveFrom, medication.startsAt)) {
+        throw new DateBeforeMedicationStart('effectiveFrom', effectiveFrom, medication.startsAt);
+      }
+      return [
+        {
+          type: 'DoseAdjusted',
+          data: {
+            ...base,
+            supersedes: medication.currentEventId,
+            strength: validStrength(command.data.strength),
+            schedule: validSchedule(command.data.schedule),
+            effectiveFrom,
+            reason: optionalText(command.data.reason, 'reason'),
+            prescriberId,
+            occurredAt,
+          },
+        },
+      ];
+    }
+    case 'DiscontinueMedication': {
+      const medication = requireCurrent(patient, command.data.medicationId, context.now);
+      const stoppedAt = command.data.stoppedAt ?? context.now;
+      if (isBefore(stoppedAt, medication.startsAt)) throw new DateBeforeMedicationStart('stoppedAt', stoppedAt, medication.startsAt);
+      return [
+        {
+          type: 'MedicationDiscontinued',
+          data: {
+            ...base,
+            stoppedAt,
+            reason: command.data.reason,
+            reasonDetail: optionalText(command.data.reasonDetail, 'reasonDetail'),
+            prescriberId,
+            occurredAt,
+          },
+        },
+      ];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+function requireCurrent(patient: EnrolledPatient, medicationId: string, now: string): MedicationState {
+  const medication = patient.medications[medicationId];
+  if (!medication) throw new MedicationNotFound(medicationId);
+  if (medication.stoppedAt !== null && !isBefore(now, medication.stoppedAt)) {
+    throw new MedicationAlreadyDiscontinued(medicationId, medication.stoppedAt);
+  }
+  return medication;
+}
+
+function validStrength(strength: Strength): Strength {
+  if (!(strength.value > 0) || !Number.isFinite(strength.value)) throw new InvalidValue('strength.value', 'must be a positive number');
+  return { value: strength.value, unit: requireText(strength.unit, 'strength.unit') };
+}
+
+export function validSchedule(schedule: DoseScheduleInput): DoseSchedule {
+  const { timesPerDay, daysOfWeek } = schedule;
+  const times = schedule.times ?? null;
+  if (!isIntegerInRange(timesPerDay, 1, 24)) throw new InvalidDoseSchedule('timesPerDay must be an integer from 1 to 24');
+  if (daysOfWeek.length === 0) throw new InvalidDoseSchedule('at least one day of the week is needed');
+  if (new Set(daysOfWeek).size !== daysOfWeek.length || daysOfWeek.some((d) => !DAYS.includes(d))) {
+    throw new InvalidDoseSchedule('days of the week must be distinct mon..sun');
+  }
+  if (times !== null && (times.length !== timesPerDay || times.some((t) => !WALL_CLOCK.test(t)))) {
+    throw new InvalidDoseSchedule('times must be one HH:mm per daily dose');
+  }
+  return { timesPerDay, daysOfWeek: DAYS.filter((d) => daysOfWeek.includes(d)), times };
+}

@@ -1,0 +1,74 @@
+import type { ExpectedVersion } from './event-store';
+
+/** Base of every error the event store raises on purpose. */
+export abstract class EventStoreError extends Error {
+  abstract readonly code: string;
+}
+
+/** Another writer appended to the stream first: reload, decide again, retry. */
+export class WrongExpectedVersion extends EventStoreError {
+  readonly code = 'wrong-expected-version';
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`Stream ${streamId} is at version ${actual}, expected ${String(expected)}`);
+    this.name = 'WrongExpectedVersion';
+  }
+}
+
+/** An idempotency key was sent again with a different stream. */
+export class IdempotencyKeyReused extends EventStoreError {
+  readonly code = 'idempotency-key-reused';
+  constructor(
+    readonly idempotencyKey: string,
+    readonly firstStreamId: string,
+  ) {
+    super(`Idempotency key ${idempotencyKey} was already used for another stream`);
+    this.name = 'IdempotencyKeyReused';
+  }
+}
+
+/** The embedded store's data directory is held by another process. */
+export class DataDirectoryLocked extends EventStoreError {
+  readonly code = 'data-directory-locked';
+  constructor(
+    readonly dataDir: string,
+    readonly holder: { pid: number; hostname: string; startedAt: string; command: string },
+  ) {
+    super(
+      `The data directory ${dataDir} is in use by process ${holder.pid} on ${holder.hostname} ` +
+        `(${holder.command}, since ${holder.startedAt}). Stop that process, or talk to it through ` +
+        `its API, instead of opening the directory a second time.`,
+    );
+    this.name = 'DataDirectoryLocked';
+  }
+}
+
+/**
+ * Transaction ids in the log are ahead of the server's: the database was
+ * restored logically (pg_dump) into a new cluster, and new events would sort
+ * before old ones. See docs/architecture.md, "Backups".
+ */
+export class TransactionIdsWentBackwards extends EventStoreError {
+  readonly code = 'transaction-ids-went-backwards';
+  constructor(
+    readonly highestStored: string,
+    readonly serverNext: string,
+  ) {
+    super(
+      `The event log holds transaction id ${highestStored} but the server's next is ${serverNext}; ` +
+        'refusing to append events that would sort before existing ones (see docs/architecture.md, "Backups")',
+    );
+    this.name = 'TransactionIdsWentBackwards';
+  }
+}
+
+export class InvalidAppend extends EventStoreError {
+  readonly code = 'invalid-append';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidAppend';
+  }
+}

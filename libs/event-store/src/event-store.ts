@@ -1,0 +1,144 @@
+/**
+ * The event store port: everything CareTrail needs from an append-only log.
+ * Adapters (PostgreSQL, PGlite, later EventStoreDB) implement it and pass the
+ * same contract suite (see ./testing/event-store-contract.ts).
+ */
+
+/** What the writer believes the stream's version is before its append. */
+export type ExpectedVersion =
+  /** The stream must currently hold exactly this many events (0 = no stream). */
+  | number
+  | 'no-stream'
+  | 'stream-exists'
+  | 'any';
+
+export interface Actor {
+  userId: string;
+  role: string;
+}
+
+/** Metadata a writer supplies with an event; the store adds the rest. */
+export interface EventMetadataInput {
+  actor?: Actor;
+  correlationId?: string;
+  causationId?: string;
+  /** When the fact happened, when it differs from when it was recorded. */
+  occurredAt?: string;
+  /** Anything else worth keeping with the event (client address, app version). */
+  extra?: Record<string, unknown>;
+}
+
+export interface NewEvent {
+  /** Stable type string, never a class name. */
+  type: string;
+  schemaVersion?: number;
+  data: Record<string, unknown>;
+  metadata?: EventMetadataInput;
+  /** Supplied by the writer when it must know it in advance; generated otherwise. */
+  eventId?: string;
+}
+
+export interface AppendOptions {
+  expectedVersion: ExpectedVersion;
+  /** A retried append with the same key returns the first result and appends nothing. */
+  idempotencyKey?: string;
+}
+
+export interface AppendResult {
+  streamId: string;
+  /** Version of the stream after the append (= number of events in it). */
+  nextExpectedVersion: number;
+  /** Global positions of the appended events, in stream order. */
+  positions: number[];
+  eventIds: string[];
+  /** The writing transaction's id: with a position it locates the events in the global order. */
+  transactionId: string;
+  /** True when this result was stored by an earlier append with the same idempotency key. */
+  replayed: boolean;
+}
+
+export interface RecordedEvent {
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  streamId: string;
+  /** 1-based version of the event inside its stream. */
+  streamVersion: number;
+  /** Global position (a sequence); order by `checkpoint`, not by this alone. */
+  position: number;
+  transactionId: string;
+  recordedAt: string;
+  occurredAt: string | null;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+}
+
+export interface EventMetadata extends EventMetadataInput {
+  idempotencyKey?: string;
+}
+
+/**
+ * A place in the gap-safe global order: events are ordered by the id of the
+ * transaction that wrote them, then by position. Readers resume after it.
+ */
+export interface Checkpoint {
+  transactionId: string;
+  position: number;
+}
+
+export const START: Checkpoint = Object.freeze({ transactionId: '0', position: 0 });
+
+export function checkpointOf(event: Pick<RecordedEvent, 'transactionId' | 'position'>): Checkpoint {
+  return { transactionId: event.transactionId, position: event.position };
+}
+
+export interface ReadStreamOptions {
+  /** First version to return (1-based, inclusive). Default 1. */
+  fromVersion?: number;
+  /** Only events at or before this global position. */
+  toPosition?: number;
+  /** Only events recorded at or before this instant (ISO 8601). */
+  recordedUntil?: string;
+  /** At most this many events. */
+  limit?: number;
+}
+
+export interface ReadAllOptions {
+  /** Events after this checkpoint (exclusive). */
+  after: Checkpoint;
+  /** Batch size; default 500. */
+  limit?: number;
+}
+
+export interface WaitOptions {
+  /** Give up after this long and resolve anyway (the caller then polls). */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface StoreStatus {
+  backend: 'postgres' | 'pglite';
+  /** Highest global position written (committed or not yet visible). */
+  headPosition: number;
+  /**
+   * Age in seconds of the oldest open writing transaction. While it stays
+   * open, readers of the global order cannot pass it.
+   */
+  oldestOpenTransactionSeconds: number | null;
+}
+
+export interface EventStore {
+  append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Current version of a stream, 0 when it does not exist. */
+  streamVersion(streamId: string): Promise<number>;
+  /** The next batch of the global order after a checkpoint; empty when caught up. */
+  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  /**
+   * Resolves when new events may be readable (a notification arrived) or the
+   * timeout elapsed, whichever comes first. Never rejects on timeout.
+   */
+  waitForEvents(options: WaitOptions): Promise<void>;
+  status(): Promise<StoreStatus>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,7 @@
+export * from './event-store';
+export * from './errors';
+export { SqlEventStore } from './sql/sql-event-store';
+export type { SqlDatabase, SqlQueryable } from './sql/sql-database';
+export { PostgresDatabase, type PostgresOptions } from './postgres/postgres-database';
+export { PgliteDatabase, type PgliteOptions } from './pglite/pglite-database';
+export { openEventStore, eventStoreConfigFromEnv, type EventStoreConfig } from './open-event-store';

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DataDirectoryLocked } from '../errors';
+import { SqlEventStore } from '../sql/sql-event-store';
+import { eventStoreContract, events, headCheckpoint } from '../testing/event-store-contract';
+import { LOCK_FILE } from './data-dir-lock';
+import { PgliteDatabase } from './pglite-database';
+
+const openStore = async (dataDir: string): Promise<SqlEventStore> =>
+  SqlEventStore.open(await PgliteDatabase.open({ dataDir }));
+
+eventStoreContract('PGlite', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-contract-'));
+  return { open: () => openStore(dataDir), destroy: async () => rmSync(dataDir, { recursive: true, force: true }) };
+});
+
+describe('event store on PGlite', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-pglite-'));
+  let store: SqlEventStore;
+
+  beforeAll(async () => {
+    store = await openStore(dataDir);
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses a second opener of the data directory, naming the holder, and loses nothing', async () => {
+    await store.append('careplan-lock', events(3), { expectedVersion: 'no-stream' });
+
+    const second = openStore(dataDir);
+    await expect(second).rejects.toBeInstanceOf(DataDirectoryLocked);
+    await expect(second).rejects.toThrow(new RegExp(`in use by process ${process.pid} on `));
+
+    await store.append('careplan-lock', events(2), { expectedVersion: 3 });
+    await store.close();
+    store = await openStore(dataDir);
+    expect((await store.readStream('careplan-lock')).map((e) => e.streamVersion)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('takes over a lock left by a process that died', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'caretrail-stale-'));
+    const deadPid = 2 ** 22 + 12345; // above the kernel's pid_max, so never alive
+    writeFileSync(
+      join(other, LOCK_FILE),
+      JSON.stringify({ pid: deadPid, hostname: require('node:os').hostname(), startedAt: 'then', command: 'crashed' }),
+    );
+    const reopened = await openStore(other);
+    await reopened.append('careplan-stale', events(1), { expectedVersion: 'no-stream' });
+    await reopened.close();
+    rmSync(other, { recursive: true, force: true });
+  });
+
+  it('never lets a reader observe a later commit before an open transaction finishes', async () => {
+    // PGlite runs one statement or transaction at a time: a read issued while
+    // a writer holds a transaction open waits for it, so commit order is
+    // position order and no reader can pass an uncommitted position.
+    const from = await headCheckpoint(store);
+    let readDone = false;
+    const open = store.database.transaction(async (tx) => {
+      await store.appendWithin(tx, 'careplan-held', events(1), { expectedVersion: 'any' });
+      await sleep(200);
+      expect(readDone).toBe(false);
+    });
+    const read = store.readAll({ after: from }).then((batch) => {
+      readDone = true;
+      return batch;
+    });
+    await open;
+    expect((await read).map((e) => e.streamId)).toEqual(['careplan-held']);
+  });
+});

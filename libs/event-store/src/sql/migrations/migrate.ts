@@ -1,0 +1,66 @@
+import { Umzug, type UmzugStorage } from 'umzug';
+import { quoteIdent, type SqlDatabase, type SqlQueryable } from '../sql-database';
+import { eventLog } from './0001-event-log';
+
+/**
+ * Versioned schema migrations, shared by every SQL back end. A migration is
+ * never edited once released: a change is a new entry at the end.
+ */
+const migrations: ReadonlyArray<{ name: string; sql: (schema: string) => string }> = [
+  { name: '0001-event-log', sql: eventLog },
+];
+
+/**
+ * Brings the schema up to date. Several processes may start at once: an
+ * advisory lock makes them take turns, and all pending migrations apply in
+ * one transaction, so a failure leaves the previous version intact.
+ */
+export async function migrate(db: SqlDatabase): Promise<string[]> {
+  const s = quoteIdent(db.schema);
+  return db.withConnection(async (connection) => {
+    await connection.query('SELECT pg_advisory_lock(hashtext($1))', [`caretrail-migrate:${db.schema}`]);
+    try {
+      await connection.exec('BEGIN');
+      try {
+        await connection.exec(`
+          CREATE SCHEMA IF NOT EXISTS ${s};
+          CREATE TABLE IF NOT EXISTS ${s}.schema_migrations (
+            name       text PRIMARY KEY,
+            applied_at timestamptz NOT NULL DEFAULT now()
+          );`);
+        const umzug = new Umzug<SqlQueryable>({
+          migrations: migrations.map(({ name, sql }) => ({
+            name,
+            up: ({ context }) => context.exec(sql(s)),
+          })),
+          context: connection,
+          storage: migrationTable(s),
+          logger: undefined,
+        });
+        const applied = await umzug.up();
+        await connection.exec('COMMIT');
+        return applied.map((m) => m.name);
+      } catch (error) {
+        await connection.exec('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      await connection.query('SELECT pg_advisory_unlock(hashtext($1))', [`caretrail-migrate:${db.schema}`]);
+    }
+  });
+}
+
+function migrationTable(s: string): UmzugStorage<SqlQueryable> {
+  return {
+    async executed({ context }) {
+      const { rows } = await context.query<{ name: string }>(`SELECT name FROM ${s}.schema_migrations ORDER BY name`);
+      return rows.map((r) => r.name);
+    },
+    async logMigration({ name, context }) {
+      await context.query(`INSERT INTO ${s}.schema_migrations (name) VALUES ($1)`, [name]);
+    },
+    async unlogMigration({ name, context }) {
+      await context.query(`DELETE FROM ${s}.schema_migrations WHERE name = $1`, [name]);
+    },
+  };
+}

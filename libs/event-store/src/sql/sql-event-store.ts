@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  AppendOptions,
+  AppendResult,
+  EventMetadata,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StoreStatus,
+  WaitOptions,
+} from '../event-store';
+import {
+  IdempotencyKeyReused,
+  InvalidAppend,
+  TransactionIdsWentBackwards,
+  WrongExpectedVersion,
+} from '../errors';
+import { migrate } from './migrations/migrate';
+import { quoteIdent, sqlDetailOf, SqlState, sqlStateOf, type SqlDatabase, type SqlQueryable } from './sql-database';
+import { WakeUps } from './wake-ups';
+
+const MAX_EVENTS_PER_APPEND = 1000;
+const MAX_STREAM_ID_LENGTH = 200;
+
+interface EventRow {
+  position: string | number;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: string | number;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data: Record<string, unknown>;
+  metadata: EventMetadata;
+  recorded_at: Date;
+  occurred_at: Date | null;
+}
+
+const EVENT_COLUMNS =
+  'position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id, event_type, ' +
+  'schema_version, data, metadata, recorded_at, occurred_at';
+
+/**
+ * The event store over any SQL back end that speaks PostgreSQL: the
+ * PostgreSQL and PGlite adapters only differ in how they connect.
+ */
+export class SqlEventStore implements EventStore {
+  private readonly s: string;
+  private readonly wakeUps: WakeUps;
+
+  private constructor(readonly database: SqlDatabase) {
+    this.s = quoteIdent(database.schema);
+    this.wakeUps = new WakeUps(database, `caretrail_events:${database.schema}`);
+  }
+
+  /** Applies pending migrations and checks the log is safe to append to. */
+  static async open(database: SqlDatabase): Promise<SqlEventStore> {
+    await migrate(database);
+    const store = new SqlEventStore(database);
+    await store.checkTransactionIds();
+    return store;
+  }
+
+  async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const result = await this.appendWithin(this.database, streamId, events, options);
+    if (!result.replayed) this.signalNewEvents();
+    return result;
+  }
+
+  /**
+   * Appends inside a transaction the caller holds. Call signalNewEvents()
+   * after committing so that waiting readers wake at once.
+   */
+  async appendWithin(
+    executor: SqlQueryable,
+    streamId: string,
+    events: NewEvent[],
+    { expectedVersion, idempotencyKey }: AppendOptions,
+  ): Promise<AppendResult> {
+    assertAppendable(streamId, events, expectedVersion);
+    const [expected, version] = expectedVersionParams(expectedVersion);
+    const eventIds = events.map((e) => e.eventId ?? randomUUID());
+    const metadata = events.map((e) =>
+      JSON.stringify(idempotencyKey === undefined ? (e.metadata ?? {}) : { ...e.metadata, idempotencyKey }),
+    );
+    try {
+      const { rows } = await executor.query<{ result: AppendResult }>(
+        `SELECT ${this.s}.append_events($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[], $9::timestamptz[], $10) AS result`,
+        [
+          streamId,
+          expected,
+          version,
+          eventIds,
+          events.map((e) => e.type),
+          events.map((e) => e.schemaVersion ?? 1),
+          events.map((e) => JSON.stringify(e.data)),
+          metadata,
+          events.map((e) => e.metadata?.occurredAt ?? null),
+          idempotencyKey ?? null,
+        ],
+      );
+      return rows[0]!.result;
+    } catch (error) {
+      throw this.translate(error, streamId, expectedVersion, idempotencyKey);
+    }
+  }
+
+  signalNewEvents(): void {
+    this.wakeUps.signal();
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const { rows } = await this.database.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
+       WHERE stream_id = $1 AND stream_version >= $2
+         AND ($3::bigint IS NULL OR position <= $3)
+         AND ($4::timestamptz IS NULL OR recorded_at <= $4)
+       ORDER BY stream_version
+       LIMIT $5`,
+      [
+        streamId,
+        options.fromVersion ?? 1,
+        options.toPosition ?? null,
+        options.recordedUntil ?? null,
+        options.limit ?? null,
+      ],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    const { rows } = await this.database.query<{ version: string | number }>(
+      `SELECT version FROM ${this.s}.streams WHERE stream_id = $1`,
+      [streamId],
+    );
+    return rows.length === 0 ? 0 : Number(rows[0]!.version);
+  }
+
+  /*
+   * Gap-safe global order. Positions are handed out when a transaction
+   * inserts, not when it commits, so a reader ordering by position alone can
+   * pass a position whose transaction commits later and never see it. Here a
+   * reader only takes rows whose writing transaction is older than the
+   * oldest one still running: every such transaction has finished, so
+   * nothing can appear behind the checkpoint any more.
+   */
+  async readAll({ after, limit = 500 }: ReadAllOptions): Promise<RecordedEvent[]> {
+    const { rows } = await this.database.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
+       WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id, position
+       LIMIT $3`,
+      [after.transactionId, after.position, limit],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  waitForEvents(options: WaitOptions): Promise<void> {
+    return this.wakeUps.wait(options);
+  }
+
+  async status(): Promise<StoreStatus> {
+    const { rows } = await this.database.query<{ head: string | number }>(
+      `SELECT coalesce(max(position), 0) AS head FROM ${this.s}.events`,
+    );
+    return {
+      backend: this.database.backend,
+      headPosition: Number(rows[0]!.head),
+      oldestOpenTransactionSeconds: await this.oldestOpenTransactionSeconds(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.wakeUps.close();
+    await this.database.close();
+  }
+
+  private async oldestOpenTransactionSeconds(): Promise<number | null> {
+    if (this.database.backend === 'pglite') return null; // one connection: nothing else can be open
+    const { rows } = await this.database.query<{ seconds: string | null }>(
+      `SELECT extract(epoch FROM now() - min(xact_start))::text AS seconds
+       FROM pg_stat_activity
+       WHERE backend_xid IS NOT NULL AND datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    const seconds = rows[0]?.seconds;
+    return seconds === null || seconds === undefined ? null : Number(seconds);
+  }
+
+  private async checkTransactionIds(): Promise<void> {
+    const { rows } = await this.database.query<{ highest: string | null; next: string }>(
+      `SELECT (SELECT max(transaction_id) FROM ${this.s}.events)::text AS highest,
+              pg_snapshot_xmax(pg_current_snapshot())::text AS next`,
+    );
+    const { highest, next } = rows[0]!;
+    if (highest !== null && BigInt(highest) >= BigInt(next)) {
+      throw new TransactionIdsWentBackwards(highest, next);
+    }
+  }
+
+  private translate(
+    error: unknown,
+    streamId: string,
+    expected: ExpectedVersion,
+    idempotencyKey: string | undefined,
+  ): unknown {
+    switch (sqlStateOf(error)) {
+      case SqlState.wrongExpectedVersion:
+        return new WrongExpectedVersion(streamId, expected, Number(sqlDetailOf(error) ?? 0));
+      case SqlState.idempotencyKeyReused:
+        return new IdempotencyKeyReused(idempotencyKey ?? '', sqlDetailOf(error) ?? '');
+      case SqlState.uniqueViolation:
+        // The (stream, version) constraint is the last line of defence; the
+        // function's conditional write normally reports the conflict first.
+        if (String((error as { constraint?: string }).constraint).includes('stream_version')) {
+          return new WrongExpectedVersion(streamId, expected, Number.NaN);
+        }
+        return error;
+      default:
+        return error;
+    }
+  }
+}
+
+function assertAppendable(streamId: string, events: NewEvent[], expected: ExpectedVersion): void {
+  if (streamId.length === 0 || streamId.length > MAX_STREAM_ID_LENGTH) {
+    throw new InvalidAppend(`stream id must be 1 to ${MAX_STREAM_ID_LENGTH} characters`);
+  }
+  if (events.length === 0 || events.length > MAX_EVENTS_PER_APPEND) {
+    throw new InvalidAppend(`an append takes 1 to ${MAX_EVENTS_PER_APPEND} events, got ${events.length}`);
+  }
+  if (typeof expected === 'number' && (!Number.isSafeInteger(expected) || expected < 0)) {
+    throw new InvalidAppend(`expected version must be a non-negative integer, got ${expected}`);
+  }
+}
+
+function expectedVersionParams(expected: ExpectedVersion): [string, number | null] {
+  return typeof expected === 'number' ? ['exact', expected] : [expected, null];
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.event_type,
+    schemaVersion: row.schema_version,
+    streamId: row.stream_id,
+    streamVersion: Number(row.stream_version),
+    position: Number(row.position),
+    transactionId: row.transaction_id,
+    recordedAt: row.recorded_at.toISOString(),
+    occurredAt: row.occurred_at === null ? null : row.occurred_at.toISOString(),
+    data: row.data,
+    metadata: row.metadata,
+  };
+}

@@ -1,0 +1,356 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { checkpointOf, START, type Checkpoint, type NewEvent, type RecordedEvent } from '../event-store';
+import { IdempotencyKeyReused, InvalidAppend, WrongExpectedVersion } from '../errors';
+import { SqlState, sqlStateOf } from '../sql/sql-database';
+import type { SqlEventStore } from '../sql/sql-event-store';
+
+/**
+ * How a back end is set up for the contract suite. `open` may be called
+ * again after `close` (a restart) and must reach the same stored events.
+ */
+export interface ContractFixture {
+  open(): Promise<SqlEventStore>;
+  /** Removes everything the fixture created. */
+  destroy(): Promise<void>;
+}
+
+export const event = (type: string, data: Record<string, unknown> = {}): NewEvent => ({ type, data });
+
+export const events = (count: number, type = 'Tested'): NewEvent[] =>
+  Array.from({ length: count }, (_, i) => event(type, { i }));
+
+/** Follows the global order from a checkpoint until `count` events were seen or the deadline passes. */
+export async function follow(
+  store: SqlEventStore,
+  count: number,
+  deadlineMs: number,
+  from: Checkpoint = START,
+): Promise<RecordedEvent[]> {
+  const seen: RecordedEvent[] = [];
+  let checkpoint = from;
+  const deadline = Date.now() + deadlineMs;
+  while (seen.length < count && Date.now() < deadline) {
+    const batch = await store.readAll({ after: checkpoint, limit: 7 });
+    if (batch.length === 0) {
+      await store.waitForEvents({ timeoutMs: 20 });
+      continue;
+    }
+    seen.push(...batch);
+    checkpoint = checkpointOf(batch[batch.length - 1]!);
+  }
+  return seen;
+}
+
+function isAfter(a: Checkpoint, b: Checkpoint): boolean {
+  const ta = BigInt(a.transactionId);
+  const tb = BigInt(b.transactionId);
+  return ta > tb || (ta === tb && a.position > b.position);
+}
+
+/** The one suite every event store back end passes unchanged. */
+export function eventStoreContract(backend: string, makeFixture: () => Promise<ContractFixture>): void {
+  describe(`event store contract: ${backend}`, () => {
+    let fixture: ContractFixture;
+    let store: SqlEventStore;
+    const stream = (): string => `careplan-${randomUUID()}`;
+
+    beforeAll(async () => {
+      fixture = await makeFixture();
+      store = await fixture.open();
+    });
+
+    afterAll(async () => {
+      await store?.close();
+      await fixture?.destroy();
+    });
+
+    describe('appending and reading a stream', () => {
+      it('numbers events from version 1 and returns them with their metadata', async () => {
+        const id = stream();
+        const result = await store.append(
+          id,
+          [
+            {
+              type: 'PatientEnrolled',
+              data: { patientId: 'p1' },
+              metadata: {
+                actor: { userId: 'u1', role: 'therapist' },
+                correlationId: 'c1',
+                causationId: 'k1',
+                occurredAt: '2026-03-01T08:00:00.000Z',
+              },
+            },
+            { type: 'CarePlanStarted', schemaVersion: 2, data: { track: 'integrated' } },
+          ],
+          { expectedVersion: 'no-stream', idempotencyKey: 'enrol-p1-' + id },
+        );
+        expect(result.nextExpectedVersion).toBe(2);
+        expect(result.positions).toHaveLength(2);
+        expect(result.positions[1]).toBeGreaterThan(result.positions[0]!);
+
+        const read = await store.readStream(id);
+        expect(read.map((e) => [e.type, e.streamVersion, e.schemaVersion])).toEqual([
+          ['PatientEnrolled', 1, 1],
+          ['CarePlanStarted', 2, 2],
+        ]);
+        expect(read[0]).toMatchObject({
+          eventId: result.eventIds[0],
+          position: result.positions[0],
+          transactionId: result.transactionId,
+          occurredAt: '2026-03-01T08:00:00.000Z',
+          data: { patientId: 'p1' },
+          metadata: {
+            actor: { userId: 'u1', role: 'therapist' },
+            correlationId: 'c1',
+            causationId: 'k1',
+            idempotencyKey: 'enrol-p1-' + id,
+          },
+        });
+        expect(Date.parse(read[0]!.recordedAt)).not.toBeNaN();
+        expect(await store.streamVersion(id)).toBe(2);
+        expect(await store.streamVersion(stream())).toBe(0);
+      });
+
+      it('reads from a version, up to a global position and up to a recorded-at time', async () => {
+        const id = stream();
+        const first = await store.append(id, events(3), { expectedVersion: 'no-stream' });
+        await sleep(15);
+        const second = await store.append(id, events(2), { expectedVersion: 3 });
+
+        expect((await store.readStream(id, { fromVersion: 4 })).map((e) => e.streamVersion)).toEqual([4, 5]);
+        expect((await store.readStream(id, { toPosition: first.positions[2] })).map((e) => e.streamVersion)).toEqual([
+          1, 2, 3,
+        ]);
+        const third = (await store.readStream(id, { fromVersion: 3, limit: 1 }))[0]!;
+        const untilThird = await store.readStream(id, { recordedUntil: third.recordedAt });
+        expect(untilThird.map((e) => e.streamVersion)).toEqual([1, 2, 3]);
+        expect(second.nextExpectedVersion).toBe(5);
+      });
+
+      it('honours every kind of expected version', async () => {
+        const id = stream();
+        await expect(store.append(id, events(1), { expectedVersion: 'stream-exists' })).rejects.toBeInstanceOf(
+          WrongExpectedVersion,
+        );
+        await expect(store.append(id, events(1), { expectedVersion: 2 })).rejects.toMatchObject({
+          actual: 0,
+          expected: 2,
+        });
+        expect((await store.append(id, events(1), { expectedVersion: 0 })).nextExpectedVersion).toBe(1);
+        await expect(store.append(id, events(1), { expectedVersion: 'no-stream' })).rejects.toMatchObject({
+          actual: 1,
+        });
+        expect((await store.append(id, events(1), { expectedVersion: 'stream-exists' })).nextExpectedVersion).toBe(2);
+        expect((await store.append(id, events(2), { expectedVersion: 'any' })).nextExpectedVersion).toBe(4);
+        expect((await store.append(stream(), events(1), { expectedVersion: 'any' })).nextExpectedVersion).toBe(1);
+        expect(await store.streamVersion(id)).toBe(4);
+      });
+
+      it('rejects an empty append, an oversized one and a negative expected version', async () => {
+        await expect(store.append(stream(), [], { expectedVersion: 'any' })).rejects.toBeInstanceOf(InvalidAppend);
+        await expect(store.append(stream(), events(1001), { expectedVersion: 'any' })).rejects.toBeInstanceOf(
+          InvalidAppend,
+        );
+        await expect(store.append(stream(), events(1), { expectedVersion: -1 })).rejects.toBeInstanceOf(InvalidAppend);
+        await expect(store.append('', events(1), { expectedVersion: 'any' })).rejects.toBeInstanceOf(InvalidAppend);
+      });
+    });
+
+    describe('optimistic concurrency', () => {
+      it('lets exactly one of 50 concurrent writers with the same expected version win', async () => {
+        const id = stream();
+        await store.append(id, events(3), { expectedVersion: 'no-stream' });
+
+        const outcomes = await Promise.allSettled(
+          Array.from({ length: 50 }, (_, writer) =>
+            store.append(id, [event('DoseTaken', { writer })], { expectedVersion: 3 }),
+          ),
+        );
+
+        const won = outcomes.filter((o) => o.status === 'fulfilled');
+        const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+        expect(won).toHaveLength(1);
+        expect(lost).toHaveLength(49);
+        for (const { reason } of lost) {
+          expect(reason).toBeInstanceOf(WrongExpectedVersion);
+          expect(reason).toMatchObject({ streamId: id, expected: 3, actual: 4 });
+        }
+        const read = await store.readStream(id);
+        expect(read.map((e) => e.streamVersion)).toEqual([1, 2, 3, 4]);
+      });
+
+      it('keeps versions contiguous when concurrent writers append with "any"', async () => {
+        const id = stream();
+        await Promise.all(Array.from({ length: 20 }, () => store.append(id, events(2), { expectedVersion: 'any' })));
+        const read = await store.readStream(id);
+        expect(read.map((e) => e.streamVersion)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+      });
+    });
+
+    describe('idempotency keys', () => {
+      it('returns the first result for a retried append and writes nothing', async () => {
+        const id = stream();
+        const key = `dose-${randomUUID()}`;
+        const first = await store.append(id, [event('DoseTaken', { try: 1 })], { expectedVersion: 'any', idempotencyKey: key });
+        const retry = await store.append(id, [event('DoseTaken', { try: 2 })], { expectedVersion: 'any', idempotencyKey: key });
+
+        expect(first.replayed).toBe(false);
+        expect(retry).toEqual({ ...first, replayed: true });
+        const read = await store.readStream(id);
+        expect(read.map((e) => e.data)).toEqual([{ try: 1 }]);
+      });
+
+      it('writes once when the same key arrives concurrently', async () => {
+        const id = stream();
+        const key = `dose-${randomUUID()}`;
+        const results = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            store.append(id, [event('DoseTaken')], { expectedVersion: 'any', idempotencyKey: key }),
+          ),
+        );
+        expect(new Set(results.map((r) => r.positions[0])).size).toBe(1);
+        expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+        expect(await store.streamVersion(id)).toBe(1);
+      });
+
+      it('refuses a key reused for another stream', async () => {
+        const key = `dose-${randomUUID()}`;
+        const other = stream();
+        await store.append(stream(), events(1), { expectedVersion: 'any', idempotencyKey: key });
+        await expect(store.append(other, events(1), { expectedVersion: 'any', idempotencyKey: key })).rejects.toBeInstanceOf(
+          IdempotencyKeyReused,
+        );
+        expect(await store.streamVersion(other)).toBe(0);
+      });
+
+      it('does not keep the key of an append that failed, so it can be retried', async () => {
+        const id = stream();
+        const key = `dose-${randomUUID()}`;
+        await expect(
+          store.append(id, events(1), { expectedVersion: 5, idempotencyKey: key }),
+        ).rejects.toBeInstanceOf(WrongExpectedVersion);
+        const retried = await store.append(id, events(1), { expectedVersion: 0, idempotencyKey: key });
+        expect(retried.replayed).toBe(false);
+        expect(retried.nextExpectedVersion).toBe(1);
+      });
+    });
+
+    describe('append-only, enforced by the database', () => {
+      const schema = (): string => `"${store.database.schema}"`;
+
+      it.each([
+        ['UPDATE', (s: string) => `UPDATE ${s}.events SET data = '{"tampered":true}'`],
+        ['DELETE', (s: string) => `DELETE FROM ${s}.events`],
+        ['TRUNCATE', (s: string) => `TRUNCATE ${s}.events`],
+      ])('rejects %s issued directly in SQL', async (_, statement) => {
+        const id = stream();
+        await store.append(id, events(1), { expectedVersion: 'no-stream' });
+        const error = await store.database.query(statement(schema())).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(sqlStateOf(error)).toBe(SqlState.appendOnly);
+        expect((await store.readStream(id)).map((e) => e.data)).toEqual([{ i: 0 }]);
+      });
+
+      it('refuses a second event with the same stream version even without the append function', async () => {
+        const id = stream();
+        await store.append(id, events(1), { expectedVersion: 'no-stream' });
+        const error = await store.database
+          .query(
+            `INSERT INTO ${schema()}.events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+             VALUES ($1, 1, $2, 'Forged', 1, '{}', '{}')`,
+            [id, randomUUID()],
+          )
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+        expect(sqlStateOf(error)).toBe(SqlState.uniqueViolation);
+      });
+    });
+
+    describe('the global order', () => {
+      it('hands every event to every reader exactly once, in order, while writers hold transactions open', async () => {
+        const from = await headCheckpoint(store);
+        const writers = 8;
+        const appendsPerWriter = 5;
+        const total = writers * appendsPerWriter * 2;
+        const readers = Array.from({ length: 3 }, () => follow(store, total, 60_000, from));
+
+        await Promise.all(
+          Array.from({ length: writers }, async (_, writer) => {
+            const id = stream();
+            for (let n = 0; n < appendsPerWriter; n++) {
+              await store.database.transaction(async (tx) => {
+                await store.appendWithin(tx, id, events(2, `W${writer}`), { expectedVersion: n * 2 });
+                // Writer 0 holds its first position open while the others commit later positions.
+                await sleep(writer === 0 && n === 0 ? 600 : Math.random() * 40);
+              });
+              store.signalNewEvents();
+            }
+          }),
+        );
+
+        const appended = (await store.readAll({ after: from, limit: 10_000 })).map((e) => e.eventId);
+        expect(appended).toHaveLength(total);
+        for (const seen of await Promise.all(readers)) {
+          expect(seen.map((e) => e.eventId)).toEqual(appended);
+          seen.slice(1).forEach((e, i) => expect(isAfter(checkpointOf(e), checkpointOf(seen[i]!))).toBe(true));
+        }
+      });
+
+      it('keeps each stream in version order within the global order', async () => {
+        const from = await headCheckpoint(store);
+        const id = stream();
+        for (let n = 0; n < 5; n++) await store.append(id, events(3), { expectedVersion: 'any' });
+        const all = await store.readAll({ after: from, limit: 1000 });
+        expect(all.filter((e) => e.streamId === id).map((e) => e.streamVersion)).toEqual(
+          Array.from({ length: 15 }, (_, i) => i + 1),
+        );
+      });
+
+      it('lets a reader resume from its checkpoint after a restart', async () => {
+        const from = await headCheckpoint(store);
+        const id = stream();
+        await store.append(id, events(10), { expectedVersion: 'no-stream' });
+        const firstBatch = await store.readAll({ after: from, limit: 4 });
+        const saved = checkpointOf(firstBatch[firstBatch.length - 1]!);
+
+        await store.close();
+        store = await fixture.open();
+        await store.append(id, events(2), { expectedVersion: 10 });
+
+        const rest = await follow(store, 8, 10_000, saved);
+        expect([...firstBatch, ...rest].map((e) => e.streamVersion)).toEqual(
+          Array.from({ length: 12 }, (_, i) => i + 1),
+        );
+      });
+
+      it('wakes a waiting reader when an event is appended', async () => {
+        // The wait's own timeout is far beyond the test's: only the wake-up can finish it in time.
+        const waiting = store.waitForEvents({ timeoutMs: 600_000 });
+        await sleep(10);
+        await store.append(stream(), events(1), { expectedVersion: 'no-stream' });
+        await expect(waiting).resolves.toBeUndefined();
+      }, 15_000);
+
+      it('reports the head position', async () => {
+        const { positions } = await store.append(stream(), events(1), { expectedVersion: 'no-stream' });
+        const status = await store.status();
+        expect(status.headPosition).toBeGreaterThanOrEqual(positions[0]!);
+      });
+    });
+  });
+}
+
+/** The checkpoint of the newest readable event, so a test only follows its own events. */
+export async function headCheckpoint(store: SqlEventStore): Promise<Checkpoint> {
+  let checkpoint = START;
+  for (;;) {
+    const batch = await store.readAll({ after: checkpoint, limit: 10_000 });
+    if (batch.length === 0) return checkpoint;
+    checkpoint = checkpointOf(batch[batch.length - 1]!);
+  }
+}
