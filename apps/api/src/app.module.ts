@@ -1,8 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { loggingOptions } from './logging';
+import { ProblemDetailsFilter } from './problems/problem-details.filter';
+import { validationPipe } from './problems/validation';
 import { LoggerModule } from 'nestjs-pino';
 import type { ApiConfig } from './config';
 import { EventStoreModule } from './event-store/event-store.module';
+import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
+import { PatientsModule } from './patients/patients.module';
 import { API_CONFIG } from './tokens';
 
 @Module({})
@@ -12,11 +18,17 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: { level: config.logLevel } }),
+        LoggerModule.forRoot({ pinoHttp: loggingOptions(config) }),
         EventStoreModule,
+        AuthModule,
         HealthModule,
+        PatientsModule,
       ],
-      providers: [{ provide: API_CONFIG, useValue: config }],
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: validationPipe },
+      ],
       exports: [API_CONFIG],
     };
   }

@@ -1,9 +1,11 @@
 import { eventStoreConfigFromEnv, type EventStoreConfig } from '@caretrail/event-store';
+import { authConfigFromEnv, type AuthConfig } from '@caretrail/security';
 
 export interface ApiConfig {
   port: number;
   host: string;
   store: EventStoreConfig;
+  auth: AuthConfig;
   logLevel: string;
 }
 
@@ -17,6 +19,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     port,
     host: env['HOST'] || '127.0.0.1',
     store: { ...eventStoreConfigFromEnv(env), applicationName: 'caretrail-api' },
+    auth: authConfigFromEnv(env),
     logLevel: env['LOG_LEVEL'] || 'info',
   };
 }

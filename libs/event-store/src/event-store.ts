@@ -130,6 +130,11 @@ export interface StoreStatus {
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /**
+   * The result stored for an idempotency key, if an append used it: lets a
+   * caller answer a retry before deciding anything again.
+   */
+  idempotentResult(idempotencyKey: string): Promise<AppendResult | undefined>;
   /** Current version of a stream, 0 when it does not exist. */
   streamVersion(streamId: string): Promise<number>;
   /** The next batch of the global order after a checkpoint; empty when caught up. */

@@ -7,7 +7,7 @@ import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-stor
 import { createApp } from '../app';
 import { apiConfigFromEnv } from '../config';
 
-describe.each([
+describe.each<[string, () => NodeJS.ProcessEnv]>([
   ['the embedded store', () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), 'caretrail-api-')) })],
   ['PostgreSQL', () => ({ DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: uniqueSchema('api_health') })],
 ])('GET /health on %s', (_, environment) => {
@@ -20,8 +20,8 @@ describe.each([
   });
   afterAll(async () => {
     await app.close();
-    if (env.DATA_DIR) rmSync(env.DATA_DIR, { recursive: true, force: true });
-    if (env.DATABASE_SCHEMA) await dropSchema(env.DATABASE_SCHEMA);
+    if (env['DATA_DIR']) rmSync(env['DATA_DIR'], { recursive: true, force: true });
+    if (env['DATABASE_SCHEMA']) await dropSchema(env['DATABASE_SCHEMA']);
   });
 
   it('answers 200 with the event store up', async () => {

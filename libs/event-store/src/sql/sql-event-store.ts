@@ -131,6 +131,16 @@ export class SqlEventStore implements EventStore {
     return rows.map(toRecordedEvent);
   }
 
+  async idempotentResult(idempotencyKey: string): Promise<AppendResult | undefined> {
+    // An append still in flight stores '{}' until it commits; only other
+    // sessions see that row, and only once it is complete.
+    const { rows } = await this.database.query<{ result: AppendResult }>(
+      `SELECT result || '{"replayed": true}'::jsonb AS result FROM ${this.s}.idempotency_keys WHERE idempotency_key = $1`,
+      [idempotencyKey],
+    );
+    return rows[0]?.result;
+  }
+
   async streamVersion(streamId: string): Promise<number> {
     const { rows } = await this.database.query<{ version: string | number }>(
       `SELECT version FROM ${this.s}.streams WHERE stream_id = $1`,
@@ -148,11 +158,16 @@ export class SqlEventStore implements EventStore {
    * nothing can appear behind the checkpoint any more.
    */
   async readAll({ after, limit = 500 }: ReadAllOptions): Promise<RecordedEvent[]> {
+    // The ORDER BY names the table's columns (e.): a bare `transaction_id`
+    // would bind to the output column `transaction_id::text` and sort the ids
+    // as strings ('10000' < '9999'), which skips events once ids change
+    // length, and defeats the (transaction_id, position) index (a scan and
+    // sort of every remaining row for each batch).
     const { rows } = await this.database.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
-       WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id, position
+      `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events e
+       WHERE (e.transaction_id, e.position) > ($1::xid8, $2::bigint)
+         AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY e.transaction_id, e.position
        LIMIT $3`,
       [after.transactionId, after.position, limit],
     );

@@ -197,6 +197,8 @@ export function eventStoreContract(backend: string, makeFixture: () => Promise<C
 
         expect(first.replayed).toBe(false);
         expect(retry).toEqual({ ...first, replayed: true });
+        expect(await store.idempotentResult(key)).toEqual({ ...first, replayed: true });
+        expect(await store.idempotentResult(`${key}-never-used`)).toBeUndefined();
         const read = await store.readStream(id);
         expect(read.map((e) => e.data)).toEqual([{ try: 1 }]);
       });

@@ -1,0 +1,43 @@
+import { Inject, Injectable, SetMetadata, createParamDecorator, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { InvalidToken, type Principal, type TokenVerifier } from '@caretrail/security';
+
+export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
+const PUBLIC_ROUTE = 'caretrail:public';
+
+/** Marks a route that needs no token (health, API documentation). Everything else does. */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+
+declare module 'express' {
+  interface Request {
+    principal?: Principal;
+  }
+}
+
+/** Authenticates every request with a bearer token unless the route is @Public(). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+    const request = context.switchToHttp().getRequest<Request>();
+    const header = request.headers.authorization;
+    const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (!match) throw new InvalidToken('send a bearer token in the Authorization header');
+    request.principal = await this.verifier.verify(match[1]!);
+    return true;
+  }
+}
+
+/** The authenticated caller of this request. */
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
+  const principal = context.switchToHttp().getRequest<Request>().principal;
+  if (!principal) throw new InvalidToken('send a bearer token in the Authorization header');
+  return principal;
+});

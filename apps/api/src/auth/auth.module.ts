@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { createTokenVerifier } from '@caretrail/security';
+import type { ApiConfig } from '../config';
+import { API_CONFIG } from '../tokens';
+import { AuthGuard, TOKEN_VERIFIER } from './auth.guard';
+
+@Global()
+@Module({
+  providers: [
+    { provide: TOKEN_VERIFIER, inject: [API_CONFIG], useFactory: (config: ApiConfig) => createTokenVerifier(config.auth) },
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [TOKEN_VERIFIER],
+})
+export class AuthModule {}

@@ -1,0 +1,209 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
+import {
+  IsOptionalCalendarDate,
+  IsOptionalInstant,
+  IsOptionalText,
+  IsRecordId,
+  IsText,
+} from '../validation';
+
+export const TRACKS = ['integrated', 'medication-only', 'therapy-only'] as const;
+export const TEAM_ROLES = ['therapist', 'prescriber', 'primary-care', 'care-manager'] as const;
+export const CLOSURE_REASONS = ['completed', 'transferred', 'disengaged', 'other'] as const;
+
+export class PersonNameDto {
+  @IsText(100, 'Given name.')
+  given!: string;
+  @IsText(100, 'Family name.')
+  family!: string;
+}
+
+export class ContactDto {
+  @ApiPropertyOptional({ maxLength: 254 })
+  @IsOptional()
+  @IsEmail()
+  @Length(3, 254)
+  email?: string;
+
+  @ApiPropertyOptional({ maxLength: 32, example: '+44 20 7946 0000' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\+?[0-9 ()-]{5,32}$/, { message: '$property must be a phone number' })
+  phone?: string;
+}
+
+export class EnrolPatientDto {
+  @ApiProperty({ type: PersonNameDto })
+  @ValidateNested()
+  @Type(() => PersonNameDto)
+  name!: PersonNameDto;
+
+  @ApiPropertyOptional({ type: ContactDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ContactDto)
+  contact?: ContactDto;
+
+  @ApiPropertyOptional({ example: 'Europe/London', description: 'IANA time zone; adherence days are counted in it. Default UTC.' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){0,2}$/, { message: '$property must be an IANA time zone such as Europe/London' })
+  @Length(1, 64)
+  timeZone?: string;
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class StartCarePlanDto {
+  @ApiProperty({ enum: TRACKS })
+  @IsIn(TRACKS)
+  track!: (typeof TRACKS)[number];
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class ChangeTreatmentTrackDto {
+  @ApiProperty({ enum: TRACKS })
+  @IsIn(TRACKS)
+  track!: (typeof TRACKS)[number];
+
+  @IsText(1000, 'Why the track changes.')
+  reason!: string;
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class ReviewCarePlanDto {
+  @IsOptionalText(4000)
+  summary?: string;
+
+  @IsOptionalCalendarDate('When the next review is due.')
+  nextReviewDue?: string;
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class CloseCarePlanDto {
+  @ApiProperty({ enum: CLOSURE_REASONS })
+  @IsIn(CLOSURE_REASONS)
+  reason!: (typeof CLOSURE_REASONS)[number];
+
+  @IsOptionalText(4000)
+  note?: string;
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class AssignCareTeamMemberDto {
+  @IsRecordId('The clinician (user id).')
+  userId!: string;
+
+  @ApiProperty({ enum: TEAM_ROLES })
+  @IsIn(TEAM_ROLES)
+  role!: (typeof TEAM_ROLES)[number];
+
+  @ApiProperty({ description: 'Whether the patient chose this clinician.' })
+  @IsBoolean()
+  chosenByPatient!: boolean;
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class RemoveCareTeamMemberDto {
+  @IsOptionalText(1000)
+  reason?: string;
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class SetTreatmentGoalDto {
+  @IsText(2000)
+  description!: string;
+
+  @IsOptionalCalendarDate()
+  targetDate?: string;
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class MarkGoalAchievedDto {
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class ReviseTreatmentGoalDto {
+  @IsText(2000)
+  description!: string;
+
+  @IsOptionalCalendarDate()
+  targetDate?: string;
+
+  @IsOptionalText(1000)
+  reason?: string;
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class ComorbidConditionDto {
+  @ApiPropertyOptional({ description: 'ICD-10 or SNOMED code.', maxLength: 32 })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9.:-]{1,32}$/, { message: '$property must be a code such as F41.1' })
+  code?: string;
+
+  @IsText(500)
+  description!: string;
+}
+
+export class RecordHolisticContextDto {
+  @IsOptionalText(4000)
+  lifestyle?: string;
+
+  @IsOptionalText(4000)
+  supportSystem?: string;
+
+  @ApiPropertyOptional({ type: [ComorbidConditionDto], maxItems: 50 })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => ComorbidConditionDto)
+  comorbidConditions?: ComorbidConditionDto[];
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class GoalParams {
+  @IsRecordId('The patient.')
+  patientId!: string;
+  @IsRecordId('The goal.')
+  goalId!: string;
+}
+
+export class MemberParams {
+  @IsRecordId('The patient.')
+  patientId!: string;
+  @IsRecordId('The care-team member (user id).')
+  userId!: string;
+}

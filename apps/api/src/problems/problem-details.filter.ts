@@ -1,0 +1,86 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError, PatientNotEnrolled } from '@caretrail/domain';
+import { IdempotencyKeyReused, InvalidAppend, WrongExpectedVersion } from '@caretrail/event-store';
+import { InvalidToken } from '@caretrail/security';
+import { Problem } from './problem';
+
+const STATUS_OF_KIND = { forbidden: 403, 'not-found': 404, conflict: 409, rule: 422 } as const;
+
+/** The one message every denial carries: it says nothing about the patient. */
+export const forbidden = (): Problem =>
+  new Problem(403, 'forbidden', 'Not permitted', 'You are not permitted to do this for this patient.');
+
+/**
+ * Every error leaves the API as application/problem+json (RFC 9457). Only
+ * errors the API did not anticipate become 500, logged with their stack.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problems');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = this.toProblem(error);
+    if (problem.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const correlationId = typeof request.id === 'string' ? request.id : undefined;
+    response
+      .status(problem.status)
+      .set({ ...problem.headers, 'Content-Type': 'application/problem+json' })
+      .send(JSON.stringify(problem.body(request.originalUrl.split('?')[0] ?? '/', correlationId)));
+  }
+
+  private toProblem(error: unknown): Problem {
+    if (error instanceof Problem) return error;
+    if (error instanceof InvalidToken) {
+      return new Problem(401, 'unauthenticated', 'Authentication required', error.message, undefined, {
+        'WWW-Authenticate': `Bearer error="invalid_token", error_description="${error.message}"`,
+      });
+    }
+    // A patient who does not exist and one the caller may not see look the same.
+    if (error instanceof PatientNotEnrolled) return forbidden();
+    if (error instanceof DomainError) {
+      if (error.kind === 'forbidden') return forbidden();
+      return new Problem(STATUS_OF_KIND[error.kind], error.code, titleOf(error.code), error.message);
+    }
+    if (error instanceof WrongExpectedVersion) {
+      return new Problem(
+        409,
+        'version-conflict',
+        'The record changed since you read it',
+        `The record is at version ${error.actual}, the request expected ${String(error.expected)}. Read it again and retry.`,
+        undefined,
+        Number.isFinite(error.actual) ? { ETag: `"${error.actual}"` } : {},
+      );
+    }
+    if (error instanceof IdempotencyKeyReused) {
+      return new Problem(
+        422,
+        'idempotency-key-reused',
+        'Idempotency key already used',
+        'This Idempotency-Key was used for a different request; send a new key for a new request.',
+      );
+    }
+    if (error instanceof InvalidAppend) return new Problem(422, 'invalid-append', 'Invalid request', error.message);
+    if (error instanceof HttpException) return fromHttpException(error);
+    return new Problem(500, 'internal-error', 'Internal error', 'The request could not be completed; it has been logged.');
+  }
+}
+
+function fromHttpException(error: HttpException): Problem {
+  const status = error.getStatus();
+  const response = error.getResponse();
+  const message =
+    typeof response === 'object' && response !== null && 'message' in response
+      ? String((response as { message: unknown }).message)
+      : error.message;
+  const code = status === 404 ? 'not-found' : status === 413 ? 'payload-too-large' : status === 400 ? 'bad-request' : `http-${status}`;
+  return new Problem(status, code, titleOf(code), message);
+}
+
+function titleOf(code: string): string {
+  const words = code.toLowerCase().replace(/[_-]+/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -1,0 +1,6 @@
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: 'cli',
+  rootDir: __dirname,
+  testTimeout: 60_000,
+};

@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// `npm run bench`: runs the benchmarks in test/bench (docs/performance.md).
+//
+//   npm run bench -- [--only event-store] [--events N] [--rounds R] [--backend postgres|pglite|all]
+//
+// Each test/bench/<name>.bench.ts exports `run(options)`; its JSON goes to
+// bench-results/<name>.json and its table to the terminal. TypeScript is
+// compiled in memory by SWC (the toolchain Jest and the build use), the
+// workspace path aliases coming from tsconfig.base.json. Profile with
+// `node --cpu-prof infra/scripts/bench.mjs ...`.
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = new URL('../..', import.meta.url).pathname;
+const { transformSync } = require('@swc/core');
+const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
+
+process.setSourceMapsEnabled(true);
+require.extensions['.ts'] = (module, filename) => {
+  const { code } = transformSync(readFileSync(filename, 'utf8'), {
+    filename,
+    swcrc: false,
+    sourceMaps: 'inline',
+    module: { type: 'commonjs', ignoreDynamic: true },
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      keepClassNames: true,
+      baseUrl: root,
+      paths: compilerOptions.paths,
+    },
+  });
+  module._compile(code, filename);
+};
+
+const argv = process.argv.slice(2);
+let only;
+const onlyAt = argv.indexOf('--only');
+if (onlyAt >= 0) [, only] = argv.splice(onlyAt, 2);
+
+const benchDir = join(root, 'test/bench');
+const names = readdirSync(benchDir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .map((f) => f.slice(0, -'.bench.ts'.length))
+  .filter((name) => only === undefined || name === only)
+  .sort();
+if (names.length === 0) {
+  console.error(`no benchmark ${only ?? ''} in test/bench`);
+  process.exit(2);
+}
+
+const { parseOptions, writeJson } = require(join(benchDir, 'support/bench.ts'));
+const options = parseOptions(argv);
+let failed = false;
+for (const name of names) {
+  try {
+    const { report, text, ok } = await require(join(benchDir, `${name}.bench.ts`)).run(options);
+    const out = join(root, 'bench-results', `${name}.json`);
+    writeJson(out, report);
+    console.log(`\n${text}\n\nJSON: ${out}`);
+    if (!ok) {
+      console.log(`${name}: a target was missed (see docs/performance.md)`);
+    }
+  } catch (error) {
+    failed = true;
+    console.error(`${name} failed:`, error);
+  }
+}
+process.exit(failed ? 1 : 0);

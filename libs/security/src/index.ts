@@ -1,0 +1,3 @@
+export * from './roles';
+export * from './tokens';
+export { loadOrCreateLocalSigningKey, localSigningKeyPath, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalSigningKey } from './local-signing-key';

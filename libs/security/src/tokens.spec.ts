@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SignJWT, generateKeyPair } from 'jose';
+import { localSigningKeyPath, loadOrCreateLocalSigningKey } from './local-signing-key';
+import { createTokenVerifier, InvalidToken, issueLocalToken } from './tokens';
+
+describe('local tokens', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-auth-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('verifies a token issued with the key another process created', async () => {
+    const issuer = await loadOrCreateLocalSigningKey(dataDir);
+    const verifier = await createTokenVerifier({ dataDir });
+    const token = await issueLocalToken(issuer, { userId: 'dr-lee', role: 'prescriber' });
+    await expect(verifier.verify(token)).resolves.toEqual({ userId: 'dr-lee', role: 'prescriber' });
+  });
+
+  it('keeps the key readable by its owner only', async () => {
+    await loadOrCreateLocalSigningKey(dataDir);
+    expect(statSync(localSigningKeyPath(dataDir)).mode & 0o077).toBe(0);
+  });
+
+  it('refuses an expired token', async () => {
+    const key = await loadOrCreateLocalSigningKey(dataDir);
+    const verifier = await createTokenVerifier({ dataDir });
+    const token = await issueLocalToken(key, { userId: 'u', role: 'therapist', expiresIn: '-1m' });
+    await expect(verifier.verify(token)).rejects.toThrow(new InvalidToken('token expired'));
+  });
+
+  it('refuses a token signed by another key', async () => {
+    const verifier = await createTokenVerifier({ dataDir });
+    const other = await generateKeyPair('ES256');
+    const forged = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('mallory')
+      .setIssuer('caretrail-local')
+      .setAudience('caretrail-api')
+      .setExpirationTime('1h')
+      .sign(other.privateKey);
+    await expect(verifier.verify(forged)).rejects.toThrow('token signature does not verify');
+  });
+
+  it('refuses a token whose role is not a CareTrail role', async () => {
+    const key = await loadOrCreateLocalSigningKey(dataDir);
+    const verifier = await createTokenVerifier({ dataDir });
+    const token = await new SignJWT({ role: 'superuser' })
+      .setProtectedHeader({ alg: 'ES256' })
+      .setSubject('u')
+      .setIssuer('caretrail-local')
+      .setAudience('caretrail-api')
+      .setExpirationTime('1h')
+      .sign(key.privateKey);
+    await expect(verifier.verify(token)).rejects.toThrow('token claim "role" is not a CareTrail role');
+  });
+
+  it('refuses garbage', async () => {
+    const verifier = await createTokenVerifier({ dataDir });
+    await expect(verifier.verify('not.a.token')).rejects.toBeInstanceOf(InvalidToken);
+  });
+});

@@ -1,0 +1,94 @@
+import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateLocalSigningKey, type LocalSigningKey } from './local-signing-key';
+import { isRole, type Principal, type Role } from './roles';
+
+export interface AuthConfig {
+  /** OIDC issuer; when set, tokens are verified against its JWKS. */
+  issuer?: string;
+  audience?: string;
+  /** JWKS address; default `<issuer>/.well-known/jwks.json`. */
+  jwksUri?: string;
+  /** Claim holding the CareTrail role; default `role`. */
+  roleClaim?: string;
+  /** The embedded default's directory holding the local signing key. */
+  dataDir: string;
+}
+
+export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+  return {
+    issuer: env['OIDC_ISSUER'] || undefined,
+    audience: env['OIDC_AUDIENCE'] || undefined,
+    jwksUri: env['OIDC_JWKS_URI'] || undefined,
+    roleClaim: env['OIDC_ROLE_CLAIM'] || 'role',
+    dataDir: env['DATA_DIR'] || './data',
+  };
+}
+
+/** Why a token was refused; the message is safe to show to the caller. */
+export class InvalidToken extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidToken';
+  }
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<Principal>;
+}
+
+/** Verifies bearer tokens: against the OIDC issuer when configured, else the local key. */
+export async function createTokenVerifier(config: AuthConfig): Promise<TokenVerifier> {
+  const roleClaim = config.roleClaim ?? 'role';
+  let key: KeyLike | JWTVerifyGetKey;
+  let issuer: string;
+  let audience: string | undefined;
+  if (config.issuer) {
+    issuer = config.issuer;
+    audience = config.audience;
+    key = createRemoteJWKSet(new URL(config.jwksUri ?? `${config.issuer.replace(/\/$/, '')}/.well-known/jwks.json`));
+  } else {
+    key = (await loadOrCreateLocalSigningKey(config.dataDir)).publicKey;
+    issuer = LOCAL_ISSUER;
+    audience = LOCAL_AUDIENCE;
+  }
+  return {
+    async verify(token) {
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, key as KeyLike, { issuer, audience }));
+      } catch (error) {
+        throw new InvalidToken(describe(error));
+      }
+      const role = payload[roleClaim];
+      if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new InvalidToken('token has no subject');
+      if (!isRole(role)) throw new InvalidToken(`token claim "${roleClaim}" is not a CareTrail role`);
+      return { userId: payload.sub, role };
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'token expired';
+  if (error instanceof errors.JWTClaimValidationFailed) return `token claim "${error.claim}" is not valid here`;
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'token signature does not verify';
+  return 'token is malformed or not signed by a trusted key';
+}
+
+export interface IssueTokenOptions {
+  userId: string;
+  role: Role;
+  /** Lifetime, e.g. '8h' (default) or '15m'. */
+  expiresIn?: string;
+}
+
+/** Signs a token with the local key: the embedded default's way for a newcomer to call the API. */
+export async function issueLocalToken(key: LocalSigningKey, { userId, role, expiresIn = '8h' }: IssueTokenOptions): Promise<string> {
+  return new SignJWT({ role })
+    .setProtectedHeader({ alg: 'ES256', kid: key.keyId })
+    .setSubject(userId)
+    .setIssuer(LOCAL_ISSUER)
+    .setAudience(LOCAL_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(key.privateKey);
+}

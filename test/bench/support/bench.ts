@@ -1,0 +1,157 @@
+/**
+ * The little every CareTrail benchmark shares (docs/performance.md):
+ * command-line options, rounds after a warm-up with median/min/max, a table
+ * for people, JSON for tools, and a description of the machine.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { dirname } from 'node:path';
+
+export interface Options {
+  /** Values of `--name value` and `--name=value`; a bare `--flag` is 'true'. */
+  values: Record<string, string>;
+  int(name: string, fallback: number): number;
+  string(name: string, fallback: string): string;
+}
+
+export function parseOptions(argv: string[]): Options {
+  const values: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument ${arg}`);
+    const eq = arg.indexOf('=');
+    if (eq > 0) values[arg.slice(2, eq)] = arg.slice(eq + 1);
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) values[arg.slice(2)] = argv[++i]!;
+    else values[arg.slice(2)] = 'true';
+  }
+  return {
+    values,
+    int(name, fallback) {
+      const raw = values[name];
+      if (raw === undefined) return fallback;
+      const n = Number(raw);
+      if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${raw}`);
+      return n;
+    },
+    string(name, fallback) {
+      return values[name] ?? fallback;
+    },
+  };
+}
+
+/** One figure: the median of the measured rounds, with their spread. */
+export interface Stat {
+  median: number;
+  min: number;
+  max: number;
+  samples: number[];
+}
+
+export function stat(samples: number[]): Stat {
+  if (samples.length === 0) throw new Error('no samples');
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, samples };
+}
+
+/** A rate of one round: `count` things done in `seconds`. */
+export interface Round {
+  count: number;
+  seconds: number;
+}
+
+export const rate = (round: Round): number => round.count / round.seconds;
+
+/**
+ * Runs each side once as a warm-up, then `rounds` measured rounds. The order
+ * of the sides alternates from round to round (ABBA...), so that drift on a
+ * shared machine (a neighbour's test run, a table growing, autovacuum) does
+ * not always fall on the same side.
+ */
+export async function compareRounds<Side extends string>(
+  rounds: number,
+  sides: Record<Side, (round: number) => Promise<Round>>,
+): Promise<Record<Side, Stat>> {
+  const names = Object.keys(sides) as Side[];
+  const rates = Object.fromEntries(names.map((n) => [n, [] as number[]])) as unknown as Record<Side, number[]>;
+  for (let round = 0; round <= rounds; round++) {
+    const order = round % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) {
+      const result = await sides[name](round);
+      if (round > 0) rates[name].push(rate(result)); // round 0 is the warm-up
+    }
+  }
+  return Object.fromEntries(names.map((n) => [n, stat(rates[n])])) as unknown as Record<Side, Stat>;
+}
+
+/** Times one piece of work in seconds (monotonic clock). */
+export async function timed<T>(work: () => Promise<T>): Promise<{ value: T; seconds: number }> {
+  const start = process.hrtime.bigint();
+  const value = await work();
+  return { value, seconds: Number(process.hrtime.bigint() - start) / 1e9 };
+}
+
+/** Runs `count` workers at once, each doing its own sequence of awaits. */
+export async function concurrently(count: number, worker: (index: number) => Promise<void>): Promise<void> {
+  await Promise.all(Array.from({ length: count }, (_, i) => worker(i)));
+}
+
+export function formatRate(n: number): string {
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
+}
+
+/** A figure as "median (min-max)". */
+export function formatStat(s: Stat): string {
+  return `${formatRate(s.median)} (${formatRate(s.min)}-${formatRate(s.max)})`;
+}
+
+export function formatRatio(ratio: number): string {
+  return `${(ratio * 100).toFixed(0)} %`;
+}
+
+/** A Markdown table: readable in a terminal and pasteable into docs. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+export interface Machine {
+  node: string;
+  platform: string;
+  cpuModel: string;
+  cores: number;
+  memoryGiB: number;
+  loadAverageAtStart: number[];
+  gitCommit: string | null;
+}
+
+export function machine(): Machine {
+  let gitCommit: string | null = null;
+  try {
+    gitCommit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    gitCommit = null;
+  }
+  return {
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    loadAverageAtStart: loadavg().map((l) => Math.round(l * 100) / 100),
+    gitCommit,
+  };
+}
+
+export function writeJson(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A benchmark checks its own result; a wrong result fails the run. */
+export function check(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(`benchmark result is wrong: ${message}`);
+}
