@@ -65,11 +65,14 @@ async function main() {
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
   const targets = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['typecheck', 'lint', 'test'];
+  // A hung test must fail the run, not hold CI until its own limit.
+  const limitMinutes = Number(env.CARETRAIL_TEST_TIMEOUT_MINUTES ?? 25);
   const nx = spawnSync(
     process.execPath,
     [require.resolve('nx/bin/nx.js'), 'run-many', '-t', ...targets, '--outputStyle=stream', '--skip-nx-cache'],
-    { stdio: 'inherit', env, cwd: root },
+    { stdio: 'inherit', env, cwd: root, timeout: limitMinutes * 60_000, killSignal: 'SIGKILL' },
   );
+  if (nx.error?.code === 'ETIMEDOUT') console.error(`\nThe test run exceeded ${limitMinutes} minutes and was stopped.`);
   const { passed, failed, files } = summarise();
   console.log(`\n${files} test files`);
   console.log(`tests: ${passed} passed, ${failed} failed`);

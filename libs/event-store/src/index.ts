@@ -5,3 +5,13 @@ export type { SqlDatabase, SqlQueryable } from './sql/sql-database';
 export { PostgresDatabase, type PostgresOptions } from './postgres/postgres-database';
 export { PgliteDatabase, type PgliteOptions } from './pglite/pglite-database';
 export { openEventStore, eventStoreConfigFromEnv, type EventStoreConfig } from './open-event-store';
+export { CheckpointStore, CheckpointMoved } from './subscriptions/checkpoint-store';
+export {
+  Subscription,
+  EventHandlingFailed,
+  type BatchContext,
+  type SubscriptionHandler,
+  type SubscriptionOptions,
+  type SubscriptionState,
+  type SubscriptionStatus,
+} from './subscriptions/subscription';

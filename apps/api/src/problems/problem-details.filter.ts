@@ -65,6 +65,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof InvalidAppend) return new Problem(422, 'invalid-append', 'Invalid request', error.message);
     if (error instanceof HttpException) return fromHttpException(error);
+    if (isClientHttpError(error)) {
+      const code = error.status === 413 ? 'payload-too-large' : `http-${error.status}`;
+      return new Problem(error.status, code, titleOf(code), error.message);
+    }
     return new Problem(500, 'internal-error', 'Internal error', 'The request could not be completed; it has been logged.');
   }
 }
@@ -78,6 +82,17 @@ function fromHttpException(error: HttpException): Problem {
       : error.message;
   const code = status === 404 ? 'not-found' : status === 413 ? 'payload-too-large' : status === 400 ? 'bad-request' : `http-${status}`;
   return new Problem(status, code, titleOf(code), message);
+}
+
+/**
+ * The body parser's refusals (payload too large, unsupported charset or encoding) reach the
+ * filter as http-errors, not HttpExceptions; Nest maps only its JSON syntax errors. They are
+ * the client's fault and their message is safe to show (`expose`).
+ */
+function isClientHttpError(error: unknown): error is Error & { status: number } {
+  if (!(error instanceof Error)) return false;
+  const { status, expose } = error as { status?: unknown; expose?: unknown };
+  return expose === true && typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function titleOf(code: string): string {

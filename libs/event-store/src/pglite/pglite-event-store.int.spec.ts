@@ -54,6 +54,29 @@ describe('event store on PGlite', () => {
     rmSync(other, { recursive: true, force: true });
   });
 
+  it('orders transaction ids as numbers, also where they gain a digit', async () => {
+    // A fresh cluster's ids are in the hundreds: push them past a power of ten
+    // so that text order (…, 998, 999, 1000) and number order disagree.
+    const { rows } = await store.database.query<{ xid: string }>('SELECT pg_current_xact_id()::text AS xid');
+    const boundary = 10 ** String(Number(rows[0]!.xid) + 20).length;
+    const from = await headCheckpoint(store);
+    const written: string[] = [];
+    for (let xid = Number(rows[0]!.xid); xid < boundary + 5; xid++) {
+      if (xid > boundary - 5) {
+        written.push(...(await store.append('careplan-digits', events(1), { expectedVersion: 'any' })).eventIds);
+      } else {
+        await store.database.query('SELECT pg_current_xact_id()');
+      }
+    }
+    const seen = [];
+    let after = from;
+    for (let batch = await store.readAll({ after, limit: 2 }); batch.length > 0; batch = await store.readAll({ after, limit: 2 })) {
+      seen.push(...batch);
+      after = { transactionId: batch[batch.length - 1]!.transactionId, position: batch[batch.length - 1]!.position };
+    }
+    expect(seen.map((e) => e.eventId)).toEqual(written);
+  });
+
   it('never lets a reader observe a later commit before an open transaction finishes', async () => {
     // PGlite runs one statement or transaction at a time: a read issued while
     // a writer holds a transaction open waits for it, so commit order is

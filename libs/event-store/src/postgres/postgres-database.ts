@@ -58,12 +58,21 @@ export class PostgresDatabase implements SqlDatabase {
   async withConnection<T>(work: (connection: SqlQueryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client whose server session ends emits 'error'; without a
+    // listener that would crash the process. The next query on it fails too,
+    // which is how the work finds out.
+    const onError = (error: Error): void => {
+      broken = error;
+      this.options.onBackgroundError?.(error);
+    };
+    client.on('error', onError);
     try {
       return await work(clientQueryable(client));
     } catch (error) {
-      broken = isConnectionError(error) ? (error as Error) : undefined;
+      if (isConnectionError(error)) broken ??= error as Error;
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
@@ -86,6 +95,10 @@ export class PostgresDatabase implements SqlDatabase {
         if (!stopped && !this.closed) setTimeout(() => void connect().catch(() => undefined), LISTEN_RETRY_MS);
       });
       await client.connect();
+      if (stopped || this.closed) {
+        await client.end();
+        return;
+      }
       this.listeners.add(client);
       current = client;
       await client.query(`LISTEN ${quoteIdent(channel)}`);

@@ -11,17 +11,21 @@ import {
   Matches,
   ValidateNested,
 } from 'class-validator';
+import type { CarePlanClosureReason, CareTeamRole, TreatmentTrack } from '@caretrail/domain';
 import {
+  enumOf,
+  IsNested,
   IsOptionalCalendarDate,
+  IsOptionalNested,
   IsOptionalInstant,
   IsOptionalText,
   IsRecordId,
   IsText,
 } from '../validation';
 
-export const TRACKS = ['integrated', 'medication-only', 'therapy-only'] as const;
-export const TEAM_ROLES = ['therapist', 'prescriber', 'primary-care', 'care-manager'] as const;
-export const CLOSURE_REASONS = ['completed', 'transferred', 'disengaged', 'other'] as const;
+export const TRACKS = enumOf<TreatmentTrack>()(['integrated', 'medication-only', 'therapy-only']);
+export const TEAM_ROLES = enumOf<CareTeamRole>()(['therapist', 'prescriber', 'primary-care', 'care-manager']);
+export const CLOSURE_REASONS = enumOf<CarePlanClosureReason>()(['completed', 'transferred', 'disengaged', 'other']);
 
 export class PersonNameDto {
   @IsText(100, 'Given name.')
@@ -45,15 +49,11 @@ export class ContactDto {
 }
 
 export class EnrolPatientDto {
-  @ApiProperty({ type: PersonNameDto })
-  @ValidateNested()
-  @Type(() => PersonNameDto)
+  // IsNested checks it is an object: ValidateNested alone lets a missing name through (a 500 in decide).
+  @IsNested(PersonNameDto)
   name!: PersonNameDto;
 
-  @ApiPropertyOptional({ type: ContactDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ContactDto)
+  @IsOptionalNested(ContactDto)
   contact?: ContactDto;
 
   @ApiPropertyOptional({ example: 'Europe/London', description: 'IANA time zone; adherence days are counted in it. Default UTC.' })

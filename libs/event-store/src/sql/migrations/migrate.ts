@@ -1,6 +1,7 @@
 import { Umzug, type UmzugStorage } from 'umzug';
 import { quoteIdent, type SqlDatabase, type SqlQueryable } from '../sql-database';
 import { eventLog } from './0001-event-log';
+import { checkpoints } from './0002-checkpoints';
 
 /**
  * Versioned schema migrations, shared by every SQL back end. A migration is
@@ -8,6 +9,7 @@ import { eventLog } from './0001-event-log';
  */
 const migrations: ReadonlyArray<{ name: string; sql: (schema: string) => string }> = [
   { name: '0001-event-log', sql: eventLog },
+  { name: '0002-checkpoints', sql: checkpoints },
 ];
 
 /**

@@ -1,0 +1,161 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsNumber,
+  IsOptional,
+  IsPositive,
+  IsString,
+  Matches,
+  Max,
+  ValidateBy,
+  type ValidationArguments,
+} from 'class-validator';
+import type { DayOfWeek, DiscontinuationReason } from '@caretrail/domain';
+import {
+  enumOf,
+  IsInstant,
+  IsIntInRange,
+  IsNested,
+  IsOneOf,
+  IsOptionalInstant,
+  IsOptionalText,
+  IsRecordId,
+  IsText,
+} from '../validation';
+
+export const DAYS_OF_WEEK = enumOf<DayOfWeek>()(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+export const DISCONTINUATION_REASONS = enumOf<DiscontinuationReason>()([
+  'side-effects',
+  'ineffective',
+  'course-completed',
+  'patient-choice',
+  'track-change',
+  'other',
+]);
+
+/** Far above any real single-dose strength in any unit, low enough to catch a slipped decimal point by orders of magnitude. */
+export const MAX_STRENGTH = 100_000;
+const WALL_CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export class DrugDto {
+  @IsText(200, 'Drug name, e.g. Sertraline.')
+  name!: string;
+
+  @ApiPropertyOptional({ description: 'RxNorm concept id (RxCUI).', example: '36437', maxLength: 12 })
+  @IsOptional()
+  @IsString()
+  @Matches(/^\d{1,12}$/, { message: '$property must be an RxNorm concept id (digits)' })
+  rxNormCode?: string;
+}
+
+export class StrengthDto {
+  @ApiProperty({ description: 'Amount per dose.', exclusiveMinimum: true, minimum: 0, maximum: MAX_STRENGTH, example: 50 })
+  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 })
+  @IsPositive()
+  @Max(MAX_STRENGTH)
+  value!: number;
+
+  @ApiProperty({ description: 'Unit of the amount, e.g. mg, mcg, mL, IU.', example: 'mg', maxLength: 16 })
+  @IsString()
+  @Matches(/^[A-Za-zµ%][A-Za-z0-9µ%/.]{0,15}$/, { message: '$property must be a unit such as mg, mcg, mL or IU' })
+  unit!: string;
+}
+
+/** `times` lists one wall-clock time per daily dose, so it is as long as `timesPerDay`. */
+const MatchesTimesPerDay = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'matchesTimesPerDay',
+    validator: {
+      validate: (times: unknown, args?: ValidationArguments) =>
+        !Array.isArray(times) || times.length === (args ? Reflect.get(args.object, 'timesPerDay') : undefined),
+      defaultMessage: () => 'times must list one HH:mm per daily dose (as many as timesPerDay)',
+    },
+  });
+
+export class DoseScheduleDto {
+  @IsIntInRange(1, 24, 'Doses per day on a scheduled day.')
+  timesPerDay!: number;
+
+  @ApiProperty({ enum: DAYS_OF_WEEK, isArray: true, minItems: 1, maxItems: 7, uniqueItems: true, description: 'Days with doses.' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(7)
+  @ArrayUnique()
+  @IsIn(DAYS_OF_WEEK, { each: true })
+  daysOfWeek!: (typeof DAYS_OF_WEEK)[number][];
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 24,
+    example: ['08:00', '20:00'],
+    description: "Local wall-clock times (HH:mm, the patient's zone), one per daily dose.",
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(24)
+  @Matches(WALL_CLOCK, { each: true, message: 'each value in $property must be a time HH:mm' })
+  @MatchesTimesPerDay()
+  times?: string[];
+}
+
+export class PrescribeMedicationDto {
+  @IsNested(DrugDto)
+  drug!: DrugDto;
+
+  @IsNested(StrengthDto)
+  strength!: StrengthDto;
+
+  @IsNested(DoseScheduleDto)
+  schedule!: DoseScheduleDto;
+
+  @IsInstant('First instant doses count.')
+  startsAt!: string;
+
+  @IsOptionalText(2000, 'Instructions for the patient.')
+  instructions?: string;
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class AdjustDoseDto {
+  @IsNested(StrengthDto)
+  strength!: StrengthDto;
+
+  @IsNested(DoseScheduleDto)
+  schedule!: DoseScheduleDto;
+
+  @IsInstant('From when the new dose applies; not before the medication started.')
+  effectiveFrom!: string;
+
+  @IsOptionalText(1000)
+  reason?: string;
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class DiscontinueMedicationDto {
+  @IsOptionalInstant('When the medication stops; no dose counts at or after it. Defaults to now.')
+  stoppedAt?: string;
+
+  @IsOneOf(DISCONTINUATION_REASONS)
+  reason!: (typeof DISCONTINUATION_REASONS)[number];
+
+  @IsOptionalText(1000)
+  reasonDetail?: string;
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class MedicationParams {
+  @IsRecordId('The patient.')
+  patientId!: string;
+  @IsRecordId('The medication.')
+  medicationId!: string;
+}

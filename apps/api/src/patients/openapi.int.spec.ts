@@ -1,0 +1,55 @@
+import { getMetadataStorage } from 'class-validator';
+import { startTestApi, type TestApi } from '../testing/test-api';
+import * as carePlan from './care-plan/care-plan.dto';
+import * as collaboration from './collaboration/collaboration.dto';
+import * as corrections from './corrections/corrections.dto';
+import * as doses from './doses/doses.dto';
+import * as medication from './medication/medication.dto';
+import * as outcomes from './outcomes/outcomes.dto';
+import * as safety from './safety/safety.dto';
+import * as sessions from './sessions/sessions.dto';
+import * as therapy from './therapy/therapy.dto';
+
+type Schema = { properties?: Record<string, unknown> };
+type Operation = { requestBody?: unknown; responses?: Record<string, unknown> };
+
+/** Every class a body is validated with, from every family's DTO file. */
+const bodyClasses = [carePlan, collaboration, corrections, doses, medication, outcomes, safety, sessions, therapy]
+  .flatMap((module) => Object.values(module))
+  .filter((value): value is new () => object => typeof value === 'function' && value.name.endsWith('Dto'));
+
+describe('the OpenAPI document at /docs-json', () => {
+  let api: TestApi;
+  let schemas: Record<string, Schema>;
+  let paths: Record<string, Record<string, Operation>>;
+
+  beforeAll(async () => {
+    api = await startTestApi('postgres');
+    const document = (await api.http.get('/docs-json').expect(200)).body;
+    schemas = document.components.schemas;
+    paths = document.paths;
+  });
+  afterAll(() => api?.close());
+
+  it.each(bodyClasses.map((type) => [type.name, type] as const))('describes every validated field of %s', (name, type) => {
+    const validated = new Set(getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).map((m) => m.propertyName));
+    expect(validated.size).toBeGreaterThan(0);
+    expect(Object.keys(schemas[name]?.properties ?? {}).sort()).toEqual([...validated].sort());
+  });
+
+  it('gives every write under /patients a request body and a 201 answer', () => {
+    const writes = Object.entries(paths)
+      .filter(([path]) => path.startsWith('/patients'))
+      .flatMap(([path, operations]) =>
+        Object.entries(operations).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
+      );
+    expect(writes).toHaveLength(34);
+    for (const { route, operation } of writes) {
+      expect({ route, body: operation.requestBody !== undefined, created: operation.responses?.['201'] !== undefined }).toEqual({
+        route,
+        body: true,
+        created: true,
+      });
+    }
+  });
+});

@@ -1,0 +1,105 @@
+import {
+  enrolTestPatient,
+  expectForbidden,
+  expectInvalid,
+  expectProblem,
+  lastEvent,
+  minutesFromNow,
+  testUser,
+  withoutWrites,
+  type TestPatient,
+} from '../../testing/care-setup';
+import { startTestApi, type TestApi } from '../../testing/test-api';
+
+describe('outcome endpoints', () => {
+  let api: TestApi;
+  let p: TestPatient;
+
+  beforeAll(async () => {
+    api = await startTestApi('postgres');
+    p = await enrolTestPatient(api);
+  });
+  afterAll(() => api?.close());
+
+  const record = (body: unknown, auth = p.patient.auth) =>
+    api.http.post(`/patients/${p.patientId}/outcomes`).set('Authorization', auth).send(body as object);
+
+  const phq9 = { instrument: 'PHQ-9', items: [2, 2, 1, 1, 2, 1, 1, 0, 0], total: 10 };
+  const gad7 = { instrument: 'GAD-7', items: [1, 1, 1, 1, 1, 1, 1], total: 7 };
+
+  describe('refuse a malformed body with 400, naming the field and the rule, and write nothing', () => {
+    it.each<[string, unknown, string, string]>([
+      ['an unknown instrument', { ...phq9, instrument: 'BDI-II' }, 'instrument', 'isIn'],
+      ['no instrument', { items: phq9.items, total: 10 }, 'instrument', 'isIn'],
+      ['a PHQ-9 with 7 answers', { ...phq9, items: gad7.items }, 'items', 'itemCountOfInstrument'],
+      ['a GAD-7 with 9 answers', { ...gad7, items: [1, 1, 1, 1, 1, 1, 1, 0, 0] }, 'items', 'itemCountOfInstrument'],
+      ['ten answers', { ...phq9, items: [...phq9.items, 0] }, 'items', 'arrayMaxSize'],
+      ['three answers', { ...phq9, items: [1, 1, 1], total: 3 }, 'items', 'arrayMinSize'],
+      ['no answers', { instrument: 'PHQ-9', total: 0 }, 'items', 'isArray'],
+      ['answers that are a string', { ...phq9, items: '221121100' }, 'items', 'isArray'],
+      ['an answer of 4', { ...phq9, items: [4, 2, 1, 1, 2, 1, 1, 0, 0], total: 12 }, 'items', 'max'],
+      ['an answer of -1', { ...phq9, items: [-1, 2, 1, 1, 2, 1, 1, 0, 0], total: 7 }, 'items', 'min'],
+      ['an answer of 1.5', { ...phq9, items: [1.5, 2, 1, 1, 2, 1, 1, 0, 0], total: 9.5 }, 'items', 'isInt'],
+      ['an answer as a string', { ...phq9, items: ['2', 2, 1, 1, 2, 1, 1, 0, 0] }, 'items', 'isInt'],
+      ['a total that is not the sum of the answers', { ...phq9, total: 11 }, 'total', 'sumOfItems'],
+      ['a PHQ-9 total of 28', { ...phq9, total: 28 }, 'total', 'max'],
+      ['a GAD-7 total of 22', { ...gad7, total: 22 }, 'total', 'maxOfInstrument'],
+      ['a negative total', { ...phq9, total: -1 }, 'total', 'min'],
+      ['a total as a string', { ...phq9, total: '10' }, 'total', 'isInt'],
+      ['no total', { instrument: 'PHQ-9', items: phq9.items }, 'total', 'isInt'],
+      ['a client-set LOINC code', { ...phq9, loinc: '44261-6' }, 'loinc', 'whitelist'],
+      ['a client-set administrator', { ...phq9, administeredBy: { userId: 'x', role: 'therapist' } }, 'administeredBy', 'whitelist'],
+      ['a time without offset', { ...phq9, occurredAt: '2026-03-01T08:00:00' }, 'occurredAt', 'matches'],
+      ['a time on 31 September', { ...phq9, occurredAt: '2026-09-31T08:00:00Z' }, 'occurredAt', 'isIso8601'],
+    ])('%s', async (_, body, field, rule) => {
+      expectInvalid(await withoutWrites(api, () => record(body)), field, rule);
+    });
+  });
+
+  describe('writes', () => {
+    it('records a PHQ-9 the patient filled in, with its LOINC code', async () => {
+      const response = await record(phq9).expect(201);
+      expect(response.body.streamId).toMatch(new RegExp(`^outcomes-${p.patientId}-\\d{4}$`));
+      expect(await lastEvent(api, response.body.streamId)).toMatchObject({
+        type: 'OutcomeMeasured',
+        data: { instrument: 'PHQ-9', loinc: '44261-6', items: phq9.items, total: 10, administeredBy: { userId: p.patientId, role: 'patient' } },
+      });
+    });
+
+    it('records a GAD-7 a therapist administered', async () => {
+      const response = await record({ ...gad7, items: [3, 3, 3, 3, 3, 3, 3], total: 21 }, p.therapist.auth).expect(201);
+      expect(await lastEvent(api, response.body.streamId)).toMatchObject({
+        data: { instrument: 'GAD-7', loinc: '70274-6', total: 21, administeredBy: { role: 'therapist' } },
+      });
+    });
+  });
+
+  describe('domain refusals', () => {
+    it('422 OCCURRED_IN_FUTURE: a questionnaire dated tomorrow', async () => {
+      expectProblem(await withoutWrites(api, () => record({ ...phq9, occurredAt: minutesFromNow(24 * 60) })), 422, 'OCCURRED_IN_FUTURE');
+    });
+
+    it('403 without patient data: another patient', async () => {
+      const other = await testUser(api, 'patient');
+      expectForbidden(await withoutWrites(api, () => record(phq9, other.auth)), p);
+    });
+
+    it('403 without patient data: a therapist outside the care team', async () => {
+      const outsider = await testUser(api, 'therapist');
+      expectForbidden(await withoutWrites(api, () => record(phq9, outsider.auth)), p);
+    });
+
+    it('403 without patient data: an analyst writes nothing', async () => {
+      const analyst = await testUser(api, 'analyst');
+      expectForbidden(await withoutWrites(api, () => record(phq9, analyst.auth)), p);
+    });
+
+    it('403, the same answer, for a patient not enrolled', async () => {
+      const stranger = await testUser(api, 'patient');
+      const response = await withoutWrites(api, () =>
+        api.http.post(`/patients/${stranger.userId}/outcomes`).set('Authorization', stranger.auth).send(phq9),
+      );
+      expectForbidden(response, p);
+    });
+  });
+});

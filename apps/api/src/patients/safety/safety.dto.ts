@@ -1,0 +1,67 @@
+import type { Severity, SideEffectAction } from '@caretrail/domain';
+import {
+  enumOf,
+  IsIntInRange,
+  IsOneOf,
+  IsOptionalInstant,
+  IsOptionalNested,
+  IsOptionalRecordId,
+  IsOptionalText,
+  IsRecordId,
+  IsText,
+} from '../validation';
+
+export const SEVERITIES = enumOf<Severity>()(['mild', 'moderate', 'severe']);
+export const SIDE_EFFECT_ACTIONS = enumOf<SideEffectAction>()(['continue', 'monitor', 'dose-adjusted', 'discontinued', 'other']);
+
+/** Frequency, Intensity and Burden of Side Effects Rating: each item 0-6 (Wisniewski et al., 2006). */
+export class FibserDto {
+  @IsIntInRange(0, 6, 'How often: 0 none to 6 all the time.')
+  frequency!: number;
+
+  @IsIntInRange(0, 6, 'How intense: 0 none to 6 intolerable.')
+  intensity!: number;
+
+  @IsIntInRange(0, 6, 'How much it impairs functioning: 0 none to 6 unable to function; 5 or more is urgent.')
+  burden!: number;
+}
+
+export class ReportSideEffectDto {
+  @IsText(500, 'What the patient notices, e.g. nausea.')
+  symptom!: string;
+
+  @IsOneOf(SEVERITIES, 'Severe opens an urgent item for the prescriber.')
+  severity!: (typeof SEVERITIES)[number];
+
+  @IsOptionalRecordId('The medication suspected of causing it.')
+  suspectedMedicationId?: string;
+
+  @IsOptionalNested(FibserDto, 'FIBSER ratings, when asked.')
+  fibser?: FibserDto;
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class ReviewSideEffectDto {
+  @IsOneOf(SIDE_EFFECT_ACTIONS, 'What the prescriber decided.')
+  action!: (typeof SIDE_EFFECT_ACTIONS)[number];
+
+  @IsOptionalText(4000)
+  note?: string;
+}
+
+export class ResolveSideEffectDto {
+  @IsOptionalText(4000)
+  note?: string;
+
+  @IsOptionalInstant('When it resolved, if not now.')
+  occurredAt?: string;
+}
+
+export class SideEffectParams {
+  @IsRecordId('The patient.')
+  patientId!: string;
+  @IsRecordId('The side-effect report.')
+  sideEffectId!: string;
+}
