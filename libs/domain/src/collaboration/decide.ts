@@ -47,8 +47,9 @@ export function decideConsultation(
     }
     case 'AnswerConsultation': {
       if (consultation.status === 'none') throw new ConsultationNotFound(consultationId);
-      if (consultation.status === 'answered') throw new ConsultationAlreadyAnswered(consultationId);
+      // Who may answer is settled before the state is revealed to them.
       if (member.role !== consultation.requestedRole) throw new NotConsultationAddressee(member.userId, consultation.requestedRole);
+      if (consultation.status === 'answered') throw new ConsultationAlreadyAnswered(consultationId);
       return [
         {
           type: 'ConsultationAnswered',

@@ -1,0 +1,9 @@
+module.exports = {
+  ...require('../jest.preset.js'),
+  displayName: 'e2e',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/e2e/**/*.spec.ts'],
+  // The API under test runs as its own process, built once for the run.
+  globalSetup: '<rootDir>/support/build-api.js',
+  testTimeout: 120_000,
+};
