@@ -2,6 +2,7 @@ import { Umzug, type UmzugStorage } from 'umzug';
 import { quoteIdent, type SqlDatabase, type SqlQueryable } from '../sql-database';
 import { eventLog } from './0001-event-log';
 import { checkpoints } from './0002-checkpoints';
+import { projections } from './0003-projections';
 
 /**
  * Versioned schema migrations, shared by every SQL back end. A migration is
@@ -10,6 +11,7 @@ import { checkpoints } from './0002-checkpoints';
 const migrations: ReadonlyArray<{ name: string; sql: (schema: string) => string }> = [
   { name: '0001-event-log', sql: eventLog },
   { name: '0002-checkpoints', sql: checkpoints },
+  { name: '0003-projections', sql: projections },
 ];
 
 /**
