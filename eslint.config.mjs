@@ -40,8 +40,8 @@ export default tseslint.config(
     },
   },
   {
-    // The domain is pure: time, ids and randomness come in through commands.
-    files: ['libs/domain/**/*.ts'],
+    // The domain and the read models are pure: time, ids and randomness come in from outside.
+    files: ['libs/domain/**/*.ts', 'libs/read-models/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', '@nestjs/*', 'pg', '@electric-sql/*'], message: 'The domain does no I/O.' }] }],
       'no-restricted-syntax': [

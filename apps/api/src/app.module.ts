@@ -9,6 +9,8 @@ import { EventStoreModule } from './event-store/event-store.module';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
 import { PatientsModule } from './patients/patients.module';
+import { ProjectionsModule } from './projections/projections.module';
+import { QueriesModule } from './queries/queries.module';
 import { API_CONFIG } from './tokens';
 
 @Module({})
@@ -23,6 +25,8 @@ export class AppModule {
         AuthModule,
         HealthModule,
         PatientsModule,
+        ProjectionsModule,
+        QueriesModule,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },

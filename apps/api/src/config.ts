@@ -7,6 +7,9 @@ export interface ApiConfig {
   store: EventStoreConfig;
   auth: AuthConfig;
   logLevel: string;
+  /** Run the read models in this process (the embedded default); false when apps/projector does. */
+  runProjections: boolean;
+  projectionPoisonPolicy: 'stop' | 'park';
 }
 
 /** Everything the API reads from its environment, in one place. */
@@ -21,5 +24,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     store: { ...eventStoreConfigFromEnv(env), applicationName: 'caretrail-api' },
     auth: authConfigFromEnv(env),
     logLevel: env['LOG_LEVEL'] || 'info',
+    runProjections: env['RUN_PROJECTIONS'] !== 'false',
+    projectionPoisonPolicy: env['PROJECTION_POISON_POLICY'] === 'park' ? 'park' : 'stop',
   };
 }

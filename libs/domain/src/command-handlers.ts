@@ -231,3 +231,8 @@ export function handleCommand(command: DomainCommand, history: readonly Recorded
   if (stray) throw new Error(`${command.type} produced ${stray.type} for ${streamFor(stray)}, not its target ${target}.`);
   return events;
 }
+
+/** The care-plan stream folded, for callers that need only the plan (who may read a record). */
+export function carePlanOf(history: readonly RecordedEvent[]): CarePlanState {
+  return history.reduce((state, { event, meta }) => foldPlan(state, event, meta), initialCarePlanState());
+}

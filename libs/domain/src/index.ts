@@ -15,7 +15,7 @@
  */
 
 // The command table and the generic entry points
-export { commandHandlers, commandStreams, handleCommand, handlerFor, type RecordedEvent } from './command-handlers';
+export { carePlanOf, commandHandlers, commandStreams, handleCommand, handlerFor, type RecordedEvent } from './command-handlers';
 export type { CommandHandler, CommandStreams, EventMeta } from './shared/decider';
 export type { CommandOf, CommandType, DomainCommand } from './commands';
 export type { Actor, ActorRef, ActorRole, CareTeamRole, CommandContext } from './shared/actor';
@@ -47,7 +47,7 @@ export type * from './care-plan/events';
 export type * from './care-plan/commands';
 export type { CarePlanState, EnrolledPatient, OpenCarePlan, MedicationState, CareTeamMember } from './care-plan/state';
 export { evolveCarePlan, initialCarePlanState } from './care-plan/state';
-export { careTeamGaps } from './care-plan/access';
+export { canReadRecord, careTeamGaps } from './care-plan/access';
 export type * from './therapy/events';
 export type * from './therapy/commands';
 export type * from './medication/events';

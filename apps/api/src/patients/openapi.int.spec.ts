@@ -42,7 +42,8 @@ describe('the OpenAPI document at /docs-json', () => {
       .filter(([path]) => path.startsWith('/patients'))
       .flatMap(([path, operations]) =>
         Object.entries(operations).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
-      );
+      )
+      .filter(({ route }) => !route.startsWith('GET '));
     expect(writes).toHaveLength(34);
     for (const { route, operation } of writes) {
       expect({ route, body: operation.requestBody !== undefined, created: operation.responses?.['201'] !== undefined }).toEqual({

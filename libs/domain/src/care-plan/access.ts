@@ -52,3 +52,15 @@ export function careTeamGaps(patient: EnrolledPatient): CareTeamRole[] {
         : ['therapist'];
   return needed.filter((role) => !patient.team.some((m) => m.role === role));
 }
+
+/**
+ * Who may read a patient's record: the patient and the members of their care
+ * team (DOMAIN.md, users). Admins and analysts see patient data only through
+ * their own audited or de-identified views.
+ */
+export function canReadRecord(state: CarePlanState, actor: Actor): boolean {
+  if (state.status !== 'enrolled') return false;
+  if (actor.role === 'patient') return actor.userId === state.patientId;
+  if (actor.role === 'admin' || actor.role === 'analyst') return false;
+  return state.team.some((member) => member.userId === actor.userId);
+}

@@ -18,7 +18,7 @@ import {
   prescriber,
   therapist,
 } from '../testing/fixtures';
-import { careTeamGaps } from './access';
+import { canReadRecord, careTeamGaps } from './access';
 import { evolveCarePlan, initialCarePlanState, type CarePlanState } from './state';
 import {
   AlreadyOnCareTeam,
@@ -313,4 +313,30 @@ describe('treatment goals and holistic context', () => {
 
   it('rule RoleNotPermitted: an admin inspects but never writes the plan', () =>
     given(integratedPlan).when({ type: 'SetTreatmentGoal', data: { patientId: PATIENT, goalId: 'g-9', description: 'x' } }, as(admin)).thenThrows(RoleNotPermitted));
+});
+
+describe('rule: only the patient and their care team read the record', () => {
+  const enrolled = evolveCarePlan(initialCarePlanState(), {
+    type: 'PatientEnrolled',
+    data: { patientId: 'p-1', name: { given: 'A', family: 'B' }, contact: null, timeZone: 'UTC', enrolledBy: { userId: 'dr-t', role: 'therapist' }, occurredAt: '2026-03-01T00:00:00.000Z' },
+  } as never, { eventId: 'e1', streamName: 'careplan-p-1' });
+  const withTeam = evolveCarePlan(enrolled, {
+    type: 'CareTeamMemberAssigned',
+    data: { patientId: 'p-1', userId: 'dr-t', role: 'therapist', chosenByPatient: true, assignedBy: { userId: 'dr-t', role: 'therapist' }, occurredAt: '2026-03-01T00:00:00.000Z' },
+  } as never, { eventId: 'e2', streamName: 'careplan-p-1' });
+
+  it.each([
+    ['a team member', { userId: 'dr-t', role: 'therapist' }, true],
+    ['a clinician off the team', { userId: 'dr-x', role: 'therapist' }, false],
+    ['the patient', { userId: 'p-1', role: 'patient' }, true],
+    ['another patient', { userId: 'p-2', role: 'patient' }, false],
+    ['an admin', { userId: 'a', role: 'admin' }, false],
+    ['an analyst', { userId: 'n', role: 'analyst' }, false],
+  ] as const)('%s: %s', (_, actor, allowed) => {
+    expect(canReadRecord(withTeam, actor)).toBe(allowed);
+  });
+
+  it('nobody reads a record that does not exist', () => {
+    expect(canReadRecord(initialCarePlanState(), { userId: 'p-1', role: 'patient' })).toBe(false);
+  });
 });

@@ -81,6 +81,9 @@ export class SqlEventStore implements EventStore {
     { expectedVersion, idempotencyKey }: AppendOptions,
   ): Promise<AppendResult> {
     assertAppendable(streamId, events, expectedVersion);
+    if (events.length === 1 && idempotencyKey === undefined) {
+      return this.appendOne(executor, streamId, events[0]!, expectedVersion);
+    }
     const [expected, version] = expectedVersionParams(expectedVersion);
     const eventIds = events.map((e) => e.eventId ?? randomUUID());
     const metadata = events.map((e) =>
@@ -106,6 +109,62 @@ export class SqlEventStore implements EventStore {
     } catch (error) {
       throw this.translate(error, streamId, expectedVersion, idempotencyKey);
     }
+  }
+
+  /*
+   * The common case (a phone reporting one dose) in one plain statement with
+   * scalar parameters: the stream's conditional write and the insert in one
+   * round trip, without the function's array handling. The same guarantees
+   * hold: the stream row is the lock, (stream, version) is unique.
+   */
+  private async appendOne(executor: SqlQueryable, streamId: string, event: NewEvent, expected: ExpectedVersion): Promise<AppendResult> {
+    const streamWrite =
+      expected === 0 || expected === 'no-stream'
+        ? `INSERT INTO ${this.s}.streams (stream_id, version) VALUES ($1, 1) ON CONFLICT (stream_id) DO NOTHING RETURNING version`
+        : expected === 'any'
+          ? `INSERT INTO ${this.s}.streams AS st (stream_id, version) VALUES ($1, 1)
+             ON CONFLICT (stream_id) DO UPDATE SET version = st.version + 1 RETURNING version`
+          : expected === 'stream-exists'
+            ? `UPDATE ${this.s}.streams SET version = version + 1 WHERE stream_id = $1 RETURNING version`
+            : `UPDATE ${this.s}.streams SET version = version + 1 WHERE stream_id = $1 AND version = ${Number(expected)} RETURNING version`;
+    const eventId = event.eventId ?? randomUUID();
+    let rows: Array<{ position: string | number; version: string | number; transaction_id: string }>;
+    try {
+      ({ rows } = await executor.query(
+        `WITH stream AS (${streamWrite})
+         INSERT INTO ${this.s}.events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, occurred_at)
+         SELECT $1, stream.version, $2, $3, $4, $5, $6, $7 FROM stream
+         RETURNING position, stream_version AS version, transaction_id::text AS transaction_id`,
+        [
+          streamId,
+          eventId,
+          event.type,
+          event.schemaVersion ?? 1,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata ?? {}),
+          event.metadata?.occurredAt ?? null,
+        ],
+      ));
+    } catch (error) {
+      throw this.translate(error, streamId, expected, undefined);
+    }
+    const row = rows[0];
+    if (!row) {
+      // Asked on the caller's executor: on PGlite a query outside its open transaction would wait for it.
+      const { rows: current } = await executor.query<{ version: string | number }>(
+        `SELECT version FROM ${this.s}.streams WHERE stream_id = $1`,
+        [streamId],
+      );
+      throw new WrongExpectedVersion(streamId, expected, Number(current[0]?.version ?? 0));
+    }
+    return {
+      streamId,
+      nextExpectedVersion: Number(row.version),
+      positions: [Number(row.position)],
+      eventIds: [eventId],
+      transactionId: row.transaction_id,
+      replayed: false,
+    };
   }
 
   signalNewEvents(): void {

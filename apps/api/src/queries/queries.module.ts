@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { PatientAccess } from './patient-access';
+import { PatientQueriesController } from './patient-queries.controller';
+import { ReadModelReader } from './read-model-reader';
+import { RegistryController } from './registry.controller';
+
+/** Reads of the read models, scoped to the patient and their care team. */
+@Module({
+  controllers: [PatientQueriesController, RegistryController],
+  providers: [PatientAccess, ReadModelReader],
+})
+export class QueriesModule {}

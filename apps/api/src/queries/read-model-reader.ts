@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Checkpoint, SqlEventStore } from '@caretrail/event-store';
+import type { ProjectionHost } from '@caretrail/projections';
+import { EVENT_STORE } from '../event-store/event-store.module';
+import { Problem } from '../problems/problem';
+import { PROJECTION_HOST } from '../projections/projection-host.token';
+
+export type ReadModelName = 'current-plan' | 'adherence' | 'collaboration' | 'registry';
+
+/** How long a read-your-writes query waits for its read model before answering 503. */
+const MAX_WAIT_MS = 2000;
+
+/** Rows of the read models as they stand, and the point of the log they reflect. */
+@Injectable()
+export class ReadModelReader {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: SqlEventStore,
+    @Inject(PROJECTION_HOST) private readonly host: ProjectionHost,
+  ) {}
+
+  /** The row of one patient in one read model (every model keys its rows by patient). */
+  async patientRow<Doc>(model: ReadModelName, patientId: string, minPosition?: number): Promise<{ doc: Doc | undefined; position: number }> {
+    const checkpoint = await this.reach(model, minPosition);
+    const { table } = await this.host.activeTable(model);
+    const { rows } = await this.store.database.query<{ doc: Doc }>(`SELECT doc FROM ${table} WHERE key = $1`, [patientId]);
+    return { doc: rows[0]?.doc, position: checkpoint.position };
+  }
+
+  /** Rows of several patients in one read model. */
+  async patientRows<Doc>(model: ReadModelName, patientIds: readonly string[]): Promise<Map<string, Doc>> {
+    const { table } = await this.host.activeTable(model);
+    const { rows } = await this.store.database.query<{ key: string; doc: Doc }>(`SELECT key, doc FROM ${table} WHERE key = ANY($1::text[])`, [
+      [...patientIds],
+    ]);
+    return new Map(rows.map((r) => [r.key, r.doc]));
+  }
+
+  /** Patients on whose care team this clinician is now (from the current-plan read model). */
+  async caseloadOf(userId: string): Promise<string[]> {
+    const { table } = await this.host.activeTable('current-plan');
+    const { rows } = await this.store.database.query<{ key: string }>(
+      `SELECT key FROM ${table} WHERE doc->'plan'->'careTeam' @> $1::jsonb ORDER BY key`,
+      [JSON.stringify([{ userId }])],
+    );
+    return rows.map((r) => r.key);
+  }
+
+  /**
+   * Read-your-writes: waits until the read model has applied the event at
+   * `minPosition` (a position a write returned), or answers 503.
+   */
+  async reach(model: ReadModelName, minPosition?: number): Promise<Checkpoint> {
+    const deadline = Date.now() + MAX_WAIT_MS;
+    for (;;) {
+      const { checkpoint } = await this.host.activeTable(model);
+      if (minPosition === undefined || (await this.covers(checkpoint, minPosition))) return checkpoint;
+      if (Date.now() >= deadline) {
+        throw new Problem(
+          503,
+          'read-model-behind',
+          'The read model has not caught up yet',
+          `The ${model} read model has not reached position ${minPosition}; retry shortly.`,
+          undefined,
+          { 'Retry-After': '1' },
+        );
+      }
+      await sleep(25);
+    }
+  }
+
+  private async covers(checkpoint: Checkpoint, position: number): Promise<boolean> {
+    const { rows } = await this.store.database.query<{ covered: boolean }>(
+      `SELECT (transaction_id, position) <= ($2::xid8, $3::bigint) AS covered
+       FROM "${this.store.database.schema}".events WHERE position = $1`,
+      [position, checkpoint.transactionId, checkpoint.position],
+    );
+    return rows[0]?.covered ?? false;
+  }
+}

@@ -1,0 +1,278 @@
+import type { DomainEvent } from '@caretrail/domain';
+import {
+  adjusted,
+  dates,
+  discontinued,
+  enrolled,
+  enteredInError,
+  corrected,
+  fold,
+  missed,
+  prescribed,
+  sessionAttended,
+  sessionCancelled,
+  sessionMissed,
+  sessionScheduled,
+  sessionStream,
+  taken,
+  takenLate,
+  takenOn,
+  withId,
+  type Identified,
+} from '../testing/events';
+import { adherenceModel } from './adherence';
+import { adherenceView, type MedicationAdherence } from './adherence-view';
+
+// A window of 30 days ending 2026-03-31 runs from 2026-03-02 (a Monday) to 2026-03-31.
+const AS_OF = '2026-03-31T20:00:00Z';
+
+function medicationAfter(history: ReadonlyArray<DomainEvent | Identified>, asOf = AS_OF): MedicationAdherence {
+  const view = adherenceView(fold(adherenceModel, history), asOf);
+  const [medication] = view.medications;
+  if (!medication) throw new Error('no medication in the view');
+  return medication;
+}
+
+describe('adherence read model: PDC (DOMAIN.md, adherence)', () => {
+  it('schedule of a day is the one in effect: 2/day until 16 March, then 1/day', () => {
+    // Given 2 doses/day from 1 March, adjusted to 1/day from 16 March.
+    // 2-5 March: 2 doses (covered, 4 days); 6-15 March: 1 dose (not covered under 2/day, 10 days);
+    // 16-31 March: 1 dose except 20 March (15 covered of 16).
+    const history = [
+      enrolled(),
+      prescribed('2026-03-01T00:00:00Z', { timesPerDay: 2 }),
+      ...takenOn(dates('2026-03-02', '2026-03-05'), '08:00:00Z'),
+      ...takenOn(dates('2026-03-02', '2026-03-05'), '20:00:00Z'),
+      ...takenOn(dates('2026-03-06', '2026-03-15')),
+      adjusted('2026-03-16T00:00:00Z', { timesPerDay: 1 }),
+      ...takenOn(dates('2026-03-16', '2026-03-31').filter((d) => d !== '2026-03-20')),
+    ];
+    const medication = medicationAfter(history);
+    // Then 30 days: 19 covered of 30 eligible; 90 days: 1 March is eligible too, without a dose.
+    expect(medication.pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 19, adherent: false });
+    expect(medication.pdc30.pdc).toBeCloseTo(19 / 30, 10);
+    expect(medication.pdc90).toMatchObject({ eligibleDays: 31, coveredDays: 19 });
+  });
+
+  it('a backdated adjustment recorded later supersedes an earlier one already in effect', () => {
+    // Given: adjusted to 3/day from 10 March (recorded first), then back to 1/day from 5 March (recorded later).
+    const history = [
+      enrolled(),
+      prescribed('2026-03-01T00:00:00Z', { timesPerDay: 2 }),
+      adjusted('2026-03-10T00:00:00Z', { timesPerDay: 3 }),
+      adjusted('2026-03-05T00:00:00Z', { timesPerDay: 1 }),
+      ...takenOn(dates('2026-03-05', '2026-03-31')),
+    ];
+    // Then from 5 March one dose a day covers: 27 of 30 (2-4 March need 2).
+    expect(medicationAfter(history).pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 27 });
+  });
+
+  it('discontinuation mid-window: days from the discontinuation date on are not eligible', () => {
+    // Given 1/day since February, stopped on 21 March at 10:00, doses daily to 21 March except 10 and 11 March.
+    const history = [
+      enrolled(),
+      prescribed('2026-02-01T00:00:00Z'),
+      ...takenOn(dates('2026-02-01', '2026-03-21').filter((d) => d !== '2026-03-10' && d !== '2026-03-11')),
+      discontinued('2026-03-21T10:00:00Z'),
+    ];
+    const medication = medicationAfter(history);
+    // Then eligible 2-20 March (19 days), covered 17; the dose on 21 March covers nothing.
+    expect(medication.pdc30).toMatchObject({ eligibleDays: 19, coveredDays: 17, adherent: true });
+    expect(medication.pdc30.pdc).toBeCloseTo(17 / 19, 10);
+    expect(medication.active).toBe(false);
+  });
+
+  it('a dose recorded three days late corrects the day it occurred on', () => {
+    const onTime = [enrolled(), prescribed('2026-03-01T00:00:00Z'), ...takenOn(dates('2026-03-01', '2026-03-31').filter((d) => d !== '2026-03-28'))];
+    // Given every day but 28 March: 29 of 30.
+    expect(medicationAfter(onTime).pdc30.coveredDays).toBe(29);
+    // When the dose taken on 28 March is recorded on 31 March (after the doses of 29-31 March)
+    const late = withId('evt-late-report', taken('2026-03-28T08:00:00Z'), '2026-03-31T19:00:00Z');
+    // Then 28 March is covered: 30 of 30.
+    expect(medicationAfter([...onTime, late]).pdc30).toMatchObject({ coveredDays: 30, pdc: 1, adherent: true });
+  });
+
+  it('a missed dose later reported as taken counts as taken and late, not missed', () => {
+    const history = [
+      enrolled(),
+      prescribed('2026-03-01T00:00:00Z'),
+      ...takenOn(dates('2026-03-01', '2026-03-31').filter((d) => d !== '2026-03-10')),
+      withId('evt-miss', missed('2026-03-10T08:00:00Z')),
+      takenLate('2026-03-10T14:00:00Z', '2026-03-10T08:00:00Z', 'evt-miss'),
+    ];
+    const medication = medicationAfter(history);
+    expect(medication.pdc30.coveredDays).toBe(30);
+    expect(medication.doses.last30Days).toEqual({ taken: 30, onTime: 29, late: 1, missed: 0 });
+  });
+
+  it('extra doses never cover another day', () => {
+    // Given two doses on 12 March and none on 13 March (a 1/day schedule).
+    const history = [
+      enrolled(),
+      prescribed('2026-03-01T00:00:00Z'),
+      ...takenOn(dates('2026-03-01', '2026-03-31').filter((d) => d !== '2026-03-13')),
+      taken('2026-03-12T21:00:00Z'),
+    ];
+    // Then 13 March stays uncovered, and 12 March's extra dose does not lift PDC above 29/30.
+    expect(medicationAfter(history).pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 29 });
+  });
+
+  it('days-of-week schedule: Tuesdays of a Mon/Wed/Fri schedule are neither eligible nor covered', () => {
+    // Given Mon/Wed/Fri from 1 March; 2-31 March has 13 such days. Doses on all of them but Friday 13 March,
+    // and on Tuesdays 3 and 10 March.
+    const mwf = dates('2026-03-02', '2026-03-31').filter((d) => [1, 3, 5].includes(new Date(`${d}T00:00:00Z`).getUTCDay()));
+    const history = [
+      enrolled(),
+      prescribed('2026-03-01T00:00:00Z', { daysOfWeek: ['mon', 'wed', 'fri'] }),
+      ...takenOn(mwf.filter((d) => d !== '2026-03-13')),
+      ...takenOn(['2026-03-03', '2026-03-10']),
+    ];
+    expect(mwf).toHaveLength(13);
+    expect(medicationAfter(history).pdc30).toMatchObject({ eligibleDays: 13, coveredDays: 12 });
+  });
+
+  it('time zone: a dose at 23:30 in London in summer belongs to that local day, and so does the start', () => {
+    // Given Europe/London (UTC+1 in July); the prescription starts at local midnight of 13 July (22:00-23:00 UTC the day before).
+    const history = [
+      enrolled('Europe/London'),
+      prescribed('2026-07-12T23:00:00Z'),
+      taken('2026-07-13T08:00:00+01:00'),
+      taken('2026-07-14T23:30:00+01:00'), // 22:30 UTC, still 14 July in London
+    ];
+    // When viewed late on 14 July (London): 13 and 14 July eligible and covered; 12 July (UTC date of the start) is not.
+    expect(medicationAfter(history, '2026-07-14T23:45:00+01:00').pdc30).toMatchObject({ eligibleDays: 2, coveredDays: 2, pdc: 1 });
+    // And a dose at 00:30 London time on 15 July (23:30 UTC on 14 July) covers 15 July, not 14 July.
+    const nextDay = [...history.slice(0, 3), taken('2026-07-14T23:30:00Z')];
+    expect(medicationAfter(nextDay, '2026-07-15T12:00:00+01:00').pdc30).toMatchObject({ eligibleDays: 3, coveredDays: 2 });
+  });
+
+  it('no eligible day: PDC is null ("not enough data"), never 0 or 100 %', () => {
+    const history = [enrolled(), prescribed('2026-04-02T00:00:00Z')];
+    expect(medicationAfter(history).pdc30).toEqual({ days: 30, eligibleDays: 0, coveredDays: 0, pdc: null, adherent: null });
+  });
+
+  it('PDC is capped at 100 %: double doses every day still give 1', () => {
+    const every = dates('2026-03-01', '2026-03-31');
+    const history = [enrolled(), prescribed('2026-03-01T00:00:00Z'), ...takenOn(every), ...takenOn(every, '20:00:00Z')];
+    expect(medicationAfter(history).pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 30, pdc: 1, adherent: true });
+  });
+
+  it('exactly 80 % is adherent; 23 of 30 is not', () => {
+    const twentyFour = dates('2026-03-02', '2026-03-25');
+    const at80 = medicationAfter([enrolled(), prescribed('2026-03-01T00:00:00Z'), ...takenOn(twentyFour)]);
+    expect(at80.pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 24, pdc: 0.8, adherent: true });
+    const below = medicationAfter([enrolled(), prescribed('2026-03-01T00:00:00Z'), ...takenOn(twentyFour.slice(1))]);
+    expect(below.pdc30).toMatchObject({ coveredDays: 23, adherent: false });
+  });
+});
+
+describe('adherence read model: corrections', () => {
+  const base = [enrolled(), withId('evt-rx', prescribed('2026-03-01T00:00:00Z')), ...takenOn(dates('2026-03-01', '2026-03-30'))];
+
+  it('a dose entered in error no longer counts', () => {
+    const history = [...base, withId('evt-d31', taken('2026-03-31T08:00:00Z')), enteredInError('evt-d31', 'DoseTaken')];
+    const medication = medicationAfter(history);
+    expect(medication.pdc30.coveredDays).toBe(29);
+    expect(medication.doses.last30Days.taken).toBe(29);
+  });
+
+  it('a corrected occurredAt moves the dose to its real day', () => {
+    const history = [...base, withId('evt-d', taken('2026-03-30T23:00:00Z')), corrected('evt-d', 'DoseTaken', [{ field: 'occurredAt', value: '2026-03-31T07:00:00Z' }])];
+    expect(medicationAfter(history).pdc30.coveredDays).toBe(30);
+  });
+
+  it('a prescription entered in error disappears with its doses', () => {
+    const view = adherenceView(fold(adherenceModel, [...base, enteredInError('evt-rx', 'MedicationPrescribed')]), AS_OF);
+    expect(view.medications).toEqual([]);
+  });
+
+  it('a discontinuation entered in error makes the medication active again', () => {
+    const history = [...base, withId('evt-stop', discontinued('2026-03-20T00:00:00Z')), enteredInError('evt-stop', 'MedicationDiscontinued')];
+    expect(medicationAfter(history).pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 29 });
+  });
+
+  it('a corrected schedule on the prescription applies to every day it governs', () => {
+    const history = [...base, corrected('evt-rx', 'MedicationPrescribed', [{ field: 'schedule.timesPerDay', value: 2 }])];
+    expect(medicationAfter(history).pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 0 });
+  });
+
+  it('an amendment that breaks the schedule is ignored', () => {
+    const history = [...base, corrected('evt-rx', 'MedicationPrescribed', [{ field: 'schedule.timesPerDay', value: 'two' }])];
+    expect(medicationAfter(history).pdc30.coveredDays).toBe(29);
+  });
+});
+
+describe('adherence read model: dose counts and session attendance', () => {
+  it('counts doses taken, late and missed by window', () => {
+    const history = [
+      enrolled(),
+      prescribed('2025-12-01T00:00:00Z'),
+      taken('2025-12-15T08:00:00Z'),
+      missed('2026-02-15T08:00:00Z'),
+      taken('2026-03-20T08:00:00Z'),
+      takenLate('2026-03-21T13:00:00Z', '2026-03-21T08:00:00Z'),
+      missed('2026-03-22T08:00:00Z'),
+    ];
+    const { doses } = medicationAfter(history);
+    expect(doses.last30Days).toEqual({ taken: 2, onTime: 1, late: 1, missed: 1 });
+    expect(doses.last90Days).toEqual({ taken: 2, onTime: 1, late: 1, missed: 2 });
+    expect(doses.allTime).toEqual({ taken: 3, onTime: 2, late: 1, missed: 2 });
+  });
+
+  it('attendance rate = attended / (attended + missed); cancellations are excluded and reported apart', () => {
+    const history = [
+      enrolled(),
+      sessionScheduled('s1', '2026-03-02T10:00:00Z'),
+      sessionScheduled('s2', '2026-03-09T10:00:00Z'),
+      sessionScheduled('s3', '2026-03-16T10:00:00Z'),
+      sessionScheduled('s4', '2026-03-23T10:00:00Z'),
+      sessionScheduled('s5', '2026-04-06T10:00:00Z'),
+      sessionAttended('s1', '2026-03-02T10:00:00Z'),
+      sessionAttended('s2', '2026-03-09T10:00:00Z'),
+      sessionMissed('s3', '2026-03-16T10:00:00Z'),
+      sessionCancelled('s4', '2026-03-20T10:00:00Z', 'clinician'),
+    ];
+    const { sessions } = adherenceView(fold(adherenceModel, history), AS_OF);
+    expect(sessions.allTime).toEqual({ attended: 2, missed: 1, cancelled: 1, cancelledBy: { patient: 0, clinician: 1, clinic: 0 }, rate: 2 / 3 });
+  });
+
+  it('attendance rate is null with nothing attended or missed', () => {
+    const history = [enrolled(), sessionScheduled('s1', '2026-03-02T10:00:00Z'), sessionCancelled('s1', '2026-03-01T10:00:00Z')];
+    expect(adherenceView(fold(adherenceModel, history), AS_OF).sessions.allTime).toMatchObject({ cancelled: 1, rate: null });
+  });
+
+  it('an attendance entered in error no longer counts', () => {
+    const history = [
+      enrolled(),
+      sessionScheduled('s1', '2026-03-02T10:00:00Z'),
+      withId('evt-att', sessionAttended('s1', '2026-03-02T10:00:00Z')),
+      sessionScheduled('s2', '2026-03-03T10:00:00Z'),
+      sessionMissed('s2', '2026-03-03T10:00:00Z'),
+      enteredInError('evt-att', 'SessionAttended', '2026-03-04T10:00:00Z', sessionStream('s1')),
+    ];
+    expect(adherenceView(fold(adherenceModel, history), AS_OF).sessions.allTime).toMatchObject({ attended: 0, missed: 1, rate: 0 });
+  });
+
+  it('a session scheduled in error never happened: its no-show no longer counts', () => {
+    const history = [
+      enrolled(),
+      withId('evt-sched', sessionScheduled('s1', '2026-03-02T10:00:00Z')),
+      sessionMissed('s1', '2026-03-02T10:00:00Z'),
+      enteredInError('evt-sched', 'SessionScheduled', '2026-03-04T10:00:00Z', sessionStream('s1')),
+    ];
+    expect(adherenceView(fold(adherenceModel, history), AS_OF).sessions.allTime).toMatchObject({ missed: 0, rate: null });
+  });
+});
+
+describe('adherence read model: doc size', () => {
+  it('five years of three doses a day stays a compact per-day map', () => {
+    const days = dates('2021-01-01', '2025-12-31');
+    const history: Array<DomainEvent | Identified> = [enrolled(), prescribed('2021-01-01T00:00:00Z', { timesPerDay: 3 })];
+    for (const d of days) for (const time of ['08:00:00Z', '14:00:00Z', '20:00:00Z']) history.push(taken(`${d}T${time}`));
+    const doc = fold(adherenceModel, history);
+    const bytes = JSON.stringify(doc).length;
+    expect(Object.values(doc.recentDoses).flatMap((m) => Object.keys(m)).length).toBeLessThanOrEqual(3 * 155);
+    expect(bytes).toBeLessThan(80_000);
+    expect(medicationAfter(history, '2025-12-31T22:00:00Z').pdc90).toMatchObject({ eligibleDays: 90, coveredDays: 90 });
+  });
+});

@@ -1,0 +1,299 @@
+import type { EventOf, EventType } from '@caretrail/domain';
+import type { ProjectedEvent, ReadModel } from '../contract';
+import { amend, changesField, correctionOf, correctsOneOf, entityOfStream, type Correction } from '../shared/corrections';
+import { addDays, DEFAULT_TIME_ZONE, isInstant, isValidTimeZone, localDate, type LocalDate } from '../shared/local-time';
+import { isScheduleFact, scheduleFact, type ScheduleFact } from '../shared/validation';
+import {
+  GONE,
+  LATE,
+  MISSED,
+  ON_TIME,
+  type AdherenceDoc,
+  type DoseCounts,
+  type DoseIndexEntry,
+  type DoseKind,
+  type MedicationFacts,
+  type SessionFact,
+} from './adherence-doc';
+
+/** Keeps every dose inside any 90-day PDC window correctable: the as-of day is never before the newest dose. */
+export const DOSE_INDEX_DAYS = 120;
+/** The ids of the last doses applied are kept whatever their day, so a redelivered old report is still a no-op. */
+export const DOSE_INDEX_MIN = 64;
+
+const MEDICATION_TYPES: ReadonlySet<EventType> = new Set(['MedicationPrescribed', 'DoseAdjusted', 'MedicationDiscontinued']);
+const DOSE_TYPES: ReadonlySet<EventType> = new Set(['DoseTaken', 'DoseTakenLate', 'DoseMissed']);
+const SESSION_TYPES: ReadonlySet<EventType> = new Set(['SessionAttended', 'SessionMissed', 'SessionCancelled']);
+const TYPES: ReadonlySet<EventType> = new Set<EventType>(['PatientEnrolled', ...MEDICATION_TYPES, ...DOSE_TYPES, ...SESSION_TYPES]);
+/** A session scheduled in error never happened: its attendance no longer counts. */
+const CORRECTED_TYPES: ReadonlySet<EventType> = new Set<EventType>([...TYPES, 'SessionScheduled']);
+
+export function emptyAdherenceDoc(patientId: string): AdherenceDoc {
+  return {
+    patientId,
+    timeZone: DEFAULT_TIME_ZONE,
+    enrolmentEventId: null,
+    medications: {},
+    recentDoses: {},
+    lastDoseIds: [],
+    newestDoseDay: null,
+    sessions: {},
+  };
+}
+
+export function evolveAdherence(current: AdherenceDoc | undefined, { event, meta }: ProjectedEvent): AdherenceDoc {
+  const doc = current ?? emptyAdherenceDoc(event.data.patientId);
+  switch (event.type) {
+    case 'PatientEnrolled':
+      return {
+        ...doc,
+        timeZone: isValidTimeZone(event.data.timeZone) ? event.data.timeZone : DEFAULT_TIME_ZONE,
+        enrolmentEventId: meta.eventId,
+      };
+    case 'MedicationPrescribed':
+      return prescribed(doc, event, meta.eventId);
+    case 'DoseAdjusted':
+      return withMedication(doc, event.data.medicationId, (m) =>
+        m.adjustments.some((a) => a.eventId === meta.eventId)
+          ? m
+          : {
+              ...m,
+              adjustments: [
+                ...m.adjustments,
+                { eventId: meta.eventId, position: meta.position, effectiveFrom: event.data.effectiveFrom, schedule: scheduleFact(event.data.schedule) },
+              ],
+            },
+      );
+    case 'MedicationDiscontinued':
+      return withMedication(doc, event.data.medicationId, (m) => ({ ...m, stoppedAt: event.data.stoppedAt, stopEventId: meta.eventId }));
+    case 'DoseTaken':
+      return doseRecorded(doc, meta.eventId, event.data, ON_TIME, null);
+    case 'DoseTakenLate':
+      // DOMAIN.md: a missed dose later reported as taken counts as taken (and as late), not as missed.
+      return doseRecorded(doc, meta.eventId, event.data, LATE, event.data.supersedesMissed);
+    case 'DoseMissed':
+      return doseRecorded(doc, meta.eventId, event.data, MISSED, null);
+    case 'SessionAttended':
+    case 'SessionMissed':
+    case 'SessionCancelled':
+      return sessionClosed(doc, event);
+    case 'EntryCorrected':
+    case 'EntryEnteredInError': {
+      const correction = correctionOf(event);
+      return correction ? corrected(doc, correction) : doc;
+    }
+    default:
+      return doc;
+  }
+}
+
+function prescribed(doc: AdherenceDoc, event: EventOf<'MedicationPrescribed'>, eventId: string): AdherenceDoc {
+  const existing = doc.medications[event.data.medicationId];
+  if (existing) return doc;
+  const medication: MedicationFacts = {
+    medicationId: event.data.medicationId,
+    drugName: event.data.drug.name,
+    prescribedEventId: eventId,
+    startsAt: event.data.startsAt,
+    schedule: scheduleFact(event.data.schedule),
+    adjustments: [],
+    stoppedAt: null,
+    stopEventId: null,
+    voided: false,
+    doses: {},
+  };
+  return { ...doc, medications: { ...doc.medications, [medication.medicationId]: medication } };
+}
+
+function withMedication(doc: AdherenceDoc, medicationId: string, update: (m: MedicationFacts) => MedicationFacts): AdherenceDoc {
+  const medication = doc.medications[medicationId];
+  if (!medication || medication.voided) return doc;
+  const updated = update(medication);
+  return updated === medication ? doc : { ...doc, medications: { ...doc.medications, [medicationId]: updated } };
+}
+
+/** Adds `delta` doses of `kind` to a local day; a day back at zero disappears from the map. */
+function bump(doc: AdherenceDoc, medicationId: string, day: LocalDate, kind: DoseKind, delta: number): AdherenceDoc {
+  return withMedication(doc, medicationId, (m) => {
+    const month = day.slice(0, 7);
+    const dayOfMonth = day.slice(8, 10);
+    const days = { ...(m.doses[month] ?? {}) };
+    const counts: DoseCounts = [...(days[dayOfMonth] ?? [0, 0, 0])];
+    counts[kind] = Math.max(0, counts[kind] + delta);
+    if (counts[0] + counts[1] + counts[2] === 0) delete days[dayOfMonth];
+    else days[dayOfMonth] = counts;
+    const doses = { ...m.doses };
+    if (Object.keys(days).length === 0) delete doses[month];
+    else doses[month] = days;
+    return { ...m, doses };
+  });
+}
+
+function findDose(doc: AdherenceDoc, eventId: string): DoseIndexEntry | undefined {
+  for (const month of Object.values(doc.recentDoses)) {
+    const entry = month[eventId];
+    if (entry) return entry;
+  }
+  return undefined;
+}
+
+function withDoseEntry(doc: AdherenceDoc, eventId: string, entry: DoseIndexEntry, previousDay?: LocalDate): AdherenceDoc {
+  const recentDoses = { ...doc.recentDoses };
+  if (previousDay !== undefined && previousDay.slice(0, 7) !== entry[1].slice(0, 7)) {
+    const { [eventId]: _moved, ...rest } = recentDoses[previousDay.slice(0, 7)] ?? {};
+    recentDoses[previousDay.slice(0, 7)] = rest;
+  }
+  const month = entry[1].slice(0, 7);
+  recentDoses[month] = { ...(recentDoses[month] ?? {}), [eventId]: entry };
+  return { ...doc, recentDoses };
+}
+
+type DoseData = { medicationId: string; occurredAt: string };
+
+function doseRecorded(doc: AdherenceDoc, eventId: string, data: DoseData, kind: DoseKind, supersedesMissed: string | null): AdherenceDoc {
+  if (doc.lastDoseIds.includes(eventId) || findDose(doc, eventId)) return doc;
+  const medication = doc.medications[data.medicationId];
+  if (!medication || medication.voided || !isInstant(data.occurredAt)) return doc;
+  let next = doc;
+  const missedDose = supersedesMissed === null ? undefined : findDose(doc, supersedesMissed);
+  if (supersedesMissed !== null && missedDose && missedDose[2] === MISSED) {
+    next = bump(next, missedDose[0], missedDose[1], MISSED, -1);
+    next = withDoseEntry(next, supersedesMissed, [missedDose[0], missedDose[1], GONE]);
+  }
+  // DOMAIN.md: a dose belongs to the local day of its occurredAt, whenever it was recorded.
+  const day = localDate(data.occurredAt, doc.timeZone);
+  next = bump(next, data.medicationId, day, kind, 1);
+  next = withDoseEntry(next, eventId, [data.medicationId, day, kind]);
+  const newestDoseDay = doc.newestDoseDay === null || day > doc.newestDoseDay ? day : doc.newestDoseDay;
+  const lastDoseIds = [...doc.lastDoseIds.slice(-(DOSE_INDEX_MIN - 1)), eventId];
+  return { ...next, recentDoses: pruneDoseIndex(next.recentDoses, newestDoseDay), lastDoseIds, newestDoseDay };
+}
+
+function pruneDoseIndex(index: AdherenceDoc['recentDoses'], newestDay: LocalDate): AdherenceDoc['recentDoses'] {
+  const horizonMonth = addDays(newestDay, -DOSE_INDEX_DAYS).slice(0, 7);
+  if (Object.keys(index).every((month) => month >= horizonMonth)) return index;
+  return Object.fromEntries(Object.entries(index).filter(([month]) => month >= horizonMonth));
+}
+
+function sessionClosed(doc: AdherenceDoc, event: EventOf<'SessionAttended' | 'SessionMissed' | 'SessionCancelled'>): AdherenceDoc {
+  const status = event.type === 'SessionAttended' ? 'attended' : event.type === 'SessionMissed' ? 'missed' : 'cancelled';
+  const session: SessionFact = { status, at: event.data.occurredAt, cancelledBy: event.type === 'SessionCancelled' ? event.data.cancelledBy : null };
+  return { ...doc, sessions: { ...doc.sessions, [event.data.sessionId]: session } };
+}
+
+function corrected(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
+  const { targetId } = correction;
+  switch (correction.targetType) {
+    case 'PatientEnrolled': {
+      if (correction.kind !== 'amend' || targetId !== doc.enrolmentEventId) return doc;
+      // Doses already bucketed keep their day: the zone applies to what is projected after it.
+      const { timeZone } = amend({ timeZone: doc.timeZone }, correction.changes, (c) => isValidTimeZone(c.timeZone));
+      return { ...doc, timeZone };
+    }
+    case 'MedicationPrescribed':
+      return correctPrescription(doc, correction);
+    case 'DoseAdjusted':
+      return correctAdjustment(doc, correction);
+    case 'MedicationDiscontinued': {
+      const medication = Object.values(doc.medications).find((m) => m.stopEventId === targetId);
+      if (!medication) return doc;
+      if (correction.kind === 'void') return withMedication(doc, medication.medicationId, (m) => ({ ...m, stoppedAt: null, stopEventId: null }));
+      const { stoppedAt } = amend({ stoppedAt: medication.stoppedAt }, correction.changes, (c) => isInstant(c.stoppedAt));
+      return withMedication(doc, medication.medicationId, (m) => ({ ...m, stoppedAt }));
+    }
+    case 'DoseTaken':
+    case 'DoseTakenLate':
+    case 'DoseMissed':
+      return correctDose(doc, correction);
+    case 'SessionScheduled':
+    case 'SessionAttended':
+    case 'SessionMissed':
+    case 'SessionCancelled':
+      return correctSession(doc, correction);
+    default:
+      return doc;
+  }
+}
+
+function correctPrescription(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
+  const medication = Object.values(doc.medications).find((m) => m.prescribedEventId === correction.targetId);
+  if (!medication || medication.voided) return doc;
+  if (correction.kind === 'void') {
+    // A prescription entered in error never existed: neither it nor its doses count.
+    return { ...doc, medications: { ...doc.medications, [medication.medicationId]: { ...medication, voided: true, adjustments: [], doses: {} } } };
+  }
+  type Fact = { startsAt: string; schedule: ScheduleFact; drug: { name: string | null } };
+  const fact = amend<Fact>(
+    { startsAt: medication.startsAt, schedule: medication.schedule, drug: { name: medication.drugName } },
+    correction.changes,
+    (c) => isInstant(c.startsAt) && isScheduleFact(c.schedule),
+  );
+  return withMedication(doc, medication.medicationId, (m) => ({
+    ...m,
+    startsAt: fact.startsAt,
+    schedule: scheduleFact(fact.schedule),
+    drugName: typeof fact.drug?.name === 'string' ? fact.drug.name : m.drugName,
+  }));
+}
+
+function correctAdjustment(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
+  const medication = Object.values(doc.medications).find((m) => m.adjustments.some((a) => a.eventId === correction.targetId));
+  if (!medication) return doc;
+  return withMedication(doc, medication.medicationId, (m) => ({
+    ...m,
+    adjustments:
+      correction.kind === 'void'
+        ? m.adjustments.filter((a) => a.eventId !== correction.targetId)
+        : m.adjustments.map((a) => {
+            if (a.eventId !== correction.targetId) return a;
+            const fact = amend({ effectiveFrom: a.effectiveFrom, schedule: a.schedule }, correction.changes, (c) => isInstant(c.effectiveFrom) && isScheduleFact(c.schedule));
+            return { ...a, effectiveFrom: fact.effectiveFrom, schedule: scheduleFact(fact.schedule) };
+          }),
+  }));
+}
+
+function correctDose(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
+  const entry = findDose(doc, correction.targetId);
+  // Doses older than the index live on as day counts only (outside every PDC window); see docs/read-models.md.
+  if (!entry || entry[2] === GONE) return doc;
+  const [medicationId, day, kind] = entry;
+  if (correction.kind === 'void') {
+    return withDoseEntry(bump(doc, medicationId, day, kind, -1), correction.targetId, [medicationId, day, GONE]);
+  }
+  if (!changesField(correction.changes, 'occurredAt')) return doc;
+  const { occurredAt } = amend<{ occurredAt: unknown }>({ occurredAt: null }, correction.changes, (c) => isInstant(c.occurredAt));
+  if (!isInstant(occurredAt)) return doc;
+  const newDay = localDate(occurredAt, doc.timeZone);
+  if (newDay === day) return doc;
+  const moved = bump(bump(doc, medicationId, day, kind, -1), medicationId, newDay, kind, 1);
+  return withDoseEntry(moved, correction.targetId, [medicationId, newDay, kind], day);
+}
+
+function correctSession(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
+  const sessionId = entityOfStream(correction.stream, 'session', doc.patientId);
+  const session = sessionId === null ? undefined : doc.sessions[sessionId];
+  if (sessionId === null || !session) return doc;
+  const { [sessionId]: _removed, ...others } = doc.sessions;
+  // Scheduled in error: it never happened. Closure in error: the session is open again, so it counts nowhere.
+  if (correction.kind === 'void') return correction.targetType === 'SessionScheduled' || correction.targetType === CLOSED_BY_TYPE[session.status] ? { ...doc, sessions: others } : doc;
+  if (correction.targetType === 'SessionScheduled') return doc;
+  const fact = amend({ occurredAt: session.at, cancelledBy: session.cancelledBy }, correction.changes, (c) => isInstant(c.occurredAt) && (c.cancelledBy === null || CANCELLED_BY.includes(c.cancelledBy)));
+  return { ...doc, sessions: { ...others, [sessionId]: { ...session, at: fact.occurredAt, cancelledBy: session.status === 'cancelled' ? fact.cancelledBy : null } } };
+}
+
+const CANCELLED_BY: readonly unknown[] = ['patient', 'clinician', 'clinic'];
+
+const CLOSED_BY_TYPE: Record<SessionFact['status'], EventType> = { attended: 'SessionAttended', missed: 'SessionMissed', cancelled: 'SessionCancelled' };
+
+function keysOf({ event }: ProjectedEvent): string[] {
+  return TYPES.has(event.type) || correctsOneOf(event, CORRECTED_TYPES) ? [event.data.patientId] : [];
+}
+
+export const adherenceModel: ReadModel<AdherenceDoc> = {
+  name: 'adherence',
+  version: 1,
+  keysOf,
+  evolve: evolveAdherence,
+  patientOf: (doc) => doc.patientId,
+};
+

@@ -1,0 +1,75 @@
+/**
+ * Proportion of days covered, exactly as DOMAIN.md ("Read models", adherence) defines it:
+ * - days are calendar days in the patient's zone; a window of N days ends with the as-of day and includes it;
+ * - a day is eligible when the medication is active on it (on or after the start date, before the
+ *   discontinuation date) and the schedule in effect that day calls for at least one dose;
+ * - a day is covered when the doses taken that day (on time or late) are at least the doses scheduled;
+ *   extra doses never cover another day;
+ * - PDC = covered / eligible, capped at 100 %, null with no eligible day; adherent means PDC >= 80 %.
+ */
+import { addDays, localDate, weekday, type LocalDate } from '../shared/local-time';
+import type { ScheduleFact } from '../shared/validation';
+import type { DoseCounts, MedicationFacts } from './adherence-doc';
+
+export type Pdc = {
+  days: number;
+  eligibleDays: number;
+  coveredDays: number;
+  /** 0..1, null when no day of the window was eligible ("not enough data"). */
+  pdc: number | null;
+  /** PDC >= 80 %; null with the PDC. */
+  adherent: boolean | null;
+};
+
+export type MedicationCalendar = {
+  /** Doses the schedule in effect calls for on a day (0 outside the active period). */
+  scheduledOn(day: LocalDate): number;
+  countsOn(day: LocalDate): DoseCounts;
+  startDate: LocalDate;
+  /** First local day no longer active; null while not discontinued. */
+  stopDate: LocalDate | null;
+};
+
+export function medicationCalendar(medication: MedicationFacts, timeZone: string): MedicationCalendar {
+  const startDate = localDate(medication.startsAt, timeZone);
+  const stopDate = medication.stoppedAt === null ? null : localDate(medication.stoppedAt, timeZone);
+  const adjustments = medication.adjustments.map((a) => ({ from: localDate(a.effectiveFrom, timeZone), position: a.position, schedule: a.schedule }));
+
+  // The schedule of a day is the one in effect on it: of the adjustments whose effective date has
+  // come, the one recorded last (a later adjustment supersedes an earlier one even when backdated).
+  const scheduleOn = (day: LocalDate): ScheduleFact => {
+    let current: { position: number; schedule: ScheduleFact } | null = null;
+    for (const a of adjustments) if (a.from <= day && (current === null || a.position > current.position)) current = a;
+    return current?.schedule ?? medication.schedule;
+  };
+
+  return {
+    startDate,
+    stopDate,
+    scheduledOn(day) {
+      if (day < startDate || (stopDate !== null && day >= stopDate)) return 0;
+      const schedule = scheduleOn(day);
+      return schedule.daysOfWeek.includes(weekday(day)) ? schedule.timesPerDay : 0;
+    },
+    countsOn(day) {
+      return medication.doses[day.slice(0, 7)]?.[day.slice(8, 10)] ?? [0, 0, 0];
+    },
+  };
+}
+
+export function pdcOver(calendar: MedicationCalendar, asOfDay: LocalDate, days: number): Pdc {
+  let eligibleDays = 0;
+  let coveredDays = 0;
+  for (let i = days - 1; i >= 0; i--) {
+    const day = addDays(asOfDay, -i);
+    const scheduled = calendar.scheduledOn(day);
+    if (scheduled === 0) continue;
+    eligibleDays++;
+    const [onTime, late] = calendar.countsOn(day);
+    if (onTime + late >= scheduled) coveredDays++;
+  }
+  if (eligibleDays === 0) return { days, eligibleDays, coveredDays, pdc: null, adherent: null };
+  const pdc = Math.min(1, coveredDays / eligibleDays);
+  // Compared in integers so that exactly 80 % is adherent whatever the floating-point rounding.
+  return { days, eligibleDays, coveredDays, pdc, adherent: coveredDays * 5 >= eligibleDays * 4 };
+}
