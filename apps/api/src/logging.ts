@@ -14,6 +14,8 @@ const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export function loggingOptions(config: ApiConfig): Options {
   return {
     level: config.logLevel,
+    // One line per request at info; above it, skip building per-request loggers altogether.
+    autoLogging: ['trace', 'debug', 'info'].includes(config.logLevel),
     genReqId: (request: IncomingMessage, response: ServerResponse) => {
       const sent = request.headers['x-correlation-id'];
       const id = typeof sent === 'string' && CORRELATION_ID.test(sent) ? sent : randomUUID();

@@ -54,6 +54,16 @@ describe('local tokens', () => {
     await expect(verifier.verify(token)).rejects.toThrow('token claim "role" is not a CareTrail role');
   });
 
+  it('answers a token seen before from its cache until the token expires', async () => {
+    const key = await loadOrCreateLocalSigningKey(dataDir);
+    const verifier = await createTokenVerifier({ dataDir });
+    const token = await issueLocalToken(key, { userId: 'phone', role: 'patient', expiresIn: '2s' });
+    await expect(verifier.verify(token)).resolves.toEqual({ userId: 'phone', role: 'patient' });
+    await expect(verifier.verify(token)).resolves.toEqual({ userId: 'phone', role: 'patient' });
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await expect(verifier.verify(token)).rejects.toThrow('token expired');
+  });
+
   it('refuses garbage', async () => {
     const verifier = await createTokenVerifier({ dataDir });
     await expect(verifier.verify('not.a.token')).rejects.toBeInstanceOf(InvalidToken);
