@@ -15,3 +15,4 @@ export {
   type SubscriptionState,
   type SubscriptionStatus,
 } from './subscriptions/subscription';
+export { anchorLog, verifyEventChain, type ChainBreak, type ChainBreakReason, type ChainReport, type LogAnchor } from './integrity/verify-chain';

@@ -25,6 +25,10 @@ CREATE TABLE ${s}.events (
   -- Millisecond precision: the instants round-trip exactly through JSON and JavaScript.
   recorded_at     timestamptz(3) NOT NULL DEFAULT now(),
   occurred_at     timestamptz(3),
+  -- Tamper evidence: each event's hash covers its content and its
+  -- predecessor's hash in the stream (set by the events_chain trigger).
+  previous_hash   bytea,
+  hash            bytea NOT NULL,
   CONSTRAINT events_stream_version_unique UNIQUE (stream_id, stream_version),
   CONSTRAINT events_event_id_unique UNIQUE (event_id)
 );
@@ -37,6 +41,38 @@ CREATE TABLE ${s}.idempotency_keys (
   result          jsonb NOT NULL,
   created_at      timestamptz NOT NULL DEFAULT now()
 );
+
+/*
+ * The canonical content of an event, hashed with its predecessor's hash.
+ * jsonb's text form is canonical (keys ordered, whitespace normalised) and
+ * instants are written in UTC, so the same row always gives the same bytes.
+ */
+CREATE FUNCTION ${s}.event_hash(
+  p_previous bytea, p_position bigint, p_transaction_id xid8, p_stream_id text, p_stream_version bigint,
+  p_event_id uuid, p_event_type text, p_schema_version integer, p_data jsonb, p_metadata jsonb,
+  p_recorded_at timestamptz, p_occurred_at timestamptz
+) RETURNS bytea
+LANGUAGE sql STABLE AS $$
+  SELECT sha256(convert_to(concat_ws(E'\x1f',
+    encode(coalesce(p_previous, ''::bytea), 'hex'), p_position::text, p_transaction_id::text, p_stream_id,
+    p_stream_version::text, p_event_id::text, p_event_type, p_schema_version::text, p_data::text, p_metadata::text,
+    to_char(p_recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS'),
+    coalesce(to_char(p_occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS'), '')), 'UTF8'))
+$$;
+
+CREATE FUNCTION ${s}.chain_event() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  SELECT e.hash INTO NEW.previous_hash FROM ${s}.events e
+  WHERE e.stream_id = NEW.stream_id AND e.stream_version = NEW.stream_version - 1;
+  NEW.hash := ${s}.event_hash(NEW.previous_hash, NEW.position, NEW.transaction_id, NEW.stream_id, NEW.stream_version,
+    NEW.event_id, NEW.event_type, NEW.schema_version, NEW.data, NEW.metadata, NEW.recorded_at, NEW.occurred_at);
+  RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER events_chain BEFORE INSERT ON ${s}.events
+  FOR EACH ROW EXECUTE FUNCTION ${s}.chain_event();
 
 -- History is never changed in place; corrections are new events.
 CREATE FUNCTION ${s}.reject_event_change() RETURNS trigger

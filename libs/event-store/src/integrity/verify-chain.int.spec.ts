@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PgliteDatabase } from '../pglite/pglite-database';
+import { PostgresDatabase } from '../postgres/postgres-database';
+import { SqlEventStore } from '../sql/sql-event-store';
+import { events } from '../testing/event-store-contract';
+import { dropSchema, testDatabaseUrl, uniqueSchema, withAdminClient } from '../testing/postgres-test-database';
+import { anchorLog, verifyEventChain } from './verify-chain';
+
+/**
+ * Someone with superuser access changes the store behind CareTrail's back:
+ * triggers disabled, rows edited. Each kind of change must be caught.
+ */
+describe('tamper evidence on PostgreSQL', () => {
+  let schema: string;
+  let store: SqlEventStore;
+  let stream: string;
+  let positions: number[];
+
+  beforeEach(async () => {
+    schema = uniqueSchema('tamper');
+    store = await SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema }));
+    stream = `careplan-${randomUUID()}`;
+    ({ positions } = await store.append(stream, events(4), { expectedVersion: 'no-stream' }));
+    await store.append(`doses-${randomUUID()}`, events(2), { expectedVersion: 'no-stream' });
+  });
+  afterEach(async () => {
+    await store.close();
+    await dropSchema(schema);
+  });
+
+  /** Runs SQL as an operator who switched the append-only protection off. */
+  const tamper = (sql: string, params: unknown[] = []) =>
+    withAdminClient(async (client) => {
+      await client.query(`ALTER TABLE "${schema}".events DISABLE TRIGGER USER`);
+      await client.query(sql.replaceAll('$schema', `"${schema}"`), params);
+      await client.query(`ALTER TABLE "${schema}".events ENABLE TRIGGER USER`);
+    });
+
+  it('verifies an untouched store clean', async () => {
+    expect(await verifyEventChain(store.database, schema)).toEqual({ ok: true, eventsChecked: 6, firstBreak: null });
+  });
+
+  it('catches an edited payload at its position', async () => {
+    await tamper(`UPDATE $schema.events SET data = '{"i": 99}' WHERE position = $1`, [positions[1]]);
+    expect((await verifyEventChain(store.database, schema)).firstBreak).toEqual({
+      reason: 'content-changed',
+      streamId: stream,
+      streamVersion: 2,
+      position: positions[1],
+    });
+  });
+
+  it('catches an edited metadata field', async () => {
+    await tamper(`UPDATE $schema.events SET metadata = jsonb_set(metadata, '{correlationId}', '"forged"') WHERE position = $1`, [positions[2]]);
+    expect((await verifyEventChain(store.database, schema)).firstBreak).toMatchObject({ reason: 'content-changed', position: positions[2] });
+  });
+
+  it('catches a deleted event', async () => {
+    await tamper(`DELETE FROM $schema.events WHERE position = $1`, [positions[1]]);
+    expect((await verifyEventChain(store.database, schema)).firstBreak).toMatchObject({
+      reason: 'version-gap',
+      streamId: stream,
+      position: positions[2],
+    });
+  });
+
+  it('catches a stream’s last events deleted', async () => {
+    await tamper(`DELETE FROM $schema.events WHERE position = $1`, [positions[3]]);
+    expect((await verifyEventChain(store.database, schema)).firstBreak).toEqual({
+      reason: 'stream-length',
+      streamId: stream,
+      streamVersion: null,
+      position: null,
+    });
+  });
+
+  it('catches two events swapped', async () => {
+    await tamper(`UPDATE $schema.events SET stream_version = 1000 WHERE stream_id = $1 AND stream_version = 2`, [stream]);
+    await tamper(`UPDATE $schema.events SET stream_version = 2 WHERE stream_id = $1 AND stream_version = 3`, [stream]);
+    await tamper(`UPDATE $schema.events SET stream_version = 3 WHERE stream_id = $1 AND stream_version = 1000`, [stream]);
+    const report = await verifyEventChain(store.database, schema);
+    expect(report.ok).toBe(false);
+    expect(report.firstBreak).toMatchObject({ streamId: stream, position: positions[1] });
+  });
+
+  it('catches a rewrite that recomputes every hash, against an anchor kept outside', async () => {
+    const anchor = await anchorLog(store.database, schema, positions[3]);
+    await tamper(`UPDATE $schema.events SET data = '{"i": 42}' WHERE position = $1`, [positions[0]]);
+    // The forger also rewrites the chain so that it verifies again.
+    await withAdminClient(async (client) => {
+      await client.query(`ALTER TABLE "${schema}".events DISABLE TRIGGER USER`);
+      const { rows } = await client.query(`SELECT position FROM "${schema}".events WHERE stream_id = $1 ORDER BY stream_version`, [stream]);
+      for (const { position } of rows) {
+        await client.query(
+          `UPDATE "${schema}".events e SET
+             previous_hash = (SELECT p.hash FROM "${schema}".events p WHERE p.stream_id = e.stream_id AND p.stream_version = e.stream_version - 1),
+             hash = "${schema}".event_hash((SELECT p.hash FROM "${schema}".events p WHERE p.stream_id = e.stream_id AND p.stream_version = e.stream_version - 1),
+               position, transaction_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata, recorded_at, occurred_at)
+           WHERE position = $1`,
+          [position],
+        );
+      }
+      await client.query(`ALTER TABLE "${schema}".events ENABLE TRIGGER USER`);
+    });
+    expect((await verifyEventChain(store.database, schema)).ok).toBe(true);
+    expect((await anchorLog(store.database, schema, positions[3])).digest).not.toBe(anchor.digest);
+  });
+});
+
+describe('tamper evidence on PGlite', () => {
+  it('verifies clean, then catches an edit', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'caretrail-tamper-'));
+    const store = await SqlEventStore.open(await PgliteDatabase.open({ dataDir: dir }));
+    try {
+      const { positions } = await store.append('careplan-p', events(3), { expectedVersion: 'no-stream' });
+      expect((await verifyEventChain(store.database, 'caretrail')).ok).toBe(true);
+      await store.database.exec('ALTER TABLE caretrail.events DISABLE TRIGGER USER');
+      await store.database.query(`UPDATE caretrail.events SET data = '{"i": 7}' WHERE position = $1`, [positions[0]]);
+      expect((await verifyEventChain(store.database, 'caretrail')).firstBreak).toMatchObject({ reason: 'content-changed', position: positions[0] });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
