@@ -8,6 +8,7 @@ import type { ApiConfig } from './config';
 import { EventStoreModule } from './event-store/event-store.module';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
+import { IntegrityModule } from './integrity/integrity.module';
 import { PatientsModule } from './patients/patients.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { QueriesModule } from './queries/queries.module';
@@ -27,6 +28,7 @@ export class AppModule {
         PatientsModule,
         ProjectionsModule,
         QueriesModule,
+        IntegrityModule,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { authConfigFromEnv, isRole, issueLocalToken, loadOrCreateLocalSigningKey, roles } from '@caretrail/security';
+import { audit, AUDIT_USAGE } from './commands/audit';
 
 const USAGE = `CareTrail command line
 
@@ -7,6 +8,7 @@ const USAGE = `CareTrail command line
       Prints a bearer token signed with the embedded default's local key
       (DATA_DIR/auth). Works whether or not the API runs; never opens the store.
       Roles: ${roles.join(', ')}
+${AUDIT_USAGE}
 `;
 
 /** Runs one command; returns the process exit code. */
@@ -15,6 +17,8 @@ export async function run(argv: string[], out: (line: string) => void, err: (lin
   switch (command) {
     case 'token':
       return token(rest, out, err);
+    case 'audit':
+      return audit(rest, out, err);
     case undefined:
     case 'help':
     case '--help':

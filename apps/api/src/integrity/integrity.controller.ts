@@ -1,0 +1,41 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { anchorLog, verifyEventChain, type ChainReport, type LogAnchor, type SqlEventStore } from '@caretrail/event-store';
+import { RequireRole } from '../auth/roles.guard';
+import { EVENT_STORE } from '../event-store/event-store.module';
+
+class AnchorQuery {
+  @ApiPropertyOptional({ description: 'Digest the log up to this position (default: everything settled for a minute).' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  upTo?: number;
+}
+
+/**
+ * Tamper evidence for admins (and `npm run cli -- audit verify|anchor` on
+ * the embedded default, which must not open the data directory itself).
+ */
+@ApiTags('admin')
+@ApiBearerAuth()
+@RequireRole('admin')
+@Controller('admin/integrity')
+export class IntegrityController {
+  constructor(@Inject(EVENT_STORE) private readonly store: SqlEventStore) {}
+
+  @Get('verify')
+  @ApiOperation({ summary: 'Walk every hash chain; report the first broken link with its position.' })
+  verify(): Promise<ChainReport> {
+    return verifyEventChain(this.store.database, this.store.database.schema);
+  }
+
+  @Get('anchor')
+  @ApiOperation({ summary: 'A digest of the log to keep outside the database; recompute it later to compare.' })
+  anchor(@Query() { upTo }: AnchorQuery): Promise<LogAnchor> {
+    return anchorLog(this.store.database, this.store.database.schema, upTo);
+  }
+}
