@@ -41,7 +41,7 @@ export default tseslint.config(
   },
   {
     // The domain and the read models are pure: time, ids and randomness come in from outside.
-    files: ['libs/domain/**/*.ts', 'libs/read-models/**/*.ts'],
+    files: ['libs/domain/**/*.ts', 'libs/read-models/**/*.ts', 'libs/analytics/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', '@nestjs/*', 'pg', '@electric-sql/*'], message: 'The domain does no I/O.' }] }],
       'no-restricted-syntax': [

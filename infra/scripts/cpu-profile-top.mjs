@@ -2,7 +2,9 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof): self time by function and by
 // package, and inclusive time of selected functions.
 //
-//   node infra/scripts/cpu-profile-top.mjs <file.cpuprofile> [--top 30] [--from ISO] [--include name,name]
+//   node infra/scripts/cpu-profile-top.mjs <file.cpuprofile> [--top 30] [--skip-ms N] [--include name,name]
+//
+// --skip-ms N  leaves out the first N ms of the profile (start-up, setup)
 //
 // Self time of a function is the time the sampled stack had it on top.
 // Inclusive time counts a sample once for every distinct function on its stack.
@@ -20,6 +22,7 @@ const opt = (name, fallback) => {
 };
 const top = Number(opt('top', 30));
 const include = (opt('include', '') || '').split(',').filter(Boolean);
+const skipMs = Number(opt('skip-ms', 0));
 
 const profile = JSON.parse(readFileSync(file, 'utf8'));
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -29,7 +32,12 @@ for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n
 // Time of each sample: the delta after it (the last one gets the mean).
 const deltas = profile.timeDeltas;
 const total = (profile.endTime - profile.startTime) / 1000;
-const sampleMs = profile.samples.map((_, i) => (i + 1 < deltas.length ? deltas[i + 1] : total / profile.samples.length) / 1000);
+let at = 0;
+const sampleMs = profile.samples.map((_, i) => {
+  at += deltas[i] / 1000;
+  if (at < skipMs) return 0;
+  return (i + 1 < deltas.length ? deltas[i + 1] : total / profile.samples.length) / 1000;
+});
 
 const where = (n) => {
   const { functionName, url, lineNumber } = n.callFrame;
@@ -74,12 +82,13 @@ profile.samples.forEach((id, i) => {
 const pct = (ms) => `${((ms / busy) * 100).toFixed(1).padStart(5)} %`;
 const list = (map) =>
   [...map.entries()]
+    .filter(([k]) => !k.startsWith('(idle)'))
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([k, ms]) => `${ms.toFixed(0).padStart(7)} ms ${pct(ms)}  ${k}`)
     .join('\n');
 const idle = selfByFn.get('(idle) ') ?? 0;
-console.log(`profile ${file}: ${total.toFixed(0)} ms wall, ${busy.toFixed(0)} ms busy (not idle), ${idle.toFixed(0)} ms idle; % of busy`);
+console.log(`profile ${file}: ${(total - skipMs).toFixed(0)} ms wall after the first ${skipMs} ms, ${busy.toFixed(0)} ms busy (not idle), ${idle.toFixed(0)} ms idle; % of busy`);
 console.log(`\nself time by package:\n${list(selfByPkg)}`);
 console.log(`\nself time by function:\n${list(selfByFn)}`);
 if (include.length) console.log(`\ninclusive time:\n${list(inclusive)}`);

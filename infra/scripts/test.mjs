@@ -5,9 +5,16 @@
 // PostgreSQL: DATABASE_URL when set, else the local server on 127.0.0.1:5432;
 // with TESTCONTAINERS=1 a throwaway container instead (needs Docker/Podman).
 // Each test file works in a schema of its own, so runs never interfere.
+//
+// Kafka: KAFKA_BROKERS when set (a broker you run, e.g. with Docker), else a
+// real broker started here with infra/kafka/broker.mjs on a free port
+// (KAFKA_PORT, or the first free pair from 19092) and stopped at the end,
+// also when the run fails or is interrupted. Each test uses topics of its
+// own; tests that stop a broker start their own (docs/kafka.md).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
@@ -46,6 +53,82 @@ async function providePostgres(env) {
   }
 }
 
+async function provideKafka(env) {
+  if (env.KAFKA_BROKERS) {
+    console.log(`Kafka at ${env.KAFKA_BROKERS} (KAFKA_BROKERS)`);
+    return;
+  }
+  const script = await import('../kafka/broker.mjs');
+  const port = await kafkaPort(env, script);
+  let broker;
+  try {
+    broker = await script.startBroker({ port, fresh: true });
+  } catch (error) {
+    throw new Error(`Could not start the Kafka broker for the tests (${error.message}). Start one yourself and set KAFKA_BROKERS.`);
+  }
+  cleanups.push(() => script.stopBroker(broker, { keepData: false }));
+  env.KAFKA_BROKERS = broker.brokers;
+  env.CARETRAIL_TEST_KAFKA_PORT = String(port);
+}
+
+/**
+ * KAFKA_PORT if given; else the first port pair (broker, controller) from
+ * 19092 that this run can claim, so parallel runs on one machine each get a
+ * broker of their own. A claim is a file holding the run's pid, created
+ * atomically, so two runs starting together never pick the same port. A
+ * broker left behind by a run that died (its claim's pid is gone) is
+ * stopped and its port reused instead of piling up orphans.
+ */
+async function kafkaPort(env, { stopBroker, brokerStatus }) {
+  if (env.KAFKA_PORT) return Number(env.KAFKA_PORT);
+  const claims = join(root, 'infra', 'kafka', '.run', 'test-claims');
+  mkdirSync(claims, { recursive: true });
+  for (let port = 19092; port < 19192; port += 2) {
+    const file = join(claims, String(port));
+    const previous = claim(file);
+    if (previous === 'taken') continue;
+    cleanups.push(async () => rmSync(file, { force: true }));
+    if ((await portFree(port)) && (await portFree(port + 1))) return port;
+    if (previous === 'stale' && brokerStatus({ port }).running) {
+      console.log(`Stopping the Kafka broker on port ${port} left behind by an earlier test run`);
+      await stopBroker({ port }, { keepData: false });
+      if ((await portFree(port)) && (await portFree(port + 1))) return port;
+    }
+    rmSync(file, { force: true });
+  }
+  throw new Error('No free port pair for a Kafka broker between 19092 and 19191; set KAFKA_PORT or KAFKA_BROKERS.');
+}
+
+/** 'new' or 'stale' (a dead run's claim, now ours), or 'taken' by a live run. */
+function claim(file) {
+  try {
+    writeFileSync(file, `${process.pid}\n`, { flag: 'wx' });
+    return 'new';
+  } catch (error) {
+    if (error.code !== 'EEXIST') throw error;
+  }
+  if (pidAlive(Number(readFileSync(file, 'utf8').trim()))) return 'taken';
+  writeFileSync(file, `${process.pid}\n`);
+  return 'stale';
+}
+
+function portFree(port) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
 function summarise() {
   let passed = 0;
   let failed = 0;
@@ -60,11 +143,12 @@ function summarise() {
 }
 
 async function main() {
+  const targets = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['typecheck', 'lint', 'test'];
   const env = { ...process.env, NX_DAEMON: 'false', CARETRAIL_JEST_RESULTS: resultsDir };
   await providePostgres(env);
+  if (targets.includes('test')) await provideKafka(env);
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
-  const targets = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['typecheck', 'lint', 'test'];
   // A hung test must fail the run, not hold CI until its own limit.
   const limitMinutes = Number(env.CARETRAIL_TEST_TIMEOUT_MINUTES ?? 25);
   const nx = spawnSync(
@@ -78,6 +162,10 @@ async function main() {
   console.log(`tests: ${passed} passed, ${failed} failed`);
   return nx.status === 0 && failed === 0 ? 0 : 1;
 }
+
+// Ctrl-C or a CI cancel reaches Nx and the tests too; this process only has
+// to survive the signal long enough to stop the services it started.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => console.error(`\n${signal}: stopping the test services`));
 
 let code = 1;
 try {

@@ -39,7 +39,6 @@ import {
 } from './support/bench';
 
 // autocannon ships no types; the little used here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => AutocannonInstance;
 interface AutocannonInstance extends PromiseLike<AutocannonResult> {
   on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
@@ -228,6 +227,7 @@ export async function run(options: Options): Promise<{ name: string; report: unk
       options: { requestsPerRound: perRound, rounds, clients: clientLevels, apiPoolSize: 'store default (DATABASE_POOL_SIZE unset)' },
       setup: {
         patients: patientsCount,
+        apiStartupSeconds: api.startupSeconds,
         seconds: setupSeconds,
         carePlanEventsPerPatient: carePlanEvents,
         meanDoseStreamLengthBeforeCommand: accepted ? streamLengthSum / accepted : 0,
@@ -255,6 +255,8 @@ interface ApiProcess {
   baseUrl: string;
   schema: string;
   dataDir: string;
+  /** From spawning the process to its first healthy answer. */
+  startupSeconds: number;
   stop(): Promise<void>;
 }
 
@@ -280,6 +282,7 @@ async function startApi(databaseUrl: string, profileDir: string | undefined): Pr
       ]
     : [MAIN];
   let output = '';
+  const spawned = process.hrtime.bigint();
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -304,7 +307,8 @@ async function startApi(databaseUrl: string, profileDir: string | undefined): Pr
     await stop();
     throw error;
   }
-  return { pid: child.pid!, baseUrl, schema, dataDir, stop };
+  const startupSeconds = Number(process.hrtime.bigint() - spawned) / 1e9;
+  return { pid: child.pid!, baseUrl, schema, dataDir, startupSeconds, stop };
 }
 
 function freePort(): Promise<number> {
@@ -391,55 +395,59 @@ async function sendDoses(
   const latenciesMs: number[] = [];
   const statusCounts: Record<string, number> = {};
   let count = 0;
-  const { value: result, seconds } = await timed(async () => {
-    const instance = autocannon({
-      url: baseUrl,
-      connections: clients,
-      pipelining: 1,
-      amount,
-      timeout: 30,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (request: Record<string, unknown>, context: Record<string, unknown>) => {
-            const patient = free.shift();
-            if (!patient) throw new Error('no free patient: more connections than patients');
-            context['patient'] = patient;
-            const n = patient.nextSlot++;
-            const slot = slotAt(firstDay, n);
-            // Events already in the patient's dose-month stream: the slots before n in the same month.
-            const monthStart = Date.UTC(slot.getUTCFullYear(), slot.getUTCMonth(), 1);
-            const firstInMonth = Math.max(0, Math.ceil((monthStart - firstDay.getTime()) / 86_400_000) * DOSE_TIMES.length);
-            streamLengthSum += n - firstInMonth;
-            return {
-              ...request,
-              path: `/patients/${patient.patientId}/doses/taken`,
-              headers: { 'content-type': 'application/json', authorization: patient.auth },
-              body: JSON.stringify({
-                medicationId: patient.medicationId,
-                scheduledFor: slot.toISOString(),
-                occurredAt: new Date(slot.getTime() + 10 * 60_000).toISOString(),
-              }),
-            };
-          },
-          onResponse: (_status: number, _body: string, context: Record<string, unknown>) => {
-            free.push(context['patient'] as Patient);
-          },
+  // autocannon resolves on its 1-second tick after the last answer, so the round is timed
+  // from the start to the last answer here, not around the promise.
+  const started = process.hrtime.bigint();
+  let lastAnswer = started;
+  const instance = autocannon({
+    url: baseUrl,
+    connections: clients,
+    pipelining: 1,
+    amount,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request: Record<string, unknown>, context: Record<string, unknown>) => {
+          const patient = free.shift();
+          if (!patient) throw new Error('no free patient: more connections than patients');
+          context['patient'] = patient;
+          const n = patient.nextSlot++;
+          const slot = slotAt(firstDay, n);
+          // Events already in the patient's dose-month stream: the slots before n in the same month.
+          const monthStart = Date.UTC(slot.getUTCFullYear(), slot.getUTCMonth(), 1);
+          const firstInMonth = Math.max(0, Math.ceil((monthStart - firstDay.getTime()) / 86_400_000) * DOSE_TIMES.length);
+          streamLengthSum += n - firstInMonth;
+          return {
+            ...request,
+            path: `/patients/${patient.patientId}/doses/taken`,
+            headers: { 'content-type': 'application/json', authorization: patient.auth },
+            body: JSON.stringify({
+              medicationId: patient.medicationId,
+              scheduledFor: slot.toISOString(),
+              occurredAt: new Date(slot.getTime() + 10 * 60_000).toISOString(),
+            }),
+          };
         },
-      ],
-    });
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
-      if (statusCode === 201) {
-        count++;
-        latenciesMs.push(responseTime);
-      }
-    });
-    return instance;
+        onResponse: (_status: number, _body: string, context: Record<string, unknown>) => {
+          free.push(context['patient'] as Patient);
+        },
+      },
+    ],
   });
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    lastAnswer = process.hrtime.bigint();
+    statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
+    if (statusCode === 201) {
+      count++;
+      latenciesMs.push(responseTime);
+    }
+  });
+  const result = await instance;
   // Every answer that is not 201, and every connection error and timeout, is an error.
   const errors = Object.entries(statusCounts).reduce((n, [code, k]) => (code === '201' ? n : n + k), 0) + result.errors + result.timeouts;
   if (errors > 0) console.log(`  ${errors} errors at ${clients} clients: ${JSON.stringify({ statusCounts, errors: result.errors, timeouts: result.timeouts })}`);
+  const seconds = Number(lastAnswer - started) / 1e9;
   return { count, seconds, latenciesMs, errors, statusCounts, streamLengthSum };
 }
 

@@ -1,26 +1,35 @@
 /**
- * Who may write what: the expected authorisation of every write endpoint,
- * stated independently of the code that enforces it (DOMAIN.md's users
- * table and rules). The matrix test checks the API against it.
+ * Who may do what: the expected authorisation of every endpoint (writes,
+ * patient reads, the registry, admin and audit views), stated independently
+ * of the code that enforces it (DOMAIN.md's users table and rules). The
+ * matrix test checks the API against it, for every role, on the patient's
+ * care team and off it.
  *
  * `team` lists the care-team roles allowed when the caller is on the
  * patient's team; `patientSelf` says whether the patient may do it for
- * their own record. Nobody off the team, no other patient, no admin and no
- * analyst may write anything to a patient's record.
+ * their own record; `anyone` lists roles allowed whatever their relation to
+ * the patient (admins for the audit views, clinicians for their own
+ * caseload). Nobody off the team, no other patient, no admin and no analyst
+ * may write anything to a patient's record or read it through the clinical
+ * views.
  */
 export type TeamRole = 'therapist' | 'prescriber' | 'primary-care' | 'care-manager';
+export type Role = TeamRole | 'patient' | 'admin' | 'analyst';
 
 export interface MatrixRow {
+  /** `METHOD /path`, with `{name}` standing for an id the test set up. */
   endpoint: string;
+  kind: 'write' | 'read' | 'registry' | 'admin' | 'audit';
   team: readonly TeamRole[];
   patientSelf: boolean;
+  anyone?: readonly Role[];
 }
 
 const CLINICIANS: readonly TeamRole[] = ['therapist', 'prescriber', 'primary-care', 'care-manager'];
 const TREATING: readonly TeamRole[] = ['therapist', 'prescriber'];
 const PRESCRIBER: readonly TeamRole[] = ['prescriber'];
 
-export const writeMatrix: readonly MatrixRow[] = [
+const writes: ReadonlyArray<Omit<MatrixRow, 'kind'>> = [
   { endpoint: 'POST /patients/{patientId}/care-plan', team: CLINICIANS, patientSelf: false },
   { endpoint: 'POST /patients/{patientId}/care-plan/reviews', team: CLINICIANS, patientSelf: false },
   { endpoint: 'POST /patients/{patientId}/care-team', team: CLINICIANS, patientSelf: false },
@@ -56,6 +65,38 @@ export const writeMatrix: readonly MatrixRow[] = [
   { endpoint: 'POST /patients/{patientId}/medications/{medicationId}/discontinuation', team: PRESCRIBER, patientSelf: false },
   { endpoint: 'POST /patients/{patientId}/care-plan/closure', team: TREATING, patientSelf: false },
 ];
+
+const NOBODY: readonly TeamRole[] = [];
+const ADMIN: readonly Role[] = ['admin'];
+
+export const authorisationMatrix: readonly MatrixRow[] = [
+  ...writes.map((row) => ({ ...row, kind: 'write' as const })),
+  // The clinical views of one patient: the patient and their care team.
+  { endpoint: 'GET /patients/{patientId}/plan', kind: 'read', team: CLINICIANS, patientSelf: true },
+  { endpoint: 'GET /patients/{patientId}/adherence', kind: 'read', team: CLINICIANS, patientSelf: true },
+  { endpoint: 'GET /patients/{patientId}/collaboration', kind: 'read', team: CLINICIANS, patientSelf: true },
+  { endpoint: 'GET /patients/{patientId}/outcomes', kind: 'read', team: CLINICIANS, patientSelf: true },
+  // A clinician's own caseload: only the patients whose team they are on, so any clinician may ask.
+  { endpoint: 'GET /registry', kind: 'registry', team: NOBODY, patientSelf: false, anyone: CLINICIANS },
+  // Operating the read models: admins, who never see a patient's record there.
+  { endpoint: 'GET /admin/projections', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  { endpoint: 'POST /admin/projections/{projection}/pause', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  { endpoint: 'POST /admin/projections/{projection}/resume', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  { endpoint: 'POST /admin/projections/{projection}/rebuild', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  { endpoint: 'GET /admin/integrity/verify', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  { endpoint: 'GET /admin/integrity/anchor', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  // The audit views: admins only, the patient's own care team included among the refused.
+  { endpoint: 'GET /audit', kind: 'audit', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  { endpoint: 'GET /audit?patient={patientId}&format=csv', kind: 'audit', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  { endpoint: 'GET /audit?format=ndjson', kind: 'audit', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  { endpoint: 'GET /patients/{patientId}/history', kind: 'audit', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  { endpoint: 'GET /integration/relay', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  // Last: it erases the test patient's personal data.
+  { endpoint: 'POST /patients/{patientId}/erasure', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
+];
+
+/** Served without a token, and holding no patient data. */
+export const publicEndpoints: readonly string[] = ['GET /health', 'GET /asyncapi.json'];
 
 /** Enrolment creates the record; any clinician may enrol (and so founds the team). */
 export const enrolMatrix = { endpoint: 'POST /patients', allowed: CLINICIANS } as const;

@@ -1,14 +1,14 @@
 import { clientFor, startApiProcess, type ApiProcess, type JsonResponse } from '../support/api-process';
-import { enrolMatrix, writeMatrix, type TeamRole } from './authorisation-matrix';
+import { authorisationMatrix, enrolMatrix, publicEndpoints, type MatrixRow, type Role, type TeamRole } from './authorisation-matrix';
 
 const DAY = 86_400_000;
 const at = (ms: number): string => new Date(ms).toISOString();
 const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
-type Caller = { label: string; userId: string; role: TeamRole | 'patient' | 'admin' | 'analyst'; onTeam: boolean; self?: boolean };
+type Caller = { label: string; userId: string; role: Role; onTeam: boolean; self?: boolean };
 
-/** Every write endpoint x every role x on the patient's care team or not, against authorisation-matrix.ts. */
-describe('the authorisation matrix of writes', () => {
+/** Every endpoint x every role x on the patient's care team or not, against authorisation-matrix.ts. */
+describe('the authorisation matrix', () => {
   let api: ApiProcess;
   const ids: Record<string, string> = {};
   const now = Date.now();
@@ -71,6 +71,7 @@ describe('the authorisation matrix of writes', () => {
     'POST /patients/{patientId}/care-plan/track': { track: 'medication-only', reason: 'Therapy paused' },
     'POST /patients/{patientId}/medications/{medicationId}/discontinuation': { reason: 'patient-choice' },
     'POST /patients/{patientId}/care-plan/closure': { reason: 'completed' },
+    'POST /patients/{patientId}/erasure': { reason: 'GDPR Art. 17 request 2026-041' },
   });
 
   beforeAll(async () => {
@@ -108,6 +109,7 @@ describe('the authorisation matrix of writes', () => {
     ids['doseEventId'] = dose['eventIds'][0];
     ids['doseStream'] = dose['streamId'];
     ids['removableUserId'] = 'removable';
+    ids['projection'] = 'adherence';
   });
   afterAll(() => api?.stop());
 
@@ -116,26 +118,62 @@ describe('the authorisation matrix of writes', () => {
     return [method, template.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'patientId' ? patientId : ids[name]!))];
   };
 
-  it.each(writeMatrix.map((row) => [row.endpoint, row] as const))('%s', async (_, row) => {
+  /** Any answer, JSON or an export, as text and (when JSON) parsed. */
+  const send = async (method: string, path: string, auth: string, body: unknown): Promise<{ status: number; text: string; body: Record<string, unknown> }> => {
+    const response = await fetch(`${api.baseUrl}${path}`, {
+      method,
+      headers: { Authorization: auth, 'Content-Type': 'application/json' },
+      ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
+    });
+    const text = await response.text();
+    const json = /^application\/(problem\+)?json/.test(response.headers.get('content-type') ?? '') && text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    return { status: response.status, text, body: json };
+  };
+
+  const allowedFor = (row: MatrixRow, caller: Caller): boolean =>
+    (row.anyone ?? []).includes(caller.role) ||
+    (caller.onTeam && (row.team as readonly string[]).includes(caller.role)) ||
+    (caller.self === true && row.patientSelf);
+
+  it.each(authorisationMatrix.map((row) => [row.endpoint, row] as const))('%s', async (_, row) => {
     const outcomes: string[] = [];
     const expected: string[] = [];
     for (const caller of callers()) {
-      const client = clientFor(api, await api.bearer(caller.userId, caller.role));
       const [method, path] = pathOf(row.endpoint, ids['patientId']!);
       const body = bodies()[row.endpoint];
-      const response = method === 'DELETE' ? await client.delete(path, body) : await client.post(path, body);
-      const allowed =
-        (caller.onTeam && (row.team as readonly string[]).includes(caller.role)) || (caller.self === true && row.patientSelf);
-      expected.push(`${caller.label}: ${allowed ? 'allowed' : 'denied'}`);
+      const response = await send(method, path, await api.bearer(caller.userId, caller.role), body);
+      expected.push(`${caller.label}: ${allowedFor(row, caller) ? 'allowed' : 'denied'}`);
       const denied = response.status === 403;
       outcomes.push(`${caller.label}: ${denied ? 'denied' : response.status === 401 || response.status === 400 ? `status ${response.status}` : 'allowed'}`);
       if (denied) {
-        // A denial says nothing about the patient.
-        expect(response.body).toMatchObject({ status: 403, code: 'forbidden', detail: 'You are not permitted to do this for this patient.' });
-        expect(JSON.stringify(response.body)).not.toContain('Matrix');
+        expect(response.body).toMatchObject({ status: 403, code: 'forbidden' });
+        // A refusal of anything about a patient says nothing about them.
+        if (row.kind === 'write' || row.kind === 'read') expect(response.body['detail']).toBe('You are not permitted to do this for this patient.');
+      }
+      if (response.status >= 400) {
+        // No error names the patient, their team, or an id the caller did not send.
+        const secrets = ['Matrix', ...Object.values(ids).filter((id) => !`${path} ${JSON.stringify(body ?? {})}`.includes(id)), 'team-therapist', 'team-prescriber', 'team-primary-care', 'team-care-manager'];
+        for (const secret of secrets.filter((x) => x !== caller.userId)) {
+          expect({ endpoint: row.endpoint, caller: caller.label, leaked: response.text.includes(secret) ? secret : null }).toEqual({
+            endpoint: row.endpoint,
+            caller: caller.label,
+            leaked: null,
+          });
+        }
       }
     }
     expect(outcomes).toEqual(expected);
+  });
+
+  it('lists every endpoint of the API in the matrix', async () => {
+    const openApi = (await (await fetch(`${api.baseUrl}/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const served = Object.entries(openApi.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`),
+    );
+    const listed = new Set(
+      [...authorisationMatrix.map((row) => row.endpoint), enrolMatrix.endpoint].map((e) => e.split('?')[0]!.replace(/\{[^}]+\}/g, '{}')),
+    );
+    expect(served.filter((endpoint) => !publicEndpoints.includes(endpoint) && !listed.has(endpoint))).toEqual([]);
   });
 
   it('lets any clinician enrol a patient, and nobody else', async () => {

@@ -12,6 +12,8 @@ const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
 
 export interface ApiProcess {
   baseUrl: string;
+  /** The process's DATA_DIR (its local signing key; on the embedded default, the store it holds). */
+  dataDir: string;
   bearer(userId: string, role: Role): Promise<string>;
   /** Output of the process so far, for failure messages. */
   output(): string;
@@ -39,6 +41,7 @@ export async function startApiProcess(backend: 'postgres' | 'pglite'): Promise<A
   const key = await loadOrCreateLocalSigningKey(dataDir);
   return {
     baseUrl,
+    dataDir,
     bearer: async (userId, role) => `Bearer ${await issueLocalToken(key, { userId, role })}`,
     output: () => output,
     stop: async () => {

@@ -6,10 +6,13 @@ import { validationPipe } from './problems/validation';
 import { LoggerModule } from 'nestjs-pino';
 import type { ApiConfig } from './config';
 import { EventStoreModule } from './event-store/event-store.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
 import { IntegrityModule } from './integrity/integrity.module';
+import { IntegrationModule } from './integration/integration.module';
 import { PatientsModule } from './patients/patients.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { QueriesModule } from './queries/queries.module';
 import { API_CONFIG } from './tokens';
@@ -23,12 +26,15 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot({ pinoHttp: loggingOptions(config) }),
         EventStoreModule,
+        PrivacyModule,
         AuthModule,
+        AuditModule,
         HealthModule,
         PatientsModule,
         ProjectionsModule,
         QueriesModule,
         IntegrityModule,
+        IntegrationModule,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },

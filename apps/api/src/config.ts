@@ -10,6 +10,17 @@ export interface ApiConfig {
   /** Run the read models in this process (the embedded default); false when apps/projector does. */
   runProjections: boolean;
   projectionPoisonPolicy: 'stop' | 'park';
+  /**
+   * Seal personal-data fields under the patient's key before they are stored
+   * (docs/erasure.md). On by default; PERSONAL_DATA_ENCRYPTION=off exists for
+   * the audit-cost benchmark only: what is written then cannot be erased.
+   */
+  personalDataEncryption: boolean;
+  /**
+   * Record every touch of patient data in the access log (docs/audit.md). On
+   * by default; ACCESS_LOG=off exists for the audit-cost benchmark only.
+   */
+  accessLog: boolean;
 }
 
 /** Everything the API reads from its environment, in one place. */
@@ -26,5 +37,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     logLevel: env['LOG_LEVEL'] || 'info',
     runProjections: env['RUN_PROJECTIONS'] !== 'false',
     projectionPoisonPolicy: env['PROJECTION_POISON_POLICY'] === 'park' ? 'park' : 'stop',
+    personalDataEncryption: env['PERSONAL_DATA_ENCRYPTION'] !== 'off',
+    accessLog: env['ACCESS_LOG'] !== 'off',
   };
 }

@@ -1,6 +1,13 @@
 import { parseArgs } from 'node:util';
 import { authConfigFromEnv, isRole, issueLocalToken, loadOrCreateLocalSigningKey, roles } from '@caretrail/security';
 import { audit, AUDIT_USAGE } from './commands/audit';
+import { auditExport, AUDIT_EXPORT_USAGE } from './commands/audit-export';
+import { patientCommand, PATIENT_USAGE } from './commands/patient';
+import { replayCommand, REPLAY_USAGE } from './commands/replay';
+import { reportCommand, REPORT_USAGE } from './commands/report';
+import { stderrProgress } from './commands/cli-io';
+import { projectionsCommand, PROJECTIONS_USAGE } from './commands/projections';
+import { seedCommand, SEED_USAGE } from './commands/seed';
 
 const USAGE = `CareTrail command line
 
@@ -9,6 +16,12 @@ const USAGE = `CareTrail command line
       (DATA_DIR/auth). Works whether or not the API runs; never opens the store.
       Roles: ${roles.join(', ')}
 ${AUDIT_USAGE}
+${AUDIT_EXPORT_USAGE}
+${PATIENT_USAGE}
+${REPORT_USAGE}
+${REPLAY_USAGE}
+${SEED_USAGE}
+${PROJECTIONS_USAGE}
 `;
 
 /** Runs one command; returns the process exit code. */
@@ -18,7 +31,17 @@ export async function run(argv: string[], out: (line: string) => void, err: (lin
     case 'token':
       return token(rest, out, err);
     case 'audit':
-      return audit(rest, out, err);
+      return rest[0] === 'export' ? auditExport(rest.slice(1), out, err) : audit(rest, out, err);
+    case 'patient':
+      return patientCommand(rest, { out, err });
+    case 'report':
+      return reportCommand(rest, { out, err, progress: stderrProgress() });
+    case 'replay':
+      return replayCommand(rest, { out, err, progress: stderrProgress() });
+    case 'seed':
+      return seedCommand(rest, { out, err, progress: stderrProgress() });
+    case 'projections':
+      return projectionsCommand(rest, { out, err, progress: stderrProgress() });
     case undefined:
     case 'help':
     case '--help':

@@ -103,6 +103,18 @@ export interface ReadStreamOptions {
   limit?: number;
 }
 
+/** Which of one patient's events to read (SqlEventStore.readPatient). */
+export interface ReadPatientOptions {
+  /** Only events recorded at or before this instant (ISO 8601). */
+  recordedUntil?: string;
+  /** Only events whose occurredAt, else recordedAt, is at or before this instant. */
+  occurredUntil?: string;
+  /** Leave out events of these types. */
+  excludeTypes?: readonly string[];
+  /** false: every event's metadata is `{}` (folds that do not need it read half the bytes). Default true. */
+  metadata?: boolean;
+}
+
 export interface ReadAllOptions {
   /** Events after this checkpoint (exclusive). */
   after: Checkpoint;

@@ -16,3 +16,4 @@ export {
   type SubscriptionStatus,
 } from './subscriptions/subscription';
 export { anchorLog, verifyEventChain, type ChainBreak, type ChainBreakReason, type ChainReport, type LogAnchor } from './integrity/verify-chain';
+export { SqlPatientKeyStore } from './keys/sql-patient-key-store';

@@ -1,20 +1,33 @@
 import { isEventType, upcast } from '@caretrail/domain';
 import {
   EventHandlingFailed,
+  SqlPatientKeyStore,
   type BatchContext,
   type RecordedEvent,
   type SqlEventStore,
   type SqlQueryable,
   type SubscriptionHandler,
 } from '@caretrail/event-store';
+import { decryptEvents, isErasureEvent, type PatientKeyReader } from '@caretrail/privacy';
+import { CachingPatientKeyStore } from '@caretrail/security';
 import type { PoisonPolicy, ProjectedEvent, ProjectionDefinition } from './projection';
 import type { ProjectionTables } from './projection-tables';
+
+/** Patients' keys as the projections use them: read, and forgotten when a patient is erased. */
+export type ProjectionKeys = PatientKeyReader & { forget?(patientId: string): void };
+
+/** One step of a batch: an event to apply, or an erasure that re-derives a patient's rows. */
+type Step =
+  | { kind: 'event'; e: ProjectedEvent; keys: string[] }
+  | { kind: 'erasure'; patientId: string; history: ProjectedEvent[] };
 
 /**
  * Applies a batch of the global order to one generation of a read model:
  * one read of the rows the batch touches, evolve in memory, one multi-row
  * upsert, the checkpoint in the same transaction. A crash rolls all of it
- * back, so no event is applied twice or skipped.
+ * back, so no event is applied twice or skipped. Personal data is opened
+ * (or read as erased) before evolve; a PatientDataErased event replaces the
+ * patient's rows by a fold of their history, now erased (docs/erasure.md).
  */
 export class BatchProjector implements SubscriptionHandler {
   private readonly table: string;
@@ -27,16 +40,16 @@ export class BatchProjector implements SubscriptionHandler {
     private readonly poisonPolicy: () => PoisonPolicy,
     /** Called after each committed batch with the number of events read. */
     private readonly afterBatch: (size: number) => Promise<void> = async () => undefined,
+    private readonly keys: ProjectionKeys = new CachingPatientKeyStore(new SqlPatientKeyStore(store.database)),
   ) {
     this.table = tables.table(definition.name, generation);
   }
 
   async handle(batch: RecordedEvent[], context: BatchContext): Promise<void> {
-    const events = batch.filter((e) => isEventType(e.type)).map(toProjected);
-    const touched = events.map((e) => ({ e, keys: this.definition.keysOf(e) })).filter(({ keys }) => keys.length > 0);
+    const steps = await this.stepsOf(batch);
     await this.store.database.transaction(async (tx) => {
-      if (touched.length > 0) {
-        const keys = [...new Set(touched.flatMap(({ keys }) => keys))];
+      if (steps.length > 0) {
+        const keys = [...new Set(steps.flatMap((step) => (step.kind === 'event' ? step.keys : [])))];
         const { rows } = await tx.query<{ key: string; doc: unknown }>(
           `SELECT key, doc FROM ${this.table} WHERE key = ANY($1::text[])`,
           [keys],
@@ -44,18 +57,22 @@ export class BatchProjector implements SubscriptionHandler {
         const docs = new Map<string, unknown>(rows.map((row) => [row.key, row.doc]));
         const positions = new Map<string, number>();
         const parked: Array<{ e: ProjectedEvent; error: unknown }> = [];
-        for (const { e, keys: eventKeys } of touched) {
-          try {
-            const next = eventKeys.map((key) => [key, this.definition.evolve(docs.get(key), e)] as const);
-            for (const [key, doc] of next) {
-              docs.set(key, doc);
-              positions.set(key, e.meta.position);
-            }
-          } catch (error) {
-            if (this.poisonPolicy() === 'stop') {
-              throw new EventHandlingFailed({ eventId: e.meta.eventId, type: e.event.type, position: e.meta.position, streamId: e.meta.streamName }, error);
-            }
-            parked.push({ e, error });
+        for (const step of steps) {
+          if (step.kind === 'event') {
+            this.apply(step.e, step.keys, docs, positions, parked);
+            continue;
+          }
+          // Erasure: the patient's rows are dropped and folded again from their whole history,
+          // which now reads as erased. Rows belong to one patient each (patientOf).
+          const { rows: dropped } = await tx.query<{ key: string }>(`DELETE FROM ${this.table} WHERE patient_id = $1 RETURNING key`, [
+            step.patientId,
+          ]);
+          for (const { key } of dropped) docs.delete(key);
+          for (const [key, doc] of docs) if (this.definition.patientOf(doc) === step.patientId) docs.delete(key);
+          for (const key of [...positions.keys()]) if (!docs.has(key)) positions.delete(key);
+          for (const e of step.history) {
+            const eventKeys = this.definition.keysOf(e);
+            if (eventKeys.length > 0) this.apply(e, eventKeys, docs, positions, parked);
           }
         }
         await this.upsert(tx, [...positions.keys()].map((key) => ({ key, doc: docs.get(key), position: positions.get(key)! })));
@@ -64,6 +81,61 @@ export class BatchProjector implements SubscriptionHandler {
       await context.saveCheckpoint(tx);
     });
     await this.afterBatch(batch.length);
+  }
+
+  /**
+   * Opens personal data and reads erased patients' histories before the
+   * transaction (PGlite has one connection: a read beside an open
+   * transaction would wait for it).
+   */
+  private async stepsOf(batch: RecordedEvent[]): Promise<Step[]> {
+    const erasures = batch.filter(isErasureEvent);
+    // Erased keys must not be served from a cache, here or in the histories below.
+    for (const e of erasures) this.keys.forget?.(patientIdOf(e));
+    const opened = await decryptEvents(
+      batch.filter((e) => isEventType(e.type) || isErasureEvent(e)),
+      this.keys,
+    );
+    const steps: Step[] = [];
+    for (const e of opened) {
+      if (isErasureEvent(e)) {
+        steps.push({ kind: 'erasure', patientId: patientIdOf(e), history: await this.historyUpTo(e) });
+        continue;
+      }
+      const projected = toProjected(e);
+      const keys = this.definition.keysOf(projected);
+      if (keys.length > 0) steps.push({ kind: 'event', e: projected, keys });
+    }
+    return steps;
+  }
+
+  /** The erased patient's domain events up to the erasure, in the global order, as read models see them now. */
+  private async historyUpTo(erasure: RecordedEvent): Promise<ProjectedEvent[]> {
+    const events = await this.store.readPatient(patientIdOf(erasure));
+    const end = events.findIndex((e) => e.eventId === erasure.eventId);
+    const before = (end < 0 ? events : events.slice(0, end)).filter((e) => isEventType(e.type));
+    return (await decryptEvents(before, this.keys)).map(toProjected);
+  }
+
+  private apply(
+    e: ProjectedEvent,
+    eventKeys: string[],
+    docs: Map<string, unknown>,
+    positions: Map<string, number>,
+    parked: Array<{ e: ProjectedEvent; error: unknown }>,
+  ): void {
+    try {
+      const next = eventKeys.map((key) => [key, this.definition.evolve(docs.get(key), e)] as const);
+      for (const [key, doc] of next) {
+        docs.set(key, doc);
+        positions.set(key, e.meta.position);
+      }
+    } catch (error) {
+      if (this.poisonPolicy() === 'stop') {
+        throw new EventHandlingFailed({ eventId: e.meta.eventId, type: e.event.type, position: e.meta.position, streamId: e.meta.streamName }, error);
+      }
+      parked.push({ e, error });
+    }
   }
 
   private async upsert(
@@ -108,4 +180,8 @@ export function toProjected(e: RecordedEvent): ProjectedEvent {
     event: upcast(e.type, e.schemaVersion, e.data),
     meta: { eventId: e.eventId, streamName: e.streamId, position: e.position, recordedAt: e.recordedAt, occurredAt: e.occurredAt },
   };
+}
+
+function patientIdOf(e: RecordedEvent): string {
+  return String(e.data['patientId'] ?? '');
 }

@@ -1,4 +1,4 @@
 export type { PoisonPolicy, ProjectedEvent, ProjectionDefinition, ProjectionState } from './projection';
-export { BatchProjector, toProjected } from './batch-projector';
+export { BatchProjector, toProjected, type ProjectionKeys } from './batch-projector';
 export { ProjectionHost, UnknownProjection, type ProjectionHostOptions, type ProjectionStatus } from './projection-host';
 export { ProjectionTables, checkpointName } from './projection-tables';

@@ -1,5 +1,6 @@
-import { CheckpointStore, START, Subscription, type Checkpoint, type SqlEventStore } from '@caretrail/event-store';
-import { BatchProjector } from './batch-projector';
+import { CheckpointStore, SqlPatientKeyStore, START, Subscription, type Checkpoint, type SqlEventStore } from '@caretrail/event-store';
+import { CachingPatientKeyStore } from '@caretrail/security';
+import { BatchProjector, type ProjectionKeys } from './batch-projector';
 import type { PoisonPolicy, ProjectionDefinition, ProjectionState } from './projection';
 import { checkpointName, ProjectionTables } from './projection-tables';
 
@@ -8,6 +9,12 @@ export interface ProjectionHostOptions {
   poisonPolicy?: PoisonPolicy;
   /** How often the host re-reads the registry (pause, rebuild, switch-over by another process). */
   reconcileMs?: number;
+  /**
+   * Patients' data keys, to open personal data before evolve (docs/erasure.md).
+   * Default: the store's `patient_keys` table behind a cache. The API passes
+   * its own cache, so an erasure it performs is forgotten here at once.
+   */
+  keys?: ProjectionKeys;
 }
 
 interface RegistryRow {
@@ -63,6 +70,7 @@ export class ProjectionHost {
   private readonly checkpoints: CheckpointStore;
   private readonly runners = new Map<string, Runner>();
   private readonly definitions: Map<string, ProjectionDefinition>;
+  private readonly keys: ProjectionKeys;
   private timer: NodeJS.Timeout | undefined;
   private reconciling: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -75,6 +83,7 @@ export class ProjectionHost {
     this.tables = new ProjectionTables(store.database.schema);
     this.checkpoints = new CheckpointStore(store.database.schema);
     this.definitions = new Map(definitions.map((d) => [d.name, d]));
+    this.keys = options.keys ?? new CachingPatientKeyStore(new SqlPatientKeyStore(store.database));
   }
 
   async start(): Promise<void> {
@@ -260,7 +269,15 @@ export class ProjectionHost {
     const key = checkpointName(definition.name, generation);
     const existing = this.runners.get(key);
     if (existing) return existing;
-    const projector = new BatchProjector(this.store, this.tables, definition, generation, () => this.options.poisonPolicy ?? 'stop');
+    const projector = new BatchProjector(
+      this.store,
+      this.tables,
+      definition,
+      generation,
+      () => this.options.poisonPolicy ?? 'stop',
+      undefined,
+      this.keys,
+    );
     const subscription = new Subscription(this.store, projector, {
       name: key,
       batchSize: this.options.batchSize ?? 1000,

@@ -4,6 +4,7 @@ import {
   commandStreams,
   currentSchemaVersion,
   handleCommand,
+  isEventType,
   upcast,
   type CommandContext,
   type DomainCommand,
@@ -18,6 +19,7 @@ import {
 } from '@caretrail/event-store';
 import type { Principal } from '@caretrail/security';
 import { EVENT_STORE } from '../event-store/event-store.module';
+import { PersonalData } from '../privacy/personal-data';
 
 /** What the HTTP request adds to a command: concurrency, idempotency and tracing. */
 export interface WriteRequest {
@@ -51,7 +53,10 @@ const MAX_ATTEMPTS = 3;
  */
 @CommandHandler(ExecuteCareCommand)
 export class ExecuteCareCommandHandler implements ICommandHandler<ExecuteCareCommand, AppendResult> {
-  constructor(@Inject(EVENT_STORE) private readonly store: SqlEventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: SqlEventStore,
+    private readonly personalData: PersonalData,
+  ) {}
 
   async execute({ command, principal, request }: ExecuteCareCommand): Promise<AppendResult> {
     const context: CommandContext = { now: request.now, actor: principal };
@@ -71,7 +76,9 @@ export class ExecuteCareCommandHandler implements ICommandHandler<ExecuteCareCom
       if (request.ifMatch !== undefined && request.ifMatch !== version) {
         throw new WrongExpectedVersion(target, request.ifMatch, version);
       }
-      const history = streams.flat().map((e) => ({
+      // Personal data opened (or read as erased); administrative events such as PatientDataErased are not the domain's.
+      const recorded = (await this.personalData.open(streams.flat())).filter((e) => isEventType(e.type));
+      const history = recorded.map((e) => ({
         event: upcast(e.type, e.schemaVersion, e.data),
         meta: { eventId: e.eventId, streamName: e.streamId },
       }));
@@ -79,7 +86,7 @@ export class ExecuteCareCommandHandler implements ICommandHandler<ExecuteCareCom
       try {
         return await this.store.append(
           target,
-          events.map((event) => toNewEvent(event, command, principal, request)),
+          await Promise.all(events.map((event) => toNewEvent(event, command, principal, request, this.personalData))),
           { expectedVersion: version, idempotencyKey },
         );
       } catch (error) {
@@ -90,12 +97,19 @@ export class ExecuteCareCommandHandler implements ICommandHandler<ExecuteCareCom
   }
 }
 
-function toNewEvent(event: DomainEvent, command: DomainCommand, principal: Principal, request: WriteRequest): NewEvent {
+/** The one place domain events become stored events: personal data is sealed under the patient's key here. */
+async function toNewEvent(
+  event: DomainEvent,
+  command: DomainCommand,
+  principal: Principal,
+  request: WriteRequest,
+  personalData: PersonalData,
+): Promise<NewEvent> {
   const occurredAt = (event.data as { occurredAt?: unknown }).occurredAt;
   return {
     type: event.type,
     schemaVersion: currentSchemaVersion(event.type),
-    data: event.data as Record<string, unknown>,
+    data: await personalData.seal(event.type, event.data as Record<string, unknown>),
     metadata: {
       actor: { userId: principal.userId, role: principal.role },
       correlationId: request.correlationId,

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { anchorLog, verifyEventChain, type ChainReport, type LogAnchor, type SqlEventStore } from '@caretrail/event-store';
+import { AuditCategory } from '../audit/audit-category';
 import { RequireRole } from '../auth/roles.guard';
 import { EVENT_STORE } from '../event-store/event-store.module';
 
@@ -20,6 +21,7 @@ class AnchorQuery {
  * Tamper evidence for admins (and `npm run cli -- audit verify|anchor` on
  * the embedded default, which must not open the data directory itself).
  */
+@AuditCategory('integrity', { action: 'query' })
 @ApiTags('admin')
 @ApiBearerAuth()
 @RequireRole('admin')

@@ -1,8 +1,10 @@
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Logger, Optional, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, PatientNotEnrolled } from '@caretrail/domain';
 import { IdempotencyKeyReused, InvalidAppend, WrongExpectedVersion } from '@caretrail/event-store';
 import { InvalidToken } from '@caretrail/security';
+import { AccessAudit } from '../audit/access-audit';
+import { AuditRoutes } from '../audit/audit-routes';
 import { Problem } from './problem';
 
 const STATUS_OF_KIND = { forbidden: 403, 'not-found': 404, conflict: 409, rule: 422 } as const;
@@ -19,12 +21,42 @@ export const forbidden = (): Problem =>
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problems');
 
-  catch(error: unknown, host: ArgumentsHost): void {
+  constructor(
+    @Optional() private readonly routes?: AuditRoutes,
+    @Optional() private readonly audit?: AccessAudit,
+  ) {}
+
+  catch(error: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(error);
-    if (problem.status >= 500) this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    if (problem.status >= 500 && problem.code !== 'access-log-unavailable') {
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    }
+    return this.recordAccess(request, problem)
+      .then((answer) => this.send(request, response, answer))
+      .catch((failure: unknown) => this.logger.error(failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)));
+  }
+
+  /** Failed requests to audited routes (denials above all) are recorded before they are answered. */
+  private async recordAccess(request: Request, problem: Problem): Promise<Problem> {
+    const route = this.routes?.forRequest(request);
+    if (!route || !this.audit) return problem;
+    try {
+      await this.audit.record(request, route, problem.status);
+      return problem;
+    } catch (error) {
+      return error instanceof Problem ? error : problem;
+    }
+  }
+
+  private send(request: Request, response: Response, problem: Problem): void {
+    if (response.headersSent) {
+      // A streamed export failed half-way: the client sees a truncated body, never a second status.
+      response.destroy();
+      return;
+    }
     const correlationId = typeof request.id === 'string' ? request.id : undefined;
     response
       .status(problem.status)

@@ -2,6 +2,7 @@ import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import { UnknownProjection, type ProjectionHost, type ProjectionStatus } from '@caretrail/projections';
+import { AuditCategory } from '../audit/audit-category';
 import { RequireRole } from '../auth/roles.guard';
 import { Problem } from '../problems/problem';
 import { PROJECTION_HOST } from './projection-host.token';
@@ -13,6 +14,7 @@ class ProjectionParams {
 }
 
 /** Admins inspect, pause, resume and rebuild read models; they never touch history. */
+@AuditCategory('read models')
 @ApiTags('admin')
 @ApiBearerAuth()
 @RequireRole('admin')
@@ -27,6 +29,7 @@ export class AdminProjectionsController {
   }
 
   @Post(':name/rebuild')
+  @AuditCategory('read models', { action: 'control' })
   @HttpCode(202)
   @ApiOperation({ summary: 'Rebuild into new tables; the current copy serves until the new one has caught up.' })
   rebuild(@Param() { name }: ProjectionParams): Promise<{ generation: number }> {
@@ -34,6 +37,7 @@ export class AdminProjectionsController {
   }
 
   @Post(':name/pause')
+  @AuditCategory('read models', { action: 'control' })
   @HttpCode(202)
   @ApiOperation({ summary: 'Pause after the batch in hand.' })
   async pause(@Param() { name }: ProjectionParams): Promise<{ name: string; paused: true }> {
@@ -42,6 +46,7 @@ export class AdminProjectionsController {
   }
 
   @Post(':name/resume')
+  @AuditCategory('read models', { action: 'control' })
   @HttpCode(202)
   @ApiOperation({ summary: 'Resume a paused read model, or retry one stopped by an event it could not apply.' })
   async resume(@Param() { name }: ProjectionParams): Promise<{ name: string; paused: false }> {

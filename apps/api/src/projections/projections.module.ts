@@ -2,8 +2,10 @@ import { Global, Inject, Injectable, Module, type OnApplicationBootstrap, type O
 import type { SqlEventStore } from '@caretrail/event-store';
 import { ProjectionHost, type ProjectionDefinition } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
+import type { CachingPatientKeyStore } from '@caretrail/security';
 import type { ApiConfig } from '../config';
 import { EVENT_STORE } from '../event-store/event-store.module';
+import { PATIENT_KEYS } from '../privacy/personal-data';
 import { API_CONFIG } from '../tokens';
 import { AdminProjectionsController } from './admin-projections.controller';
 
@@ -35,9 +37,9 @@ class ProjectionLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   providers: [
     {
       provide: PROJECTION_HOST,
-      inject: [EVENT_STORE, API_CONFIG],
-      useFactory: (store: SqlEventStore, config: ApiConfig) =>
-        new ProjectionHost(store, readModels as ProjectionDefinition[], { poisonPolicy: config.projectionPoisonPolicy }),
+      inject: [EVENT_STORE, API_CONFIG, PATIENT_KEYS],
+      useFactory: (store: SqlEventStore, config: ApiConfig, keys: CachingPatientKeyStore) =>
+        new ProjectionHost(store, readModels as ProjectionDefinition[], { poisonPolicy: config.projectionPoisonPolicy, keys }),
     },
     ProjectionLifecycle,
   ],

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { canReadRecord, carePlanOf, streams, upcast } from '@caretrail/domain';
+import { canReadRecord, carePlanOf, isEventType, streams, upcast } from '@caretrail/domain';
 import type { SqlEventStore } from '@caretrail/event-store';
 import type { Principal } from '@caretrail/security';
 import { EVENT_STORE } from '../event-store/event-store.module';
@@ -17,7 +17,10 @@ export class PatientAccess {
   async assertMayRead(patientId: string, principal: Principal): Promise<void> {
     const events = await this.store.readStream(streams.carePlan(patientId));
     const state = carePlanOf(
-      events.map((e) => ({ event: upcast(e.type, e.schemaVersion, e.data), meta: { eventId: e.eventId, streamName: e.streamId } })),
+      // Administrative events (PatientDataErased, docs/erasure.md) are not the domain's to fold.
+      events
+        .filter((e) => isEventType(e.type))
+        .map((e) => ({ event: upcast(e.type, e.schemaVersion, e.data), meta: { eventId: e.eventId, streamName: e.streamId } })),
     );
     // Unknown patients and other people's patients look the same.
     if (!canReadRecord(state, principal)) throw forbidden();

@@ -1,6 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { buildMessage, IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import { AS_OF_BASES, type AsOfBasis } from '@caretrail/analytics';
+import { CLOCK_SKEW_TOLERANCE_MS } from '@caretrail/domain';
 
 export class ReadQuery {
   @ApiPropertyOptional({
@@ -13,6 +15,44 @@ export class ReadQuery {
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   minPosition?: number;
+}
+
+/** The same instant form the write side accepts (patients/validation.ts): offset required. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Time travel looks back: an instant after now (beyond the write side's clock-skew tolerance) is refused. */
+const IsNotInFuture = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'notInFuture',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || !(Date.parse(value) > Date.now() + CLOCK_SKEW_TOLERANCE_MS),
+      defaultMessage: buildMessage(() => '$property must not be in the future'),
+    },
+  });
+
+/** A patient view now, or as it stood at an instant (time travel, docs/analytics.md). */
+export class PatientReadQuery extends ReadQuery {
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'Time travel: the view as it stood at this instant, replayed from the patient’s events (minPosition is then not needed: the log is read directly).',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(INSTANT, { message: '$property must be YYYY-MM-DDThh:mm[:ss[.fff]] with a time zone offset (Z or ±hh:mm)' })
+  @MaxLength(40)
+  @IsNotInFuture()
+  asOf?: string;
+
+  @ApiPropertyOptional({
+    enum: AS_OF_BASES,
+    default: 'recorded',
+    description:
+      'With asOf: `recorded` = events recorded at or before asOf (what the clinic knew then; the default, for audits); `occurred` = events whose occurredAt (else recordedAt) is at or before asOf, late reports included.',
+  })
+  @IsOptional()
+  @IsIn(AS_OF_BASES)
+  asOfBasis?: AsOfBasis;
 }
 
 export const REGISTRY_FLAGS = ['not-improving-at-week-8', 'no-follow-up-within-4-weeks', 'urgent-side-effect', 'pdc-below-80'] as const;

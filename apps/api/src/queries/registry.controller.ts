@@ -8,6 +8,7 @@ import {
   type RegistryDoc,
 } from '@caretrail/read-models';
 import type { Principal } from '@caretrail/security';
+import { AuditCategory } from '../audit/audit-category';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { RequireRole } from '../auth/roles.guard';
 import { RegistryQuery } from './query.dto';
@@ -36,6 +37,11 @@ export class RegistryController {
   constructor(private readonly reader: ReadModelReader) {}
 
   @Get()
+  // A caseload touches many patients: the ones this page showed are listed in the record.
+  @AuditCategory('registry', {
+    action: 'query',
+    detail: (_, result) => ({ patientIds: (result as RegistryAnswer | undefined)?.items.map((item) => item.patientId) ?? [] }),
+  })
   @ApiOperation({ summary: 'My caseload with its case-review flags; filter by flag, paginate with limit and offset.' })
   async caseload(@Query() query: RegistryQuery, @CurrentPrincipal() principal: Principal): Promise<RegistryAnswer> {
     const checkpoint = await this.reader.reach('registry', query.minPosition);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import type { RecordedEvent } from '@caretrail/event-store';
 import type { Role } from '@caretrail/security';
+import { PersonalData } from '../privacy/personal-data';
 import { eventCount, type TestApi } from './test-api';
 
 /** A user of the test API: their id and the Authorization header value to send. */
@@ -56,12 +57,15 @@ export async function enrolTestPatient(
   return { patientId, givenName, therapist, prescriber, patient: await testUser(api, 'patient', patientId) };
 }
 
-/** The last event of a stream, as stored. */
+/**
+ * The last event of a stream, as the application reads it: stored, with its
+ * personal data opened (it is stored sealed, docs/erasure.md).
+ */
 export async function lastEvent(api: TestApi, streamId: string): Promise<RecordedEvent> {
   const events = await api.store.readStream(streamId);
   const last = events[events.length - 1];
   if (!last) throw new Error(`stream ${streamId} is empty`);
-  return last;
+  return (await api.app.get(PersonalData).open([last]))[0]!;
 }
 
 /** Sends a request that must be refused, and checks that nothing reached the event store. */

@@ -30,7 +30,10 @@ describe('event store on PostgreSQL', () => {
     const other = uniqueSchema('migrate');
     const stores = await Promise.all([openStore(other), openStore(other), openStore(other)]);
     const { rows } = await stores[0]!.database.query<{ name: string }>(`SELECT name FROM "${other}".schema_migrations`);
-    expect(rows.map((r) => r.name)).toEqual(['0001-event-log', '0002-checkpoints', '0003-projections']);
+    const names = rows.map((r) => r.name);
+    // Each once, whatever migrations come after these.
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(['0001-event-log', '0002-checkpoints', '0003-projections', '0004-patient-index']));
     await Promise.all(stores.map((s) => s.close()));
     await dropSchema(other);
   });

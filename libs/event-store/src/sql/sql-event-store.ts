@@ -7,6 +7,7 @@ import type {
   ExpectedVersion,
   NewEvent,
   ReadAllOptions,
+  ReadPatientOptions,
   ReadStreamOptions,
   RecordedEvent,
   StoreStatus,
@@ -229,6 +230,31 @@ export class SqlEventStore implements EventStore {
        ORDER BY e.transaction_id, e.position
        LIMIT $3`,
       [after.transactionId, after.position, limit],
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * One patient's events (every domain event's data names its patient), in
+   * the global order, through the index of migration 0004: what time travel
+   * replays. `recordedUntil`: only events recorded at or before that instant
+   * (what the clinic knew then); `occurredUntil`: only events whose
+   * occurredAt, else recordedAt, is at or before it (late reports included).
+   * `excludeTypes` leaves out event types the caller will not fold (the daily
+   * doses, for every view but adherence). Only committed rows are visible, and
+   * a patient's rows are few, so they are simply sorted.
+   */
+  async readPatient(patientId: string, options: ReadPatientOptions = {}): Promise<RecordedEvent[]> {
+    // Without metadata (actor, correlation ids) the rows are about half the size to send and parse.
+    const columns = options.metadata === false ? EVENT_COLUMNS.replace('metadata', `'{}'::jsonb AS metadata`) : EVENT_COLUMNS;
+    const { rows } = await this.database.query<EventRow>(
+      `SELECT ${columns} FROM ${this.s}.events e
+       WHERE (e.data->>'patientId') = $1
+         AND ($2::timestamptz IS NULL OR e.recorded_at <= $2)
+         AND ($3::timestamptz IS NULL OR coalesce(e.occurred_at, e.recorded_at) <= $3)
+         AND ($4::text[] IS NULL OR NOT (e.event_type = ANY($4::text[])))
+       ORDER BY e.transaction_id, e.position`,
+      [patientId, options.recordedUntil ?? null, options.occurredUntil ?? null, options.excludeTypes ?? null],
     );
     return rows.map(toRecordedEvent);
   }

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/co
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '@caretrail/security';
+import { AuditCategory } from '../../audit/audit-category';
 import { CurrentPrincipal } from '../../auth/auth.guard';
 import { CareCommands, newRecordId, Write, WriteResultDto } from '../../commands/write';
 import type { WriteRequest } from '../../commands/execute-care-command';
@@ -23,6 +24,7 @@ import {
 } from './care-plan.dto';
 
 /** Enrolment, the care plan, its track, team, goals and holistic context. */
+@AuditCategory('care plan')
 @ApiTags('care plan')
 @ApiBearerAuth()
 @ApiCreatedResponse({ type: WriteResultDto, description: 'Recorded. ETag: the stream version.' })
@@ -32,6 +34,8 @@ export class CarePlanController {
 
   @Post()
   @HttpCode(201)
+  // The patient is the one this request creates.
+  @AuditCategory('care plan', { patient: (_, result) => (result as WriteResultDto | undefined)?.id })
   @ApiOperation({ summary: 'Enrol a patient; the enrolling clinician founds the care team.' })
   enrol(
     @Body() body: EnrolPatientDto,

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '@caretrail/security';
+import { AuditCategory } from '../../audit/audit-category';
 import { CurrentPrincipal } from '../../auth/auth.guard';
 import { CareCommands, newRecordId, Write, WriteResultDto } from '../../commands/write';
 import type { WriteRequest } from '../../commands/execute-care-command';
@@ -15,6 +16,7 @@ import {
 } from './collaboration.dto';
 
 /** Providers working together: consultations, shared notes, case reviews. */
+@AuditCategory('collaboration')
 @ApiTags('collaboration')
 @ApiBearerAuth()
 @ApiCreatedResponse({ type: WriteResultDto, description: 'Recorded. ETag: the stream version.' })

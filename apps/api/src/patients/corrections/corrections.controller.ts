@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '@caretrail/security';
+import { AuditCategory } from '../../audit/audit-category';
 import { CurrentPrincipal } from '../../auth/auth.guard';
 import { CareCommands, Write, WriteResultDto } from '../../commands/write';
 import type { WriteRequest } from '../../commands/execute-care-command';
@@ -11,6 +12,7 @@ import { CorrectEntryDto, EntryParams, MarkEnteredInErrorDto } from './correctio
  * HIPAA's right to amend: an entry is never changed; a correction or an entered-in-error
  * mark is appended to the entry's stream and names it by event id.
  */
+@AuditCategory('corrections')
 @ApiTags('corrections')
 @ApiBearerAuth()
 @ApiCreatedResponse({ type: WriteResultDto, description: 'Recorded. ETag: the stream version.' })

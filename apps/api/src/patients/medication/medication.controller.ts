@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '@caretrail/security';
+import { AuditCategory } from '../../audit/audit-category';
 import { CurrentPrincipal } from '../../auth/auth.guard';
 import { CareCommands, newRecordId, Write, WriteResultDto } from '../../commands/write';
 import type { WriteRequest } from '../../commands/execute-care-command';
@@ -9,6 +10,7 @@ import { PatientParams } from '../validation';
 import { AdjustDoseDto, DiscontinueMedicationDto, MedicationParams, PrescribeMedicationDto } from './medication.dto';
 
 /** Prescriptions, dose adjustments and discontinuations: the team's prescriber only. */
+@AuditCategory('medication list')
 @ApiTags('medication')
 @ApiBearerAuth()
 @ApiCreatedResponse({ type: WriteResultDto, description: 'Recorded. ETag: the stream version.' })

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '@caretrail/security';
+import { AuditCategory } from '../../audit/audit-category';
 import { CurrentPrincipal } from '../../auth/auth.guard';
 import { CareCommands, newRecordId, Write, WriteResultDto } from '../../commands/write';
 import type { WriteRequest } from '../../commands/execute-care-command';
@@ -9,6 +10,7 @@ import { PatientParams } from '../validation';
 import { ReportSideEffectDto, ResolveSideEffectDto, ReviewSideEffectDto, SideEffectParams } from './safety.dto';
 
 /** Side effects: reported by the patient or a clinician, reviewed by the prescriber, resolved. */
+@AuditCategory('side effects')
 @ApiTags('safety')
 @ApiBearerAuth()
 @ApiCreatedResponse({ type: WriteResultDto, description: 'Recorded. ETag: the stream version.' })

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '@caretrail/security';
+import { AuditCategory } from '../../audit/audit-category';
 import { CurrentPrincipal } from '../../auth/auth.guard';
 import { CareCommands, newRecordId, Write, WriteResultDto } from '../../commands/write';
 import type { WriteRequest } from '../../commands/execute-care-command';
@@ -16,6 +17,7 @@ import {
 } from './sessions.dto';
 
 /** Psychotherapy and medication-management sessions: scheduled, then attended, missed or cancelled. */
+@AuditCategory('sessions')
 @ApiTags('sessions')
 @ApiBearerAuth()
 @ApiCreatedResponse({ type: WriteResultDto, description: 'Recorded. ETag: the stream version.' })

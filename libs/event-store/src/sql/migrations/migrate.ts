@@ -3,6 +3,9 @@ import { quoteIdent, type SqlDatabase, type SqlQueryable } from '../sql-database
 import { eventLog } from './0001-event-log';
 import { checkpoints } from './0002-checkpoints';
 import { projections } from './0003-projections';
+import { patientIndex } from './0004-patient-index';
+import { accessLog } from './0005-access-log';
+import { patientKeys } from './0006-patient-keys';
 
 /**
  * Versioned schema migrations, shared by every SQL back end. A migration is
@@ -12,6 +15,9 @@ const migrations: ReadonlyArray<{ name: string; sql: (schema: string) => string 
   { name: '0001-event-log', sql: eventLog },
   { name: '0002-checkpoints', sql: checkpoints },
   { name: '0003-projections', sql: projections },
+  { name: '0004-patient-index', sql: patientIndex },
+  { name: '0005-access-log', sql: accessLog },
+  { name: '0006-patient-keys', sql: patientKeys },
 ];
 
 /**

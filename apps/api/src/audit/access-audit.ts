@@ -1,0 +1,82 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Request } from 'express';
+import { AccessLog, type AccessAction, type AccessRecord } from '@caretrail/access-log';
+import type { SqlEventStore } from '@caretrail/event-store';
+import type { ApiConfig } from '../config';
+import { EVENT_STORE } from '../event-store/event-store.module';
+import { API_CONFIG } from '../tokens';
+import { Problem } from '../problems/problem';
+import type { RouteInfo } from './audit-routes';
+
+declare module 'express' {
+  interface Request {
+    /** Set once the access record of this request is written (or failed to be). */
+    accessRecord?: 'written' | 'failed';
+  }
+}
+
+/** The answer when the access log cannot be written: nothing is served unrecorded. */
+export const accessLogUnavailable = (): Problem =>
+  new Problem(
+    503,
+    'access-log-unavailable',
+    'The access log cannot be written',
+    'The request was not answered because its access could not be recorded; retry shortly.',
+    undefined,
+    { 'Retry-After': '1' },
+  );
+
+/**
+ * Writes one access record per request to an audited route: who, which
+ * patient, what kind of data, what action, how it ended, from where, under
+ * which correlation id. Called before the answer leaves; when the record
+ * cannot be written the request fails with 503 instead (docs/audit.md).
+ */
+@Injectable()
+export class AccessAudit {
+  private readonly logger = new Logger('AccessLog');
+  readonly log: AccessLog;
+  private readonly enabled: boolean;
+
+  constructor(@Inject(EVENT_STORE) store: SqlEventStore, @Inject(API_CONFIG) config: ApiConfig) {
+    this.log = new AccessLog(store.database);
+    this.enabled = config.accessLog;
+    if (!this.enabled) this.logger.warn('ACCESS_LOG=off: accesses to patient data are NOT recorded (benchmarks only)');
+  }
+
+  /**
+   * Records this request's access with the status it will be answered with.
+   * Throws the 503 problem when the log cannot be written.
+   */
+  async record(request: Request, route: RouteInfo, status: number, result?: unknown): Promise<AccessRecord | undefined> {
+    const audit = route.audit;
+    if (!audit || !this.enabled || request.accessRecord !== undefined) return undefined;
+    const action: AccessAction =
+      typeof audit.action === 'function' ? audit.action(request) : (audit.action ?? (request.method === 'GET' ? 'read' : 'create'));
+    const params = request.params as Record<string, string | undefined>;
+    try {
+      const patientId = audit.patient ? audit.patient(request, result) : params['patientId'];
+      const record = await this.log.append({
+        recordedAt: new Date().toISOString(),
+        userId: request.principal?.userId ?? null,
+        role: request.principal?.role ?? null,
+        patientId: typeof patientId === 'string' ? patientId : null,
+        category: audit.category,
+        action,
+        outcome: status === 401 || status === 403 ? 'denied' : 'allowed',
+        status,
+        method: request.method,
+        route: route.path,
+        clientAddress: request.ip ?? null,
+        correlationId: String(request.id),
+        detail: (status < 400 ? audit.detail?.(request, result) : undefined) ?? {},
+      });
+      request.accessRecord = 'written';
+      return record;
+    } catch (error) {
+      request.accessRecord = 'failed';
+      this.logger.error(`access record not written: ${error instanceof Error ? error.message : String(error)}`);
+      throw accessLogUnavailable();
+    }
+  }
+}

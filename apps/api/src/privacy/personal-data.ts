@@ -1,0 +1,43 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { RecordedEvent } from '@caretrail/event-store';
+import { decryptEvents, encryptEventData } from '@caretrail/privacy';
+import { PatientKeyDestroyed, type CachingPatientKeyStore } from '@caretrail/security';
+import type { ApiConfig } from '../config';
+import { Problem } from '../problems/problem';
+import { API_CONFIG } from '../tokens';
+
+export const PATIENT_KEYS = Symbol('PATIENT_KEYS');
+
+/**
+ * Personal data at rest for this process (docs/erasure.md): `seal` before
+ * an event is stored, `open` wherever stored events are read (the command
+ * handler, the history view, time travel). One key cache per process, shared
+ * with the projection host, so an erasure here is seen at once here.
+ */
+@Injectable()
+export class PersonalData {
+  constructor(
+    @Inject(PATIENT_KEYS) readonly keys: CachingPatientKeyStore,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  /** Throws a 409 when the patient was erased: no new personal data is accepted for them. */
+  async seal(type: string, data: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (!this.config.personalDataEncryption) return data;
+    try {
+      return await encryptEventData(type, data, this.keys);
+    } catch (error) {
+      if (!(error instanceof PatientKeyDestroyed)) throw error;
+      throw new Problem(
+        409,
+        'patient-data-erased',
+        'Personal data erased',
+        "This patient's personal data was erased: the record takes no new names, contact details or free text.",
+      );
+    }
+  }
+
+  open(events: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
+    return decryptEvents(events, this.keys);
+  }
+}

@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DEFAULT_AS_OF_BASIS, patientAsOf, typesNotNeededBy, type AsOfBasis, type PatientViewName } from '@caretrail/analytics';
+import { isEventType } from '@caretrail/domain';
+import type { SqlEventStore } from '@caretrail/event-store';
+import { toProjected } from '@caretrail/projections';
+import { EVENT_STORE } from '../event-store/event-store.module';
+
+export interface TimeTravelAnswer {
+  patientId: string;
+  /** Position of the last event replayed into the view (0 when none was). */
+  position: number;
+  asOf: string;
+  asOfBasis: AsOfBasis;
+  data: unknown;
+}
+
+/**
+ * Time travel (docs/analytics.md): one view of one patient as it stood at `asOf`, replayed from
+ * the patient's events through the same pure read model the projection runs. Reads the log (the
+ * patient index of migration 0004), writes nothing, and does not depend on the projections'
+ * progress, so `minPosition` has nothing to wait for.
+ */
+@Injectable()
+export class PatientTimeTravel {
+  constructor(@Inject(EVENT_STORE) private readonly store: SqlEventStore) {}
+
+  async view(name: PatientViewName, patientId: string, asOf: string, basis: AsOfBasis = DEFAULT_AS_OF_BASIS): Promise<TimeTravelAnswer> {
+    const instant = new Date(asOf).toISOString();
+    const events = await this.store.readPatient(patientId, {
+      ...(basis === 'recorded' ? { recordedUntil: instant } : { occurredUntil: instant }),
+      excludeTypes: typesNotNeededBy(name),
+      metadata: false,
+    });
+    const answer = patientAsOf(name, patientId, events.filter((e) => isEventType(e.type)).map(toProjected), instant, basis);
+    return { patientId, position: answer.position, asOf: instant, asOfBasis: basis, data: answer.data };
+  }
+}

@@ -1,0 +1,146 @@
+import { streams, type DomainCommand, type DomainError } from '@caretrail/domain';
+import type { EventStore } from '@caretrail/event-store';
+import { DAY, isoDate } from './clock';
+import { DomainWriter } from './domain-writer';
+import { cliniciansFor, PatientSimulation } from './patient';
+import { IdSource } from './random';
+
+export interface SeedOptions {
+  patients: number;
+  days: number;
+  /** Any string: the same seed gives the same histories (ids, events, streams). */
+  seed: string;
+  /** The end of the history (epoch ms): nothing is recorded after it. Default: now. */
+  until: number;
+  /** Appends run when this many events are buffered (default 20,000). */
+  flushEvents?: number;
+  /** Streams appended at once (default 8; 1 is right for PGlite, which has one connection). */
+  concurrency?: number;
+  /** Patients simulated side by side; their days interleave in the log (default 1,000; memory grows with it). */
+  cohortSize?: number;
+  /** Also decide every command over its full history and compare (slow; for tests). */
+  verify?: boolean;
+  onProgress?: (progress: SeedProgress) => void;
+  onRefused?: (command: DomainCommand, error: DomainError) => void;
+  /** Seals personal data before it is stored (see DomainWriterOptions.seal). */
+  seal?: (type: string, data: Record<string, unknown>) => Promise<Record<string, unknown>>;
+}
+
+export interface SeedProgress {
+  patientsDone: number;
+  patients: number;
+  /** Days simulated in the current cohort, of `days`. */
+  day: number;
+  days: number;
+  events: number;
+  appended: number;
+  seconds: number;
+}
+
+export interface SeedResult {
+  seed: string;
+  patients: number;
+  days: number;
+  from: string;
+  until: string;
+  commands: number;
+  events: number;
+  appends: number;
+  /** Commands the domain refused, by error code (a healthy run has none). */
+  refused: Record<string, number>;
+  /** Commands that would have happened after `until`. */
+  notYetDue: number;
+  seconds: number;
+  eventsPerSecond: number;
+  firstPatientId: string | null;
+}
+
+/** The store already holds this seed's patients; seeding again would conflict on every stream. */
+export class AlreadySeeded extends Error {
+  constructor(
+    readonly seed: string,
+    readonly stream: string,
+  ) {
+    super(
+      `The store already holds the patients of --seed ${JSON.stringify(seed)} (stream ${stream} exists). ` +
+        'Use another --seed to add patients, or seed an empty store.',
+    );
+    this.name = 'AlreadySeeded';
+  }
+}
+
+/**
+ * Generates plausible histories for `patients` patients over `days` days
+ * ending at `until`, through the domain's own commands (see PatientSimulation
+ * and DomainWriter), and appends them to the store.
+ */
+export async function seed(store: EventStore, options: SeedOptions): Promise<SeedResult> {
+  const started = process.hrtime.bigint();
+  const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+  const lastDay = Math.floor(options.until / DAY);
+  const firstDay = lastDay - options.days;
+  const flushEvents = options.flushEvents ?? 20_000;
+  const concurrency = options.concurrency ?? 8;
+  const cohortSize = options.cohortSize ?? 1000;
+  const firstPatientId = options.patients > 0 ? new IdSource(options.seed, 0).patientId : null;
+  if (firstPatientId !== null) {
+    const stream = streams.carePlan(firstPatientId);
+    if ((await store.streamVersion(stream)) > 0) throw new AlreadySeeded(options.seed, stream);
+  }
+
+  const writer = new DomainWriter({ until: options.until, verify: options.verify, onRefused: options.onRefused, seal: options.seal });
+  const clinicians = cliniciansFor(options.patients);
+  let lastReport = 0;
+  let patientsDone = 0;
+  const report = (day: number, force = false) => {
+    const now = seconds();
+    if (!options.onProgress || (!force && now - lastReport < 1)) return;
+    lastReport = now;
+    options.onProgress({
+      patientsDone,
+      patients: options.patients,
+      day: day - firstDay,
+      days: options.days,
+      events: writer.stats.events,
+      appended: writer.stats.appended,
+      seconds: now,
+    });
+  };
+
+  for (let start = 0; start < options.patients; start += cohortSize) {
+    const cohort: PatientSimulation[] = [];
+    for (let i = start; i < Math.min(options.patients, start + cohortSize); i++) {
+      const patient = new PatientSimulation(writer, options.seed, i, clinicians, firstDay, lastDay);
+      writer.addPatient(patient.ids);
+      cohort.push(patient);
+    }
+    for (let day = firstDay; day <= lastDay; day++) {
+      for (const patient of cohort) patient.runDay(day);
+      if (writer.bufferedEvents >= flushEvents) await writer.flush(store, concurrency);
+      // Let the appends in flight make progress while the next days are generated.
+      await new Promise((resolve) => setImmediate(resolve));
+      report(day);
+    }
+    await writer.flush(store, concurrency);
+    for (const patient of cohort) writer.forgetPatient(patient.patientId);
+    patientsDone += cohort.length;
+  }
+  await writer.drain(store, concurrency);
+  report(lastDay, true);
+  const total = seconds();
+  return {
+    seed: options.seed,
+    patients: options.patients,
+    days: options.days,
+    from: isoDate(firstDay),
+    until: new Date(options.until).toISOString(),
+    commands: writer.stats.commands,
+    events: writer.stats.appended,
+    appends: writer.stats.appends,
+    refused: writer.stats.refused,
+    notYetDue: writer.stats.notYetDue,
+    seconds: total,
+    eventsPerSecond: writer.stats.appended / total,
+    firstPatientId,
+  };
+}

@@ -1,0 +1,14 @@
+export * from './access-record';
+export {
+  AccessLog,
+  InvalidCursor,
+  verifyAccessChain,
+  type AccessChainBreakReason,
+  type AccessChainReport,
+  type AccessLogDatabase,
+  type AccessLogFilter,
+  type AccessLogOrder,
+  type AccessLogPage,
+  type AccessLogPageRequest,
+} from './access-log';
+export * from './export-format';

@@ -1,0 +1,202 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CheckpointStore,
+  Subscription,
+  type BatchContext,
+  type Checkpoint,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SqlEventStore,
+  type SubscriptionHandler,
+  type SubscriptionStatus,
+} from '@caretrail/event-store';
+import type { KafkaRelayConfig } from '../config';
+import { toMessage, type MessageOptions } from '../messages/to-message';
+import { isErasureEvent } from '@caretrail/privacy';
+import { allTopics } from '../messages/topics';
+import type { EventPublisher, IntegrationMessage } from '../publisher/event-publisher';
+import { KafkajsPublisher } from '../publisher/kafkajs-publisher';
+
+export const RELAY_SUBSCRIPTION = 'kafka-relay';
+
+export interface RelayOptions extends MessageOptions {
+  /** Subscription name: checkpoint and leadership lock (default `kafka-relay`). */
+  name?: string;
+  batchSize?: number;
+  /** Backoff while the broker is unreachable (default 250 ms doubling to 5 s). */
+  retryBackoffMs?: { initial: number; max: number };
+  idleWaitMs?: number;
+  standbyRetryMs?: number;
+  /** Where a relay with no checkpoint starts (default: the beginning of the log). */
+  from?: Checkpoint;
+  /** How long `stop` lets a batch in flight finish before it closes the publisher under it (default 2 s). */
+  stopGraceMs?: number;
+  /** Read the next batch while the broker acknowledges this one (default true). */
+  prefetch?: boolean;
+}
+
+/** A projection-like status: where the relay is, how far behind, what went wrong. */
+export interface RelayStatus extends SubscriptionStatus {
+  /** Highest position in the log. */
+  headPosition: number;
+  /**
+   * Events not yet published, estimated as head position minus checkpoint
+   * position (positions of rolled-back appends leave gaps; 0 when caught up).
+   */
+  lagEvents: number;
+  /** Age of the oldest event not yet published; 0 when caught up. */
+  lagSeconds: number;
+  /** Messages the broker acknowledged since this process started. */
+  published: number;
+}
+
+/**
+ * The event log is its own outbox: the relay follows the log's gap-safe
+ * global order and publishes each batch, and only after the broker
+ * acknowledged it does it save the checkpoint. A crash in between publishes
+ * the batch again (at-least-once, same `ce_id`); nothing is ever skipped.
+ * Writers never wait for it: a broker outage only grows the lag.
+ */
+export class Relay {
+  private readonly subscription: Subscription;
+  private readonly checkpoints: CheckpointStore;
+  private readonly name: string;
+  private readonly batchSize: number;
+  private published = 0;
+  private prefetched: { after: Checkpoint; batch: Promise<RecordedEvent[]> } | undefined;
+
+  constructor(
+    private readonly store: SqlEventStore,
+    private readonly publisher: EventPublisher,
+    private readonly options: RelayOptions,
+  ) {
+    const handler: SubscriptionHandler = { handle: (batch, context) => this.handle(batch, context) };
+    this.name = options.name ?? RELAY_SUBSCRIPTION;
+    this.batchSize = options.batchSize ?? 500;
+    this.checkpoints = new CheckpointStore(store.database.schema);
+    this.subscription = new Subscription(options.prefetch === false ? store : this.prefetching(store), handler, {
+      name: this.name,
+      batchSize: this.batchSize,
+      onError: 'retry',
+      retryBackoffMs: options.retryBackoffMs ?? { initial: 250, max: 5_000 },
+      idleWaitMs: options.idleWaitMs ?? 1_000,
+      standbyRetryMs: options.standbyRetryMs ?? 1_000,
+      ...(options.from ? { from: options.from } : {}),
+    });
+  }
+
+  start(): void {
+    this.subscription.start();
+  }
+
+  /**
+   * Stops following the log and closes the publisher. A batch in flight gets
+   * `stopGraceMs` to be acknowledged and checkpointed; after that the
+   * publisher is closed under it and the batch is published again by
+   * whoever runs next.
+   */
+  async stop(): Promise<void> {
+    const stopped = this.subscription.stop();
+    const grace = new AbortController();
+    await Promise.race([stopped, sleep(this.options.stopGraceMs ?? 2_000, undefined, { signal: grace.signal }).catch(() => undefined)]);
+    grace.abort();
+    await this.publisher.close();
+    await stopped;
+  }
+
+  /** The subscription's in-memory status (no database round trip): state, checkpoint, processed, last error. */
+  progress(): SubscriptionStatus {
+    return this.subscription.status();
+  }
+
+  async status(): Promise<RelayStatus> {
+    const subscription = this.subscription.status();
+    // A standby has not loaded the checkpoint: report the leader's, from the table.
+    const checkpoint = subscription.leader ? subscription.checkpoint : await this.checkpoints.load(this.store.database, this.name);
+    const { headPosition } = await this.store.status();
+    const next = (await this.store.readAll({ after: checkpoint, limit: 1 }))[0];
+    return {
+      ...subscription,
+      checkpoint,
+      headPosition,
+      lagEvents: next ? Math.max(1, headPosition - checkpoint.position) : 0,
+      lagSeconds: next ? Math.max(0, (Date.now() - Date.parse(next.recordedAt)) / 1000) : 0,
+      published: this.published,
+    };
+  }
+
+  /*
+   * The store as the subscription sees it, with `readAll` answered from the
+   * prefetch when it asks for exactly the batch after the one just handled.
+   * The subscription is serial (read, publish, checkpoint, read...); reading
+   * batch n+1 while the broker acknowledges batch n takes the read (about a
+   * tenth of the relay's time, docs/performance.md) off the critical path.
+   * A prefetched page is a valid gap-safe read: it was taken after batch n
+   * was read, and nothing can later appear behind its last event. An empty
+   * one is not trusted (events may have committed since): the store is asked
+   * again. The proper home of this is an option of `Subscription` (event
+   * store); until then the relay wraps the store it hands to its subscription.
+   */
+  private prefetching(store: SqlEventStore): SqlEventStore {
+    const readAll = async (options: ReadAllOptions): Promise<RecordedEvent[]> => {
+      const prefetched = this.prefetched;
+      this.prefetched = undefined;
+      if (
+        prefetched &&
+        prefetched.after.transactionId === options.after.transactionId &&
+        prefetched.after.position === options.after.position &&
+        (options.limit ?? 500) === this.batchSize
+      ) {
+        const batch = await prefetched.batch.catch(() => []);
+        if (batch.length > 0) return batch;
+      }
+      return store.readAll(options);
+    };
+    return new Proxy(store, {
+      get(target, property) {
+        if (property === 'readAll') return readAll;
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+  }
+
+  private async handle(batch: RecordedEvent[], context: BatchContext): Promise<void> {
+    // The erasure record is administrative and its subject's data never
+    // travelled on Kafka (no personal data is published): nothing to tell.
+    const messages: IntegrationMessage[] = batch.filter((event) => !isErasureEvent(event)).map((event) => toMessage(event, this.options));
+    if (this.options.prefetch !== false && batch.length === this.batchSize) {
+      const next = this.store.readAll({ after: context.next, limit: this.batchSize });
+      next.catch(() => undefined); // a failed prefetch is read again by the subscription
+      this.prefetched = { after: context.next, batch: next };
+    }
+    await this.publisher.publish(messages);
+    this.published += messages.length;
+    await context.saveCheckpoint();
+  }
+}
+
+/** A relay with the kafkajs publisher, configured from KafkaRelayConfig (apps/relay, the API host). */
+export function createKafkaRelay(
+  store: SqlEventStore,
+  config: KafkaRelayConfig,
+  overrides: Partial<RelayOptions> & { log?: (level: 'error' | 'warn' | 'info', message: string) => void } = {},
+): { relay: Relay; publisher: KafkajsPublisher } {
+  const { log, ...relayOverrides } = overrides;
+  const publisher = new KafkajsPublisher({
+    brokers: config.brokers,
+    clientId: config.clientId,
+    topics: allTopics(config.topicPrefix),
+    partitions: config.partitions,
+    replicationFactor: config.replicationFactor,
+    logLevel: config.logLevel,
+    ...(log ? { log } : {}),
+  });
+  const relay = new Relay(store, publisher, {
+    topicPrefix: config.topicPrefix,
+    source: config.source,
+    batchSize: config.batchSize,
+    ...relayOverrides,
+  });
+  return { relay, publisher };
+}

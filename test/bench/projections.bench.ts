@@ -1,0 +1,368 @@
+/**
+ * Projections benchmark (docs/performance.md, "Projections"): each read
+ * model rebuilt from empty over seeded events, beside the raw keyset read of
+ * the same events in the same run; the projector's peak RSS during a
+ * rebuild; and freshness (a write accepted -> visible in every read model) at
+ * a steady command rate. PostgreSQL only.
+ *
+ *   npm run bench -- --only projections [--events N] [--rounds R] [--duration S] [--rate C]
+ *
+ * --events N    events to seed, through `npm run cli -- seed` (default 50,000;
+ *               the full run is 1,000,000)
+ * --rounds R    measured rounds after one warm-up round (default 3)
+ * --duration S  seconds of steady load for freshness (default 15)
+ * --rate C      commands per second for freshness (default 200)
+ * --keep        keep the schema (its name is printed) for a look afterwards
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { Client } from 'pg';
+import {
+  commandStreams,
+  handleCommand,
+  currentSchemaVersion,
+  upcast,
+  type Actor,
+  type DomainCommand,
+} from '@caretrail/domain';
+import { PostgresDatabase, SqlEventStore, type AppendResult } from '@caretrail/event-store';
+import { readModels } from '@caretrail/read-models';
+import type { RawResult, RebuildResult } from './support/projection-child';
+import { check, formatRate, formatRatio, formatStat, machine, stat, table, type Machine, type Options, type Stat } from './support/bench';
+
+const ROOT = resolve(__dirname, '../..');
+const RUN_TS = join(ROOT, 'test/bench/support/run-ts.cjs');
+const CHILD = join(ROOT, 'test/bench/support/projection-child.ts');
+/** Events per patient-year the seed generates (measured: about 400). */
+const EVENTS_PER_PATIENT_YEAR = 400;
+const TARGETS = { ratio: 0.3, eventsPerSecond: 20_000, peakRssMiB: 300, freshnessP99Ms: 100 };
+
+export interface RebuildReport {
+  readModel: string;
+  rebuild: Stat;
+  raw: Stat;
+  ratio: number;
+  /** Rebuild start to switch-over (the new tables serve), events/s. */
+  throughSwitch: Stat;
+  peakRssMiB: Stat;
+  rows: number;
+  targetMet: boolean;
+}
+
+export interface FreshnessReport {
+  readModel: string;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  samples: number;
+}
+
+export interface ProjectionsReport {
+  benchmark: 'projections';
+  backend: 'postgres';
+  events: number;
+  seed: { patients: number; days: number; seconds: number; eventsPerSecond: number; appends: number };
+  rounds: number;
+  rebuilds: RebuildReport[];
+  freshness: { rate: number; durationSeconds: number; commands: number; achievedRate: number; models: FreshnessReport[]; all: FreshnessReport; targetMet: boolean };
+  projectorPeakRssMiB: number;
+  versions: Record<string, string>;
+  machine: Machine;
+}
+
+function child<T>(args: string[], env: NodeJS.ProcessEnv = process.env): T {
+  const result = spawnSync(process.execPath, [RUN_TS, CHILD, ...args], { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  if (result.status !== 0) throw new Error(`child ${args[0]} failed with status ${result.status}`);
+  const lines = result.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]!) as T;
+}
+
+function seedStore(url: string, schema: string, events: number): { patients: number; days: number; seconds: number; eventsPerSecond: number; appends: number; events: number } {
+  const days = 365;
+  const patients = Math.max(1, Math.ceil(events / EVENTS_PER_PATIENT_YEAR));
+  console.error(`projections: seeding ${patients} patients over ${days} days into ${schema} (npm run cli -- seed)`);
+  const result = spawnSync(
+    process.execPath,
+    [join(ROOT, 'infra/scripts/cli.mjs'), 'seed', '--patients', String(patients), '--days', String(days), '--seed', 'bench', '--json'],
+    { cwd: ROOT, env: { ...process.env, DATABASE_URL: url, DATABASE_SCHEMA: schema }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (result.status !== 0) throw new Error(`seed failed with status ${result.status}`);
+  const seeded = JSON.parse(result.stdout.trim().split('\n').pop()!) as { events: number; seconds: number; eventsPerSecond: number; appends: number; refused: Record<string, number> };
+  check(Object.keys(seeded.refused).length === 0, `the domain refused seeded commands: ${JSON.stringify(seeded.refused)}`);
+  return { patients, days, seconds: seeded.seconds, eventsPerSecond: seeded.eventsPerSecond, appends: seeded.appends, events: seeded.events };
+}
+
+// --- freshness ----------------------------------------------------------------
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** A command the way the API runs it: load the streams, fold and decide with the domain, append with the version read. */
+async function execute(store: SqlEventStore, command: DomainCommand, actor: Actor): Promise<AppendResult> {
+  const context = { now: new Date().toISOString(), actor };
+  const { target, load } = commandStreams(command, context);
+  const loaded = await Promise.all(load.map((s) => store.readStream(s)));
+  const version = loaded[load.indexOf(target)]!.length;
+  const history = loaded.flat().map((e) => ({ event: upcast(e.type, e.schemaVersion, e.data), meta: { eventId: e.eventId, streamName: e.streamId } }));
+  const events = handleCommand(command, history, context);
+  return store.append(
+    target,
+    events.map((event) => ({
+      type: event.type,
+      schemaVersion: currentSchemaVersion(event.type),
+      data: event.data as Record<string, unknown>,
+      metadata: { actor, occurredAt: (event.data as { occurredAt?: string }).occurredAt },
+    })),
+    { expectedVersion: version },
+  );
+}
+
+interface Pending {
+  acceptedAt: number;
+  xid: bigint;
+  position: number;
+  seen: Map<string, number>;
+}
+
+async function freshness(url: string, schema: string, rate: number, durationSeconds: number): Promise<{ commands: number; seconds: number; latencies: Map<string, number[]>; all: number[]; projectorPeakRssMiB: number }> {
+  const store = await SqlEventStore.open(new PostgresDatabase({ connectionString: url, schema, applicationName: 'caretrail-bench writer' }));
+  const therapist: Actor = { userId: 'bench-therapist', role: 'therapist' };
+  const prescriber: Actor = { userId: 'bench-prescriber', role: 'prescriber' };
+  const patients = Array.from({ length: 100 }, (_, i) => `bench-fresh-${randomBytes(4).toString('hex')}-${i}`);
+  const startsAt = new Date(Date.now() - 2 * 86_400_000).toISOString();
+  for (const patientId of patients) {
+    await execute(store, { type: 'EnrolPatient', data: { patientId, name: { given: 'Bench', family: 'Patient' } } }, therapist);
+    await execute(store, { type: 'AssignCareTeamMember', data: { patientId, userId: prescriber.userId, role: 'prescriber', chosenByPatient: true } }, therapist);
+    await execute(store, { type: 'StartCarePlan', data: { patientId, carePlanId: `plan-${patientId}`, track: 'integrated' } }, therapist);
+    await execute(
+      store,
+      {
+        type: 'PrescribeMedication',
+        data: { patientId, medicationId: `med-${patientId}`, drug: { name: 'Sertraline' }, strength: { value: 50, unit: 'mg' }, schedule: { timesPerDay: 1, daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }, startsAt },
+      },
+      prescriber,
+    );
+  }
+
+  // The projector: every read model, in a process of its own, as apps/projector runs them.
+  const projector = spawn(process.execPath, [RUN_TS, CHILD, 'projector', url, schema], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  let projectorOut = '';
+  projector.stdout.on('data', (chunk: Buffer) => (projectorOut += chunk.toString()));
+  while (!projectorOut.includes('ready\n')) {
+    if (projector.exitCode !== null) throw new Error('the projector stopped before it was ready');
+    await sleep(100);
+  }
+
+  const poller = new Client({ connectionString: url });
+  await poller.connect();
+  const { rows: active } = await poller.query<{ name: string; active_generation: number }>(`SELECT name, active_generation FROM "${schema}".projections`);
+  const checkpointNames = new Map(active.map((r) => [`projection:${r.name}:${r.active_generation}`, r.name]));
+  const latencies = new Map<string, number[]>(readModels.map((m) => [m.name, []]));
+  const all: number[] = [];
+  const pending = new Set<Pending>();
+  let writing = true;
+  let lastAccepted = nowMs();
+  const warmUpUntil = nowMs() + 2000;
+  const poll = (async () => {
+    while (writing || pending.size > 0) {
+      const { rows } = await poller.query<{ name: string; transaction_id: string; position: string }>(
+        `SELECT name, transaction_id::text AS transaction_id, position FROM "${schema}".checkpoints WHERE name = ANY($1)`,
+        [[...checkpointNames.keys()]],
+      );
+      const at = nowMs();
+      for (const row of rows) {
+        const model = checkpointNames.get(row.name)!;
+        const xid = BigInt(row.transaction_id);
+        const position = Number(row.position);
+        for (const write of pending) {
+          if (write.seen.has(model)) continue;
+          if (write.xid < xid || (write.xid === xid && write.position <= position)) write.seen.set(model, at - write.acceptedAt);
+        }
+      }
+      for (const write of pending) {
+        if (write.seen.size < checkpointNames.size) continue;
+        pending.delete(write);
+        if (write.acceptedAt < warmUpUntil) continue;
+        for (const [model, ms] of write.seen) latencies.get(model)!.push(ms);
+        all.push(Math.max(...write.seen.values()));
+      }
+      if (!writing && pending.size > 0 && at - lastAccepted > 30_000) throw new Error(`${pending.size} writes never became visible`);
+      await sleep(2);
+    }
+  })();
+
+  const slots = new Map<string, number>();
+  const total = Math.round(rate * durationSeconds);
+  const start = nowMs();
+  const inFlight: Promise<void>[] = [];
+  for (let k = 0; k < total; k++) {
+    const due = start + (k * 1000) / rate;
+    const wait = due - nowMs();
+    if (wait > 0) await sleep(wait);
+    const patientId = patients[k % patients.length]!;
+    const patient: Actor = { userId: patientId, role: 'patient' };
+    const n = (slots.get(patientId) ?? 0) + 1;
+    slots.set(patientId, n);
+    const command: DomainCommand =
+      k % 5 === 4
+        ? { type: 'RecordOutcome', data: { patientId, instrument: 'PHQ-9', items: [1, 1, 1, 1, 1, 1, 1, 1, n % 3], total: 8 + (n % 3) } }
+        : {
+            type: 'RecordDoseTaken',
+            data: { patientId, medicationId: `med-${patientId}`, scheduledFor: new Date(Date.parse(startsAt) + n * 60_000).toISOString(), occurredAt: new Date().toISOString() },
+          };
+    inFlight.push(
+      execute(store, command, patient).then((result) => {
+        lastAccepted = nowMs();
+        pending.add({ acceptedAt: lastAccepted, xid: BigInt(result.transactionId), position: result.positions[result.positions.length - 1]!, seen: new Map() });
+      }),
+    );
+  }
+  await Promise.all(inFlight);
+  const seconds = (nowMs() - start) / 1000;
+  writing = false;
+  await poll;
+  await poller.end();
+  projector.stdin.end();
+  const projectorResult = await new Promise<string>((resolveExit, reject) => {
+    projector.on('exit', (code) => (code === 0 ? resolveExit(projectorOut) : reject(new Error(`projector exited with ${code}`))));
+  });
+  await store.close();
+  const { peakRssMiB } = JSON.parse(projectorResult.trim().split('\n').pop()!) as { peakRssMiB: number };
+  return { commands: total, seconds, latencies, all, projectorPeakRssMiB: peakRssMiB };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+function freshnessOf(readModel: string, samples: number[]): FreshnessReport {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { readModel, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted[sorted.length - 1] ?? Number.NaN, samples: sorted.length };
+}
+
+// --- the run --------------------------------------------------------------------
+
+export async function run(options: Options): Promise<{ report: ProjectionsReport; text: string; ok: boolean }> {
+  const events = options.int('events', 50_000);
+  const rounds = options.int('rounds', 3);
+  const duration = options.int('duration', 15);
+  const rate = options.int('rate', 200);
+  const url = process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_projections_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ server_version: string }>('SHOW server_version');
+    const seeded = seedStore(url, schema, events);
+    const models = readModels.map((m) => m.name);
+    const rebuildRates = new Map<string, number[]>(models.map((m) => [m, []]));
+    const switchRates = new Map<string, number[]>(models.map((m) => [m, []]));
+    const rss = new Map<string, number[]>(models.map((m) => [m, []]));
+    const rows_ = new Map<string, number>();
+    const raw: number[] = [];
+    for (let round = 0; round <= rounds; round++) {
+      const order = round % 2 === 0 ? ['raw', ...models] : [...models, 'raw'];
+      for (const side of order) {
+        if (side === 'raw') {
+          const r = child<RawResult>(['raw', url, schema]);
+          check(r.events === seeded.events, `the raw read saw ${r.events} events, the seed wrote ${seeded.events}`);
+          if (round > 0) raw.push(r.events / r.seconds);
+          console.error(`projections: round ${round} raw ${formatRate(r.events / r.seconds)} events/s`);
+          continue;
+        }
+        const r = child<RebuildResult>(['rebuild', url, schema, side]);
+        check(r.events === seeded.events, `${side} rebuild saw ${r.events} events, the seed wrote ${seeded.events}`);
+        check(r.rows > 0, `${side} has no rows after its rebuild`);
+        rows_.set(side, r.rows);
+        console.error(
+          `projections: round ${round} ${side} generation ${r.generation}: ${formatRate(r.events / r.seconds)} events/s, switched after ${r.switchSeconds.toFixed(1)} s, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
+        );
+        if (round === 0) continue; // warm-up
+        rebuildRates.get(side)!.push(r.events / r.seconds);
+        switchRates.get(side)!.push(r.events / r.switchSeconds);
+        rss.get(side)!.push(r.peakRssMiB);
+      }
+    }
+    const rawStat = stat(raw);
+    const rebuilds: RebuildReport[] = models.map((m) => {
+      const rebuild = stat(rebuildRates.get(m)!);
+      const peak = stat(rss.get(m)!);
+      const ratio = rebuild.median / rawStat.median;
+      return {
+        readModel: m,
+        rebuild,
+        raw: rawStat,
+        ratio,
+        throughSwitch: stat(switchRates.get(m)!),
+        peakRssMiB: peak,
+        rows: rows_.get(m)!,
+        targetMet: ratio >= TARGETS.ratio && rebuild.median >= TARGETS.eventsPerSecond && peak.max <= TARGETS.peakRssMiB,
+      };
+    });
+
+    console.error(`projections: freshness at ${rate} commands/s for ${duration} s`);
+    const fresh = await freshness(url, schema, rate, duration);
+    const perModel = models.map((m) => freshnessOf(m, fresh.latencies.get(m)!));
+    const all = freshnessOf('all four', fresh.all);
+    check(all.samples > 0, 'no write became visible');
+
+    const report: ProjectionsReport = {
+      benchmark: 'projections',
+      backend: 'postgres',
+      events: seeded.events,
+      seed: { patients: seeded.patients, days: seeded.days, seconds: seeded.seconds, eventsPerSecond: seeded.eventsPerSecond, appends: seeded.appends },
+      rounds,
+      rebuilds,
+      freshness: {
+        rate,
+        durationSeconds: duration,
+        commands: fresh.commands,
+        achievedRate: fresh.commands / fresh.seconds,
+        models: perModel,
+        all,
+        targetMet: all.p99Ms <= TARGETS.freshnessP99Ms,
+      },
+      projectorPeakRssMiB: fresh.projectorPeakRssMiB,
+      versions: { postgres: rows[0]!.server_version, node: process.version },
+      machine: machine(),
+    };
+
+    const rebuildTable = table(
+      ['read model', 'rebuild events/s', 'raw keyset events/s', 'rebuild/raw', 'to switch-over events/s', 'peak RSS MiB', 'rows', 'target'],
+      rebuilds.map((r) => [
+        r.readModel,
+        formatStat(r.rebuild),
+        formatStat(r.raw),
+        formatRatio(r.ratio),
+        formatStat(r.throughSwitch),
+        formatStat(r.peakRssMiB),
+        r.rows.toLocaleString('en-US'),
+        r.targetMet ? 'met' : 'MISSED',
+      ]),
+    );
+    const freshTable = table(
+      ['read model', 'p50 ms', 'p99 ms', 'max ms', 'writes'],
+      [...perModel, all].map((f) => [f.readModel, f.p50Ms.toFixed(1), f.p99Ms.toFixed(1), f.maxMs.toFixed(1), String(f.samples)]),
+    );
+    const text = [
+      `Projections on PostgreSQL ${rows[0]!.server_version}: ${seeded.events.toLocaleString('en-US')} seeded events (${seeded.patients} patients x ${seeded.days} days; seeded at ${formatRate(seeded.eventsPerSecond)} events/s), median (min-max) of ${rounds} rounds after a warm-up`,
+      '',
+      rebuildTable,
+      '',
+      `Targets: rebuild >= ${formatRatio(TARGETS.ratio)} of raw and >= ${TARGETS.eventsPerSecond.toLocaleString('en-US')} events/s; peak RSS <= ${TARGETS.peakRssMiB} MiB.`,
+      '',
+      `Freshness: write accepted -> visible (checkpoint past it) at ${rate} commands/s for ${duration} s (${formatRate(fresh.commands / fresh.seconds)}/s achieved; 80 % doses, 20 % PHQ-9), projector peak RSS ${fresh.projectorPeakRssMiB.toFixed(0)} MiB`,
+      '',
+      freshTable,
+      '',
+      `Target: p99 <= ${TARGETS.freshnessP99Ms} ms: ${report.freshness.targetMet ? 'met' : 'MISSED'}.`,
+      options.values['keep'] ? `Schema kept: ${schema}` : '',
+    ].join('\n');
+    return { report, text, ok: rebuilds.every((r) => r.targetMet) && report.freshness.targetMet };
+  } finally {
+    if (!options.values['keep']) await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+    await admin.end();
+  }
+}
