@@ -2,6 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { verifyAccessChain, type AccessChainReport } from '@caretrail/access-log';
 import { anchorLog, verifyEventChain, type ChainReport, type LogAnchor, type SqlEventStore } from '@caretrail/event-store';
 import { AuditCategory } from '../audit/audit-category';
 import { RequireRole } from '../auth/roles.guard';
@@ -17,6 +18,12 @@ class AnchorQuery {
   upTo?: number;
 }
 
+export interface IntegrityReport {
+  ok: boolean;
+  events: ChainReport;
+  accessLog: AccessChainReport;
+}
+
 /**
  * Tamper evidence for admins (and `npm run cli -- audit verify|anchor` on
  * the embedded default, which must not open the data directory itself).
@@ -30,9 +37,11 @@ export class IntegrityController {
   constructor(@Inject(EVENT_STORE) private readonly store: SqlEventStore) {}
 
   @Get('verify')
-  @ApiOperation({ summary: 'Walk every hash chain; report the first broken link with its position.' })
-  verify(): Promise<ChainReport> {
-    return verifyEventChain(this.store.database, this.store.database.schema);
+  @ApiOperation({ summary: 'Walk every hash chain (events and access log); report the first broken link of each.' })
+  async verify(): Promise<IntegrityReport> {
+    const events = await verifyEventChain(this.store.database, this.store.database.schema);
+    const accessLog = await verifyAccessChain(this.store.database);
+    return { ok: events.ok && accessLog.ok, events, accessLog };
   }
 
   @Get('anchor')

@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { verifyAccessChain, type AccessChainReport } from '@caretrail/access-log';
 import { anchorLog, verifyEventChain, type ChainReport, type LogAnchor } from '@caretrail/event-store';
 import { withStoreOrServer } from './local-or-server';
 
 export const AUDIT_USAGE = `  npm run cli -- audit verify [--anchor <file>]
-      Walks every hash chain of the event log and reports the first broken
-      link with its position (exit 1 when the store was tampered with). With
+      Walks the hash chains of the event log and of the access log and
+      reports the first broken link (exit 1 when the store was tampered with). With
       --anchor, also recomputes an anchor saved earlier and compares.
   npm run cli -- audit anchor [--out <file>] [--up-to <position>]
       Prints (or saves) a digest of the log to keep outside the database.`;
@@ -57,16 +58,25 @@ async function verify(anchorFile: string | undefined, out: Print, err: Print): P
       return 2;
     }
   }
-  const { result: report } = await withStoreOrServer<ChainReport>(
-    (store) => verifyEventChain(store.database, store.database.schema),
+  const { result } = await withStoreOrServer<{ events: ChainReport; accessLog: AccessChainReport }>(
+    async (store) => ({
+      events: await verifyEventChain(store.database, store.database.schema),
+      accessLog: await verifyAccessChain(store.database),
+    }),
     (call) => call('GET', '/admin/integrity/verify'),
   );
+  const { events: report, accessLog } = result;
   if (!report.ok) {
     const b = report.firstBreak!;
     err(`BROKEN: ${b.reason} in ${b.streamId}${b.streamVersion === null ? '' : ` at version ${b.streamVersion}`}${b.position === null ? '' : `, position ${b.position}`}`);
     return 1;
   }
+  if (!accessLog.ok) {
+    err(`BROKEN: access log ${accessLog.firstBreak!.reason} at record ${accessLog.firstBreak!.id}`);
+    return 1;
+  }
   out(`ok: ${report.eventsChecked} events, every chain intact`);
+  out(`ok: ${accessLog.recordsChecked} access records, the chain intact`);
   if (saved) {
     const { result: now } = await anchor(saved.position);
     if (now.digest !== saved.digest) {

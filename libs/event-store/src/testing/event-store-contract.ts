@@ -324,7 +324,7 @@ export function eventStoreContract(backend: string, makeFixture: () => Promise<C
         store = await fixture.open();
         await store.append(id, events(2), { expectedVersion: 10 });
 
-        const rest = await follow(store, 8, 10_000, saved);
+        const rest = await follow(store, 8, 60_000, saved);
         expect([...firstBatch, ...rest].map((e) => e.streamVersion)).toEqual(
           Array.from({ length: 12 }, (_, i) => i + 1),
         );
