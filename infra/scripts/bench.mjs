@@ -8,33 +8,13 @@
 // compiled in memory by SWC (the toolchain Jest and the build use), the
 // workspace path aliases coming from tsconfig.base.json. Profile with
 // `node --cpu-prof infra/scripts/bench.mjs ...`.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const root = new URL('../..', import.meta.url).pathname;
-const { transformSync } = require('@swc/core');
-const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
-
-process.setSourceMapsEnabled(true);
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    swcrc: false,
-    sourceMaps: 'inline',
-    module: { type: 'commonjs', ignoreDynamic: true },
-    jsc: {
-      target: 'es2022',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      keepClassNames: true,
-      baseUrl: root,
-      paths: compilerOptions.paths,
-    },
-  });
-  module._compile(code, filename);
-};
+require('./register-ts.cjs');
 
 const argv = process.argv.slice(2);
 let only;

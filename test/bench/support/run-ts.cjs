@@ -8,31 +8,9 @@
 //
 // The module's exported `main(args)` runs; its resolved value is printed as
 // one JSON line on stdout.
-const { readFileSync } = require('node:fs');
-const { join, resolve } = require('node:path');
+const { resolve } = require('node:path');
 
-const root = resolve(__dirname, '../../..');
-const { transformSync } = require('@swc/core');
-const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
-
-process.setSourceMapsEnabled(true);
-require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(readFileSync(filename, 'utf8'), {
-    filename,
-    swcrc: false,
-    sourceMaps: 'inline',
-    module: { type: 'commonjs', ignoreDynamic: true },
-    jsc: {
-      target: 'es2022',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      keepClassNames: true,
-      baseUrl: root,
-      paths: compilerOptions.paths,
-    },
-  });
-  module._compile(code, filename);
-};
+require('../../../infra/scripts/register-ts.cjs');
 
 const [file, ...args] = process.argv.slice(2);
 Promise.resolve()
