@@ -168,6 +168,18 @@ describe('projection host on PostgreSQL', () => {
     }
   });
 
+  it('rebuilds on request before it was ever started (the command line with the server stopped)', async () => {
+    const fresh = await SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema: uniqueSchema('fresh') }));
+    try {
+      const host = new ProjectionHost(fresh, [tally()], { reconcileMs: 100 });
+      await expect(host.rebuild('tally')).resolves.toEqual({ generation: 2 });
+      await host.stop();
+    } finally {
+      await fresh.close();
+      await dropSchema(fresh.database.schema);
+    }
+  });
+
   it('rebuilds by itself when the read model’s version changes', async () => {
     const host = new ProjectionHost(store, [tally(2)], { reconcileMs: 100 });
     await host.start();

@@ -109,6 +109,7 @@ export class ProjectionHost {
 
   private async startRebuild(name: string): Promise<{ generation: number }> {
     const definition = this.definition(name);
+    await this.ensureRegistered(); // a host that never started has no registry rows yet
     const generation = await this.store.database.transaction(async (tx) => {
       const { rows } = await tx.query<RegistryRow>(`SELECT * FROM ${this.tables.registry()} WHERE name = $1 FOR UPDATE`, [name]);
       const row = rows[0]!;
