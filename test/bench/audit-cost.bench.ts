@@ -23,7 +23,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,6 +31,7 @@ import { decryptEvents, encryptEventData } from '@caretrail/privacy';
 import { generateDataKey, issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
 import type { RecordedEvent } from '@caretrail/event-store';
 import { check, compareRounds, concurrently, formatRatio, formatStat, machine, table, type Options, type Round, type Stat } from './support/bench';
+import { freePort } from '../support/api-process';
 
 // autocannon ships no types; the little used here.
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => PromiseLike<{ errors: number; timeouts: number }> & {
@@ -254,16 +254,6 @@ async function startApi(databaseUrl: string, side: Side): Promise<Api> {
   return { side, pid: child.pid!, baseUrl, schema, dataDir, patients: [], stop };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 /** Patients set up through the API: names, contact details and instructions (personal data) included. */
 async function setUpPatients(api: Api, count: number, firstDay: Date): Promise<Patient[]> {

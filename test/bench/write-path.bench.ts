@@ -16,7 +16,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -37,6 +36,7 @@ import {
   type Round,
   type Stat,
 } from './support/bench';
+import { freePort } from '../support/api-process';
 
 // autocannon ships no types; the little used here.
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => AutocannonInstance;
@@ -311,16 +311,6 @@ async function startApi(databaseUrl: string, profileDir: string | undefined): Pr
   return { pid: child.pid!, baseUrl, schema, dataDir, startupSeconds, stop };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
 
 // ---------------------------------------------------------------- setup
 

@@ -71,7 +71,8 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, output: () =>
   throw new Error(`The API did not become healthy within 60 s:\n${output()}`);
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on the loopback interface right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
