@@ -39,6 +39,7 @@ import {
   type Round,
   type Stat,
 } from './support/bench';
+import { createRawEventsTable } from './support/raw-events';
 
 const POOL_SIZE = 20; // the store's default (DATABASE_POOL_SIZE); the raw pool gets the same
 const READ_BATCH = 1000;
@@ -134,20 +135,7 @@ async function benchBackend(target: Target, events: number, rounds: number): Pro
   const started = process.hrtime.bigint();
   const { store, raw, schema } = target;
   const s = `"${schema}"`;
-  await raw.query(`
-    CREATE TABLE ${s}.raw_events (
-      position        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-      transaction_id  xid8 NOT NULL DEFAULT pg_current_xact_id(),
-      stream_id       text NOT NULL,
-      stream_version  bigint NOT NULL,
-      event_id        uuid NOT NULL,
-      event_type      text NOT NULL,
-      schema_version  integer NOT NULL,
-      data            jsonb NOT NULL,
-      metadata        jsonb NOT NULL,
-      recorded_at     timestamptz(3) NOT NULL DEFAULT now(),
-      occurred_at     timestamptz(3)
-    )`);
+  await createRawEventsTable((sql) => raw.query(sql), schema);
 
   const appendedIds = new Set<string>();
   let rawRows = 0;

@@ -37,6 +37,7 @@ import {
   type Stat,
 } from './support/bench';
 import { freePort } from '../support/api-process';
+import { createRawEventsTable } from './support/raw-events';
 
 // autocannon ships no types; the little used here.
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => AutocannonInstance;
@@ -128,20 +129,7 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     const patients = await setUpPatients(api, patientsCount, firstDay);
     const setupSeconds = Number(process.hrtime.bigint() - setupStarted) / 1e9;
     const s = `"${api.schema}"`;
-    await admin.query(`
-      CREATE TABLE ${s}.raw_events (
-        position        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        transaction_id  xid8 NOT NULL DEFAULT pg_current_xact_id(),
-        stream_id       text NOT NULL,
-        stream_version  bigint NOT NULL,
-        event_id        uuid NOT NULL,
-        event_type      text NOT NULL,
-        schema_version  integer NOT NULL,
-        data            jsonb NOT NULL,
-        metadata        jsonb NOT NULL,
-        recorded_at     timestamptz(3) NOT NULL DEFAULT now(),
-        occurred_at     timestamptz(3)
-      )`);
+    await createRawEventsTable((sql) => admin.query(sql), api.schema);
     const eventsBefore = await countRows(admin, `${s}.events`);
     const carePlanEvents = eventsBefore / patientsCount;
 

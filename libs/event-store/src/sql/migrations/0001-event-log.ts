@@ -75,10 +75,11 @@ CREATE TRIGGER events_chain BEFORE INSERT ON ${s}.events
   FOR EACH ROW EXECUTE FUNCTION ${s}.chain_event();
 
 -- History is never changed in place; corrections are new events.
+-- Shared by every append-only table (events, access_log).
 CREATE FUNCTION ${s}.reject_event_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'events are append-only: % is not allowed on %', TG_OP, TG_TABLE_NAME
+  RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
     USING ERRCODE = 'CT003';
 END
 $$;

@@ -37,19 +37,11 @@ CREATE INDEX access_log_patient ON ${s}.access_log (patient_id, id) WHERE patien
 CREATE INDEX access_log_user ON ${s}.access_log (user_id, id);
 CREATE INDEX access_log_recorded_at ON ${s}.access_log (recorded_at);
 
-CREATE FUNCTION ${s}.reject_access_log_change() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'the access log is append-only: % is not allowed on %', TG_OP, TG_TABLE_NAME
-    USING ERRCODE = 'CT003';
-END
-$$;
-
 CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON ${s}.access_log
-  FOR EACH ROW EXECUTE FUNCTION ${s}.reject_access_log_change();
+  FOR EACH ROW EXECUTE FUNCTION ${s}.reject_event_change();
 -- TRUNCATE bypasses row triggers.
 CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON ${s}.access_log
-  FOR EACH STATEMENT EXECUTE FUNCTION ${s}.reject_access_log_change();
+  FOR EACH STATEMENT EXECUTE FUNCTION ${s}.reject_event_change();
 
 /*
  * Appends records to the single global chain, in array order, in one round
