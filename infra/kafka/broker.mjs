@@ -65,14 +65,12 @@ export async function resolveJars({ log = defaultLog } = {}) {
   const started = Date.now();
   log(`resolving Kafka jars with Maven (first run only; cached in ${rel(LIBS_DIR)}) ...`);
   const mvn = process.env.MVN || 'mvn';
-  const result = await run(mvn, [
-    '-q', '-B', '-f', POM,
-    `-Dkafka.libs.dir=${tmp}`,
-    'dependency:copy-dependencies',
-  ]);
+  const result = await run(mvn, ['-q', '-B', '-f', POM, `-Dkafka.libs.dir=${tmp}`, 'dependency:copy-dependencies']);
   if (result.error?.code === 'ENOENT') {
     rmrf(tmp);
-    throw new Error(`Maven ('${mvn}') is not installed or not on PATH; it is needed once to fetch the Kafka broker jars from Maven Central (set MVN to its path if it lives elsewhere).`);
+    throw new Error(
+      `Maven ('${mvn}') is not installed or not on PATH; it is needed once to fetch the Kafka broker jars from Maven Central (set MVN to its path if it lives elsewhere).`,
+    );
   }
   if (result.code !== 0) {
     rmrf(tmp);
@@ -150,7 +148,10 @@ export async function startBroker(options = {}) {
   const t0 = Date.now();
   const log = options.log ?? defaultLog;
   const port = toPort(options.port ?? process.env.KAFKA_PORT ?? DEFAULT_PORT, 'port');
-  const controllerPort = toPort(options.controllerPort ?? process.env.KAFKA_CONTROLLER_PORT ?? port + 1, 'controllerPort');
+  const controllerPort = toPort(
+    options.controllerPort ?? process.env.KAFKA_CONTROLLER_PORT ?? port + 1,
+    'controllerPort',
+  );
   if (port === controllerPort) throw new Error(`Kafka port and controller port must differ (both ${port})`);
   const runDir = path.resolve(options.runDir ?? path.join(RUN_ROOT, String(port)));
   const timeoutMs = options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
@@ -168,17 +169,39 @@ export async function startBroker(options = {}) {
   const existing = runningPid(paths);
   if (existing) {
     const clusterId = readClusterId(paths) ?? 'unknown';
-    await waitReady({ brokers, pid: existing, paths, deadline: Date.now() + timeoutMs, warmup: options.warmup !== false });
+    await waitReady({
+      brokers,
+      pid: existing,
+      paths,
+      deadline: Date.now() + timeoutMs,
+      warmup: options.warmup !== false,
+    });
     log(`Kafka broker already running (pid ${existing}) at ${brokers}`);
-    return { brokers, port, controllerPort, pid: existing, runDir, logFile: paths.serverLog, clusterId, alreadyRunning: true, formatted: false, readyMs: Date.now() - t0 };
+    return {
+      brokers,
+      port,
+      controllerPort,
+      pid: existing,
+      runDir,
+      logFile: paths.serverLog,
+      clusterId,
+      alreadyRunning: true,
+      formatted: false,
+      readyMs: Date.now() - t0,
+    };
   }
 
   // Fail before spending seconds on a JVM that would die on bind() anyway,
   // and say who holds the port.
-  for (const [p, what] of [[port, 'Kafka port (KAFKA_PORT)'], [controllerPort, 'controller port (KAFKA_CONTROLLER_PORT)']]) {
+  for (const [p, what] of [
+    [port, 'Kafka port (KAFKA_PORT)'],
+    [controllerPort, 'controller port (KAFKA_CONTROLLER_PORT)'],
+  ]) {
     if (!(await portFree(p))) {
-      throw new Error(`${what} ${p} on 127.0.0.1 is already in use by another process${describePortHolder(p)}; ` +
-        'it is not a broker started from this run directory. Stop it, or choose other ports with KAFKA_PORT / KAFKA_CONTROLLER_PORT.');
+      throw new Error(
+        `${what} ${p} on 127.0.0.1 is already in use by another process${describePortHolder(p)}; ` +
+          'it is not a broker started from this run directory. Stop it, or choose other ports with KAFKA_PORT / KAFKA_CONTROLLER_PORT.',
+      );
     }
   }
 
@@ -191,9 +214,14 @@ export async function startBroker(options = {}) {
   // endpoint, so a reused data dir must keep its controller port.
   const previousCtl = readPreviousControllerPort(paths);
   if (previousCtl != null && previousCtl !== controllerPort && fs.existsSync(paths.metaProps)) {
-    throw new Error(`${rel(runDir)} was formatted for controller port ${previousCtl}, not ${controllerPort}; start with the same controller port or with fresh: true / --fresh.`);
+    throw new Error(
+      `${rel(runDir)} was formatted for controller port ${previousCtl}, not ${controllerPort}; start with the same controller port or with fresh: true / --fresh.`,
+    );
   }
-  fs.writeFileSync(paths.serverProps, serverProperties({ port, controllerPort, dataDir: paths.dataDir, extra: options.config }));
+  fs.writeFileSync(
+    paths.serverProps,
+    serverProperties({ port, controllerPort, dataDir: paths.dataDir, extra: options.config }),
+  );
 
   let clusterId = readClusterId(paths);
   let formatted = false;
@@ -203,8 +231,17 @@ export async function startBroker(options = {}) {
     // plain `format -t -c`; --standalone / --initial-controllers are only for
     // the dynamic quorum (controller.quorum.bootstrap.servers) and are
     // rejected together with controller.quorum.voters.
-    const fmt = await run(java, ['-cp', path.join(libs, '*'), ...logOpts(paths), 'kafka.tools.StorageTool',
-      'format', '-t', clusterId, '-c', paths.serverProps]);
+    const fmt = await run(java, [
+      '-cp',
+      path.join(libs, '*'),
+      ...logOpts(paths),
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      clusterId,
+      '-c',
+      paths.serverProps,
+    ]);
     if (fmt.code !== 0) {
       throw new Error(`kafka-storage format failed (exit ${fmt.code}):\n${tail(fmt.output, 30)}`);
     }
@@ -217,27 +254,40 @@ export async function startBroker(options = {}) {
     if (fs.existsSync(f)) fs.renameSync(f, f.replace(/\.log$/, '.previous.log'));
   }
   const out = fs.openSync(paths.stdoutLog, 'a');
-  const child = spawn(java, [
-    `-Xmx${options.heap ?? '512m'}`,
-    // The flags of Kafka's own kafka-run-class.sh that matter for a
-    // latency-sensitive broker; headless because there is no display.
-    '-XX:+UseG1GC', '-XX:MaxGCPauseMillis=20', '-XX:InitiatingHeapOccupancyPercent=35',
-    '-XX:+ExplicitGCInvokesConcurrent', '-Djava.awt.headless=true',
-    ...logOpts(paths),
-    '-cp', path.join(libs, '*'),
-    'kafka.Kafka', paths.serverProps,
-  ], {
-    cwd: runDir,
-    // Own process group and no pipes to us: `broker.mjs start` must be able to
-    // exit while the broker keeps running, and a Ctrl-C in the terminal must
-    // not kill it half-way (use `stop`).
-    detached: true,
-    stdio: ['ignore', out, out],
-  });
+  const child = spawn(
+    java,
+    [
+      `-Xmx${options.heap ?? '512m'}`,
+      // The flags of Kafka's own kafka-run-class.sh that matter for a
+      // latency-sensitive broker; headless because there is no display.
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-XX:InitiatingHeapOccupancyPercent=35',
+      '-XX:+ExplicitGCInvokesConcurrent',
+      '-Djava.awt.headless=true',
+      ...logOpts(paths),
+      '-cp',
+      path.join(libs, '*'),
+      'kafka.Kafka',
+      paths.serverProps,
+    ],
+    {
+      cwd: runDir,
+      // Own process group and no pipes to us: `broker.mjs start` must be able to
+      // exit while the broker keeps running, and a Ctrl-C in the terminal must
+      // not kill it half-way (use `stop`).
+      detached: true,
+      stdio: ['ignore', out, out],
+    },
+  );
   fs.closeSync(out);
   let exited = null;
-  child.on('exit', (code, signal) => { exited = { code, signal }; });
-  child.on('error', (err) => { exited = { error: err }; });
+  child.on('exit', (code, signal) => {
+    exited = { code, signal };
+  });
+  child.on('error', (err) => {
+    exited = { error: err };
+  });
   child.unref();
   await new Promise((r) => setImmediate(r)); // let a spawn ENOENT surface
   if (exited?.error) throw new Error(`could not start ${java}: ${exited.error.message}`);
@@ -245,7 +295,14 @@ export async function startBroker(options = {}) {
   log(`Kafka broker starting (pid ${child.pid}, ${rel(runDir)}) ...`);
 
   try {
-    await waitReady({ brokers, pid: child.pid, paths, deadline: Date.now() + timeoutMs, warmup: options.warmup !== false, exitedRef: () => exited });
+    await waitReady({
+      brokers,
+      pid: child.pid,
+      paths,
+      deadline: Date.now() + timeoutMs,
+      warmup: options.warmup !== false,
+      exitedRef: () => exited,
+    });
   } catch (err) {
     // Never leave a half-started JVM behind.
     await terminate(child.pid, 5_000, () => {});
@@ -254,7 +311,18 @@ export async function startBroker(options = {}) {
   }
   const readyMs = Date.now() - t0;
   log(`Kafka broker ready at ${brokers} in ${(readyMs / 1000).toFixed(1)} s (pid ${child.pid})`);
-  return { brokers, port, controllerPort, pid: child.pid, runDir, logFile: paths.serverLog, clusterId, alreadyRunning: false, formatted, readyMs };
+  return {
+    brokers,
+    port,
+    controllerPort,
+    pid: child.pid,
+    runDir,
+    logFile: paths.serverLog,
+    clusterId,
+    alreadyRunning: false,
+    formatted,
+    readyMs,
+  };
 }
 
 /**
@@ -278,7 +346,9 @@ export async function stopBroker(handle = {}, options = {}) {
   let killed = false;
   if (pid) {
     killed = await terminate(pid, options.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS, log);
-    log(`Kafka broker on port ${port} stopped (pid ${pid}${killed ? ', had to SIGKILL' : ''}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    log(
+      `Kafka broker on port ${port} stopped (pid ${pid}${killed ? ', had to SIGKILL' : ''}) in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    );
   }
   fs.rmSync(paths.pidFile, { force: true });
   if (!options.keepData) rmrf(runDir);
@@ -320,7 +390,7 @@ function serverProperties({ port, controllerPort, dataDir, extra = {} }) {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
-    'listeners': `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    listeners: `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
     'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
@@ -350,8 +420,13 @@ function serverProperties({ port, controllerPort, dataDir, extra = {} }) {
     'auto.create.topics.enable': false,
     ...extra,
   };
-  return '# Written by infra/kafka/broker.mjs on every start; edits are overwritten.\n' +
-    Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+  return (
+    '# Written by infra/kafka/broker.mjs on every start; edits are overwritten.\n' +
+    Object.entries(props)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n') +
+    '\n'
+  );
 }
 
 function readPreviousControllerPort(paths) {
@@ -399,18 +474,28 @@ async function waitReady({ brokers, pid, paths, deadline, warmup = true, exitedR
   const steps = [
     // A port probe is not enough: the socket opens before the broker has
     // registered with its controller and can serve metadata or create topics.
-    ['describeCluster', async (admin) => {
-      const cluster = await admin.describeCluster();
-      if (!cluster.brokers.length) throw new Error('describeCluster returned no brokers');
-    }],
+    [
+      'describeCluster',
+      async (admin) => {
+        const cluster = await admin.describeCluster();
+        if (!cluster.brokers.length) throw new Error('describeCluster returned no brokers');
+      },
+    ],
     // A topic round trip proves the controller accepts writes and the broker
     // is unfenced, i.e. that the first test's createTopics will work.
-    ['create/delete a topic', async (admin) => {
-      const topic = `__caretrail-ready-${process.pid}-${Date.now()}`;
-      const created = await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true, timeout: 5_000 });
-      if (!created) throw new Error(`readiness topic ${topic} was not created`);
-      await admin.deleteTopics({ topics: [topic], timeout: 5_000 });
-    }],
+    [
+      'create/delete a topic',
+      async (admin) => {
+        const topic = `__caretrail-ready-${process.pid}-${Date.now()}`;
+        const created = await admin.createTopics({
+          topics: [{ topic, numPartitions: 1, replicationFactor: 1 }],
+          waitForLeaders: true,
+          timeout: 5_000,
+        });
+        if (!created) throw new Error(`readiness topic ${topic} was not created`);
+        await admin.deleteTopics({ topics: [topic], timeout: 5_000 });
+      },
+    ],
   ];
   if (warmup) {
     // Right after start the group coordinator (__consumer_offsets is created on
@@ -419,14 +504,17 @@ async function waitReady({ brokers, pid, paths, deadline, warmup = true, exitedR
     // an ERROR and the first test pays the delay. Touch both here so that
     // "ready" means consumer groups and idempotent producers work.
     steps.push(['group coordinator', (admin) => admin.describeGroups(['caretrail-broker-readiness'])]);
-    steps.push(['idempotent producer id', async () => {
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 1 } });
-      try {
-        await producer.connect(); // sends InitProducerId
-      } finally {
-        await producer.disconnect().catch(() => {});
-      }
-    }]);
+    steps.push([
+      'idempotent producer id',
+      async () => {
+        const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 1 } });
+        try {
+          await producer.connect(); // sends InitProducerId
+        } finally {
+          await producer.disconnect().catch(() => {});
+        }
+      },
+    ]);
   }
 
   let done = 0;
@@ -434,18 +522,25 @@ async function waitReady({ brokers, pid, paths, deadline, warmup = true, exitedR
   while (Date.now() < deadline) {
     const exited = exitedRef();
     if (exited || !isAlive(pid)) {
-      const how = exited?.error ? exited.error.message : exited ? `exit code ${exited.code ?? '-'}, signal ${exited.signal ?? '-'}` : 'exited';
+      const how = exited?.error
+        ? exited.error.message
+        : exited
+          ? `exit code ${exited.code ?? '-'}, signal ${exited.signal ?? '-'}`
+          : 'exited';
       throw new Error(`Kafka broker (pid ${pid}) died during start-up (${how}).\n${logTails(paths)}`);
     }
     const admin = kafka.admin();
     try {
-      await withDeadline(deadline, (async () => {
-        await admin.connect();
-        // describeCluster also loads kafkajs' broker metadata, which the
-        // later admin calls need on every new connection, so it always runs.
-        await steps[0][1](admin);
-        for (done = Math.max(done, 1); done < steps.length; done++) await steps[done][1](admin);
-      })());
+      await withDeadline(
+        deadline,
+        (async () => {
+          await admin.connect();
+          // describeCluster also loads kafkajs' broker metadata, which the
+          // later admin calls need on every new connection, so it always runs.
+          await steps[0][1](admin);
+          for (done = Math.max(done, 1); done < steps.length; done++) await steps[done][1](admin);
+        })(),
+      );
       return;
     } catch (err) {
       lastError = err;
@@ -456,7 +551,9 @@ async function waitReady({ brokers, pid, paths, deadline, warmup = true, exitedR
     await sleep(100);
   }
   const step = steps[done]?.[0] ?? 'connect';
-  throw new Error(`Kafka broker (pid ${pid}) at ${brokers} was not ready in time: check "${step}" still failing (last error: ${lastError?.message ?? 'none'}).\n${logTails(paths)}`);
+  throw new Error(
+    `Kafka broker (pid ${pid}) at ${brokers} was not ready in time: check "${step}" still failing (last error: ${lastError?.message ?? 'none'}).\n${logTails(paths)}`,
+  );
 }
 
 // A single request can hang up to kafkajs' own timeouts; never let it push us
@@ -464,7 +561,10 @@ async function waitReady({ brokers, pid, paths, deadline, warmup = true, exitedR
 function withDeadline(deadline, promise) {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error('readiness deadline reached during a request')), Math.max(0, deadline - Date.now()));
+    timer = setTimeout(
+      () => reject(new Error('readiness deadline reached during a request')),
+      Math.max(0, deadline - Date.now()),
+    );
   });
   promise.catch(() => {}); // may reject after the timeout won; already handled
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
@@ -478,7 +578,9 @@ function loadKafkajs() {
     try {
       return createRequire(import.meta.url)('kafkajs');
     } catch (err) {
-      throw new Error(`kafkajs is needed for the readiness check but could not be loaded (run npm install at the repo root): ${err.message}`);
+      throw new Error(
+        `kafkajs is needed for the readiness check but could not be loaded (run npm install at the repo root): ${err.message}`,
+      );
     }
   })();
   return kafkajsPromise;
@@ -486,16 +588,26 @@ function loadKafkajs() {
 
 function logTails(paths) {
   const parts = [];
-  for (const [file, n] of [[paths.serverLog, 40], [paths.stdoutLog, 20]]) {
+  for (const [file, n] of [
+    [paths.serverLog, 40],
+    [paths.stdoutLog, 20],
+  ]) {
     let text = '';
-    try { text = fs.readFileSync(file, 'utf8'); } catch { /* not written yet */ }
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      /* not written yet */
+    }
     if (!text.trim()) {
       parts.push(`--- ${file}: empty or missing ---`);
       continue;
     }
     // The cause is usually one ERROR line that a stack trace pushes out of the
     // tail, so list ERROR/FATAL lines on their own first.
-    const errors = text.split('\n').filter((l) => /^\[[^\]]+\] (ERROR|FATAL) /.test(l)).slice(-10);
+    const errors = text
+      .split('\n')
+      .filter((l) => /^\[[^\]]+\] (ERROR|FATAL) /.test(l))
+      .slice(-10);
     if (errors.length) parts.push(`--- ERROR lines of ${file} ---\n${errors.join('\n')}`);
     parts.push(`--- last lines of ${file} ---\n${tail(text, n)}`);
   }
@@ -550,7 +662,15 @@ async function terminate(pid, timeoutMs, log) {
   // The broker leads its own process group (detached spawn); signal the group
   // so nothing it might fork survives it.
   const signal = (sig) => {
-    try { process.kill(-pid, sig); } catch { try { process.kill(pid, sig); } catch { /* gone */ } }
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* gone */
+      }
+    }
   };
   signal('SIGTERM');
   const deadline = Date.now() + timeoutMs;
@@ -591,8 +711,12 @@ function run(cmd, args) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (d) => { output += d; });
-    child.stderr.on('data', (d) => { output += d; });
+    child.stdout.on('data', (d) => {
+      output += d;
+    });
+    child.stderr.on('data', (d) => {
+      output += d;
+    });
     child.on('error', (error) => resolve({ code: -1, error, output }));
     child.on('close', (code) => resolve({ code, output }));
   });
@@ -638,7 +762,9 @@ async function main(argv) {
     case 'start': {
       const timeout = value('--timeout');
       const h = await startBroker({ fresh: flag('--fresh'), timeoutMs: timeout ? Number(timeout) * 1000 : undefined });
-      process.stderr.write(`[kafka] log: ${rel(h.logFile)}; stop with: node ${rel(fileURLToPath(import.meta.url))} stop\n`);
+      process.stderr.write(
+        `[kafka] log: ${rel(h.logFile)}; stop with: node ${rel(fileURLToPath(import.meta.url))} stop\n`,
+      );
       // The only line on stdout, so `export $(node infra/kafka/broker.mjs start)` works.
       process.stdout.write(`KAFKA_BROKERS=${h.brokers}\n`);
       return 0;
@@ -663,16 +789,18 @@ async function main(argv) {
       return 0;
     }
     default:
-      process.stderr.write([
-        'usage: node infra/kafka/broker.mjs <command>',
-        '  start [--fresh] [--timeout <s>]  start a single-node KRaft broker and wait until ready',
-        '                                   (--fresh: delete previous data first)',
-        '  stop [--delete]                  stop it (SIGTERM, SIGKILL after 30 s); --delete removes its data',
-        '  status                           exit 0 if running, 3 if not',
-        '  resolve                          only fetch the broker jars (Maven, first run)',
-        'env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1), JAVA_HOME, MVN',
-        '',
-      ].join('\n'));
+      process.stderr.write(
+        [
+          'usage: node infra/kafka/broker.mjs <command>',
+          '  start [--fresh] [--timeout <s>]  start a single-node KRaft broker and wait until ready',
+          '                                   (--fresh: delete previous data first)',
+          '  stop [--delete]                  stop it (SIGTERM, SIGKILL after 30 s); --delete removes its data',
+          '  status                           exit 0 if running, 3 if not',
+          '  resolve                          only fetch the broker jars (Maven, first run)',
+          'env: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (KAFKA_PORT+1), JAVA_HOME, MVN',
+          '',
+        ].join('\n'),
+      );
       return cmd ? 2 : 0;
   }
 }

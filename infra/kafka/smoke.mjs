@@ -36,7 +36,9 @@ try {
 
   const admin = kafka.admin();
   await admin.connect();
-  await t('createTopic', () => admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 3 }], waitForLeaders: true }));
+  await t('createTopic', () =>
+    admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: 3 }], waitForLeaders: true }),
+  );
   await admin.disconnect();
 
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -44,7 +46,11 @@ try {
   await t(`produce ${COUNT} (one send each)`, async () => {
     for (let i = 0; i < COUNT; i++) {
       // Keyed like CareTrail events (key = patient id) so all three partitions are used.
-      await producer.send({ topic: TOPIC, acks: -1, messages: [{ key: `patient-${i % 7}`, value: JSON.stringify({ i }) }] });
+      await producer.send({
+        topic: TOPIC,
+        acks: -1,
+        messages: [{ key: `patient-${i % 7}`, value: JSON.stringify({ i }) }],
+      });
     }
   });
   await producer.disconnect();
@@ -82,16 +88,21 @@ async function consumeAll(kafka, groupId, timeoutMs = 30_000) {
   try {
     await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
     await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${ids.length}/${COUNT} messages within ${timeoutMs} ms`)), timeoutMs);
-      consumer.run({
-        eachMessage: async ({ message }) => {
-          ids.push(JSON.parse(message.value.toString()).i);
-          if (ids.length >= COUNT) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      }).catch(reject);
+      const timer = setTimeout(
+        () => reject(new Error(`only ${ids.length}/${COUNT} messages within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      consumer
+        .run({
+          eachMessage: async ({ message }) => {
+            ids.push(JSON.parse(message.value.toString()).i);
+            if (ids.length >= COUNT) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
     });
   } finally {
     await consumer.disconnect();

@@ -17,10 +17,15 @@ function newestSource(dir) {
   return newest;
 }
 
-const stale = !existsSync(entry) || statSync(entry).mtimeMs < Math.max(newestSource('apps/cli/src'), newestSource('libs'));
+const stale =
+  !existsSync(entry) || statSync(entry).mtimeMs < Math.max(newestSource('apps/cli/src'), newestSource('libs'));
 if (stale) {
-  const build = spawnSync(process.execPath, ['infra/scripts/build-app.mjs', 'cli'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const build = spawnSync(process.execPath, ['infra/scripts/build-app.mjs', 'cli'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-const cli = spawnSync(process.execPath, ['--enable-source-maps', entry, ...process.argv.slice(2)], { stdio: 'inherit' });
+const cli = spawnSync(process.execPath, ['--enable-source-maps', entry, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 process.exit(cli.status ?? 1);

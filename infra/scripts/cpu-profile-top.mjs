@@ -41,7 +41,10 @@ const sampleMs = profile.samples.map((_, i) => {
 
 const where = (n) => {
   const { functionName, url, lineNumber } = n.callFrame;
-  const short = url.replace(/^file:\/\//, '').replace(/.*node_modules\//, '').replace(/.*\/dist\/apps\/api\//, '');
+  const short = url
+    .replace(/^file:\/\//, '')
+    .replace(/.*node_modules\//, '')
+    .replace(/.*\/dist\/apps\/api\//, '');
   return `${functionName || '(anonymous)'} ${short}${url ? `:${lineNumber + 1}` : ''}`;
 };
 const packageOf = (n) => {
@@ -88,7 +91,9 @@ const list = (map) =>
     .map(([k, ms]) => `${ms.toFixed(0).padStart(7)} ms ${pct(ms)}  ${k}`)
     .join('\n');
 const idle = selfByFn.get('(idle) ') ?? 0;
-console.log(`profile ${file}: ${(total - skipMs).toFixed(0)} ms wall after the first ${skipMs} ms, ${busy.toFixed(0)} ms busy (not idle), ${idle.toFixed(0)} ms idle; % of busy`);
+console.log(
+  `profile ${file}: ${(total - skipMs).toFixed(0)} ms wall after the first ${skipMs} ms, ${busy.toFixed(0)} ms busy (not idle), ${idle.toFixed(0)} ms idle; % of busy`,
+);
 console.log(`\nself time by package:\n${list(selfByPkg)}`);
 console.log(`\nself time by function:\n${list(selfByFn)}`);
 if (include.length) console.log(`\ninclusive time:\n${list(inclusive)}`);

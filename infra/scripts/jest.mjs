@@ -11,7 +11,14 @@ const resultsDir = process.env.CARETRAIL_JEST_RESULTS;
 if (resultsDir) rest.push('--json', `--outputFile=${resultsDir}/${config.replace(/[/.]/g, '_')}.json`);
 const result = spawnSync(
   process.execPath,
-  ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', require.resolve('jest/bin/jest'), '-c', config, ...rest],
+  [
+    '--experimental-vm-modules',
+    '--no-warnings=ExperimentalWarning',
+    require.resolve('jest/bin/jest'),
+    '-c',
+    config,
+    ...rest,
+  ],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);

@@ -18,11 +18,38 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { effectivenessReport, PatientHistories, PATIENT_VIEWS, patientAsOf, renderReport, typesNotNeededBy, type PatientViewName } from '@caretrail/analytics';
+import {
+  effectivenessReport,
+  PatientHistories,
+  PATIENT_VIEWS,
+  patientAsOf,
+  renderReport,
+  typesNotNeededBy,
+  type PatientViewName,
+} from '@caretrail/analytics';
 import { isEventType, streamFor, type DomainEvent } from '@caretrail/domain';
-import { PostgresDatabase, SqlEventStore, START, checkpointOf, type Checkpoint, type EventStore, type RecordedEvent } from '@caretrail/event-store';
+import {
+  PostgresDatabase,
+  SqlEventStore,
+  START,
+  checkpointOf,
+  type Checkpoint,
+  type EventStore,
+  type RecordedEvent,
+} from '@caretrail/event-store';
 import { toProjected } from '@caretrail/projections';
-import { check, compareRounds, formatRatio, formatStat, machine, table, timed, type Options, type Round, type Stat } from './support/bench';
+import {
+  check,
+  compareRounds,
+  formatRatio,
+  formatStat,
+  machine,
+  table,
+  timed,
+  type Options,
+  type Round,
+  type Stat,
+} from './support/bench';
 
 const READ_BATCH = 5000;
 const REPORT_TARGET = 0.25;
@@ -31,7 +58,10 @@ const DAY = 86_400_000;
 const UNTIL = Date.parse('2026-06-01T00:00:00Z');
 
 /** The part of apps/cli's seed (`npm run cli -- seed`) this benchmark uses. */
-type Seed = (store: EventStore, options: { patients: number; days: number; seed: string; until: number; concurrency?: number }) => Promise<{ events: number }>;
+type Seed = (
+  store: EventStore,
+  options: { patients: number; days: number; seed: string; until: number; concurrency?: number },
+) => Promise<{ events: number }>;
 
 /**
  * The command line's seed generator: plausible histories through the domain's own commands. It
@@ -56,19 +86,32 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     // About 1.1 events per patient-day in the seed's histories: a year each, as many patients as needed.
     const days = 365;
     const patients = Math.max(5, Math.ceil(reportEvents / (days * 1.1)));
-    console.log(`\nanalytics on PostgreSQL: seeding ${patients} patients x ${days} days (~${reportEvents.toLocaleString('en-US')} events)...`);
+    console.log(
+      `\nanalytics on PostgreSQL: seeding ${patients} patients x ${days} days (~${reportEvents.toLocaleString('en-US')} events)...`,
+    );
     const seed = loadSeed();
-    const seeded = await timed(() => seed(store, { patients, days, seed: 'bench-analytics', until: UNTIL, concurrency: 8 }));
+    const seeded = await timed(() =>
+      seed(store, { patients, days, seed: 'bench-analytics', until: UNTIL, concurrency: 8 }),
+    );
     const { headPosition } = await store.status();
-    console.log(`seeded ${seeded.value.events.toLocaleString('en-US')} events in ${seeded.seconds.toFixed(0)} s; measuring the report against the raw read (${rounds} rounds)...`);
+    console.log(
+      `seeded ${seeded.value.events.toLocaleString('en-US')} events in ${seeded.seconds.toFixed(0)} s; measuring the report against the raw read (${rounds} rounds)...`,
+    );
 
-    const period = { from: new Date(UNTIL - days * DAY).toISOString().slice(0, 10), to: new Date(UNTIL).toISOString().slice(0, 10) };
+    const period = {
+      from: new Date(UNTIL - days * DAY).toISOString().slice(0, 10),
+      to: new Date(UNTIL).toISOString().slice(0, 10),
+    };
     const outputs: string[] = [];
     const sides = await compareRounds(rounds, {
       report: async (): Promise<Round> => {
         const { value, seconds } = await timed(async () => {
           const histories = await readHistories(store, period);
-          const report = effectivenessReport(histories, { period, pseudonymOf: (id) => `P-${id}`, pseudonymKeyId: 'bench' });
+          const report = effectivenessReport(histories, {
+            period,
+            pseudonymOf: (id) => `P-${id}`,
+            pseudonymKeyId: 'bench',
+          });
           return { events: histories.events, html: renderReport(report, 'html'), patients: report.patients };
         });
         check(value.events === headPosition, `the report read ${value.events} of ${headPosition} events`);
@@ -82,7 +125,10 @@ export async function run(options: Options): Promise<{ name: string; report: unk
         return { count: value, seconds };
       },
     });
-    check(outputs.every((o) => o === outputs[0]), 'the same log gave different reports');
+    check(
+      outputs.every((o) => o === outputs[0]),
+      'the same log gave different reports',
+    );
     const ratio = sides.report.median / sides.raw.median;
 
     console.log('time travel: one patient, five years of daily doses...');
@@ -94,8 +140,28 @@ export async function run(options: Options): Promise<{ name: string; report: unk
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
       startedAt,
       machine: host,
-      parameters: { backend: 'postgres', reportEvents, seededEvents: seeded.value.events, patients, days, rounds, warmUpRounds: 1, readBatch: READ_BATCH, samples, seedSeconds: seeded.seconds },
-      report: { careTrail: sides.report, raw: sides.raw, ratio, target: REPORT_TARGET, targetMet: ratio >= REPORT_TARGET, unit: 'events/s', format: 'html', bytes: outputs[0]!.length },
+      parameters: {
+        backend: 'postgres',
+        reportEvents,
+        seededEvents: seeded.value.events,
+        patients,
+        days,
+        rounds,
+        warmUpRounds: 1,
+        readBatch: READ_BATCH,
+        samples,
+        seedSeconds: seeded.seconds,
+      },
+      report: {
+        careTrail: sides.report,
+        raw: sides.raw,
+        ratio,
+        target: REPORT_TARGET,
+        targetMet: ratio >= REPORT_TARGET,
+        unit: 'events/s',
+        format: 'html',
+        bytes: outputs[0]!.length,
+      },
       asOf,
     };
     const asOfOk = asOf.views.every((v) => v.p99Ms <= AS_OF_P99_TARGET_MS);
@@ -104,7 +170,15 @@ export async function run(options: Options): Promise<{ name: string; report: unk
       '',
       table(
         ['case', 'CareTrail', 'raw baseline', 'ratio', 'target'],
-        [['effectiveness report (read + fold + HTML), events/s', formatStat(sides.report), formatStat(sides.raw), formatRatio(ratio), `>= ${formatRatio(REPORT_TARGET)} ${ratio >= REPORT_TARGET ? 'met' : 'MISSED'}`]],
+        [
+          [
+            'effectiveness report (read + fold + HTML), events/s',
+            formatStat(sides.report),
+            formatStat(sides.raw),
+            formatRatio(ratio),
+            `>= ${formatRatio(REPORT_TARGET)} ${ratio >= REPORT_TARGET ? 'met' : 'MISSED'}`,
+          ],
+        ],
       ),
       '',
       `time travel: one patient, ${asOf.patientEvents.toLocaleString('en-US')} events (${asOf.doses.toLocaleString('en-US')} daily doses over five years), ${samples} random instants per view, recorded basis`,
@@ -112,8 +186,22 @@ export async function run(options: Options): Promise<{ name: string; report: unk
       table(
         ['view', 'events folded (median)', 'p50 ms', 'p99 ms', 'max ms', 'target p99'],
         [
-          ...asOf.views.map((v) => [v.view, String(v.eventsMedian), v.p50Ms.toFixed(1), v.p99Ms.toFixed(1), v.maxMs.toFixed(1), `<= ${AS_OF_P99_TARGET_MS} ms ${v.p99Ms <= AS_OF_P99_TARGET_MS ? 'met' : 'MISSED'}`]),
-          ['raw read of all the patient’s rows (index)', String(asOf.patientEvents), asOf.raw.p50Ms.toFixed(1), asOf.raw.p99Ms.toFixed(1), asOf.raw.maxMs.toFixed(1), ''],
+          ...asOf.views.map((v) => [
+            v.view,
+            String(v.eventsMedian),
+            v.p50Ms.toFixed(1),
+            v.p99Ms.toFixed(1),
+            v.maxMs.toFixed(1),
+            `<= ${AS_OF_P99_TARGET_MS} ms ${v.p99Ms <= AS_OF_P99_TARGET_MS ? 'met' : 'MISSED'}`,
+          ]),
+          [
+            'raw read of all the patient’s rows (index)',
+            String(asOf.patientEvents),
+            asOf.raw.p50Ms.toFixed(1),
+            asOf.raw.p99Ms.toFixed(1),
+            asOf.raw.maxMs.toFixed(1),
+            '',
+          ],
         ],
       ),
     ].join('\n');
@@ -177,44 +265,170 @@ export async function fiveYearPatient(store: SqlEventStore): Promise<Traveller> 
   const me = { userId: patientId, role: 'patient' as const };
   const carePlanId = 'plan-1';
   const medicationId = 'med-1';
-  const schedule = { timesPerDay: 1, daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as Array<'mon'>, times: ['08:00'] };
+  const schedule = {
+    timesPerDay: 1,
+    daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as Array<'mon'>,
+    times: ['08:00'],
+  };
   const events: Array<{ event: DomainEvent; recordedAt: number }> = [];
-  const add = (event: DomainEvent, recordedAt = Date.parse((event.data as { occurredAt: string }).occurredAt)): void => {
+  const add = (
+    event: DomainEvent,
+    recordedAt = Date.parse((event.data as { occurredAt: string }).occurredAt),
+  ): void => {
     events.push({ event, recordedAt });
   };
-  add({ type: 'PatientEnrolled', data: { patientId, timeZone: 'Europe/London', name: { given: 'Bench', family: 'Patient' }, contact: { email: null, phone: null }, enrolledBy: actor, occurredAt: iso(from) } });
-  add({ type: 'CarePlanStarted', data: { patientId, carePlanId, track: 'integrated', startedBy: actor, occurredAt: iso(from + 1000) } });
-  add({ type: 'TherapyPrescribed', data: { patientId, carePlanId, modality: 'CBT', modalityDetail: null, frequency: { sessions: 1, per: 'week' }, prescribedBy: actor, occurredAt: iso(from + 2000) } });
+  add({
+    type: 'PatientEnrolled',
+    data: {
+      patientId,
+      timeZone: 'Europe/London',
+      name: { given: 'Bench', family: 'Patient' },
+      contact: { email: null, phone: null },
+      enrolledBy: actor,
+      occurredAt: iso(from),
+    },
+  });
+  add({
+    type: 'CarePlanStarted',
+    data: { patientId, carePlanId, track: 'integrated', startedBy: actor, occurredAt: iso(from + 1000) },
+  });
+  add({
+    type: 'TherapyPrescribed',
+    data: {
+      patientId,
+      carePlanId,
+      modality: 'CBT',
+      modalityDetail: null,
+      frequency: { sessions: 1, per: 'week' },
+      prescribedBy: actor,
+      occurredAt: iso(from + 2000),
+    },
+  });
   add({
     type: 'MedicationPrescribed',
-    data: { patientId, carePlanId, medicationId, drug: { name: 'Sertraline', rxNormCode: null }, strength: { value: 50, unit: 'mg' }, schedule, startsAt: iso(from), instructions: null, prescriberId: 'u-prescriber', occurredAt: iso(from + 3000) },
+    data: {
+      patientId,
+      carePlanId,
+      medicationId,
+      drug: { name: 'Sertraline', rxNormCode: null },
+      strength: { value: 50, unit: 'mg' },
+      schedule,
+      startsAt: iso(from),
+      instructions: null,
+      prescriberId: 'u-prescriber',
+      occurredAt: iso(from + 3000),
+    },
   });
   let doses = 0;
   for (let day = 0; day < 1826; day++) {
     const slot = from + day * DAY + 8 * 3_600_000;
     if (day % 10 === 9) {
-      add({ type: 'DoseMissed', data: { patientId, medicationId, scheduledFor: iso(slot), occurredAt: iso(slot + 6 * 3_600_000), reason: 'forgot', reasonDetail: null, recordedBy: me } });
+      add({
+        type: 'DoseMissed',
+        data: {
+          patientId,
+          medicationId,
+          scheduledFor: iso(slot),
+          occurredAt: iso(slot + 6 * 3_600_000),
+          reason: 'forgot',
+          reasonDetail: null,
+          recordedBy: me,
+        },
+      });
     } else {
       const late = day % 20 === 3; // reported three days later, from a phone that was offline
-      add({ type: 'DoseTaken', data: { patientId, medicationId, scheduledFor: iso(slot), occurredAt: iso(slot + 300_000), recordedBy: me } }, slot + 300_000 + (late ? 3 * DAY : 0));
+      add(
+        {
+          type: 'DoseTaken',
+          data: { patientId, medicationId, scheduledFor: iso(slot), occurredAt: iso(slot + 300_000), recordedBy: me },
+        },
+        slot + 300_000 + (late ? 3 * DAY : 0),
+      );
     }
     doses++;
     if (day % 7 === 0) {
       const total = Math.max(2, 20 - Math.floor(day / 60));
-      add({ type: 'OutcomeMeasured', data: { patientId, instrument: 'PHQ-9', loinc: '44261-6', items: [3, 3, 3, 3, 3, 3, 2, 0, 0].map((v, i) => Math.min(v, Math.max(0, total - 3 * i))), total: Math.min(total, 20), administeredBy: actor, occurredAt: iso(slot + 3_600_000) } });
+      add({
+        type: 'OutcomeMeasured',
+        data: {
+          patientId,
+          instrument: 'PHQ-9',
+          loinc: '44261-6',
+          items: [3, 3, 3, 3, 3, 3, 2, 0, 0].map((v, i) => Math.min(v, Math.max(0, total - 3 * i))),
+          total: Math.min(total, 20),
+          administeredBy: actor,
+          occurredAt: iso(slot + 3_600_000),
+        },
+      });
       const gad = Math.min(14, total);
-      add({ type: 'OutcomeMeasured', data: { patientId, instrument: 'GAD-7', loinc: '70274-6', items: [3, 3, 3, 3, 2, 0, 0].map((v, i) => Math.min(v, Math.max(0, gad - 3 * i))), total: Math.min(gad, 14), administeredBy: actor, occurredAt: iso(slot + 3_700_000) } });
+      add({
+        type: 'OutcomeMeasured',
+        data: {
+          patientId,
+          instrument: 'GAD-7',
+          loinc: '70274-6',
+          items: [3, 3, 3, 3, 2, 0, 0].map((v, i) => Math.min(v, Math.max(0, gad - 3 * i))),
+          total: Math.min(gad, 14),
+          administeredBy: actor,
+          occurredAt: iso(slot + 3_700_000),
+        },
+      });
       const sessionId = `s-${day}`;
-      add({ type: 'SessionScheduled', data: { patientId, sessionId, kind: 'psychotherapy', scheduledFor: iso(slot + 2 * DAY), durationMinutes: 50, clinicianId: 'u-therapist', scheduledBy: actor, occurredAt: iso(slot + 3_800_000) } });
-      add({ type: 'SessionAttended', data: { patientId, sessionId, kind: 'psychotherapy', recordedBy: actor, occurredAt: iso(slot + 2 * DAY + 3_600_000) } });
+      add({
+        type: 'SessionScheduled',
+        data: {
+          patientId,
+          sessionId,
+          kind: 'psychotherapy',
+          scheduledFor: iso(slot + 2 * DAY),
+          durationMinutes: 50,
+          clinicianId: 'u-therapist',
+          scheduledBy: actor,
+          occurredAt: iso(slot + 3_800_000),
+        },
+      });
+      add({
+        type: 'SessionAttended',
+        data: {
+          patientId,
+          sessionId,
+          kind: 'psychotherapy',
+          recordedBy: actor,
+          occurredAt: iso(slot + 2 * DAY + 3_600_000),
+        },
+      });
     }
     if (day % 70 === 35) {
-      add({ type: 'SideEffectReported', data: { patientId, sideEffectId: `se-${day}`, symptom: 'Nausea', severity: 'mild', suspectedMedicationId: medicationId, fibser: { frequency: 2, intensity: 2, burden: 1 }, urgent: false, reportedBy: me, occurredAt: iso(slot + 4 * 3_600_000) } });
+      add({
+        type: 'SideEffectReported',
+        data: {
+          patientId,
+          sideEffectId: `se-${day}`,
+          symptom: 'Nausea',
+          severity: 'mild',
+          suspectedMedicationId: medicationId,
+          fibser: { frequency: 2, intensity: 2, burden: 1 },
+          urgent: false,
+          reportedBy: me,
+          occurredAt: iso(slot + 4 * 3_600_000),
+        },
+      });
     }
     if (day % 182 === 100) {
       add({
         type: 'DoseAdjusted',
-        data: { patientId, carePlanId, medicationId, supersedes: 'rx', strength: { value: 50 + (day % 3) * 25, unit: 'mg' }, schedule, effectiveFrom: iso(slot + DAY), reason: null, prescriberId: 'u-prescriber', occurredAt: iso(slot + 5 * 3_600_000) },
+        data: {
+          patientId,
+          carePlanId,
+          medicationId,
+          supersedes: 'rx',
+          strength: { value: 50 + (day % 3) * 25, unit: 'mg' },
+          schedule,
+          effectiveFrom: iso(slot + DAY),
+          reason: null,
+          prescriberId: 'u-prescriber',
+          occurredAt: iso(slot + 5 * 3_600_000),
+        },
       });
     }
   }
@@ -224,7 +438,21 @@ export async function fiveYearPatient(store: SqlEventStore): Promise<Traveller> 
     const chunk = events.slice(i, i + 500);
     await store.database.transaction(async (tx) => {
       for (const { event, recordedAt } of chunk) {
-        await store.appendWithin(tx, streamFor(event), [{ type: event.type, data: event.data as Record<string, unknown>, metadata: { occurredAt: (event.data as { occurredAt: string }).occurredAt, extra: { recordedAt: new Date(recordedAt).toISOString() } } }], { expectedVersion: 'any' });
+        await store.appendWithin(
+          tx,
+          streamFor(event),
+          [
+            {
+              type: event.type,
+              data: event.data as Record<string, unknown>,
+              metadata: {
+                occurredAt: (event.data as { occurredAt: string }).occurredAt,
+                extra: { recordedAt: new Date(recordedAt).toISOString() },
+              },
+            },
+          ],
+          { expectedVersion: 'any' },
+        );
       }
     });
   }
@@ -232,7 +460,10 @@ export async function fiveYearPatient(store: SqlEventStore): Promise<Traveller> 
   // through a session that may bypass the append-only trigger).
   await store.database.transaction(async (tx) => {
     await tx.query(`SET LOCAL session_replication_role = replica`);
-    await tx.query(`UPDATE "${store.database.schema}".events SET recorded_at = (metadata->'extra'->>'recordedAt')::timestamptz WHERE data->>'patientId' = $1`, [patientId]);
+    await tx.query(
+      `UPDATE "${store.database.schema}".events SET recorded_at = (metadata->'extra'->>'recordedAt')::timestamptz WHERE data->>'patientId' = $1`,
+      [patientId],
+    );
   });
   return { patientId, from, until: UNTIL, events: events.length, doses };
 }
@@ -241,7 +472,14 @@ interface AsOfResult {
   patientEvents: number;
   doses: number;
   samples: number;
-  views: Array<{ view: PatientViewName; eventsMedian: number; p50Ms: number; p99Ms: number; maxMs: number; samplesMs: Stat }>;
+  views: Array<{
+    view: PatientViewName;
+    eventsMedian: number;
+    p50Ms: number;
+    p99Ms: number;
+    maxMs: number;
+    samplesMs: Stat;
+  }>;
   raw: { p50Ms: number; p99Ms: number; maxMs: number };
 }
 
@@ -249,19 +487,37 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
-async function measureAsOf(store: SqlEventStore, raw: Pool, schema: string, t: Traveller, samples: number): Promise<AsOfResult> {
+async function measureAsOf(
+  store: SqlEventStore,
+  raw: Pool,
+  schema: string,
+  t: Traveller,
+  samples: number,
+): Promise<AsOfResult> {
   // A fixed pseudo-random sequence of instants, biased to the recent end where most questions are.
   let state = 42;
-  const next = (): number => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
-  const instants = Array.from({ length: samples }, () => new Date(t.until - Math.floor(next() ** 2 * (t.until - t.from))).toISOString());
+  const next = (): number => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  const instants = Array.from({ length: samples }, () =>
+    new Date(t.until - Math.floor(next() ** 2 * (t.until - t.from))).toISOString(),
+  );
   const views: AsOfResult['views'] = [];
   for (const view of PATIENT_VIEWS) {
     const times: number[] = [];
     const folded: number[] = [];
     for (const [i, asOf] of [instants[0]!, ...instants].entries()) {
       const { value, seconds } = await timed(async () => {
-        const events = await store.readPatient(t.patientId, { recordedUntil: asOf, excludeTypes: typesNotNeededBy(view), metadata: false });
-        const answer = patientAsOf(view, t.patientId, events.filter((e) => isEventType(e.type)).map(toProjected), asOf, 'recorded');
+        const events = await store.readPatient(t.patientId, {
+          recordedUntil: asOf,
+          excludeTypes: typesNotNeededBy(view),
+          metadata: false,
+        });
+        const answer = patientAsOf(
+          view,
+          t.patientId,
+          events.filter((e) => isEventType(e.type)).map(toProjected),
+          asOf,
+          'recorded',
+        );
         return { events: events.length, answer };
       });
       if (i === 0) continue; // warm-up
@@ -272,11 +528,22 @@ async function measureAsOf(store: SqlEventStore, raw: Pool, schema: string, t: T
     }
     const sorted = [...times].sort((a, b) => a - b);
     folded.sort((a, b) => a - b);
-    views.push({ view, eventsMedian: folded[folded.length >> 1]!, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99), maxMs: sorted[sorted.length - 1]!, samplesMs: { median: percentile(sorted, 0.5), min: sorted[0]!, max: sorted[sorted.length - 1]!, samples: [] } });
+    views.push({
+      view,
+      eventsMedian: folded[folded.length >> 1]!,
+      p50Ms: percentile(sorted, 0.5),
+      p99Ms: percentile(sorted, 0.99),
+      maxMs: sorted[sorted.length - 1]!,
+      samplesMs: { median: percentile(sorted, 0.5), min: sorted[0]!, max: sorted[sorted.length - 1]!, samples: [] },
+    });
   }
   const rawTimes: number[] = [];
   for (let i = 0; i <= samples; i++) {
-    const { seconds } = await timed(() => raw.query(`SELECT * FROM "${schema}".events WHERE (data->>'patientId') = $1 ORDER BY transaction_id, position`, [t.patientId]));
+    const { seconds } = await timed(() =>
+      raw.query(`SELECT * FROM "${schema}".events WHERE (data->>'patientId') = $1 ORDER BY transaction_id, position`, [
+        t.patientId,
+      ]),
+    );
     if (i > 0) rawTimes.push(seconds * 1000);
   }
   rawTimes.sort((a, b) => a - b);

@@ -30,11 +30,25 @@ import { Pool } from 'pg';
 import { decryptEvents, encryptEventData } from '@caretrail/privacy';
 import { generateDataKey, issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
 import type { RecordedEvent } from '@caretrail/event-store';
-import { check, compareRounds, concurrently, formatRatio, formatStat, machine, table, type Options, type Round, type Stat } from './support/bench';
+import {
+  check,
+  compareRounds,
+  concurrently,
+  formatRatio,
+  formatStat,
+  machine,
+  table,
+  type Options,
+  type Round,
+  type Stat,
+} from './support/bench';
 import { freePort } from '../support/api-process';
 
 // autocannon ships no types; the little used here.
-const autocannon = require('autocannon') as (options: Record<string, unknown>) => PromiseLike<{ errors: number; timeouts: number }> & {
+const autocannon = require('autocannon') as (options: Record<string, unknown>) => PromiseLike<{
+  errors: number;
+  timeouts: number;
+}> & {
   on(event: 'response', listener: (client: unknown, statusCode: number) => void): void;
 };
 
@@ -77,7 +91,10 @@ export async function run(options: Options): Promise<{ name: string; report: unk
   const rounds = options.int('rounds', 3);
   const clients = options.int('clients', 16);
   // --parts: also one API per part turned off alone, to attribute the cost (slower: five APIs instead of two).
-  const sides: Side[] = options.values['parts'] === undefined ? ['on', 'off'] : ['on', 'off', 'no-encryption', 'no-hashing', 'no-access-log'];
+  const sides: Side[] =
+    options.values['parts'] === undefined
+      ? ['on', 'off']
+      : ['on', 'off', 'no-encryption', 'no-hashing', 'no-access-log'];
   const databaseUrl = process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
   const host = machine();
   if (options.values['no-build'] === undefined) {
@@ -101,9 +118,13 @@ export async function run(options: Options): Promise<{ name: string; report: unk
       const api = await startApi(databaseUrl, side);
       apis.push(api);
       if (!OFF[side].hashing) {
-        await admin.query(`DROP TRIGGER events_chain ON "${api.schema}".events; ALTER TABLE "${api.schema}".events ALTER COLUMN hash DROP NOT NULL`);
+        await admin.query(
+          `DROP TRIGGER events_chain ON "${api.schema}".events; ALTER TABLE "${api.schema}".events ALTER COLUMN hash DROP NOT NULL`,
+        );
       }
-      console.log(`audit-cost: API "${side}" (pid ${api.pid}) on ${api.baseUrl}, schema ${api.schema}; setting up ${patientsCount} patients`);
+      console.log(
+        `audit-cost: API "${side}" (pid ${api.pid}) on ${api.baseUrl}, schema ${api.schema}; setting up ${patientsCount} patients`,
+      );
       api.patients = await setUpPatients(api, patientsCount, firstDay);
     }
     const [on, off] = apis as [Api, Api];
@@ -136,7 +157,9 @@ export async function run(options: Options): Promise<{ name: string; report: unk
         ) as unknown as Record<Side, (round: number) => Promise<Round>>,
       );
       const cost = 1 - stats.on.median / stats.off.median;
-      const partCosts = Object.fromEntries(sides.filter((x) => x !== 'on' && x !== 'off').map((x) => [x, 1 - stats.on.median / stats[x].median]));
+      const partCosts = Object.fromEntries(
+        sides.filter((x) => x !== 'on' && x !== 'off').map((x) => [x, 1 - stats.on.median / stats[x].median]),
+      );
       cases.push({ workload, on: stats.on, off: stats.off, cost, partCosts, stats, errors });
       console.log(
         `  ${workload}: ${sides.map((x) => `${x} ${formatStat(stats[x])}`).join(', ')} /s; cost ${formatRatio(cost)}` +
@@ -147,7 +170,14 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     }
 
     // What "on" really did: sealed fields in the log, hashes, access records; and that "off" did none of it.
-    const facts = async (api: Api): Promise<{ events: number; eventsWithSealedFields: number; eventsHashed: number; accessRecordsWritten: number }> => {
+    const facts = async (
+      api: Api,
+    ): Promise<{
+      events: number;
+      eventsWithSealedFields: number;
+      eventsHashed: number;
+      accessRecordsWritten: number;
+    }> => {
       const s = `"${api.schema}"`;
       const { rows } = await admin.query<{ events: string; sealed: string; hashed: string }>(
         `SELECT count(*) AS events, count(*) FILTER (WHERE data::text LIKE '%"$enc"%') AS sealed, count(hash) AS hashed FROM ${s}.events`,
@@ -160,9 +190,15 @@ export async function run(options: Options): Promise<{ name: string; report: unk
       };
     };
     const written = { on: await facts(on), off: await facts(off) };
-    check(written.on.eventsWithSealedFields > 0 && written.on.eventsHashed === written.on.events, '"on" must seal and hash');
+    check(
+      written.on.eventsWithSealedFields > 0 && written.on.eventsHashed === written.on.events,
+      '"on" must seal and hash',
+    );
     check(written.off.eventsWithSealedFields === 0, '"off" must not seal');
-    const accessLogSwitch = written.off.accessRecordsWritten > 0 ? 'ACCESS_LOG=off ignored: the API has no such switch yet, the access log is on in both' : 'off';
+    const accessLogSwitch =
+      written.off.accessRecordsWritten > 0
+        ? 'ACCESS_LOG=off ignored: the API has no such switch yet, the access log is on in both'
+        : 'off';
 
     const report = {
       benchmark: 'audit-cost',
@@ -188,7 +224,18 @@ export async function run(options: Options): Promise<{ name: string; report: unk
       Object.values(c.errors).join('/'),
     ]);
     const text = [
-      table(['workload', 'on commands/s', 'off commands/s', 'cost', 'target', ...parts.map((x) => `${x} /s (part's cost)`), 'errors'], rowsOut),
+      table(
+        [
+          'workload',
+          'on commands/s',
+          'off commands/s',
+          'cost',
+          'target',
+          ...parts.map((x) => `${x} /s (part's cost)`),
+          'errors',
+        ],
+        rowsOut,
+      ),
       '',
       `median (min-max) of ${rounds} rounds after a warm-up, ${clients} clients, ${perRound} requests per round, alternating sides.`,
       `on: ${report.sides.on}. off: ${report.sides.off}.`,
@@ -208,7 +255,9 @@ export async function run(options: Options): Promise<{ name: string; report: unk
 }
 
 async function accessRecords(pool: Pool, schema: string): Promise<number> {
-  const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".access_log`).catch(() => ({ rows: [{ n: '0' }] }));
+  const { rows } = await pool
+    .query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".access_log`)
+    .catch(() => ({ rows: [{ n: '0' }] }));
   return Number(rows[0]!.n);
 }
 
@@ -244,7 +293,13 @@ async function startApi(databaseUrl: string, side: Side): Promise<Api> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}:\n${output}`);
-    if (await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false)) break;
+    if (
+      await fetch(`${baseUrl}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`the API did not become healthy within 60 s:\n${output}`);
@@ -253,7 +308,6 @@ async function startApi(databaseUrl: string, side: Side): Promise<Api> {
   }
   return { side, pid: child.pid!, baseUrl, schema, dataDir, patients: [], stop };
 }
-
 
 /** Patients set up through the API: names, contact details and instructions (personal data) included. */
 async function setUpPatients(api: Api, count: number, firstDay: Date): Promise<Patient[]> {
@@ -283,17 +337,32 @@ async function setUpPatients(api: Api, count: number, firstDay: Date): Promise<P
         contact: { email: 'ada@example.org', phone: '+44 20 7946 0000' },
       });
       const patientId = String(enrolled['id']);
-      await post(`/patients/${patientId}/care-team`, therapist, { userId: prescriberId, role: 'prescriber', chosenByPatient: true });
+      await post(`/patients/${patientId}/care-team`, therapist, {
+        userId: prescriberId,
+        role: 'prescriber',
+        chosenByPatient: true,
+      });
       await post(`/patients/${patientId}/care-plan`, therapist, { track: 'integrated' });
-      await post(`/patients/${patientId}/goals`, therapist, { description: 'Walk to the shop with her sister twice a week' });
+      await post(`/patients/${patientId}/goals`, therapist, {
+        description: 'Walk to the shop with her sister twice a week',
+      });
       const prescribed = await post(`/patients/${patientId}/medications`, prescriber, {
         drug: { name: 'Sertraline' },
         strength: { value: 50, unit: 'mg' },
-        schedule: { timesPerDay: DOSE_TIMES.length, daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], times: DOSE_TIMES },
+        schedule: {
+          timesPerDay: DOSE_TIMES.length,
+          daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          times: DOSE_TIMES,
+        },
         startsAt: firstDay.toISOString(),
         instructions: 'With breakfast and dinner',
       });
-      patients.push({ patientId, medicationId: String(prescribed['id']), auth: await bearer(patientId, 'patient'), nextSlot: 0 });
+      patients.push({
+        patientId,
+        medicationId: String(prescribed['id']),
+        auth: await bearer(patientId, 'patient'),
+        nextSlot: 0,
+      });
     }
   });
   return patients;
@@ -305,7 +374,13 @@ function slotAt(firstDay: Date, n: number): Date {
 }
 
 /** `amount` dose commands at `clients` connections; a connection leases a patient per request, so no two share a stream. */
-async function send(api: Api, workload: Workload, clients: number, amount: number, firstDay: Date): Promise<Round & { errors: number }> {
+async function send(
+  api: Api,
+  workload: Workload,
+  clients: number,
+  amount: number,
+  firstDay: Date,
+): Promise<Round & { errors: number }> {
   const free = [...api.patients];
   let count = 0;
   let errors = 0;
@@ -327,8 +402,17 @@ async function send(api: Api, workload: Workload, clients: number, amount: numbe
           const slot = slotAt(firstDay, patient.nextSlot++);
           const body =
             workload === 'taken'
-              ? { medicationId: patient.medicationId, scheduledFor: slot.toISOString(), occurredAt: new Date(slot.getTime() + 600_000).toISOString() }
-              : { medicationId: patient.medicationId, scheduledFor: slot.toISOString(), reason: 'forgot', reasonDetail: 'Was at my sister Grace’s overnight' };
+              ? {
+                  medicationId: patient.medicationId,
+                  scheduledFor: slot.toISOString(),
+                  occurredAt: new Date(slot.getTime() + 600_000).toISOString(),
+                }
+              : {
+                  medicationId: patient.medicationId,
+                  scheduledFor: slot.toISOString(),
+                  reason: 'forgot',
+                  reasonDetail: 'Was at my sister Grace’s overnight',
+                };
           return {
             ...request,
             path: `/patients/${patient.patientId}/doses/${workload === 'taken' ? 'taken' : 'missed'}`,
@@ -361,7 +445,11 @@ async function send(api: Api, workload: Workload, clients: number, amount: numbe
  * (the care-plan stream set up above: enrolment with name and contact, goal,
  * prescription with instructions) and sealing one free-text field.
  */
-async function cryptoCost(): Promise<{ openHistoryMicros: number; sealOneFieldMicros: number; sealEnrolmentMicros: number }> {
+async function cryptoCost(): Promise<{
+  openHistoryMicros: number;
+  sealOneFieldMicros: number;
+  sealEnrolmentMicros: number;
+}> {
   const key = generateDataKey();
   const keys = { getOrCreate: async () => key, get: async () => key };
   const patientId = randomUUID();
@@ -378,12 +466,20 @@ async function cryptoCost(): Promise<{ openHistoryMicros: number; sealOneFieldMi
     data: await encryptEventData(type, data, keys),
     metadata: {},
   });
-  const enrolment = { patientId, name: { given: 'Ada', family: 'Lovelace' }, contact: { email: 'ada@example.org', phone: '+44 20 7946 0000' } };
+  const enrolment = {
+    patientId,
+    name: { given: 'Ada', family: 'Lovelace' },
+    contact: { email: 'ada@example.org', phone: '+44 20 7946 0000' },
+  };
   const history = [
     await recorded('PatientEnrolled', enrolment),
     await recorded('CareTeamMemberAssigned', { patientId, userId: 'u', role: 'therapist' }),
     await recorded('CarePlanStarted', { patientId, carePlanId: 'c', track: 'integrated' }),
-    await recorded('TreatmentGoalSet', { patientId, goalId: 'g', description: 'Walk to the shop with her sister twice a week' }),
+    await recorded('TreatmentGoalSet', {
+      patientId,
+      goalId: 'g',
+      description: 'Walk to the shop with her sister twice a week',
+    }),
     await recorded('MedicationPrescribed', { patientId, medicationId: 'm', instructions: 'With breakfast and dinner' }),
     ...(await Promise.all(Array.from({ length: 30 }, () => recorded('DoseTaken', { patientId, medicationId: 'm' })))),
   ];
@@ -395,7 +491,9 @@ async function cryptoCost(): Promise<{ openHistoryMicros: number; sealOneFieldMi
   };
   return {
     openHistoryMicros: await micros(5000, () => decryptEvents(history, keys)),
-    sealOneFieldMicros: await micros(5000, () => encryptEventData('DoseMissed', { patientId, reasonDetail: 'Was at my sister Grace’s overnight' }, keys)),
+    sealOneFieldMicros: await micros(5000, () =>
+      encryptEventData('DoseMissed', { patientId, reasonDetail: 'Was at my sister Grace’s overnight' }, keys),
+    ),
     sealEnrolmentMicros: await micros(5000, () => encryptEventData('PatientEnrolled', enrolment, keys)),
   };
 }

@@ -100,7 +100,9 @@ export async function run(options: Options): Promise<{ name: string; report: unk
 
   const reports: BackendReport[] = [];
   for (const backend of backends) {
-    console.log(`\nevent store on ${backend}: ${events} events per 1-event round, ${events * 10} per 100-event round, ${rounds} rounds after a warm-up`);
+    console.log(
+      `\nevent store on ${backend}: ${events} events per 1-event round, ${events * 10} per 100-event round, ${rounds} rounds after a warm-up`,
+    );
     const target = backend === 'postgres' ? await openPostgres(databaseUrl) : await openPglite();
     try {
       reports.push(await benchBackend(target, events, rounds));
@@ -159,7 +161,9 @@ async function benchBackend(target: Target, events: number, rounds: number): Pro
       });
       const isTarget = target.backend === 'postgres' && batch === 1 && writers === 16;
       cases.push(caseResult('append', batch, writers, perRound, stats, isTarget));
-      console.log(`  append ${batch} x ${writers} writers: ${formatStat(stats.careTrail)} vs raw ${formatStat(stats.raw)} events/s`);
+      console.log(
+        `  append ${batch} x ${writers} writers: ${formatStat(stats.careTrail)} vs raw ${formatStat(stats.raw)} events/s`,
+      );
     }
   }
 
@@ -391,7 +395,11 @@ function payloadSizes(): { dataBytes: number; metadataBytes: number; totalBytes:
     data += Buffer.byteLength(JSON.stringify(e.data));
     metadata += Buffer.byteLength(JSON.stringify(e.metadata));
   }
-  return { dataBytes: Math.round(data / n), metadataBytes: Math.round(metadata / n), totalBytes: Math.round((data + metadata) / n) };
+  return {
+    dataBytes: Math.round(data / n),
+    metadataBytes: Math.round(metadata / n),
+    totalBytes: Math.round((data + metadata) / n),
+  };
 }
 
 // ---------------------------------------------------------------- back ends
@@ -400,7 +408,12 @@ const benchSchema = (): string => `bench_${randomBytes(4).toString('hex')}`;
 
 async function openPostgres(connectionString: string): Promise<Target> {
   const schema = benchSchema();
-  const database = new PostgresDatabase({ connectionString, schema, poolSize: POOL_SIZE, applicationName: 'caretrail-bench' });
+  const database = new PostgresDatabase({
+    connectionString,
+    schema,
+    poolSize: POOL_SIZE,
+    applicationName: 'caretrail-bench',
+  });
   const pool = new Pool({ connectionString, max: POOL_SIZE, application_name: 'caretrail-bench-raw' });
   let store: SqlEventStore | undefined;
   try {
@@ -441,12 +454,12 @@ async function openPglite(): Promise<Target> {
       await database.close();
       throw error;
     });
-    const { rows } = await database.query<{ version: string }>(`SELECT current_setting('server_version') AS version`).catch(
-      async (error: unknown) => {
+    const { rows } = await database
+      .query<{ version: string }>(`SELECT current_setting('server_version') AS version`)
+      .catch(async (error: unknown) => {
         await store.close();
         throw error;
-      },
-    );
+      });
     return {
       backend: 'pglite',
       schema,
@@ -481,7 +494,9 @@ function render(reports: BackendReport[], payload: ReturnType<typeof payloadSize
     for (const c of r.cases) {
       rows.push([
         r.backend,
-        c.operation === 'append' ? `append ${c.eventsPerCall} event${c.eventsPerCall > 1 ? 's' : ''}/call` : `read-all, batches of ${c.eventsPerCall}`,
+        c.operation === 'append'
+          ? `append ${c.eventsPerCall} event${c.eventsPerCall > 1 ? 's' : ''}/call`
+          : `read-all, batches of ${c.eventsPerCall}`,
         String(c.writers),
         String(c.eventsPerRound),
         formatStat(c.careTrail),
@@ -491,9 +506,26 @@ function render(reports: BackendReport[], payload: ReturnType<typeof payloadSize
       ]);
     }
   }
-  const versions = reports.map((r) => `${r.backend}: ${Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  const versions = reports.map(
+    (r) =>
+      `${r.backend}: ${Object.entries(r.versions)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+  );
   return [
-    table(['back end', 'operation', 'writers', 'events/round', 'CareTrail events/s', 'raw events/s', 'CareTrail/raw', 'target'], rows),
+    table(
+      [
+        'back end',
+        'operation',
+        'writers',
+        'events/round',
+        'CareTrail events/s',
+        'raw events/s',
+        'CareTrail/raw',
+        'target',
+      ],
+      rows,
+    ),
     '',
     'median (min-max) of the measured rounds; raw = plain table of the same columns, single-row INSERT',
     'transactions (1 event) or one multi-row INSERT (100 events); raw read = keyset on position of the same table.',

@@ -29,7 +29,18 @@ import {
 import { PostgresDatabase, SqlEventStore, type AppendResult } from '@caretrail/event-store';
 import { readModels } from '@caretrail/read-models';
 import type { RawResult, RebuildResult } from './support/projection-child';
-import { check, formatRate, formatRatio, formatStat, machine, stat, table, type Machine, type Options, type Stat } from './support/bench';
+import {
+  check,
+  formatRate,
+  formatRatio,
+  formatStat,
+  machine,
+  stat,
+  table,
+  type Machine,
+  type Options,
+  type Stat,
+} from './support/bench';
 
 const ROOT = resolve(__dirname, '../..');
 const RUN_TS = join(ROOT, 'test/bench/support/run-ts.cjs');
@@ -65,32 +76,81 @@ export interface ProjectionsReport {
   seed: { patients: number; days: number; seconds: number; eventsPerSecond: number; appends: number };
   rounds: number;
   rebuilds: RebuildReport[];
-  freshness: { rate: number; durationSeconds: number; commands: number; achievedRate: number; models: FreshnessReport[]; all: FreshnessReport; targetMet: boolean };
+  freshness: {
+    rate: number;
+    durationSeconds: number;
+    commands: number;
+    achievedRate: number;
+    models: FreshnessReport[];
+    all: FreshnessReport;
+    targetMet: boolean;
+  };
   projectorPeakRssMiB: number;
   versions: Record<string, string>;
   machine: Machine;
 }
 
 function child<T>(args: string[], env: NodeJS.ProcessEnv = process.env): T {
-  const result = spawnSync(process.execPath, [RUN_TS, CHILD, ...args], { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  const result = spawnSync(process.execPath, [RUN_TS, CHILD, ...args], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+  });
   if (result.status !== 0) throw new Error(`child ${args[0]} failed with status ${result.status}`);
   const lines = result.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]!) as T;
 }
 
-function seedStore(url: string, schema: string, events: number): { patients: number; days: number; seconds: number; eventsPerSecond: number; appends: number; events: number } {
+function seedStore(
+  url: string,
+  schema: string,
+  events: number,
+): { patients: number; days: number; seconds: number; eventsPerSecond: number; appends: number; events: number } {
   const days = 365;
   const patients = Math.max(1, Math.ceil(events / EVENTS_PER_PATIENT_YEAR));
   console.error(`projections: seeding ${patients} patients over ${days} days into ${schema} (npm run cli -- seed)`);
   const result = spawnSync(
     process.execPath,
-    [join(ROOT, 'infra/scripts/cli.mjs'), 'seed', '--patients', String(patients), '--days', String(days), '--seed', 'bench', '--json'],
-    { cwd: ROOT, env: { ...process.env, DATABASE_URL: url, DATABASE_SCHEMA: schema }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    [
+      join(ROOT, 'infra/scripts/cli.mjs'),
+      'seed',
+      '--patients',
+      String(patients),
+      '--days',
+      String(days),
+      '--seed',
+      'bench',
+      '--json',
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url, DATABASE_SCHEMA: schema },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
   );
   if (result.status !== 0) throw new Error(`seed failed with status ${result.status}`);
-  const seeded = JSON.parse(result.stdout.trim().split('\n').pop()!) as { events: number; seconds: number; eventsPerSecond: number; appends: number; refused: Record<string, number> };
-  check(Object.keys(seeded.refused).length === 0, `the domain refused seeded commands: ${JSON.stringify(seeded.refused)}`);
-  return { patients, days, seconds: seeded.seconds, eventsPerSecond: seeded.eventsPerSecond, appends: seeded.appends, events: seeded.events };
+  const seeded = JSON.parse(result.stdout.trim().split('\n').pop()!) as {
+    events: number;
+    seconds: number;
+    eventsPerSecond: number;
+    appends: number;
+    refused: Record<string, number>;
+  };
+  check(
+    Object.keys(seeded.refused).length === 0,
+    `the domain refused seeded commands: ${JSON.stringify(seeded.refused)}`,
+  );
+  return {
+    patients,
+    days,
+    seconds: seeded.seconds,
+    eventsPerSecond: seeded.eventsPerSecond,
+    appends: seeded.appends,
+    events: seeded.events,
+  };
 }
 
 // --- freshness ----------------------------------------------------------------
@@ -104,7 +164,10 @@ async function execute(store: SqlEventStore, command: DomainCommand, actor: Acto
   const { target, load } = commandStreams(command, context);
   const loaded = await Promise.all(load.map((s) => store.readStream(s)));
   const version = loaded[load.indexOf(target)]!.length;
-  const history = loaded.flat().map((e) => ({ event: upcast(e.type, e.schemaVersion, e.data), meta: { eventId: e.eventId, streamName: e.streamId } }));
+  const history = loaded.flat().map((e) => ({
+    event: upcast(e.type, e.schemaVersion, e.data),
+    meta: { eventId: e.eventId, streamName: e.streamId },
+  }));
   const events = handleCommand(command, history, context);
   return store.append(
     target,
@@ -125,28 +188,66 @@ interface Pending {
   seen: Map<string, number>;
 }
 
-async function freshness(url: string, schema: string, rate: number, durationSeconds: number): Promise<{ commands: number; seconds: number; latencies: Map<string, number[]>; all: number[]; projectorPeakRssMiB: number }> {
-  const store = await SqlEventStore.open(new PostgresDatabase({ connectionString: url, schema, applicationName: 'caretrail-bench writer' }));
+async function freshness(
+  url: string,
+  schema: string,
+  rate: number,
+  durationSeconds: number,
+): Promise<{
+  commands: number;
+  seconds: number;
+  latencies: Map<string, number[]>;
+  all: number[];
+  projectorPeakRssMiB: number;
+}> {
+  const store = await SqlEventStore.open(
+    new PostgresDatabase({ connectionString: url, schema, applicationName: 'caretrail-bench writer' }),
+  );
   const therapist: Actor = { userId: 'bench-therapist', role: 'therapist' };
   const prescriber: Actor = { userId: 'bench-prescriber', role: 'prescriber' };
   const patients = Array.from({ length: 100 }, (_, i) => `bench-fresh-${randomBytes(4).toString('hex')}-${i}`);
   const startsAt = new Date(Date.now() - 2 * 86_400_000).toISOString();
   for (const patientId of patients) {
-    await execute(store, { type: 'EnrolPatient', data: { patientId, name: { given: 'Bench', family: 'Patient' } } }, therapist);
-    await execute(store, { type: 'AssignCareTeamMember', data: { patientId, userId: prescriber.userId, role: 'prescriber', chosenByPatient: true } }, therapist);
-    await execute(store, { type: 'StartCarePlan', data: { patientId, carePlanId: `plan-${patientId}`, track: 'integrated' } }, therapist);
+    await execute(
+      store,
+      { type: 'EnrolPatient', data: { patientId, name: { given: 'Bench', family: 'Patient' } } },
+      therapist,
+    );
+    await execute(
+      store,
+      {
+        type: 'AssignCareTeamMember',
+        data: { patientId, userId: prescriber.userId, role: 'prescriber', chosenByPatient: true },
+      },
+      therapist,
+    );
+    await execute(
+      store,
+      { type: 'StartCarePlan', data: { patientId, carePlanId: `plan-${patientId}`, track: 'integrated' } },
+      therapist,
+    );
     await execute(
       store,
       {
         type: 'PrescribeMedication',
-        data: { patientId, medicationId: `med-${patientId}`, drug: { name: 'Sertraline' }, strength: { value: 50, unit: 'mg' }, schedule: { timesPerDay: 1, daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] }, startsAt },
+        data: {
+          patientId,
+          medicationId: `med-${patientId}`,
+          drug: { name: 'Sertraline' },
+          strength: { value: 50, unit: 'mg' },
+          schedule: { timesPerDay: 1, daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] },
+          startsAt,
+        },
       },
       prescriber,
     );
   }
 
   // The projector: every read model, in a process of its own, as apps/projector runs them.
-  const projector = spawn(process.execPath, [RUN_TS, CHILD, 'projector', url, schema], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+  const projector = spawn(process.execPath, [RUN_TS, CHILD, 'projector', url, schema], {
+    cwd: ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   let projectorOut = '';
   projector.stdout.on('data', (chunk: Buffer) => (projectorOut += chunk.toString()));
   while (!projectorOut.includes('ready\n')) {
@@ -156,7 +257,9 @@ async function freshness(url: string, schema: string, rate: number, durationSeco
 
   const poller = new Client({ connectionString: url });
   await poller.connect();
-  const { rows: active } = await poller.query<{ name: string; active_generation: number }>(`SELECT name, active_generation FROM "${schema}".projections`);
+  const { rows: active } = await poller.query<{ name: string; active_generation: number }>(
+    `SELECT name, active_generation FROM "${schema}".projections`,
+  );
   const checkpointNames = new Map(active.map((r) => [`projection:${r.name}:${r.active_generation}`, r.name]));
   const latencies = new Map<string, number[]>(readModels.map((m) => [m.name, []]));
   const all: number[] = [];
@@ -177,7 +280,8 @@ async function freshness(url: string, schema: string, rate: number, durationSeco
         const position = Number(row.position);
         for (const write of pending) {
           if (write.seen.has(model)) continue;
-          if (write.xid < xid || (write.xid === xid && write.position <= position)) write.seen.set(model, at - write.acceptedAt);
+          if (write.xid < xid || (write.xid === xid && write.position <= position))
+            write.seen.set(model, at - write.acceptedAt);
         }
       }
       for (const write of pending) {
@@ -187,7 +291,8 @@ async function freshness(url: string, schema: string, rate: number, durationSeco
         for (const [model, ms] of write.seen) latencies.get(model)!.push(ms);
         all.push(Math.max(...write.seen.values()));
       }
-      if (!writing && pending.size > 0 && at - lastAccepted > 30_000) throw new Error(`${pending.size} writes never became visible`);
+      if (!writing && pending.size > 0 && at - lastAccepted > 30_000)
+        throw new Error(`${pending.size} writes never became visible`);
       await sleep(2);
     }
   })();
@@ -206,15 +311,28 @@ async function freshness(url: string, schema: string, rate: number, durationSeco
     slots.set(patientId, n);
     const command: DomainCommand =
       k % 5 === 4
-        ? { type: 'RecordOutcome', data: { patientId, instrument: 'PHQ-9', items: [1, 1, 1, 1, 1, 1, 1, 1, n % 3], total: 8 + (n % 3) } }
+        ? {
+            type: 'RecordOutcome',
+            data: { patientId, instrument: 'PHQ-9', items: [1, 1, 1, 1, 1, 1, 1, 1, n % 3], total: 8 + (n % 3) },
+          }
         : {
             type: 'RecordDoseTaken',
-            data: { patientId, medicationId: `med-${patientId}`, scheduledFor: new Date(Date.parse(startsAt) + n * 60_000).toISOString(), occurredAt: new Date().toISOString() },
+            data: {
+              patientId,
+              medicationId: `med-${patientId}`,
+              scheduledFor: new Date(Date.parse(startsAt) + n * 60_000).toISOString(),
+              occurredAt: new Date().toISOString(),
+            },
           };
     inFlight.push(
       execute(store, command, patient).then((result) => {
         lastAccepted = nowMs();
-        pending.add({ acceptedAt: lastAccepted, xid: BigInt(result.transactionId), position: result.positions[result.positions.length - 1]!, seen: new Map() });
+        pending.add({
+          acceptedAt: lastAccepted,
+          xid: BigInt(result.transactionId),
+          position: result.positions[result.positions.length - 1]!,
+          seen: new Map(),
+        });
       }),
     );
   }
@@ -225,7 +343,9 @@ async function freshness(url: string, schema: string, rate: number, durationSeco
   await poller.end();
   projector.stdin.end();
   const projectorResult = await new Promise<string>((resolveExit, reject) => {
-    projector.on('exit', (code) => (code === 0 ? resolveExit(projectorOut) : reject(new Error(`projector exited with ${code}`))));
+    projector.on('exit', (code) =>
+      code === 0 ? resolveExit(projectorOut) : reject(new Error(`projector exited with ${code}`)),
+    );
   });
   await store.close();
   const { peakRssMiB } = JSON.parse(projectorResult.trim().split('\n').pop()!) as { peakRssMiB: number };
@@ -239,7 +359,13 @@ function percentile(sorted: number[], p: number): number {
 
 function freshnessOf(readModel: string, samples: number[]): FreshnessReport {
   const sorted = [...samples].sort((a, b) => a - b);
-  return { readModel, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted[sorted.length - 1] ?? Number.NaN, samples: sorted.length };
+  return {
+    readModel,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted[sorted.length - 1] ?? Number.NaN,
+    samples: sorted.length,
+  };
 }
 
 // --- the run --------------------------------------------------------------------
@@ -298,7 +424,8 @@ export async function run(options: Options): Promise<{ report: ProjectionsReport
         throughSwitch: stat(switchRates.get(m)!),
         peakRssMiB: peak,
         rows: rows_.get(m)!,
-        targetMet: ratio >= TARGETS.ratio && rebuild.median >= TARGETS.eventsPerSecond && peak.max <= TARGETS.peakRssMiB,
+        targetMet:
+          ratio >= TARGETS.ratio && rebuild.median >= TARGETS.eventsPerSecond && peak.max <= TARGETS.peakRssMiB,
       };
     });
 
@@ -312,7 +439,13 @@ export async function run(options: Options): Promise<{ report: ProjectionsReport
       benchmark: 'projections',
       backend: 'postgres',
       events: seeded.events,
-      seed: { patients: seeded.patients, days: seeded.days, seconds: seeded.seconds, eventsPerSecond: seeded.eventsPerSecond, appends: seeded.appends },
+      seed: {
+        patients: seeded.patients,
+        days: seeded.days,
+        seconds: seeded.seconds,
+        eventsPerSecond: seeded.eventsPerSecond,
+        appends: seeded.appends,
+      },
       rounds,
       rebuilds,
       freshness: {
@@ -330,7 +463,16 @@ export async function run(options: Options): Promise<{ report: ProjectionsReport
     };
 
     const rebuildTable = table(
-      ['read model', 'rebuild events/s', 'raw keyset events/s', 'rebuild/raw', 'to switch-over events/s', 'peak RSS MiB', 'rows', 'target'],
+      [
+        'read model',
+        'rebuild events/s',
+        'raw keyset events/s',
+        'rebuild/raw',
+        'to switch-over events/s',
+        'peak RSS MiB',
+        'rows',
+        'target',
+      ],
       rebuilds.map((r) => [
         r.readModel,
         formatStat(r.rebuild),
@@ -344,7 +486,13 @@ export async function run(options: Options): Promise<{ report: ProjectionsReport
     );
     const freshTable = table(
       ['read model', 'p50 ms', 'p99 ms', 'max ms', 'writes'],
-      [...perModel, all].map((f) => [f.readModel, f.p50Ms.toFixed(1), f.p99Ms.toFixed(1), f.maxMs.toFixed(1), String(f.samples)]),
+      [...perModel, all].map((f) => [
+        f.readModel,
+        f.p50Ms.toFixed(1),
+        f.p99Ms.toFixed(1),
+        f.maxMs.toFixed(1),
+        String(f.samples),
+      ]),
     );
     const text = [
       `Projections on PostgreSQL ${rows[0]!.server_version}: ${seeded.events.toLocaleString('en-US')} seeded events (${seeded.patients} patients x ${seeded.days} days; seeded at ${formatRate(seeded.eventsPerSecond)} events/s), median (min-max) of ${rounds} rounds after a warm-up`,

@@ -30,7 +30,14 @@ import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { streamFor, type DomainEvent, type EventType } from '@caretrail/domain';
 import { sampleEvents } from '@caretrail/domain/testing';
 import { checkpointOf, PostgresDatabase, SqlEventStore, START, type Checkpoint } from '@caretrail/event-store';
-import { allTopics, KafkajsPublisher, Relay, toMessage, type EventPublisher, type IntegrationMessage } from '@caretrail/integration';
+import {
+  allTopics,
+  KafkajsPublisher,
+  Relay,
+  toMessage,
+  type EventPublisher,
+  type IntegrationMessage,
+} from '@caretrail/integration';
 import {
   check,
   compareRounds,
@@ -74,36 +81,80 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     SqlEventStore.open(new PostgresDatabase({ connectionString: databaseUrl, schema, applicationName, poolSize }));
   const store = await open('bench-relay', 17);
   try {
-    console.log(`\nrelay: ${events} events, batches of ${batch}, ${rounds} rounds after a warm-up; then ${rate} appends/s for ${duration} s`);
+    console.log(
+      `\nrelay: ${events} events, batches of ${batch}, ${rounds} rounds after a warm-up; then ${rate} appends/s for ${duration} s`,
+    );
     const payload = await fillLog(store, events);
     const records = await logAsMessages(store, 'template');
     check(records.length === events, `the log holds ${records.length} events, ${events} were appended`);
 
     // Fresh topics for every round and side, created up front so that no
     // round pays for leader elections or metadata of brand-new topics.
-    const prefixes = (side: string): string[] => Array.from({ length: rounds + 1 }, () => `bench-${side}-${randomBytes(4).toString('hex')}`);
+    const prefixes = (side: string): string[] =>
+      Array.from({ length: rounds + 1 }, () => `bench-${side}-${randomBytes(4).toString('hex')}`);
     const relayPrefixes = prefixes('relay');
     const rawPrefixes = prefixes('raw');
-    await createTopics(kafka.brokers, [...relayPrefixes, ...rawPrefixes].flatMap((prefix) => allTopics(prefix)));
+    await createTopics(
+      kafka.brokers,
+      [...relayPrefixes, ...rawPrefixes].flatMap((prefix) => allTopics(prefix)),
+    );
     const throughput = await compareRounds(rounds, {
       relay: (round) => relayRound(store, kafka.brokers, relayPrefixes[round]!, events, batch),
       raw: (round) => rawRound(kafka.brokers, rawPrefixes[round]!, records, batch),
     });
     const ratio = throughput.relay.median / throughput.raw.median;
-    console.log(`  throughput: relay ${formatStat(throughput.relay)} vs raw ${formatStat(throughput.raw)} events/s (${formatRatio(ratio)})`);
+    console.log(
+      `  throughput: relay ${formatStat(throughput.relay)} vs raw ${formatStat(throughput.raw)} events/s (${formatRatio(ratio)})`,
+    );
 
-    const freshness = await freshnessRun(await open('bench-relay-fresh', 4), store, kafka.brokers, rate, duration, batch);
-    console.log(`  freshness at ${rate}/s: acked p50 ${freshness.acked.p50} ms p99 ${freshness.acked.p99} ms; consumed p50 ${freshness.consumed.p50} ms p99 ${freshness.consumed.p99} ms`);
+    const freshness = await freshnessRun(
+      await open('bench-relay-fresh', 4),
+      store,
+      kafka.brokers,
+      rate,
+      duration,
+      batch,
+    );
+    console.log(
+      `  freshness at ${rate}/s: acked p50 ${freshness.acked.p50} ms p99 ${freshness.acked.p99} ms; consumed p50 ${freshness.consumed.p50} ms p99 ${freshness.consumed.p99} ms`,
+    );
 
     const report = {
       benchmark: 'relay',
       command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
       startedAt,
       machine: host,
-      versions: { kafka: '4.1.1 (single-node KRaft, infra/kafka/broker.mjs)', kafkajs: require('kafkajs/package.json').version as string, postgres: await serverVersion(store) },
-      parameters: { events, rounds, warmUpRounds: 1, batch, partitions: PARTITIONS, topics: 6, rate, durationSeconds: duration, payload, externalBroker: kafka.external },
-      throughput: { relay: throughput.relay, raw: throughput.raw, ratio, unit: 'events/s', target: THROUGHPUT_TARGET, targetMet: ratio >= THROUGHPUT_TARGET },
-      freshness: { ...freshness, unit: 'ms', target: { p99: P99_TARGET_MS }, targetMet: freshness.consumed.p99 <= P99_TARGET_MS },
+      versions: {
+        kafka: '4.1.1 (single-node KRaft, infra/kafka/broker.mjs)',
+        kafkajs: require('kafkajs/package.json').version as string,
+        postgres: await serverVersion(store),
+      },
+      parameters: {
+        events,
+        rounds,
+        warmUpRounds: 1,
+        batch,
+        partitions: PARTITIONS,
+        topics: 6,
+        rate,
+        durationSeconds: duration,
+        payload,
+        externalBroker: kafka.external,
+      },
+      throughput: {
+        relay: throughput.relay,
+        raw: throughput.raw,
+        ratio,
+        unit: 'events/s',
+        target: THROUGHPUT_TARGET,
+        targetMet: ratio >= THROUGHPUT_TARGET,
+      },
+      freshness: {
+        ...freshness,
+        unit: 'ms',
+        target: { p99: P99_TARGET_MS },
+        targetMet: freshness.consumed.p99 <= P99_TARGET_MS,
+      },
     };
     const text = render(report, host);
     return { name: 'relay', report, text, ok: report.throughput.targetMet && report.freshness.targetMet };
@@ -125,11 +176,20 @@ async function fillLog(store: SqlEventStore, total: number): Promise<{ avgMessag
   await concurrently(16, async () => {
     while (next < plan.length) {
       const event = plan[next++]!;
-      await store.append(streamFor(event), [{ type: event.type, data: event.data as unknown as Record<string, unknown> }], { expectedVersion: 'any' });
+      await store.append(
+        streamFor(event),
+        [{ type: event.type, data: event.data as unknown as Record<string, unknown> }],
+        { expectedVersion: 'any' },
+      );
     }
   });
-  const sample = (await store.readAll({ after: START, limit: 1000 })).map((e) => toMessage(e, { topicPrefix: 'x', source: SOURCE }));
-  const bytes = sample.reduce((sum, m) => sum + m.value.length + Object.entries(m.headers).reduce((h, [k, v]) => h + k.length + v.length, 0), 0);
+  const sample = (await store.readAll({ after: START, limit: 1000 })).map((e) =>
+    toMessage(e, { topicPrefix: 'x', source: SOURCE }),
+  );
+  const bytes = sample.reduce(
+    (sum, m) => sum + m.value.length + Object.entries(m.headers).reduce((h, [k, v]) => h + k.length + v.length, 0),
+    0,
+  );
   return { avgMessageBytes: Math.round(bytes / sample.length) };
 }
 
@@ -155,10 +215,28 @@ async function logAsMessages(store: SqlEventStore, topicPrefix: string): Promise
 
 // ---------------------------------------------------------------- throughput
 
-async function relayRound(store: SqlEventStore, brokers: string[], prefix: string, events: number, batch: number): Promise<Round> {
-  const publisher = new KafkajsPublisher({ brokers, topics: allTopics(prefix), partitions: PARTITIONS, replicationFactor: 1, logLevel: 'error' });
+async function relayRound(
+  store: SqlEventStore,
+  brokers: string[],
+  prefix: string,
+  events: number,
+  batch: number,
+): Promise<Round> {
+  const publisher = new KafkajsPublisher({
+    brokers,
+    topics: allTopics(prefix),
+    partitions: PARTITIONS,
+    replicationFactor: 1,
+    logLevel: 'error',
+  });
   await publisher.start(); // topics and producer id before the clock, as for raw
-  const relay = new Relay(store, publisher, { name: `bench-${prefix}`, topicPrefix: prefix, source: SOURCE, batchSize: batch, idleWaitMs: 50 });
+  const relay = new Relay(store, publisher, {
+    name: `bench-${prefix}`,
+    topicPrefix: prefix,
+    source: SOURCE,
+    batchSize: batch,
+    idleWaitMs: 50,
+  });
   const { seconds } = await timed(async () => {
     relay.start();
     while (relay.progress().processed < events) await sleep(1);
@@ -169,10 +247,19 @@ async function relayRound(store: SqlEventStore, brokers: string[], prefix: strin
 }
 
 /** A plain kafkajs producer, the relay's settings, the same records in the same batches. */
-async function rawRound(brokers: string[], prefix: string, template: IntegrationMessage[], batch: number): Promise<Round> {
+async function rawRound(
+  brokers: string[],
+  prefix: string,
+  template: IntegrationMessage[],
+  batch: number,
+): Promise<Round> {
   const records = template.map((m) => ({ ...m, topic: m.topic.replace(/^template\./, `${prefix}.`) }));
   const kafka = new Kafka({ clientId: 'bench-raw', brokers, logLevel: logLevel.ERROR });
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer: Producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const { seconds } = await timed(async () => {
     for (let i = 0; i < records.length; i += batch) {
@@ -182,11 +269,17 @@ async function rawRound(brokers: string[], prefix: string, template: Integration
         if (!list) byTopic.set(m.topic, (list = []));
         list.push({ key: m.key, value: m.value, headers: m.headers });
       }
-      await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      });
     }
   });
   await producer.disconnect();
-  check((await countOnTopics(brokers, allTopics(prefix))) === records.length, `the raw topics hold ${records.length} records`);
+  check(
+    (await countOnTopics(brokers, allTopics(prefix))) === records.length,
+    `the raw topics hold ${records.length} records`,
+  );
   return { count: records.length, seconds };
 }
 
@@ -194,7 +287,10 @@ async function createTopics(brokers: string[], topics: string[]): Promise<void> 
   const admin = new Kafka({ clientId: 'bench-topics', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ waitForLeaders: true, topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })) });
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({ topic, numPartitions: PARTITIONS, replicationFactor: 1 })),
+    });
   } finally {
     await admin.disconnect();
   }
@@ -206,7 +302,8 @@ async function countOnTopics(brokers: string[], topics: string[]): Promise<numbe
   await admin.connect();
   try {
     let total = 0;
-    for (const topic of topics) for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high) - Number(p.low);
+    for (const topic of topics)
+      for (const p of await admin.fetchTopicOffsets(topic)) total += Number(p.high) - Number(p.low);
     return total;
   } finally {
     await admin.disconnect();
@@ -229,13 +326,26 @@ interface Percentiles {
  * the batch holding it resolved (acks from all in-sync replicas). Consumed =
  * a kafkajs consumer in this process received it.
  */
-async function freshnessRun(relayStore: SqlEventStore, writer: SqlEventStore, brokers: string[], rate: number, duration: number, batch: number): Promise<{ acked: Percentiles; consumed: Percentiles; appended: number }> {
+async function freshnessRun(
+  relayStore: SqlEventStore,
+  writer: SqlEventStore,
+  brokers: string[],
+  rate: number,
+  duration: number,
+  batch: number,
+): Promise<{ acked: Percentiles; consumed: Percentiles; appended: number }> {
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const accepted = new Map<string, number>();
   const acked = new Map<string, number>();
   const consumed = new Map<string, number>();
   await createTopics(brokers, allTopics(prefix));
-  const inner = new KafkajsPublisher({ brokers, topics: allTopics(prefix), partitions: PARTITIONS, replicationFactor: 1, logLevel: 'error' });
+  const inner = new KafkajsPublisher({
+    brokers,
+    topics: allTopics(prefix),
+    partitions: PARTITIONS,
+    replicationFactor: 1,
+    logLevel: 'error',
+  });
   await inner.start();
   const publisher: EventPublisher = {
     async publish(messages) {
@@ -248,7 +358,13 @@ async function freshnessRun(relayStore: SqlEventStore, writer: SqlEventStore, br
   const head = (await writer.status()).headPosition;
   const from = await lastCheckpoint(writer);
   check(from.position === head, 'the log is quiet before the freshness run');
-  const relay = new Relay(relayStore, publisher, { name: `bench-${prefix}`, topicPrefix: prefix, source: SOURCE, batchSize: batch, from });
+  const relay = new Relay(relayStore, publisher, {
+    name: `bench-${prefix}`,
+    topicPrefix: prefix,
+    source: SOURCE,
+    batchSize: batch,
+    from,
+  });
   const kafka = new Kafka({ clientId: 'bench-consumer', brokers, logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `bench-${prefix}`, maxWaitTimeInMs: 50 });
   await consumer.connect();
@@ -274,11 +390,15 @@ async function freshnessRun(relayStore: SqlEventStore, writer: SqlEventStore, br
     if (wait > 0) await sleep(wait);
     const event = patients[i % patients.length]![Math.floor(i / patients.length) % 35]!;
     inFlight.push(
-      writer.append(streamFor(event), [{ type: event.type, data: event.data as unknown as Record<string, unknown> }], { expectedVersion: 'any' }).then((result) => {
-        const now = performance.now();
-        accepted.set(result.eventIds[0]!, now);
-        if (now > warmUpUntil) measured.add(result.eventIds[0]!);
-      }),
+      writer
+        .append(streamFor(event), [{ type: event.type, data: event.data as unknown as Record<string, unknown> }], {
+          expectedVersion: 'any',
+        })
+        .then((result) => {
+          const now = performance.now();
+          accepted.set(result.eventIds[0]!, now);
+          if (now > warmUpUntil) measured.add(result.eventIds[0]!);
+        }),
     );
   }
   await Promise.all(inFlight);
@@ -287,9 +407,13 @@ async function freshnessRun(relayStore: SqlEventStore, writer: SqlEventStore, br
   await relay.stop();
   await consumer.disconnect();
   await relayStore.close();
-  check([...accepted.keys()].every((id) => consumed.has(id)), 'every appended event reached the consumer');
+  check(
+    [...accepted.keys()].every((id) => consumed.has(id)),
+    'every appended event reached the consumer',
+  );
 
-  const delays = (arrivals: Map<string, number>): Percentiles => percentiles([...measured].map((id) => arrivals.get(id)! - accepted.get(id)!));
+  const delays = (arrivals: Map<string, number>): Percentiles =>
+    percentiles([...measured].map((id) => arrivals.get(id)! - accepted.get(id)!));
   return { acked: delays(acked), consumed: delays(consumed), appended: accepted.size };
 }
 
@@ -304,19 +428,25 @@ async function lastCheckpoint(store: SqlEventStore): Promise<Checkpoint> {
 
 function percentiles(values: number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (q: number): number => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10;
+  const at = (q: number): number =>
+    Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! * 10) / 10;
   return { p50: at(0.5), p99: at(0.99), max: at(1), samples: sorted.length };
 }
 
 // ---------------------------------------------------------------- services
 
 async function provideKafka(): Promise<{ brokers: string[]; external: boolean; stop(): Promise<void> }> {
-  if (process.env['KAFKA_BROKERS']) return { brokers: process.env['KAFKA_BROKERS'].split(','), external: true, stop: async () => undefined };
+  if (process.env['KAFKA_BROKERS'])
+    return { brokers: process.env['KAFKA_BROKERS'].split(','), external: true, stop: async () => undefined };
   const script = (await import(join(ROOT, 'infra/kafka/broker.mjs'))) as BrokerScript;
   let port = 29_092;
   while (!((await portFree(port)) && (await portFree(port + 1)))) port += 2;
   const broker = await script.startBroker({ port, fresh: true });
-  return { brokers: [broker.brokers], external: false, stop: async () => void (await script.stopBroker({ port }, { keepData: false })) };
+  return {
+    brokers: [broker.brokers],
+    external: false,
+    stop: async () => void (await script.stopBroker({ port }, { keepData: false })),
+  };
 }
 
 function portFree(port: number): Promise<boolean> {
@@ -345,7 +475,13 @@ async function dropSchema(databaseUrl: string, schema: string): Promise<void> {
 
 function render(
   report: {
-    parameters: { events: number; batch: number; rate: number; durationSeconds: number; payload: { avgMessageBytes: number } };
+    parameters: {
+      events: number;
+      batch: number;
+      rate: number;
+      durationSeconds: number;
+      payload: { avgMessageBytes: number };
+    };
     throughput: { relay: Stat; raw: Stat; ratio: number; targetMet: boolean };
     freshness: { acked: Percentiles; consumed: Percentiles; targetMet: boolean };
   },
@@ -359,9 +495,27 @@ function render(
     table(
       ['measure', 'CareTrail relay', 'raw kafkajs producer', 'relay/raw', 'target'],
       [
-        ['events/s, log -> Kafka', formatStat(t.relay), formatStat(t.raw), formatRatio(t.ratio), `>= 70 %: ${t.targetMet ? 'met' : 'MISSED'}`],
-        [`accepted -> acked by broker, ${p.rate}/s (ms)`, `p50 ${f.acked.p50}, p99 ${f.acked.p99}, max ${f.acked.max}`, '', '', ''],
-        [`accepted -> seen by consumer, ${p.rate}/s (ms)`, `p50 ${f.consumed.p50}, p99 ${f.consumed.p99}, max ${f.consumed.max}`, '', '', `p99 <= ${P99_TARGET_MS} ms: ${f.targetMet ? 'met' : 'MISSED'}`],
+        [
+          'events/s, log -> Kafka',
+          formatStat(t.relay),
+          formatStat(t.raw),
+          formatRatio(t.ratio),
+          `>= 70 %: ${t.targetMet ? 'met' : 'MISSED'}`,
+        ],
+        [
+          `accepted -> acked by broker, ${p.rate}/s (ms)`,
+          `p50 ${f.acked.p50}, p99 ${f.acked.p99}, max ${f.acked.max}`,
+          '',
+          '',
+          '',
+        ],
+        [
+          `accepted -> seen by consumer, ${p.rate}/s (ms)`,
+          `p50 ${f.consumed.p50}, p99 ${f.consumed.p99}, max ${f.consumed.max}`,
+          '',
+          '',
+          `p99 <= ${P99_TARGET_MS} ms: ${f.targetMet ? 'met' : 'MISSED'}`,
+        ],
       ],
     ),
   ].join('\n');

@@ -42,7 +42,10 @@ import { createRawEventsTable } from './support/raw-events';
 // autocannon ships no types; the little used here.
 const autocannon = require('autocannon') as (options: Record<string, unknown>) => AutocannonInstance;
 interface AutocannonInstance extends PromiseLike<AutocannonResult> {
-  on(event: 'response', listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
+  on(
+    event: 'response',
+    listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void,
+  ): void;
 }
 interface AutocannonResult {
   errors: number;
@@ -103,7 +106,10 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     .string('clients', DEFAULT_CLIENTS.join(','))
     .split(',')
     .map((c) => Number(c));
-  check(clientLevels.every((c) => Number.isSafeInteger(c) && c > 0), '--clients must list positive integers');
+  check(
+    clientLevels.every((c) => Number.isSafeInteger(c) && c > 0),
+    '--clients must list positive integers',
+  );
   const profileDir = options.values['api-cpu-prof'];
   const databaseUrl = process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
   const host = machine();
@@ -119,12 +125,16 @@ export async function run(options: Options): Promise<{ name: string; report: unk
   const totalRequests = perRound * (rounds + 1) * clientLevels.length;
   const slotsPerPatient = Math.ceil((totalRequests / patientsCount) * 1.5) + 20;
   const days = Math.ceil(slotsPerPatient / DOSE_TIMES.length) + 2;
-  const firstDay = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - days));
+  const firstDay = new Date(
+    Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - days),
+  );
 
   const api = await startApi(databaseUrl, profileDir);
   const admin = new Pool({ connectionString: databaseUrl, max: 2, application_name: 'caretrail-bench-admin' });
   try {
-    console.log(`write-path: API (pid ${api.pid}) on ${api.baseUrl}, schema ${api.schema}; setting up ${patientsCount} patients`);
+    console.log(
+      `write-path: API (pid ${api.pid}) on ${api.baseUrl}, schema ${api.schema}; setting up ${patientsCount} patients`,
+    );
     const setupStarted = process.hrtime.bigint();
     const patients = await setUpPatients(api, patientsCount, firstDay);
     const setupSeconds = Number(process.hrtime.bigint() - setupStarted) / 1e9;
@@ -138,10 +148,17 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     let streamLengthSum = 0;
     const cases: CaseResult[] = [];
     for (const clients of clientLevels) {
-      const latencies = { careTrail: { p50: [] as number[], p99: [] as number[] }, raw: { p50: [] as number[], p99: [] as number[] } };
+      const latencies = {
+        careTrail: { p50: [] as number[], p99: [] as number[] },
+        raw: { p50: [] as number[], p99: [] as number[] },
+      };
       const errors = { careTrail: 0, raw: 0 };
       const statusCounts: Record<string, number> = {};
-      const rawPool = new Pool({ connectionString: databaseUrl, max: clients, application_name: 'caretrail-bench-raw' });
+      const rawPool = new Pool({
+        connectionString: databaseUrl,
+        max: clients,
+        application_name: 'caretrail-bench-raw',
+      });
       try {
         const keep = (side: 'careTrail' | 'raw', roundNo: number, result: LatencyRound): LatencyRound => {
           if (roundNo > 0) {
@@ -157,7 +174,8 @@ export async function run(options: Options): Promise<{ name: string; report: unk
             accepted += result.count;
             streamLengthSum += result.streamLengthSum;
             errors.careTrail += result.errors;
-            for (const [code, n] of Object.entries(result.statusCounts)) statusCounts[code] = (statusCounts[code] ?? 0) + n;
+            for (const [code, n] of Object.entries(result.statusCounts))
+              statusCounts[code] = (statusCounts[code] ?? 0) + n;
             return keep('careTrail', roundNo, result);
           },
           raw: async (roundNo) => {
@@ -178,7 +196,12 @@ export async function run(options: Options): Promise<{ name: string; report: unk
             errors: errors.careTrail,
             statusCounts,
           },
-          raw: { perSecond: stats.raw, p50Ms: stat(latencies.raw.p50), p99Ms: stat(latencies.raw.p99), errors: errors.raw },
+          raw: {
+            perSecond: stats.raw,
+            p50Ms: stat(latencies.raw.p50),
+            p99Ms: stat(latencies.raw.p99),
+            errors: errors.raw,
+          },
           ratio,
           ...(isTarget ? { target: TARGET, targetMet: ratio >= TARGET } : {}),
         };
@@ -195,13 +218,20 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     // Correctness: every 201 appended exactly one event, nothing else was appended,
     // and the raw table holds every raw row.
     const eventsAfter = await countRows(admin, `${s}.events`);
-    check(eventsAfter - eventsBefore === accepted, `the store gained ${eventsAfter - eventsBefore} events, the API answered 201 ${accepted} times`);
-    check((await countRows(admin, `${s}.raw_events`)) === rawInserted, `raw_events does not hold the ${rawInserted} rows inserted`);
+    check(
+      eventsAfter - eventsBefore === accepted,
+      `the store gained ${eventsAfter - eventsBefore} events, the API answered 201 ${accepted} times`,
+    );
+    check(
+      (await countRows(admin, `${s}.raw_events`)) === rawInserted,
+      `raw_events does not hold the ${rawInserted} rows inserted`,
+    );
     const payload = await payloadSizes(admin, s);
 
     const versions = {
       postgresql: (await admin.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v,
-      synchronousCommit: (await admin.query<{ v: string }>(`SELECT current_setting('synchronous_commit') AS v`)).rows[0]!.v,
+      synchronousCommit: (await admin.query<{ v: string }>(`SELECT current_setting('synchronous_commit') AS v`))
+        .rows[0]!.v,
       pg: packageVersion('pg'),
       autocannon: packageVersion('autocannon'),
       '@nestjs/core': packageVersion('@nestjs/core'),
@@ -212,7 +242,12 @@ export async function run(options: Options): Promise<{ name: string; report: unk
       command: 'POST /patients/:patientId/doses/taken (RecordDoseTaken -> DoseTaken), patient bearer token',
       machine: host,
       versions,
-      options: { requestsPerRound: perRound, rounds, clients: clientLevels, apiPoolSize: 'store default (DATABASE_POOL_SIZE unset)' },
+      options: {
+        requestsPerRound: perRound,
+        rounds,
+        clients: clientLevels,
+        apiPoolSize: 'store default (DATABASE_POOL_SIZE unset)',
+      },
       setup: {
         patients: patientsCount,
         apiStartupSeconds: api.startupSeconds,
@@ -287,7 +322,13 @@ async function startApi(databaseUrl: string, profileDir: string | undefined): Pr
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}:\n${output}`);
-      if (await fetch(`${baseUrl}/health`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${baseUrl}/health`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (Date.now() > deadline) throw new Error(`the API did not become healthy within 60 s:\n${output}`);
       await sleep(100);
     }
@@ -298,7 +339,6 @@ async function startApi(databaseUrl: string, profileDir: string | undefined): Pr
   const startupSeconds = Number(process.hrtime.bigint() - spawned) / 1e9;
   return { pid: child.pid!, baseUrl, schema, dataDir, startupSeconds, stop };
 }
-
 
 // ---------------------------------------------------------------- setup
 
@@ -333,15 +373,28 @@ async function setUpPatients(api: ApiProcess, count: number, firstDay: Date): Pr
       const prescriber = await bearer(prescriberId, 'prescriber');
       const enrolled = await post('/patients', therapist, { name: { given: 'Ada', family: 'Lovelace' } });
       const patientId = String(enrolled['id']);
-      await post(`/patients/${patientId}/care-team`, therapist, { userId: prescriberId, role: 'prescriber', chosenByPatient: true });
+      await post(`/patients/${patientId}/care-team`, therapist, {
+        userId: prescriberId,
+        role: 'prescriber',
+        chosenByPatient: true,
+      });
       await post(`/patients/${patientId}/care-plan`, therapist, { track: 'integrated' });
       const prescribed = await post(`/patients/${patientId}/medications`, prescriber, {
         drug: { name: 'Sertraline' },
         strength: { value: 50, unit: 'mg' },
-        schedule: { timesPerDay: DOSE_TIMES.length, daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], times: DOSE_TIMES },
+        schedule: {
+          timesPerDay: DOSE_TIMES.length,
+          daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          times: DOSE_TIMES,
+        },
         startsAt: firstDay.toISOString(),
       });
-      patients.push({ patientId, medicationId: String(prescribed['id']), auth: await bearer(patientId, 'patient'), nextSlot: 0 });
+      patients.push({
+        patientId,
+        medicationId: String(prescribed['id']),
+        auth: await bearer(patientId, 'patient'),
+        nextSlot: 0,
+      });
     }
   });
   return patients;
@@ -394,7 +447,10 @@ async function sendDoses(
           const slot = slotAt(firstDay, n);
           // Events already in the patient's dose-month stream: the slots before n in the same month.
           const monthStart = Date.UTC(slot.getUTCFullYear(), slot.getUTCMonth(), 1);
-          const firstInMonth = Math.max(0, Math.ceil((monthStart - firstDay.getTime()) / 86_400_000) * DOSE_TIMES.length);
+          const firstInMonth = Math.max(
+            0,
+            Math.ceil((monthStart - firstDay.getTime()) / 86_400_000) * DOSE_TIMES.length,
+          );
           streamLengthSum += n - firstInMonth;
           return {
             ...request,
@@ -423,8 +479,14 @@ async function sendDoses(
   });
   const result = await instance;
   // Every answer that is not 201, and every connection error and timeout, is an error.
-  const errors = Object.entries(statusCounts).reduce((n, [code, k]) => (code === '201' ? n : n + k), 0) + result.errors + result.timeouts;
-  if (errors > 0) console.log(`  ${errors} errors at ${clients} clients: ${JSON.stringify({ statusCounts, errors: result.errors, timeouts: result.timeouts })}`);
+  const errors =
+    Object.entries(statusCounts).reduce((n, [code, k]) => (code === '201' ? n : n + k), 0) +
+    result.errors +
+    result.timeouts;
+  if (errors > 0)
+    console.log(
+      `  ${errors} errors at ${clients} clients: ${JSON.stringify({ statusCounts, errors: result.errors, timeouts: result.timeouts })}`,
+    );
   const seconds = Number(lastAnswer - started) / 1e9;
   return { count, seconds, latenciesMs, errors, statusCounts, streamLengthSum };
 }
@@ -516,7 +578,12 @@ async function payloadSizes(pool: Pool, s: string): Promise<Record<string, numbe
   };
   const api = await sizes(`${s}.events`);
   const raw = await sizes(`${s}.raw_events`);
-  return { apiDataBytes: api.data, apiMetadataBytes: api.metadata, rawDataBytes: raw.data, rawMetadataBytes: raw.metadata };
+  return {
+    apiDataBytes: api.data,
+    apiMetadataBytes: api.metadata,
+    rawDataBytes: raw.data,
+    rawMetadataBytes: raw.metadata,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -526,7 +593,8 @@ function percentile(sorted: number[], p: number): number {
 
 function packageVersion(name: string): string {
   try {
-    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'not installed';
   }
@@ -536,7 +604,8 @@ function packageVersion(name: string): string {
 function detectAdapter(): string {
   try {
     const app = readFileSync(join(ROOT, 'dist/apps/api/apps/api/src/app.js'), 'utf8');
-    if (app.includes('FastifyAdapter')) return `fastify (@nestjs/platform-fastify ${packageVersion('@nestjs/platform-fastify')})`;
+    if (app.includes('FastifyAdapter'))
+      return `fastify (@nestjs/platform-fastify ${packageVersion('@nestjs/platform-fastify')})`;
   } catch {
     // not built: reported as express below
   }

@@ -33,13 +33,20 @@ describe('audit export from the command line, through the running server', () =>
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: api.dataDir, CARETRAIL_API_URL: api.baseUrl };
     delete env['DATABASE_URL'];
     delete env['CARETRAIL_TOKEN'];
-    const cli = spawnSync(process.execPath, ['infra/scripts/cli.mjs', 'audit', 'export', '--format', 'ndjson', '--patient', patientId, '--out', file], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-    });
+    const cli = spawnSync(
+      process.execPath,
+      ['infra/scripts/cli.mjs', 'audit', 'export', '--format', 'ndjson', '--patient', patientId, '--out', file],
+      {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+      },
+    );
     expect({ status: cli.status, stderr: cli.stderr }).toEqual({ status: 0, stderr: '' });
-    const records = readFileSync(file, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line));
+    const records = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(records.map((r) => [r.category, r.action, r.userId])).toEqual([
       ['care plan', 'create', 'dr-export'],
       ['care plan', 'read', 'dr-export'],

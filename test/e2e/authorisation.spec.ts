@@ -1,5 +1,12 @@
 import { clientFor, startApiProcess, type ApiProcess, type JsonResponse } from '../support/api-process';
-import { authorisationMatrix, enrolMatrix, publicEndpoints, type MatrixRow, type Role, type TeamRole } from './authorisation-matrix';
+import {
+  authorisationMatrix,
+  enrolMatrix,
+  publicEndpoints,
+  type MatrixRow,
+  type Role,
+  type TeamRole,
+} from './authorisation-matrix';
 
 const DAY = 86_400_000;
 const at = (ms: number): string => new Date(ms).toISOString();
@@ -27,7 +34,11 @@ describe('the authorisation matrix', () => {
   const bodies = (): Record<string, unknown> => ({
     'POST /patients/{patientId}/care-plan': { track: 'integrated' },
     'POST /patients/{patientId}/care-plan/reviews': { summary: 'Reviewed' },
-    'POST /patients/{patientId}/care-team': { userId: `member-${Math.random().toString(36).slice(2)}`, role: 'care-manager', chosenByPatient: false },
+    'POST /patients/{patientId}/care-team': {
+      userId: `member-${Math.random().toString(36).slice(2)}`,
+      role: 'care-manager',
+      chosenByPatient: false,
+    },
     'DELETE /patients/{patientId}/care-team/{removableUserId}': { reason: 'Left the clinic' },
     'POST /patients/{patientId}/goals': { description: 'Sleep seven hours' },
     'POST /patients/{patientId}/goals/{goalId}/revisions': { description: 'Sleep six hours' },
@@ -47,27 +58,51 @@ describe('the authorisation matrix', () => {
       schedule: { timesPerDay: 1, daysOfWeek: EVERY_DAY },
       effectiveFrom: at(now),
     },
-    'POST /patients/{patientId}/doses/taken': { medicationId: ids['medicationId'], scheduledFor: at(Date.parse(slot) - DAY), occurredAt: at(Date.parse(slot) - DAY) },
-    'POST /patients/{patientId}/doses/missed': { medicationId: ids['medicationId'], scheduledFor: at(Date.parse(slot) - 2 * DAY) },
-    'POST /patients/{patientId}/sessions': { kind: 'psychotherapy', scheduledFor: at(now + 3 * DAY), durationMinutes: 50 },
+    'POST /patients/{patientId}/doses/taken': {
+      medicationId: ids['medicationId'],
+      scheduledFor: at(Date.parse(slot) - DAY),
+      occurredAt: at(Date.parse(slot) - DAY),
+    },
+    'POST /patients/{patientId}/doses/missed': {
+      medicationId: ids['medicationId'],
+      scheduledFor: at(Date.parse(slot) - 2 * DAY),
+    },
+    'POST /patients/{patientId}/sessions': {
+      kind: 'psychotherapy',
+      scheduledFor: at(now + 3 * DAY),
+      durationMinutes: 50,
+    },
     'POST /patients/{patientId}/sessions/{sessionId}/reschedulings': { scheduledFor: at(now + 4 * DAY) },
     'POST /patients/{patientId}/sessions/{sessionId}/attendance': {},
     'POST /patients/{patientId}/sessions/{sessionId}/no-show': {},
-    'POST /patients/{patientId}/sessions/{sessionId}/cancellation': { cancelledBy: 'clinician', reason: 'Clinician ill' },
+    'POST /patients/{patientId}/sessions/{sessionId}/cancellation': {
+      cancelledBy: 'clinician',
+      reason: 'Clinician ill',
+    },
     'POST /patients/{patientId}/side-effects': { symptom: 'Headache', severity: 'mild' },
     'POST /patients/{patientId}/side-effects/{sideEffectId}/reviews': { action: 'monitor' },
     'POST /patients/{patientId}/side-effects/{sideEffectId}/resolution': {},
     'POST /patients/{patientId}/outcomes': { instrument: 'GAD-7', items: [1, 1, 1, 1, 1, 1, 1], total: 7 },
-    'POST /patients/{patientId}/consultations': { requestedRole: 'prescriber', topic: 'Dose timing', urgency: 'routine' },
+    'POST /patients/{patientId}/consultations': {
+      requestedRole: 'prescriber',
+      topic: 'Dose timing',
+      urgency: 'routine',
+    },
     'POST /patients/{patientId}/consultations/{consultationId}/answer': { answer: 'Mornings' },
     'POST /patients/{patientId}/collaboration-notes': { body: 'Patient engaged well' },
-    'POST /patients/{patientId}/case-reviews': { attendees: [{ userId: 'team-therapist', role: 'therapist' }], decisions: ['Continue'] },
+    'POST /patients/{patientId}/case-reviews': {
+      attendees: [{ userId: 'team-therapist', role: 'therapist' }],
+      decisions: ['Continue'],
+    },
     'POST /patients/{patientId}/entries/{doseEventId}/corrections': {
       stream: ids['doseStream'],
       changes: [{ field: 'occurredAt', value: at(Date.parse(slot) + 600_000) }],
       reason: 'Time entered wrongly',
     },
-    'POST /patients/{patientId}/entries/{doseEventId}/entered-in-error': { stream: ids['doseStream'], reason: 'Duplicate' },
+    'POST /patients/{patientId}/entries/{doseEventId}/entered-in-error': {
+      stream: ids['doseStream'],
+      reason: 'Duplicate',
+    },
     'POST /patients/{patientId}/care-plan/track': { track: 'medication-only', reason: 'Therapy paused' },
     'POST /patients/{patientId}/medications/{medicationId}/discontinuation': { reason: 'patient-choice' },
     'POST /patients/{patientId}/care-plan/closure': { reason: 'completed' },
@@ -76,17 +111,25 @@ describe('the authorisation matrix', () => {
 
   beforeAll(async () => {
     api = await startApiProcess('postgres');
-    const as = async (userId: string, role: Parameters<ApiProcess['bearer']>[1]) => clientFor(api, await api.bearer(userId, role));
+    const as = async (userId: string, role: Parameters<ApiProcess['bearer']>[1]) =>
+      clientFor(api, await api.bearer(userId, role));
     const created = (r: JsonResponse): JsonResponse['body'] => {
       if (r.status !== 201) throw new Error(`setup failed: ${r.status} ${JSON.stringify(r.body)}`);
       return r.body;
     };
     const therapist = await as('team-therapist', 'therapist');
     const prescriber = await as('team-prescriber', 'prescriber');
-    const patientId = created(await therapist.post('/patients', { name: { given: 'Matrix', family: 'Patient' } }))['id'];
+    const patientId = created(await therapist.post('/patients', { name: { given: 'Matrix', family: 'Patient' } }))[
+      'id'
+    ];
     ids['patientId'] = patientId;
     const base = `/patients/${patientId}`;
-    for (const [userId, role] of [['team-prescriber', 'prescriber'], ['team-primary-care', 'primary-care'], ['team-care-manager', 'care-manager'], ['removable', 'therapist']]) {
+    for (const [userId, role] of [
+      ['team-prescriber', 'prescriber'],
+      ['team-primary-care', 'primary-care'],
+      ['team-care-manager', 'care-manager'],
+      ['removable', 'therapist'],
+    ]) {
       created(await therapist.post(`${base}/care-team`, { userId, role, chosenByPatient: true }));
     }
     created(await therapist.post(`${base}/care-plan`, { track: 'integrated' }));
@@ -99,13 +142,31 @@ describe('the authorisation matrix', () => {
         startsAt: at(now - 10 * DAY),
       }),
     )['id'];
-    ids['sessionId'] = created(await therapist.post(`${base}/sessions`, { kind: 'psychotherapy', scheduledFor: at(now + 60_000), durationMinutes: 50 }))['id'];
-    const patient = await as(patientId, 'patient');
-    ids['sideEffectId'] = created(await patient.post(`${base}/side-effects`, { symptom: 'Dry mouth', severity: 'mild' }))['id'];
-    ids['consultationId'] = created(
-      await therapist.post(`${base}/consultations`, { requestedRole: 'prescriber', topic: 'Sleep', urgency: 'routine' }),
+    ids['sessionId'] = created(
+      await therapist.post(`${base}/sessions`, {
+        kind: 'psychotherapy',
+        scheduledFor: at(now + 60_000),
+        durationMinutes: 50,
+      }),
     )['id'];
-    const dose = created(await patient.post(`${base}/doses/taken`, { medicationId: ids['medicationId'], scheduledFor: slot, occurredAt: slot }));
+    const patient = await as(patientId, 'patient');
+    ids['sideEffectId'] = created(
+      await patient.post(`${base}/side-effects`, { symptom: 'Dry mouth', severity: 'mild' }),
+    )['id'];
+    ids['consultationId'] = created(
+      await therapist.post(`${base}/consultations`, {
+        requestedRole: 'prescriber',
+        topic: 'Sleep',
+        urgency: 'routine',
+      }),
+    )['id'];
+    const dose = created(
+      await patient.post(`${base}/doses/taken`, {
+        medicationId: ids['medicationId'],
+        scheduledFor: slot,
+        occurredAt: slot,
+      }),
+    );
     ids['doseEventId'] = dose['eventIds'][0];
     ids['doseStream'] = dose['streamId'];
     ids['removableUserId'] = 'removable';
@@ -115,18 +176,29 @@ describe('the authorisation matrix', () => {
 
   const pathOf = (endpoint: string, patientId: string): [string, string] => {
     const [method, template] = endpoint.split(' ') as [string, string];
-    return [method, template.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'patientId' ? patientId : ids[name]!))];
+    return [
+      method,
+      template.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'patientId' ? patientId : ids[name]!)),
+    ];
   };
 
   /** Any answer, JSON or an export, as text and (when JSON) parsed. */
-  const send = async (method: string, path: string, auth: string, body: unknown): Promise<{ status: number; text: string; body: Record<string, unknown> }> => {
+  const send = async (
+    method: string,
+    path: string,
+    auth: string,
+    body: unknown,
+  ): Promise<{ status: number; text: string; body: Record<string, unknown> }> => {
     const response = await fetch(`${api.baseUrl}${path}`, {
       method,
       headers: { Authorization: auth, 'Content-Type': 'application/json' },
       ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
     });
     const text = await response.text();
-    const json = /^application\/(problem\+)?json/.test(response.headers.get('content-type') ?? '') && text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    const json =
+      /^application\/(problem\+)?json/.test(response.headers.get('content-type') ?? '') && text
+        ? (JSON.parse(text) as Record<string, unknown>)
+        : {};
     return { status: response.status, text, body: json };
   };
 
@@ -144,17 +216,31 @@ describe('the authorisation matrix', () => {
       const response = await send(method, path, await api.bearer(caller.userId, caller.role), body);
       expected.push(`${caller.label}: ${allowedFor(row, caller) ? 'allowed' : 'denied'}`);
       const denied = response.status === 403;
-      outcomes.push(`${caller.label}: ${denied ? 'denied' : response.status === 401 || response.status === 400 ? `status ${response.status}` : 'allowed'}`);
+      outcomes.push(
+        `${caller.label}: ${denied ? 'denied' : response.status === 401 || response.status === 400 ? `status ${response.status}` : 'allowed'}`,
+      );
       if (denied) {
         expect(response.body).toMatchObject({ status: 403, code: 'forbidden' });
         // A refusal of anything about a patient says nothing about them.
-        if (row.kind === 'write' || row.kind === 'read') expect(response.body['detail']).toBe('You are not permitted to do this for this patient.');
+        if (row.kind === 'write' || row.kind === 'read')
+          expect(response.body['detail']).toBe('You are not permitted to do this for this patient.');
       }
       if (response.status >= 400) {
         // No error names the patient, their team, or an id the caller did not send.
-        const secrets = ['Matrix', ...Object.values(ids).filter((id) => !`${path} ${JSON.stringify(body ?? {})}`.includes(id)), 'team-therapist', 'team-prescriber', 'team-primary-care', 'team-care-manager'];
+        const secrets = [
+          'Matrix',
+          ...Object.values(ids).filter((id) => !`${path} ${JSON.stringify(body ?? {})}`.includes(id)),
+          'team-therapist',
+          'team-prescriber',
+          'team-primary-care',
+          'team-care-manager',
+        ];
         for (const secret of secrets.filter((x) => x !== caller.userId)) {
-          expect({ endpoint: row.endpoint, caller: caller.label, leaked: response.text.includes(secret) ? secret : null }).toEqual({
+          expect({
+            endpoint: row.endpoint,
+            caller: caller.label,
+            leaked: response.text.includes(secret) ? secret : null,
+          }).toEqual({
             endpoint: row.endpoint,
             caller: caller.label,
             leaked: null,
@@ -166,12 +252,16 @@ describe('the authorisation matrix', () => {
   });
 
   it('lists every endpoint of the API in the matrix', async () => {
-    const openApi = (await (await fetch(`${api.baseUrl}/docs-json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const openApi = (await (await fetch(`${api.baseUrl}/docs-json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     const served = Object.entries(openApi.paths).flatMap(([path, operations]) =>
       Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`),
     );
     const listed = new Set(
-      [...authorisationMatrix.map((row) => row.endpoint), enrolMatrix.endpoint].map((e) => e.split('?')[0]!.replace(/\{[^}]+\}/g, '{}')),
+      [...authorisationMatrix.map((row) => row.endpoint), enrolMatrix.endpoint].map((e) =>
+        e.split('?')[0]!.replace(/\{[^}]+\}/g, '{}'),
+      ),
     );
     expect(served.filter((endpoint) => !publicEndpoints.includes(endpoint) && !listed.has(endpoint))).toEqual([]);
   });
@@ -179,10 +269,20 @@ describe('the authorisation matrix', () => {
   it('lets any clinician enrol a patient, and nobody else', async () => {
     const outcomes: string[] = [];
     const expected: string[] = [];
-    for (const role of ['therapist', 'prescriber', 'primary-care', 'care-manager', 'patient', 'admin', 'analyst'] as const) {
+    for (const role of [
+      'therapist',
+      'prescriber',
+      'primary-care',
+      'care-manager',
+      'patient',
+      'admin',
+      'analyst',
+    ] as const) {
       const client = clientFor(api, await api.bearer(`enroller-${role}`, role));
       const response = await client.post('/patients', { name: { given: 'New', family: 'Patient' } });
-      outcomes.push(`${role}: ${response.status === 201 ? 'allowed' : response.status === 403 ? 'denied' : response.status}`);
+      outcomes.push(
+        `${role}: ${response.status === 201 ? 'allowed' : response.status === 403 ? 'denied' : response.status}`,
+      );
       expected.push(`${role}: ${(enrolMatrix.allowed as readonly string[]).includes(role) ? 'allowed' : 'denied'}`);
     }
     expect(outcomes).toEqual(expected);

@@ -78,7 +78,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -98,14 +100,23 @@ export interface JsonClient {
 
 /** A small JSON client for one user. */
 export function clientFor(api: ApiProcess, auth: string): JsonClient {
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<JsonResponse> => {
     const response = await fetch(`${api.baseUrl}${path}`, {
       method,
       headers: { Authorization: auth, 'Content-Type': 'application/json', ...headers },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? (JSON.parse(text) as JsonResponse['body']) : {} };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: text ? (JSON.parse(text) as JsonResponse['body']) : {},
+    };
   };
   return {
     post: (path: string, body: unknown, headers?: Record<string, string>) => call('POST', path, body, headers),

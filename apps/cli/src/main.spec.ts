@@ -16,7 +16,11 @@ describe('npm run cli -- token', () => {
   const call = async (...argv: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await run(argv, (l) => out.push(l), (l) => err.push(l));
+    const code = await run(
+      argv,
+      (l) => out.push(l),
+      (l) => err.push(l),
+    );
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 

@@ -84,7 +84,11 @@ async function token(argv: string[], out: (line: string) => void, err: (line: st
 }
 
 if (require.main === module) {
-  run(process.argv.slice(2), (line) => console.log(line), (line) => console.error(line)).then(
+  run(
+    process.argv.slice(2),
+    (line) => console.log(line),
+    (line) => console.error(line),
+  ).then(
     (code) => process.exit(code),
     (error: unknown) => {
       console.error(error instanceof Error ? error.message : error);

@@ -12,7 +12,9 @@ import { readModels } from '@caretrail/read-models';
 async function main(): Promise<void> {
   const config = { ...eventStoreConfigFromEnv(), applicationName: 'caretrail-projector' };
   if (!config.databaseUrl) {
-    throw new Error('The projector runs against PostgreSQL (DATABASE_URL); on the embedded store the API runs the read models.');
+    throw new Error(
+      'The projector runs against PostgreSQL (DATABASE_URL); on the embedded store the API runs the read models.',
+    );
   }
   const store = await openEventStore(config);
   const host = new ProjectionHost(store, readModels as ProjectionDefinition[], {

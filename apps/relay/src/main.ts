@@ -30,14 +30,31 @@ async function main(): Promise<void> {
     applicationName: 'caretrail-relay',
     onBackgroundError: (error) => log.warn({ err: error }, 'database connection problem'),
   });
-  const { relay, publisher } = createKafkaRelay(store, config, { log: (level, message) => log[level]({ kafka: true }, message) });
-  publisher.start().catch((error: unknown) => log.warn({ err: error }, 'Kafka not reachable yet; the relay keeps retrying'));
+  const { relay, publisher } = createKafkaRelay(store, config, {
+    log: (level, message) => log[level]({ kafka: true }, message),
+  });
+  publisher
+    .start()
+    .catch((error: unknown) => log.warn({ err: error }, 'Kafka not reachable yet; the relay keeps retrying'));
   relay.start();
-  log.info({ brokers: config.brokers, topics: `${config.topicPrefix}.*.v1`, backend: store.database.backend }, 'relay started');
+  log.info(
+    { brokers: config.brokers, topics: `${config.topicPrefix}.*.v1`, backend: store.database.backend },
+    'relay started',
+  );
 
   const server = serveStatus(relay, process.env['RELAY_STATUS_PORT']);
   const every = Number(process.env['RELAY_STATUS_LOG_SECONDS'] ?? 60);
-  const timer = every > 0 ? setInterval(() => void relay.status().then((s) => log.info({ status: s }, 'relay status'), () => undefined), every * 1000) : undefined;
+  const timer =
+    every > 0
+      ? setInterval(
+          () =>
+            void relay.status().then(
+              (s) => log.info({ status: s }, 'relay status'),
+              () => undefined,
+            ),
+          every * 1000,
+        )
+      : undefined;
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -73,7 +90,9 @@ function serveStatus(relay: Relay, port: string | undefined): Server | undefined
       (error: unknown) => send(503, { status: 'down', error: String(error) }),
     );
   });
-  server.listen(Number(port), process.env['HOST'] || '127.0.0.1', () => log.info({ port: Number(port) }, 'status on /status and /health'));
+  server.listen(Number(port), process.env['HOST'] || '127.0.0.1', () =>
+    log.info({ port: Number(port) }, 'status on /status and /health'),
+  );
   return server;
 }
 

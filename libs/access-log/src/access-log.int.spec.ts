@@ -43,7 +43,9 @@ describe('the access log on PostgreSQL', () => {
     });
 
   beforeAll(async () => {
-    store = await SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, poolSize: 20 }));
+    store = await SqlEventStore.open(
+      new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, poolSize: 20 }),
+    );
     log = new AccessLog(store.database);
   });
   afterAll(async () => {
@@ -53,12 +55,18 @@ describe('the access log on PostgreSQL', () => {
 
   it('chains every record to its predecessor, starting from 64 zeros', async () => {
     const first = await log.append(record());
-    const second = await log.append(record({ action: 'read', status: 200, method: 'GET', detail: { items: ['a', 'b'], n: 2 } }));
+    const second = await log.append(
+      record({ action: 'read', status: 200, method: 'GET', detail: { items: ['a', 'b'], n: 2 } }),
+    );
     expect(first.previousHash).toBe(GENESIS_HASH);
     expect(first.hash).toBe(accessRecordHash(GENESIS_HASH, first));
     expect(second.previousHash).toBe(first.hash);
     expect(second.hash).toBe(accessRecordHash(first.hash, second));
-    await expect(verifyAccessChain(store.database)).resolves.toMatchObject({ ok: true, recordsChecked: 2, last: { id: second.id, hash: second.hash } });
+    await expect(verifyAccessChain(store.database)).resolves.toMatchObject({
+      ok: true,
+      recordsChecked: 2,
+      last: { id: second.id, hash: second.hash },
+    });
   });
 
   it('keeps one unbroken chain under concurrent writers', async () => {
@@ -98,7 +106,8 @@ describe('the access log on PostgreSQL', () => {
   it('pages with a cursor, newest first or oldest first, and filters', async () => {
     const patientId = `p-${randomUUID()}`;
     const written: AccessRecord[] = [];
-    for (let i = 0; i < 5; i++) written.push(await log.append(record({ patientId, outcome: i % 2 ? 'denied' : 'allowed' })));
+    for (let i = 0; i < 5; i++)
+      written.push(await log.append(record({ patientId, outcome: i % 2 ? 'denied' : 'allowed' })));
     const first = await log.page({ patientId }, { order: 'asc', limit: 2 });
     const second = await log.page({ patientId }, { order: 'asc', limit: 2, cursor: first.nextCursor! });
     const third = await log.page({ patientId }, { order: 'asc', limit: 2, cursor: second.nextCursor! });
@@ -106,7 +115,10 @@ describe('the access log on PostgreSQL', () => {
     expect(third.nextCursor).toBeNull();
     const newest = await log.page({ patientId, outcome: 'denied' }, { order: 'desc', limit: 10 });
     expect(newest.items.map((r) => r.id)).toEqual([written[3]!.id, written[1]!.id]);
-    const window = await log.page({ patientId, from: written[1]!.recordedAt, to: written[3]!.recordedAt }, { order: 'asc' });
+    const window = await log.page(
+      { patientId, from: written[1]!.recordedAt, to: written[3]!.recordedAt },
+      { order: 'asc' },
+    );
     expect(window.items.map((r) => r.id)).toEqual([written[1]!.id, written[2]!.id]);
     const streamed: number[] = [];
     for await (const r of log.stream({ patientId }, 'desc', 2)) streamed.push(r.id);
@@ -114,7 +126,12 @@ describe('the access log on PostgreSQL', () => {
   });
 
   it('exports CSV a spreadsheet cannot turn into a formula, and NDJSON', () => {
-    const stored = { ...record({ userId: '=HYPERLINK("x")', detail: { q: 'a,b' } }), id: 7, previousHash: GENESIS_HASH, hash: 'f'.repeat(64) };
+    const stored = {
+      ...record({ userId: '=HYPERLINK("x")', detail: { q: 'a,b' } }),
+      id: 7,
+      previousHash: GENESIS_HASH,
+      hash: 'f'.repeat(64),
+    };
     expect(csvHeader()).toMatch(/^id,recordedAt,userId,role,patientId,category,action,outcome,status/);
     const line = csvLine(stored);
     expect(line).toContain(`"'=HYPERLINK(""x"")"`);
@@ -130,7 +147,10 @@ describe('the access log on PostgreSQL', () => {
       await expect(verifyAccessChain(store.database)).resolves.toMatchObject({ ok: true });
 
       await tamper(`UPDATE "${schema}".access_log SET outcome = 'allowed', status = 200 WHERE id = $1`, [ids[1]]);
-      expect(await verifyAccessChain(store.database)).toMatchObject({ ok: false, firstBreak: { reason: 'content-changed', id: ids[1] } });
+      expect(await verifyAccessChain(store.database)).toMatchObject({
+        ok: false,
+        firstBreak: { reason: 'content-changed', id: ids[1] },
+      });
     });
 
     it('a removed record breaks the link of the one after it', async () => {
@@ -141,7 +161,10 @@ describe('the access log on PostgreSQL', () => {
         await client.query(`ALTER TABLE "${other.schema}".access_log DISABLE TRIGGER USER`);
         await client.query(`DELETE FROM "${other.schema}".access_log WHERE id = $1`, [ids[1]]);
       });
-      expect(await verifyAccessChain(other.db)).toMatchObject({ ok: false, firstBreak: { reason: 'link-broken', id: ids[2] } });
+      expect(await verifyAccessChain(other.db)).toMatchObject({
+        ok: false,
+        firstBreak: { reason: 'link-broken', id: ids[2] },
+      });
       await other.close();
     });
 
@@ -157,13 +180,17 @@ describe('the access log on PostgreSQL', () => {
         const { rows } = await client.query(`DELETE FROM ${t} WHERE id IN ($1, $2) RETURNING *`, [ids[1], ids[2]]);
         for (const row of rows) {
           const id = row.id === String(ids[1]) ? ids[2] : ids[1];
-          await client.query(`INSERT INTO ${t} OVERRIDING SYSTEM VALUE SELECT (jsonb_populate_record(NULL::${t}, $1::jsonb)).* `, [
-            JSON.stringify({ ...row, id }),
-          ]);
+          await client.query(
+            `INSERT INTO ${t} OVERRIDING SYSTEM VALUE SELECT (jsonb_populate_record(NULL::${t}, $1::jsonb)).* `,
+            [JSON.stringify({ ...row, id })],
+          );
         }
         await client.query('COMMIT');
       });
-      expect(await verifyAccessChain(other.db)).toMatchObject({ ok: false, firstBreak: { reason: 'link-broken', id: ids[1] } });
+      expect(await verifyAccessChain(other.db)).toMatchObject({
+        ok: false,
+        firstBreak: { reason: 'link-broken', id: ids[1] },
+      });
       await other.close();
     });
 
@@ -196,7 +223,9 @@ describe('the access log on PostgreSQL', () => {
         await client.query(`GRANT USAGE, CREATE ON SCHEMA ${s} TO ${appRole}`);
         await client.query(`GRANT SELECT ON ${s}.schema_migrations TO ${appRole}`);
         await client.query(`GRANT SELECT, INSERT ON ${s}.events, ${s}.access_log TO ${appRole}`);
-        await client.query(`GRANT SELECT, INSERT, UPDATE ON ${s}.streams, ${s}.idempotency_keys, ${s}.checkpoints, ${s}.projections TO ${appRole}`);
+        await client.query(
+          `GRANT SELECT, INSERT, UPDATE ON ${s}.streams, ${s}.idempotency_keys, ${s}.checkpoints, ${s}.projections TO ${appRole}`,
+        );
         await client.query(`GRANT SELECT, INSERT, DELETE ON ${s}.parked_events TO ${appRole}`);
         await client.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${s} TO ${appRole}`);
       });
@@ -218,18 +247,28 @@ describe('the access log on PostgreSQL', () => {
     it('opens the store as the application role, and appends events and access records', async () => {
       const url = new URL(testDatabaseUrl());
       url.username = appRole;
-      const asApp = await SqlEventStore.open(new PostgresDatabase({ connectionString: url.toString(), schema, poolSize: 2 }));
+      const asApp = await SqlEventStore.open(
+        new PostgresDatabase({ connectionString: url.toString(), schema, poolSize: 2 }),
+      );
       try {
-        await asApp.append(`careplan-${randomUUID()}`, [{ type: 'Tested', data: { n: 1 } }], { expectedVersion: 'no-stream' });
+        await asApp.append(`careplan-${randomUUID()}`, [{ type: 'Tested', data: { n: 1 } }], {
+          expectedVersion: 'no-stream',
+        });
         await new AccessLog(asApp.database).append(record({ userId: 'app-role-store' }));
-        await expect(asApp.database.query(`UPDATE "${schema}".events SET data = '{}'`)).rejects.toMatchObject({ code: '42501' });
+        await expect(asApp.database.query(`UPDATE "${schema}".events SET data = '{}'`)).rejects.toMatchObject({
+          code: '42501',
+        });
       } finally {
         await asApp.close();
       }
     });
 
     it('appends and reads as the application role', async () => {
-      const appLog = new AccessLog({ schema, query: async (text, params) => app.query(text, params) as never, exec: async () => undefined });
+      const appLog = new AccessLog({
+        schema,
+        query: async (text, params) => app.query(text, params) as never,
+        exec: async () => undefined,
+      });
       const appended = await appLog.append(record({ userId: 'as-app-role' }));
       expect(appended.hash).toBe(accessRecordHash(appended.previousHash, appended));
       expect((await appLog.page({ userId: 'as-app-role' })).items).toHaveLength(1);
@@ -255,7 +294,9 @@ describe('the access log on PostgreSQL', () => {
 
   async function freshLog(): Promise<{ schema: string; db: PostgresDatabase; log: AccessLog; close(): Promise<void> }> {
     const other = uniqueSchema('access');
-    const s = await SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema: other, poolSize: 4 }));
+    const s = await SqlEventStore.open(
+      new PostgresDatabase({ connectionString: testDatabaseUrl(), schema: other, poolSize: 4 }),
+    );
     const db = s.database as PostgresDatabase;
     return {
       schema: other,

@@ -1,5 +1,13 @@
 import type { SqlQueryable } from '@caretrail/event-store';
-import { accessRecordHash, canonicalContent, GENESIS_HASH, type AccessAction, type AccessOutcome, type AccessRecord, type AccessRecordInput } from './access-record';
+import {
+  accessRecordHash,
+  canonicalContent,
+  GENESIS_HASH,
+  type AccessAction,
+  type AccessOutcome,
+  type AccessRecord,
+  type AccessRecordInput,
+} from './access-record';
 
 /** A connection or pool with the schema holding CareTrail's tables (a SqlDatabase). */
 export type AccessLogDatabase = SqlQueryable & { readonly schema: string };
@@ -91,7 +99,11 @@ export class AccessLog {
     });
   }
 
-  private readonly queue: Array<{ record: AccessRecordInput; resolve(stored: AccessRecord): void; reject(error: unknown): void }> = [];
+  private readonly queue: Array<{
+    record: AccessRecordInput;
+    resolve(stored: AccessRecord): void;
+    reject(error: unknown): void;
+  }> = [];
   private writing = false;
 
   private async drain(): Promise<void> {
@@ -109,7 +121,8 @@ export class AccessLog {
             continue;
           }
           // One bad record must not fail the requests that shared its batch: write them one by one.
-          for (const b of batch) await this.appendAll([b.record]).then(([stored]) => b.resolve(stored as AccessRecord), b.reject);
+          for (const b of batch)
+            await this.appendAll([b.record]).then(([stored]) => b.resolve(stored as AccessRecord), b.reject);
         }
       }
     } finally {
@@ -140,11 +153,20 @@ export class AccessLog {
         column((r) => JSON.stringify(r.detail)),
       ],
     );
-    if (rows.length !== records.length) throw new Error(`append_access_records wrote ${rows.length} of ${records.length} records`);
-    return rows.map((row, i) => ({ ...(records[i] as AccessRecordInput), id: Number(row.id), previousHash: row.previous_hash, hash: row.hash }));
+    if (rows.length !== records.length)
+      throw new Error(`append_access_records wrote ${rows.length} of ${records.length} records`);
+    return rows.map((row, i) => ({
+      ...(records[i] as AccessRecordInput),
+      id: Number(row.id),
+      previousHash: row.previous_hash,
+      hash: row.hash,
+    }));
   }
 
-  async page(filter: AccessLogFilter, { order = 'desc', limit = 100, cursor }: AccessLogPageRequest = {}): Promise<AccessLogPage> {
+  async page(
+    filter: AccessLogFilter,
+    { order = 'desc', limit = 100, cursor }: AccessLogPageRequest = {},
+  ): Promise<AccessLogPage> {
     if (cursor !== undefined && !CURSOR.test(cursor)) throw new InvalidCursor();
     const items = await this.select(filter, order, limit + 1, cursor === undefined ? undefined : Number(cursor));
     const more = items.length > limit;
@@ -154,7 +176,11 @@ export class AccessLog {
   }
 
   /** Every matching record, read in pages of `batchSize` (an export of any size in bounded memory). */
-  async *stream(filter: AccessLogFilter, order: AccessLogOrder = 'asc', batchSize = 1000): AsyncGenerator<AccessRecord> {
+  async *stream(
+    filter: AccessLogFilter,
+    order: AccessLogOrder = 'asc',
+    batchSize = 1000,
+  ): AsyncGenerator<AccessRecord> {
     let after: number | undefined;
     for (;;) {
       const batch = await this.select(filter, order, batchSize, after);
@@ -165,7 +191,12 @@ export class AccessLog {
     }
   }
 
-  private async select(filter: AccessLogFilter, order: AccessLogOrder, limit: number, after: number | undefined): Promise<AccessRecord[]> {
+  private async select(
+    filter: AccessLogFilter,
+    order: AccessLogOrder,
+    limit: number,
+    after: number | undefined,
+  ): Promise<AccessRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (condition: (n: string) => string, value: unknown): void => {
@@ -211,7 +242,10 @@ export interface AccessChainReport {
  * Removing the newest records leaves a valid shorter chain: compare `last`
  * with an anchor kept outside the database to catch that.
  */
-export async function verifyAccessChain(executor: SqlQueryable & { readonly schema?: string }, schema = executor.schema): Promise<AccessChainReport> {
+export async function verifyAccessChain(
+  executor: SqlQueryable & { readonly schema?: string },
+  schema = executor.schema,
+): Promise<AccessChainReport> {
   if (schema === undefined) throw new TypeError('verifyAccessChain needs the schema of the access log');
   const s = quoteIdent(schema);
   let expectedPrevious = GENESIS_HASH;
@@ -219,11 +253,15 @@ export async function verifyAccessChain(executor: SqlQueryable & { readonly sche
   let recordsChecked = 0;
   let last: AccessChainReport['last'] = null;
   for (;;) {
-    const { rows } = await executor.query<AccessRow>(`SELECT ${COLUMNS} FROM ${s}.access_log WHERE id > $1 ORDER BY id LIMIT 5000`, [after]);
+    const { rows } = await executor.query<AccessRow>(
+      `SELECT ${COLUMNS} FROM ${s}.access_log WHERE id > $1 ORDER BY id LIMIT 5000`,
+      [after],
+    );
     for (const row of rows) {
       const record = toRecord(row);
       recordsChecked++;
-      if (record.previousHash !== expectedPrevious) return { ok: false, recordsChecked, firstBreak: { reason: 'link-broken', id: record.id }, last };
+      if (record.previousHash !== expectedPrevious)
+        return { ok: false, recordsChecked, firstBreak: { reason: 'link-broken', id: record.id }, last };
       if (accessRecordHash(record.previousHash, record) !== record.hash) {
         return { ok: false, recordsChecked, firstBreak: { reason: 'content-changed', id: record.id }, last };
       }
@@ -273,7 +311,8 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 function clean(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(UNSTORABLE, '\uFFFD');
   if (Array.isArray(value)) return value.map(clean);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), clean(v)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [clean(k), clean(v)]));
   return value;
 }
 

@@ -66,7 +66,9 @@ export function canonicalContent(record: AccessRecordInput): string {
 
 /** sha256(previous hash, hex || canonical JSON of the content), hex. */
 export function accessRecordHash(previousHash: string, record: AccessRecordInput): string {
-  return createHash('sha256').update(previousHash + canonicalContent(record), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(previousHash + canonicalContent(record), 'utf8')
+    .digest('hex');
 }
 
 export function canonicalJson(value: unknown): string {
@@ -78,6 +80,7 @@ export function canonicalJson(value: unknown): string {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
   }
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError('access records hold finite numbers only');
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new TypeError('access records hold finite numbers only');
   return JSON.stringify(value);
 }

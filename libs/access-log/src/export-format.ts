@@ -22,7 +22,10 @@ export const CSV_COLUMNS = [
 
 export type ExportFormat = 'csv' | 'ndjson';
 
-export const CONTENT_TYPES: Record<ExportFormat, string> = { csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson' };
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  ndjson: 'application/x-ndjson',
+};
 
 export function csvHeader(): string {
   return `${CSV_COLUMNS.join(',')}\r\n`;

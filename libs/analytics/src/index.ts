@@ -17,7 +17,13 @@ export {
   type PatientViewName,
 } from './time-travel';
 export { PatientHistories, type PatientDocs } from './effectiveness/histories';
-export { patientFacts, type PatientFacts, type Period, type InstrumentCourse, type AdherenceBand } from './effectiveness/patient-facts';
+export {
+  patientFacts,
+  type PatientFacts,
+  type Period,
+  type InstrumentCourse,
+  type AdherenceBand,
+} from './effectiveness/patient-facts';
 export {
   DEFAULT_MIN_COHORT,
   DEFINITIONS,

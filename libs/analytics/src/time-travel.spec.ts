@@ -2,13 +2,28 @@ import { adherenceModel, type ProjectedEvent } from '@caretrail/read-models';
 import { doseTaken, patientHistory, projectAll, range, at } from './testing/cohort-events';
 import { PATIENT_VIEWS, patientAsOf, typesNotNeededBy } from './time-travel';
 
-const history = projectAll(patientHistory({ id: 'p1', track: 'integrated', modality: 'DBT', drug: 'Sertraline', phq9: [20, 14, 10], doseDays: range(0, 60) }));
+const history = projectAll(
+  patientHistory({
+    id: 'p1',
+    track: 'integrated',
+    modality: 'DBT',
+    drug: 'Sertraline',
+    phq9: [20, 14, 10],
+    doseDays: range(0, 60),
+  }),
+);
 const upTo = (instant: string): ProjectedEvent[] => history.filter((e) => e.meta.recordedAt <= instant);
 
 describe('time travel: a patient as they stood at T', () => {
   it('shows the score known at T, and the next one only from its instant on', () => {
     const week4 = at(28); // the day-28 PHQ-9 is recorded at exactly this instant
-    const before = patientAsOf('outcomes', 'p1', upTo(new Date(Date.parse(week4) - 1).toISOString()), week4, 'recorded');
+    const before = patientAsOf(
+      'outcomes',
+      'p1',
+      upTo(new Date(Date.parse(week4) - 1).toISOString()),
+      week4,
+      'recorded',
+    );
     const after = patientAsOf('outcomes', 'p1', upTo(week4), week4, 'recorded');
     expect(before.data).toMatchObject({ phq9: { baseline: { total: 20 }, latest: { total: 20 }, measurements: 1 } });
     expect(after.data).toMatchObject({ phq9: { latest: { total: 14 }, measurements: 2, change: -6 } });
@@ -17,7 +32,8 @@ describe('time travel: a patient as they stood at T', () => {
 
   it('computes PDC windows for the as-of day, from the doses known then', () => {
     const pdc30 = (asOf: string): unknown =>
-      (patientAsOf('adherence', 'p1', upTo(asOf), asOf, 'recorded').data as { medications: Array<{ pdc30: unknown }> }).medications[0]!.pdc30;
+      (patientAsOf('adherence', 'p1', upTo(asOf), asOf, 'recorded').data as { medications: Array<{ pdc30: unknown }> })
+        .medications[0]!.pdc30;
     // Day 29's dose is taken (and recorded) at 08:05: a minute before, the day is eligible but not yet covered.
     expect(pdc30(at(29, '08:04:00.000Z'))).toMatchObject({ eligibleDays: 30, coveredDays: 29 });
     expect(pdc30(at(29, '08:05:00.000Z'))).toMatchObject({ eligibleDays: 30, coveredDays: 30 });

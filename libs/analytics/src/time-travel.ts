@@ -42,12 +42,18 @@ interface PatientView<Doc, View> {
 /** Daily doses: by far most of a patient's events, and only adherence keeps them. */
 export const DOSE_TYPES: readonly string[] = ['DoseTaken', 'DoseMissed', 'DoseTakenLate'];
 
-const view = <Doc, View>(v: PatientView<Doc, View>): PatientView<unknown, unknown> => v as PatientView<unknown, unknown>;
+const view = <Doc, View>(v: PatientView<Doc, View>): PatientView<unknown, unknown> =>
+  v as PatientView<unknown, unknown>;
 
 const views: Record<PatientViewName, PatientView<unknown, unknown>> = {
   plan: view({ model: currentPlanModel, empty: emptyCurrentPlanDoc, view: currentPlanView, skipTypes: DOSE_TYPES }),
   adherence: view({ model: adherenceModel, empty: emptyAdherenceDoc, view: adherenceView, skipTypes: [] }),
-  collaboration: view({ model: collaborationModel, empty: emptyCollaborationDoc, view: collaborationView, skipTypes: DOSE_TYPES }),
+  collaboration: view({
+    model: collaborationModel,
+    empty: emptyCollaborationDoc,
+    view: collaborationView,
+    skipTypes: DOSE_TYPES,
+  }),
   outcomes: view({ model: registryModel, empty: emptyRegistryDoc, view: registryView, skipTypes: DOSE_TYPES }),
 };
 
@@ -57,7 +63,11 @@ export function typesNotNeededBy(name: PatientViewName): readonly string[] {
 }
 
 /** Folds events (already in the global order) through a read model, as the projection host would. */
-export function foldEvents<Doc>(model: ReadModel<Doc>, events: Iterable<ProjectedEvent>, key: string): { doc: Doc | undefined; position: number } {
+export function foldEvents<Doc>(
+  model: ReadModel<Doc>,
+  events: Iterable<ProjectedEvent>,
+  key: string,
+): { doc: Doc | undefined; position: number } {
   let doc: Doc | undefined;
   let position = 0;
   for (const e of events) {
@@ -82,7 +92,13 @@ export interface PatientAsOf {
  * One view of one patient as it stood at `asOf`: `events` are that patient's events that stood
  * at `asOf` on `basis`, in the global order (SqlEventStore.readPatient selects them).
  */
-export function patientAsOf(name: PatientViewName, patientId: string, events: Iterable<ProjectedEvent>, asOf: string, basis: AsOfBasis): PatientAsOf {
+export function patientAsOf(
+  name: PatientViewName,
+  patientId: string,
+  events: Iterable<ProjectedEvent>,
+  asOf: string,
+  basis: AsOfBasis,
+): PatientAsOf {
   const selected = views[name];
   const { doc, position } = foldEvents(selected.model, events, patientId);
   return { patientId, view: name, asOf, basis, position, data: selected.view(doc ?? selected.empty(patientId), asOf) };

@@ -4,7 +4,18 @@ import { streamFor, type DomainEvent } from './events';
 import { RoleNotPermitted } from './shared/errors';
 import { streamCategory } from './shared/streams';
 import { addDays } from './testing/dates';
-import { MED, NOW, PATIENT, admin, analyst, as, integratedPlan, patientUser, prescribed, prescriber } from './testing/fixtures';
+import {
+  MED,
+  NOW,
+  PATIENT,
+  admin,
+  analyst,
+  as,
+  integratedPlan,
+  patientUser,
+  prescribed,
+  prescriber,
+} from './testing/fixtures';
 import { given } from './testing/given-when-then';
 import { sampleCommands } from './testing/sample-commands';
 
@@ -29,7 +40,10 @@ describe('the command table', () => {
   });
 
   it('refuses to return events for a stream other than the target (a decider bug, not a user error)', () => {
-    const forged = { ...commandHandlers.ReviewCarePlan, decide: (): DomainEvent[] => [prescribed({ patientId: 'p-9' })] };
+    const forged = {
+      ...commandHandlers.ReviewCarePlan,
+      decide: (): DomainEvent[] => [prescribed({ patientId: 'p-9' })],
+    };
     const original = commandHandlers.ReviewCarePlan.decide;
     Object.assign(commandHandlers.ReviewCarePlan, { decide: forged.decide });
     try {
@@ -47,7 +61,16 @@ describe('bounded loads', () => {
     for (let day = 0; day < 5 * 365; day++) {
       for (const hour of ['08', '14', '20']) {
         const scheduledFor = `${addDays('2021-03-15', day)}T${hour}:00:00Z`;
-        events.push({ type: 'DoseTaken', data: { patientId: PATIENT, medicationId: MED, scheduledFor, occurredAt: scheduledFor, recordedBy: patientUser } });
+        events.push({
+          type: 'DoseTaken',
+          data: {
+            patientId: PATIENT,
+            medicationId: MED,
+            scheduledFor,
+            occurredAt: scheduledFor,
+            recordedBy: patientUser,
+          },
+        });
       }
     }
     return events;
@@ -55,9 +78,18 @@ describe('bounded loads', () => {
 
   it('a dose command folds the care plan plus one month of doses, whatever the history length', () => {
     const history = [...integratedPlan, prescribed({ startsAt: '2021-03-01T00:00:00Z' }), ...fiveYearsOfDoses()];
-    const recorded: RecordedEvent[] = history.map((event, i) => ({ event, meta: { eventId: `e${i}`, streamName: streamFor(event) } }));
+    const recorded: RecordedEvent[] = history.map((event, i) => ({
+      event,
+      meta: { eventId: `e${i}`, streamName: streamFor(event) },
+    }));
     const command = sampleCommands.RecordDoseTaken;
-    const { load } = commandStreams({ ...command, data: { ...command.data, scheduledFor: '2026-03-10T21:00:00Z', occurredAt: '2026-03-10T21:00:00Z' } }, as(patientUser));
+    const { load } = commandStreams(
+      {
+        ...command,
+        data: { ...command.data, scheduledFor: '2026-03-10T21:00:00Z', occurredAt: '2026-03-10T21:00:00Z' },
+      },
+      as(patientUser),
+    );
     const loaded = recorded.filter((r) => load.includes(r.meta.streamName));
 
     expect(recorded.length).toBeGreaterThan(5_000);
@@ -71,7 +103,13 @@ describe('bounded loads', () => {
       .then([
         {
           type: 'DoseTaken',
-          data: { patientId: PATIENT, medicationId: MED, scheduledFor: '2026-03-10T08:00:00Z', occurredAt: '2026-03-10T08:05:00Z', recordedBy: patientUser },
+          data: {
+            patientId: PATIENT,
+            medicationId: MED,
+            scheduledFor: '2026-03-10T08:00:00Z',
+            occurredAt: '2026-03-10T08:05:00Z',
+            recordedBy: patientUser,
+          },
         },
       ]);
   });

@@ -132,7 +132,8 @@ const consultationHandler = defineHandler<ConsultationCommand, ConsultationDecis
 
 const collaborationNoteHandler = defineHandler<CollaborationNoteCommand, CollaborationNoteDecisionState, DomainEvent>({
   roles: CLINICIANS,
-  streams: ({ data }, { now }) => planAnd(streams.collaboration(data.patientId, data.occurredAt ?? now), data.patientId),
+  streams: ({ data }, { now }) =>
+    planAnd(streams.collaboration(data.patientId, data.occurredAt ?? now), data.patientId),
   initialState: () => ({ plan: initialCarePlanState() }),
   evolve: (state, event, meta) => ({ plan: foldPlan(state.plan, event, meta) }),
   decide: decideCollaborationNote,
@@ -147,15 +148,14 @@ const correctionHandler = defineHandler<CorrectionCommand, CorrectionDecisionSta
     return { target: data.stream, load: data.stream === carePlan ? [carePlan] : [carePlan, data.stream] };
   },
   initialState: () => ({ plan: initialCarePlanState(), entries: {} }),
-  evolve: (state, event, meta) => ({ plan: foldPlan(state.plan, event, meta), entries: indexEntry(state.entries, event, meta) }),
+  evolve: (state, event, meta) => ({
+    plan: foldPlan(state.plan, event, meta),
+    entries: indexEntry(state.entries, event, meta),
+  }),
   decide: decideCorrection,
 });
 
-const outcomeHandler = defineHandler<
-  OutcomeCommand,
-  OutcomeDecisionState,
-  DomainEvent
->({
+const outcomeHandler = defineHandler<OutcomeCommand, OutcomeDecisionState, DomainEvent>({
   roles: CLINICIANS_AND_PATIENT,
   streams: ({ data }, { now }) => planAnd(streams.outcomes(data.patientId, data.occurredAt ?? now), data.patientId),
   initialState: () => ({ plan: initialCarePlanState() }),
@@ -222,13 +222,18 @@ export function commandStreams(command: DomainCommand, context: CommandContext):
  * Fold the loaded history and decide. `history` must be the events of `commandStreams(...).load`
  * in stream order (streams in the listed order). Throws a DomainError when a rule refuses.
  */
-export function handleCommand(command: DomainCommand, history: readonly RecordedEvent[], context: CommandContext): DomainEvent[] {
+export function handleCommand(
+  command: DomainCommand,
+  history: readonly RecordedEvent[],
+  context: CommandContext,
+): DomainEvent[] {
   const handler = handlerFor(command);
   const { target } = handler.streams(command, context);
   const state = history.reduce((s, { event, meta }) => handler.evolve(s, event, meta), handler.initialState());
   const events = handler.decide(command, state, context);
   const stray = events.find((e) => streamFor(e) !== target);
-  if (stray) throw new Error(`${command.type} produced ${stray.type} for ${streamFor(stray)}, not its target ${target}.`);
+  if (stray)
+    throw new Error(`${command.type} produced ${stray.type} for ${streamFor(stray)}, not its target ${target}.`);
   return events;
 }
 

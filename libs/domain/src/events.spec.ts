@@ -5,7 +5,8 @@ import { sampleEvents } from './testing/sample-events';
 describe('the event registry', () => {
   it('lists every event type with a positive integer schema version', () => {
     expect(eventTypes).toHaveLength(35);
-    for (const type of eventTypes) expect(Number.isInteger(eventSchemas[type].version) && eventSchemas[type].version >= 1).toBe(true);
+    for (const type of eventTypes)
+      expect(Number.isInteger(eventSchemas[type].version) && eventSchemas[type].version >= 1).toBe(true);
   });
 
   it('uses past-tense type strings that are their own registry keys', () => {
@@ -31,7 +32,10 @@ describe('the event registry', () => {
 
   it('partitions doses by the UTC month of the scheduled dose, not of when it was reported', () => {
     const late = sampleEvents.DoseTakenLate;
-    const reportedNextMonth = { ...late, data: { ...late.data, scheduledFor: '2026-01-31T21:00:00Z', occurredAt: '2026-02-03T08:00:00Z' } };
+    const reportedNextMonth = {
+      ...late,
+      data: { ...late.data, scheduledFor: '2026-01-31T21:00:00Z', occurredAt: '2026-02-03T08:00:00Z' },
+    };
     const offsetCrossesMonth = { ...late, data: { ...late.data, scheduledFor: '2026-01-31T23:30:00-02:00' } };
     expect(streamFor(reportedNextMonth)).toBe('doses-p-1-2026-01');
     expect(streamFor(offsetCrossesMonth)).toBe('doses-p-1-2026-02');

@@ -15,14 +15,30 @@
  */
 
 // The command table and the generic entry points
-export { carePlanOf, commandHandlers, commandStreams, handleCommand, handlerFor, type RecordedEvent } from './command-handlers';
+export {
+  carePlanOf,
+  commandHandlers,
+  commandStreams,
+  handleCommand,
+  handlerFor,
+  type RecordedEvent,
+} from './command-handlers';
 export type { CommandHandler, CommandStreams, EventMeta } from './shared/decider';
 export type { CommandOf, CommandType, DomainCommand } from './commands';
 export type { Actor, ActorRef, ActorRole, CareTeamRole, CommandContext } from './shared/actor';
 export { careTeamRoles } from './shared/actor';
 
 // Events, their registry, stream names, upcasting, personal data
-export { eventSchemas, eventTypes, isEventType, streamFor, type DomainEvent, type EventOf, type EventSchema, type EventType } from './events';
+export {
+  eventSchemas,
+  eventTypes,
+  isEventType,
+  streamFor,
+  type DomainEvent,
+  type EventOf,
+  type EventSchema,
+  type EventType,
+} from './events';
 export { streams, streamCategories, streamCategory, isStreamOfPatient, type StreamCategory } from './shared/streams';
 export { upcast, currentSchemaVersion, sideEffectReportedV1toV2, UpcastError } from './upcasting';
 export { personalDataFields, redactPersonalData, type RedactedEvent } from './personal-data';

@@ -3,7 +3,12 @@ import { personalDataFields, redactPersonalData } from './personal-data';
 import { sampleEvents } from './testing/sample-events';
 
 function valueAt(data: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), data);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined),
+      data,
+    );
 }
 
 describe('personal data map', () => {
@@ -12,14 +17,20 @@ describe('personal data map', () => {
   });
 
   it('covers names, contact details and free text', () => {
-    expect(personalDataFields.PatientEnrolled).toEqual(expect.arrayContaining(['name.given', 'name.family', 'contact.email', 'contact.phone']));
+    expect(personalDataFields.PatientEnrolled).toEqual(
+      expect.arrayContaining(['name.given', 'name.family', 'contact.email', 'contact.phone']),
+    );
     expect(personalDataFields.CollaborationNoteShared).toContain('body');
     expect(personalDataFields.SideEffectReported).toContain('symptom');
   });
 
   it('redacts every listed field and keeps the clinical facts', () => {
     const redacted = redactPersonalData(sampleEvents.PatientEnrolled);
-    expect(redacted.data).toMatchObject({ name: { given: null, family: null }, contact: { email: null, phone: null }, timeZone: 'Europe/Berlin' });
+    expect(redacted.data).toMatchObject({
+      name: { given: null, family: null },
+      contact: { email: null, phone: null },
+      timeZone: 'Europe/Berlin',
+    });
     expect(sampleEvents.PatientEnrolled.data.name.given).toBe('Ada');
   });
 

@@ -37,7 +37,10 @@ export function upcast(type: string, schemaVersion: number, data: unknown): Doma
   if (!isEventType(type)) throw new UpcastError('UNKNOWN_EVENT_TYPE', `Unknown event type ${type}.`);
   const current = eventSchemas[type].version;
   if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > current) {
-    throw new UpcastError('UNSUPPORTED_SCHEMA_VERSION', `${type} v${schemaVersion} is not readable (current v${current}).`);
+    throw new UpcastError(
+      'UNSUPPORTED_SCHEMA_VERSION',
+      `${type} v${schemaVersion} is not readable (current v${current}).`,
+    );
   }
   let upcasted = data;
   for (let version = schemaVersion; version < current; version++) {

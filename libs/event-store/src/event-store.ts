@@ -7,10 +7,7 @@
 /** What the writer believes the stream's version is before its append. */
 export type ExpectedVersion =
   /** The stream must currently hold exactly this many events (0 = no stream). */
-  | number
-  | 'no-stream'
-  | 'stream-exists'
-  | 'any';
+  number | 'no-stream' | 'stream-exists' | 'any';
 
 export interface Actor {
   userId: string;

@@ -15,5 +15,12 @@ export {
   type SubscriptionState,
   type SubscriptionStatus,
 } from './subscriptions/subscription';
-export { anchorLog, verifyEventChain, type ChainBreak, type ChainBreakReason, type ChainReport, type LogAnchor } from './integrity/verify-chain';
+export {
+  anchorLog,
+  verifyEventChain,
+  type ChainBreak,
+  type ChainBreakReason,
+  type ChainReport,
+  type LogAnchor,
+} from './integrity/verify-chain';
 export { SqlPatientKeyStore } from './keys/sql-patient-key-store';

@@ -6,11 +6,23 @@
  */
 export { kafkaRelayConfigFromEnv, type KafkaRelayConfig } from './config';
 export type { EventPublisher, IntegrationMessage } from './publisher/event-publisher';
-export { KafkajsPublisher, PublisherClosed, type KafkajsPublisherOptions, type PublisherLogLevel } from './publisher/kafkajs-publisher';
+export {
+  KafkajsPublisher,
+  PublisherClosed,
+  type KafkajsPublisherOptions,
+  type PublisherLogLevel,
+} from './publisher/kafkajs-publisher';
 export { Relay, createKafkaRelay, RELAY_SUBSCRIPTION, type RelayOptions, type RelayStatus } from './relay/relay';
 export { areas, areaFor, areaOf, allTopics, topicName, typesOnArea, type Area } from './messages/topics';
 export { messageDefinitions, type JsonSchema, type MessageDefinition } from './messages/message-schemas';
-export { toMessage, cloudEventType, schemaId, CLOUDEVENTS_SPEC_VERSION, CONTENT_TYPE, type MessageOptions } from './messages/to-message';
+export {
+  toMessage,
+  cloudEventType,
+  schemaId,
+  CLOUDEVENTS_SPEC_VERSION,
+  CONTENT_TYPE,
+  type MessageOptions,
+} from './messages/to-message';
 export {
   asyncApiDocument,
   cloudEventHeadersSchema,

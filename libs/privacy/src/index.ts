@@ -4,5 +4,11 @@
  * read; erasure destroys the patient's key (crypto-shredding).
  */
 export { decryptEventData, decryptEvents, encryptEventData, type PatientKeyReader } from './personal-data-encryption';
-export { erasureEvent, erasureStream, isErasureEvent, PATIENT_DATA_ERASED, type PatientDataErasedData } from './erasure-event';
+export {
+  erasureEvent,
+  erasureStream,
+  isErasureEvent,
+  PATIENT_DATA_ERASED,
+  type PatientDataErasedData,
+} from './erasure-event';
 export { ERASED_TEXT } from '@caretrail/security';

@@ -1,6 +1,13 @@
 import { personalDataFields } from '@caretrail/domain';
 import type { RecordedEvent } from '@caretrail/event-store';
-import { CachingPatientKeyStore, ERASED_TEXT, generateDataKey, PatientKeyDestroyed, SealedFieldTampered, type PatientKeyStore } from '@caretrail/security';
+import {
+  CachingPatientKeyStore,
+  ERASED_TEXT,
+  generateDataKey,
+  PatientKeyDestroyed,
+  SealedFieldTampered,
+  type PatientKeyStore,
+} from '@caretrail/security';
 import { decryptEventData, decryptEvents, encryptEventData } from './personal-data-encryption';
 
 /** An in-memory key store, the port's contract in miniature. */
@@ -57,7 +64,10 @@ describe('personal data at rest', () => {
     expect(data).toMatchObject({
       patientId: 'p-1',
       timeZone: 'Europe/London',
-      name: { given: { $enc: expect.stringMatching(/^v1:s:[\w-]+:[\w-]+:[\w-]+$/) }, family: { $enc: expect.any(String) } },
+      name: {
+        given: { $enc: expect.stringMatching(/^v1:s:[\w-]+:[\w-]+:[\w-]+$/) },
+        family: { $enc: expect.any(String) },
+      },
       contact: { email: { $enc: expect.any(String) }, phone: null },
     });
     expect(enrolled.name.given).toBe('Ada'); // the input is not changed
@@ -76,15 +86,36 @@ describe('personal data at rest', () => {
     const keys = memoryKeys();
     const held = await encryptEventData(
       'CaseReviewHeld',
-      { patientId: 'p-1', reviewId: 'r-1', attendees: ['u-1'], decisions: ['Ada goes on'], occurredAt: '2026-03-01T08:00:00Z' },
+      {
+        patientId: 'p-1',
+        reviewId: 'r-1',
+        attendees: ['u-1'],
+        decisions: ['Ada goes on'],
+        occurredAt: '2026-03-01T08:00:00Z',
+      },
       keys,
     );
-    const goal = await encryptEventData('TreatmentGoalSet', { patientId: 'p-1', goalId: 'g-1', description: 'Walk with Ada' }, keys);
+    const goal = await encryptEventData(
+      'TreatmentGoalSet',
+      { patientId: 'p-1', goalId: 'g-1', description: 'Walk with Ada' },
+      keys,
+    );
     await keys.destroy('p-1');
-    const [review, setGoal] = await decryptEvents([stored('CaseReviewHeld', held), stored('TreatmentGoalSet', goal)], keys);
-    expect(review!.data).toEqual({ patientId: 'p-1', reviewId: 'r-1', attendees: ['u-1'], decisions: [], occurredAt: '2026-03-01T08:00:00Z' });
+    const [review, setGoal] = await decryptEvents(
+      [stored('CaseReviewHeld', held), stored('TreatmentGoalSet', goal)],
+      keys,
+    );
+    expect(review!.data).toEqual({
+      patientId: 'p-1',
+      reviewId: 'r-1',
+      attendees: ['u-1'],
+      decisions: [],
+      occurredAt: '2026-03-01T08:00:00Z',
+    });
     expect(setGoal!.data).toEqual({ patientId: 'p-1', goalId: 'g-1', description: ERASED_TEXT });
-    await expect(encryptEventData('TreatmentGoalSet', { patientId: 'p-1', goalId: 'g-2', description: 'x' }, keys)).rejects.toThrow(PatientKeyDestroyed);
+    await expect(
+      encryptEventData('TreatmentGoalSet', { patientId: 'p-1', goalId: 'g-2', description: 'x' }, keys),
+    ).rejects.toThrow(PatientKeyDestroyed);
   });
 
   it('refuses a sealed field moved to another patient, event type or field', async () => {
@@ -93,7 +124,10 @@ describe('personal data at rest', () => {
     const b = await encryptEventData('PatientEnrolled', { ...enrolled, patientId: 'p-2' }, keys);
     const moved = { ...b, name: { ...(b['name'] as object), given: (a['name'] as { given: unknown }).given } };
     await expect(decryptEventData(stored('PatientEnrolled', moved), keys)).rejects.toThrow(SealedFieldTampered);
-    const swapped = { ...a, name: { given: (a['name'] as { family: unknown }).family, family: (a['name'] as { given: unknown }).given } };
+    const swapped = {
+      ...a,
+      name: { given: (a['name'] as { family: unknown }).family, family: (a['name'] as { given: unknown }).given },
+    };
     await expect(decryptEventData(stored('PatientEnrolled', swapped), keys)).rejects.toThrow(SealedFieldTampered);
     await expect(decryptEventData(stored('CarePlanReviewed', a), keys)).rejects.toThrow(SealedFieldTampered);
   });

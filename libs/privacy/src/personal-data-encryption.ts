@@ -4,7 +4,8 @@ import { isSealedField, openField, sealField, type PatientKeyStore } from '@care
 
 type JsonObject = { [key: string]: unknown };
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Reads keys only: what decryption needs. */
 export type PatientKeyReader = Pick<PatientKeyStore, 'get'>;
@@ -26,7 +27,8 @@ export async function encryptEventData(
   const paths = personalDataFields[type].filter((path) => valueAt(data, path) !== null);
   if (paths.length === 0) return data;
   const patientId = data['patientId'];
-  if (typeof patientId !== 'string' || patientId === '') throw new Error(`a ${type} event with personal data names no patientId`);
+  if (typeof patientId !== 'string' || patientId === '')
+    throw new Error(`a ${type} event with personal data names no patientId`);
   const key = await keys.getOrCreate(patientId);
   const sealed = structuredClone(data);
   for (const path of paths) {
@@ -50,7 +52,10 @@ export async function decryptEventData(event: RecordedEvent, keys: PatientKeyRea
 }
 
 /** decryptEventData for many events: each patient's key is fetched once. */
-export async function decryptEvents(events: readonly RecordedEvent[], keys: PatientKeyReader): Promise<RecordedEvent[]> {
+export async function decryptEvents(
+  events: readonly RecordedEvent[],
+  keys: PatientKeyReader,
+): Promise<RecordedEvent[]> {
   const sealed = events.map((event) => hasSealedField(event.data));
   if (!sealed.includes(true)) return [...events];
   const patients = new Set<string>();
@@ -62,7 +67,10 @@ export async function decryptEvents(events: readonly RecordedEvent[], keys: Pati
   return events.map((event, i) => {
     if (!sealed[i]) return event;
     const patientId = patientIdOf(event);
-    const data = openAll(event.data, '', keyOf.get(patientId) ?? null, patientId, event.type) as Record<string, unknown>;
+    const data = openAll(event.data, '', keyOf.get(patientId) ?? null, patientId, event.type) as Record<
+      string,
+      unknown
+    >;
     return { ...event, data };
   });
 }

@@ -64,9 +64,10 @@ export class BatchProjector implements SubscriptionHandler {
           }
           // Erasure: the patient's rows are dropped and folded again from their whole history,
           // which now reads as erased. Rows belong to one patient each (patientOf).
-          const { rows: dropped } = await tx.query<{ key: string }>(`DELETE FROM ${this.table} WHERE patient_id = $1 RETURNING key`, [
-            step.patientId,
-          ]);
+          const { rows: dropped } = await tx.query<{ key: string }>(
+            `DELETE FROM ${this.table} WHERE patient_id = $1 RETURNING key`,
+            [step.patientId],
+          );
           for (const { key } of dropped) docs.delete(key);
           for (const [key, doc] of docs) if (this.definition.patientOf(doc) === step.patientId) docs.delete(key);
           for (const key of [...positions.keys()]) if (!docs.has(key)) positions.delete(key);
@@ -75,7 +76,10 @@ export class BatchProjector implements SubscriptionHandler {
             if (eventKeys.length > 0) this.apply(e, eventKeys, docs, positions, parked);
           }
         }
-        await this.upsert(tx, [...positions.keys()].map((key) => ({ key, doc: docs.get(key), position: positions.get(key)! })));
+        await this.upsert(
+          tx,
+          [...positions.keys()].map((key) => ({ key, doc: docs.get(key), position: positions.get(key)! })),
+        );
         if (parked.length > 0) await this.park(tx, parked);
       }
       await context.saveCheckpoint(tx);
@@ -132,16 +136,16 @@ export class BatchProjector implements SubscriptionHandler {
       }
     } catch (error) {
       if (this.poisonPolicy() === 'stop') {
-        throw new EventHandlingFailed({ eventId: e.meta.eventId, type: e.event.type, position: e.meta.position, streamId: e.meta.streamName }, error);
+        throw new EventHandlingFailed(
+          { eventId: e.meta.eventId, type: e.event.type, position: e.meta.position, streamId: e.meta.streamName },
+          error,
+        );
       }
       parked.push({ e, error });
     }
   }
 
-  private async upsert(
-    tx: SqlQueryable,
-    rows: Array<{ key: string; doc: unknown; position: number }>,
-  ): Promise<void> {
+  private async upsert(tx: SqlQueryable, rows: Array<{ key: string; doc: unknown; position: number }>): Promise<void> {
     if (rows.length === 0) return;
     await tx.query(
       `INSERT INTO ${this.table} (key, patient_id, doc, position)
@@ -156,10 +160,7 @@ export class BatchProjector implements SubscriptionHandler {
     );
   }
 
-  private async park(
-    tx: SqlQueryable,
-    parked: Array<{ e: ProjectedEvent; error: unknown }>,
-  ): Promise<void> {
+  private async park(tx: SqlQueryable, parked: Array<{ e: ProjectedEvent; error: unknown }>): Promise<void> {
     await tx.query(
       `INSERT INTO ${this.tables.parked()} (projection, generation, event_id, position, error)
        SELECT $1, $2, * FROM unnest($3::uuid[], $4::bigint[], $5::text[])
@@ -178,7 +179,13 @@ export class BatchProjector implements SubscriptionHandler {
 export function toProjected(e: RecordedEvent): ProjectedEvent {
   return {
     event: upcast(e.type, e.schemaVersion, e.data),
-    meta: { eventId: e.eventId, streamName: e.streamId, position: e.position, recordedAt: e.recordedAt, occurredAt: e.occurredAt },
+    meta: {
+      eventId: e.eventId,
+      streamName: e.streamId,
+      position: e.position,
+      recordedAt: e.recordedAt,
+      occurredAt: e.occurredAt,
+    },
   };
 }
 

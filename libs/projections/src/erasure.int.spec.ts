@@ -39,7 +39,11 @@ describe('projections and erasure (PostgreSQL)', () => {
   let keys: CachingPatientKeyStore;
 
   const setGoal = async (patientId: string, goalId: string, description: string, writer = keys): Promise<void> => {
-    const data = await encryptEventData('TreatmentGoalSet', { patientId, carePlanId: 'c1', goalId, description, setBy: { userId: 't', role: 'therapist' } }, writer);
+    const data = await encryptEventData(
+      'TreatmentGoalSet',
+      { patientId, carePlanId: 'c1', goalId, description, setBy: { userId: 't', role: 'therapist' } },
+      writer,
+    );
     await store.append(`careplan-${patientId}`, [{ type: 'TreatmentGoalSet', data }], { expectedVersion: 'any' });
   };
   const docOf = async (host: ProjectionHost, patientId: string): Promise<Goals | undefined> => {
@@ -72,16 +76,38 @@ describe('projections and erasure (PostgreSQL)', () => {
       await stale.getOrCreate('ada');
       await keys.destroy('ada');
       await setGoal('ada', 'g2', 'Ada sleeps', stale);
-      await store.append('careplan-ada', [erasureEvent({ patientId: 'ada', reason: 'Art. 17', erasedBy: { userId: 'a', role: 'admin' }, erasedAt: new Date().toISOString() }, { correlationId: 'c' })], {
-        expectedVersion: 'any',
-      });
+      await store.append(
+        'careplan-ada',
+        [
+          erasureEvent(
+            {
+              patientId: 'ada',
+              reason: 'Art. 17',
+              erasedBy: { userId: 'a', role: 'admin' },
+              erasedAt: new Date().toISOString(),
+            },
+            { correlationId: 'c' },
+          ),
+        ],
+        {
+          expectedVersion: 'any',
+        },
+      );
       await setGoal('bob', 'g2', 'Bob runs');
       await until(async () => (await docOf(host, 'bob'))?.descriptions.length === 2, 'the erasure is passed');
       expect(await docOf(host, 'ada')).toMatchObject({ descriptions: ['[erased]', '[erased]'] });
       expect(await docOf(host, 'bob')).toMatchObject({ descriptions: ['Bob swims', 'Bob runs'] });
 
       const { generation } = await host.rebuild('goals');
-      await until(async () => (await store.database.query<{ g: number }>(`SELECT active_generation AS g FROM "${schema}".projections WHERE name = 'goals'`)).rows[0]?.g === generation, 'the rebuild serves');
+      await until(
+        async () =>
+          (
+            await store.database.query<{ g: number }>(
+              `SELECT active_generation AS g FROM "${schema}".projections WHERE name = 'goals'`,
+            )
+          ).rows[0]?.g === generation,
+        'the rebuild serves',
+      );
       expect(await docOf(host, 'ada')).toMatchObject({ descriptions: ['[erased]', '[erased]'] });
       expect(await docOf(host, 'bob')).toMatchObject({ descriptions: ['Bob swims', 'Bob runs'] });
       expect(await verifyEventChain(store.database, schema)).toMatchObject({ ok: true });

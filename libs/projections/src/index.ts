@@ -1,4 +1,9 @@
 export type { PoisonPolicy, ProjectedEvent, ProjectionDefinition, ProjectionState } from './projection';
 export { BatchProjector, toProjected, type ProjectionKeys } from './batch-projector';
-export { ProjectionHost, UnknownProjection, type ProjectionHostOptions, type ProjectionStatus } from './projection-host';
+export {
+  ProjectionHost,
+  UnknownProjection,
+  type ProjectionHostOptions,
+  type ProjectionStatus,
+} from './projection-host';
 export { ProjectionTables, checkpointName } from './projection-tables';

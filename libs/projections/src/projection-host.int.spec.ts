@@ -35,7 +35,12 @@ const tally = (version = 1): ProjectionDefinition<Tally> => ({
 
 const dose = (patientId: string): NewEvent => ({
   type: 'DoseTaken',
-  data: { patientId, medicationId: 'm1', scheduledFor: '2026-03-01T08:00:00.000Z', occurredAt: '2026-03-01T08:05:00.000Z' },
+  data: {
+    patientId,
+    medicationId: 'm1',
+    scheduledFor: '2026-03-01T08:00:00.000Z',
+    occurredAt: '2026-03-01T08:05:00.000Z',
+  },
 });
 
 async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
@@ -56,9 +61,14 @@ describe('projection host on PostgreSQL', () => {
     const { rows: found } = await store.database.query<{ doc: Tally }>(`SELECT doc FROM ${table} ORDER BY key`);
     return found.map((r) => r.doc);
   };
-  const takenBy = async (patientId: string): Promise<number> => (await rows()).find((r) => r.patientId === patientId)?.taken ?? 0;
+  const takenBy = async (patientId: string): Promise<number> =>
+    (await rows()).find((r) => r.patientId === patientId)?.taken ?? 0;
   const append = (patientId: string, count: number) =>
-    store.append(`doses-${patientId}-2026-03`, Array.from({ length: count }, () => dose(patientId)), { expectedVersion: 'any' });
+    store.append(
+      `doses-${patientId}-2026-03`,
+      Array.from({ length: count }, () => dose(patientId)),
+      { expectedVersion: 'any' },
+    );
 
   beforeAll(async () => {
     store = await open();
@@ -124,7 +134,10 @@ describe('projection host on PostgreSQL', () => {
     await host.start();
     try {
       await until(async () => (await host.status())[0]?.state === 'failed', 'the projection stops');
-      expect((await host.status())[0]?.lastError).toMatchObject({ eventId: eventIds[0], message: expect.stringContaining('cannot tally p-poison') });
+      expect((await host.status())[0]?.lastError).toMatchObject({
+        eventId: eventIds[0],
+        message: expect.stringContaining('cannot tally p-poison'),
+      });
     } finally {
       await host.stop();
     }
@@ -169,7 +182,9 @@ describe('projection host on PostgreSQL', () => {
   });
 
   it('rebuilds on request before it was ever started (the command line with the server stopped)', async () => {
-    const fresh = await SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema: uniqueSchema('fresh') }));
+    const fresh = await SqlEventStore.open(
+      new PostgresDatabase({ connectionString: testDatabaseUrl(), schema: uniqueSchema('fresh') }),
+    );
     try {
       const host = new ProjectionHost(fresh, [tally()], { reconcileMs: 100 });
       await expect(host.rebuild('tally')).resolves.toEqual({ generation: 2 });

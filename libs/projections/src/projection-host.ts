@@ -1,4 +1,11 @@
-import { CheckpointStore, SqlPatientKeyStore, START, Subscription, type Checkpoint, type SqlEventStore } from '@caretrail/event-store';
+import {
+  CheckpointStore,
+  SqlPatientKeyStore,
+  START,
+  Subscription,
+  type Checkpoint,
+  type SqlEventStore,
+} from '@caretrail/event-store';
 import { CachingPatientKeyStore } from '@caretrail/security';
 import { BatchProjector, type ProjectionKeys } from './batch-projector';
 import type { PoisonPolicy, ProjectionDefinition, ProjectionState } from './projection';
@@ -111,7 +118,10 @@ export class ProjectionHost {
     const definition = this.definition(name);
     await this.ensureRegistered(); // a host that never started has no registry rows yet
     const generation = await this.store.database.transaction(async (tx) => {
-      const { rows } = await tx.query<RegistryRow>(`SELECT * FROM ${this.tables.registry()} WHERE name = $1 FOR UPDATE`, [name]);
+      const { rows } = await tx.query<RegistryRow>(
+        `SELECT * FROM ${this.tables.registry()} WHERE name = $1 FOR UPDATE`,
+        [name],
+      );
       const row = rows[0]!;
       const next = Math.max(row.active_generation, row.building_generation ?? 0) + 1;
       if (row.building_generation !== null) await this.tables.drop(tx, name, row.building_generation);
@@ -157,13 +167,18 @@ export class ProjectionHost {
   }
 
   async status(): Promise<ProjectionStatus[]> {
-    const { rows } = await this.store.database.query<RegistryRow>(`SELECT * FROM ${this.tables.registry()} ORDER BY name`);
+    const { rows } = await this.store.database.query<RegistryRow>(
+      `SELECT * FROM ${this.tables.registry()} ORDER BY name`,
+    );
     const { headPosition } = await this.store.status();
     return Promise.all(
       rows
         .filter((row) => this.definitions.has(row.name))
         .map(async (row) => {
-          const checkpoint = await this.checkpoints.load(this.store.database, checkpointName(row.name, row.active_generation));
+          const checkpoint = await this.checkpoints.load(
+            this.store.database,
+            checkpointName(row.name, row.active_generation),
+          );
           const lag = await this.lag(checkpoint);
           const building =
             row.building_generation === null
@@ -172,7 +187,11 @@ export class ProjectionHost {
           return {
             name: row.name,
             version: row.version,
-            state: (row.paused ? 'paused' : row.building_generation !== null && row.state !== 'failed' ? 'rebuilding' : row.state) as ProjectionState,
+            state: (row.paused
+              ? 'paused'
+              : row.building_generation !== null && row.state !== 'failed'
+                ? 'rebuilding'
+                : row.state) as ProjectionState,
             generation: row.active_generation,
             checkpoint,
             headPosition,
@@ -180,7 +199,11 @@ export class ProjectionHost {
             lagSeconds: lag.seconds,
             eventsPerSecond: row.events_per_second,
             lastError: row.last_error
-              ? { message: row.last_error, eventId: row.last_error_event_id, at: (row.last_error_at ?? new Date()).toISOString() }
+              ? {
+                  message: row.last_error,
+                  eventId: row.last_error_event_id,
+                  at: (row.last_error_at ?? new Date()).toISOString(),
+                }
               : null,
             rebuild:
               building === null
@@ -209,7 +232,10 @@ export class ProjectionHost {
       [checkpoint.transactionId, checkpoint.position],
     );
     const oldest = rows[0]?.oldest;
-    return { events: Number(rows[0]?.events ?? 0), seconds: oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0 };
+    return {
+      events: Number(rows[0]?.events ?? 0),
+      seconds: oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0,
+    };
   }
 
   /** Brings this process's runners in line with the registry. Serialised: one pass at a time. */
@@ -331,7 +357,14 @@ export class ProjectionHost {
       `UPDATE ${this.tables.registry()}
        SET state = $2, last_error = $3, last_error_event_id = $4, last_error_at = $5, events_per_second = $6, reported_at = now()
        WHERE name = $1`,
-      [row.name, state, status.lastError?.message ?? null, status.lastError?.eventId ?? null, status.lastError?.at ?? null, status.eventsPerSecond],
+      [
+        row.name,
+        state,
+        status.lastError?.message ?? null,
+        status.lastError?.eventId ?? null,
+        status.lastError?.at ?? null,
+        status.eventsPerSecond,
+      ],
     );
   }
 }

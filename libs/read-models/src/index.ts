@@ -14,27 +14,43 @@ import { registryModel } from './registry/registry';
 export type { ProjectedEvent, ReadModel } from './contract';
 
 export { currentPlanModel, emptyCurrentPlanDoc } from './current-plan/current-plan';
-export { currentPlanView, type ActiveMedication, type CurrentPlanView, type UpcomingSession } from './current-plan/current-plan-view';
+export {
+  currentPlanView,
+  type ActiveMedication,
+  type CurrentPlanView,
+  type UpcomingSession,
+} from './current-plan/current-plan-view';
 export type * from './current-plan/current-plan-doc';
 
 export { adherenceModel, emptyAdherenceDoc } from './adherence/adherence';
-export { adherenceView, type AdherenceView, type Attendance, type DoseTally, type MedicationAdherence } from './adherence/adherence-view';
+export {
+  adherenceView,
+  type AdherenceView,
+  type Attendance,
+  type DoseTally,
+  type MedicationAdherence,
+} from './adherence/adherence-view';
 export { medicationCalendar, pdcOver, type MedicationCalendar, type Pdc } from './adherence/pdc';
 export type * from './adherence/adherence-doc';
 
 export { collaborationModel, emptyCollaborationDoc } from './collaboration/collaboration';
-export { collaborationView, type CollaborationView, type OpenConsultation, type SideEffectItem } from './collaboration/collaboration-view';
+export {
+  collaborationView,
+  type CollaborationView,
+  type OpenConsultation,
+  type SideEffectItem,
+} from './collaboration/collaboration-view';
 export type * from './collaboration/collaboration-doc';
 
 export { emptyRegistryDoc, registryModel } from './registry/registry';
 export { registryView, type InstrumentSummary, type RegistryView, type ScorePoint } from './registry/registry-view';
-export { caseReviewQueue, type CaseReviewEntry, type CaseReviewReason, type CaseReviewRow } from './registry/case-review-queue';
+export {
+  caseReviewQueue,
+  type CaseReviewEntry,
+  type CaseReviewReason,
+  type CaseReviewRow,
+} from './registry/case-review-queue';
 export type * from './registry/registry-doc';
 
 /** All four, for the projection runner. Method parameters are bivariant, so each model fits `ReadModel<unknown>`. */
-export const readModels: ReadModel<unknown>[] = [
-  currentPlanModel,
-  adherenceModel,
-  collaborationModel,
-  registryModel,
-];
+export const readModels: ReadModel<unknown>[] = [currentPlanModel, adherenceModel, collaborationModel, registryModel];

@@ -47,7 +47,9 @@ export const ERASED_TEXT = '[erased]';
 /** Decryption failed with the key present: the envelope was altered or moved. */
 export class SealedFieldTampered extends Error {
   constructor(readonly context: SealContext) {
-    super(`personal data at ${context.eventType}.${context.path} of patient ${context.patientId} does not decrypt: altered or moved`);
+    super(
+      `personal data at ${context.eventType}.${context.path} of patient ${context.patientId} does not decrypt: altered or moved`,
+    );
     this.name = 'SealedFieldTampered';
   }
 }
@@ -84,7 +86,11 @@ export function sealField(key: Uint8Array, value: unknown, context: SealContext)
   cipher.setAAD(aad(kind, context));
   const ciphertext = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return { $enc: [VERSION, kind, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join(':') };
+  return {
+    $enc: [VERSION, kind, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join(
+      ':',
+    ),
+  };
 }
 
 /** The kind recorded in an envelope, or undefined when it is not one this code reads. */
@@ -110,7 +116,10 @@ export function openField(key: Uint8Array | null, field: SealedField, context: S
     const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(iv!, 'base64url'), { authTagLength: TAG_BYTES });
     decipher.setAAD(aad(kind, context));
     decipher.setAuthTag(Buffer.from(tag!, 'base64url'));
-    const plaintext = Buffer.concat([decipher.update(Buffer.from(ciphertext!, 'base64url')), decipher.final()]).toString('utf8');
+    const plaintext = Buffer.concat([
+      decipher.update(Buffer.from(ciphertext!, 'base64url')),
+      decipher.final(),
+    ]).toString('utf8');
     return JSON.parse(plaintext) as unknown;
   } catch {
     throw new SealedFieldTampered(context);

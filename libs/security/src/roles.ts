@@ -1,5 +1,13 @@
 /** Every role a CareTrail user can hold. */
-export const roles = ['therapist', 'prescriber', 'primary-care', 'care-manager', 'patient', 'admin', 'analyst'] as const;
+export const roles = [
+  'therapist',
+  'prescriber',
+  'primary-care',
+  'care-manager',
+  'patient',
+  'admin',
+  'analyst',
+] as const;
 export type Role = (typeof roles)[number];
 
 export function isRole(value: unknown): value is Role {

@@ -1,4 +1,12 @@
-import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import {
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  SignJWT,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type KeyLike,
+} from 'jose';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateLocalSigningKey, type LocalSigningKey } from './local-signing-key';
 import { isRole, type Principal, type Role } from './roles';
 
@@ -116,7 +124,10 @@ export interface IssueTokenOptions {
 }
 
 /** Signs a token with the local key: the embedded default's way for a newcomer to call the API. */
-export async function issueLocalToken(key: LocalSigningKey, { userId, role, expiresIn = '8h' }: IssueTokenOptions): Promise<string> {
+export async function issueLocalToken(
+  key: LocalSigningKey,
+  { userId, role, expiresIn = '8h' }: IssueTokenOptions,
+): Promise<string> {
   return new SignJWT({ role })
     .setProtectedHeader({ alg: 'ES256', kid: key.keyId })
     .setSubject(userId)

@@ -75,7 +75,9 @@ export interface RebuildResult {
 }
 
 function open(url: string, schema: string): Promise<SqlEventStore> {
-  return SqlEventStore.open(new PostgresDatabase({ connectionString: url, schema, applicationName: 'caretrail-bench projector' }));
+  return SqlEventStore.open(
+    new PostgresDatabase({ connectionString: url, schema, applicationName: 'caretrail-bench projector' }),
+  );
 }
 
 /**
@@ -88,11 +90,15 @@ async function rebuild(url: string, schema: string, name: string): Promise<Rebui
   const definition = (readModels as ProjectionDefinition[]).find((d) => d.name === name);
   if (!definition) throw new Error(`no read model ${name}`);
   const store = await open(url, schema);
-  const { rows: counted } = await store.database.query<{ n: string }>(`SELECT count(*)::text AS n FROM "${schema}".events`);
+  const { rows: counted } = await store.database.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM "${schema}".events`,
+  );
   const events = Number(counted[0]!.n);
   const { headPosition } = await store.status();
   const host = new ProjectionHost(store, [definition], { reconcileMs: 50 });
-  const { rows: registered } = await store.database.query(`SELECT 1 FROM "${schema}".projections WHERE name = $1`, [name]);
+  const { rows: registered } = await store.database.query(`SELECT 1 FROM "${schema}".projections WHERE name = $1`, [
+    name,
+  ]);
   const baselineRssMiB = process.memoryUsage.rss() / 2 ** 20;
   const rss = rssSampler();
   const start = process.hrtime.bigint();
@@ -103,8 +109,14 @@ async function rebuild(url: string, schema: string, name: string): Promise<Rebui
   let entry: ProjectionStatus | undefined;
   for (;;) {
     entry = (await host.status()).find((s) => s.name === name);
-    if (entry?.lastError) throw new Error(`${name} failed at event ${entry.lastError.eventId}: ${entry.lastError.message}`);
-    const building = entry?.rebuild?.generation === generation ? entry.rebuild.checkpoint : entry?.generation === generation ? entry.checkpoint : null;
+    if (entry?.lastError)
+      throw new Error(`${name} failed at event ${entry.lastError.eventId}: ${entry.lastError.message}`);
+    const building =
+      entry?.rebuild?.generation === generation
+        ? entry.rebuild.checkpoint
+        : entry?.generation === generation
+          ? entry.checkpoint
+          : null;
     if (caughtUp === 0 && building && building.position >= headPosition) caughtUp = elapsed();
     if (caughtUp > 0 && entry?.generation === generation && entry.rebuild === null) break;
     await sleep(20);
@@ -115,7 +127,16 @@ async function rebuild(url: string, schema: string, name: string): Promise<Rebui
   const { table } = await host.activeTable(name);
   const { rows } = await store.database.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`);
   await store.close();
-  return { name, generation, events, seconds: caughtUp, switchSeconds, peakRssMiB, baselineRssMiB, rows: Number(rows[0]!.n) };
+  return {
+    name,
+    generation,
+    events,
+    seconds: caughtUp,
+    switchSeconds,
+    peakRssMiB,
+    baselineRssMiB,
+    rows: Number(rows[0]!.n),
+  };
 }
 
 /** Every read model, running, as a projector process does, until the parent closes stdin. */
@@ -127,7 +148,11 @@ async function projector(url: string, schema: string): Promise<{ peakRssMiB: num
   const { headPosition } = await store.status();
   for (;;) {
     const status = await host.status();
-    if (status.length === readModels.length && status.every((s) => s.checkpoint.position >= headPosition && s.rebuild === null)) break;
+    if (
+      status.length === readModels.length &&
+      status.every((s) => s.checkpoint.position >= headPosition && s.rebuild === null)
+    )
+      break;
     await sleep(100);
   }
   process.stdout.write('ready\n');

@@ -48,11 +48,18 @@ export class AccessAudit {
    * Records this request's access with the status it will be answered with.
    * Throws the 503 problem when the log cannot be written.
    */
-  async record(request: Request, route: RouteInfo, status: number, result?: unknown): Promise<AccessRecord | undefined> {
+  async record(
+    request: Request,
+    route: RouteInfo,
+    status: number,
+    result?: unknown,
+  ): Promise<AccessRecord | undefined> {
     const audit = route.audit;
     if (!audit || !this.enabled || request.accessRecord !== undefined) return undefined;
     const action: AccessAction =
-      typeof audit.action === 'function' ? audit.action(request) : (audit.action ?? (request.method === 'GET' ? 'read' : 'create'));
+      typeof audit.action === 'function'
+        ? audit.action(request)
+        : (audit.action ?? (request.method === 'GET' ? 'read' : 'create'));
     const params = request.params as Record<string, string | undefined>;
     try {
       const patientId = audit.patient ? audit.patient(request, result) : params['patientId'];

@@ -38,12 +38,21 @@ export class AuditQuery {
   @IsOptionalInstant('Accesses before this instant.')
   to?: string;
 
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc', description: 'By time (the order records were written).' })
+  @ApiPropertyOptional({
+    enum: ['asc', 'desc'],
+    default: 'desc',
+    description: 'By time (the order records were written).',
+  })
   @IsOptional()
   @IsIn(['asc', 'desc'])
   order?: 'asc' | 'desc';
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000, description: 'Page size of the JSON answer (exports stream every match).' })
+  @ApiPropertyOptional({
+    default: 100,
+    minimum: 1,
+    maximum: 1000,
+    description: 'Page size of the JSON answer (exports stream every match).',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -57,7 +66,10 @@ export class AuditQuery {
   @Matches(/^[1-9]\d{0,17}$/, { message: '$property must be a nextCursor this API returned' })
   cursor?: string;
 
-  @ApiPropertyOptional({ enum: AUDIT_FORMATS, description: 'Overrides the Accept header (text/csv, application/x-ndjson).' })
+  @ApiPropertyOptional({
+    enum: AUDIT_FORMATS,
+    description: 'Overrides the Accept header (text/csv, application/x-ndjson).',
+  })
   @IsOptional()
   @IsIn(AUDIT_FORMATS)
   format?: AuditFormat;
@@ -67,7 +79,8 @@ export class HistoryQuery {
   @ApiPropertyOptional({
     enum: ['redact', 'include'],
     default: 'redact',
-    description: 'Personal data (names, contact details, free text) are left out unless asked for; asking is itself recorded.',
+    description:
+      'Personal data (names, contact details, free text) are left out unless asked for; asking is itself recorded.',
   })
   @IsOptional()
   @IsIn(['redact', 'include'])

@@ -43,13 +43,21 @@ export class AuditRoutes implements OnModuleInit {
         const handler = prototype[name] as (...args: unknown[]) => unknown;
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (method === undefined) continue;
-        const audit = this.reflector.getAllAndOverride<AuditMetadata | undefined>(AUDIT_CATEGORY, [handler, controller]);
+        const audit = this.reflector.getAllAndOverride<AuditMetadata | undefined>(AUDIT_CATEGORY, [
+          handler,
+          controller,
+        ]);
         const verb = RequestMethod[method];
         const httpCode = Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined;
         for (const base of prefix) {
           for (const own of pathsOf(Reflect.getMetadata(PATH_METADATA, handler))) {
             const path = normalise(`${base}/${own}`);
-            this.routes.set(`${verb} ${path}`, { method: verb, path, audit, successStatus: httpCode ?? (verb === 'POST' ? 201 : 200) });
+            this.routes.set(`${verb} ${path}`, {
+              method: verb,
+              path,
+              audit,
+              successStatus: httpCode ?? (verb === 'POST' ? 201 : 200),
+            });
           }
         }
       }
@@ -62,7 +70,9 @@ export class AuditRoutes implements OnModuleInit {
 
   /** Routes under an audited prefix that declare no category. */
   undeclared(): RouteInfo[] {
-    return this.all().filter((r) => r.audit === undefined && AUDITED_PREFIXES.some((p) => r.path === p || r.path.startsWith(`${p}/`)));
+    return this.all().filter(
+      (r) => r.audit === undefined && AUDITED_PREFIXES.some((p) => r.path === p || r.path.startsWith(`${p}/`)),
+    );
   }
 
   forRequest(request: Request): RouteInfo | undefined {

@@ -2,7 +2,14 @@ import { once } from 'node:events';
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CONTENT_TYPES, csvHeader, csvLine, ndjsonLine, type AccessLogFilter, type AccessLogPage } from '@caretrail/access-log';
+import {
+  CONTENT_TYPES,
+  csvHeader,
+  csvLine,
+  ndjsonLine,
+  type AccessLogFilter,
+  type AccessLogPage,
+} from '@caretrail/access-log';
 import type { SqlEventStore } from '@caretrail/event-store';
 import { RequireRole } from '../auth/roles.guard';
 import { EVENT_STORE } from '../event-store/event-store.module';
@@ -58,7 +65,8 @@ export class AuditController {
     }),
   })
   @ApiOperation({
-    summary: 'The access log: filter by patient, user, action, outcome, time; newest or oldest first; pages by cursor. CSV and NDJSON stream every match.',
+    summary:
+      'The access log: filter by patient, user, action, outcome, time; newest or oldest first; pages by cursor. CSV and NDJSON stream every match.',
   })
   @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
   async accessLog(@Query() query: AuditQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
@@ -73,7 +81,11 @@ export class AuditController {
     const order = query.order ?? 'desc';
     const format = query.format ?? formatOf(request);
     if (format === 'json') {
-      const page: AccessLogPage = await this.audit.log.page(filter, { order, limit: query.limit ?? 100, cursor: query.cursor });
+      const page: AccessLogPage = await this.audit.log.page(filter, {
+        order,
+        limit: query.limit ?? 100,
+        cursor: query.cursor,
+      });
       await this.recordAccess(request);
       response.status(200).json({ order, limit: query.limit ?? 100, ...page });
       return;
@@ -100,12 +112,14 @@ export class AuditController {
     detail: (request) => (queryText(request, 'personalData') === 'include' ? { personalData: 'included' } : undefined),
   })
   @ApiOperation({
-    summary: "A patient's full event trail in global order: who, when, why (correlation, causation, command), amendments linked both ways.",
+    summary:
+      "A patient's full event trail in global order: who, when, why (correlation, causation, command), amendments linked both ways.",
   })
   async history(@Param() { patientId }: PatientParams, @Query() query: HistoryQuery): Promise<PatientHistory> {
     const stored = await this.store.readPatient(patientId);
     // Admins may see that a patient exists: unlike the clinical routes, a 404 reveals nothing they could not list.
-    if (stored.length === 0) throw new Problem(404, 'unknown-patient', 'No such patient', 'No events are recorded for this patient.');
+    if (stored.length === 0)
+      throw new Problem(404, 'unknown-patient', 'No such patient', 'No events are recorded for this patient.');
     const include = query.personalData === 'include';
     // Personal data are sealed at rest (docs/erasure.md): opened only when shown; an erased patient's read as erased.
     return patientHistory(patientId, include ? await this.personalData.open(stored) : stored, include);

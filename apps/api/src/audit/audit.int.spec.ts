@@ -1,6 +1,13 @@
 import { verifyAccessChain, type AccessRecord } from '@caretrail/access-log';
 import { withAdminClient } from '@caretrail/event-store/testing';
-import { enrolTestPatient, expectForbidden, expectProblem, testUser, type TestPatient, type TestUser } from '../testing/care-setup';
+import {
+  enrolTestPatient,
+  expectForbidden,
+  expectProblem,
+  testUser,
+  type TestPatient,
+  type TestUser,
+} from '../testing/care-setup';
 import { startTestApi, type TestApi } from '../testing/test-api';
 import { AuditRoutes } from './audit-routes';
 
@@ -63,17 +70,36 @@ describe('the access log and the audit views', () => {
 
   it('records reads, and denials with the caller who was refused', async () => {
     const allowed = correlation();
-    await api.http.get(`/patients/${p.patientId}/adherence`).set({ Authorization: p.therapist.auth, 'X-Correlation-Id': allowed }).expect(200);
+    await api.http
+      .get(`/patients/${p.patientId}/adherence`)
+      .set({ Authorization: p.therapist.auth, 'X-Correlation-Id': allowed })
+      .expect(200);
     expect(await recordsOf(allowed)).toEqual([
-      expect.objectContaining({ userId: p.therapist.userId, category: 'adherence', action: 'read', outcome: 'allowed', status: 200 }),
+      expect.objectContaining({
+        userId: p.therapist.userId,
+        category: 'adherence',
+        action: 'read',
+        outcome: 'allowed',
+        status: 200,
+      }),
     ]);
 
     const outsider = await testUser(api, 'prescriber');
     const denied = correlation();
-    const response = await api.http.get(`/patients/${p.patientId}/plan`).set({ Authorization: outsider.auth, 'X-Correlation-Id': denied });
+    const response = await api.http
+      .get(`/patients/${p.patientId}/plan`)
+      .set({ Authorization: outsider.auth, 'X-Correlation-Id': denied });
     expectForbidden(response, p);
     expect(await recordsOf(denied)).toEqual([
-      expect.objectContaining({ userId: outsider.userId, role: 'prescriber', patientId: p.patientId, category: 'care plan', action: 'read', outcome: 'denied', status: 403 }),
+      expect.objectContaining({
+        userId: outsider.userId,
+        role: 'prescriber',
+        patientId: p.patientId,
+        category: 'care plan',
+        action: 'read',
+        outcome: 'denied',
+        status: 403,
+      }),
     ]);
 
     const deniedWrite = correlation();
@@ -83,14 +109,25 @@ describe('the access log and the audit views', () => {
       .send({ reason: 'patient-choice' })
       .expect(403);
     expect(await recordsOf(deniedWrite)).toEqual([
-      expect.objectContaining({ userId: p.therapist.userId, category: 'medication list', action: 'create', outcome: 'denied', status: 403 }),
+      expect.objectContaining({
+        userId: p.therapist.userId,
+        category: 'medication list',
+        action: 'create',
+        outcome: 'denied',
+        status: 403,
+      }),
     ]);
   });
 
   it('records a request without a valid token as denied, with no user', async () => {
     const id = correlation();
-    await api.http.get(`/patients/${p.patientId}/plan`).set({ Authorization: 'Bearer nonsense', 'X-Correlation-Id': id }).expect(401);
-    expect(await recordsOf(id)).toEqual([expect.objectContaining({ userId: null, role: null, patientId: p.patientId, outcome: 'denied', status: 401 })]);
+    await api.http
+      .get(`/patients/${p.patientId}/plan`)
+      .set({ Authorization: 'Bearer nonsense', 'X-Correlation-Id': id })
+      .expect(401);
+    expect(await recordsOf(id)).toEqual([
+      expect.objectContaining({ userId: null, role: null, patientId: p.patientId, outcome: 'denied', status: 401 }),
+    ]);
   });
 
   it('records the patient an enrolment created, and the patients a caseload showed', async () => {
@@ -100,7 +137,9 @@ describe('the access log and the audit views', () => {
       .set({ Authorization: p.therapist.auth, 'X-Correlation-Id': id })
       .send({ name: { given: 'Nell', family: 'Gwynne' } })
       .expect(201);
-    expect(await recordsOf(id)).toEqual([expect.objectContaining({ patientId: enrolled.body.id, category: 'care plan', action: 'create' })]);
+    expect(await recordsOf(id)).toEqual([
+      expect.objectContaining({ patientId: enrolled.body.id, category: 'care plan', action: 'create' }),
+    ]);
 
     const caseload = correlation();
     await api.http.get('/registry').set({ Authorization: p.therapist.auth, 'X-Correlation-Id': caseload }).expect(200);
@@ -111,13 +150,17 @@ describe('the access log and the audit views', () => {
 
   it('answers 503 rather than serve a request it could not record', async () => {
     const s = `"${api.store.database.schema}"`;
-    await withAdminClient((c) => c.query(`ALTER TABLE ${s}.access_log ADD CONSTRAINT refuse_all CHECK (false) NOT VALID`));
+    await withAdminClient((c) =>
+      c.query(`ALTER TABLE ${s}.access_log ADD CONSTRAINT refuse_all CHECK (false) NOT VALID`),
+    );
     try {
       const read = await api.http.get(`/patients/${p.patientId}/plan`).set('Authorization', p.therapist.auth);
       expectProblem(read, 503, 'access-log-unavailable');
       expect(read.headers['retry-after']).toBe('1');
       expect(JSON.stringify(read.body)).not.toContain(p.givenName);
-      const denied = await api.http.get(`/patients/${p.patientId}/plan`).set('Authorization', (await testUser(api, 'therapist')).auth);
+      const denied = await api.http
+        .get(`/patients/${p.patientId}/plan`)
+        .set('Authorization', (await testUser(api, 'therapist')).auth);
       expectProblem(denied, 503, 'access-log-unavailable');
     } finally {
       await withAdminClient((c) => c.query(`ALTER TABLE ${s}.access_log DROP CONSTRAINT refuse_all`));
@@ -129,7 +172,14 @@ describe('the access log and the audit views', () => {
     it('is for admins only, and a refused attempt is itself recorded', async () => {
       const id = correlation();
       await api.http.get('/audit').set({ Authorization: p.therapist.auth, 'X-Correlation-Id': id }).expect(403);
-      expect(await recordsOf(id)).toEqual([expect.objectContaining({ category: 'access log', action: 'query', outcome: 'denied', userId: p.therapist.userId })]);
+      expect(await recordsOf(id)).toEqual([
+        expect.objectContaining({
+          category: 'access log',
+          action: 'query',
+          outcome: 'denied',
+          userId: p.therapist.userId,
+        }),
+      ]);
       await api.http.get('/audit?format=csv').set({ Authorization: p.patient.auth }).expect(403);
     });
 
@@ -137,7 +187,9 @@ describe('the access log and the audit views', () => {
       const get = (query: string) => api.http.get(`/audit?${query}`).set('Authorization', admin.auth).expect(200);
       const denials = await get(`patient=${p.patientId}&outcome=denied`);
       expect(denials.body.items.length).toBeGreaterThanOrEqual(2);
-      expect(denials.body.items.every((r: AccessRecord) => r.patientId === p.patientId && r.outcome === 'denied')).toBe(true);
+      expect(denials.body.items.every((r: AccessRecord) => r.patientId === p.patientId && r.outcome === 'denied')).toBe(
+        true,
+      );
       const ids = denials.body.items.map((r: AccessRecord) => r.id);
       expect(ids).toEqual([...ids].sort((a, b) => b - a));
 
@@ -147,14 +199,24 @@ describe('the access log and the audit views', () => {
 
       const byUser = await get(`user=${p.patientId}&action=create`);
       expect(byUser.body.items.length).toBeGreaterThanOrEqual(1);
-      expect(byUser.body.items.every((r: AccessRecord) => r.userId === p.patientId && r.action === 'create')).toBe(true);
+      expect(byUser.body.items.every((r: AccessRecord) => r.userId === p.patientId && r.action === 'create')).toBe(
+        true,
+      );
 
       const future = await get(`from=${encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString())}`);
       expect(future.body).toMatchObject({ items: [], nextCursor: null });
 
       const query = correlation();
-      await api.http.get(`/audit?patient=${p.patientId}`).set({ Authorization: admin.auth, 'X-Correlation-Id': query }).expect(200);
-      expect((await recordsOf(query))[0]).toMatchObject({ category: 'access log', action: 'query', patientId: p.patientId, detail: { filters: { patient: p.patientId } } });
+      await api.http
+        .get(`/audit?patient=${p.patientId}`)
+        .set({ Authorization: admin.auth, 'X-Correlation-Id': query })
+        .expect(200);
+      expect((await recordsOf(query))[0]).toMatchObject({
+        category: 'access log',
+        action: 'query',
+        patientId: p.patientId,
+        detail: { filters: { patient: p.patientId } },
+      });
     });
 
     it('refuses malformed filters naming the field', async () => {
@@ -166,7 +228,11 @@ describe('the access log and the audit views', () => {
         ['format=xml', 'format'],
       ]) {
         const response = await api.http.get(`/audit?${query}`).set('Authorization', admin.auth);
-        expect({ query, status: response.status, fields: [...new Set(response.body.errors?.map((e: { field: string }) => e.field))] }).toEqual({
+        expect({
+          query,
+          status: response.status,
+          fields: [...new Set(response.body.errors?.map((e: { field: string }) => e.field))],
+        }).toEqual({
           query,
           status: 400,
           fields: [field],
@@ -182,14 +248,28 @@ describe('the access log and the audit views', () => {
         .expect(200);
       expect(csv.headers['content-type']).toMatch(/^text\/csv/);
       const lines = csv.text.trimEnd().split('\r\n');
-      expect(lines[0]).toBe('id,recordedAt,userId,role,patientId,category,action,outcome,status,method,route,clientAddress,correlationId,detail,previousHash,hash');
+      expect(lines[0]).toBe(
+        'id,recordedAt,userId,role,patientId,category,action,outcome,status,method,route,clientAddress,correlationId,detail,previousHash,hash',
+      );
       // The export's own record comes last: it was written before the first byte.
       expect(lines[lines.length - 1]).toContain(csvId);
-      expect(await recordsOf(csvId)).toEqual([expect.objectContaining({ action: 'export', outcome: 'allowed', detail: { filters: { patient: p.patientId, order: 'asc' } } })]);
+      expect(await recordsOf(csvId)).toEqual([
+        expect.objectContaining({
+          action: 'export',
+          outcome: 'allowed',
+          detail: { filters: { patient: p.patientId, order: 'asc' } },
+        }),
+      ]);
 
-      const ndjson = await api.http.get(`/audit?patient=${p.patientId}&format=ndjson`).set('Authorization', admin.auth).expect(200);
+      const ndjson = await api.http
+        .get(`/audit?patient=${p.patientId}&format=ndjson`)
+        .set('Authorization', admin.auth)
+        .expect(200);
       expect(ndjson.headers['content-type']).toMatch(/^application\/x-ndjson/);
-      const records = ndjson.text.trimEnd().split('\n').map((line) => JSON.parse(line) as AccessRecord);
+      const records = ndjson.text
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as AccessRecord);
       expect(records.length).toBe(lines.length); // one more: the NDJSON export's own record
       expect(records.every((r) => r.patientId === p.patientId)).toBe(true);
     });
@@ -206,20 +286,36 @@ describe('the access log and the audit views', () => {
       const corrected = await api.http
         .post(`/patients/${p.patientId}/entries/${target}/corrections`)
         .set('Authorization', p.patient.auth)
-        .send({ stream: recorded.body.streamId, changes: [{ field: 'items', value: [1, 1, 1, 1, 1, 1, 1, 1, 2] }], reason: 'Tapped the wrong answer.' })
+        .send({
+          stream: recorded.body.streamId,
+          changes: [{ field: 'items', value: [1, 1, 1, 1, 1, 1, 1, 1, 2] }],
+          reason: 'Tapped the wrong answer.',
+        })
         .expect(201);
 
       const id = correlation();
-      const history = await api.http.get(`/patients/${p.patientId}/history`).set({ Authorization: admin.auth, 'X-Correlation-Id': id }).expect(200);
+      const history = await api.http
+        .get(`/patients/${p.patientId}/history`)
+        .set({ Authorization: admin.auth, 'X-Correlation-Id': id })
+        .expect(200);
       // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are inspected freely in tests
       const events = history.body.events as Array<Record<string, any>>;
-      expect(events[0]).toMatchObject({ type: 'PatientEnrolled', actor: { userId: p.therapist.userId, role: 'therapist' }, command: 'EnrolPatient' });
+      expect(events[0]).toMatchObject({
+        type: 'PatientEnrolled',
+        actor: { userId: p.therapist.userId, role: 'therapist' },
+        command: 'EnrolPatient',
+      });
       expect(events.map((e) => e.position)).toEqual([...events.map((e) => e.position)].sort((a, b) => a - b));
       expect(new Set(events.map((e) => e.streamId.split('-')[0]))).toEqual(new Set(['careplan', 'outcomes']));
       const original = events.find((e) => e.eventId === target)!;
       const correction = events.find((e) => e.eventId === corrected.body.eventIds[0])!;
-      expect(correction).toMatchObject({ type: 'EntryCorrected', amends: { eventId: target, type: 'OutcomeMeasured', kind: 'correction' } });
-      expect(original.amendedBy).toEqual([{ eventId: correction.eventId, type: 'EntryCorrected', position: correction.position, kind: 'correction' }]);
+      expect(correction).toMatchObject({
+        type: 'EntryCorrected',
+        amends: { eventId: target, type: 'OutcomeMeasured', kind: 'correction' },
+      });
+      expect(original.amendedBy).toEqual([
+        { eventId: correction.eventId, type: 'EntryCorrected', position: correction.position, kind: 'correction' },
+      ]);
       expect(correction.correlationId).toEqual(expect.any(String));
       expect(correction.causationId).toEqual(expect.any(String));
 
@@ -227,7 +323,9 @@ describe('the access log and the audit views', () => {
       expect(history.body.personalData).toBe('redacted');
       expect(JSON.stringify(history.body)).not.toContain(p.givenName);
       expect(correction.data.reason).toBeNull();
-      expect(await recordsOf(id)).toEqual([expect.objectContaining({ category: 'history', action: 'query', patientId: p.patientId, detail: {} })]);
+      expect(await recordsOf(id)).toEqual([
+        expect.objectContaining({ category: 'history', action: 'query', patientId: p.patientId, detail: {} }),
+      ]);
 
       const included = correlation();
       const full = await api.http
@@ -244,7 +342,11 @@ describe('the access log and the audit views', () => {
         expect(response.status).toBe(403);
         expect(JSON.stringify(response.body)).not.toContain(p.givenName);
       }
-      expectProblem(await api.http.get('/patients/nobody-here/history').set('Authorization', admin.auth), 404, 'unknown-patient');
+      expectProblem(
+        await api.http.get('/patients/nobody-here/history').set('Authorization', admin.auth),
+        404,
+        'unknown-patient',
+      );
     });
   });
 

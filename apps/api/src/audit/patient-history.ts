@@ -44,7 +44,11 @@ const AMENDMENTS = { EntryCorrected: 'correction', EntryEnteredInError: 'entered
  * both ways. Personal data fields (libs/domain `personalDataFields`) are set
  * to null unless `includePersonalData` (docs/audit.md says why).
  */
-export function patientHistory(patientId: string, events: readonly RecordedEvent[], includePersonalData: boolean): PatientHistory {
+export function patientHistory(
+  patientId: string,
+  events: readonly RecordedEvent[],
+  includePersonalData: boolean,
+): PatientHistory {
   const byId = new Map(events.map((e) => [e.eventId, e]));
   const amendedBy = new Map<string, HistoryEntry['amendedBy']>();
   const amends = new Map<string, NonNullable<HistoryEntry['amends']>>();

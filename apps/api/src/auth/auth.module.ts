@@ -8,7 +8,11 @@ import { AuthGuard, TOKEN_VERIFIER } from './auth.guard';
 @Global()
 @Module({
   providers: [
-    { provide: TOKEN_VERIFIER, inject: [API_CONFIG], useFactory: (config: ApiConfig) => createTokenVerifier(config.auth) },
+    {
+      provide: TOKEN_VERIFIER,
+      inject: [API_CONFIG],
+      useFactory: (config: ApiConfig) => createTokenVerifier(config.auth),
+    },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [TOKEN_VERIFIER],

@@ -21,13 +21,19 @@ export const Write = createParamDecorator((_: unknown, context: ExecutionContext
   if (ifMatchHeader !== undefined && ifMatchHeader !== '*') {
     const match = ENTITY_TAG.exec(ifMatchHeader.trim());
     if (!match) {
-      throw invalidRequest([{ field: 'If-Match', rule: 'entityTag', message: 'If-Match must be an ETag this API returned, such as "3"' }]);
+      throw invalidRequest([
+        { field: 'If-Match', rule: 'entityTag', message: 'If-Match must be an ETag this API returned, such as "3"' },
+      ]);
     }
     ifMatch = Number(match[1]);
   }
   if (keyHeader !== undefined && !IDEMPOTENCY_KEY.test(keyHeader)) {
     throw invalidRequest([
-      { field: 'Idempotency-Key', rule: 'idempotencyKey', message: 'Idempotency-Key must be 1 to 128 letters, digits or . _ : -' },
+      {
+        field: 'Idempotency-Key',
+        rule: 'idempotencyKey',
+        message: 'Idempotency-Key must be 1 to 128 letters, digits or . _ : -',
+      },
     ]);
   }
   return {
@@ -45,11 +51,16 @@ export class WriteResultDto {
   streamId!: string;
   @ApiProperty({ description: 'Version of that stream after the write; also the ETag.', example: 4 })
   version!: number;
-  @ApiProperty({ description: 'Global position of the last event written; read models report the position they reflect.' })
+  @ApiProperty({
+    description: 'Global position of the last event written; read models report the position they reflect.',
+  })
   position!: number;
   @ApiProperty({ type: [String] })
   eventIds!: string[];
-  @ApiProperty({ required: false, description: 'Id of the record the write created (patient, medication, session, ...).' })
+  @ApiProperty({
+    required: false,
+    description: 'Id of the record the write created (patient, medication, session, ...).',
+  })
   id?: string;
 }
 
@@ -84,7 +95,9 @@ export class CareCommands {
  */
 export function newRecordId(principal: Principal, write: WriteRequest, kind: string): string {
   if (write.idempotencyKey === undefined) return randomUUID();
-  const hex = createHash('sha256').update(`${principal.userId}\u0000${write.idempotencyKey}\u0000${kind}`).digest('hex');
+  const hex = createHash('sha256')
+    .update(`${principal.userId}\u0000${write.idempotencyKey}\u0000${kind}`)
+    .digest('hex');
   // Shaped as an RFC 9562 version 8 (custom) UUID.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

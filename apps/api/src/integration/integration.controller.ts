@@ -1,6 +1,12 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { asyncApiDocument, documentedDefaults, kafkaRelayConfigFromEnv, type JsonSchema, type RelayStatus } from '@caretrail/integration';
+import {
+  asyncApiDocument,
+  documentedDefaults,
+  kafkaRelayConfigFromEnv,
+  type JsonSchema,
+  type RelayStatus,
+} from '@caretrail/integration';
 import type { Principal } from '@caretrail/security';
 import { CurrentPrincipal, Public } from '../auth/auth.guard';
 import { Problem } from '../problems/problem';
@@ -30,18 +36,29 @@ export class IntegrationController {
   @Public()
   @Get('asyncapi.json')
   @Header('Cache-Control', 'public, max-age=300')
-  @ApiOperation({ summary: 'AsyncAPI 3 document of the Kafka topics integrators subscribe to (messages, headers, JSON Schemas).' })
+  @ApiOperation({
+    summary: 'AsyncAPI 3 document of the Kafka topics integrators subscribe to (messages, headers, JSON Schemas).',
+  })
   @ApiOkResponse({ description: 'The AsyncAPI document.' })
   asyncApi(): JsonSchema {
     return this.document;
   }
 
   @Get('integration/relay')
-  @ApiOperation({ summary: 'Status of the Kafka relay hosted by this process (admins): state, checkpoint, lag, last error.' })
+  @ApiOperation({
+    summary: 'Status of the Kafka relay hosted by this process (admins): state, checkpoint, lag, last error.',
+  })
   async relayStatus(@CurrentPrincipal() principal: Principal): Promise<RelayStatus> {
-    if (principal.role !== 'admin') throw new Problem(403, 'forbidden', 'Not permitted', 'Only an admin may read the relay status.');
+    if (principal.role !== 'admin')
+      throw new Problem(403, 'forbidden', 'Not permitted', 'Only an admin may read the relay status.');
     const status = this.host.status();
-    if (!status) throw new Problem(404, 'relay-not-hosted', 'No relay in this process', 'This process does not run the Kafka relay (KAFKA_BROKERS, KAFKA_RELAY).');
+    if (!status)
+      throw new Problem(
+        404,
+        'relay-not-hosted',
+        'No relay in this process',
+        'This process does not run the Kafka relay (KAFKA_BROKERS, KAFKA_RELAY).',
+      );
     return status;
   }
 }

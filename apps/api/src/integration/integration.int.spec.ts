@@ -11,7 +11,12 @@ describe('the API hosting the Kafka relay (embedded store)', () => {
   let api: TestApi;
 
   beforeAll(async () => {
-    Object.assign(process.env, { KAFKA_BROKERS: brokers.join(','), KAFKA_TOPIC_PREFIX: prefix, KAFKA_RELAY: 'auto', KAFKA_LOG_LEVEL: 'nothing' });
+    Object.assign(process.env, {
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      KAFKA_RELAY: 'auto',
+      KAFKA_LOG_LEVEL: 'nothing',
+    });
     api = await startTestApi('pglite');
   });
   afterAll(async () => {
@@ -25,7 +30,10 @@ describe('the API hosting the Kafka relay (embedded store)', () => {
       const patient = await enrolTestPatient(api);
       const written = await api.store.readStream(`careplan-${patient.patientId}`);
       expect(written.length).toBeGreaterThanOrEqual(3);
-      await until(() => consumer.messages.filter((m) => m.key === patient.patientId).length === written.length, 'the care-plan events are on Kafka');
+      await until(
+        () => consumer.messages.filter((m) => m.key === patient.patientId).length === written.length,
+        'the care-plan events are on Kafka',
+      );
       const plan = consumer.messages.filter((m) => m.key === patient.patientId);
       expect(plan.map((m) => [m.topic, m.headers['ce_id'], m.headers['ce_type']])).toEqual(
         written.map((e) => [`${prefix}.plan.v1`, e.eventId, `caretrail.${e.type}.v1`]),
@@ -45,7 +53,11 @@ describe('the API hosting the Kafka relay (embedded store)', () => {
   it('serves the AsyncAPI document of this installation’s topics without a token', async () => {
     const response = await api.http.get('/asyncapi.json').expect(200);
     expect(response.body.asyncapi).toBe('3.0.0');
-    expect(Object.values(response.body.channels as Record<string, { address: string }>).map((c) => c.address)).toEqual(allTopics(prefix));
-    expect(response.body.components.messages.DoseTaken.payload).toEqual({ $ref: '#/components/schemas/caretrail.DoseTaken.v1' });
+    expect(Object.values(response.body.channels as Record<string, { address: string }>).map((c) => c.address)).toEqual(
+      allTopics(prefix),
+    );
+    expect(response.body.components.messages.DoseTaken.payload).toEqual({
+      $ref: '#/components/schemas/caretrail.DoseTaken.v1',
+    });
   });
 });

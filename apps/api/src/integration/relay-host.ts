@@ -1,6 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { SqlEventStore } from '@caretrail/event-store';
-import { createKafkaRelay, kafkaRelayConfigFromEnv, type KafkaRelayConfig, type Relay, type RelayStatus } from '@caretrail/integration';
+import {
+  createKafkaRelay,
+  kafkaRelayConfigFromEnv,
+  type KafkaRelayConfig,
+  type Relay,
+  type RelayStatus,
+} from '@caretrail/integration';
 import { EVENT_STORE } from '../event-store/event-store.module';
 
 /**
@@ -40,9 +46,15 @@ export class RelayHost implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.relay = relay;
     // Topics are created now if the broker answers; if not, the first publish retries it.
-    publisher.start().catch((error: unknown) => this.logger.warn(`Kafka not reachable yet (${String(error)}); the relay keeps retrying`));
+    publisher
+      .start()
+      .catch((error: unknown) =>
+        this.logger.warn(`Kafka not reachable yet (${String(error)}); the relay keeps retrying`),
+      );
     relay.start();
-    this.logger.log(`Relaying the event log to Kafka at ${config.brokers.join(',')} (topics ${config.topicPrefix}.*.v1)`);
+    this.logger.log(
+      `Relaying the event log to Kafka at ${config.brokers.join(',')} (topics ${config.topicPrefix}.*.v1)`,
+    );
   }
 
   async onModuleDestroy(): Promise<void> {

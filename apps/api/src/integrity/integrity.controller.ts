@@ -3,13 +3,21 @@ import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { verifyAccessChain, type AccessChainReport } from '@caretrail/access-log';
-import { anchorLog, verifyEventChain, type ChainReport, type LogAnchor, type SqlEventStore } from '@caretrail/event-store';
+import {
+  anchorLog,
+  verifyEventChain,
+  type ChainReport,
+  type LogAnchor,
+  type SqlEventStore,
+} from '@caretrail/event-store';
 import { AuditCategory } from '../audit/audit-category';
 import { RequireRole } from '../auth/roles.guard';
 import { EVENT_STORE } from '../event-store/event-store.module';
 
 class AnchorQuery {
-  @ApiPropertyOptional({ description: 'Digest the log up to this position (default: everything settled for a minute).' })
+  @ApiPropertyOptional({
+    description: 'Digest the log up to this position (default: everything settled for a minute).',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

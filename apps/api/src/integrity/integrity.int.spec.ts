@@ -13,7 +13,11 @@ describe('GET /admin/integrity', () => {
   it('verifies the chains for an admin', async () => {
     const admin = await testUser(api, 'admin');
     const response = await api.http.get('/admin/integrity/verify').set('Authorization', admin.auth).expect(200);
-    expect(response.body).toMatchObject({ ok: true, events: { ok: true, firstBreak: null }, accessLog: { ok: true, firstBreak: null } });
+    expect(response.body).toMatchObject({
+      ok: true,
+      events: { ok: true, firstBreak: null },
+      accessLog: { ok: true, firstBreak: null },
+    });
     expect(response.body.events.eventsChecked).toBeGreaterThan(0);
     expect(response.body.accessLog.recordsChecked).toBeGreaterThan(0);
     const anchor = await api.http.get('/admin/integrity/anchor?upTo=1').set('Authorization', admin.auth).expect(200);
@@ -25,17 +29,25 @@ describe('GET /admin/integrity', () => {
     const schema = api.store.database.schema;
     await withAdminClient(async (client) => {
       await client.query(`ALTER TABLE "${schema}".access_log DISABLE TRIGGER USER`);
-      await client.query(`UPDATE "${schema}".access_log SET user_id = 'someone-else' WHERE id = (SELECT min(id) FROM "${schema}".access_log)`);
+      await client.query(
+        `UPDATE "${schema}".access_log SET user_id = 'someone-else' WHERE id = (SELECT min(id) FROM "${schema}".access_log)`,
+      );
       await client.query(`ALTER TABLE "${schema}".access_log ENABLE TRIGGER USER`);
     });
     const response = await api.http.get('/admin/integrity/verify').set('Authorization', admin.auth).expect(200);
-    expect(response.body).toMatchObject({ ok: false, events: { ok: true }, accessLog: { ok: false, firstBreak: { reason: 'content-changed' } } });
+    expect(response.body).toMatchObject({
+      ok: false,
+      events: { ok: true },
+      accessLog: { ok: false, firstBreak: { reason: 'content-changed' } },
+    });
   });
 
   it('is for admins only, and refuses a malformed position', async () => {
     const therapist = await testUser(api, 'therapist');
     expect((await api.http.get('/admin/integrity/verify').set('Authorization', therapist.auth)).status).toBe(403);
     const admin = await testUser(api, 'admin');
-    expect((await api.http.get('/admin/integrity/anchor?upTo=minus').set('Authorization', admin.auth)).status).toBe(400);
+    expect((await api.http.get('/admin/integrity/anchor?upTo=minus').set('Authorization', admin.auth)).status).toBe(
+      400,
+    );
   });
 });

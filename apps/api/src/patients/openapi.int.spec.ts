@@ -31,24 +31,38 @@ describe('the OpenAPI document at /docs-json', () => {
   });
   afterAll(() => api?.close());
 
-  it.each(bodyClasses.map((type) => [type.name, type] as const))('describes every validated field of %s', (name, type) => {
-    const validated = new Set(getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).map((m) => m.propertyName));
-    expect(validated.size).toBeGreaterThan(0);
-    expect(Object.keys(schemas[name]?.properties ?? {}).sort()).toEqual([...validated].sort());
-  });
+  it.each(bodyClasses.map((type) => [type.name, type] as const))(
+    'describes every validated field of %s',
+    (name, type) => {
+      const validated = new Set(
+        getMetadataStorage()
+          .getTargetValidationMetadatas(type, '', true, false)
+          .map((m) => m.propertyName),
+      );
+      expect(validated.size).toBeGreaterThan(0);
+      expect(Object.keys(schemas[name]?.properties ?? {}).sort()).toEqual([...validated].sort());
+    },
+  );
 
   it('gives every write under /patients a request body and a 201 answer', () => {
     // Erasure (admin, docs/erasure.md) records no clinical fact: it answers 202, or 200 when repeated.
     const writes = Object.entries(paths)
       .filter(([path]) => path.startsWith('/patients') && path !== '/patients/{patientId}/erasure')
       .flatMap(([path, operations]) =>
-        Object.entries(operations).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, operation })),
+        Object.entries(operations).map(([method, operation]) => ({
+          route: `${method.toUpperCase()} ${path}`,
+          operation,
+        })),
       )
       .filter(({ route }) => !route.startsWith('GET '));
     expect(writes).toHaveLength(34);
     expect(paths['/patients/{patientId}/erasure']?.['post']?.responses).toHaveProperty('202');
     for (const { route, operation } of writes) {
-      expect({ route, body: operation.requestBody !== undefined, created: operation.responses?.['201'] !== undefined }).toEqual({
+      expect({
+        route,
+        body: operation.requestBody !== undefined,
+        created: operation.responses?.['201'] !== undefined,
+      }).toEqual({
         route,
         body: true,
         created: true,

@@ -42,8 +42,9 @@ export const IsOptionalRecordId = (description = 'an id'): PropertyDecorator =>
   );
 
 /** C0 controls and DEL (except tab, line feed, carriage return), and unpaired UTF-16 surrogates. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const NOT_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_TEXT =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Whether a string, or any string or key inside a JSON value, holds something that is not text. */
 export function containsNonText(value: unknown): boolean {
@@ -89,7 +90,13 @@ export const IsNotBlank = (options?: ValidationOptions): PropertyDecorator =>
 
 /** Free text a clinician or patient writes: bounded, never blank, well-formed. */
 export const IsText = (max: number, description?: string): PropertyDecorator =>
-  applyDecorators(ApiProperty({ maxLength: max, description }), IsString(), Length(1, max), IsNotBlank(), IsWellFormedText());
+  applyDecorators(
+    ApiProperty({ maxLength: max, description }),
+    IsString(),
+    Length(1, max),
+    IsNotBlank(),
+    IsWellFormedText(),
+  );
 
 export const IsOptionalText = (max: number, description?: string): PropertyDecorator =>
   applyDecorators(
@@ -158,7 +165,12 @@ export const IsOptionalOneOf = (values: readonly string[], description?: string)
 
 /** A whole number within bounds (scores, counts, minutes). */
 export const IsIntInRange = (min: number, max: number, description?: string): PropertyDecorator =>
-  applyDecorators(ApiProperty({ type: 'integer', minimum: min, maximum: max, description }), IsInt(), Min(min), Max(max));
+  applyDecorators(
+    ApiProperty({ type: 'integer', minimum: min, maximum: max, description }),
+    IsInt(),
+    Min(min),
+    Max(max),
+  );
 
 /**
  * The values of a domain union type, checked by the compiler both ways: every value is a
@@ -166,20 +178,38 @@ export const IsIntInRange = (min: number, max: number, description?: string): Pr
  */
 export const enumOf =
   <U extends string>() =>
-  <const A extends readonly U[]>(values: A & ([Exclude<U, A[number]>] extends [never] ? unknown : MissingMembers<Exclude<U, A[number]>>)): A =>
+  <const A extends readonly U[]>(
+    values: A & ([Exclude<U, A[number]>] extends [never] ? unknown : MissingMembers<Exclude<U, A[number]>>),
+  ): A =>
     values;
 
 type MissingMembers<M> = { readonly missing: M };
 
 /** A nested object validated by its own class; unknown fields inside it are refused too. */
 export const IsNested = (type: new () => object, description?: string): PropertyDecorator =>
-  applyDecorators(ApiProperty({ type, description }), IsObject(), ValidateNested(), Type(() => type));
+  applyDecorators(
+    ApiProperty({ type, description }),
+    IsObject(),
+    ValidateNested(),
+    Type(() => type),
+  );
 
 export const IsOptionalNested = (type: new () => object, description?: string): PropertyDecorator =>
-  applyDecorators(ApiPropertyOptional({ type, description }), IsOptional(), IsObject(), ValidateNested(), Type(() => type));
+  applyDecorators(
+    ApiPropertyOptional({ type, description }),
+    IsOptional(),
+    IsObject(),
+    ValidateNested(),
+    Type(() => type),
+  );
 
 /** A bounded list of nested objects. */
-export const IsNestedArray = (type: new () => object, min: number, max: number, description?: string): PropertyDecorator =>
+export const IsNestedArray = (
+  type: new () => object,
+  min: number,
+  max: number,
+  description?: string,
+): PropertyDecorator =>
   applyDecorators(
     ApiProperty({ type: [type], minItems: min, maxItems: max, description }),
     IsArray(),

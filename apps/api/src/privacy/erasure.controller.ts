@@ -13,7 +13,10 @@ import { Problem } from '../problems/problem';
 import { PATIENT_KEYS } from './personal-data';
 
 export class ErasureDto {
-  @IsText(500, 'Why the data is erased: the legal basis and a request reference. It is kept in the clear: no personal data.')
+  @IsText(
+    500,
+    'Why the data is erased: the legal basis and a request reference. It is kept in the clear: no personal data.',
+  )
   reason!: string;
 }
 
@@ -24,7 +27,9 @@ export class ErasureResultDto {
   erasedAt!: string;
   @ApiProperty({ description: 'The PatientDataErased event in the care-plan stream.' })
   eventId!: string;
-  @ApiProperty({ description: 'Its global position: read models reflect the erasure once they pass it (?minPosition=).' })
+  @ApiProperty({
+    description: 'Its global position: read models reflect the erasure once they pass it (?minPosition=).',
+  })
   position!: number;
   @ApiProperty()
   streamId!: string;
@@ -59,7 +64,10 @@ export class ErasureController {
     summary:
       "Erase a patient's personal data (names, contact details, free text) by destroying their key. Clinical facts stay; read models follow asynchronously.",
   })
-  @ApiAcceptedResponse({ type: ErasureResultDto, description: 'Key destroyed and erasure recorded; read models re-derive the patient.' })
+  @ApiAcceptedResponse({
+    type: ErasureResultDto,
+    description: 'Key destroyed and erasure recorded; read models re-derive the patient.',
+  })
   @ApiOkResponse({ type: ErasureResultDto, description: 'Already erased: the first erasure.' })
   async erase(
     @Param() { patientId }: PatientParams,
@@ -72,7 +80,13 @@ export class ErasureController {
     for (let attempt = 1; ; attempt++) {
       const events = await this.store.readStream(stream);
       // Admins may learn that a patient exists (they list the audit trail); 404 reveals nothing more.
-      if (events.length === 0) throw new Problem(404, 'unknown-patient', 'No such patient', 'No care-plan stream is recorded for this patient.');
+      if (events.length === 0)
+        throw new Problem(
+          404,
+          'unknown-patient',
+          'No such patient',
+          'No care-plan stream is recorded for this patient.',
+        );
       const earlier = events.find(isErasureEvent);
       if (earlier) {
         response.status(200);
@@ -80,7 +94,12 @@ export class ErasureController {
       }
       const { destroyedAt } = await this.keys.destroy(patientId);
       const event = erasureEvent(
-        { patientId, reason: body.reason, erasedBy: { userId: principal.userId, role: principal.role }, erasedAt: destroyedAt },
+        {
+          patientId,
+          reason: body.reason,
+          erasedBy: { userId: principal.userId, role: principal.role },
+          erasedAt: destroyedAt,
+        },
         { correlationId: String(request.id) },
       );
       try {

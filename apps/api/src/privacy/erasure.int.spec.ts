@@ -20,7 +20,10 @@ describe('erasure by crypto-shredding', () => {
   const family = (): string => 'Lovelace';
 
   const post = async (path: string, auth: string, body: unknown, status = 201): Promise<Record<string, unknown>> => {
-    const response = await api.http.post(path).set('Authorization', auth).send(body as object);
+    const response = await api.http
+      .post(path)
+      .set('Authorization', auth)
+      .send(body as object);
     expect({ path, status: response.status, body: response.body }).toMatchObject({ status });
     if (typeof response.body?.position === 'number') lastPosition = Math.max(lastPosition, response.body.position);
     return response.body as Record<string, unknown>;
@@ -28,7 +31,9 @@ describe('erasure by crypto-shredding', () => {
 
   /** Every place the log and the read models keep text: raw, as PostgreSQL stores it. */
   const storedText = async (): Promise<{ events: string; readModels: string }> => {
-    const events = await api.store.database.query<{ t: string }>(`SELECT data::text || metadata::text AS t FROM ${s()}.events`);
+    const events = await api.store.database.query<{ t: string }>(
+      `SELECT data::text || metadata::text AS t FROM ${s()}.events`,
+    );
     const tables = await api.store.database.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name LIKE 'rm\\_%' ORDER BY 1`,
       [api.store.database.schema],
@@ -36,14 +41,21 @@ describe('erasure by crypto-shredding', () => {
     expect(tables.rows.length).toBeGreaterThanOrEqual(4);
     let readModels = '';
     for (const { table_name } of tables.rows) {
-      const { rows } = await api.store.database.query<{ t: string }>(`SELECT doc::text AS t FROM ${s()}."${table_name}"`);
+      const { rows } = await api.store.database.query<{ t: string }>(
+        `SELECT doc::text AS t FROM ${s()}."${table_name}"`,
+      );
       readModels += rows.map((r) => r.t).join('\n');
     }
     return { events: events.rows.map((r) => r.t).join('\n'), readModels };
   };
 
   const view = async (name: string, auth: string, minPosition = lastPosition): Promise<Record<string, unknown>> =>
-    (await api.http.get(`/patients/${p.patientId}/${name}?minPosition=${minPosition}`).set('Authorization', auth).expect(200)).body;
+    (
+      await api.http
+        .get(`/patients/${p.patientId}/${name}?minPosition=${minPosition}`)
+        .set('Authorization', auth)
+        .expect(200)
+    ).body;
 
   beforeAll(async () => {
     api = await startTestApi('postgres');
@@ -51,7 +63,8 @@ describe('erasure by crypto-shredding', () => {
     p = await enrolTestPatient(api);
     const name = p.givenName;
     const now = Date.now();
-    const startsAt = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate()) - 6 * DAY;
+    const startsAt =
+      Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate()) - 6 * DAY;
     await post(`/patients/${p.patientId}/goals`, p.therapist.auth, { description: `${name} walks to work` });
     await post(`/patients/${p.patientId}/holistic-context`, p.therapist.auth, {
       lifestyle: `${name} lives with her sister`,
@@ -76,8 +89,14 @@ describe('erasure by crypto-shredding', () => {
       scheduledFor: at(startsAt + 4 * DAY + 8 * 3_600_000),
       reasonDetail: `${name} was at her mother's`,
     });
-    await post(`/patients/${p.patientId}/collaboration-notes`, p.therapist.auth, { body: `${name} ${family()} asked about side effects` });
-    await post(`/patients/${p.patientId}/outcomes`, p.patient.auth, { instrument: 'PHQ-9', items: [2, 2, 2, 1, 1, 1, 1, 1, 1], total: 12 });
+    await post(`/patients/${p.patientId}/collaboration-notes`, p.therapist.auth, {
+      body: `${name} ${family()} asked about side effects`,
+    });
+    await post(`/patients/${p.patientId}/outcomes`, p.patient.auth, {
+      instrument: 'PHQ-9',
+      items: [2, 2, 2, 1, 1, 1, 1, 1, 1],
+      total: 12,
+    });
   });
   afterAll(() => api?.close());
 
@@ -93,18 +112,35 @@ describe('erasure by crypto-shredding', () => {
 
   it('is for admins only', async () => {
     for (const user of [p.therapist, p.prescriber, p.patient, await testUser(api, 'analyst')]) {
-      const response = await api.http.post(`/patients/${p.patientId}/erasure`).set('Authorization', user.auth).send({ reason: 'Art. 17' });
+      const response = await api.http
+        .post(`/patients/${p.patientId}/erasure`)
+        .set('Authorization', user.auth)
+        .send({ reason: 'Art. 17' });
       expect(response.status).toBe(403);
       expect(JSON.stringify(response.body)).not.toContain(p.givenName);
     }
   });
 
   it('refuses a body without a bounded, real reason, and an unknown patient', async () => {
-    for (const body of [{}, { reason: '' }, { reason: '   ' }, { reason: 'x'.repeat(501) }, { reason: 7 }, { reason: 'Art. 17', extra: true }]) {
-      const response = await api.http.post(`/patients/${p.patientId}/erasure`).set('Authorization', admin.auth).send(body);
+    for (const body of [
+      {},
+      { reason: '' },
+      { reason: '   ' },
+      { reason: 'x'.repeat(501) },
+      { reason: 7 },
+      { reason: 'Art. 17', extra: true },
+    ]) {
+      const response = await api.http
+        .post(`/patients/${p.patientId}/erasure`)
+        .set('Authorization', admin.auth)
+        .send(body);
       expect({ body, status: response.status }).toEqual({ body, status: 400 });
     }
-    await api.http.post('/patients/nobody-here/erasure').set('Authorization', admin.auth).send({ reason: 'Art. 17' }).expect(404);
+    await api.http
+      .post('/patients/nobody-here/erasure')
+      .set('Authorization', admin.auth)
+      .send({ reason: 'Art. 17' })
+      .expect(404);
   });
 
   describe('after erasure', () => {
@@ -115,11 +151,20 @@ describe('erasure by crypto-shredding', () => {
     beforeAll(async () => {
       adherenceBefore = await view('adherence', p.therapist.auth);
       outcomesBefore = await view('outcomes', p.therapist.auth);
-      erasure = await post(`/patients/${p.patientId}/erasure`, admin.auth, { reason: 'GDPR Art. 17 request 2026-041' }, 202);
+      erasure = await post(
+        `/patients/${p.patientId}/erasure`,
+        admin.auth,
+        { reason: 'GDPR Art. 17 request 2026-041' },
+        202,
+      );
     });
 
     it('destroys the key and records PatientDataErased in the care-plan stream, once', async () => {
-      expect(erasure).toMatchObject({ patientId: p.patientId, alreadyErased: false, streamId: `careplan-${p.patientId}` });
+      expect(erasure).toMatchObject({
+        patientId: p.patientId,
+        alreadyErased: false,
+        streamId: `careplan-${p.patientId}`,
+      });
       const { rows } = await api.store.database.query<{ key: Buffer | null; destroyed_at: Date | null }>(
         `SELECT key, destroyed_at FROM ${s()}.patient_keys WHERE patient_id = $1`,
         [p.patientId],
@@ -127,9 +172,14 @@ describe('erasure by crypto-shredding', () => {
       expect(rows).toEqual([{ key: null, destroyed_at: expect.any(Date) }]);
       const again = await post(`/patients/${p.patientId}/erasure`, admin.auth, { reason: 'again' }, 200);
       expect(again).toEqual({ ...erasure, alreadyErased: true });
-      const recorded = (await api.store.readStream(`careplan-${p.patientId}`)).filter((e) => e.type === 'PatientDataErased');
+      const recorded = (await api.store.readStream(`careplan-${p.patientId}`)).filter(
+        (e) => e.type === 'PatientDataErased',
+      );
       expect(recorded).toHaveLength(1);
-      expect(recorded[0]!.data).toMatchObject({ reason: 'GDPR Art. 17 request 2026-041', erasedBy: { userId: admin.userId, role: 'admin' } });
+      expect(recorded[0]!.data).toMatchObject({
+        reason: 'GDPR Art. 17 request 2026-041',
+        erasedBy: { userId: admin.userId, role: 'admin' },
+      });
     });
 
     it('leaves the name nowhere: events, every read model, plan and history', async () => {
@@ -141,37 +191,58 @@ describe('erasure by crypto-shredding', () => {
       }
       expect(readModels).toContain('[erased]');
       for (const name of ['plan', 'adherence', 'collaboration', 'outcomes']) {
-        expect(JSON.stringify(await view(name, p.therapist.auth, Number(erasure['position'])))).not.toContain(p.givenName);
+        expect(JSON.stringify(await view(name, p.therapist.auth, Number(erasure['position'])))).not.toContain(
+          p.givenName,
+        );
       }
       const plan = JSON.stringify(await view('plan', p.therapist.auth));
       expect(plan).toContain('[erased]');
       for (const query of ['', '?personalData=include']) {
-        const history = await api.http.get(`/patients/${p.patientId}/history${query}`).set('Authorization', admin.auth).expect(200);
+        const history = await api.http
+          .get(`/patients/${p.patientId}/history${query}`)
+          .set('Authorization', admin.auth)
+          .expect(200);
         expect(JSON.stringify(history.body)).not.toContain(p.givenName);
         expect(JSON.stringify(history.body)).toContain('PatientDataErased');
       }
     });
 
     it('keeps the clinical facts: doses, PDC, scores, the medication', async () => {
-      expect(adherenceBefore).toMatchObject({ data: { medications: [{ pdc30: { coveredDays: 4 }, doses: { allTime: { taken: 4, missed: 1 } } }] } });
+      expect(adherenceBefore).toMatchObject({
+        data: { medications: [{ pdc30: { coveredDays: 4 }, doses: { allTime: { taken: 4, missed: 1 } } }] },
+      });
       expect(await view('adherence', p.therapist.auth, Number(erasure['position']))).toEqual({
         ...adherenceBefore,
         position: expect.any(Number),
         asOf: expect.any(String),
       });
-      expect(await view('outcomes', p.therapist.auth)).toEqual({ ...outcomesBefore, position: expect.any(Number), asOf: expect.any(String) });
+      expect(await view('outcomes', p.therapist.auth)).toEqual({
+        ...outcomesBefore,
+        position: expect.any(Number),
+        asOf: expect.any(String),
+      });
       expect(JSON.stringify(await view('plan', p.therapist.auth))).toContain('Sertraline');
     });
 
     it('still verifies the hash chain: it covers the ciphertext, which did not change', async () => {
-      expect(await verifyEventChain(api.store.database, api.store.database.schema)).toMatchObject({ ok: true, firstBreak: null });
+      expect(await verifyEventChain(api.store.database, api.store.database.schema)).toMatchObject({
+        ok: true,
+        firstBreak: null,
+      });
     });
 
     it('takes clinical facts for the patient, but no new personal data', async () => {
-      const refused = await api.http.post(`/patients/${p.patientId}/goals`).set('Authorization', p.therapist.auth).send({ description: 'New goal' });
+      const refused = await api.http
+        .post(`/patients/${p.patientId}/goals`)
+        .set('Authorization', p.therapist.auth)
+        .send({ description: 'New goal' });
       expect(refused.status).toBe(409);
       expect(refused.body).toMatchObject({ code: 'patient-data-erased' });
-      await post(`/patients/${p.patientId}/outcomes`, p.patient.auth, { instrument: 'GAD-7', items: [1, 1, 1, 1, 1, 1, 1], total: 7 });
+      await post(`/patients/${p.patientId}/outcomes`, p.patient.auth, {
+        instrument: 'GAD-7',
+        items: [1, 1, 1, 1, 1, 1, 1],
+        total: 7,
+      });
     });
   });
 });

@@ -36,7 +36,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     return this.recordAccess(request, problem)
       .then((answer) => this.send(request, response, answer))
-      .catch((failure: unknown) => this.logger.error(failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)));
+      .catch((failure: unknown) =>
+        this.logger.error(failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)),
+      );
   }
 
   /** Failed requests to audited routes (denials above all) are recorded before they are answered. */
@@ -101,7 +103,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const code = error.status === 413 ? 'payload-too-large' : `http-${error.status}`;
       return new Problem(error.status, code, titleOf(code), error.message);
     }
-    return new Problem(500, 'internal-error', 'Internal error', 'The request could not be completed; it has been logged.');
+    return new Problem(
+      500,
+      'internal-error',
+      'Internal error',
+      'The request could not be completed; it has been logged.',
+    );
   }
 }
 
@@ -112,7 +119,14 @@ function fromHttpException(error: HttpException): Problem {
     typeof response === 'object' && response !== null && 'message' in response
       ? String((response as { message: unknown }).message)
       : error.message;
-  const code = status === 404 ? 'not-found' : status === 413 ? 'payload-too-large' : status === 400 ? 'bad-request' : `http-${status}`;
+  const code =
+    status === 404
+      ? 'not-found'
+      : status === 413
+        ? 'payload-too-large'
+        : status === 400
+          ? 'bad-request'
+          : `http-${status}`;
   return new Problem(status, code, titleOf(code), message);
 }
 

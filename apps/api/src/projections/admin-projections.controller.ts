@@ -23,7 +23,9 @@ export class AdminProjectionsController {
   constructor(@Inject(PROJECTION_HOST) private readonly host: ProjectionHost) {}
 
   @Get()
-  @ApiOperation({ summary: 'Status of every read model: state, checkpoint, head, lag, rate, last error, rebuild progress.' })
+  @ApiOperation({
+    summary: 'Status of every read model: state, checkpoint, head, lag, rate, last error, rebuild progress.',
+  })
   status(): Promise<ProjectionStatus[]> {
     return this.host.status();
   }
@@ -59,7 +61,8 @@ async function known<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof UnknownProjection) throw new Problem(404, 'unknown-projection', 'No such read model', error.message);
+    if (error instanceof UnknownProjection)
+      throw new Problem(404, 'unknown-projection', 'No such read model', error.message);
     throw error;
   }
 }

@@ -39,7 +39,10 @@ class ProjectionLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
       provide: PROJECTION_HOST,
       inject: [EVENT_STORE, API_CONFIG, PATIENT_KEYS],
       useFactory: (store: SqlEventStore, config: ApiConfig, keys: CachingPatientKeyStore) =>
-        new ProjectionHost(store, readModels as ProjectionDefinition[], { poisonPolicy: config.projectionPoisonPolicy, keys }),
+        new ProjectionHost(store, readModels as ProjectionDefinition[], {
+          poisonPolicy: config.projectionPoisonPolicy,
+          keys,
+        }),
     },
     ProjectionLifecycle,
   ],

@@ -20,7 +20,10 @@ export class PatientAccess {
       // Administrative events (PatientDataErased, docs/erasure.md) are not the domain's to fold.
       events
         .filter((e) => isEventType(e.type))
-        .map((e) => ({ event: upcast(e.type, e.schemaVersion, e.data), meta: { eventId: e.eventId, streamName: e.streamId } })),
+        .map((e) => ({
+          event: upcast(e.type, e.schemaVersion, e.data),
+          meta: { eventId: e.eventId, streamName: e.streamId },
+        })),
     );
     // Unknown patients and other people's patients look the same.
     if (!canReadRecord(state, principal)) throw forbidden();

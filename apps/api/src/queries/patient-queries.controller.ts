@@ -52,30 +52,81 @@ export class PatientQueriesController {
 
   @Get('plan')
   @AuditCategory('care plan')
-  @ApiOperation({ summary: 'The plan now: track, team, goals, medications and dose schedules, therapy, upcoming sessions, context, last review.' })
-  plan(@Param() { patientId }: PatientParams, @Query() query: PatientReadQuery, @CurrentPrincipal() principal: Principal): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
-    return this.answer('current-plan', patientId, query, principal, (doc: CurrentPlanDoc, asOf) => currentPlanView(doc, asOf), emptyCurrentPlanDoc);
+  @ApiOperation({
+    summary:
+      'The plan now: track, team, goals, medications and dose schedules, therapy, upcoming sessions, context, last review.',
+  })
+  plan(
+    @Param() { patientId }: PatientParams,
+    @Query() query: PatientReadQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
+    return this.answer(
+      'current-plan',
+      patientId,
+      query,
+      principal,
+      (doc: CurrentPlanDoc, asOf) => currentPlanView(doc, asOf),
+      emptyCurrentPlanDoc,
+    );
   }
 
   @Get('adherence')
   @AuditCategory('adherence')
   @ApiOperation({ summary: 'PDC over 30 and 90 days per medication, dose counts, session attendance.' })
-  adherence(@Param() { patientId }: PatientParams, @Query() query: PatientReadQuery, @CurrentPrincipal() principal: Principal): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
-    return this.answer('adherence', patientId, query, principal, (doc: AdherenceDoc, asOf) => adherenceView(doc, asOf), emptyAdherenceDoc);
+  adherence(
+    @Param() { patientId }: PatientParams,
+    @Query() query: PatientReadQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
+    return this.answer(
+      'adherence',
+      patientId,
+      query,
+      principal,
+      (doc: AdherenceDoc, asOf) => adherenceView(doc, asOf),
+      emptyAdherenceDoc,
+    );
   }
 
   @Get('collaboration')
   @AuditCategory('collaboration')
-  @ApiOperation({ summary: 'Open consultations, response latency, unreviewed and urgent side effects, last contact, case reviews.' })
-  collaboration(@Param() { patientId }: PatientParams, @Query() query: PatientReadQuery, @CurrentPrincipal() principal: Principal): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
-    return this.answer('collaboration', patientId, query, principal, (doc: CollaborationDoc, asOf) => collaborationView(doc, asOf), emptyCollaborationDoc);
+  @ApiOperation({
+    summary: 'Open consultations, response latency, unreviewed and urgent side effects, last contact, case reviews.',
+  })
+  collaboration(
+    @Param() { patientId }: PatientParams,
+    @Query() query: PatientReadQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
+    return this.answer(
+      'collaboration',
+      patientId,
+      query,
+      principal,
+      (doc: CollaborationDoc, asOf) => collaborationView(doc, asOf),
+      emptyCollaborationDoc,
+    );
   }
 
   @Get('outcomes')
   @AuditCategory('outcomes')
-  @ApiOperation({ summary: 'Baseline and latest PHQ-9 / GAD-7, weeks in treatment, response, remission and follow-up flags.' })
-  outcomes(@Param() { patientId }: PatientParams, @Query() query: PatientReadQuery, @CurrentPrincipal() principal: Principal): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
-    return this.answer('registry', patientId, query, principal, (doc: RegistryDoc, asOf) => registryView(doc, asOf), emptyRegistryDoc);
+  @ApiOperation({
+    summary: 'Baseline and latest PHQ-9 / GAD-7, weeks in treatment, response, remission and follow-up flags.',
+  })
+  outcomes(
+    @Param() { patientId }: PatientParams,
+    @Query() query: PatientReadQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
+    return this.answer(
+      'registry',
+      patientId,
+      query,
+      principal,
+      (doc: RegistryDoc, asOf) => registryView(doc, asOf),
+      emptyRegistryDoc,
+    );
   }
 
   private async answer<Doc, View>(
@@ -88,7 +139,8 @@ export class PatientQueriesController {
   ): Promise<ReadAnswer<View> | TimeTravelAnswer> {
     // Who may read is decided now, from the care team as it is today, whatever instant is asked for.
     await this.access.assertMayRead(patientId, principal);
-    if (query.asOf !== undefined) return this.timeTravel.view(VIEW_OF_MODEL[model], patientId, query.asOf, query.asOfBasis);
+    if (query.asOf !== undefined)
+      return this.timeTravel.view(VIEW_OF_MODEL[model], patientId, query.asOf, query.asOfBasis);
     const { doc, position } = await this.reader.patientRow<Doc>(model, patientId, query.minPosition);
     const asOf = new Date().toISOString();
     // An enrolled patient with nothing of this kind recorded yet has an empty view, not a 404.

@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DEFAULT_AS_OF_BASIS, patientAsOf, typesNotNeededBy, type AsOfBasis, type PatientViewName } from '@caretrail/analytics';
+import {
+  DEFAULT_AS_OF_BASIS,
+  patientAsOf,
+  typesNotNeededBy,
+  type AsOfBasis,
+  type PatientViewName,
+} from '@caretrail/analytics';
 import { isEventType } from '@caretrail/domain';
 import type { SqlEventStore } from '@caretrail/event-store';
 import { toProjected } from '@caretrail/projections';
@@ -24,14 +30,25 @@ export interface TimeTravelAnswer {
 export class PatientTimeTravel {
   constructor(@Inject(EVENT_STORE) private readonly store: SqlEventStore) {}
 
-  async view(name: PatientViewName, patientId: string, asOf: string, basis: AsOfBasis = DEFAULT_AS_OF_BASIS): Promise<TimeTravelAnswer> {
+  async view(
+    name: PatientViewName,
+    patientId: string,
+    asOf: string,
+    basis: AsOfBasis = DEFAULT_AS_OF_BASIS,
+  ): Promise<TimeTravelAnswer> {
     const instant = new Date(asOf).toISOString();
     const events = await this.store.readPatient(patientId, {
       ...(basis === 'recorded' ? { recordedUntil: instant } : { occurredUntil: instant }),
       excludeTypes: typesNotNeededBy(name),
       metadata: false,
     });
-    const answer = patientAsOf(name, patientId, events.filter((e) => isEventType(e.type)).map(toProjected), instant, basis);
+    const answer = patientAsOf(
+      name,
+      patientId,
+      events.filter((e) => isEventType(e.type)).map(toProjected),
+      instant,
+      basis,
+    );
     return { patientId, position: answer.position, asOf: instant, asOfBasis: basis, data: answer.data };
   }
 }

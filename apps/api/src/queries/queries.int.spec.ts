@@ -38,7 +38,9 @@ describe('read models over HTTP', () => {
   const get = (path: string, auth: string) => api.http.get(path).set('Authorization', auth);
 
   it('answers the plan with the position it reflects, once it has caught up with the write', async () => {
-    const response = await get(`/patients/${p.patientId}/plan?minPosition=${lastPosition}`, p.therapist.auth).expect(200);
+    const response = await get(`/patients/${p.patientId}/plan?minPosition=${lastPosition}`, p.therapist.auth).expect(
+      200,
+    );
     expect(response.body.position).toBeGreaterThanOrEqual(lastPosition);
     expect(JSON.stringify(response.body.data)).toContain('Sertraline');
   });
@@ -64,7 +66,10 @@ describe('read models over HTTP', () => {
   });
 
   it('answers 503 with Retry-After when the read model cannot reach the requested position in time', async () => {
-    const response = await get(`/patients/${p.patientId}/plan?minPosition=${lastPosition + 1_000_000}`, p.therapist.auth).expect(503);
+    const response = await get(
+      `/patients/${p.patientId}/plan?minPosition=${lastPosition + 1_000_000}`,
+      p.therapist.auth,
+    ).expect(503);
     expect(response.headers['retry-after']).toBe('1');
     expect(response.body).toMatchObject({ code: 'read-model-behind' });
   });
@@ -76,9 +81,9 @@ describe('read models over HTTP', () => {
 
   it('lists a clinician’s caseload in the registry, and only theirs', async () => {
     const mine = await get(`/registry?minPosition=${lastPosition}`, p.therapist.auth).expect(200);
-    expect(mine.body.items.map((i: { patientId: string }) => i.patientId).concat(mine.body.total === 0 ? [] : [])).toEqual(
-      expect.any(Array),
-    );
+    expect(
+      mine.body.items.map((i: { patientId: string }) => i.patientId).concat(mine.body.total === 0 ? [] : []),
+    ).toEqual(expect.any(Array));
     const stranger = await testUser(api, 'therapist');
     const theirs = await get('/registry', stranger.auth).expect(200);
     expect(theirs.body).toMatchObject({ total: 0, items: [] });
@@ -90,9 +95,19 @@ describe('read models over HTTP', () => {
     it('shows every read model’s status to admins only', async () => {
       const admin = await testUser(api, 'admin');
       const status = await get('/admin/projections', admin.auth).expect(200);
-      expect(status.body.map((s: { name: string }) => s.name).sort()).toEqual(['adherence', 'collaboration', 'current-plan', 'registry']);
+      expect(status.body.map((s: { name: string }) => s.name).sort()).toEqual([
+        'adherence',
+        'collaboration',
+        'current-plan',
+        'registry',
+      ]);
       expect(status.body[0]).toEqual(
-        expect.objectContaining({ state: expect.any(String), checkpoint: expect.any(Object), lagEvents: expect.any(Number), headPosition: expect.any(Number) }),
+        expect.objectContaining({
+          state: expect.any(String),
+          checkpoint: expect.any(Object),
+          lagEvents: expect.any(Number),
+          headPosition: expect.any(Number),
+        }),
       );
       expect((await get('/admin/projections', p.therapist.auth)).status).toBe(403);
     });
@@ -100,11 +115,16 @@ describe('read models over HTTP', () => {
     it('rebuilds a read model while queries keep answering from the old copy', async () => {
       const admin = await testUser(api, 'admin');
       const before = await get(`/patients/${p.patientId}/adherence`, p.patient.auth).expect(200);
-      const started = await api.http.post('/admin/projections/adherence/rebuild').set('Authorization', admin.auth).expect(202);
+      const started = await api.http
+        .post('/admin/projections/adherence/rebuild')
+        .set('Authorization', admin.auth)
+        .expect(202);
       expect((await get(`/patients/${p.patientId}/adherence`, p.patient.auth)).status).toBe(200);
       const deadline = Date.now() + 30_000;
       for (;;) {
-        const [status] = (await get('/admin/projections', admin.auth)).body.filter((s: { name: string }) => s.name === 'adherence');
+        const [status] = (await get('/admin/projections', admin.auth)).body.filter(
+          (s: { name: string }) => s.name === 'adherence',
+        );
         if (status.generation === started.body.generation && status.rebuild === null) break;
         if (Date.now() > deadline) throw new Error(`rebuild did not finish: ${JSON.stringify(status)}`);
         await sleep(100);
@@ -116,12 +136,19 @@ describe('read models over HTTP', () => {
     it('pauses and resumes, and names unknown read models', async () => {
       const admin = await testUser(api, 'admin');
       await api.http.post('/admin/projections/collaboration/pause').set('Authorization', admin.auth).expect(202);
-      const paused = (await get('/admin/projections', admin.auth)).body.find((s: { name: string }) => s.name === 'collaboration');
+      const paused = (await get('/admin/projections', admin.auth)).body.find(
+        (s: { name: string }) => s.name === 'collaboration',
+      );
       expect(paused.state).toBe('paused');
       await api.http.post('/admin/projections/collaboration/resume').set('Authorization', admin.auth).expect(202);
-      const unknown = await api.http.post('/admin/projections/no-such-model/rebuild').set('Authorization', admin.auth).expect(404);
+      const unknown = await api.http
+        .post('/admin/projections/no-such-model/rebuild')
+        .set('Authorization', admin.auth)
+        .expect(404);
       expect(unknown.body).toMatchObject({ code: 'unknown-projection' });
-      expect((await api.http.post('/admin/projections/adherence/rebuild').set('Authorization', p.prescriber.auth)).status).toBe(403);
+      expect(
+        (await api.http.post('/admin/projections/adherence/rebuild').set('Authorization', p.prescriber.auth)).status,
+      ).toBe(403);
     });
   });
 });

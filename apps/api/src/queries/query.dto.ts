@@ -1,12 +1,24 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { buildMessage, IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
+import {
+  buildMessage,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateBy,
+} from 'class-validator';
 import { AS_OF_BASES, type AsOfBasis } from '@caretrail/analytics';
 import { CLOCK_SKEW_TOLERANCE_MS } from '@caretrail/domain';
 
 export class ReadQuery {
   @ApiPropertyOptional({
-    description: 'Read-your-writes: the position a write returned; the answer waits (up to 2 s) until the read model reflects it, else 503.',
+    description:
+      'Read-your-writes: the position a write returned; the answer waits (up to 2 s) until the read model reflects it, else 503.',
     minimum: 1,
   })
   @IsOptional()
@@ -25,7 +37,8 @@ const IsNotInFuture = (): PropertyDecorator =>
   ValidateBy({
     name: 'notInFuture',
     validator: {
-      validate: (value: unknown) => typeof value !== 'string' || !(Date.parse(value) > Date.now() + CLOCK_SKEW_TOLERANCE_MS),
+      validate: (value: unknown) =>
+        typeof value !== 'string' || !(Date.parse(value) > Date.now() + CLOCK_SKEW_TOLERANCE_MS),
       defaultMessage: buildMessage(() => '$property must not be in the future'),
     },
   });
@@ -55,7 +68,12 @@ export class PatientReadQuery extends ReadQuery {
   asOfBasis?: AsOfBasis;
 }
 
-export const REGISTRY_FLAGS = ['not-improving-at-week-8', 'no-follow-up-within-4-weeks', 'urgent-side-effect', 'pdc-below-80'] as const;
+export const REGISTRY_FLAGS = [
+  'not-improving-at-week-8',
+  'no-follow-up-within-4-weeks',
+  'urgent-side-effect',
+  'pdc-below-80',
+] as const;
 
 export class RegistryQuery extends ReadQuery {
   @ApiPropertyOptional({ enum: REGISTRY_FLAGS, description: 'Only patients with this reason for case review.' })

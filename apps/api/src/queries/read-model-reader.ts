@@ -20,19 +20,26 @@ export class ReadModelReader {
   ) {}
 
   /** The row of one patient in one read model (every model keys its rows by patient). */
-  async patientRow<Doc>(model: ReadModelName, patientId: string, minPosition?: number): Promise<{ doc: Doc | undefined; position: number }> {
+  async patientRow<Doc>(
+    model: ReadModelName,
+    patientId: string,
+    minPosition?: number,
+  ): Promise<{ doc: Doc | undefined; position: number }> {
     const checkpoint = await this.reach(model, minPosition);
     const { table } = await this.host.activeTable(model);
-    const { rows } = await this.store.database.query<{ doc: Doc }>(`SELECT doc FROM ${table} WHERE key = $1`, [patientId]);
+    const { rows } = await this.store.database.query<{ doc: Doc }>(`SELECT doc FROM ${table} WHERE key = $1`, [
+      patientId,
+    ]);
     return { doc: rows[0]?.doc, position: checkpoint.position };
   }
 
   /** Rows of several patients in one read model. */
   async patientRows<Doc>(model: ReadModelName, patientIds: readonly string[]): Promise<Map<string, Doc>> {
     const { table } = await this.host.activeTable(model);
-    const { rows } = await this.store.database.query<{ key: string; doc: Doc }>(`SELECT key, doc FROM ${table} WHERE key = ANY($1::text[])`, [
-      [...patientIds],
-    ]);
+    const { rows } = await this.store.database.query<{ key: string; doc: Doc }>(
+      `SELECT key, doc FROM ${table} WHERE key = ANY($1::text[])`,
+      [[...patientIds]],
+    );
     return new Map(rows.map((r) => [r.key, r.doc]));
   }
 

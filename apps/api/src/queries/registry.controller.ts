@@ -40,7 +40,9 @@ export class RegistryController {
   // A caseload touches many patients: the ones this page showed are listed in the record.
   @AuditCategory('registry', {
     action: 'query',
-    detail: (_, result) => ({ patientIds: (result as RegistryAnswer | undefined)?.items.map((item) => item.patientId) ?? [] }),
+    detail: (_, result) => ({
+      patientIds: (result as RegistryAnswer | undefined)?.items.map((item) => item.patientId) ?? [],
+    }),
   })
   @ApiOperation({ summary: 'My caseload with its case-review flags; filter by flag, paginate with limit and offset.' })
   async caseload(@Query() query: RegistryQuery, @CurrentPrincipal() principal: Principal): Promise<RegistryAnswer> {
@@ -54,11 +56,20 @@ export class RegistryController {
     const asOf = new Date().toISOString();
     const rows = patientIds.flatMap((id) => {
       const doc = registry.get(id);
-      return doc ? [{ registry: doc, adherence: adherence.get(id) ?? null, collaboration: collaboration.get(id) ?? null }] : [];
+      return doc
+        ? [{ registry: doc, adherence: adherence.get(id) ?? null, collaboration: collaboration.get(id) ?? null }]
+        : [];
     });
     const queue = caseReviewQueue(rows, asOf).filter((entry) => !query.flag || entry.reasons.includes(query.flag));
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
-    return { position: checkpoint.position, asOf, total: queue.length, limit, offset, items: queue.slice(offset, offset + limit) };
+    return {
+      position: checkpoint.position,
+      asOf,
+      total: queue.length,
+      limit,
+      offset,
+      items: queue.slice(offset, offset + limit),
+    };
   }
 }

@@ -1,4 +1,11 @@
-import { enrolTestPatient, expectForbidden, expectInvalid, testUser, daysAgo, type TestPatient } from '../testing/care-setup';
+import {
+  enrolTestPatient,
+  expectForbidden,
+  expectInvalid,
+  testUser,
+  daysAgo,
+  type TestPatient,
+} from '../testing/care-setup';
 import { startTestApi, type TestApi } from '../testing/test-api';
 
 const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -29,11 +36,20 @@ describe('time travel over HTTP: ?asOf= on the patient views', () => {
     const prescribed = await api.http
       .post(`/patients/${p.patientId}/medications`)
       .set('Authorization', p.prescriber.auth)
-      .send({ drug: { name: 'Sertraline' }, strength: { value: 50, unit: 'mg' }, schedule: { timesPerDay: 1, daysOfWeek: EVERY_DAY }, startsAt: daysAgo(5) })
+      .send({
+        drug: { name: 'Sertraline' },
+        strength: { value: 50, unit: 'mg' },
+        schedule: { timesPerDay: 1, daysOfWeek: EVERY_DAY },
+        startsAt: daysAgo(5),
+      })
       .expect(201);
     medicationId = prescribed.body.id;
     prescribedAt = await recordedAtOf(prescribed.body.position);
-    const scored = await api.http.post(`/patients/${p.patientId}/outcomes`).set('Authorization', p.patient.auth).send(PHQ9).expect(201);
+    const scored = await api.http
+      .post(`/patients/${p.patientId}/outcomes`)
+      .set('Authorization', p.patient.auth)
+      .send(PHQ9)
+      .expect(201);
     scoredAt = await recordedAtOf(scored.body.position);
     // Taken three days ago, reported only now: what the clinic knew changed today.
     lateDoseOccurredAt = daysAgo(3);
@@ -51,7 +67,12 @@ describe('time travel over HTTP: ?asOf= on the patient views', () => {
   it('shows an outcome from the instant it was recorded, not a millisecond before', async () => {
     const before = await get(`/patients/${p.patientId}/outcomes?asOf=${minus(scoredAt, 1)}`).expect(200);
     const at = await get(`/patients/${p.patientId}/outcomes?asOf=${scoredAt}`).expect(200);
-    expect(before.body).toMatchObject({ patientId: p.patientId, asOf: minus(scoredAt, 1), asOfBasis: 'recorded', data: { phq9: null } });
+    expect(before.body).toMatchObject({
+      patientId: p.patientId,
+      asOf: minus(scoredAt, 1),
+      asOfBasis: 'recorded',
+      data: { phq9: null },
+    });
     expect(at.body).toMatchObject({ asOf: scoredAt, data: { phq9: { baseline: { total: 10 }, measurements: 1 } } });
     expect(at.body.position).toBeGreaterThan(before.body.position);
   });
@@ -67,7 +88,10 @@ describe('time travel over HTTP: ?asOf= on the patient views', () => {
   it('tells "as recorded" from "as occurred" for a dose reported late', async () => {
     const asOf = minus(lateDoseRecordedAt, 1); // days after the dose happened, a millisecond before anyone knew
     const doses = async (basis: string): Promise<number> => {
-      const response = await get(`/patients/${p.patientId}/adherence?asOf=${asOf}&asOfBasis=${basis}`, p.patient.auth).expect(200);
+      const response = await get(
+        `/patients/${p.patientId}/adherence?asOf=${asOf}&asOfBasis=${basis}`,
+        p.patient.auth,
+      ).expect(200);
       expect(response.body.asOfBasis).toBe(basis);
       return response.body.data.medications[0].doses.allTime.taken;
     };
@@ -79,19 +103,32 @@ describe('time travel over HTTP: ?asOf= on the patient views', () => {
 
   it('answers collaboration as of an instant too, and an empty view before enrolment', async () => {
     const response = await get(`/patients/${p.patientId}/collaboration?asOf=2020-01-01T00:00:00Z`).expect(200);
-    expect(response.body).toMatchObject({ position: 0, asOf: '2020-01-01T00:00:00.000Z', data: { openConsultations: [] } });
+    expect(response.body).toMatchObject({
+      position: 0,
+      asOf: '2020-01-01T00:00:00.000Z',
+      data: { openConsultations: [] },
+    });
   });
 
   it('refuses a malformed or future asOf and an unknown basis, naming the field', async () => {
     expectInvalid(await get(`/patients/${p.patientId}/plan?asOf=yesterday`), 'asOf', 'isIso8601');
     expectInvalid(await get(`/patients/${p.patientId}/plan?asOf=2026-03-01`), 'asOf', 'matches');
-    expectInvalid(await get(`/patients/${p.patientId}/outcomes?asOf=${new Date(Date.now() + 3_600_000).toISOString()}`), 'asOf', 'notInFuture');
-    expectInvalid(await get(`/patients/${p.patientId}/adherence?asOf=${scoredAt}&asOfBasis=whenever`), 'asOfBasis', 'isIn');
+    expectInvalid(
+      await get(`/patients/${p.patientId}/outcomes?asOf=${new Date(Date.now() + 3_600_000).toISOString()}`),
+      'asOf',
+      'notInFuture',
+    );
+    expectInvalid(
+      await get(`/patients/${p.patientId}/adherence?asOf=${scoredAt}&asOfBasis=whenever`),
+      'asOfBasis',
+      'isIn',
+    );
   });
 
   it('lets only the care team and the patient travel in time', async () => {
     const outsider = await testUser(api, 'therapist');
     const analyst = await testUser(api, 'analyst');
-    for (const caller of [outsider, analyst]) expectForbidden(await get(`/patients/${p.patientId}/outcomes?asOf=${scoredAt}`, caller.auth), p);
+    for (const caller of [outsider, analyst])
+      expectForbidden(await get(`/patients/${p.patientId}/outcomes?asOf=${scoredAt}`, caller.auth), p);
   });
 });

@@ -52,7 +52,11 @@ export async function enrolTestPatient(
       .expect(201);
   }
   if (track !== null) {
-    await api.http.post(`/patients/${patientId}/care-plan`).set('Authorization', therapist.auth).send({ track }).expect(201);
+    await api.http
+      .post(`/patients/${patientId}/care-plan`)
+      .set('Authorization', therapist.auth)
+      .send({ track })
+      .expect(201);
   }
   return { patientId, givenName, therapist, prescriber, patient: await testUser(api, 'patient', patientId) };
 }
@@ -99,7 +103,8 @@ export function expectForbidden(response: Response, patient: TestPatient): void 
   expectProblem(response, 403, 'forbidden');
   expect(response.body.detail).toBe('You are not permitted to do this for this patient.');
   const text = JSON.stringify(response.body);
-  for (const secret of [patient.givenName, patient.therapist.userId, patient.prescriber.userId]) expect(text).not.toContain(secret);
+  for (const secret of [patient.givenName, patient.therapist.userId, patient.prescriber.userId])
+    expect(text).not.toContain(secret);
 }
 
 /** Instants relative to the real clock: the API stamps `now` itself. */

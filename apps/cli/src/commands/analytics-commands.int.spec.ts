@@ -12,7 +12,14 @@ import { run } from '../main';
 import { replay } from './replay';
 
 const ALL = range(0, 83);
-const spec = (id: string, drug: string, phq9: number[], doseDays = ALL): PatientSpec => ({ id, track: 'integrated', modality: 'CBT', drug, phq9, doseDays });
+const spec = (id: string, drug: string, phq9: number[], doseDays = ALL): PatientSpec => ({
+  id,
+  track: 'integrated',
+  modality: 'CBT',
+  drug,
+  phq9,
+  doseDays,
+});
 const PATIENTS = [
   spec('c1', 'Sertraline', [20, 14, 10, 8]),
   spec('c2', 'Sertraline', [16, 12, 8, 4]),
@@ -31,13 +38,25 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
   const call = async (...argv: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await run(argv, (l) => out.push(l), (l) => err.push(l));
+    const code = await run(
+      argv,
+      (l) => out.push(l),
+      (l) => err.push(l),
+    );
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
   beforeAll(async () => {
-    process.env = { ...env, DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema, DATA_DIR: dataDir, ANALYTICS_PSEUDONYM_KEY: 'a test key of enough length' };
-    store = await SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, poolSize: 4 }));
+    process.env = {
+      ...env,
+      DATABASE_URL: testDatabaseUrl(),
+      DATABASE_SCHEMA: schema,
+      DATA_DIR: dataDir,
+      ANALYTICS_PSEUDONYM_KEY: 'a test key of enough length',
+    };
+    store = await SqlEventStore.open(
+      new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, poolSize: 4 }),
+    );
     // The patients' histories interleaved as a clinic's log is, each event appended to its own stream.
     for (const event of interleave(PATIENTS.map(patientHistory))) await append(event);
   }, 120_000);
@@ -49,30 +68,94 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
   });
 
   const append = (event: DomainEvent) =>
-    store.append(streamFor(event), [{ type: event.type, data: event.data as Record<string, unknown>, metadata: { occurredAt: (event.data as { occurredAt: string }).occurredAt } }], {
-      expectedVersion: 'any',
-    });
+    store.append(
+      streamFor(event),
+      [
+        {
+          type: event.type,
+          data: event.data as Record<string, unknown>,
+          metadata: { occurredAt: (event.data as { occurredAt: string }).occurredAt },
+        },
+      ],
+      {
+        expectedVersion: 'any',
+      },
+    );
 
   describe('report effectiveness', () => {
     it('prints the same bytes for the same log, and only pseudonyms', async () => {
-      const first = await call('report', 'effectiveness', '--from', '2026-01-01', '--to', '2026-06-30', '--format', 'json');
-      const second = await call('report', 'effectiveness', '--from', '2026-01-01', '--to', '2026-06-30', '--format', 'json');
+      const first = await call(
+        'report',
+        'effectiveness',
+        '--from',
+        '2026-01-01',
+        '--to',
+        '2026-06-30',
+        '--format',
+        'json',
+      );
+      const second = await call(
+        'report',
+        'effectiveness',
+        '--from',
+        '2026-01-01',
+        '--to',
+        '2026-06-30',
+        '--format',
+        'json',
+      );
       expect(first.code).toBe(0);
       expect(second.out).toBe(first.out);
       const report = JSON.parse(first.out);
       expect(report.patients).toBe(6);
       expect(report.cohorts.find((c: { value: string }) => c.value === 'Sertraline').figures.patients).toBe(5);
-      expect(report.cohorts.find((c: { value: string }) => c.value === 'Fluoxetine')).toMatchObject({ suppressed: true, figures: null });
-      expect(report.patientRows.map((r: { pseudonym: string }) => r.pseudonym)).toEqual(expect.arrayContaining([expect.stringMatching(/^P-[0-9a-f]{16}$/)]));
-      for (const secret of ['"c1"', 'Ada-', 'Secretname', '@example.org', 'Secret']) expect(first.out).not.toContain(secret);
+      expect(report.cohorts.find((c: { value: string }) => c.value === 'Fluoxetine')).toMatchObject({
+        suppressed: true,
+        figures: null,
+      });
+      expect(report.patientRows.map((r: { pseudonym: string }) => r.pseudonym)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^P-[0-9a-f]{16}$/)]),
+      );
+      for (const secret of ['"c1"', 'Ada-', 'Secretname', '@example.org', 'Secret'])
+        expect(first.out).not.toContain(secret);
     });
 
     it('writes an HTML file with SVG charts, the same for the same log', async () => {
       const out = join(dataDir, 'report.html');
-      expect((await call('report', 'effectiveness', '--from', '2026-01-01', '--to', '2026-06-30', '--format', 'html', '--out', out)).code).toBe(0);
+      expect(
+        (
+          await call(
+            'report',
+            'effectiveness',
+            '--from',
+            '2026-01-01',
+            '--to',
+            '2026-06-30',
+            '--format',
+            'html',
+            '--out',
+            out,
+          )
+        ).code,
+      ).toBe(0);
       const html = readFileSync(out, 'utf8');
       expect(html).toContain('<svg');
-      expect((await call('report', 'effectiveness', '--from', '2026-01-01', '--to', '2026-06-30', '--format', 'html', '--out', `${out}.2`)).code).toBe(0);
+      expect(
+        (
+          await call(
+            'report',
+            'effectiveness',
+            '--from',
+            '2026-01-01',
+            '--to',
+            '2026-06-30',
+            '--format',
+            'html',
+            '--out',
+            `${out}.2`,
+          )
+        ).code,
+      ).toBe(0);
       expect(readFileSync(`${out}.2`, 'utf8')).toBe(html);
     });
 
@@ -80,10 +163,22 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
       [['report'], 'the only report is "effectiveness"'],
       [['report', 'effectiveness', '--to', '2026-06-30'], '--from must be a date YYYY-MM-DD'],
       [['report', 'effectiveness', '--from', '2026-02-30', '--to', '2026-06-30'], '--from must be a date YYYY-MM-DD'],
-      [['report', 'effectiveness', '--from', '2026-06-01', '--to', '2026-01-01'], '--to (2026-01-01) must not be before --from (2026-06-01)'],
-      [['report', 'effectiveness', '--from', '2026-01-01', '--to', '2026-06-30', '--format', 'pdf'], '--format must be one of: md, json, csv, html'],
-      [['report', 'effectiveness', '--from', '2026-01-01', '--to', '2026-06-30', '--min-cohort', '0'], '--min-cohort must be a whole number'],
-      [['report', 'effectiveness', '--from', '2026-01-01', '--to', '2026-06-30', '--colour'], "Unknown option '--colour'"],
+      [
+        ['report', 'effectiveness', '--from', '2026-06-01', '--to', '2026-01-01'],
+        '--to (2026-01-01) must not be before --from (2026-06-01)',
+      ],
+      [
+        ['report', 'effectiveness', '--from', '2026-01-01', '--to', '2026-06-30', '--format', 'pdf'],
+        '--format must be one of: md, json, csv, html',
+      ],
+      [
+        ['report', 'effectiveness', '--from', '2026-01-01', '--to', '2026-06-30', '--min-cohort', '0'],
+        '--min-cohort must be a whole number',
+      ],
+      [
+        ['report', 'effectiveness', '--from', '2026-01-01', '--to', '2026-06-30', '--colour'],
+        "Unknown option '--colour'",
+      ],
     ])('refuses %j with exit code 2', async (argv, message) => {
       const { code, err } = await call(...argv);
       expect({ code, message: err.includes(message) ? message : err }).toEqual({ code: 2, message });
@@ -97,13 +192,21 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
         `SELECT recorded_at FROM "${schema}".events WHERE data->>'patientId' = 'c1' AND event_type = 'OutcomeMeasured' ORDER BY position OFFSET 1 LIMIT 1`,
       );
       const recordedAt = rows[0]!.recorded_at.toISOString();
-      const before = JSON.parse((await call('patient', 'c1', '--as-of', new Date(Date.parse(week4) - 1).toISOString(), '--by', 'occurred')).out);
+      const before = JSON.parse(
+        (await call('patient', 'c1', '--as-of', new Date(Date.parse(week4) - 1).toISOString(), '--by', 'occurred')).out,
+      );
       const atIt = JSON.parse((await call('patient', 'c1', '--as-of', week4, '--by', 'occurred')).out);
       expect(before.outcomes.phq9).toMatchObject({ latest: { total: 20 }, measurements: 1 });
       expect(atIt.outcomes.phq9).toMatchObject({ latest: { total: 14 }, measurements: 2 });
-      expect(atIt).toMatchObject({ patientId: 'c1', asOfBasis: 'occurred', plan: { carePlan: { track: 'integrated' } } });
+      expect(atIt).toMatchObject({
+        patientId: 'c1',
+        asOfBasis: 'occurred',
+        plan: { carePlan: { track: 'integrated' } },
+      });
       // Recorded basis: the test appended everything just now, so a minute before that the clinic knew nothing.
-      const recorded = JSON.parse((await call('patient', 'c1', '--as-of', new Date(Date.parse(recordedAt) - 60_000).toISOString())).out);
+      const recorded = JSON.parse(
+        (await call('patient', 'c1', '--as-of', new Date(Date.parse(recordedAt) - 60_000).toISOString())).out,
+      );
       expect(recorded).toMatchObject({ asOfBasis: 'recorded', events: 0, outcomes: { phq9: null } });
     });
 
@@ -112,8 +215,14 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
       [['patient', 'c1'], '--as-of is required'],
       [['patient', 'c1', '--as-of', '2026-03-01'], '--as-of must be an instant with a zone'],
       [['patient', 'c1', '--as-of', '2999-01-01T00:00:00Z'], '--as-of must not be in the future'],
-      [['patient', 'c1', '--as-of', '2026-03-01T00:00:00Z', '--by', 'hearsay'], '--by must be one of: recorded, occurred'],
-      [['patient', 'c1', '--as-of', '2026-03-01T00:00:00Z', '--view', 'gossip'], '--view must be one of: plan, adherence, collaboration, outcomes'],
+      [
+        ['patient', 'c1', '--as-of', '2026-03-01T00:00:00Z', '--by', 'hearsay'],
+        '--by must be one of: recorded, occurred',
+      ],
+      [
+        ['patient', 'c1', '--as-of', '2026-03-01T00:00:00Z', '--view', 'gossip'],
+        '--view must be one of: plan, adherence, collaboration, outcomes',
+      ],
     ])('refuses %j with exit code 2', async (argv, message) => {
       const { code, err } = await call(...argv);
       expect({ code, message: err.includes(message) ? message : err }).toEqual({ code: 2, message });
@@ -135,34 +244,73 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
     it('rebuilds chosen read models into tables of its own, resumes after an interruption, and touches nothing live', async () => {
       const before = await liveState();
       const to = new Date().toISOString();
-      const options = { to, into: 'audit_q1', models: ['registry', 'adherence'], basis: 'recorded' as const, batchSize: 50 };
+      const options = {
+        to,
+        into: 'audit_q1',
+        models: ['registry', 'adherence'],
+        basis: 'recorded' as const,
+        batchSize: 50,
+      };
       const interrupted = await replay(store, { ...options, stopAfterBatches: 3 });
       expect(interrupted.status).toBe('interrupted');
-      const { code, out } = await call('replay', '--to', to, '--into', 'audit_q1', '--models', 'registry,adherence', '--batch', '50');
+      const { code, out } = await call(
+        'replay',
+        '--to',
+        to,
+        '--into',
+        'audit_q1',
+        '--models',
+        'registry,adherence',
+        '--batch',
+        '50',
+      );
       expect(code).toBe(0);
       expect(out).toContain('replay audit_q1 complete');
-      expect((await call('replay', '--to', to, '--into', 'audit_q1', '--models', 'registry,adherence')).out).toContain('already complete');
+      expect((await call('replay', '--to', to, '--into', 'audit_q1', '--models', 'registry,adherence')).out).toContain(
+        'already complete',
+      );
 
       // The rows equal a fold of every event, patient by patient.
-      const events = (await store.readAll({ after: { transactionId: '0', position: 0 }, limit: 100_000 })).map(toProjected);
+      const events = (await store.readAll({ after: { transactionId: '0', position: 0 }, limit: 100_000 })).map(
+        toProjected,
+      );
       for (const name of ['registry', 'adherence']) {
         const model = readModels.find((m) => m.name === name) as ReadModel<unknown>;
-        const { rows } = await store.database.query<{ key: string; doc: unknown }>(`SELECT key, doc FROM "${schema}"."replay_audit_q1_${name}" ORDER BY key`);
+        const { rows } = await store.database.query<{ key: string; doc: unknown }>(
+          `SELECT key, doc FROM "${schema}"."replay_audit_q1_${name}" ORDER BY key`,
+        );
         expect(rows.map((r) => r.key)).toEqual(PATIENTS.map((p) => p.id));
-        for (const row of rows) expect(row.doc).toEqual(JSON.parse(JSON.stringify(foldEvents(model, events, row.key).doc)));
+        for (const row of rows)
+          expect(row.doc).toEqual(JSON.parse(JSON.stringify(foldEvents(model, events, row.key).doc)));
       }
       expect(await liveState()).toEqual(before); // no live table, checkpoint or event added
     });
 
     it('replays only what was recorded by --to', async () => {
-      const { code } = await call('replay', '--to', '2020-01-01T00:00:00Z', '--into', 'before_anything', '--models', 'registry');
+      const { code } = await call(
+        'replay',
+        '--to',
+        '2020-01-01T00:00:00Z',
+        '--into',
+        'before_anything',
+        '--models',
+        'registry',
+      );
       expect(code).toBe(0);
       const { rows } = await store.database.query(`SELECT key FROM "${schema}"."replay_before_anything_registry"`);
       expect(rows).toEqual([]);
     });
 
     it('refuses to resume with another --to, and names bad arguments', async () => {
-      const resumed = await call('replay', '--to', '2021-01-01T00:00:00Z', '--into', 'before_anything', '--models', 'registry');
+      const resumed = await call(
+        'replay',
+        '--to',
+        '2021-01-01T00:00:00Z',
+        '--into',
+        'before_anything',
+        '--models',
+        'registry',
+      );
       expect(resumed.code).toBe(2);
       expect(resumed.err).toContain('was started with --to 2020-01-01T00:00:00.000Z');
       for (const [argv, message] of [
@@ -180,7 +328,15 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
 
   it('refuses to open the embedded store behind a running server, saying what to do', async () => {
     const embedded = mkdtempSync(join(tmpdir(), 'caretrail-cli-locked-'));
-    writeFileSync(join(embedded, 'caretrail.lock'), JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), command: 'node dist/apps/api/main.js' }));
+    writeFileSync(
+      join(embedded, 'caretrail.lock'),
+      JSON.stringify({
+        pid: process.pid,
+        hostname: hostname(),
+        startedAt: new Date().toISOString(),
+        command: 'node dist/apps/api/main.js',
+      }),
+    );
     const saved = process.env;
     process.env = { ...saved, DATABASE_URL: '', DATA_DIR: embedded };
     try {

@@ -36,14 +36,24 @@ describe('npm run cli -- audit export, when no server answers', () => {
   const call = async (...argv: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await auditExport(argv, (l) => out.push(l), (l) => err.push(l));
+    const code = await auditExport(
+      argv,
+      (l) => out.push(l),
+      (l) => err.push(l),
+    );
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
   describe('on PostgreSQL it reads the database directly', () => {
     const schema = uniqueSchema('cli_export');
     beforeAll(async () => {
-      process.env = { ...env, DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema, DATA_DIR: dir, CARETRAIL_API_URL: NO_SERVER };
+      process.env = {
+        ...env,
+        DATABASE_URL: testDatabaseUrl(),
+        DATABASE_SCHEMA: schema,
+        DATA_DIR: dir,
+        CARETRAIL_API_URL: NO_SERVER,
+      };
       const store = await openEventStore({ databaseUrl: testDatabaseUrl(), schema });
       const log = new AccessLog(store.database);
       await log.append(accessRecord('p-1', 'dr-a'));
@@ -66,9 +76,16 @@ describe('npm run cli -- audit export, when no server answers', () => {
 
     it('writes NDJSON filtered by user and time', async () => {
       const file = join(dir, 'b.ndjson');
-      expect((await call('--format', 'ndjson', '--user', 'dr-b', '--from', '2020-01-01T00:00:00Z', '--out', file)).code).toBe(0);
-      const records = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
-      expect(records).toEqual([expect.objectContaining({ userId: 'dr-b', patientId: 'p-2', hash: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+      expect(
+        (await call('--format', 'ndjson', '--user', 'dr-b', '--from', '2020-01-01T00:00:00Z', '--out', file)).code,
+      ).toBe(0);
+      const records = readFileSync(file, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      expect(records).toEqual([
+        expect.objectContaining({ userId: 'dr-b', patientId: 'p-2', hash: expect.stringMatching(/^[0-9a-f]{64}$/) }),
+      ]);
     });
 
     it('refuses malformed options', async () => {

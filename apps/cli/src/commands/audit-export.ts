@@ -6,8 +6,21 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parseArgs } from 'node:util';
-import { AccessLog, csvHeader, csvLine, ndjsonLine, type AccessLogFilter, type ExportFormat } from '@caretrail/access-log';
-import { DataDirectoryLocked, eventStoreConfigFromEnv, PgliteDatabase, PostgresDatabase, type SqlDatabase } from '@caretrail/event-store';
+import {
+  AccessLog,
+  csvHeader,
+  csvLine,
+  ndjsonLine,
+  type AccessLogFilter,
+  type ExportFormat,
+} from '@caretrail/access-log';
+import {
+  DataDirectoryLocked,
+  eventStoreConfigFromEnv,
+  PgliteDatabase,
+  PostgresDatabase,
+  type SqlDatabase,
+} from '@caretrail/event-store';
 import { authConfigFromEnv, issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
 
 export const AUDIT_EXPORT_USAGE = `  npm run cli -- audit export [--format csv|ndjson] [--from <instant>] [--to <instant>]
@@ -31,7 +44,12 @@ interface ExportRequest {
 }
 
 /** `audit export`; returns the exit code. `stdout` receives the export when no --out is given. */
-export async function auditExport(argv: string[], out: Print, err: Print, stdout: Writable = process.stdout): Promise<number> {
+export async function auditExport(
+  argv: string[],
+  out: Print,
+  err: Print,
+  stdout: Writable = process.stdout,
+): Promise<number> {
   const request = parse(argv, err);
   if (typeof request === 'number') return request;
   const target = (): Writable => (request.out ? createWriteStream(request.out) : stdout);
@@ -99,7 +117,11 @@ function operator(): string {
   return `cli-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`.slice(0, 64);
 }
 
-async function exportFromServer(request: ExportRequest, target: () => Writable, err: Print): Promise<number | 'no-server'> {
+async function exportFromServer(
+  request: ExportRequest,
+  target: () => Writable,
+  err: Print,
+): Promise<number | 'no-server'> {
   const base = process.env['CARETRAIL_API_URL'] || `http://127.0.0.1:${process.env['PORT'] || 3000}`;
   const query = new URLSearchParams({ format: request.format, order: 'asc' });
   const { patientId, userId, from, to } = request.filter;
@@ -133,9 +155,15 @@ class LocalTokenUnavailable extends Error {}
 async function localAdminToken(): Promise<string> {
   const config = authConfigFromEnv();
   if (config.issuer) {
-    throw new LocalTokenUnavailable(`OIDC_ISSUER is set (${config.issuer}): set CARETRAIL_TOKEN to an admin token from that issuer.`);
+    throw new LocalTokenUnavailable(
+      `OIDC_ISSUER is set (${config.issuer}): set CARETRAIL_TOKEN to an admin token from that issuer.`,
+    );
   }
-  return issueLocalToken(await loadOrCreateLocalSigningKey(config.dataDir), { userId: operator(), role: 'admin', expiresIn: '5m' });
+  return issueLocalToken(await loadOrCreateLocalSigningKey(config.dataDir), {
+    userId: operator(),
+    role: 'admin',
+    expiresIn: '5m',
+  });
 }
 
 /**
@@ -144,11 +172,21 @@ async function localAdminToken(): Promise<string> {
  * data directory (the lock refuses otherwise). Nothing is migrated: the
  * command reads, and appends its own access record.
  */
-async function exportFromDatabase(request: ExportRequest, target: () => Writable, out: Print, err: Print): Promise<number> {
+async function exportFromDatabase(
+  request: ExportRequest,
+  target: () => Writable,
+  out: Print,
+  err: Print,
+): Promise<number> {
   const config = eventStoreConfigFromEnv();
   let database: SqlDatabase;
   if (config.databaseUrl) {
-    database = new PostgresDatabase({ connectionString: config.databaseUrl, schema: config.schema, poolSize: 2, applicationName: 'caretrail-cli' });
+    database = new PostgresDatabase({
+      connectionString: config.databaseUrl,
+      schema: config.schema,
+      poolSize: 2,
+      applicationName: 'caretrail-cli',
+    });
   } else {
     try {
       database = await PgliteDatabase.open({ dataDir: config.dataDir ?? './data', schema: config.schema });

@@ -14,9 +14,16 @@ describe('npm run cli -- audit verify|anchor', () => {
   beforeAll(async () => {
     process.env = { ...env, DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema, DATA_DIR: dir };
     const store = await openEventStore({ databaseUrl: testDatabaseUrl(), schema });
-    const { positions } = await store.append('careplan-cli', [{ type: 'Tested', data: { n: 1 } }, { type: 'Tested', data: { n: 2 } }], {
-      expectedVersion: 'no-stream',
-    });
+    const { positions } = await store.append(
+      'careplan-cli',
+      [
+        { type: 'Tested', data: { n: 1 } },
+        { type: 'Tested', data: { n: 2 } },
+      ],
+      {
+        expectedVersion: 'no-stream',
+      },
+    );
     position = positions[0]!;
     await store.close();
   });
@@ -29,7 +36,11 @@ describe('npm run cli -- audit verify|anchor', () => {
   const call = async (...argv: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await audit(argv, (l) => out.push(l), (l) => err.push(l));
+    const code = await audit(
+      argv,
+      (l) => out.push(l),
+      (l) => err.push(l),
+    );
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 

@@ -68,7 +68,9 @@ async function verify(anchorFile: string | undefined, out: Print, err: Print): P
   const { events: report, accessLog } = result;
   if (!report.ok) {
     const b = report.firstBreak!;
-    err(`BROKEN: ${b.reason} in ${b.streamId}${b.streamVersion === null ? '' : ` at version ${b.streamVersion}`}${b.position === null ? '' : `, position ${b.position}`}`);
+    err(
+      `BROKEN: ${b.reason} in ${b.streamId}${b.streamVersion === null ? '' : ` at version ${b.streamVersion}`}${b.position === null ? '' : `, position ${b.position}`}`,
+    );
     return 1;
   }
   if (!accessLog.ok) {
@@ -80,7 +82,9 @@ async function verify(anchorFile: string | undefined, out: Print, err: Print): P
   if (saved) {
     const { result: now } = await anchor(saved.position);
     if (now.digest !== saved.digest) {
-      err(`BROKEN: the log up to position ${saved.position} no longer matches the anchor (${saved.digest.slice(0, 16)}…)`);
+      err(
+        `BROKEN: the log up to position ${saved.position} no longer matches the anchor (${saved.digest.slice(0, 16)}…)`,
+      );
       return 1;
     }
     out(`ok: the log up to position ${saved.position} matches the anchor`);

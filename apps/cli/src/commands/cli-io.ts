@@ -1,5 +1,10 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DataDirectoryLocked, eventStoreConfigFromEnv, openEventStore, type SqlEventStore } from '@caretrail/event-store';
+import {
+  DataDirectoryLocked,
+  eventStoreConfigFromEnv,
+  openEventStore,
+  type SqlEventStore,
+} from '@caretrail/event-store';
 
 /** Where a command writes: results to `out`, messages to `err`, a progress line to `progress` (stderr). */
 export interface CliIo {
@@ -19,7 +24,12 @@ export function parseOptions<Name extends string>(
   allowPositionals = false,
 ): { values: Partial<Record<Name, string>>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: options as NonNullable<ParseArgsConfig['options']>, strict: true, allowPositionals });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: options as NonNullable<ParseArgsConfig['options']>,
+      strict: true,
+      allowPositionals,
+    });
     return { values: values as Partial<Record<Name, string>>, positionals };
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -27,21 +37,37 @@ export function parseOptions<Name extends string>(
 }
 
 /** An ISO-8601 instant with its offset (the API's rule), as a normalised UTC string. */
-export function instantOption(name: string, value: string | undefined, { required = true, notAfter }: { required?: boolean; notAfter?: number } = {}): string | undefined {
+export function instantOption(
+  name: string,
+  value: string | undefined,
+  { required = true, notAfter }: { required?: boolean; notAfter?: number } = {},
+): string | undefined {
   if (value === undefined) {
     if (required) throw new UsageError(`--${name} is required: an instant such as 2026-03-01T00:00:00Z`);
     return undefined;
   }
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new UsageError(`--${name} must be an instant with a zone, such as 2026-03-01T00:00:00Z (got ${JSON.stringify(value)})`);
+  if (
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
+    Number.isNaN(Date.parse(value))
+  ) {
+    throw new UsageError(
+      `--${name} must be an instant with a zone, such as 2026-03-01T00:00:00Z (got ${JSON.stringify(value)})`,
+    );
   }
-  if (notAfter !== undefined && Date.parse(value) > notAfter) throw new UsageError(`--${name} must not be in the future (got ${value})`);
+  if (notAfter !== undefined && Date.parse(value) > notAfter)
+    throw new UsageError(`--${name} must not be in the future (got ${value})`);
   return new Date(value).toISOString();
 }
 
-export function choiceOption<T extends string>(name: string, value: string | undefined, choices: readonly T[], fallback: T): T {
+export function choiceOption<T extends string>(
+  name: string,
+  value: string | undefined,
+  choices: readonly T[],
+  fallback: T,
+): T {
   if (value === undefined) return fallback;
-  if (!(choices as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of: ${choices.join(', ')} (got ${JSON.stringify(value)})`);
+  if (!(choices as readonly string[]).includes(value))
+    throw new UsageError(`--${name} must be one of: ${choices.join(', ')} (got ${JSON.stringify(value)})`);
   return value as T;
 }
 
@@ -99,6 +125,7 @@ export function progressLine(label: string, done: number, total: number, seconds
   const filled = Math.round(fraction * width);
   const rate = seconds > 0 ? done / seconds : 0;
   const eta = rate > 0 ? (total - done) / rate : Number.NaN;
-  const clock = (s: number): string => (Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}` : '?');
+  const clock = (s: number): string =>
+    Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}` : '?';
   return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(1)} %  ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} events  ${Math.round(rate).toLocaleString('en-US')}/s  ETA ${clock(eta)}`;
 }

@@ -1,4 +1,9 @@
-import { DataDirectoryLocked, eventStoreConfigFromEnv, openEventStore, type SqlEventStore } from '@caretrail/event-store';
+import {
+  DataDirectoryLocked,
+  eventStoreConfigFromEnv,
+  openEventStore,
+  type SqlEventStore,
+} from '@caretrail/event-store';
 import { authConfigFromEnv, issueLocalToken, loadOrCreateLocalSigningKey, type Role } from '@caretrail/security';
 
 /** Where a command found the store: opened here, or only reachable through the running server. */
@@ -35,13 +40,19 @@ export async function serverCall(role: Role): Promise<ServerCall> {
   const base = process.env['CARETRAIL_API_URL'] || `http://127.0.0.1:${process.env['PORT'] || 3000}`;
   const token =
     process.env['CARETRAIL_TOKEN'] ||
-    (await issueLocalToken(await loadOrCreateLocalSigningKey(authConfigFromEnv().dataDir), { userId: 'caretrail-cli', role, expiresIn: '5m' }));
+    (await issueLocalToken(await loadOrCreateLocalSigningKey(authConfigFromEnv().dataDir), {
+      userId: 'caretrail-cli',
+      role,
+      expiresIn: '5m',
+    }));
   return async <R>(method: 'GET' | 'POST', path: string): Promise<R> => {
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, { method, headers: { Authorization: `Bearer ${token}` } });
     } catch (error) {
-      throw new Error(`The data directory is held by a server, but ${base} does not answer (${(error as Error).message}). Set CARETRAIL_API_URL.`);
+      throw new Error(
+        `The data directory is held by a server, but ${base} does not answer (${(error as Error).message}). Set CARETRAIL_API_URL.`,
+      );
     }
     const body = (await response.json().catch(() => ({}))) as R & { detail?: string };
     if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${body.detail ?? 'no detail'}`);

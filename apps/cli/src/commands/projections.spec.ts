@@ -42,7 +42,12 @@ describe('projections: arguments', () => {
   it('reads each command and its read model', () => {
     expect(parseProjectionsArgs(['status'])).toEqual({ sub: 'status', name: null, json: false, wait: true });
     expect(parseProjectionsArgs(['status', '--json'])).toMatchObject({ json: true });
-    expect(parseProjectionsArgs(['rebuild', 'adherence'])).toEqual({ sub: 'rebuild', name: 'adherence', json: false, wait: true });
+    expect(parseProjectionsArgs(['rebuild', 'adherence'])).toEqual({
+      sub: 'rebuild',
+      name: 'adherence',
+      json: false,
+      wait: true,
+    });
     expect(parseProjectionsArgs(['rebuild', 'registry', '--no-wait'])).toMatchObject({ wait: false });
     expect(parseProjectionsArgs(['pause', 'current-plan'])).toMatchObject({ sub: 'pause', name: 'current-plan' });
     expect(parseProjectionsArgs(['resume', 'collaboration'])).toMatchObject({ sub: 'resume', name: 'collaboration' });
@@ -85,7 +90,12 @@ describe('seed: arguments', () => {
       verify: false,
       json: false,
     });
-    expect(parseSeedArgs(['--patients', '5000', '--days', '365', '--seed', 'bench-1', '--until', '2026-01-31', '--json'], now)).toMatchObject({
+    expect(
+      parseSeedArgs(
+        ['--patients', '5000', '--days', '365', '--seed', 'bench-1', '--until', '2026-01-31', '--json'],
+        now,
+      ),
+    ).toMatchObject({
       patients: 5000,
       days: 365,
       seed: 'bench-1',
@@ -149,14 +159,22 @@ describe('projections: through the server', () => {
 
   it('prints a status table, sending the admin token', async () => {
     api.handler = (_req, res) =>
-      send(res, 200, [status('adherence', { lagEvents: 12, lastError: { message: 'boom', eventId: 'e-1', at: '2026-11-28T00:00:00Z' } }), status('registry')]);
+      send(res, 200, [
+        status('adherence', {
+          lagEvents: 12,
+          lastError: { message: 'boom', eventId: 'e-1', at: '2026-11-28T00:00:00Z' },
+        }),
+        status('registry'),
+      ]);
     const out = io();
     expect(await projectionsCommand(['status'], out, { server: control(), openLocal: noLocal })).toBe(0);
     expect(api.requests).toEqual([{ method: 'GET', url: '/admin/projections', authorization: 'Bearer admin-token' }]);
     expect(out.outText()).toContain(`Read models on the server at ${base}:`);
     expect(out.outText()).toMatch(/adherence\s+running\s+1\s+100\s+100\s+12\s/);
     expect(out.outText()).toContain('boom (event e-1)');
-    expect(out.outText()).toContain('Not started yet (they build when a server or projector starts): current-plan, collaboration');
+    expect(out.outText()).toContain(
+      'Not started yet (they build when a server or projector starts): current-plan, collaboration',
+    );
     expect(noLocal).not.toHaveBeenCalled();
   });
 
@@ -178,14 +196,18 @@ describe('projections: through the server', () => {
           generation: building ? 2 : 3,
           headPosition: 1000,
           state: building ? 'rebuilding' : 'running',
-          rebuild: building ? { generation: 3, version: 1, checkpoint: checkpoint(polls * 400), progress: polls * 0.4 } : null,
+          rebuild: building
+            ? { generation: 3, version: 1, checkpoint: checkpoint(polls * 400), progress: polls * 0.4 }
+            : null,
         }),
       ]);
     };
     const out = io();
     expect(await projectionsCommand(['rebuild', 'adherence'], out, { server: control(), pollMs: 5 })).toBe(0);
     expect(api.requests[0]).toMatchObject({ method: 'POST', url: '/admin/projections/adherence/rebuild' });
-    expect(out.progressLines[0]).toMatch(/rebuilding adherence \(generation 3\) \[#+\.+\] 40\.0 % {2}400\/1,000 events/);
+    expect(out.progressLines[0]).toMatch(
+      /rebuilding adherence \(generation 3\) \[#+\.+\] 40\.0 % {2}400\/1,000 events/,
+    );
     expect(out.progressLines.at(-1)).toContain('100.0 %  done');
     expect(out.outText()).toContain('adherence: generation 3 took over after');
   });
@@ -219,11 +241,15 @@ describe('projections: through the server', () => {
     const out = io();
     expect(await projectionsCommand(['pause', 'adherence'], out, { server: control() })).toBe(0);
     expect(await projectionsCommand(['resume', 'adherence'], out, { server: control() })).toBe(0);
-    expect(api.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['POST /admin/projections/adherence/pause', 'POST /admin/projections/adherence/resume']);
+    expect(api.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'POST /admin/projections/adherence/pause',
+      'POST /admin/projections/adherence/resume',
+    ]);
   });
 
   it('explains a refused token (exit 1) and an unknown read model (exit 2)', async () => {
-    api.handler = (_req, res) => send(res, 403, { title: 'Forbidden', detail: 'admin role required' }, 'application/problem+json');
+    api.handler = (_req, res) =>
+      send(res, 403, { title: 'Forbidden', detail: 'admin role required' }, 'application/problem+json');
     const out = io();
     expect(await projectionsCommand(['status'], out, { server: control(), openLocal: noLocal })).toBe(1);
     expect(out.errText()).toContain('refused the admin token (403: admin role required). Set CARETRAIL_TOKEN');

@@ -1,6 +1,11 @@
 import { parseArgs } from 'node:util';
 import type { SqlEventStore } from '@caretrail/event-store';
-import { ProjectionHost, UnknownProjection, type ProjectionDefinition, type ProjectionStatus } from '@caretrail/projections';
+import {
+  ProjectionHost,
+  UnknownProjection,
+  type ProjectionDefinition,
+  type ProjectionStatus,
+} from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
 import { authConfigFromEnv, issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
 import { openStore, progressLine, stderrProgress, UsageError, type CliIo } from './cli-io';
@@ -27,25 +32,36 @@ export interface ProjectionsArgs {
 }
 
 /** Parses `projections ...`; throws UsageError with what to type instead. */
-export function parseProjectionsArgs(argv: string[], known: readonly string[] = readModels.map((m) => m.name)): ProjectionsArgs {
+export function parseProjectionsArgs(
+  argv: string[],
+  known: readonly string[] = readModels.map((m) => m.name),
+): ProjectionsArgs {
   let values: { json?: boolean; 'no-wait'?: boolean };
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, 'no-wait': { type: 'boolean' } }, strict: true, allowPositionals: true }));
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      options: { json: { type: 'boolean' }, 'no-wait': { type: 'boolean' } },
+      strict: true,
+      allowPositionals: true,
+    }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const [sub, name, ...extra] = positionals;
   if (sub === undefined) throw new UsageError(`projections needs a command: ${SUBCOMMANDS.join(', ')}`);
-  if (!(SUBCOMMANDS as readonly string[]).includes(sub)) throw new UsageError(`Unknown projections command "${sub}": use ${SUBCOMMANDS.join(', ')}`);
+  if (!(SUBCOMMANDS as readonly string[]).includes(sub))
+    throw new UsageError(`Unknown projections command "${sub}": use ${SUBCOMMANDS.join(', ')}`);
   if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}"`);
   if (sub === 'status') {
     if (name !== undefined) throw new UsageError('projections status takes no name: it lists every read model');
     if (values['no-wait']) throw new UsageError('--no-wait applies to rebuild only');
     return { sub, name: null, json: values.json === true, wait: true };
   }
-  if (name === undefined) throw new UsageError(`projections ${sub} needs the name of a read model: ${known.join(', ')}`);
-  if (!known.includes(name)) throw new UsageError(`There is no read model named "${name}": use one of ${known.join(', ')}`);
+  if (name === undefined)
+    throw new UsageError(`projections ${sub} needs the name of a read model: ${known.join(', ')}`);
+  if (!known.includes(name))
+    throw new UsageError(`There is no read model named "${name}": use one of ${known.join(', ')}`);
   if (values.json) throw new UsageError('--json applies to status only');
   if (values['no-wait'] && sub !== 'rebuild') throw new UsageError('--no-wait applies to rebuild only');
   return { sub: sub as Subcommand, name, json: false, wait: !values['no-wait'] };
@@ -116,7 +132,10 @@ export class ServerControl implements ProjectionControl {
   private async call<R>(method: 'GET' | 'POST', path: string): Promise<R> {
     let response: Response;
     try {
-      response = await this.fetchImpl(`${this.base}${path}`, { method, headers: { Authorization: `Bearer ${await this.token()}`, Accept: 'application/json' } });
+      response = await this.fetchImpl(`${this.base}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${await this.token()}`, Accept: 'application/json' },
+      });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
       if (cause?.code === 'ECONNREFUSED') throw new NoServer(`nothing answers at ${this.base}`);
@@ -161,7 +180,9 @@ export class LocalControl implements ProjectionControl {
   }
 
   get where(): string {
-    return this.store.database.backend === 'pglite' ? 'the embedded store (no server running)' : 'PostgreSQL directly (no server answering)';
+    return this.store.database.backend === 'pglite'
+      ? 'the embedded store (no server running)'
+      : 'PostgreSQL directly (no server answering)';
   }
 
   status(): Promise<ProjectionStatus[]> {
@@ -258,7 +279,9 @@ function defaultServer(io: CliIo): ProjectionControl | null {
   return new ServerControl(apiBaseUrl(), () => {
     token ??= given
       ? Promise.resolve(given)
-      : loadOrCreateLocalSigningKey(config.dataDir).then((key) => issueLocalToken(key, { userId: 'caretrail-cli', role: 'admin', expiresIn: '10m' }));
+      : loadOrCreateLocalSigningKey(config.dataDir).then((key) =>
+          issueLocalToken(key, { userId: 'caretrail-cli', role: 'admin', expiresIn: '10m' }),
+        );
     return token;
   });
 }
@@ -298,7 +321,9 @@ async function runOn(control: ProjectionControl, args: ProjectionsArgs, io: CliI
     case 'rebuild': {
       const { generation } = await control.rebuild(args.name!);
       if (!args.wait) {
-        io.out(`${args.name}: rebuilding into generation ${generation} on ${control.where}; the current tables serve until it has caught up.`);
+        io.out(
+          `${args.name}: rebuilding into generation ${generation} on ${control.where}; the current tables serve until it has caught up.`,
+        );
         return 0;
       }
       const seconds = await watchRebuild(control, args.name!, generation, io, pollMs);
@@ -312,7 +337,13 @@ async function runOn(control: ProjectionControl, args: ProjectionsArgs, io: CliI
  * Polls status until the new generation serves: a progress bar with the rate
  * (measured from the build's own checkpoint over the last 10 s) and the ETA on stderr.
  */
-async function watchRebuild(control: ProjectionControl, name: string, generation: number, io: CliIo, pollMs: number): Promise<number> {
+async function watchRebuild(
+  control: ProjectionControl,
+  name: string,
+  generation: number,
+  io: CliIo,
+  pollMs: number,
+): Promise<number> {
   const progress = io.progress ?? stderrProgress();
   const started = Date.now();
   const label = `rebuilding ${name} (generation ${generation})`;
@@ -322,15 +353,21 @@ async function watchRebuild(control: ProjectionControl, name: string, generation
     if (!entry) throw new CommandFailed(`${name} is no longer listed by ${control.where}`);
     // The first generation of a read model that never ran builds in place: it is done when caught up.
     const first = entry.generation === generation && generation === 1 && entry.lagEvents > 0;
-    const building = entry.rebuild?.generation === generation ? entry.rebuild.checkpoint : first ? entry.checkpoint : null;
+    const building =
+      entry.rebuild?.generation === generation ? entry.rebuild.checkpoint : first ? entry.checkpoint : null;
     if (building === null && entry.generation >= generation) {
       progress(`${label} [${'#'.repeat(30)}] 100.0 %  done`, true);
       return (Date.now() - started) / 1000;
     }
-    if (building === null) throw new CommandFailed(`${name}: generation ${generation} is no longer being built (another rebuild replaced it?)`);
+    if (building === null)
+      throw new CommandFailed(
+        `${name}: generation ${generation} is no longer being built (another rebuild replaced it?)`,
+      );
     if (entry.state === 'failed' && entry.lastError) {
       progress(`${label}: failed`, true);
-      throw new CommandFailed(`${name}: the rebuild stopped at event ${entry.lastError.eventId ?? '?'}: ${entry.lastError.message}`);
+      throw new CommandFailed(
+        `${name}: the rebuild stopped at event ${entry.lastError.eventId ?? '?'}: ${entry.lastError.message}`,
+      );
     }
     const now = Date.now();
     const position = building.position;
@@ -346,7 +383,18 @@ async function watchRebuild(control: ProjectionControl, name: string, generation
 }
 
 function statusTable(status: ProjectionStatus[], where: string): string {
-  const header = ['read model', 'state', 'generation', 'checkpoint', 'head', 'lag events', 'lag s', 'events/s', 'rebuild', 'last error'];
+  const header = [
+    'read model',
+    'state',
+    'generation',
+    'checkpoint',
+    'head',
+    'lag events',
+    'lag s',
+    'events/s',
+    'rebuild',
+    'last error',
+  ];
   const rows = status.map((s) => [
     s.name,
     s.state,
@@ -360,13 +408,19 @@ function statusTable(status: ProjectionStatus[], where: string): string {
     s.lastError ? `${s.lastError.message}${s.lastError.eventId ? ` (event ${s.lastError.eventId})` : ''}` : '-',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const missing = readModels.map((m) => m.name).filter((n) => !status.some((s) => s.name === n));
   return [
     `Read models on ${where}:`,
     line(header),
     line(widths.map((w) => '-'.repeat(w))),
     ...rows.map(line),
-    ...(missing.length > 0 ? [`Not started yet (they build when a server or projector starts): ${missing.join(', ')}`] : []),
+    ...(missing.length > 0
+      ? [`Not started yet (they build when a server or projector starts): ${missing.join(', ')}`]
+      : []),
   ].join('\n');
 }

@@ -1,8 +1,24 @@
 import { AS_OF_BASES, DEFAULT_AS_OF_BASIS, type AsOfBasis } from '@caretrail/analytics';
-import { START, checkpointOf, type Checkpoint, type RecordedEvent, type SqlEventStore, type SqlQueryable } from '@caretrail/event-store';
+import {
+  START,
+  checkpointOf,
+  type Checkpoint,
+  type RecordedEvent,
+  type SqlEventStore,
+  type SqlQueryable,
+} from '@caretrail/event-store';
 import { BatchProjector, ProjectionTables, type ProjectionDefinition } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
-import { choiceOption, guarded, instantOption, openStore, parseOptions, progressLine, UsageError, type CliIo } from './cli-io';
+import {
+  choiceOption,
+  guarded,
+  instantOption,
+  openStore,
+  parseOptions,
+  progressLine,
+  UsageError,
+  type CliIo,
+} from './cli-io';
 
 export const REPLAY_USAGE = `  npm run cli -- replay --to <instant> --into <name> [--models ${readModels.map((m) => m.name).join(',')}] [--by recorded|occurred]
       Rebuilds read models from the log as they stood at the instant, into tables of their own
@@ -93,7 +109,13 @@ export async function replay(store: SqlEventStore, options: ReplayOptions, io?: 
       `INSERT INTO ${tables.state()} (model, to_instant, basis, transaction_id, position) VALUES ($1, $2, $3, $4::xid8, $5) ON CONFLICT (model) DO NOTHING`,
       [definition.name, options.to, options.basis, START.transactionId, START.position],
     );
-    const { rows } = await store.database.query<{ to_instant: Date; basis: string; transaction_id: string; position: string; finished: boolean }>(
+    const { rows } = await store.database.query<{
+      to_instant: Date;
+      basis: string;
+      transaction_id: string;
+      position: string;
+      finished: boolean;
+    }>(
       `SELECT to_instant, basis, transaction_id::text AS transaction_id, position, finished FROM ${tables.state()} WHERE model = $1`,
       [definition.name],
     );
@@ -104,15 +126,22 @@ export async function replay(store: SqlEventStore, options: ReplayOptions, io?: 
           `run it again with those to resume it, or choose another --into name.`,
       );
     }
-    state.set(definition.name, { checkpoint: { transactionId: row.transaction_id, position: Number(row.position) }, finished: row.finished });
+    state.set(definition.name, {
+      checkpoint: { transactionId: row.transaction_id, position: Number(row.position) },
+      finished: row.finished,
+    });
   }
   const names = definitions.map((d) => tables.table(d.name));
   const pending = definitions.filter((d) => !state.get(d.name)!.finished);
   if (pending.length === 0) return { status: 'already-complete', read: 0, applied: 0, tables: names };
 
   const toMs = Date.parse(options.to);
-  const stood = (e: RecordedEvent): boolean => Date.parse(options.basis === 'recorded' ? e.recordedAt : (e.occurredAt ?? e.recordedAt)) <= toMs;
-  const projectors = pending.map((definition) => ({ definition, projector: new BatchProjector(store, tables, definition, 0, () => 'stop') }));
+  const stood = (e: RecordedEvent): boolean =>
+    Date.parse(options.basis === 'recorded' ? e.recordedAt : (e.occurredAt ?? e.recordedAt)) <= toMs;
+  const projectors = pending.map((definition) => ({
+    definition,
+    projector: new BatchProjector(store, tables, definition, 0, () => 'stop'),
+  }));
   let from = pending.map((d) => state.get(d.name)!.checkpoint).reduce((a, b) => (after(a, b) ? b : a));
   const { headPosition } = await store.status();
   const started = process.hrtime.bigint();
@@ -120,7 +149,8 @@ export async function replay(store: SqlEventStore, options: ReplayOptions, io?: 
   let applied = 0;
   let batches = 0;
   for (;;) {
-    if (options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches) return { status: 'interrupted', read, applied, tables: names };
+    if (options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches)
+      return { status: 'interrupted', read, applied, tables: names };
     const batch = await store.readAll({ after: from, limit: options.batchSize ?? DEFAULT_BATCH });
     if (batch.length === 0) break;
     const next = checkpointOf(batch[batch.length - 1]!);
@@ -144,25 +174,50 @@ export async function replay(store: SqlEventStore, options: ReplayOptions, io?: 
     applied += relevant.length;
     batches++;
     from = next;
-    io?.progress?.(progressLine(`replay ${options.into}`, next.position, headPosition, Number(process.hrtime.bigint() - started) / 1e9));
+    io?.progress?.(
+      progressLine(
+        `replay ${options.into}`,
+        next.position,
+        headPosition,
+        Number(process.hrtime.bigint() - started) / 1e9,
+      ),
+    );
   }
-  await store.database.query(`UPDATE ${tables.state()} SET finished = true WHERE model = ANY($1::text[])`, [pending.map((d) => d.name)]);
-  io?.progress?.(progressLine(`replay ${options.into}`, headPosition, headPosition, Number(process.hrtime.bigint() - started) / 1e9), true);
+  await store.database.query(`UPDATE ${tables.state()} SET finished = true WHERE model = ANY($1::text[])`, [
+    pending.map((d) => d.name),
+  ]);
+  io?.progress?.(
+    progressLine(`replay ${options.into}`, headPosition, headPosition, Number(process.hrtime.bigint() - started) / 1e9),
+    true,
+  );
   return { status: 'complete', read, applied, tables: names };
 }
 
 export async function replayCommand(argv: string[], io: CliIo, now: number = Date.now()): Promise<number> {
   return guarded(io, REPLAY_USAGE, async () => {
-    const { values } = parseOptions(argv, { to: { type: 'string' }, into: { type: 'string' }, models: { type: 'string' }, by: { type: 'string' }, batch: { type: 'string' } });
+    const { values } = parseOptions(argv, {
+      to: { type: 'string' },
+      into: { type: 'string' },
+      models: { type: 'string' },
+      by: { type: 'string' },
+      batch: { type: 'string' },
+    });
     const to = instantOption('to', values.to, { notAfter: now })!;
-    if (!values.into || !NAME.test(values.into)) throw new UsageError('--into is required: a name of 1 to 40 lower-case letters, digits or "_", starting with a letter');
+    if (!values.into || !NAME.test(values.into))
+      throw new UsageError(
+        '--into is required: a name of 1 to 40 lower-case letters, digits or "_", starting with a letter',
+      );
     const known = readModels.map((m) => m.name);
     const models = values.models === undefined ? known : [...new Set(values.models.split(',').map((m) => m.trim()))];
     const unknown = models.filter((m) => !known.includes(m));
-    if (unknown.length > 0 || models.length === 0) throw new UsageError(`--models must name read models among: ${known.join(', ')} (unknown: ${unknown.join(', ') || 'none given'})`);
+    if (unknown.length > 0 || models.length === 0)
+      throw new UsageError(
+        `--models must name read models among: ${known.join(', ')} (unknown: ${unknown.join(', ') || 'none given'})`,
+      );
     const basis = choiceOption('by', values.by, AS_OF_BASES, DEFAULT_AS_OF_BASIS);
     const batchSize = values.batch === undefined ? DEFAULT_BATCH : Number(values.batch);
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 50_000) throw new UsageError('--batch must be a whole number from 1 to 50000');
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 50_000)
+      throw new UsageError('--batch must be a whole number from 1 to 50000');
 
     const store = await openStore(io, 'replay');
     if (!store) return 1;

@@ -1,5 +1,12 @@
 import { writeFileSync } from 'node:fs';
-import { effectivenessReport, isCalendarDate, PatientHistories, REPORT_FORMATS, renderReport, DEFAULT_MIN_COHORT } from '@caretrail/analytics';
+import {
+  effectivenessReport,
+  isCalendarDate,
+  PatientHistories,
+  REPORT_FORMATS,
+  renderReport,
+  DEFAULT_MIN_COHORT,
+} from '@caretrail/analytics';
 import { isEventType } from '@caretrail/domain';
 import { START, checkpointOf, type RecordedEvent, type SqlEventStore } from '@caretrail/event-store';
 import { toProjected } from '@caretrail/projections';
@@ -18,21 +25,34 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
   return guarded(io, REPORT_USAGE, async () => {
     const { values, positionals } = parseOptions(
       argv,
-      { from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, 'min-cohort': { type: 'string' } },
+      {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        'min-cohort': { type: 'string' },
+      },
       true,
     );
     if (positionals[0] !== 'effectiveness' || positionals.length > 1) {
-      throw new UsageError(`report: the only report is "effectiveness" (got ${positionals.length === 0 ? 'none' : JSON.stringify(positionals.join(' '))})`);
+      throw new UsageError(
+        `report: the only report is "effectiveness" (got ${positionals.length === 0 ? 'none' : JSON.stringify(positionals.join(' '))})`,
+      );
     }
     const from = values.from;
     const to = values.to;
-    if (from === undefined || !isCalendarDate(from)) throw new UsageError(`--from must be a date YYYY-MM-DD (got ${JSON.stringify(from ?? null)})`);
-    if (to === undefined || !isCalendarDate(to)) throw new UsageError(`--to must be a date YYYY-MM-DD (got ${JSON.stringify(to ?? null)})`);
+    if (from === undefined || !isCalendarDate(from))
+      throw new UsageError(`--from must be a date YYYY-MM-DD (got ${JSON.stringify(from ?? null)})`);
+    if (to === undefined || !isCalendarDate(to))
+      throw new UsageError(`--to must be a date YYYY-MM-DD (got ${JSON.stringify(to ?? null)})`);
     if (to < from) throw new UsageError(`--to (${to}) must not be before --from (${from})`);
     const format = choiceOption('format', values.format, REPORT_FORMATS, 'md');
     const minRaw = values['min-cohort'] ?? String(DEFAULT_MIN_COHORT);
     const minCohort = Number(minRaw);
-    if (!/^\d+$/.test(minRaw) || !Number.isSafeInteger(minCohort) || minCohort < 1) throw new UsageError(`--min-cohort must be a whole number of patients, 1 or more (got ${JSON.stringify(minRaw)})`);
+    if (!/^\d+$/.test(minRaw) || !Number.isSafeInteger(minCohort) || minCohort < 1)
+      throw new UsageError(
+        `--min-cohort must be a whole number of patients, 1 or more (got ${JSON.stringify(minRaw)})`,
+      );
 
     const pseudonyms = loadPseudonymizer();
     const store = await openStore(io, 'report');
@@ -43,11 +63,18 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
     } finally {
       await store.close();
     }
-    const report = effectivenessReport(histories, { period: { from, to }, minCohort, pseudonymOf: pseudonyms.pseudonymOf, pseudonymKeyId: pseudonyms.keyId });
+    const report = effectivenessReport(histories, {
+      period: { from, to },
+      minCohort,
+      pseudonymOf: pseudonyms.pseudonymOf,
+      pseudonymKeyId: pseudonyms.keyId,
+    });
     const text = renderReport(report, format);
     if (values.out) {
       writeFileSync(values.out, text);
-      io.err(`report: ${report.patients} patient(s), ${report.cohorts.filter((c) => c.suppressed).length} cohort(s) suppressed; written to ${values.out}`);
+      io.err(
+        `report: ${report.patients} patient(s), ${report.cohorts.filter((c) => c.suppressed).length} cohort(s) suppressed; written to ${values.out}`,
+      );
     } else {
       io.out(text.endsWith('\n') ? text.slice(0, -1) : text);
     }
@@ -59,7 +86,12 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
  * The whole log in the global order, folded into every patient's read-model docs. The next batch
  * is already being read while this one is folded.
  */
-export async function readHistories(store: SqlEventStore, io: CliIo | undefined, period: { from: string; to: string }, batch = READ_BATCH): Promise<PatientHistories> {
+export async function readHistories(
+  store: SqlEventStore,
+  io: CliIo | undefined,
+  period: { from: string; to: string },
+  batch = READ_BATCH,
+): Promise<PatientHistories> {
   const histories = new PatientHistories({ period });
   const { headPosition } = await store.status();
   const started = process.hrtime.bigint();
@@ -69,8 +101,18 @@ export async function readHistories(store: SqlEventStore, io: CliIo | undefined,
     if (events.length === 0) break;
     pending = store.readAll({ after: checkpointOf(events[events.length - 1]!), limit: batch });
     for (const e of events) if (isEventType(e.type)) histories.add(toProjected(e));
-    io?.progress?.(progressLine('reading the log', events[events.length - 1]!.position, headPosition, Number(process.hrtime.bigint() - started) / 1e9));
+    io?.progress?.(
+      progressLine(
+        'reading the log',
+        events[events.length - 1]!.position,
+        headPosition,
+        Number(process.hrtime.bigint() - started) / 1e9,
+      ),
+    );
   }
-  io?.progress?.(progressLine('reading the log', headPosition, headPosition, Number(process.hrtime.bigint() - started) / 1e9), true);
+  io?.progress?.(
+    progressLine('reading the log', headPosition, headPosition, Number(process.hrtime.bigint() - started) / 1e9),
+    true,
+  );
   return histories;
 }

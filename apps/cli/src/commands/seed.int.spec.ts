@@ -44,7 +44,15 @@ describe('seed on PostgreSQL', () => {
     const store = await openStore(first);
     try {
       // verify: every command is also decided the way the API does (handleCommand over its full history).
-      result = await seed(store, { patients: 30, days: 150, seed: 'spec', until: UNTIL, verify: true, cohortSize: 12, flushEvents: 500 });
+      result = await seed(store, {
+        patients: 30,
+        days: 150,
+        seed: 'spec',
+        until: UNTIL,
+        verify: true,
+        cohortSize: 12,
+        flushEvents: 500,
+      });
     } finally {
       await store.close();
     }
@@ -89,11 +97,15 @@ describe('seed on PostgreSQL', () => {
     ]) {
       expect(types).toContain(type);
     }
-    const outcomes = rows.filter((r) => r.event_type === 'OutcomeMeasured').map((r) => r.data as { instrument: string; items: number[]; total: number });
+    const outcomes = rows
+      .filter((r) => r.event_type === 'OutcomeMeasured')
+      .map((r) => r.data as { instrument: string; items: number[]; total: number });
     expect(outcomes.every((o) => o.items.reduce((a, b) => a + b, 0) === o.total)).toBe(true);
     expect(new Set(outcomes.map((o) => o.instrument))).toEqual(new Set(['PHQ-9', 'GAD-7']));
     // A missed dose later taken names the miss it supersedes.
-    expect(rows.some((r) => r.event_type === 'DoseTakenLate' && typeof r.data['supersedesMissed'] === 'string')).toBe(true);
+    expect(rows.some((r) => r.event_type === 'DoseTakenLate' && typeof r.data['supersedesMissed'] === 'string')).toBe(
+      true,
+    );
   });
 
   it('stores only events the domain knows, each in the stream the domain names, versions without gaps', () => {
@@ -124,7 +136,9 @@ describe('seed on PostgreSQL', () => {
   it('refuses to seed the same patients twice', async () => {
     const store = await openStore(second);
     try {
-      await expect(seed(store, { patients: 1, days: 10, seed: 'spec', until: UNTIL })).rejects.toThrow('already holds the patients of --seed "spec"');
+      await expect(seed(store, { patients: 1, days: 10, seed: 'spec', until: UNTIL })).rejects.toThrow(
+        'already holds the patients of --seed "spec"',
+      );
     } finally {
       await store.close();
     }
@@ -145,7 +159,9 @@ describe('seed on PostgreSQL', () => {
     } finally {
       await control.close();
     }
-    const plans = await withAdminClient((client) => client.query(`SELECT count(*)::int AS n FROM "${first}".rm_current_plan_1`));
+    const plans = await withAdminClient((client) =>
+      client.query(`SELECT count(*)::int AS n FROM "${first}".rm_current_plan_1`),
+    );
     expect(plans.rows[0].n).toBe(30);
   }, 120_000);
 });
@@ -159,20 +175,37 @@ describe('npm run cli -- seed', () => {
   const call = async (...argv: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await run(argv, (l) => out.push(l), (l) => err.push(l));
+    const code = await run(
+      argv,
+      (l) => out.push(l),
+      (l) => err.push(l),
+    );
     return { code, out: out.join('\n'), err: err.join('\n') };
   };
 
   it('seeds PostgreSQL with DATABASE_URL and reports what it wrote', async () => {
     process.env = { ...env, DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema };
-    const { code, out } = await call('seed', '--patients', '5', '--days', '30', '--seed', 'cli', '--until', '2026-11-28', '--json');
+    const { code, out } = await call(
+      'seed',
+      '--patients',
+      '5',
+      '--days',
+      '30',
+      '--seed',
+      'cli',
+      '--until',
+      '2026-11-28',
+      '--json',
+    );
     expect(code).toBe(0);
     const result = JSON.parse(out) as SeedResult;
     expect(result).toMatchObject({ patients: 5, days: 30, refused: {}, until: '2026-11-28T23:59:00.000Z' });
     const stored = await withAdminClient((client) => client.query(`SELECT count(*)::int AS n FROM "${schema}".events`));
     expect(stored.rows[0].n).toBe(result.events);
     // Personal data is sealed at rest, as the API seals it (docs/erasure.md).
-    const enrolled = await withAdminClient((client) => client.query(`SELECT data FROM "${schema}".events WHERE event_type = 'PatientEnrolled' LIMIT 1`));
+    const enrolled = await withAdminClient((client) =>
+      client.query(`SELECT data FROM "${schema}".events WHERE event_type = 'PatientEnrolled' LIMIT 1`),
+    );
     expect(enrolled.rows[0].data.name.given).toEqual({ $enc: expect.stringMatching(/^v1:s:/) });
 
     const again = await call('seed', '--patients', '5', '--days', '30', '--seed', 'cli', '--until', '2026-11-28');
@@ -193,7 +226,12 @@ describe('npm run cli -- seed', () => {
       // A live process (this one) holds the lock, as a running API would.
       writeFileSync(
         join(dataDir, 'caretrail.lock'),
-        JSON.stringify({ pid: process.pid, hostname: hostname(), startedAt: new Date().toISOString(), command: 'dist/apps/api/main.js' }),
+        JSON.stringify({
+          pid: process.pid,
+          hostname: hostname(),
+          startedAt: new Date().toISOString(),
+          command: 'dist/apps/api/main.js',
+        }),
       );
       process.env = { ...env, DATA_DIR: dataDir };
       delete process.env['DATABASE_URL'];

@@ -46,20 +46,33 @@ export function parseSeedArgs(argv: string[], now: number = Date.now()): SeedArg
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  if (positionals.length > 0) throw new UsageError(`seed takes no arguments besides its options (got ${JSON.stringify(positionals[0])})`);
+  if (positionals.length > 0)
+    throw new UsageError(`seed takes no arguments besides its options (got ${JSON.stringify(positionals[0])})`);
   const patients = integer('patients', values['patients'], 100, 1, 1_000_000);
   const days = integer('days', values['days'], 180, 1, 3650);
-  const concurrency = values['concurrency'] === undefined ? undefined : integer('concurrency', values['concurrency'], 8, 1, 64);
+  const concurrency =
+    values['concurrency'] === undefined ? undefined : integer('concurrency', values['concurrency'], 8, 1, 64);
   const seedValue = (values['seed'] as string | undefined) ?? 'caretrail';
-  if (!/^[\x21-\x7e]{1,64}$/.test(seedValue)) throw new UsageError('--seed must be 1 to 64 printable characters without spaces');
-  return { patients, days, seed: seedValue, until: until(values['until'] as string | undefined, now), concurrency, verify: values['verify'] === true, json: values['json'] === true };
+  if (!/^[\x21-\x7e]{1,64}$/.test(seedValue))
+    throw new UsageError('--seed must be 1 to 64 printable characters without spaces');
+  return {
+    patients,
+    days,
+    seed: seedValue,
+    until: until(values['until'] as string | undefined, now),
+    concurrency,
+    verify: values['verify'] === true,
+    json: values['json'] === true,
+  };
 }
 
 function integer(name: string, raw: string | boolean | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (typeof raw !== 'string' || !/^\d+$/.test(raw) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} (got ${JSON.stringify(raw)})`);
+    throw new UsageError(
+      `--${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} (got ${JSON.stringify(raw)})`,
+    );
   }
   return n;
 }
@@ -67,9 +80,16 @@ function integer(name: string, raw: string | boolean | undefined, fallback: numb
 /** `--until`: an instant with a zone, or a date (meaning the end of that UTC day); default now, to the minute. */
 function until(raw: string | undefined, now: number): number {
   if (raw === undefined) return Math.floor(now / 60_000) * 60_000;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(raw) && !Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) return Date.parse(`${raw}T23:59:00Z`);
-  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(raw) && !Number.isNaN(Date.parse(raw))) return Date.parse(raw);
-  throw new UsageError(`--until must be a date (2026-11-28) or an instant with a zone (2026-11-28T18:00:00Z), got ${JSON.stringify(raw)}`);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(raw) && !Number.isNaN(Date.parse(`${raw}T00:00:00Z`)))
+    return Date.parse(`${raw}T23:59:00Z`);
+  if (
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(raw) &&
+    !Number.isNaN(Date.parse(raw))
+  )
+    return Date.parse(raw);
+  throw new UsageError(
+    `--until must be a date (2026-11-28) or an instant with a zone (2026-11-28T18:00:00Z), got ${JSON.stringify(raw)}`,
+  );
 }
 
 /** `npm run cli -- seed ...`; returns the exit code. */
@@ -90,7 +110,9 @@ export async function seedCommand(argv: string[], io: CliIo): Promise<number> {
     io.out(args.json ? JSON.stringify(result) : summary(result));
     const refused = Object.entries(result.refused);
     if (refused.length > 0) {
-      io.err(`The domain refused ${refused.reduce((n, [, c]) => n + c, 0)} generated commands (${refused.map(([code, n]) => `${code} x${n}`).join(', ')}); they wrote nothing.`);
+      io.err(
+        `The domain refused ${refused.reduce((n, [, c]) => n + c, 0)} generated commands (${refused.map(([code, n]) => `${code} x${n}`).join(', ')}); they wrote nothing.`,
+      );
     }
     return 0;
   } finally {
@@ -103,7 +125,10 @@ async function runSeed(store: SqlEventStore, args: SeedArgs, io: CliIo): Promise
   const embedded = store.database.backend === 'pglite';
   // Personal data is sealed per patient as the API seals it, unless the deployment turned that off.
   const keys = new CachingPatientKeyStore(new SqlPatientKeyStore(store.database));
-  const seal = process.env['PERSONAL_DATA_ENCRYPTION'] === 'off' ? undefined : (type: string, data: Record<string, unknown>) => encryptEventData(type, data, keys);
+  const seal =
+    process.env['PERSONAL_DATA_ENCRYPTION'] === 'off'
+      ? undefined
+      : (type: string, data: Record<string, unknown>) => encryptEventData(type, data, keys);
   try {
     const result = await seed(store, {
       patients: args.patients,

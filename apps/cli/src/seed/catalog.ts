@@ -3,13 +3,61 @@ import type { DayOfWeek, DiscontinuationReason, TherapyModality } from '@caretra
 /** Plausible, made-up content for seeded histories. No real person is named. */
 
 export const givenNames = [
-  'Ada', 'Grace', 'Alan', 'Mary', 'Noor', 'Kwame', 'Lena', 'Mateo', 'Aiko', 'Priya', 'Tomasz', 'Ines', 'Oluwaseun', 'Freya',
-  'Hamza', 'Sofia', 'Liam', 'Mei', 'Jonas', 'Amara', 'Diego', 'Elif', 'Rohan', 'Chloe', 'Yusuf', 'Hana', 'Marek', 'Zara',
+  'Ada',
+  'Grace',
+  'Alan',
+  'Mary',
+  'Noor',
+  'Kwame',
+  'Lena',
+  'Mateo',
+  'Aiko',
+  'Priya',
+  'Tomasz',
+  'Ines',
+  'Oluwaseun',
+  'Freya',
+  'Hamza',
+  'Sofia',
+  'Liam',
+  'Mei',
+  'Jonas',
+  'Amara',
+  'Diego',
+  'Elif',
+  'Rohan',
+  'Chloe',
+  'Yusuf',
+  'Hana',
+  'Marek',
+  'Zara',
 ] as const;
 
 export const familyNames = [
-  'Hopper', 'Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Haddad', 'Kowalski', 'Fernandes', 'Nguyen', 'Mensah', 'Schmidt',
-  'Rossi', 'Kaur', 'Dubois', 'Novak', 'Sato', 'Osei', 'Larsen', 'Castillo', 'Yilmaz', 'Byrne', 'Petrov', 'Abara', 'Silva',
+  'Hopper',
+  'Okafor',
+  'Lindqvist',
+  'Moreau',
+  'Tanaka',
+  'Haddad',
+  'Kowalski',
+  'Fernandes',
+  'Nguyen',
+  'Mensah',
+  'Schmidt',
+  'Rossi',
+  'Kaur',
+  'Dubois',
+  'Novak',
+  'Sato',
+  'Osei',
+  'Larsen',
+  'Castillo',
+  'Yilmaz',
+  'Byrne',
+  'Petrov',
+  'Abara',
+  'Silva',
 ] as const;
 
 export const timeZones = [
@@ -67,7 +115,11 @@ export const modalities: readonly (readonly [TherapyModality, number])[] = [
   ['other', 15],
 ];
 
-export const otherModalities = ['Interpersonal therapy', 'Acceptance and commitment therapy', 'Behavioural activation'] as const;
+export const otherModalities = [
+  'Interpersonal therapy',
+  'Acceptance and commitment therapy',
+  'Behavioural activation',
+] as const;
 
 export const goals = [
   'Sleep at least 7 hours on most nights.',
@@ -105,7 +157,12 @@ export const comorbidities = [
 export const symptoms = {
   mild: ['Dry mouth.', 'Mild headache in the mornings.', 'Slight nausea after the dose.', 'Vivid dreams.'],
   moderate: ['Insomnia most nights.', 'Daytime drowsiness affecting work.', 'Reduced libido.', 'Weight gain of 3 kg.'],
-  severe: ['Severe agitation and restlessness.', 'Rash spreading over the chest.', 'Persistent vomiting.', 'Fainting episode.'],
+  severe: [
+    'Severe agitation and restlessness.',
+    'Rash spreading over the chest.',
+    'Persistent vomiting.',
+    'Fainting episode.',
+  ],
 } as const;
 
 export const consultationTopics = {

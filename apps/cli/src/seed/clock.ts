@@ -78,8 +78,16 @@ export class Zone {
     if (offset === undefined) {
       const noonUtc = day * DAY + 12 * HOUR;
       const parts: Record<string, number> = {};
-      for (const p of this.formatter.formatToParts(new Date(noonUtc))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-      const wall = Date.UTC(parts['year']!, parts['month']! - 1, parts['day']!, parts['hour']!, parts['minute']!, parts['second']!);
+      for (const p of this.formatter.formatToParts(new Date(noonUtc)))
+        if (p.type !== 'literal') parts[p.type] = Number(p.value);
+      const wall = Date.UTC(
+        parts['year']!,
+        parts['month']! - 1,
+        parts['day']!,
+        parts['hour']!,
+        parts['minute']!,
+        parts['second']!,
+      );
       offset = wall - noonUtc;
       this.offsets.set(day, offset);
     }

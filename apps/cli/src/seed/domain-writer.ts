@@ -142,7 +142,8 @@ export class DomainWriter {
       }
       const events = handler.decide(command, fold.state, context);
       const stray = events.find((e) => streamFor(e) !== target);
-      if (stray) throw new Error(`${command.type} produced ${stray.type} for ${streamFor(stray)}, not its target ${target}`);
+      if (stray)
+        throw new Error(`${command.type} produced ${stray.type} for ${streamFor(stray)}, not its target ${target}`);
       if (this.options.verify) this.verify(patient, command, load, context, events);
       return this.record(patient, targetMemory, command, actor, at, events);
     } catch (error) {
@@ -177,7 +178,9 @@ export class DomainWriter {
         for (let i = 0; i < events.length; i += MAX_EVENTS_PER_APPEND) {
           const plain = events.slice(i, i + MAX_EVENTS_PER_APPEND);
           const seal = this.options.seal;
-          const chunk = seal ? await Promise.all(plain.map(async (e) => ({ ...e, data: await seal(e.type, e.data) }))) : plain;
+          const chunk = seal
+            ? await Promise.all(plain.map(async (e) => ({ ...e, data: await seal(e.type, e.data) })))
+            : plain;
           const result = await store.append(memory.name, chunk, { expectedVersion: memory.appended });
           memory.appended = result.nextExpectedVersion;
           this.stats.appended += chunk.length;
@@ -185,7 +188,9 @@ export class DomainWriter {
         }
       }
     };
-    this.inFlight = Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, work.length)) }, worker)).then(() => undefined);
+    this.inFlight = Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, work.length)) }, worker)).then(
+      () => undefined,
+    );
     // A failed append surfaces at the next flush or drain, never as an unhandled rejection.
     this.inFlight.catch(() => undefined);
   }

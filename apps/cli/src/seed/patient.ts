@@ -24,7 +24,8 @@ export interface Clinicians {
 }
 
 export function cliniciansFor(patients: number): Clinicians {
-  const list = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i + 1).padStart(4, '0')}`);
+  const list = (prefix: string, n: number) =>
+    Array.from({ length: n }, (_, i) => `${prefix}-${String(i + 1).padStart(4, '0')}`);
   return {
     therapists: list('therapist', Math.max(2, Math.ceil(patients / 30))),
     prescribers: list('prescriber', Math.max(2, Math.ceil(patients / 60))),
@@ -143,19 +144,31 @@ export class PatientSimulation {
       ['medication-only', 20],
       ['therapy-only', 20],
     ]);
-    this.prescriber = this.track !== 'therapy-only' || rng.chance(0.5) ? { userId: rng.pick(clinicians.prescribers), role: 'prescriber' } : null;
+    this.prescriber =
+      this.track !== 'therapy-only' || rng.chance(0.5)
+        ? { userId: rng.pick(clinicians.prescribers), role: 'prescriber' }
+        : null;
     this.careManager = rng.chance(0.2) ? { userId: rng.pick(clinicians.careManagers), role: 'care-manager' } : null;
 
     const days = lastDay - firstDay;
     this.enrolDay =
-      days < 14 ? firstDay : rng.chance(0.85) ? firstDay + rng.int(0, Math.floor(days * 0.6)) : firstDay + rng.int(Math.floor(days * 0.6), days - 7);
+      days < 14
+        ? firstDay
+        : rng.chance(0.85)
+          ? firstDay + rng.int(0, Math.floor(days * 0.6))
+          : firstDay + rng.int(Math.floor(days * 0.6), days - 7);
 
     const adherence = rng.weighted([
       ['high', 40],
       ['moderate', 30],
       ['low', 30],
     ] as const);
-    this.pTake = adherence === 'high' ? rng.between(0.95, 0.995) : adherence === 'moderate' ? rng.between(0.85, 0.94) : rng.between(0.5, 0.8);
+    this.pTake =
+      adherence === 'high'
+        ? rng.between(0.95, 0.995)
+        : adherence === 'moderate'
+          ? rng.between(0.85, 0.94)
+          : rng.between(0.5, 0.8);
     this.pLate = rng.between(0.02, 0.12);
     this.pReportMissed = rng.between(0.4, 0.9);
     this.pOffline = rng.between(0.01, 0.08);
@@ -170,18 +183,26 @@ export class PatientSimulation {
     const lowAdherence = adherence === 'low' && this.track !== 'therapy-only' ? 0.6 : 1;
     this.improvement =
       lowAdherence *
-      (this.trajectory === 'improving' ? rng.between(0.55, 0.9) : this.trajectory === 'partial' ? rng.between(0.3, 0.5) : rng.between(-0.1, 0.25));
+      (this.trajectory === 'improving'
+        ? rng.between(0.55, 0.9)
+        : this.trajectory === 'partial'
+          ? rng.between(0.3, 0.5)
+          : rng.between(-0.1, 0.25));
     this.tau = rng.between(3, 7);
     this.phqBaseline = rng.int(10, 24);
     this.gadBaseline = Math.min(21, Math.max(5, Math.round(this.phqBaseline * 0.75 + rng.normal() * 2)));
     this.questionnairesStopDay = rng.chance(0.15) ? this.enrolDay + rng.int(6, 20) * 7 : null;
 
     const switchRoll = rng.next();
-    if (this.track === 'integrated' && switchRoll < 0.06) [this.plannedSwitchTo, this.plannedSwitchDay] = ['medication-only', this.enrolDay + rng.int(8, 20) * 7];
-    else if (this.track === 'integrated' && switchRoll < 0.09) [this.plannedSwitchTo, this.plannedSwitchDay] = ['therapy-only', this.enrolDay + rng.int(8, 20) * 7];
-    else if (this.track === 'medication-only' && switchRoll < 0.1) [this.plannedSwitchTo, this.plannedSwitchDay] = ['integrated', this.enrolDay + rng.int(6, 16) * 7];
+    if (this.track === 'integrated' && switchRoll < 0.06)
+      [this.plannedSwitchTo, this.plannedSwitchDay] = ['medication-only', this.enrolDay + rng.int(8, 20) * 7];
+    else if (this.track === 'integrated' && switchRoll < 0.09)
+      [this.plannedSwitchTo, this.plannedSwitchDay] = ['therapy-only', this.enrolDay + rng.int(8, 20) * 7];
+    else if (this.track === 'medication-only' && switchRoll < 0.1)
+      [this.plannedSwitchTo, this.plannedSwitchDay] = ['integrated', this.enrolDay + rng.int(6, 16) * 7];
     else [this.plannedSwitchTo, this.plannedSwitchDay] = [null, null];
-    this.plannedCloseDay = this.trajectory === 'improving' && rng.chance(0.08) ? this.enrolDay + rng.int(20, 40) * 7 : null;
+    this.plannedCloseDay =
+      this.trajectory === 'improving' && rng.chance(0.08) ? this.enrolDay + rng.int(20, 40) * 7 : null;
   }
 
   /** Plans the day, then runs every action due before the end of it. */
@@ -225,7 +246,15 @@ export class PatientSimulation {
       const prescriber = this.prescriber;
       this.at(t + 5 * MINUTE, () =>
         this.issue(
-          { type: 'AssignCareTeamMember', data: { patientId: pid, userId: prescriber.userId, role: 'prescriber', chosenByPatient: this.rng.chance(0.7) } },
+          {
+            type: 'AssignCareTeamMember',
+            data: {
+              patientId: pid,
+              userId: prescriber.userId,
+              role: 'prescriber',
+              chosenByPatient: this.rng.chance(0.7),
+            },
+          },
           this.therapist,
           t + 5 * MINUTE,
         ),
@@ -235,7 +264,10 @@ export class PatientSimulation {
       const manager = this.careManager;
       this.at(t + 6 * MINUTE, () =>
         this.issue(
-          { type: 'AssignCareTeamMember', data: { patientId: pid, userId: manager.userId, role: 'care-manager', chosenByPatient: false } },
+          {
+            type: 'AssignCareTeamMember',
+            data: { patientId: pid, userId: manager.userId, role: 'care-manager', chosenByPatient: false },
+          },
           this.therapist,
           t + 6 * MINUTE,
         ),
@@ -243,7 +275,13 @@ export class PatientSimulation {
     }
     const carePlanId = this.ids.next();
     const track = this.track;
-    this.at(t + 10 * MINUTE, () => this.issue({ type: 'StartCarePlan', data: { patientId: pid, carePlanId, track } }, this.therapist, t + 10 * MINUTE));
+    this.at(t + 10 * MINUTE, () =>
+      this.issue(
+        { type: 'StartCarePlan', data: { patientId: pid, carePlanId, track } },
+        this.therapist,
+        t + 10 * MINUTE,
+      ),
+    );
     this.open = true;
     this.planStartDay = day;
     if (this.rng.chance(0.7)) {
@@ -251,7 +289,11 @@ export class PatientSimulation {
       const supportSystem = this.rng.pick(catalog.supportSystems);
       const comorbidConditions = this.rng.chance(0.4) ? [{ ...this.rng.pick(catalog.comorbidities) }] : [];
       this.at(t + 12 * MINUTE, () => {
-        const events = this.issue({ type: 'RecordHolisticContext', data: { patientId: pid, lifestyle, supportSystem, comorbidConditions } }, this.therapist, t + 12 * MINUTE);
+        const events = this.issue(
+          { type: 'RecordHolisticContext', data: { patientId: pid, lifestyle, supportSystem, comorbidConditions } },
+          this.therapist,
+          t + 12 * MINUTE,
+        );
         this.holisticEventId = events?.[0]?.meta.eventId ?? null;
       });
       if (this.rng.chance(0.08)) {
@@ -284,7 +326,11 @@ export class PatientSimulation {
       const description = catalog.goals[(this.rng.int(0, catalog.goals.length - 1) + i) % catalog.goals.length]!;
       const targetDate = isoDate(day + this.rng.int(8, 26) * 7);
       this.at(t + (15 + i) * MINUTE, () =>
-        this.issue({ type: 'SetTreatmentGoal', data: { patientId: pid, goalId: goal.id, description, targetDate } }, this.therapist, t + (15 + i) * MINUTE),
+        this.issue(
+          { type: 'SetTreatmentGoal', data: { patientId: pid, goalId: goal.id, description, targetDate } },
+          this.therapist,
+          t + (15 + i) * MINUTE,
+        ),
       );
     }
     if (this.track !== 'medication-only') this.planTherapy(day, t + 20 * MINUTE);
@@ -306,7 +352,13 @@ export class PatientSimulation {
     const weekly = this.rng.chance(0.8);
     this.therapyEveryDays = weekly ? 7 : 14;
     const frequency = weekly ? { sessions: 1, per: 'week' as const } : { sessions: 2, per: 'month' as const };
-    this.at(at, () => this.issue({ type: 'PrescribeTherapy', data: { patientId: this.patientId, modality, modalityDetail, frequency } }, this.therapist, at));
+    this.at(at, () =>
+      this.issue(
+        { type: 'PrescribeTherapy', data: { patientId: this.patientId, modality, modalityDetail, frequency } },
+        this.therapist,
+        at,
+      ),
+    );
     this.planPsychotherapy(at + 2 * MINUTE, this.zone.at(day + this.rng.int(3, 8), this.sessionMinutes));
   }
 
@@ -315,7 +367,9 @@ export class PatientSimulation {
     const pid = this.patientId;
 
     // A medication that starts tomorrow is current: stopping it today is not possible, so wait a day.
-    const startsLater = [...this.medications.values()].some((m) => m.stopAt === null && m.startAt > this.zone.at(day, 7 * 60));
+    const startsLater = [...this.medications.values()].some(
+      (m) => m.stopAt === null && m.startAt > this.zone.at(day, 7 * 60),
+    );
     if (day === this.plannedCloseDay) {
       if (!startsLater) return this.planClosure(day);
       this.plannedCloseDay++;
@@ -328,7 +382,11 @@ export class PatientSimulation {
     // Questionnaires every 2-4 weeks, unless the patient stopped filling them in.
     if (day >= this.nextOutcomeDay && (this.questionnairesStopDay === null || day < this.questionnairesStopDay)) {
       const byPatient = this.rng.chance(0.7);
-      this.planOutcomes(day, this.zone.at(day, this.rng.int(8 * 60, 21 * 60)), byPatient ? this.patient : this.therapist);
+      this.planOutcomes(
+        day,
+        this.zone.at(day, this.rng.int(8 * 60, 21 * 60)),
+        byPatient ? this.patient : this.therapist,
+      );
       this.nextOutcomeDay = day + this.rng.int(14, 28);
     }
 
@@ -336,18 +394,34 @@ export class PatientSimulation {
     if (day >= this.nextReviewDay) {
       const at = this.zone.at(day, this.rng.int(9 * 60, 17 * 60));
       const nextReviewDue = isoDate(day + 84);
-      const summary = this.trajectory === 'improving' ? 'Improving; continue the plan.' : 'Limited progress; discussed options.';
-      this.at(at, () => this.issue({ type: 'ReviewCarePlan', data: { patientId: pid, summary, nextReviewDue } }, this.therapist, at));
+      const summary =
+        this.trajectory === 'improving' ? 'Improving; continue the plan.' : 'Limited progress; discussed options.';
+      this.at(at, () =>
+        this.issue({ type: 'ReviewCarePlan', data: { patientId: pid, summary, nextReviewDue } }, this.therapist, at),
+      );
       this.nextReviewDay = day + 84;
     }
 
     // Goals: revised at week 6 for some, achieved by improving patients after week 10.
-    if (Math.floor(week) === 6 && day === this.planStartDay + 42 && this.goals[0] && !this.goals[0].achieved && this.rng.chance(0.2)) {
+    if (
+      Math.floor(week) === 6 &&
+      day === this.planStartDay + 42 &&
+      this.goals[0] &&
+      !this.goals[0].achieved &&
+      this.rng.chance(0.2)
+    ) {
       const goal = this.goals[0];
       const at = this.zone.at(day, 11 * 60);
       const description = this.rng.pick(catalog.goals);
       this.at(at, () =>
-        this.issue({ type: 'ReviseTreatmentGoal', data: { patientId: pid, goalId: goal.id, description, reason: 'Made more specific.' } }, this.therapist, at),
+        this.issue(
+          {
+            type: 'ReviseTreatmentGoal',
+            data: { patientId: pid, goalId: goal.id, description, reason: 'Made more specific.' },
+          },
+          this.therapist,
+          at,
+        ),
       );
     }
     if (week >= 10 && this.trajectory === 'improving' && this.rng.chance(0.02)) {
@@ -355,7 +429,9 @@ export class PatientSimulation {
       if (goal) {
         goal.achieved = true;
         const at = this.zone.at(day, 12 * 60);
-        this.at(at, () => this.issue({ type: 'MarkGoalAchieved', data: { patientId: pid, goalId: goal.id } }, this.therapist, at));
+        this.at(at, () =>
+          this.issue({ type: 'MarkGoalAchieved', data: { patientId: pid, goalId: goal.id } }, this.therapist, at),
+        );
       }
     }
 
@@ -365,7 +441,14 @@ export class PatientSimulation {
       this.careManager = null;
       const at = this.zone.at(day, 10 * 60);
       this.at(at, () =>
-        this.issue({ type: 'RemoveCareTeamMember', data: { patientId: pid, userId: manager.userId, reason: 'Housing support completed.' } }, this.therapist, at),
+        this.issue(
+          {
+            type: 'RemoveCareTeamMember',
+            data: { patientId: pid, userId: manager.userId, reason: 'Housing support completed.' },
+          },
+          this.therapist,
+          at,
+        ),
       );
     }
 
@@ -421,11 +504,15 @@ export class PatientSimulation {
     const scheduledFor = new Date(slot).toISOString();
     const base = { patientId: pid, medicationId: medication.id, scheduledFor };
     if (this.rng.chance(pTake)) {
-      let takenAt = this.rng.chance(this.pLate) ? slot + this.rng.between(2.2, 6) * HOUR : slot + this.rng.between(-15, 90) * MINUTE;
+      let takenAt = this.rng.chance(this.pLate)
+        ? slot + this.rng.between(2.2, 6) * HOUR
+        : slot + this.rng.between(-15, 90) * MINUTE;
       if (!this.isActive(medication, takenAt)) takenAt = slot;
       takenAt = Math.round(takenAt / 1000) * 1000;
       // Some phones were offline: the report arrives days later, its occurredAt unchanged.
-      const reportAt = this.rng.chance(this.pOffline) ? takenAt + this.rng.between(1, 4) * DAY : takenAt + this.rng.between(1, 10) * MINUTE;
+      const reportAt = this.rng.chance(this.pOffline)
+        ? takenAt + this.rng.between(1, 4) * DAY
+        : takenAt + this.rng.between(1, 10) * MINUTE;
       const voidIt = this.rng.chance(0.002);
       const occurredAt = new Date(takenAt).toISOString();
       this.at(reportAt, () => {
@@ -438,7 +525,15 @@ export class PatientSimulation {
         const fixAt = reportAt + 10 * MINUTE;
         this.at(fixAt, () => {
           this.issue(
-            { type: 'MarkEnteredInError', data: { patientId: pid, stream: streams.doses(pid, scheduledFor), eventId, reason: 'Tapped taken by mistake.' } },
+            {
+              type: 'MarkEnteredInError',
+              data: {
+                patientId: pid,
+                stream: streams.doses(pid, scheduledFor),
+                eventId,
+                reason: 'Tapped taken by mistake.',
+              },
+            },
             this.patient,
             fixAt,
           );
@@ -452,11 +547,14 @@ export class PatientSimulation {
       // Reported missed, then taken late after all: the domain records DoseTakenLate superseding the miss.
       const missedAt = slot + this.rng.between(1.5, 3) * HOUR;
       const takenAt = Math.round((missedAt + this.rng.between(0.5, 4) * HOUR) / 1000) * 1000;
-      this.at(missedAt, () => this.issue({ type: 'RecordDoseMissed', data: { ...base, reason: 'forgot' } }, this.patient, missedAt));
+      this.at(missedAt, () =>
+        this.issue({ type: 'RecordDoseMissed', data: { ...base, reason: 'forgot' } }, this.patient, missedAt),
+      );
       if (this.isActive(medication, takenAt)) {
         const occurredAt = new Date(takenAt).toISOString();
         this.at(takenAt + 2 * MINUTE, () => {
-          if (this.isActive(medication, takenAt)) this.issue({ type: 'RecordDoseTaken', data: { ...base, occurredAt } }, this.patient, takenAt + 2 * MINUTE);
+          if (this.isActive(medication, takenAt))
+            this.issue({ type: 'RecordDoseTaken', data: { ...base, occurredAt } }, this.patient, takenAt + 2 * MINUTE);
         });
       }
     } else if (roll < 0.15 + 0.85 * this.pReportMissed) {
@@ -505,10 +603,16 @@ export class PatientSimulation {
     );
   }
 
-  private planAdjustment(day: number, kind: 'step-up' | 'step-down' | 'split', only?: Medication, decidedAt?: number): void {
+  private planAdjustment(
+    day: number,
+    kind: 'step-up' | 'step-down' | 'split',
+    only?: Medication,
+    decidedAt?: number,
+  ): void {
     if (!this.prescriber) return;
     const prescriber = this.prescriber;
-    const medication = only ?? [...this.medications.values()].find((m) => m.stopAt === null && m.startAt <= this.zone.midnight(day));
+    const medication =
+      only ?? [...this.medications.values()].find((m) => m.stopAt === null && m.startAt <= this.zone.midnight(day));
     if (!medication) return;
     const current = medication.schedules[medication.schedules.length - 1]!.shape;
     let strength = medication.strength;
@@ -526,7 +630,12 @@ export class PatientSimulation {
     medication.riskFromDay = day + 1;
     const at = decidedAt ?? this.zone.at(day, this.rng.int(9 * 60, 17 * 60));
     const effectiveFrom = new Date(this.zone.midnight(day + 1)).toISOString();
-    const reason = kind === 'step-up' ? 'Partial response; increasing.' : kind === 'step-down' ? 'Side effects; reducing.' : 'Splitting the dose to ease side effects.';
+    const reason =
+      kind === 'step-up'
+        ? 'Partial response; increasing.'
+        : kind === 'step-down'
+          ? 'Side effects; reducing.'
+          : 'Splitting the dose to ease side effects.';
     this.at(at, () =>
       this.issue(
         {
@@ -555,7 +664,15 @@ export class PatientSimulation {
   private discontinue(medication: Medication, at: number, stopAt: number, reason: StopReason): void {
     if (!this.prescriber) return;
     this.issue(
-      { type: 'DiscontinueMedication', data: { patientId: this.patientId, medicationId: medication.id, stoppedAt: new Date(stopAt).toISOString(), reason } },
+      {
+        type: 'DiscontinueMedication',
+        data: {
+          patientId: this.patientId,
+          medicationId: medication.id,
+          stoppedAt: new Date(stopAt).toISOString(),
+          reason,
+        },
+      },
       this.prescriber,
       at,
     );
@@ -569,8 +686,11 @@ export class PatientSimulation {
       ['moderate', 33],
       ['severe', 12],
     ] as const);
-    const burden = severity === 'mild' ? this.rng.int(0, 2) : severity === 'moderate' ? this.rng.int(2, 5) : this.rng.int(4, 6);
-    const fibser = this.rng.chance(0.75) ? { frequency: this.rng.int(1, 6), intensity: Math.min(6, burden + this.rng.int(0, 1)), burden } : null;
+    const burden =
+      severity === 'mild' ? this.rng.int(0, 2) : severity === 'moderate' ? this.rng.int(2, 5) : this.rng.int(4, 6);
+    const fibser = this.rng.chance(0.75)
+      ? { frequency: this.rng.int(1, 6), intensity: Math.min(6, burden + this.rng.int(0, 1)), burden }
+      : null;
     const urgent = severity === 'severe' || (fibser !== null && fibser.burden >= 5);
     const symptom = this.rng.pick(catalog.symptoms[severity]);
     const reportAt = this.zone.at(day, this.rng.int(9 * 60, 22 * 60));
@@ -578,7 +698,10 @@ export class PatientSimulation {
     let reportEventId: string | undefined;
     this.at(reportAt, () => {
       reportEventId = this.issue(
-        { type: 'ReportSideEffect', data: { patientId: pid, sideEffectId, symptom, severity, suspectedMedicationId: medication.id, fibser } },
+        {
+          type: 'ReportSideEffect',
+          data: { patientId: pid, sideEffectId, symptom, severity, suspectedMedicationId: medication.id, fibser },
+        },
         this.patient,
         reportAt,
       )?.[0]?.meta.eventId;
@@ -589,10 +712,21 @@ export class PatientSimulation {
       const reviewAt = reportAt + (urgent ? this.rng.between(2, 12) * HOUR : this.rng.between(1, 6) * DAY);
       const action: SideEffectAction =
         severity === 'severe'
-          ? this.rng.weighted([['discontinued', 50], ['dose-adjusted', 30], ['monitor', 20]] as const)
+          ? this.rng.weighted([
+              ['discontinued', 50],
+              ['dose-adjusted', 30],
+              ['monitor', 20],
+            ] as const)
           : severity === 'moderate'
-            ? this.rng.weighted([['dose-adjusted', 25], ['monitor', 50], ['continue', 25]] as const)
-            : this.rng.weighted([['continue', 60], ['monitor', 40]] as const);
+            ? this.rng.weighted([
+                ['dose-adjusted', 25],
+                ['monitor', 50],
+                ['continue', 25],
+              ] as const)
+            : this.rng.weighted([
+                ['continue', 60],
+                ['monitor', 40],
+              ] as const);
       const correct = this.rng.chance(0.05);
       this.at(reviewAt, () => {
         if (!reportEventId) return;
@@ -601,16 +735,27 @@ export class PatientSimulation {
         if (action === 'discontinued' && stillTaking && this.open) {
           medication.stopAt = this.zone.midnight(reviewDay + 1);
           this.discontinue(medication, reviewAt, medication.stopAt, 'side-effects');
-          if (![...this.medications.values()].some((m) => m.stopAt === null)) this.planPrescription(reviewDay, reviewAt + 5 * MINUTE, medication.drug);
+          if (![...this.medications.values()].some((m) => m.stopAt === null))
+            this.planPrescription(reviewDay, reviewAt + 5 * MINUTE, medication.drug);
         } else if (action === 'dose-adjusted' && stillTaking && this.open) {
           this.planAdjustment(reviewDay, 'step-down', medication, reviewAt + 5 * MINUTE);
         }
-        this.issue({ type: 'ReviewSideEffect', data: { patientId: pid, sideEffectId, action, note: null } }, prescriber, reviewAt + 10 * MINUTE);
+        this.issue(
+          { type: 'ReviewSideEffect', data: { patientId: pid, sideEffectId, action, note: null } },
+          prescriber,
+          reviewAt + 10 * MINUTE,
+        );
         if (correct) {
           this.issue(
             {
               type: 'CorrectEntry',
-              data: { patientId: pid, stream, eventId: reportEventId, changes: [{ field: 'symptom', value: `${symptom} Started after the evening dose.` }], reason: 'Clarified with the patient.' },
+              data: {
+                patientId: pid,
+                stream,
+                eventId: reportEventId,
+                changes: [{ field: 'symptom', value: `${symptom} Started after the evening dose.` }],
+                reason: 'Clarified with the patient.',
+              },
             },
             prescriber,
             reviewAt + 12 * MINUTE,
@@ -622,7 +767,11 @@ export class PatientSimulation {
       const resolveAt = reportAt + this.rng.between(3, 21) * DAY;
       this.at(resolveAt, () => {
         if (!reportEventId) return;
-        this.issue({ type: 'ResolveSideEffect', data: { patientId: pid, sideEffectId, note: 'Gone.' } }, this.patient, resolveAt);
+        this.issue(
+          { type: 'ResolveSideEffect', data: { patientId: pid, sideEffectId, note: 'Gone.' } },
+          this.patient,
+          resolveAt,
+        );
       });
     }
   }
@@ -648,11 +797,29 @@ export class PatientSimulation {
       }
       // Entered with the answers shifted; the therapist voids it and records the right one.
       const wrong = [...items.slice(1), items[0]!];
-      const eventId = this.issue({ type: 'RecordOutcome', data: { patientId: pid, instrument, items: wrong, total } }, by, at)?.[0]?.meta.eventId;
+      const eventId = this.issue(
+        { type: 'RecordOutcome', data: { patientId: pid, instrument, items: wrong, total } },
+        by,
+        at,
+      )?.[0]?.meta.eventId;
       if (!eventId) return;
       const stream = streams.outcomes(pid, new Date(at).toISOString());
-      this.issue({ type: 'MarkEnteredInError', data: { patientId: pid, stream, eventId, reason: 'Answers entered in the wrong order.' } }, this.therapist, at + 20 * MINUTE);
-      this.issue({ type: 'RecordOutcome', data: { patientId: pid, instrument, items, total, occurredAt: new Date(at).toISOString() } }, this.therapist, at + 21 * MINUTE);
+      this.issue(
+        {
+          type: 'MarkEnteredInError',
+          data: { patientId: pid, stream, eventId, reason: 'Answers entered in the wrong order.' },
+        },
+        this.therapist,
+        at + 20 * MINUTE,
+      );
+      this.issue(
+        {
+          type: 'RecordOutcome',
+          data: { patientId: pid, instrument, items, total, occurredAt: new Date(at).toISOString() },
+        },
+        this.therapist,
+        at + 21 * MINUTE,
+      );
     });
   }
 
@@ -673,12 +840,27 @@ export class PatientSimulation {
     const consultationId = this.ids.next();
     const toPrescriber = this.rng.chance(0.75);
     const [from, to] = toPrescriber ? [this.therapist, this.prescriber] : [this.prescriber, this.therapist];
-    const topic = this.rng.pick(toPrescriber ? catalog.consultationTopics.toPrescriber : catalog.consultationTopics.toTherapist);
+    const topic = this.rng.pick(
+      toPrescriber ? catalog.consultationTopics.toPrescriber : catalog.consultationTopics.toTherapist,
+    );
     const urgency = this.rng.chance(0.15) ? 'urgent' : 'routine';
     const at = this.zone.at(day, this.rng.int(9 * 60, 18 * 60));
     const stream = streams.consultation(pid, consultationId);
     this.at(at, () =>
-      this.issue({ type: 'RequestConsultation', data: { patientId: pid, consultationId, requestedRole: toPrescriber ? 'prescriber' : 'therapist', topic, urgency } }, from, at),
+      this.issue(
+        {
+          type: 'RequestConsultation',
+          data: {
+            patientId: pid,
+            consultationId,
+            requestedRole: toPrescriber ? 'prescriber' : 'therapist',
+            topic,
+            urgency,
+          },
+        },
+        from,
+        at,
+      ),
     );
     if (this.rng.chance(0.9)) {
       const answerAt = at + (urgency === 'urgent' ? this.rng.between(1, 8) * HOUR : this.rng.between(4, 120) * HOUR);
@@ -693,10 +875,22 @@ export class PatientSimulation {
   private planCaseReview(day: number): void {
     if (!this.prescriber) return;
     const at = this.zone.at(day, 13 * 60);
-    const attendees = [this.therapist, this.prescriber, ...(this.careManager ? [this.careManager] : [])].map((a) => ({ userId: a.userId, role: a.role }));
-    const decisions = this.trajectory === 'not-improving' ? ['Consider augmentation.', 'Increase therapy to weekly.'] : ['Continue the current plan.'];
+    const attendees = [this.therapist, this.prescriber, ...(this.careManager ? [this.careManager] : [])].map((a) => ({
+      userId: a.userId,
+      role: a.role,
+    }));
+    const decisions =
+      this.trajectory === 'not-improving'
+        ? ['Consider augmentation.', 'Increase therapy to weekly.']
+        : ['Continue the current plan.'];
     const caseReviewId = this.ids.next();
-    this.at(at, () => this.issue({ type: 'HoldCaseReview', data: { patientId: this.patientId, caseReviewId, attendees, decisions } }, this.therapist, at));
+    this.at(at, () =>
+      this.issue(
+        { type: 'HoldCaseReview', data: { patientId: this.patientId, caseReviewId, attendees, decisions } },
+        this.therapist,
+        at,
+      ),
+    );
   }
 
   private planTrackSwitch(day: number, to: TreatmentTrack): void {
@@ -705,7 +899,8 @@ export class PatientSimulation {
     const at = this.zone.at(day, 7 * 60);
     if (to === 'therapy-only') {
       // The medications stop first: a therapy-only plan has none current.
-      for (const medication of this.medications.values()) if (medication.stopAt === null) this.planDiscontinuation(medication, at, at, 'track-change');
+      for (const medication of this.medications.values())
+        if (medication.stopAt === null) this.planDiscontinuation(medication, at, at, 'track-change');
       this.cancelSession(this.medicationReview, at + MINUTE, 'Treatment track changed to therapy only.');
       this.medicationReview = null;
     }
@@ -718,21 +913,44 @@ export class PatientSimulation {
     const from = this.track;
     this.track = to;
     const reason =
-      to === 'medication-only' ? 'Therapy goals met; continuing medication.' : to === 'therapy-only' ? 'Patient prefers to stop medication.' : 'Symptoms returned; restarting therapy.';
-    this.at(at + 5 * MINUTE, () => this.issue({ type: 'ChangeTreatmentTrack', data: { patientId: pid, track: to, reason } }, this.therapist, at + 5 * MINUTE));
-    if (to === 'integrated' && from === 'medication-only' && this.therapyEveryDays === null) this.planTherapy(day, at + 10 * MINUTE);
+      to === 'medication-only'
+        ? 'Therapy goals met; continuing medication.'
+        : to === 'therapy-only'
+          ? 'Patient prefers to stop medication.'
+          : 'Symptoms returned; restarting therapy.';
+    this.at(at + 5 * MINUTE, () =>
+      this.issue(
+        { type: 'ChangeTreatmentTrack', data: { patientId: pid, track: to, reason } },
+        this.therapist,
+        at + 5 * MINUTE,
+      ),
+    );
+    if (to === 'integrated' && from === 'medication-only' && this.therapyEveryDays === null)
+      this.planTherapy(day, at + 10 * MINUTE);
   }
 
   private planClosure(day: number): void {
     const at = this.zone.at(day, 10 * 60);
-    for (const medication of this.medications.values()) if (medication.stopAt === null) this.planDiscontinuation(medication, at, at, 'course-completed');
+    for (const medication of this.medications.values())
+      if (medication.stopAt === null) this.planDiscontinuation(medication, at, at, 'course-completed');
     this.cancelSession(this.psychotherapy, at + MINUTE, 'Care plan completed.');
     this.cancelSession(this.medicationReview, at + MINUTE, 'Care plan completed.');
     this.psychotherapy = null;
     this.medicationReview = null;
     this.open = false;
     this.at(at + 5 * MINUTE, () =>
-      this.issue({ type: 'CloseCarePlan', data: { patientId: this.patientId, reason: 'completed', note: 'Remission sustained; discharged to primary care.' } }, this.therapist, at + 5 * MINUTE),
+      this.issue(
+        {
+          type: 'CloseCarePlan',
+          data: {
+            patientId: this.patientId,
+            reason: 'completed',
+            note: 'Remission sustained; discharged to primary care.',
+          },
+        },
+        this.therapist,
+        at + 5 * MINUTE,
+      ),
     );
   }
 
@@ -742,7 +960,12 @@ export class PatientSimulation {
     const session: Session = { id: this.ids.next(), kind: 'psychotherapy', at: sessionAt, status: 'scheduled' };
     this.psychotherapy = session;
     this.planSession(session, this.therapist, scheduleAt, () => {
-      if (this.psychotherapy === session && this.open && this.therapyEveryDays !== null && this.track !== 'medication-only') {
+      if (
+        this.psychotherapy === session &&
+        this.open &&
+        this.therapyEveryDays !== null &&
+        this.track !== 'medication-only'
+      ) {
         return session.at + this.therapyEveryDays * DAY;
       }
       return null;
@@ -766,7 +989,14 @@ export class PatientSimulation {
     const scheduledFor = new Date(session.at).toISOString();
     this.at(scheduleAt, () => {
       if (session.status !== 'scheduled') return;
-      this.issue({ type: 'ScheduleSession', data: { patientId: pid, sessionId, kind, scheduledFor, durationMinutes: kind === 'psychotherapy' ? 50 : 20 } }, clinician, scheduleAt);
+      this.issue(
+        {
+          type: 'ScheduleSession',
+          data: { patientId: pid, sessionId, kind, scheduledFor, durationMinutes: kind === 'psychotherapy' ? 50 : 20 },
+        },
+        clinician,
+        scheduleAt,
+      );
     });
     const followUp = (after: number) => {
       const nextAt = next();
@@ -776,24 +1006,45 @@ export class PatientSimulation {
     };
     const fate = this.rng.next();
     if (fate < 0.08) {
-      const cancelledBy: CancelledBy = this.rng.weighted([['patient', 60], ['clinician', 25], ['clinic', 15]] as const);
+      const cancelledBy: CancelledBy = this.rng.weighted([
+        ['patient', 60],
+        ['clinician', 25],
+        ['clinic', 15],
+      ] as const);
       const cancelAt = Math.max(scheduleAt + MINUTE, session.at - this.rng.between(2, 48) * HOUR);
       const reason = this.rng.pick(catalog.cancellationReasons[cancelledBy]);
       this.at(cancelAt, () => {
         if (session.status !== 'scheduled') return;
         session.status = 'closed';
-        this.issue({ type: 'CancelSession', data: { patientId: pid, sessionId, cancelledBy, reason } }, clinician, cancelAt);
+        this.issue(
+          { type: 'CancelSession', data: { patientId: pid, sessionId, cancelledBy, reason } },
+          clinician,
+          cancelAt,
+        );
         this.writer.forgetStream(pid, stream);
         followUp(cancelAt);
       });
       return;
     }
     if (fate < 0.12 && session.at - 24 * HOUR > scheduleAt + MINUTE) {
-      const rescheduleAt = session.at - this.rng.between(24, Math.max(24, Math.min(72, (session.at - scheduleAt) / HOUR - 1))) * HOUR;
+      const rescheduleAt =
+        session.at - this.rng.between(24, Math.max(24, Math.min(72, (session.at - scheduleAt) / HOUR - 1))) * HOUR;
       const to = session.at + this.rng.int(1, 3) * DAY;
       this.at(rescheduleAt, () => {
         if (session.status !== 'scheduled') return;
-        this.issue({ type: 'RescheduleSession', data: { patientId: pid, sessionId, scheduledFor: new Date(to).toISOString(), reason: 'Patient asked to move it.' } }, clinician, rescheduleAt);
+        this.issue(
+          {
+            type: 'RescheduleSession',
+            data: {
+              patientId: pid,
+              sessionId,
+              scheduledFor: new Date(to).toISOString(),
+              reason: 'Patient asked to move it.',
+            },
+          },
+          clinician,
+          rescheduleAt,
+        );
         session.at = to;
         this.planOutcomeOfSession(session, clinician, stream, followUp);
       });
@@ -802,7 +1053,12 @@ export class PatientSimulation {
     this.planOutcomeOfSession(session, clinician, stream, followUp);
   }
 
-  private planOutcomeOfSession(session: Session, clinician: Actor, stream: string, followUp: (after: number) => void): void {
+  private planOutcomeOfSession(
+    session: Session,
+    clinician: Actor,
+    stream: string,
+    followUp: (after: number) => void,
+  ): void {
     const pid = this.patientId;
     const at = session.at + this.rng.int(50, 70) * MINUTE;
     const attended = this.rng.chance(this.pAttend);
@@ -815,11 +1071,29 @@ export class PatientSimulation {
           const noteAt = at + 2 * HOUR;
           const body = this.rng.pick(catalog.notes);
           this.at(noteAt, () =>
-            this.issue({ type: 'ShareCollaborationNote', data: { patientId: pid, noteId: this.ids.next(), body, audience: ['therapist', 'prescriber'] } }, this.therapist, noteAt),
+            this.issue(
+              {
+                type: 'ShareCollaborationNote',
+                data: { patientId: pid, noteId: this.ids.next(), body, audience: ['therapist', 'prescriber'] },
+              },
+              this.therapist,
+              noteAt,
+            ),
           );
         }
       } else {
-        this.issue({ type: 'RecordSessionMissed', data: { patientId: pid, sessionId: session.id, reason: this.rng.chance(0.5) ? 'No-show; did not answer the phone.' : null } }, clinician, at);
+        this.issue(
+          {
+            type: 'RecordSessionMissed',
+            data: {
+              patientId: pid,
+              sessionId: session.id,
+              reason: this.rng.chance(0.5) ? 'No-show; did not answer the phone.' : null,
+            },
+          },
+          clinician,
+          at,
+        );
       }
       this.writer.forgetStream(pid, stream);
       followUp(at);
@@ -830,7 +1104,16 @@ export class PatientSimulation {
     if (!session || session.status !== 'scheduled') return;
     session.status = 'closed';
     const clinician = session.kind === 'psychotherapy' ? this.therapist : (this.prescriber ?? this.therapist);
-    this.at(at, () => this.issue({ type: 'CancelSession', data: { patientId: this.patientId, sessionId: session.id, cancelledBy: 'clinic', reason } }, clinician, at));
+    this.at(at, () =>
+      this.issue(
+        {
+          type: 'CancelSession',
+          data: { patientId: this.patientId, sessionId: session.id, cancelledBy: 'clinic', reason },
+        },
+        clinician,
+        at,
+      ),
+    );
   }
 
   // --- plumbing -----------------------------------------------------------
@@ -894,7 +1177,6 @@ export class PatientSimulation {
     }
     return top;
   }
-
 }
 
 function before(a: Action, b: Action): boolean {

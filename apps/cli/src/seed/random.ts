@@ -85,7 +85,9 @@ export class IdSource {
   readonly patientId: string;
 
   constructor(seed: string, patientIndex: number) {
-    const hex = createHash('sha256').update(`caretrail-seed\u0000${seed}\u0000patient\u0000${patientIndex}`).digest('hex');
+    const hex = createHash('sha256')
+      .update(`caretrail-seed\u0000${seed}\u0000patient\u0000${patientIndex}`)
+      .digest('hex');
     this.prefix = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(12, 15)}`;
     this.variant = ((parseInt(hex[15]!, 16) & 0x3) | 0x8).toString(16) + hex.slice(16, 19);
     this.patientId = this.make(0);

@@ -88,7 +88,12 @@ export async function seed(store: EventStore, options: SeedOptions): Promise<See
     if ((await store.streamVersion(stream)) > 0) throw new AlreadySeeded(options.seed, stream);
   }
 
-  const writer = new DomainWriter({ until: options.until, verify: options.verify, onRefused: options.onRefused, seal: options.seal });
+  const writer = new DomainWriter({
+    until: options.until,
+    verify: options.verify,
+    onRefused: options.onRefused,
+    seal: options.seal,
+  });
   const clinicians = cliniciansFor(options.patients);
   let lastReport = 0;
   let patientsDone = 0;

@@ -10,14 +10,63 @@ const ALL_DAYS = range(0, 83);
  * Five integrated CBT patients on Sertraline (A-E) and four medication-only patients on Fluoxetine
  * without therapy (F-I). PHQ-9 at days 0, 28, 56, 84; every figure below is computed by hand.
  */
-const A: PatientSpec = { id: 'pa', track: 'integrated', modality: 'CBT', drug: 'Sertraline', phq9: [20, 14, 10, 8], gad7: [15, 12, 9, 6], doseDays: ALL_DAYS, sideEffects: [{ day: 10, severity: 'mild' }], adjustmentDay: 28 };
-const B: PatientSpec = { id: 'pb', track: 'integrated', modality: 'CBT', drug: 'Sertraline', phq9: [16, 12, 8, 4], gad7: [12, 10, 6, 4], doseDays: ALL_DAYS };
+const A: PatientSpec = {
+  id: 'pa',
+  track: 'integrated',
+  modality: 'CBT',
+  drug: 'Sertraline',
+  phq9: [20, 14, 10, 8],
+  gad7: [15, 12, 9, 6],
+  doseDays: ALL_DAYS,
+  sideEffects: [{ day: 10, severity: 'mild' }],
+  adjustmentDay: 28,
+};
+const B: PatientSpec = {
+  id: 'pb',
+  track: 'integrated',
+  modality: 'CBT',
+  drug: 'Sertraline',
+  phq9: [16, 12, 8, 4],
+  gad7: [12, 10, 6, 4],
+  doseDays: ALL_DAYS,
+};
 /** 60 of 84 days covered: 71 %, below 80 %. */
-const C: PatientSpec = { id: 'pc', track: 'integrated', modality: 'CBT', drug: 'Sertraline', phq9: [18, 17, 16, 15], gad7: [10, 10, 9, 9], doseDays: range(0, 59), sideEffects: [{ day: 20, severity: 'severe' }] };
-const D: PatientSpec = { id: 'pd', track: 'integrated', modality: 'CBT', drug: 'Sertraline', phq9: [10, 8, 6, 4], gad7: [8, 6, 5, 3], doseDays: ALL_DAYS };
+const C: PatientSpec = {
+  id: 'pc',
+  track: 'integrated',
+  modality: 'CBT',
+  drug: 'Sertraline',
+  phq9: [18, 17, 16, 15],
+  gad7: [10, 10, 9, 9],
+  doseDays: range(0, 59),
+  sideEffects: [{ day: 20, severity: 'severe' }],
+};
+const D: PatientSpec = {
+  id: 'pd',
+  track: 'integrated',
+  modality: 'CBT',
+  drug: 'Sertraline',
+  phq9: [10, 8, 6, 4],
+  gad7: [8, 6, 5, 3],
+  doseDays: ALL_DAYS,
+};
 /** 67 of 84 days covered: 67 x 5 = 335 < 84 x 4 = 336, just below 80 %; one more day makes it 80.95 %. */
-const E: PatientSpec = { id: 'pe', track: 'integrated', modality: 'CBT', drug: 'Sertraline', phq9: [24, 20, 18, 13], gad7: [18, 16, 14, 12], doseDays: range(0, 83, range(10, 26)) };
-const fluoxetine = (id: string): PatientSpec => ({ id, track: 'medication-only', drug: 'Fluoxetine', phq9: [15, 14, 13, 12], doseDays: ALL_DAYS });
+const E: PatientSpec = {
+  id: 'pe',
+  track: 'integrated',
+  modality: 'CBT',
+  drug: 'Sertraline',
+  phq9: [24, 20, 18, 13],
+  gad7: [18, 16, 14, 12],
+  doseDays: range(0, 83, range(10, 26)),
+};
+const fluoxetine = (id: string): PatientSpec => ({
+  id,
+  track: 'medication-only',
+  drug: 'Fluoxetine',
+  phq9: [15, 14, 13, 12],
+  doseDays: ALL_DAYS,
+});
 const COHORT = [A, B, C, D, E, fluoxetine('pf'), fluoxetine('pg'), fluoxetine('ph'), fluoxetine('pi')];
 
 const period = { from: '2026-01-01', to: '2026-06-30' };
@@ -107,11 +156,19 @@ describe('treatment-effectiveness report over a cohort computed by hand', () => 
   });
 
   it('suppresses cohorts below the threshold: 4 patients suppressed, 5 shown', () => {
-    expect(cohort(r, 'medication', 'Fluoxetine')).toEqual({ dimension: 'medication', value: 'Fluoxetine', suppressed: true, figures: null });
+    expect(cohort(r, 'medication', 'Fluoxetine')).toEqual({
+      dimension: 'medication',
+      value: 'Fluoxetine',
+      suppressed: true,
+      figures: null,
+    });
     expect(cohort(r, 'medication', 'Sertraline')).toMatchObject({ suppressed: false, figures: { patients: 5 } });
     expect(cohort(r, 'track', 'medication-only').suppressed).toBe(true);
     expect(cohort(r, 'modality', 'none').suppressed).toBe(true);
-    expect(cohort(report(undefined, 4), 'medication', 'Fluoxetine')).toMatchObject({ suppressed: false, figures: { patients: 4 } });
+    expect(cohort(report(undefined, 4), 'medication', 'Fluoxetine')).toMatchObject({
+      suppressed: false,
+      figures: { patients: 4 },
+    });
     for (const format of REPORT_FORMATS) expect(renderReport(r, format)).toMatch(/suppressed/);
     // Patient rows never name a suppressed cohort.
     expect(r.patientRows.filter((p) => p.track === 'medication-only')).toEqual([]);
@@ -126,17 +183,23 @@ describe('treatment-effectiveness report over a cohort computed by hand', () => 
   });
 
   it('leaves out patients whose plan started outside the period, and anything after its end', () => {
-    const early = effectivenessReport(new PatientHistories().addAll(projectAll(interleave(COHORT.map(patientHistory)))), {
-      period: { from: '2026-01-07', to: '2026-06-30' },
-      pseudonymOf,
-      pseudonymKeyId: 'k',
-    });
+    const early = effectivenessReport(
+      new PatientHistories().addAll(projectAll(interleave(COHORT.map(patientHistory)))),
+      {
+        period: { from: '2026-01-07', to: '2026-06-30' },
+        pseudonymOf,
+        pseudonymKeyId: 'k',
+      },
+    );
     expect(early.patients).toBe(0);
-    const short = effectivenessReport(new PatientHistories().addAll(projectAll(interleave(COHORT.map(patientHistory)))), {
-      period: { from: '2026-01-01', to: '2026-03-01' }, // day 54: no week-8 or week-12 score yet
-      pseudonymOf,
-      pseudonymKeyId: 'k',
-    });
+    const short = effectivenessReport(
+      new PatientHistories().addAll(projectAll(interleave(COHORT.map(patientHistory)))),
+      {
+        period: { from: '2026-01-01', to: '2026-03-01' }, // day 54: no week-8 or week-12 score yet
+        pseudonymOf,
+        pseudonymKeyId: 'k',
+      },
+    );
     expect(cohort(short, 'all', 'all').figures!.phq9.change.week8.n).toBe(0);
     expect(cohort(short, 'all', 'all').figures!.phq9.response.n).toBe(0);
   });
@@ -150,23 +213,43 @@ describe('treatment-effectiveness report over a cohort computed by hand', () => 
   });
 
   it('gives the same report when only the doses of the judged weeks are folded', () => {
-    const events = [...interleave(COHORT.map(patientHistory)), doseTaken('pe', 10), doseTaken('pa', 95), doseTaken('pb', -5)];
+    const events = [
+      ...interleave(COHORT.map(patientHistory)),
+      doseTaken('pe', 10),
+      doseTaken('pa', 95),
+      doseTaken('pb', -5),
+    ];
     const lean = new PatientHistories({ period }).addAll(projectAll(events));
     const full = new PatientHistories().addAll(projectAll(events));
     for (const minCohort of [1, 5]) {
       const options = { period, minCohort, pseudonymOf, pseudonymKeyId: 'k' };
-      expect(renderReport(effectivenessReport(lean, options), 'json')).toBe(renderReport(effectivenessReport(full, options), 'json'));
+      expect(renderReport(effectivenessReport(lean, options), 'json')).toBe(
+        renderReport(effectivenessReport(full, options), 'json'),
+      );
     }
   });
 
   it('shows no personal data and no patient id in any format', () => {
     for (const format of REPORT_FORMATS) {
       const text = renderReport(report(undefined, 1), format);
-      for (const secret of ['Ada-', 'Secretname', '@example.org', '+44', 'Secret symptom', 'Secret instructions', 'Secret reason', 'pa-med', '"pa"', ',pa,']) {
+      for (const secret of [
+        'Ada-',
+        'Secretname',
+        '@example.org',
+        '+44',
+        'Secret symptom',
+        'Secret instructions',
+        'Secret reason',
+        'pa-med',
+        '"pa"',
+        ',pa,',
+      ]) {
         expect({ format, leaks: text.includes(secret) ? secret : null }).toEqual({ format, leaks: null });
       }
     }
-    expect(report(undefined, 1).patientRows.map((p) => p.pseudonym)).toEqual(COHORT.map((p) => pseudonymOf(p.id)).sort());
+    expect(report(undefined, 1).patientRows.map((p) => p.pseudonym)).toEqual(
+      COHORT.map((p) => pseudonymOf(p.id)).sort(),
+    );
   });
 
   it('draws an SVG trajectory per dimension in the HTML report', () => {

@@ -84,7 +84,9 @@ export class PatientHistories {
     const occurred = Date.parse((e.event.data as { occurredAt: string }).occurredAt);
     const { from, until } = this;
     if (!registry || Number.isNaN(occurred) || from === null || until === null) return true;
-    const episode = registry.episodes.find((p) => !p.voided && Date.parse(p.startedAt) >= from && Date.parse(p.startedAt) < until);
+    const episode = registry.episodes.find(
+      (p) => !p.voided && Date.parse(p.startedAt) >= from && Date.parse(p.startedAt) < until,
+    );
     // No episode in the period yet: it may still start, but then after this dose's slot, so the dose is outside its window.
     if (!episode) return false;
     const start = Date.parse(episode.startedAt);

@@ -83,8 +83,10 @@ export function patientFacts(patientId: string, docs: PatientDocs, period: Perio
   let track: TreatmentTrack | null = null;
   let modality: ModalityCohort = 'none';
   for (const { event } of log) {
-    if (event.type === 'CarePlanStarted' && event.data.carePlanId === episode.carePlanId && track === null) track = event.data.track;
-    if (event.type === 'TherapyPrescribed' && event.data.carePlanId === episode.carePlanId && modality === 'none') modality = event.data.modality;
+    if (event.type === 'CarePlanStarted' && event.data.carePlanId === episode.carePlanId && track === null)
+      track = event.data.track;
+    if (event.type === 'TherapyPrescribed' && event.data.carePlanId === episode.carePlanId && modality === 'none')
+      modality = event.data.modality;
   }
   if (track === null) return null;
 
@@ -120,7 +122,12 @@ export function patientFacts(patientId: string, docs: PatientDocs, period: Perio
     modality,
     drugs: [...new Set(drugOf.values())].sort(),
     pdc,
-    band: pdc === null || pdc.eligibleDays === 0 ? null : pdc.coveredDays * 5 >= pdc.eligibleDays * 4 ? 'pdc-80-or-more' : 'pdc-below-80',
+    band:
+      pdc === null || pdc.eligibleDays === 0
+        ? null
+        : pdc.coveredDays * 5 >= pdc.eligibleDays * 4
+          ? 'pdc-80-or-more'
+          : 'pdc-below-80',
     phq9: course('PHQ-9', scores, startDay, tz),
     gad7: course('GAD-7', scores, startDay, tz),
     sideEffects,
@@ -133,7 +140,13 @@ function drugName(name: string | null | undefined): string {
   return (name ?? '').trim() || 'unnamed';
 }
 
-function pooledPdc(docs: PatientDocs, medicationIds: string[], tz: string, startDay: string, end: number): PatientFacts['pdc'] {
+function pooledPdc(
+  docs: PatientDocs,
+  medicationIds: string[],
+  tz: string,
+  startDay: string,
+  end: number,
+): PatientFacts['pdc'] {
   const facts = medicationIds.flatMap((id) => {
     const m = docs.adherence?.medications[id];
     return m && !m.voided ? [m] : [];
@@ -155,7 +168,12 @@ function pooledPdc(docs: PatientDocs, medicationIds: string[], tz: string, start
 }
 
 /** Registry rule: after the previous episode closed, not after this one closed; here also before the period's end. */
-function episodeScores(scores: readonly ScoreFact[], episode: EpisodeFact, previous: EpisodeFact | undefined, end: number): ScoreFact[] {
+function episodeScores(
+  scores: readonly ScoreFact[],
+  episode: EpisodeFact,
+  previous: EpisodeFact | undefined,
+  end: number,
+): ScoreFact[] {
   const after = previous?.closedAt ? ms(previous.closedAt) : Number.NEGATIVE_INFINITY;
   return scores
     .filter((s) => !s.voided && ms(s.occurredAt) > after && ms(s.occurredAt) < end)
@@ -163,7 +181,9 @@ function episodeScores(scores: readonly ScoreFact[], episode: EpisodeFact, previ
 }
 
 function course(instrument: Instrument, scores: readonly ScoreFact[], startDay: string, tz: string): InstrumentCourse {
-  const own = scores.filter((s) => s.instrument === instrument).map((s) => ({ s, day: daysBetween(startDay, localDate(s.occurredAt, tz)) }));
+  const own = scores
+    .filter((s) => s.instrument === instrument)
+    .map((s) => ({ s, day: daysBetween(startDay, localDate(s.occurredAt, tz)) }));
   const first = own[0];
   const baseline = first && first.day <= BASELINE_LATEST_DAY ? first : undefined;
   const weeks = { 4: null, 8: null, 12: null } as Record<Week, number | null>;
@@ -173,7 +193,8 @@ function course(instrument: Instrument, scores: readonly ScoreFact[], startDay: 
       for (const { s, day } of own) {
         if (s === baseline.s) continue;
         const distance = Math.abs(day - 7 * week);
-        if (distance <= WEEK_TOLERANCE_DAYS && (best === null || distance < best.distance)) best = { total: s.total, distance };
+        if (distance <= WEEK_TOLERANCE_DAYS && (best === null || distance < best.distance))
+          best = { total: s.total, distance };
       }
       weeks[week] = best?.total ?? null;
     }

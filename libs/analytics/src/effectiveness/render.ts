@@ -3,7 +3,14 @@
  * function of the report alone: no clock, no locale, sorted input, fixed decimals, so the same log
  * gives the same bytes.
  */
-import { BAND_LABELS, DIMENSIONS, type Cohort, type Dimension, type EffectivenessReport, type InstrumentSummary } from './report';
+import {
+  BAND_LABELS,
+  DIMENSIONS,
+  type Cohort,
+  type Dimension,
+  type EffectivenessReport,
+  type InstrumentSummary,
+} from './report';
 import type { Mean, Proportion } from './statistics';
 
 export type ReportFormat = 'md' | 'json' | 'csv' | 'html';
@@ -72,17 +79,36 @@ function outcomeRows(cohorts: readonly Cohort[], key: 'phq9' | 'gad7'): string[]
   });
 }
 
-const OUTCOME_HEADER = ['cohort', 'patients', 'baseline', 'change wk 4', 'change wk 8', 'change wk 12', 'response wk 12 [95 % CI]', 'remission wk 12 [95 % CI]'];
+const OUTCOME_HEADER = [
+  'cohort',
+  'patients',
+  'baseline',
+  'change wk 4',
+  'change wk 8',
+  'change wk 12',
+  'response wk 12 [95 % CI]',
+  'remission wk 12 [95 % CI]',
+];
 
 function markdownTable(header: string[], rows: string[][]): string {
   const escape = (cell: string): string => cell.replace(/\|/g, '\\|');
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(escape).join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map(escape).join(' | ')} |`),
+  ].join('\n');
 }
 
 function sideEffectRows(report: EffectivenessReport): string[][] {
   return cohortsOf(report, 'medication').map((c) =>
     c.figures?.sideEffects
-      ? [cohortLabel(c), String(c.figures.patients), percent(c.figures.sideEffects.incidence), String(c.figures.sideEffects.reports), String(c.figures.sideEffects.severeReports)]
+      ? [
+          cohortLabel(c),
+          String(c.figures.patients),
+          percent(c.figures.sideEffects.incidence),
+          String(c.figures.sideEffects.reports),
+          String(c.figures.sideEffects.severeReports),
+        ]
       : [cohortLabel(c), 'suppressed (< threshold)', '', '', ''],
   );
 }
@@ -102,7 +128,10 @@ function markdown(report: EffectivenessReport): string {
     `Patients: ${report.patients < report.minCohort ? `fewer than ${report.minCohort} (suppressed)` : report.patients}. Pseudonym key: ${report.pseudonymKeyId}. ${suppressedNote(report)}`,
     '',
   ];
-  for (const [key, title] of [['phq9', 'PHQ-9'], ['gad7', 'GAD-7']] as const) {
+  for (const [key, title] of [
+    ['phq9', 'PHQ-9'],
+    ['gad7', 'GAD-7'],
+  ] as const) {
     out.push(`## ${title}`, '');
     for (const dimension of DIMENSIONS) {
       const cohorts = cohortsOf(report, dimension);
@@ -110,8 +139,18 @@ function markdown(report: EffectivenessReport): string {
       out.push(`### ${DIMENSION_TITLES[dimension]}`, '', markdownTable(OUTCOME_HEADER, outcomeRows(cohorts, key)), '');
     }
   }
-  out.push('## Side effects by medication', '', markdownTable(['medication', 'patients', 'incidence [95 % CI]', 'reports', 'severe'], sideEffectRows(report)), '');
-  out.push('## PHQ-9 change after dose adjustments', '', markdownTable(['cohort', 'adjustments', 'mean change (n with scores)'], adjustmentRows(report)), '');
+  out.push(
+    '## Side effects by medication',
+    '',
+    markdownTable(['medication', 'patients', 'incidence [95 % CI]', 'reports', 'severe'], sideEffectRows(report)),
+    '',
+  );
+  out.push(
+    '## PHQ-9 change after dose adjustments',
+    '',
+    markdownTable(['cohort', 'adjustments', 'mean change (n with scores)'], adjustmentRows(report)),
+    '',
+  );
   out.push('## Definitions', '', ...report.definitions.map((d) => `- ${d}`), '');
   return out.join('\n');
 }
@@ -125,7 +164,13 @@ const CSV_HEADER = [
     `${i}_baseline_mean`,
     `${i}_baseline_n`,
     ...['week4', 'week8', 'week12'].flatMap((w) => [`${i}_change_${w}_mean`, `${i}_change_${w}_n`]),
-    ...['response', 'remission'].flatMap((r) => [`${i}_${r}_rate`, `${i}_${r}_ci_low`, `${i}_${r}_ci_high`, `${i}_${r}_events`, `${i}_${r}_n`]),
+    ...['response', 'remission'].flatMap((r) => [
+      `${i}_${r}_rate`,
+      `${i}_${r}_ci_low`,
+      `${i}_${r}_ci_high`,
+      `${i}_${r}_events`,
+      `${i}_${r}_n`,
+    ]),
   ]),
   'side_effect_incidence',
   'side_effect_ci_low',
@@ -152,22 +197,39 @@ function csv(report: EffectivenessReport): string {
     for (const key of ['phq9', 'gad7'] as const) {
       const s = f?.[key];
       cells.push(s?.baseline.mean ?? null, s ? s.baseline.n : null);
-      for (const w of ['week4', 'week8', 'week12'] as const) cells.push(s?.change[w].mean ?? null, s ? s.change[w].n : null);
+      for (const w of ['week4', 'week8', 'week12'] as const)
+        cells.push(s?.change[w].mean ?? null, s ? s.change[w].n : null);
       for (const r of ['response', 'remission'] as const) {
         const p = s?.[r];
         cells.push(p?.rate ?? null, p?.ci95?.[0] ?? null, p?.ci95?.[1] ?? null, p ? p.events : null, p ? p.n : null);
       }
     }
     const se = f?.sideEffects;
-    cells.push(se?.incidence.rate ?? null, se?.incidence.ci95?.[0] ?? null, se?.incidence.ci95?.[1] ?? null, se ? se.incidence.events : null, se ? se.reports : null, se ? se.severeReports : null);
-    cells.push(f ? f.doseAdjustments.adjustments : null, f?.doseAdjustments.withScores.mean ?? null, f ? f.doseAdjustments.withScores.n : null);
+    cells.push(
+      se?.incidence.rate ?? null,
+      se?.incidence.ci95?.[0] ?? null,
+      se?.incidence.ci95?.[1] ?? null,
+      se ? se.incidence.events : null,
+      se ? se.reports : null,
+      se ? se.severeReports : null,
+    );
+    cells.push(
+      f ? f.doseAdjustments.adjustments : null,
+      f?.doseAdjustments.withScores.mean ?? null,
+      f ? f.doseAdjustments.withScores.n : null,
+    );
     lines.push(cells.map(csvCell).join(','));
   }
   return `${lines.join('\n')}\n`;
 }
 
 const escapeHtml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 function htmlTable(header: string[], rows: string[][]): string {
   const head = `<tr>${header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>`;
@@ -187,7 +249,12 @@ export function trajectoryChart(cohorts: readonly Cohort[], key: 'phq9' | 'gad7'
     if (c.figures === null) return [];
     const s = c.figures[key];
     const points: Array<[number, number]> = [[0, 0]];
-    for (const [week, m] of [[4, s.change.week4], [8, s.change.week8], [12, s.change.week12]] as const) if (m.mean !== null) points.push([week, m.mean]);
+    for (const [week, m] of [
+      [4, s.change.week4],
+      [8, s.change.week8],
+      [12, s.change.week12],
+    ] as const)
+      if (m.mean !== null) points.push([week, m.mean]);
     return [{ label: cohortLabel(c), points }];
   });
   const width = 640;
@@ -215,22 +282,37 @@ export function trajectoryChart(cohorts: readonly Cohort[], key: 'phq9' | 'gad7'
   ];
   const step = Math.max(1, Math.ceil((max - min) / 8));
   for (let v = min; v <= max; v += step) {
-    parts.push(`<line x1="${left}" y1="${n(y(v))}" x2="${left + plotW}" y2="${n(y(v))}" stroke="${v === 0 ? '#888' : '#ddd'}" stroke-width="1"/>`);
-    parts.push(`<text x="${left - 6}" y="${n(y(v) + 4)}" font-size="11" font-family="sans-serif" text-anchor="end">${v}</text>`);
+    parts.push(
+      `<line x1="${left}" y1="${n(y(v))}" x2="${left + plotW}" y2="${n(y(v))}" stroke="${v === 0 ? '#888' : '#ddd'}" stroke-width="1"/>`,
+    );
+    parts.push(
+      `<text x="${left - 6}" y="${n(y(v) + 4)}" font-size="11" font-family="sans-serif" text-anchor="end">${v}</text>`,
+    );
   }
   for (const week of [0, 4, 8, 12]) {
-    parts.push(`<text x="${n(x(week))}" y="${height - bottom + 16}" font-size="11" font-family="sans-serif" text-anchor="middle">wk ${week}</text>`);
+    parts.push(
+      `<text x="${n(x(week))}" y="${height - bottom + 16}" font-size="11" font-family="sans-serif" text-anchor="middle">wk ${week}</text>`,
+    );
   }
-  parts.push(`<text x="${left + plotW / 2}" y="${height - 6}" font-size="11" font-family="sans-serif" text-anchor="middle">mean change from baseline</text>`);
+  parts.push(
+    `<text x="${left + plotW / 2}" y="${height - 6}" font-size="11" font-family="sans-serif" text-anchor="middle">mean change from baseline</text>`,
+  );
   series.forEach((s, i) => {
     const colour = PALETTE[i % PALETTE.length] ?? '#000000';
-    parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${s.points.map(([w, v]) => `${n(x(w))},${n(y(v))}`).join(' ')}"/>`);
+    parts.push(
+      `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${s.points.map(([w, v]) => `${n(x(w))},${n(y(v))}`).join(' ')}"/>`,
+    );
     for (const [w, v] of s.points) parts.push(`<circle cx="${n(x(w))}" cy="${n(y(v))}" r="3" fill="${colour}"/>`);
     const ly = top + 14 + i * 18;
     parts.push(`<rect x="${left + plotW + 14}" y="${ly - 9}" width="12" height="12" fill="${colour}"/>`);
-    parts.push(`<text x="${left + plotW + 32}" y="${ly + 1}" font-size="11" font-family="sans-serif">${escapeHtml(s.label.slice(0, 22))}</text>`);
+    parts.push(
+      `<text x="${left + plotW + 32}" y="${ly + 1}" font-size="11" font-family="sans-serif">${escapeHtml(s.label.slice(0, 22))}</text>`,
+    );
   });
-  if (series.length === 0) parts.push(`<text x="${left + 10}" y="${top + 20}" font-size="12" font-family="sans-serif">No cohort large enough to show.</text>`);
+  if (series.length === 0)
+    parts.push(
+      `<text x="${left + 10}" y="${top + 20}" font-size="12" font-family="sans-serif">No cohort large enough to show.</text>`,
+    );
   parts.push('</svg>');
   return parts.join('\n');
 }
@@ -241,19 +323,33 @@ function html(report: EffectivenessReport): string {
     `<h1>${escapeHtml(title)}</h1>`,
     `<p>Patients: ${report.patients < report.minCohort ? `fewer than ${report.minCohort} (suppressed)` : report.patients}. Pseudonym key: <code>${escapeHtml(report.pseudonymKeyId)}</code>. ${escapeHtml(suppressedNote(report))}</p>`,
   ];
-  for (const [key, name] of [['phq9', 'PHQ-9'], ['gad7', 'GAD-7']] as const) {
+  for (const [key, name] of [
+    ['phq9', 'PHQ-9'],
+    ['gad7', 'GAD-7'],
+  ] as const) {
     body.push(`<h2>${name}</h2>`);
     for (const dimension of DIMENSIONS) {
       const cohorts = cohortsOf(report, dimension);
       if (cohorts.length === 0) continue;
       body.push(`<h3>${escapeHtml(DIMENSION_TITLES[dimension])}</h3>`);
-      body.push(`<figure>${trajectoryChart(cohorts, key, `${name} trajectory, ${DIMENSION_TITLES[dimension].toLowerCase()}`)}</figure>`);
+      body.push(
+        `<figure>${trajectoryChart(cohorts, key, `${name} trajectory, ${DIMENSION_TITLES[dimension].toLowerCase()}`)}</figure>`,
+      );
       body.push(htmlTable(OUTCOME_HEADER, outcomeRows(cohorts, key)));
     }
   }
-  body.push('<h2>Side effects by medication</h2>', htmlTable(['medication', 'patients', 'incidence [95 % CI]', 'reports', 'severe'], sideEffectRows(report)));
-  body.push('<h2>PHQ-9 change after dose adjustments</h2>', htmlTable(['cohort', 'adjustments', 'mean change (n with scores)'], adjustmentRows(report)));
-  body.push('<h2>Definitions</h2>', `<ul>\n${report.definitions.map((d) => `<li>${escapeHtml(d)}</li>`).join('\n')}\n</ul>`);
+  body.push(
+    '<h2>Side effects by medication</h2>',
+    htmlTable(['medication', 'patients', 'incidence [95 % CI]', 'reports', 'severe'], sideEffectRows(report)),
+  );
+  body.push(
+    '<h2>PHQ-9 change after dose adjustments</h2>',
+    htmlTable(['cohort', 'adjustments', 'mean change (n with scores)'], adjustmentRows(report)),
+  );
+  body.push(
+    '<h2>Definitions</h2>',
+    `<ul>\n${report.definitions.map((d) => `<li>${escapeHtml(d)}</li>`).join('\n')}\n</ul>`,
+  );
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -8,7 +8,15 @@
  */
 import { mean, wilson, type Mean, type Proportion } from './statistics';
 import type { PatientHistories } from './histories';
-import { patientFacts, WEEKS, type AdherenceBand, type InstrumentCourse, type PatientFacts, type Period, type Week } from './patient-facts';
+import {
+  patientFacts,
+  WEEKS,
+  type AdherenceBand,
+  type InstrumentCourse,
+  type PatientFacts,
+  type Period,
+  type Week,
+} from './patient-facts';
 
 export type Dimension = 'all' | 'track' | 'modality' | 'medication' | 'adherence';
 export const DIMENSIONS: readonly Dimension[] = ['all', 'track', 'modality', 'medication', 'adherence'];
@@ -122,17 +130,18 @@ export function effectivenessReport(histories: PatientHistories, options: Report
   const visible = (dimension: Dimension, value: string | null): string =>
     value === null ? 'none' : shown.has(`${dimension}\u0000${value}`) ? value : 'suppressed';
   const patientRows = facts
-    .map(
-      (f): PatientRow => ({
-        pseudonym: options.pseudonymOf(f.patientId),
-        track: visible('track', f.track),
-        modality: visible('modality', f.modality),
-        adherenceBand: visible('adherence', f.band),
-        pdc: f.band !== null && shown.has(`adherence\u0000${f.band}`) && f.pdc ? Math.round((f.pdc.coveredDays / f.pdc.eligibleDays) * 10_000) / 10_000 : null,
-        phq9: f.phq9,
-        gad7: f.gad7,
-      }),
-    )
+    .map((f): PatientRow => ({
+      pseudonym: options.pseudonymOf(f.patientId),
+      track: visible('track', f.track),
+      modality: visible('modality', f.modality),
+      adherenceBand: visible('adherence', f.band),
+      pdc:
+        f.band !== null && shown.has(`adherence\u0000${f.band}`) && f.pdc
+          ? Math.round((f.pdc.coveredDays / f.pdc.eligibleDays) * 10_000) / 10_000
+          : null,
+      phq9: f.phq9,
+      gad7: f.gad7,
+    }))
     .sort((a, b) => compare(a.pseudonym, b.pseudonym));
 
   return {
@@ -167,7 +176,8 @@ function figures(dimension: Dimension, value: string, list: readonly PatientFact
     patients: list.length,
     phq9: instrument(list.map((f) => f.phq9)),
     gad7: instrument(list.map((f) => f.gad7)),
-    sideEffects: drug === null ? null : { incidence: wilson(withSideEffect, list.length), reports, severeReports: severe },
+    sideEffects:
+      drug === null ? null : { incidence: wilson(withSideEffect, list.length), reports, severeReports: severe },
     doseAdjustments: {
       adjustments: adjustments.length,
       withScores: mean(adjustments.flatMap((a) => (a.change === null ? [] : [a.change]))),
@@ -197,5 +207,8 @@ export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export const BAND_LABELS: Record<AdherenceBand, string> = { 'pdc-80-or-more': 'PDC >= 80 %', 'pdc-below-80': 'PDC < 80 %' };
+export const BAND_LABELS: Record<AdherenceBand, string> = {
+  'pdc-80-or-more': 'PDC >= 80 %',
+  'pdc-below-80': 'PDC < 80 %',
+};
 export { WEEKS };

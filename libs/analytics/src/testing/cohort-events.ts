@@ -1,5 +1,11 @@
 /** Builders of small, hand-checkable cohorts for the analytics specs: one history per patient. */
-import { streamFor, type ActorRef, type DomainEvent, type TherapyModality, type TreatmentTrack } from '@caretrail/domain';
+import {
+  streamFor,
+  type ActorRef,
+  type DomainEvent,
+  type TherapyModality,
+  type TreatmentTrack,
+} from '@caretrail/domain';
 import type { ProjectedEvent } from '@caretrail/read-models';
 
 const therapist: ActorRef = { userId: 'u-therapist', role: 'therapist' };
@@ -8,7 +14,8 @@ const DAY = 86_400_000;
 
 /** The plan starts at 08:00 UTC on this day: day 0 of treatment. */
 export const PLAN_START = '2026-01-06';
-export const at = (day: number, time = '09:00:00.000Z'): string => new Date(Date.parse(`${PLAN_START}T${time}`) + day * DAY).toISOString();
+export const at = (day: number, time = '09:00:00.000Z'): string =>
+  new Date(Date.parse(`${PLAN_START}T${time}`) + day * DAY).toISOString();
 
 export interface PatientSpec {
   id: string;
@@ -30,7 +37,13 @@ export const medicationOf = (patientId: string): string => `${patientId}-med`;
 export function doseTaken(patientId: string, day: number): DomainEvent {
   return {
     type: 'DoseTaken',
-    data: { patientId, medicationId: medicationOf(patientId), scheduledFor: at(day, '08:00:00.000Z'), occurredAt: at(day, '08:05:00.000Z'), recordedBy: { userId: patientId, role: 'patient' } },
+    data: {
+      patientId,
+      medicationId: medicationOf(patientId),
+      scheduledFor: at(day, '08:00:00.000Z'),
+      occurredAt: at(day, '08:05:00.000Z'),
+      recordedBy: { userId: patientId, role: 'patient' },
+    },
   };
 }
 
@@ -39,7 +52,15 @@ function score(patientId: string, instrument: 'PHQ-9' | 'GAD-7', total: number, 
   const items = Array.from({ length: count }, (_, k) => Math.min(3, Math.max(0, total - 3 * k)));
   return {
     type: 'OutcomeMeasured',
-    data: { patientId, instrument, loinc: instrument === 'PHQ-9' ? '44261-6' : '70274-6', items, total, administeredBy: therapist, occurredAt: at(day, instrument === 'PHQ-9' ? '09:00:00.000Z' : '09:05:00.000Z') },
+    data: {
+      patientId,
+      instrument,
+      loinc: instrument === 'PHQ-9' ? '44261-6' : '70274-6',
+      items,
+      total,
+      administeredBy: therapist,
+      occurredAt: at(day, instrument === 'PHQ-9' ? '09:00:00.000Z' : '09:05:00.000Z'),
+    },
   };
 }
 
@@ -51,14 +72,32 @@ export function patientHistory(p: PatientSpec): DomainEvent[] {
   const events: DomainEvent[] = [
     {
       type: 'PatientEnrolled',
-      data: { patientId, timeZone: 'UTC', name: { given: `Ada-${p.id}`, family: 'Secretname' }, contact: { email: `${p.id}@example.org`, phone: '+44 20 7946 0000' }, enrolledBy: therapist, occurredAt: at(-1) },
+      data: {
+        patientId,
+        timeZone: 'UTC',
+        name: { given: `Ada-${p.id}`, family: 'Secretname' },
+        contact: { email: `${p.id}@example.org`, phone: '+44 20 7946 0000' },
+        enrolledBy: therapist,
+        occurredAt: at(-1),
+      },
     },
-    { type: 'CarePlanStarted', data: { patientId, carePlanId, track: p.track, startedBy: therapist, occurredAt: at(0, '08:00:00.000Z') } },
+    {
+      type: 'CarePlanStarted',
+      data: { patientId, carePlanId, track: p.track, startedBy: therapist, occurredAt: at(0, '08:00:00.000Z') },
+    },
   ];
   if (p.modality) {
     events.push({
       type: 'TherapyPrescribed',
-      data: { patientId, carePlanId, modality: p.modality, modalityDetail: null, frequency: { sessions: 1, per: 'week' }, prescribedBy: therapist, occurredAt: at(0, '08:10:00.000Z') },
+      data: {
+        patientId,
+        carePlanId,
+        modality: p.modality,
+        modalityDetail: null,
+        frequency: { sessions: 1, per: 'week' },
+        prescribedBy: therapist,
+        occurredAt: at(0, '08:10:00.000Z'),
+      },
     });
   }
   if (p.drug) {
@@ -129,7 +168,16 @@ export function patientHistory(p: PatientSpec): DomainEvent[] {
 export function projectAll(events: readonly DomainEvent[]): ProjectedEvent[] {
   return events.map((event, i) => {
     const occurredAt = 'occurredAt' in event.data ? event.data.occurredAt : null;
-    return { event, meta: { eventId: `evt-${i + 1}`, streamName: streamFor(event), position: i + 1, recordedAt: occurredAt ?? '2026-01-01T00:00:00.000Z', occurredAt } };
+    return {
+      event,
+      meta: {
+        eventId: `evt-${i + 1}`,
+        streamName: streamFor(event),
+        position: i + 1,
+        recordedAt: occurredAt ?? '2026-01-01T00:00:00.000Z',
+        occurredAt,
+      },
+    };
   });
 }
 

@@ -46,7 +46,13 @@ export type RemoveCareTeamMember = {
 
 export type SetTreatmentGoal = {
   type: 'SetTreatmentGoal';
-  data: { patientId: string; goalId: string; description: string; targetDate?: IsoDate | null; occurredAt?: IsoDateTime };
+  data: {
+    patientId: string;
+    goalId: string;
+    description: string;
+    targetDate?: IsoDate | null;
+    occurredAt?: IsoDateTime;
+  };
 };
 
 export type MarkGoalAchieved = {

@@ -26,7 +26,11 @@ import type { CarePlanState, EnrolledPatient } from './state';
 // IANA names ("Europe/Berlin", "America/Argentina/Buenos_Aires") or UTC; resolution is the read side's job.
 const TIME_ZONE = /^(UTC|[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+)$/;
 
-export function decideCarePlan(command: CarePlanCommand, state: CarePlanState, context: CommandContext): CarePlanEvent[] {
+export function decideCarePlan(
+  command: CarePlanCommand,
+  state: CarePlanState,
+  context: CommandContext,
+): CarePlanEvent[] {
   const { now, actor } = context;
   const by = actorRef(actor);
   const occurredAt = resolveOccurredAt(command.data.occurredAt, now);
@@ -52,7 +56,14 @@ export function decideCarePlan(command: CarePlanCommand, state: CarePlanState, c
       // The enrolling clinician founds the care team; everyone else is added by a member.
       {
         type: 'CareTeamMemberAssigned',
-        data: { patientId, userId: actor.userId, role: requireClinicianRole(actor.role), chosenByPatient: false, assignedBy: by, occurredAt },
+        data: {
+          patientId,
+          userId: actor.userId,
+          role: requireClinicianRole(actor.role),
+          chosenByPatient: false,
+          assignedBy: by,
+          occurredAt,
+        },
       },
     ];
   }
@@ -76,7 +87,15 @@ export function decideCarePlan(command: CarePlanCommand, state: CarePlanState, c
       return [
         {
           type: 'TreatmentTrackChanged',
-          data: { patientId, carePlanId: plan.carePlanId, from: plan.track, to: track, reason: requireText(reason, 'reason'), changedBy: by, occurredAt },
+          data: {
+            patientId,
+            carePlanId: plan.carePlanId,
+            from: plan.track,
+            to: track,
+            reason: requireText(reason, 'reason'),
+            changedBy: by,
+            occurredAt,
+          },
         },
       ];
     }
@@ -87,7 +106,14 @@ export function decideCarePlan(command: CarePlanCommand, state: CarePlanState, c
       return [
         {
           type: 'CarePlanReviewed',
-          data: { patientId, carePlanId: plan.carePlanId, summary: optionalText(command.data.summary, 'summary'), nextReviewDue, reviewedBy: by, occurredAt },
+          data: {
+            patientId,
+            carePlanId: plan.carePlanId,
+            summary: optionalText(command.data.summary, 'summary'),
+            nextReviewDue,
+            reviewedBy: by,
+            occurredAt,
+          },
         },
       ];
     }
@@ -99,14 +125,26 @@ export function decideCarePlan(command: CarePlanCommand, state: CarePlanState, c
       return [
         {
           type: 'CarePlanClosed',
-          data: { patientId, carePlanId: plan.carePlanId, reason: command.data.reason, note: optionalText(command.data.note, 'note'), closedBy: by, occurredAt },
+          data: {
+            patientId,
+            carePlanId: plan.carePlanId,
+            reason: command.data.reason,
+            note: optionalText(command.data.note, 'note'),
+            closedBy: by,
+            occurredAt,
+          },
         },
       ];
     }
     case 'AssignCareTeamMember': {
       const { userId, role, chosenByPatient } = command.data;
       if (patient.team.some((m) => m.userId === userId)) throw new AlreadyOnCareTeam(userId);
-      return [{ type: 'CareTeamMemberAssigned', data: { patientId, userId, role, chosenByPatient, assignedBy: by, occurredAt } }];
+      return [
+        {
+          type: 'CareTeamMemberAssigned',
+          data: { patientId, userId, role, chosenByPatient, assignedBy: by, occurredAt },
+        },
+      ];
     }
     case 'RemoveCareTeamMember': {
       const { userId } = command.data;
@@ -120,7 +158,14 @@ export function decideCarePlan(command: CarePlanCommand, state: CarePlanState, c
       return [
         {
           type: 'CareTeamMemberRemoved',
-          data: { patientId, userId, role: member.role, reason: optionalText(command.data.reason, 'reason'), removedBy: by, occurredAt },
+          data: {
+            patientId,
+            userId,
+            role: member.role,
+            reason: optionalText(command.data.reason, 'reason'),
+            removedBy: by,
+            occurredAt,
+          },
         },
       ];
     }
@@ -133,7 +178,15 @@ export function decideCarePlan(command: CarePlanCommand, state: CarePlanState, c
       return [
         {
           type: 'TreatmentGoalSet',
-          data: { patientId, carePlanId: plan.carePlanId, goalId, description: requireText(description, 'description'), targetDate, setBy: by, occurredAt },
+          data: {
+            patientId,
+            carePlanId: plan.carePlanId,
+            goalId,
+            description: requireText(description, 'description'),
+            targetDate,
+            setBy: by,
+            occurredAt,
+          },
         },
       ];
     }
@@ -143,7 +196,12 @@ export function decideCarePlan(command: CarePlanCommand, state: CarePlanState, c
       const status = plan.goals[goalId];
       if (status === undefined) throw new GoalNotFound(goalId);
       if (status === 'achieved') throw new GoalAlreadyAchieved(goalId);
-      return [{ type: 'TreatmentGoalAchieved', data: { patientId, carePlanId: plan.carePlanId, goalId, recordedBy: by, occurredAt } }];
+      return [
+        {
+          type: 'TreatmentGoalAchieved',
+          data: { patientId, carePlanId: plan.carePlanId, goalId, recordedBy: by, occurredAt },
+        },
+      ];
     }
     case 'ReviseTreatmentGoal': {
       const plan = requireOpenPlan(patient);

@@ -48,7 +48,10 @@ export class CareTeamCannotBeEmpty extends domainError('CARE_TEAM_CANNOT_BE_EMPT
   }
 }
 
-export class LastPrescriberWithActiveMedications extends domainError('LAST_PRESCRIBER_WITH_ACTIVE_MEDICATIONS', 'rule') {
+export class LastPrescriberWithActiveMedications extends domainError(
+  'LAST_PRESCRIBER_WITH_ACTIVE_MEDICATIONS',
+  'rule',
+) {
   constructor(userId: string) {
     super(`Prescriber ${userId} is the only prescriber while medications are active; assign another first.`);
   }

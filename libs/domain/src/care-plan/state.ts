@@ -49,7 +49,14 @@ export const initialCarePlanState = (): CarePlanState => ({ status: 'not-enrolle
 
 export function evolveCarePlan(state: CarePlanState, event: CarePlanStreamEvent, meta: EventMeta): CarePlanState {
   if (event.type === 'PatientEnrolled') {
-    return { status: 'enrolled', patientId: event.data.patientId, timeZone: event.data.timeZone, team: [], medications: {}, plan: null };
+    return {
+      status: 'enrolled',
+      patientId: event.data.patientId,
+      timeZone: event.data.timeZone,
+      team: [],
+      medications: {},
+      plan: null,
+    };
   }
   if (state.status === 'not-enrolled') return state;
   return evolveEnrolled(state, event, meta);
@@ -62,7 +69,13 @@ function evolveEnrolled(state: EnrolledPatient, event: CarePlanStreamEvent, meta
     case 'CarePlanStarted':
       return {
         ...state,
-        plan: { carePlanId: event.data.carePlanId, track: event.data.track, startedAt: event.data.occurredAt, goals: {}, therapy: null },
+        plan: {
+          carePlanId: event.data.carePlanId,
+          track: event.data.track,
+          startedAt: event.data.occurredAt,
+          goals: {},
+          therapy: null,
+        },
       };
     case 'TreatmentTrackChanged':
       // Moving to medication-only ends the therapy prescription; going back needs a new one.
@@ -88,11 +101,20 @@ function evolveEnrolled(state: EnrolledPatient, event: CarePlanStreamEvent, meta
     case 'TreatmentGoalRevised':
       return state;
     case 'TherapyPrescribed':
-      return withPlan(state, (plan) => ({ ...plan, therapy: { modality: event.data.modality, frequency: event.data.frequency } }));
+      return withPlan(state, (plan) => ({
+        ...plan,
+        therapy: { modality: event.data.modality, frequency: event.data.frequency },
+      }));
     case 'TherapyModalityChanged':
-      return withPlan(state, (plan) => ({ ...plan, therapy: plan.therapy && { ...plan.therapy, modality: event.data.to } }));
+      return withPlan(state, (plan) => ({
+        ...plan,
+        therapy: plan.therapy && { ...plan.therapy, modality: event.data.to },
+      }));
     case 'TherapyFrequencyChanged':
-      return withPlan(state, (plan) => ({ ...plan, therapy: plan.therapy && { ...plan.therapy, frequency: event.data.to } }));
+      return withPlan(state, (plan) => ({
+        ...plan,
+        therapy: plan.therapy && { ...plan.therapy, frequency: event.data.to },
+      }));
     case 'MedicationPrescribed': {
       const { medicationId, startsAt, strength, schedule } = event.data;
       const medication: MedicationState = {

@@ -19,7 +19,13 @@ export type ShareCollaborationNote = {
 
 export type HoldCaseReview = {
   type: 'HoldCaseReview';
-  data: { patientId: string; caseReviewId: string; attendees: ActorRef[]; decisions: string[]; occurredAt?: IsoDateTime };
+  data: {
+    patientId: string;
+    caseReviewId: string;
+    attendees: ActorRef[];
+    decisions: string[];
+    occurredAt?: IsoDateTime;
+  };
 };
 
 export type ConsultationCommand = RequestConsultation | AnswerConsultation;

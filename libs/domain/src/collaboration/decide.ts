@@ -41,14 +41,22 @@ export function decideConsultation(
       return [
         {
           type: 'ConsultationRequested',
-          data: { ...base, requestedBy: actorRef(context.actor), requestedRole, topic: requireText(topic, 'topic'), urgency, occurredAt: context.now },
+          data: {
+            ...base,
+            requestedBy: actorRef(context.actor),
+            requestedRole,
+            topic: requireText(topic, 'topic'),
+            urgency,
+            occurredAt: context.now,
+          },
         },
       ];
     }
     case 'AnswerConsultation': {
       if (consultation.status === 'none') throw new ConsultationNotFound(consultationId);
       // Who may answer is settled before the state is revealed to them.
-      if (member.role !== consultation.requestedRole) throw new NotConsultationAddressee(member.userId, consultation.requestedRole);
+      if (member.role !== consultation.requestedRole)
+        throw new NotConsultationAddressee(member.userId, consultation.requestedRole);
       if (consultation.status === 'answered') throw new ConsultationAlreadyAnswered(consultationId);
       return [
         {

@@ -4,7 +4,14 @@ import type { FieldChange } from './events';
 /** Corrections are written to the stream of the event they amend, named by the caller. */
 export type CorrectEntry = {
   type: 'CorrectEntry';
-  data: { patientId: string; stream: string; eventId: string; changes: FieldChange[]; reason: string; occurredAt?: IsoDateTime };
+  data: {
+    patientId: string;
+    stream: string;
+    eventId: string;
+    changes: FieldChange[];
+    reason: string;
+    occurredAt?: IsoDateTime;
+  };
 };
 
 export type MarkEnteredInError = {

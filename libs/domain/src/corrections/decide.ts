@@ -15,14 +15,19 @@ const PATIENT_CORRECTABLE: readonly StreamCategory[] = ['doses', 'sideeffect', '
 /** Identity of an entry is not amendable: mark it entered in error and record the right one. */
 const IDENTITY_FIELDS = ['patientId'];
 
-export function decideCorrection(command: CorrectionCommand, state: CorrectionDecisionState, context: CommandContext): CorrectionEvent[] {
+export function decideCorrection(
+  command: CorrectionCommand,
+  state: CorrectionDecisionState,
+  context: CommandContext,
+): CorrectionEvent[] {
   const { patientId, stream, eventId } = command.data;
   const patient = requireEnrolled(state.plan, patientId);
   const { actor } = context;
   if (actor.role === 'patient') {
     if (actor.userId !== patientId) throw new NotOwnRecord(actor.userId, patientId);
     const category = streamCategory(stream);
-    if (category === null || !PATIENT_CORRECTABLE.includes(category)) throw new RoleNotPermitted(actor.role, command.type);
+    if (category === null || !PATIENT_CORRECTABLE.includes(category))
+      throw new RoleNotPermitted(actor.role, command.type);
   } else {
     requireTeamMember(patient, actor);
   }
@@ -31,15 +36,27 @@ export function decideCorrection(command: CorrectionCommand, state: CorrectionDe
   if (!isStreamOfPatient(stream, patientId) || !entry || entry.streamName !== stream || entry.patientId !== patientId) {
     throw new CorrectionTargetNotFound(eventId, stream);
   }
-  if (entry.type === 'EntryCorrected' || entry.type === 'EntryEnteredInError') throw new CorrectionTargetNotCorrectable(entry.type);
+  if (entry.type === 'EntryCorrected' || entry.type === 'EntryEnteredInError')
+    throw new CorrectionTargetNotCorrectable(entry.type);
   if (entry.status === 'entered-in-error') throw new EntryAlreadyEnteredInError(eventId);
 
-  const base = { patientId, stream, eventId, eventType: entry.type, reason: requireText(command.data.reason, 'reason') };
+  const base = {
+    patientId,
+    stream,
+    eventId,
+    eventType: entry.type,
+    reason: requireText(command.data.reason, 'reason'),
+  };
   const occurredAt = resolveOccurredAt(command.data.occurredAt, context.now);
 
   switch (command.type) {
     case 'CorrectEntry':
-      return [{ type: 'EntryCorrected', data: { ...base, changes: validChanges(command.data.changes), correctedBy: actorRef(actor), occurredAt } }];
+      return [
+        {
+          type: 'EntryCorrected',
+          data: { ...base, changes: validChanges(command.data.changes), correctedBy: actorRef(actor), occurredAt },
+        },
+      ];
     case 'MarkEnteredInError':
       return [{ type: 'EntryEnteredInError', data: { ...base, markedBy: actorRef(actor), occurredAt } }];
     default:
@@ -51,7 +68,8 @@ function validChanges(changes: FieldChange[]): FieldChange[] {
   if (changes.length === 0) throw new InvalidValue('changes', 'must amend at least one field');
   for (const change of changes) {
     requireText(change.field, 'changes[].field');
-    if (IDENTITY_FIELDS.includes(change.field)) throw new InvalidValue(`changes.${change.field}`, 'is the identity of the entry and cannot be amended');
+    if (IDENTITY_FIELDS.includes(change.field))
+      throw new InvalidValue(`changes.${change.field}`, 'is the identity of the entry and cannot be amended');
   }
   return changes.map((c) => ({ field: c.field, value: c.value }));
 }

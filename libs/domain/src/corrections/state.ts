@@ -21,7 +21,12 @@ export type CorrectionDecisionState = { readonly plan: CarePlanState; readonly e
 export function indexEntry(entries: EntryIndex, event: DomainEvent, meta: EventMeta): EntryIndex {
   const indexed: EntryIndex = {
     ...entries,
-    [meta.eventId]: { streamName: meta.streamName, type: event.type, patientId: event.data.patientId, status: 'recorded' },
+    [meta.eventId]: {
+      streamName: meta.streamName,
+      type: event.type,
+      patientId: event.data.patientId,
+      status: 'recorded',
+    },
   };
   if (event.type !== 'EntryEnteredInError') return indexed;
   const target = indexed[event.data.eventId];

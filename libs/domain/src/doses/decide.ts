@@ -46,7 +46,8 @@ export function decideDose(command: DoseCommand, state: DoseDecisionState, conte
       if (toMillis(scheduledFor, 'scheduledFor') > toMillis(context.now, 'now') + CLOCK_SKEW_TOLERANCE_MS) {
         throw new DoseNotYetDue(scheduledFor);
       }
-      const occurredAt = command.data.occurredAt === undefined ? scheduledFor : resolveOccurredAt(command.data.occurredAt, context.now);
+      const occurredAt =
+        command.data.occurredAt === undefined ? scheduledFor : resolveOccurredAt(command.data.occurredAt, context.now);
       requireActiveAt(patient, medicationId, occurredAt);
       if (slot) throw new DoseAlreadyRecorded(medicationId, scheduledFor, slot.status);
       return [

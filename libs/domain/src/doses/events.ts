@@ -9,7 +9,13 @@ export type MissedReason = 'forgot' | 'side-effects' | 'ran-out' | 'asleep' | 'o
  */
 export type DoseTaken = {
   type: 'DoseTaken';
-  data: { patientId: string; medicationId: string; scheduledFor: IsoDateTime; occurredAt: IsoDateTime; recordedBy: ActorRef };
+  data: {
+    patientId: string;
+    medicationId: string;
+    scheduledFor: IsoDateTime;
+    occurredAt: IsoDateTime;
+    recordedBy: ActorRef;
+  };
 };
 
 export type DoseMissed = {

@@ -21,11 +21,20 @@ export function slotKey(medicationId: string, scheduledFor: string): string {
 export function evolveDoseMonth(state: DoseMonthState, event: DoseStreamEvent, meta: EventMeta): DoseMonthState {
   switch (event.type) {
     case 'DoseTaken':
-      return withSlot(state, slotKey(event.data.medicationId, event.data.scheduledFor), { status: 'taken', eventId: meta.eventId });
+      return withSlot(state, slotKey(event.data.medicationId, event.data.scheduledFor), {
+        status: 'taken',
+        eventId: meta.eventId,
+      });
     case 'DoseTakenLate':
-      return withSlot(state, slotKey(event.data.medicationId, event.data.scheduledFor), { status: 'taken-late', eventId: meta.eventId });
+      return withSlot(state, slotKey(event.data.medicationId, event.data.scheduledFor), {
+        status: 'taken-late',
+        eventId: meta.eventId,
+      });
     case 'DoseMissed':
-      return withSlot(state, slotKey(event.data.medicationId, event.data.scheduledFor), { status: 'missed', eventId: meta.eventId });
+      return withSlot(state, slotKey(event.data.medicationId, event.data.scheduledFor), {
+        status: 'missed',
+        eventId: meta.eventId,
+      });
     case 'EntryEnteredInError': {
       // A dose entered in error frees its slot so the right fact can be recorded.
       const entry = Object.entries(state.slots).find(([, slot]) => slot.eventId === event.data.eventId);

@@ -13,6 +13,9 @@ export function isCurrent(medication: MedicationState, now: IsoDateTime): boolea
   return medication.stoppedAt === null || toMillis(medication.stoppedAt, 'stoppedAt') > toMillis(now, 'now');
 }
 
-export function currentMedications(medications: Readonly<Record<string, MedicationState>>, now: IsoDateTime): MedicationState[] {
+export function currentMedications(
+  medications: Readonly<Record<string, MedicationState>>,
+  now: IsoDateTime,
+): MedicationState[] {
   return Object.values(medications).filter((m) => isCurrent(m, now));
 }

@@ -1,7 +1,11 @@
 import type { IsoDateTime } from '../shared/time';
 import type { DiscontinuationReason, DoseSchedule, Strength } from './events';
 
-export type DoseScheduleInput = { timesPerDay: number; daysOfWeek: DoseSchedule['daysOfWeek']; times?: string[] | null };
+export type DoseScheduleInput = {
+  timesPerDay: number;
+  daysOfWeek: DoseSchedule['daysOfWeek'];
+  times?: string[] | null;
+};
 
 export type PrescribeMedication = {
   type: 'PrescribeMedication';

@@ -19,7 +19,11 @@ import type { DayOfWeek, DoseSchedule, MedicationEvent, Strength } from './event
 const DAYS: readonly DayOfWeek[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const WALL_CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 
-export function decideMedication(command: MedicationCommand, state: CarePlanState, context: CommandContext): MedicationEvent[] {
+export function decideMedication(
+  command: MedicationCommand,
+  state: CarePlanState,
+  context: CommandContext,
+): MedicationEvent[] {
   const patient = requireEnrolled(state, command.data.patientId);
   requireTeamPrescriber(patient, context.actor);
   const plan = requireOpenPlan(patient);
@@ -30,7 +34,8 @@ export function decideMedication(command: MedicationCommand, state: CarePlanStat
   switch (command.type) {
     case 'PrescribeMedication': {
       if (plan.track === 'therapy-only') throw new TherapyOnlyTrackHasNoMedication([]);
-      if (patient.medications[command.data.medicationId]) throw new MedicationAlreadyPrescribed(command.data.medicationId);
+      if (patient.medications[command.data.medicationId])
+        throw new MedicationAlreadyPrescribed(command.data.medicationId);
       const { drug, strength, schedule, startsAt } = command.data;
       toMillis(startsAt, 'startsAt');
       return [
@@ -74,7 +79,8 @@ export function decideMedication(command: MedicationCommand, state: CarePlanStat
     case 'DiscontinueMedication': {
       const medication = requireCurrent(patient, command.data.medicationId, context.now);
       const stoppedAt = command.data.stoppedAt ?? context.now;
-      if (isBefore(stoppedAt, medication.startsAt)) throw new DateBeforeMedicationStart('stoppedAt', stoppedAt, medication.startsAt);
+      if (isBefore(stoppedAt, medication.startsAt))
+        throw new DateBeforeMedicationStart('stoppedAt', stoppedAt, medication.startsAt);
       return [
         {
           type: 'MedicationDiscontinued',
@@ -104,14 +110,16 @@ function requireCurrent(patient: EnrolledPatient, medicationId: string, now: str
 }
 
 function validStrength(strength: Strength): Strength {
-  if (!(strength.value > 0) || !Number.isFinite(strength.value)) throw new InvalidValue('strength.value', 'must be a positive number');
+  if (!(strength.value > 0) || !Number.isFinite(strength.value))
+    throw new InvalidValue('strength.value', 'must be a positive number');
   return { value: strength.value, unit: requireText(strength.unit, 'strength.unit') };
 }
 
 export function validSchedule(schedule: DoseScheduleInput): DoseSchedule {
   const { timesPerDay, daysOfWeek } = schedule;
   const times = schedule.times ?? null;
-  if (!isIntegerInRange(timesPerDay, 1, 24)) throw new InvalidDoseSchedule('timesPerDay must be an integer from 1 to 24');
+  if (!isIntegerInRange(timesPerDay, 1, 24))
+    throw new InvalidDoseSchedule('timesPerDay must be an integer from 1 to 24');
   if (daysOfWeek.length === 0) throw new InvalidDoseSchedule('at least one day of the week is needed');
   if (new Set(daysOfWeek).size !== daysOfWeek.length || daysOfWeek.some((d) => !DAYS.includes(d))) {
     throw new InvalidDoseSchedule('days of the week must be distinct mon..sun');

@@ -10,12 +10,7 @@ export type DoseSchedule = { timesPerDay: number; daysOfWeek: DayOfWeek[]; times
 export type Strength = { value: number; unit: string };
 export type Drug = { name: string; rxNormCode: string | null };
 export type DiscontinuationReason =
-  | 'side-effects'
-  | 'ineffective'
-  | 'course-completed'
-  | 'patient-choice'
-  | 'track-change'
-  | 'other';
+  'side-effects' | 'ineffective' | 'course-completed' | 'patient-choice' | 'track-change' | 'other';
 
 export type MedicationPrescribed = {
   type: 'MedicationPrescribed';

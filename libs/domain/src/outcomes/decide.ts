@@ -11,7 +11,11 @@ import { instruments } from './instruments';
 /** Outcomes need no history: each questionnaire is checked on its own. */
 export type OutcomeDecisionState = { readonly plan: CarePlanState };
 
-export function decideOutcome(command: OutcomeCommand, state: OutcomeDecisionState, context: CommandContext): OutcomeEvent[] {
+export function decideOutcome(
+  command: OutcomeCommand,
+  state: OutcomeDecisionState,
+  context: CommandContext,
+): OutcomeEvent[] {
   const patient = requireEnrolled(state.plan, command.data.patientId);
   requireSelfOrTeamMember(patient, context.actor);
   const { instrument, items, total } = command.data;
@@ -22,7 +26,8 @@ export function decideOutcome(command: OutcomeCommand, state: OutcomeDecisionSta
   }
   const badItem = items.findIndex((answer) => !isIntegerInRange(answer, 0, definition.itemMax));
   if (badItem >= 0) throw new OutcomeItemsInvalid(instrument, `item ${badItem + 1} must be 0-${definition.itemMax}`);
-  if (!isIntegerInRange(total, 0, definition.totalMax)) throw new OutcomeTotalOutOfRange(instrument, total, definition.totalMax);
+  if (!isIntegerInRange(total, 0, definition.totalMax))
+    throw new OutcomeTotalOutOfRange(instrument, total, definition.totalMax);
   const sum = items.reduce((a, b) => a + b, 0);
   if (sum !== total) throw new OutcomeTotalMismatch(instrument, total, sum);
 

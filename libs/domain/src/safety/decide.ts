@@ -20,7 +20,11 @@ export function isUrgent(severity: Severity, fibser: Fibser | null): boolean {
   return severity === 'severe' || (fibser !== null && fibser.burden >= URGENT_FIBSER_BURDEN);
 }
 
-export function decideSideEffect(command: SafetyCommand, state: SideEffectDecisionState, context: CommandContext): SafetyEvent[] {
+export function decideSideEffect(
+  command: SafetyCommand,
+  state: SideEffectDecisionState,
+  context: CommandContext,
+): SafetyEvent[] {
   const patient = requireEnrolled(state.plan, command.data.patientId);
   const { sideEffectId } = command.data;
   const base = { patientId: patient.patientId, sideEffectId };
@@ -58,7 +62,13 @@ export function decideSideEffect(command: SafetyCommand, state: SideEffectDecisi
       return [
         {
           type: 'SideEffectReviewed',
-          data: { ...base, action: command.data.action, note: optionalText(command.data.note, 'note'), reviewedBy: by, occurredAt: context.now },
+          data: {
+            ...base,
+            action: command.data.action,
+            note: optionalText(command.data.note, 'note'),
+            reviewedBy: by,
+            occurredAt: context.now,
+          },
         },
       ];
     case 'ResolveSideEffect':

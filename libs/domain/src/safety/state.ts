@@ -4,7 +4,12 @@ import type { SafetyEvent } from './events';
 
 export type SideEffectState =
   | { readonly status: 'none' }
-  | { readonly status: 'open' | 'resolved'; readonly sideEffectId: string; readonly urgent: boolean; readonly reviewed: boolean };
+  | {
+      readonly status: 'open' | 'resolved';
+      readonly sideEffectId: string;
+      readonly urgent: boolean;
+      readonly reviewed: boolean;
+    };
 
 export type SideEffectStreamEvent = SafetyEvent | CorrectionEvent;
 

@@ -34,4 +34,5 @@ export type RescheduleSession = {
   data: { patientId: string; sessionId: string; scheduledFor: IsoDateTime; reason?: string | null };
 };
 
-export type SessionCommand = ScheduleSession | RecordSessionAttended | RecordSessionMissed | CancelSession | RescheduleSession;
+export type SessionCommand =
+  ScheduleSession | RecordSessionAttended | RecordSessionMissed | CancelSession | RescheduleSession;

@@ -7,13 +7,23 @@ import { CLOCK_SKEW_TOLERANCE_MS, resolveOccurredAt, toMillis } from '../shared/
 import { isIntegerInRange, optionalText, requireText } from '../shared/validation';
 import { MedicationOnlyTrackHasNoTherapy } from '../therapy/errors';
 import type { SessionCommand } from './commands';
-import { SessionAlreadyClosed, SessionAlreadyScheduled, SessionInPast, SessionNotFound, SessionNotYetDue } from './errors';
+import {
+  SessionAlreadyClosed,
+  SessionAlreadyScheduled,
+  SessionInPast,
+  SessionNotFound,
+  SessionNotYetDue,
+} from './errors';
 import type { SessionEvent, SessionKind } from './events';
 import type { SessionState } from './state';
 
 export type SessionDecisionState = { readonly plan: CarePlanState; readonly session: SessionState };
 
-export function decideSession(command: SessionCommand, state: SessionDecisionState, context: CommandContext): SessionEvent[] {
+export function decideSession(
+  command: SessionCommand,
+  state: SessionDecisionState,
+  context: CommandContext,
+): SessionEvent[] {
   const patient = requireEnrolled(state.plan, command.data.patientId);
   requireTeamMember(patient, context.actor);
   const { now } = context;
@@ -26,13 +36,24 @@ export function decideSession(command: SessionCommand, state: SessionDecisionSta
     const { kind, scheduledFor, durationMinutes } = command.data;
     assertTrackAllows(patient, kind);
     assertInFuture(scheduledFor, now);
-    if (!isIntegerInRange(durationMinutes, 5, 480)) throw new InvalidValue('durationMinutes', 'must be 5 to 480 minutes');
+    if (!isIntegerInRange(durationMinutes, 5, 480))
+      throw new InvalidValue('durationMinutes', 'must be 5 to 480 minutes');
     const clinicianId = command.data.clinicianId ?? context.actor.userId;
-    if (!patient.team.some((m) => m.userId === clinicianId)) throw new InvalidValue('clinicianId', 'must be on the care team');
+    if (!patient.team.some((m) => m.userId === clinicianId))
+      throw new InvalidValue('clinicianId', 'must be on the care team');
     return [
       {
         type: 'SessionScheduled',
-        data: { patientId: patient.patientId, sessionId, kind, scheduledFor, durationMinutes, clinicianId, scheduledBy: recordedBy, occurredAt: now },
+        data: {
+          patientId: patient.patientId,
+          sessionId,
+          kind,
+          scheduledFor,
+          durationMinutes,
+          clinicianId,
+          scheduledBy: recordedBy,
+          occurredAt: now,
+        },
       },
     ];
   }
@@ -50,13 +71,24 @@ export function decideSession(command: SessionCommand, state: SessionDecisionSta
     case 'RecordSessionMissed': {
       assertDue(sessionId, session.scheduledFor, now);
       const occurredAt = resolveOccurredAt(command.data.occurredAt ?? session.scheduledFor, now);
-      return [{ type: 'SessionMissed', data: { ...base, reason: optionalText(command.data.reason, 'reason'), recordedBy, occurredAt } }];
+      return [
+        {
+          type: 'SessionMissed',
+          data: { ...base, reason: optionalText(command.data.reason, 'reason'), recordedBy, occurredAt },
+        },
+      ];
     }
     case 'CancelSession':
       return [
         {
           type: 'SessionCancelled',
-          data: { ...base, cancelledBy: command.data.cancelledBy, reason: requireText(command.data.reason, 'reason'), recordedBy, occurredAt: now },
+          data: {
+            ...base,
+            cancelledBy: command.data.cancelledBy,
+            reason: requireText(command.data.reason, 'reason'),
+            recordedBy,
+            occurredAt: now,
+          },
         },
       ];
     case 'RescheduleSession': {

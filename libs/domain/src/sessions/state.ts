@@ -7,8 +7,7 @@ type Known = { readonly sessionId: string; readonly kind: SessionKind; readonly 
 
 /** scheduled -> attended | missed | cancelled; rescheduling keeps it scheduled. */
 export type SessionState =
-  | { readonly status: 'none' }
-  | (Known & { readonly status: 'scheduled' | 'attended' | 'missed' | 'cancelled' });
+  { readonly status: 'none' } | (Known & { readonly status: 'scheduled' | 'attended' | 'missed' | 'cancelled' });
 
 export type SessionStreamEvent = SessionEvent | CorrectionEvent;
 

@@ -24,10 +24,7 @@ export type DomainErrorConstructor = {
 };
 
 /** Base class factory so each error states its code and kind once, statically and per instance. */
-export function domainError<C extends string, K extends DomainErrorKind>(
-  code: C,
-  kind: K,
-): DomainErrorClass<C, K> {
+export function domainError<C extends string, K extends DomainErrorKind>(code: C, kind: K): DomainErrorClass<C, K> {
   return class extends DomainError {
     static readonly code = code;
     static readonly kind = kind;

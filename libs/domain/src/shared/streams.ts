@@ -23,8 +23,7 @@ export const streams = {
   doses: (patientId: string, scheduledFor: IsoDateTime): string => `doses-${patientId}-${utcMonth(scheduledFor)}`,
   sideEffect: (patientId: string, sideEffectId: string): string => `sideeffect-${patientId}-${sideEffectId}`,
   outcomes: (patientId: string, occurredAt: IsoDateTime): string => `outcomes-${patientId}-${utcYear(occurredAt)}`,
-  consultation: (patientId: string, consultationId: string): string =>
-    `consultation-${patientId}-${consultationId}`,
+  consultation: (patientId: string, consultationId: string): string => `consultation-${patientId}-${consultationId}`,
   collaboration: (patientId: string, occurredAt: IsoDateTime): string =>
     `collaboration-${patientId}-${utcYear(occurredAt)}`,
 } as const;

@@ -47,14 +47,25 @@ export const assigned = (member: ActorRef, occurredAt = '2026-01-05T09:00:00Z'):
   },
 });
 
-export const planStarted = (track: TreatmentTrack = 'integrated', carePlanId = 'plan-1'): EventOf<'CarePlanStarted'> => ({
+export const planStarted = (
+  track: TreatmentTrack = 'integrated',
+  carePlanId = 'plan-1',
+): EventOf<'CarePlanStarted'> => ({
   type: 'CarePlanStarted',
   data: { patientId: PATIENT, carePlanId, track, startedBy: therapist, occurredAt: '2026-01-06T09:00:00Z' },
 });
 
 export const trackChanged = (from: TreatmentTrack, to: TreatmentTrack): EventOf<'TreatmentTrackChanged'> => ({
   type: 'TreatmentTrackChanged',
-  data: { patientId: PATIENT, carePlanId: 'plan-1', from, to, reason: 'patient preference', changedBy: prescriber, occurredAt: '2026-03-01T09:00:00Z' },
+  data: {
+    patientId: PATIENT,
+    carePlanId: 'plan-1',
+    from,
+    to,
+    reason: 'patient preference',
+    changedBy: prescriber,
+    occurredAt: '2026-03-01T09:00:00Z',
+  },
 });
 
 /** Enrolled by the therapist, prescriber chosen by the patient, integrated plan open. */
@@ -62,7 +73,9 @@ export const integratedPlan: DomainEvent[] = [enrolled(), assigned(therapist), a
 
 export const MED = 'med-sertraline';
 
-export const prescribed = (overrides: Partial<EventOf<'MedicationPrescribed'>['data']> = {}): EventOf<'MedicationPrescribed'> => ({
+export const prescribed = (
+  overrides: Partial<EventOf<'MedicationPrescribed'>['data']> = {},
+): EventOf<'MedicationPrescribed'> => ({
   type: 'MedicationPrescribed',
   data: {
     patientId: PATIENT,

@@ -24,7 +24,9 @@ type Scenario = {
  * Runs the command the way the API does: only the events of the streams the command table
  * says to load reach the decider, so a spec fails if the stream design misses something.
  */
-export function given(history: ReadonlyArray<DomainEvent | WithId>): { when(command: DomainCommand, context?: Partial<CommandContext>): Scenario } {
+export function given(history: ReadonlyArray<DomainEvent | WithId>): {
+  when(command: DomainCommand, context?: Partial<CommandContext>): Scenario;
+} {
   const recorded: RecordedEvent[] = history.map((item, i) => {
     const { event, eventId } = 'eventId' in item ? item : { event: item, eventId: `evt-${i + 1}` };
     return { event, meta: { eventId, streamName: streamFor(event) } };

@@ -1,5 +1,17 @@
 import type { EventOf, EventType } from '../events';
-import { PATIENT, enrolled, assigned, planStarted, prescribed, discontinuedAt, therapyPrescribed, trackChanged, therapist, prescriber, patientUser } from './fixtures';
+import {
+  PATIENT,
+  enrolled,
+  assigned,
+  planStarted,
+  prescribed,
+  discontinuedAt,
+  therapyPrescribed,
+  trackChanged,
+  therapist,
+  prescriber,
+  patientUser,
+} from './fixtures';
 
 const at = '2026-03-02T08:00:00Z';
 const base = { patientId: PATIENT, carePlanId: 'plan-1' };
@@ -9,21 +21,52 @@ export const sampleEvents: { readonly [T in EventType]: EventOf<T> } = {
   PatientEnrolled: enrolled(),
   CarePlanStarted: planStarted(),
   TreatmentTrackChanged: trackChanged('integrated', 'medication-only'),
-  CarePlanReviewed: { type: 'CarePlanReviewed', data: { ...base, summary: 'Sleep improving.', nextReviewDue: '2026-06-01', reviewedBy: prescriber, occurredAt: at } },
-  CarePlanClosed: { type: 'CarePlanClosed', data: { ...base, reason: 'completed', note: 'Remission held 6 months.', closedBy: therapist, occurredAt: at } },
+  CarePlanReviewed: {
+    type: 'CarePlanReviewed',
+    data: { ...base, summary: 'Sleep improving.', nextReviewDue: '2026-06-01', reviewedBy: prescriber, occurredAt: at },
+  },
+  CarePlanClosed: {
+    type: 'CarePlanClosed',
+    data: { ...base, reason: 'completed', note: 'Remission held 6 months.', closedBy: therapist, occurredAt: at },
+  },
   CareTeamMemberAssigned: assigned(prescriber),
   CareTeamMemberRemoved: {
     type: 'CareTeamMemberRemoved',
-    data: { patientId: PATIENT, userId: 'u-old', role: 'care-manager', reason: 'Moved away.', removedBy: therapist, occurredAt: at },
+    data: {
+      patientId: PATIENT,
+      userId: 'u-old',
+      role: 'care-manager',
+      reason: 'Moved away.',
+      removedBy: therapist,
+      occurredAt: at,
+    },
   },
   TreatmentGoalSet: {
     type: 'TreatmentGoalSet',
-    data: { ...base, goalId: 'g-1', description: 'Return to work part-time', targetDate: '2026-06-30', setBy: therapist, occurredAt: at },
+    data: {
+      ...base,
+      goalId: 'g-1',
+      description: 'Return to work part-time',
+      targetDate: '2026-06-30',
+      setBy: therapist,
+      occurredAt: at,
+    },
   },
-  TreatmentGoalAchieved: { type: 'TreatmentGoalAchieved', data: { ...base, goalId: 'g-1', recordedBy: therapist, occurredAt: at } },
+  TreatmentGoalAchieved: {
+    type: 'TreatmentGoalAchieved',
+    data: { ...base, goalId: 'g-1', recordedBy: therapist, occurredAt: at },
+  },
   TreatmentGoalRevised: {
     type: 'TreatmentGoalRevised',
-    data: { ...base, goalId: 'g-1', description: 'Return to work full-time', targetDate: null, reason: 'Ahead of plan.', revisedBy: therapist, occurredAt: at },
+    data: {
+      ...base,
+      goalId: 'g-1',
+      description: 'Return to work full-time',
+      targetDate: null,
+      reason: 'Ahead of plan.',
+      revisedBy: therapist,
+      occurredAt: at,
+    },
   },
   HolisticContextRecorded: {
     type: 'HolisticContextRecorded',
@@ -39,11 +82,25 @@ export const sampleEvents: { readonly [T in EventType]: EventOf<T> } = {
   TherapyPrescribed: therapyPrescribed(),
   TherapyModalityChanged: {
     type: 'TherapyModalityChanged',
-    data: { ...base, from: 'CBT', to: 'DBT', modalityDetail: null, reason: 'Emotion regulation focus.', changedBy: therapist, occurredAt: at },
+    data: {
+      ...base,
+      from: 'CBT',
+      to: 'DBT',
+      modalityDetail: null,
+      reason: 'Emotion regulation focus.',
+      changedBy: therapist,
+      occurredAt: at,
+    },
   },
   TherapyFrequencyChanged: {
     type: 'TherapyFrequencyChanged',
-    data: { ...base, from: { sessions: 1, per: 'week' }, to: { sessions: 2, per: 'month' }, changedBy: therapist, occurredAt: at },
+    data: {
+      ...base,
+      from: { sessions: 1, per: 'week' },
+      to: { sessions: 2, per: 'month' },
+      changedBy: therapist,
+      occurredAt: at,
+    },
   },
   MedicationPrescribed: prescribed({ instructions: 'Take with food.' }),
   DoseAdjusted: {
@@ -74,27 +131,77 @@ export const sampleEvents: { readonly [T in EventType]: EventOf<T> } = {
       occurredAt: at,
     },
   },
-  SessionAttended: { type: 'SessionAttended', data: { patientId: PATIENT, sessionId: 's-1', kind: 'psychotherapy', recordedBy: therapist, occurredAt: at } },
+  SessionAttended: {
+    type: 'SessionAttended',
+    data: { patientId: PATIENT, sessionId: 's-1', kind: 'psychotherapy', recordedBy: therapist, occurredAt: at },
+  },
   SessionMissed: {
     type: 'SessionMissed',
-    data: { patientId: PATIENT, sessionId: 's-1', kind: 'psychotherapy', reason: 'Overslept.', recordedBy: therapist, occurredAt: at },
+    data: {
+      patientId: PATIENT,
+      sessionId: 's-1',
+      kind: 'psychotherapy',
+      reason: 'Overslept.',
+      recordedBy: therapist,
+      occurredAt: at,
+    },
   },
   SessionCancelled: {
     type: 'SessionCancelled',
-    data: { patientId: PATIENT, sessionId: 's-1', kind: 'psychotherapy', cancelledBy: 'patient', reason: 'Sick child.', recordedBy: therapist, occurredAt: at },
+    data: {
+      patientId: PATIENT,
+      sessionId: 's-1',
+      kind: 'psychotherapy',
+      cancelledBy: 'patient',
+      reason: 'Sick child.',
+      recordedBy: therapist,
+      occurredAt: at,
+    },
   },
   SessionRescheduled: {
     type: 'SessionRescheduled',
-    data: { patientId: PATIENT, sessionId: 's-1', from: '2026-03-12T15:00:00Z', to: '2026-03-13T15:00:00Z', reason: 'Clinic closed.', recordedBy: therapist, occurredAt: at },
+    data: {
+      patientId: PATIENT,
+      sessionId: 's-1',
+      from: '2026-03-12T15:00:00Z',
+      to: '2026-03-13T15:00:00Z',
+      reason: 'Clinic closed.',
+      recordedBy: therapist,
+      occurredAt: at,
+    },
   },
-  DoseTaken: { type: 'DoseTaken', data: { patientId: PATIENT, medicationId: 'med-sertraline', scheduledFor: at, occurredAt: at, recordedBy: patientUser } },
+  DoseTaken: {
+    type: 'DoseTaken',
+    data: {
+      patientId: PATIENT,
+      medicationId: 'med-sertraline',
+      scheduledFor: at,
+      occurredAt: at,
+      recordedBy: patientUser,
+    },
+  },
   DoseMissed: {
     type: 'DoseMissed',
-    data: { patientId: PATIENT, medicationId: 'med-sertraline', scheduledFor: at, occurredAt: at, reason: 'other', reasonDetail: 'At a funeral.', recordedBy: patientUser },
+    data: {
+      patientId: PATIENT,
+      medicationId: 'med-sertraline',
+      scheduledFor: at,
+      occurredAt: at,
+      reason: 'other',
+      reasonDetail: 'At a funeral.',
+      recordedBy: patientUser,
+    },
   },
   DoseTakenLate: {
     type: 'DoseTakenLate',
-    data: { patientId: PATIENT, medicationId: 'med-sertraline', scheduledFor: at, occurredAt: '2026-03-02T13:00:00Z', supersedesMissed: null, recordedBy: patientUser },
+    data: {
+      patientId: PATIENT,
+      medicationId: 'med-sertraline',
+      scheduledFor: at,
+      occurredAt: '2026-03-02T13:00:00Z',
+      supersedesMissed: null,
+      recordedBy: patientUser,
+    },
   },
   SideEffectReported: {
     type: 'SideEffectReported',
@@ -112,28 +219,75 @@ export const sampleEvents: { readonly [T in EventType]: EventOf<T> } = {
   },
   SideEffectReviewed: {
     type: 'SideEffectReviewed',
-    data: { patientId: PATIENT, sideEffectId: 'se-1', action: 'monitor', note: 'Take after breakfast.', reviewedBy: prescriber, occurredAt: at },
+    data: {
+      patientId: PATIENT,
+      sideEffectId: 'se-1',
+      action: 'monitor',
+      note: 'Take after breakfast.',
+      reviewedBy: prescriber,
+      occurredAt: at,
+    },
   },
-  SideEffectResolved: { type: 'SideEffectResolved', data: { patientId: PATIENT, sideEffectId: 'se-1', note: 'Gone.', recordedBy: patientUser, occurredAt: at } },
+  SideEffectResolved: {
+    type: 'SideEffectResolved',
+    data: { patientId: PATIENT, sideEffectId: 'se-1', note: 'Gone.', recordedBy: patientUser, occurredAt: at },
+  },
   OutcomeMeasured: {
     type: 'OutcomeMeasured',
-    data: { patientId: PATIENT, instrument: 'PHQ-9', loinc: '44261-6', items: [1, 2, 1, 0, 3, 1, 2, 0, 0], total: 10, administeredBy: patientUser, occurredAt: at },
+    data: {
+      patientId: PATIENT,
+      instrument: 'PHQ-9',
+      loinc: '44261-6',
+      items: [1, 2, 1, 0, 3, 1, 2, 0, 0],
+      total: 10,
+      administeredBy: patientUser,
+      occurredAt: at,
+    },
   },
   ConsultationRequested: {
     type: 'ConsultationRequested',
-    data: { patientId: PATIENT, consultationId: 'c-1', requestedBy: therapist, requestedRole: 'prescriber', topic: 'Agitation since dose increase?', urgency: 'urgent', occurredAt: at },
+    data: {
+      patientId: PATIENT,
+      consultationId: 'c-1',
+      requestedBy: therapist,
+      requestedRole: 'prescriber',
+      topic: 'Agitation since dose increase?',
+      urgency: 'urgent',
+      occurredAt: at,
+    },
   },
   ConsultationAnswered: {
     type: 'ConsultationAnswered',
-    data: { patientId: PATIENT, consultationId: 'c-1', answeredBy: prescriber, answer: 'Will reduce to 50 mg.', requestedAt: at, occurredAt: '2026-03-02T10:00:00Z' },
+    data: {
+      patientId: PATIENT,
+      consultationId: 'c-1',
+      answeredBy: prescriber,
+      answer: 'Will reduce to 50 mg.',
+      requestedAt: at,
+      occurredAt: '2026-03-02T10:00:00Z',
+    },
   },
   CollaborationNoteShared: {
     type: 'CollaborationNoteShared',
-    data: { patientId: PATIENT, noteId: 'n-1', author: therapist, audience: ['prescriber'], body: 'Worked on sleep hygiene.', occurredAt: at },
+    data: {
+      patientId: PATIENT,
+      noteId: 'n-1',
+      author: therapist,
+      audience: ['prescriber'],
+      body: 'Worked on sleep hygiene.',
+      occurredAt: at,
+    },
   },
   CaseReviewHeld: {
     type: 'CaseReviewHeld',
-    data: { patientId: PATIENT, caseReviewId: 'cr-1', attendees: [therapist, prescriber], decisions: ['Switch to DBT.'], recordedBy: therapist, occurredAt: at },
+    data: {
+      patientId: PATIENT,
+      caseReviewId: 'cr-1',
+      attendees: [therapist, prescriber],
+      decisions: ['Switch to DBT.'],
+      recordedBy: therapist,
+      occurredAt: at,
+    },
   },
   EntryCorrected: {
     type: 'EntryCorrected',
@@ -150,6 +304,14 @@ export const sampleEvents: { readonly [T in EventType]: EventOf<T> } = {
   },
   EntryEnteredInError: {
     type: 'EntryEnteredInError',
-    data: { patientId: PATIENT, stream: 'doses-p-1-2026-03', eventId: 'evt-9', eventType: 'DoseTaken', reason: 'Wrong patient.', markedBy: therapist, occurredAt: at },
+    data: {
+      patientId: PATIENT,
+      stream: 'doses-p-1-2026-03',
+      eventId: 'evt-9',
+      eventType: 'DoseTaken',
+      reason: 'Wrong patient.',
+      markedBy: therapist,
+      occurredAt: at,
+    },
   },
 };

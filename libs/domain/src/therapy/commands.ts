@@ -14,7 +14,13 @@ export type PrescribeTherapy = {
 
 export type ChangeTherapyModality = {
   type: 'ChangeTherapyModality';
-  data: { patientId: string; modality: TherapyModality; modalityDetail?: string | null; reason?: string | null; occurredAt?: IsoDateTime };
+  data: {
+    patientId: string;
+    modality: TherapyModality;
+    modalityDetail?: string | null;
+    reason?: string | null;
+    occurredAt?: IsoDateTime;
+  };
 };
 
 export type ChangeTherapyFrequency = {

@@ -6,7 +6,12 @@ import { InvalidValue } from '../shared/errors';
 import { resolveOccurredAt } from '../shared/time';
 import { isIntegerInRange, optionalText } from '../shared/validation';
 import type { TherapyCommand } from './commands';
-import { MedicationOnlyTrackHasNoTherapy, NoTherapyPrescribed, TherapyAlreadyPrescribed, TherapyUnchanged } from './errors';
+import {
+  MedicationOnlyTrackHasNoTherapy,
+  NoTherapyPrescribed,
+  TherapyAlreadyPrescribed,
+  TherapyUnchanged,
+} from './errors';
 import type { TherapyEvent, TherapyFrequency, TherapyModality } from './events';
 
 export function decideTherapy(command: TherapyCommand, state: CarePlanState, context: CommandContext): TherapyEvent[] {
@@ -25,7 +30,14 @@ export function decideTherapy(command: TherapyCommand, state: CarePlanState, con
       return [
         {
           type: 'TherapyPrescribed',
-          data: { ...base, modality, modalityDetail: modalityDetail(modality, command.data.modalityDetail), frequency: validFrequency(frequency), prescribedBy: by, occurredAt },
+          data: {
+            ...base,
+            modality,
+            modalityDetail: modalityDetail(modality, command.data.modalityDetail),
+            frequency: validFrequency(frequency),
+            prescribedBy: by,
+            occurredAt,
+          },
         },
       ];
     }
@@ -61,12 +73,14 @@ export function decideTherapy(command: TherapyCommand, state: CarePlanState, con
 }
 
 function validFrequency(frequency: TherapyFrequency): TherapyFrequency {
-  if (!isIntegerInRange(frequency.sessions, 1, 31)) throw new InvalidValue('frequency.sessions', 'must be an integer from 1 to 31');
+  if (!isIntegerInRange(frequency.sessions, 1, 31))
+    throw new InvalidValue('frequency.sessions', 'must be an integer from 1 to 31');
   return { sessions: frequency.sessions, per: frequency.per };
 }
 
 function modalityDetail(modality: TherapyModality, detail: string | null | undefined): string | null {
   const text = optionalText(detail, 'modalityDetail');
-  if (modality === 'other' && text === null) throw new InvalidValue('modalityDetail', 'must name the modality when it is "other"');
+  if (modality === 'other' && text === null)
+    throw new InvalidValue('modalityDetail', 'must name the modality when it is "other"');
   return text;
 }

@@ -54,8 +54,14 @@ describe('tamper evidence on PostgreSQL', () => {
   });
 
   it('catches an edited metadata field', async () => {
-    await tamper(`UPDATE $schema.events SET metadata = jsonb_set(metadata, '{correlationId}', '"forged"') WHERE position = $1`, [positions[2]]);
-    expect((await verifyEventChain(store.database, schema)).firstBreak).toMatchObject({ reason: 'content-changed', position: positions[2] });
+    await tamper(
+      `UPDATE $schema.events SET metadata = jsonb_set(metadata, '{correlationId}', '"forged"') WHERE position = $1`,
+      [positions[2]],
+    );
+    expect((await verifyEventChain(store.database, schema)).firstBreak).toMatchObject({
+      reason: 'content-changed',
+      position: positions[2],
+    });
   });
 
   it('catches a deleted event', async () => {
@@ -78,9 +84,13 @@ describe('tamper evidence on PostgreSQL', () => {
   });
 
   it('catches two events swapped', async () => {
-    await tamper(`UPDATE $schema.events SET stream_version = 1000 WHERE stream_id = $1 AND stream_version = 2`, [stream]);
+    await tamper(`UPDATE $schema.events SET stream_version = 1000 WHERE stream_id = $1 AND stream_version = 2`, [
+      stream,
+    ]);
     await tamper(`UPDATE $schema.events SET stream_version = 2 WHERE stream_id = $1 AND stream_version = 3`, [stream]);
-    await tamper(`UPDATE $schema.events SET stream_version = 3 WHERE stream_id = $1 AND stream_version = 1000`, [stream]);
+    await tamper(`UPDATE $schema.events SET stream_version = 3 WHERE stream_id = $1 AND stream_version = 1000`, [
+      stream,
+    ]);
     const report = await verifyEventChain(store.database, schema);
     expect(report.ok).toBe(false);
     expect(report.firstBreak).toMatchObject({ streamId: stream, position: positions[1] });
@@ -92,7 +102,10 @@ describe('tamper evidence on PostgreSQL', () => {
     // The forger also rewrites the chain so that it verifies again.
     await withAdminClient(async (client) => {
       await client.query(`ALTER TABLE "${schema}".events DISABLE TRIGGER USER`);
-      const { rows } = await client.query(`SELECT position FROM "${schema}".events WHERE stream_id = $1 ORDER BY stream_version`, [stream]);
+      const { rows } = await client.query(
+        `SELECT position FROM "${schema}".events WHERE stream_id = $1 ORDER BY stream_version`,
+        [stream],
+      );
       for (const { position } of rows) {
         await client.query(
           `UPDATE "${schema}".events e SET
@@ -119,7 +132,10 @@ describe('tamper evidence on PGlite', () => {
       expect((await verifyEventChain(store.database, 'caretrail')).ok).toBe(true);
       await store.database.exec('ALTER TABLE caretrail.events DISABLE TRIGGER USER');
       await store.database.query(`UPDATE caretrail.events SET data = '{"i": 7}' WHERE position = $1`, [positions[0]]);
-      expect((await verifyEventChain(store.database, 'caretrail')).firstBreak).toMatchObject({ reason: 'content-changed', position: positions[0] });
+      expect((await verifyEventChain(store.database, 'caretrail')).firstBreak).toMatchObject({
+        reason: 'content-changed',
+        position: positions[0],
+      });
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

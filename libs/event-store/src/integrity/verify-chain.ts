@@ -59,15 +59,26 @@ export async function verifyEventChain(executor: SqlQueryable, schema: string): 
      ORDER BY position
      LIMIT 1`,
   );
-  const { rows: counted } = await executor.query<{ events: string | number }>(`SELECT count(*) AS events FROM ${s}.events`);
+  const { rows: counted } = await executor.query<{ events: string | number }>(
+    `SELECT count(*) AS events FROM ${s}.events`,
+  );
   const eventsChecked = Number(counted[0]?.events ?? 0);
   const first = breaks[0];
   if (first) {
-    const reason: ChainBreakReason = !first.version_ok ? 'version-gap' : !first.content_ok ? 'content-changed' : 'link-broken';
+    const reason: ChainBreakReason = !first.version_ok
+      ? 'version-gap'
+      : !first.content_ok
+        ? 'content-changed'
+        : 'link-broken';
     return {
       ok: false,
       eventsChecked,
-      firstBreak: { reason, streamId: first.stream_id, streamVersion: Number(first.stream_version), position: Number(first.position) },
+      firstBreak: {
+        reason,
+        streamId: first.stream_id,
+        streamVersion: Number(first.stream_version),
+        position: Number(first.position),
+      },
     };
   }
   const { rows: lengths } = await executor.query<{ stream_id: string }>(
@@ -77,7 +88,11 @@ export async function verifyEventChain(executor: SqlQueryable, schema: string): 
      ORDER BY st.stream_id LIMIT 1`,
   );
   if (lengths[0]) {
-    return { ok: false, eventsChecked, firstBreak: { reason: 'stream-length', streamId: lengths[0].stream_id, streamVersion: null, position: null } };
+    return {
+      ok: false,
+      eventsChecked,
+      firstBreak: { reason: 'stream-length', streamId: lengths[0].stream_id, streamVersion: null, position: null },
+    };
   }
   return { ok: true, eventsChecked, firstBreak: null };
 }

@@ -41,11 +41,18 @@ describe('SqlPatientKeyStore (patient_keys, PostgreSQL)', () => {
   it('refuses to restore, replace or delete a key in the database itself', async () => {
     await keys.getOrCreate('p-4');
     const t = `"${schema}".patient_keys`;
-    await expect(store.database.query(`UPDATE ${t} SET key = $2 WHERE patient_id = $1`, ['p-4', Buffer.alloc(32)])).rejects.toThrow(/only be destroyed/);
-    await expect(store.database.query(`UPDATE ${t} SET key = $2, destroyed_at = NULL WHERE patient_id = $1`, ['p-2', Buffer.alloc(32)])).rejects.toThrow(
-      /only be destroyed/,
+    await expect(
+      store.database.query(`UPDATE ${t} SET key = $2 WHERE patient_id = $1`, ['p-4', Buffer.alloc(32)]),
+    ).rejects.toThrow(/only be destroyed/);
+    await expect(
+      store.database.query(`UPDATE ${t} SET key = $2, destroyed_at = NULL WHERE patient_id = $1`, [
+        'p-2',
+        Buffer.alloc(32),
+      ]),
+    ).rejects.toThrow(/only be destroyed/);
+    await expect(store.database.query(`DELETE FROM ${t} WHERE patient_id = $1`, ['p-2'])).rejects.toThrow(
+      /never deleted/,
     );
-    await expect(store.database.query(`DELETE FROM ${t} WHERE patient_id = $1`, ['p-2'])).rejects.toThrow(/never deleted/);
     await expect(store.database.query(`TRUNCATE ${t}`)).rejects.toThrow(/never deleted/);
   });
 });

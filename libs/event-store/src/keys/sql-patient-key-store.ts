@@ -15,17 +15,20 @@ export class SqlPatientKeyStore implements PatientKeyStore {
 
   async getOrCreate(patientId: string): Promise<Uint8Array> {
     // Two writers racing on a new patient both insert; the loser reads the winner's key.
-    await this.database.query(`INSERT INTO ${this.table} (patient_id, key) VALUES ($1, $2) ON CONFLICT (patient_id) DO NOTHING`, [
-      patientId,
-      generateDataKey(),
-    ]);
+    await this.database.query(
+      `INSERT INTO ${this.table} (patient_id, key) VALUES ($1, $2) ON CONFLICT (patient_id) DO NOTHING`,
+      [patientId, generateDataKey()],
+    );
     const key = await this.get(patientId);
     if (key === null) throw new PatientKeyDestroyed(patientId);
     return key;
   }
 
   async get(patientId: string): Promise<Uint8Array | null> {
-    const { rows } = await this.database.query<{ key: Uint8Array | null }>(`SELECT key FROM ${this.table} WHERE patient_id = $1`, [patientId]);
+    const { rows } = await this.database.query<{ key: Uint8Array | null }>(
+      `SELECT key FROM ${this.table} WHERE patient_id = $1`,
+      [patientId],
+    );
     const key = rows[0]?.key;
     return key ? Buffer.from(key) : null;
   }
@@ -54,9 +57,10 @@ export class SqlPatientKeyStore implements PatientKeyStore {
 
   /** A concurrent destroy won the race (its row was not visible to this statement's snapshot). */
   private async destroyedAt(patientId: string): Promise<{ destroyed_at: Date; already: boolean }> {
-    const { rows } = await this.database.query<{ destroyed_at: Date | null }>(`SELECT destroyed_at FROM ${this.table} WHERE patient_id = $1`, [
-      patientId,
-    ]);
+    const { rows } = await this.database.query<{ destroyed_at: Date | null }>(
+      `SELECT destroyed_at FROM ${this.table} WHERE patient_id = $1`,
+      [patientId],
+    );
     const destroyedAt = rows[0]?.destroyed_at;
     if (!destroyedAt) throw new Error(`the key of patient ${patientId} could not be destroyed`);
     return { destroyed_at: destroyedAt, already: true };

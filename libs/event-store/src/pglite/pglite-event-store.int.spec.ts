@@ -70,7 +70,11 @@ describe('event store on PGlite', () => {
     }
     const seen = [];
     let after = from;
-    for (let batch = await store.readAll({ after, limit: 2 }); batch.length > 0; batch = await store.readAll({ after, limit: 2 })) {
+    for (
+      let batch = await store.readAll({ after, limit: 2 });
+      batch.length > 0;
+      batch = await store.readAll({ after, limit: 2 })
+    ) {
       seen.push(...batch);
       after = { transactionId: batch[batch.length - 1]!.transactionId, position: batch[batch.length - 1]!.position };
     }

@@ -33,7 +33,9 @@ describe('event store on PostgreSQL', () => {
     const names = rows.map((r) => r.name);
     // Each once, whatever migrations come after these.
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(expect.arrayContaining(['0001-event-log', '0002-checkpoints', '0003-projections', '0004-patient-index']));
+    expect(names).toEqual(
+      expect.arrayContaining(['0001-event-log', '0002-checkpoints', '0003-projections', '0004-patient-index']),
+    );
     await Promise.all(stores.map((s) => s.close()));
     await dropSchema(other);
   });

@@ -8,7 +8,9 @@ describe('readPatient: one patient’s events for time travel', () => {
   let store: SqlEventStore;
 
   beforeAll(async () => {
-    store = await SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, poolSize: 4 }));
+    store = await SqlEventStore.open(
+      new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, poolSize: 4 }),
+    );
   });
   afterAll(async () => {
     await store.close();
@@ -28,7 +30,9 @@ describe('readPatient: one patient’s events for time travel', () => {
     const between = new Date().toISOString();
     await sleep(5);
     // Recorded after `between`, but it happened long before: a late report.
-    await store.append('doses-a-2020-01', [event('DoseTaken', 'a', '2020-01-01T08:00:00.000Z')], { expectedVersion: 'no-stream' });
+    await store.append('doses-a-2020-01', [event('DoseTaken', 'a', '2020-01-01T08:00:00.000Z')], {
+      expectedVersion: 'no-stream',
+    });
     await store.append('careplan-a', [event('CarePlanStarted', 'a')], { expectedVersion: 1 });
 
     const all = await store.readPatient('a');
@@ -36,8 +40,14 @@ describe('readPatient: one patient’s events for time travel', () => {
     expect(all.map((e) => e.position)).toEqual([...all.map((e) => e.position)].sort((x, y) => x - y));
 
     expect((await store.readPatient('a', { recordedUntil: between })).map((e) => e.type)).toEqual(['PatientEnrolled']);
-    expect((await store.readPatient('a', { occurredUntil: between })).map((e) => e.type)).toEqual(['PatientEnrolled', 'DoseTaken']);
-    expect((await store.readPatient('a', { excludeTypes: ['DoseTaken'] })).map((e) => e.type)).toEqual(['PatientEnrolled', 'CarePlanStarted']);
+    expect((await store.readPatient('a', { occurredUntil: between })).map((e) => e.type)).toEqual([
+      'PatientEnrolled',
+      'DoseTaken',
+    ]);
+    expect((await store.readPatient('a', { excludeTypes: ['DoseTaken'] })).map((e) => e.type)).toEqual([
+      'PatientEnrolled',
+      'CarePlanStarted',
+    ]);
     expect(await store.readPatient('nobody')).toEqual([]);
     const lean = await store.readPatient('a', { metadata: false });
     expect(lean.map((e) => e.metadata)).toEqual([{}, {}, {}]);

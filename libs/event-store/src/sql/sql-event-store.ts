@@ -13,12 +13,7 @@ import type {
   StoreStatus,
   WaitOptions,
 } from '../event-store';
-import {
-  IdempotencyKeyReused,
-  InvalidAppend,
-  TransactionIdsWentBackwards,
-  WrongExpectedVersion,
-} from '../errors';
+import { IdempotencyKeyReused, InvalidAppend, TransactionIdsWentBackwards, WrongExpectedVersion } from '../errors';
 import { migrate } from './migrations/migrate';
 import { quoteIdent, sqlDetailOf, SqlState, sqlStateOf, type SqlDatabase, type SqlQueryable } from './sql-database';
 import { WakeUps } from './wake-ups';
@@ -118,7 +113,12 @@ export class SqlEventStore implements EventStore {
    * round trip, without the function's array handling. The same guarantees
    * hold: the stream row is the lock, (stream, version) is unique.
    */
-  private async appendOne(executor: SqlQueryable, streamId: string, event: NewEvent, expected: ExpectedVersion): Promise<AppendResult> {
+  private async appendOne(
+    executor: SqlQueryable,
+    streamId: string,
+    event: NewEvent,
+    expected: ExpectedVersion,
+  ): Promise<AppendResult> {
     const streamWrite =
       expected === 0 || expected === 'no-stream'
         ? `INSERT INTO ${this.s}.streams (stream_id, version) VALUES ($1, 1) ON CONFLICT (stream_id) DO NOTHING RETURNING version`
@@ -246,7 +246,8 @@ export class SqlEventStore implements EventStore {
    */
   async readPatient(patientId: string, options: ReadPatientOptions = {}): Promise<RecordedEvent[]> {
     // Without metadata (actor, correlation ids) the rows are about half the size to send and parse.
-    const columns = options.metadata === false ? EVENT_COLUMNS.replace('metadata', `'{}'::jsonb AS metadata`) : EVENT_COLUMNS;
+    const columns =
+      options.metadata === false ? EVENT_COLUMNS.replace('metadata', `'{}'::jsonb AS metadata`) : EVENT_COLUMNS;
     const { rows } = await this.database.query<EventRow>(
       `SELECT ${columns} FROM ${this.s}.events e
        WHERE (e.data->>'patientId') = $1

@@ -34,22 +34,33 @@ async function until(condition: () => boolean, what: string, timeoutMs = 20_000)
 }
 
 const run = (store: SqlEventStore, handler: SubscriptionHandler, options: Partial<SubscriptionOptions> = {}) => {
-  const subscription = new Subscription(store, handler, { name: 'test', idleWaitMs: 200, standbyRetryMs: 100, ...options });
+  const subscription = new Subscription(store, handler, {
+    name: 'test',
+    idleWaitMs: 200,
+    standbyRetryMs: 100,
+    ...options,
+  });
   subscription.start();
   return subscription;
 };
 
 describe.each([
-  ['PostgreSQL', async () => {
-    const schema = uniqueSchema('subscription');
-    const open = () => SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema }));
-    return { open, destroy: () => dropSchema(schema) };
-  }],
-  ['PGlite', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'caretrail-subscription-'));
-    const open = async () => SqlEventStore.open(await PgliteDatabase.open({ dataDir: dir }));
-    return { open, destroy: async () => rmSync(dir, { recursive: true, force: true }) };
-  }],
+  [
+    'PostgreSQL',
+    async () => {
+      const schema = uniqueSchema('subscription');
+      const open = () => SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema }));
+      return { open, destroy: () => dropSchema(schema) };
+    },
+  ],
+  [
+    'PGlite',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'caretrail-subscription-'));
+      const open = async () => SqlEventStore.open(await PgliteDatabase.open({ dataDir: dir }));
+      return { open, destroy: async () => rmSync(dir, { recursive: true, force: true }) };
+    },
+  ],
 ])('a subscription on %s', (_, setup) => {
   let store: SqlEventStore;
   let destroy: () => Promise<void>;
@@ -92,7 +103,10 @@ describe.each([
     const handler = collector((e) => poisoned && e.eventId === eventIds[1]);
     const subscription = run(store, handler, { name, batchSize: 1, from });
     await until(() => subscription.status().state === 'failed', 'the subscription fails');
-    expect(subscription.status().lastError).toMatchObject({ eventId: eventIds[1], message: expect.stringContaining('cannot apply') });
+    expect(subscription.status().lastError).toMatchObject({
+      eventId: eventIds[1],
+      message: expect.stringContaining('cannot apply'),
+    });
     expect(handler.seen.map((e) => e.eventId)).toEqual([eventIds[0]]);
 
     poisoned = false;
@@ -108,7 +122,12 @@ describe.each([
     await store.append(`s-${name}`, events(4), { expectedVersion: 'no-stream' });
     let failures = 3;
     const handler = collector(() => failures-- > 0);
-    const subscription = run(store, handler, { name, from, onError: 'retry', retryBackoffMs: { initial: 10, max: 50 } });
+    const subscription = run(store, handler, {
+      name,
+      from,
+      onError: 'retry',
+      retryBackoffMs: { initial: 10, max: 50 },
+    });
     await until(() => handler.seen.length === 4, 'the batch goes through');
     await subscription.stop();
     expect(handler.seen.map((e) => e.streamVersion)).toEqual([1, 2, 3, 4]);
@@ -137,9 +156,9 @@ describe.each([
     const checkpoints = new CheckpointStore(store.database.schema);
     const name = `cas-${randomUUID()}`;
     await checkpoints.save(store.database, name, START, { transactionId: '10', position: 5 });
-    await expect(checkpoints.save(store.database, name, START, { transactionId: '11', position: 6 })).rejects.toBeInstanceOf(
-      CheckpointMoved,
-    );
+    await expect(
+      checkpoints.save(store.database, name, START, { transactionId: '11', position: 6 }),
+    ).rejects.toBeInstanceOf(CheckpointMoved);
     expect(await checkpoints.load(store.database, name)).toEqual({ transactionId: '10', position: 5 });
   });
 });
@@ -164,7 +183,9 @@ describe('a subscription on PostgreSQL across processes', () => {
       // The first process's sessions end as if its host vanished: the server
       // frees the lock, and either runner may win it back.
       await withAdminClient((client) =>
-        client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`${schema}-one`]),
+        client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [
+          `${schema}-one`,
+        ]),
       );
       await two.append('s-takeover', events(4), { expectedVersion: 6 });
       await until(() => a.seen.length + b.seen.length === 10, 'whoever leads now handles the rest');

@@ -4,7 +4,8 @@ import type { SqlQueryable } from '../sql/sql-database';
 import type { SqlEventStore } from '../sql/sql-event-store';
 import { CheckpointMoved, CheckpointStore } from './checkpoint-store';
 
-export type SubscriptionState = 'starting' | 'standby' | 'catching-up' | 'running' | 'paused' | 'retrying' | 'failed' | 'stopped';
+export type SubscriptionState =
+  'starting' | 'standby' | 'catching-up' | 'running' | 'paused' | 'retrying' | 'failed' | 'stopped';
 
 export interface BatchContext {
   /** The checkpoint before this batch. */
@@ -29,7 +30,9 @@ export class EventHandlingFailed extends Error {
     readonly event: Pick<RecordedEvent, 'eventId' | 'type' | 'position' | 'streamId'>,
     readonly reason: unknown,
   ) {
-    super(`${event.type} ${event.eventId} at position ${event.position}: ${reason instanceof Error ? reason.message : String(reason)}`);
+    super(
+      `${event.type} ${event.eventId} at position ${event.position}: ${reason instanceof Error ? reason.message : String(reason)}`,
+    );
     this.name = 'EventHandlingFailed';
   }
 }
@@ -250,9 +253,10 @@ export class Subscription {
   }
 
   private async tryLock(connection: SqlQueryable): Promise<boolean> {
-    const { rows } = await connection.query<{ locked: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [
-      this.lockKey(),
-    ]);
+    const { rows } = await connection.query<{ locked: boolean }>(
+      'SELECT pg_try_advisory_lock(hashtext($1)) AS locked',
+      [this.lockKey()],
+    );
     if (!rows[0]?.locked) return false;
     // PGlite has one session, in which advisory locks are re-entrant: keep a
     // per-process registry too, so two runners of one name never both lead.

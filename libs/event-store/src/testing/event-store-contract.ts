@@ -192,8 +192,14 @@ export function eventStoreContract(backend: string, makeFixture: () => Promise<C
       it('returns the first result for a retried append and writes nothing', async () => {
         const id = stream();
         const key = `dose-${randomUUID()}`;
-        const first = await store.append(id, [event('DoseTaken', { try: 1 })], { expectedVersion: 'any', idempotencyKey: key });
-        const retry = await store.append(id, [event('DoseTaken', { try: 2 })], { expectedVersion: 'any', idempotencyKey: key });
+        const first = await store.append(id, [event('DoseTaken', { try: 1 })], {
+          expectedVersion: 'any',
+          idempotencyKey: key,
+        });
+        const retry = await store.append(id, [event('DoseTaken', { try: 2 })], {
+          expectedVersion: 'any',
+          idempotencyKey: key,
+        });
 
         expect(first.replayed).toBe(false);
         expect(retry).toEqual({ ...first, replayed: true });
@@ -220,18 +226,18 @@ export function eventStoreContract(backend: string, makeFixture: () => Promise<C
         const key = `dose-${randomUUID()}`;
         const other = stream();
         await store.append(stream(), events(1), { expectedVersion: 'any', idempotencyKey: key });
-        await expect(store.append(other, events(1), { expectedVersion: 'any', idempotencyKey: key })).rejects.toBeInstanceOf(
-          IdempotencyKeyReused,
-        );
+        await expect(
+          store.append(other, events(1), { expectedVersion: 'any', idempotencyKey: key }),
+        ).rejects.toBeInstanceOf(IdempotencyKeyReused);
         expect(await store.streamVersion(other)).toBe(0);
       });
 
       it('does not keep the key of an append that failed, so it can be retried', async () => {
         const id = stream();
         const key = `dose-${randomUUID()}`;
-        await expect(
-          store.append(id, events(1), { expectedVersion: 5, idempotencyKey: key }),
-        ).rejects.toBeInstanceOf(WrongExpectedVersion);
+        await expect(store.append(id, events(1), { expectedVersion: 5, idempotencyKey: key })).rejects.toBeInstanceOf(
+          WrongExpectedVersion,
+        );
         const retried = await store.append(id, events(1), { expectedVersion: 0, idempotencyKey: key });
         expect(retried.replayed).toBe(false);
         expect(retried.nextExpectedVersion).toBe(1);

@@ -47,7 +47,8 @@ export function cloudEventHeadersSchema(): JsonSchema {
   const text = (description: string): JsonSchema => ({ type: 'string', minLength: 1, description });
   return {
     type: 'object',
-    description: 'CloudEvents 1.0, Kafka protocol binding, binary content mode: attributes are record headers, the body is the data.',
+    description:
+      'CloudEvents 1.0, Kafka protocol binding, binary content mode: attributes are record headers, the body is the data.',
     properties: {
       ce_specversion: { type: 'string', const: CLOUDEVENTS_SPEC_VERSION },
       ce_id: text('The event id: unique, stable across redeliveries. De-duplicate on it (delivery is at-least-once).'),
@@ -56,10 +57,24 @@ export function cloudEventHeadersSchema(): JsonSchema {
       ce_subject: text('The patient id (also the record key).'),
       ce_time: { type: 'string', format: 'date-time', description: 'When it happened (RFC 3339, UTC).' },
       ce_dataschema: text('URN of the body schema ($id of the JSON Schema).'),
-      ce_recordedat: { type: 'string', format: 'date-time', description: 'Extension: when CareTrail recorded it (RFC 3339, UTC).' },
+      ce_recordedat: {
+        type: 'string',
+        format: 'date-time',
+        description: 'Extension: when CareTrail recorded it (RFC 3339, UTC).',
+      },
       'content-type': { type: 'string', const: CONTENT_TYPE },
     },
-    required: ['ce_specversion', 'ce_id', 'ce_source', 'ce_type', 'ce_subject', 'ce_time', 'ce_dataschema', 'ce_recordedat', 'content-type'],
+    required: [
+      'ce_specversion',
+      'ce_id',
+      'ce_source',
+      'ce_type',
+      'ce_subject',
+      'ce_time',
+      'ce_dataschema',
+      'ce_recordedat',
+      'content-type',
+    ],
   };
 }
 
@@ -73,7 +88,8 @@ export function asyncApiDocument(options: AsyncApiOptions = documentedDefaults):
     channels[area] = {
       address: topic,
       title: topic,
-      description: areaDescriptions[area] + ' Corrections (EntryCorrected, EntryEnteredInError) of these events travel here too.',
+      description:
+        areaDescriptions[area] + ' Corrections (EntryCorrected, EntryEnteredInError) of these events travel here too.',
       messages: Object.fromEntries(types.map((type) => [type, { $ref: `#/components/messages/${type}` }])),
       bindings: {
         kafka: {
@@ -114,7 +130,10 @@ export function asyncApiDocument(options: AsyncApiOptions = documentedDefaults):
       correlationId: { description: 'The event id, for de-duplication.', location: '$message.header#/ce_id' },
       bindings: {
         kafka: {
-          key: { type: 'string', description: 'The patient id: one patient’s messages of a topic share a partition and stay in order.' },
+          key: {
+            type: 'string',
+            description: 'The patient id: one patient’s messages of a topic share a partition and stay in order.',
+          },
           bindingVersion: KAFKA_BINDING_VERSION,
         },
       },

@@ -62,7 +62,10 @@ const object = (properties: Record<string, JsonSchema>, description?: string): J
 const actorRoles = ['therapist', 'prescriber', 'primary-care', 'care-manager', 'patient', 'admin', 'analyst'];
 const careTeamRoles = ['therapist', 'prescriber', 'primary-care', 'care-manager'];
 const actor = (description: string): JsonSchema =>
-  object({ userId: id('User id (a patient acting for themself has their patient id).'), role: enumOf(actorRoles) }, description);
+  object(
+    { userId: id('User id (a patient acting for themself has their patient id).'), role: enumOf(actorRoles) },
+    description,
+  );
 const track = enumOf(['integrated', 'medication-only', 'therapy-only'], 'Treatment track.');
 const modality = enumOf(['CBT', 'DBT', 'other'], 'Psychotherapy modality.');
 const frequency = object(
@@ -74,7 +77,9 @@ const schedule = object(
   {
     timesPerDay: integer(1, undefined, 'Doses per scheduled day.'),
     daysOfWeek: arrayOf(enumOf(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']), 'Days with doses.'),
-    times: nullable(arrayOf({ type: 'string', pattern: '^\\d{2}:\\d{2}$' }, 'Local wall-clock times (HH:mm), one per daily dose.')),
+    times: nullable(
+      arrayOf({ type: 'string', pattern: '^\\d{2}:\\d{2}$' }, 'Local wall-clock times (HH:mm), one per daily dose.'),
+    ),
   },
   'Dose schedule.',
 );
@@ -100,7 +105,12 @@ export const messageDefinitions: { readonly [T in EventType]: MessageDefinition 
   PatientEnrolled: {
     version: 1,
     summary: 'A patient was enrolled. Name and contact details are not published.',
-    data: object({ patientId, timeZone: id('IANA time zone; adherence days are calendar days in it.'), enrolledBy: actor('Who enrolled.'), occurredAt }),
+    data: object({
+      patientId,
+      timeZone: id('IANA time zone; adherence days are calendar days in it.'),
+      enrolledBy: actor('Who enrolled.'),
+      occurredAt,
+    }),
   },
   CarePlanStarted: {
     version: 1,
@@ -115,7 +125,12 @@ export const messageDefinitions: { readonly [T in EventType]: MessageDefinition 
   CarePlanReviewed: {
     version: 1,
     summary: 'The care plan was reviewed.',
-    data: object({ ...carePlan, nextReviewDue: nullable(date('Next review due.')), reviewedBy: actor('Reviewer.'), occurredAt }),
+    data: object({
+      ...carePlan,
+      nextReviewDue: nullable(date('Next review due.')),
+      reviewedBy: actor('Reviewer.'),
+      occurredAt,
+    }),
   },
   CarePlanClosed: {
     version: 1,
@@ -142,12 +157,24 @@ export const messageDefinitions: { readonly [T in EventType]: MessageDefinition 
   CareTeamMemberRemoved: {
     version: 1,
     summary: 'A clinician left the care team.',
-    data: object({ patientId, userId: id('The member.'), role: enumOf(careTeamRoles), removedBy: actor('Who removed.'), occurredAt }),
+    data: object({
+      patientId,
+      userId: id('The member.'),
+      role: enumOf(careTeamRoles),
+      removedBy: actor('Who removed.'),
+      occurredAt,
+    }),
   },
   TreatmentGoalSet: {
     version: 1,
     summary: 'A treatment goal was set (its wording is not published).',
-    data: object({ ...carePlan, goalId: ids.goalId, targetDate: nullable(date('Target date.')), setBy: actor('Who set it.'), occurredAt }),
+    data: object({
+      ...carePlan,
+      goalId: ids.goalId,
+      targetDate: nullable(date('Target date.')),
+      setBy: actor('Who set it.'),
+      occurredAt,
+    }),
   },
   TreatmentGoalAchieved: {
     version: 1,
@@ -157,7 +184,13 @@ export const messageDefinitions: { readonly [T in EventType]: MessageDefinition 
   TreatmentGoalRevised: {
     version: 1,
     summary: 'A treatment goal was revised (its wording is not published).',
-    data: object({ ...carePlan, goalId: ids.goalId, targetDate: nullable(date('Target date.')), revisedBy: actor('Who revised it.'), occurredAt }),
+    data: object({
+      ...carePlan,
+      goalId: ids.goalId,
+      targetDate: nullable(date('Target date.')),
+      revisedBy: actor('Who revised it.'),
+      occurredAt,
+    }),
   },
   HolisticContextRecorded: {
     version: 1,
@@ -236,7 +269,13 @@ export const messageDefinitions: { readonly [T in EventType]: MessageDefinition 
   DoseTaken: {
     version: 1,
     summary: 'A scheduled dose was taken.',
-    data: object({ patientId, medicationId: ids.medicationId, scheduledFor: instant('The dose slot.'), occurredAt, recordedBy: actor('Who reported it.') }),
+    data: object({
+      patientId,
+      medicationId: ids.medicationId,
+      scheduledFor: instant('The dose slot.'),
+      occurredAt,
+      recordedBy: actor('Who reported it.'),
+    }),
   },
   DoseMissed: {
     version: 1,
@@ -279,12 +318,24 @@ export const messageDefinitions: { readonly [T in EventType]: MessageDefinition 
   SessionAttended: {
     version: 1,
     summary: 'The patient attended a session.',
-    data: object({ patientId, sessionId: ids.sessionId, kind: sessionKind, recordedBy: actor('Who recorded it.'), occurredAt }),
+    data: object({
+      patientId,
+      sessionId: ids.sessionId,
+      kind: sessionKind,
+      recordedBy: actor('Who recorded it.'),
+      occurredAt,
+    }),
   },
   SessionMissed: {
     version: 1,
     summary: 'The patient did not attend (no-show).',
-    data: object({ patientId, sessionId: ids.sessionId, kind: sessionKind, recordedBy: actor('Who recorded it.'), occurredAt }),
+    data: object({
+      patientId,
+      sessionId: ids.sessionId,
+      kind: sessionKind,
+      recordedBy: actor('Who recorded it.'),
+      occurredAt,
+    }),
   },
   SessionCancelled: {
     version: 1,
@@ -312,7 +363,8 @@ export const messageDefinitions: { readonly [T in EventType]: MessageDefinition 
   },
   SideEffectReported: {
     version: 1,
-    summary: 'A side effect was reported (the symptom text is not published). `urgent` opens an item for the prescriber.',
+    summary:
+      'A side effect was reported (the symptom text is not published). `urgent` opens an item for the prescriber.',
     data: object({
       patientId,
       sideEffectId: ids.sideEffectId,
@@ -320,7 +372,11 @@ export const messageDefinitions: { readonly [T in EventType]: MessageDefinition 
       suspectedMedicationId: nullable(id('The suspected medication.')),
       fibser: nullable(
         object(
-          { frequency: integer(0, 6, 'Frequency 0-6.'), intensity: integer(0, 6, 'Intensity 0-6.'), burden: integer(0, 6, 'Burden 0-6.') },
+          {
+            frequency: integer(0, 6, 'Frequency 0-6.'),
+            intensity: integer(0, 6, 'Intensity 0-6.'),
+            burden: integer(0, 6, 'Burden 0-6.'),
+          },
           'FIBSER ratings; null when not asked (reports recorded before FIBSER was collected).',
         ),
       ),
@@ -351,7 +407,11 @@ export const messageDefinitions: { readonly [T in EventType]: MessageDefinition 
     data: object({
       patientId,
       instrument: enumOf(['PHQ-9', 'GAD-7']),
-      loinc: { type: 'string', enum: ['44261-6', '70274-6'], description: 'LOINC of the total: PHQ-9 44261-6, GAD-7 70274-6.' },
+      loinc: {
+        type: 'string',
+        enum: ['44261-6', '70274-6'],
+        description: 'LOINC of the total: PHQ-9 44261-6, GAD-7 70274-6.',
+      },
       items: arrayOf(integer(0, 3, 'Answer 0-3.'), 'Item answers in questionnaire order.'),
       total: integer(0, 27, 'Sum of the items (PHQ-9 0-27, GAD-7 0-21).'),
       administeredBy: actor('Who administered it.'),

@@ -14,7 +14,12 @@ const strict = messageValidators('strict');
 const published = messageValidators('published');
 
 function get(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), value);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined),
+      value,
+    );
 }
 
 /** Every dotted path a schema lists (through nullable and array wrappers). */
@@ -60,18 +65,27 @@ describe('integration messages', () => {
     const value = toMessage(recorded(sampleEvents[type]), options).value;
     for (const path of personalDataFields[type]) {
       const personal = get(sampleEvents[type].data, path);
-      const texts = (Array.isArray(personal) ? personal : [personal]).flatMap((v) => (typeof v === 'string' ? [v] : typeof v === 'object' && v !== null ? Object.values(v).filter((x): x is string => typeof x === 'string') : []));
+      const texts = (Array.isArray(personal) ? personal : [personal]).flatMap((v) =>
+        typeof v === 'string'
+          ? [v]
+          : typeof v === 'object' && v !== null
+            ? Object.values(v).filter((x): x is string => typeof x === 'string')
+            : [],
+      );
       for (const text of texts) expect(value).not.toContain(JSON.stringify(text));
     }
   });
 
   it('drops a field the schema does not list, even when the event carries it', () => {
-    const event = recorded(sampleEvents.DoseTaken, { data: { ...sampleEvents.DoseTaken.data, deviceNote: 'left at work' } });
+    const event = recorded(sampleEvents.DoseTaken, {
+      data: { ...sampleEvents.DoseTaken.data, deviceNote: 'left at work' },
+    });
     expect(JSON.parse(toMessage(event, options).value)).not.toHaveProperty('deviceNote');
   });
 
   it('routes each type to its area, and a correction to the topic of the event it amends', () => {
-    const topic = (type: EventType, data = sampleEvents[type].data) => toMessage(recorded({ ...sampleEvents[type], data } as never), options).topic;
+    const topic = (type: EventType, data = sampleEvents[type].data) =>
+      toMessage(recorded({ ...sampleEvents[type], data } as never), options).topic;
     expect(topic('PatientEnrolled')).toBe('caretrail.plan.v1');
     expect(topic('TherapyPrescribed')).toBe('caretrail.plan.v1');
     expect(topic('MedicationPrescribed')).toBe('caretrail.medication.v1');
@@ -81,7 +95,9 @@ describe('integration messages', () => {
     expect(topic('OutcomeMeasured')).toBe('caretrail.outcomes.v1');
     expect(topic('CaseReviewHeld')).toBe('caretrail.collaboration.v1');
     expect(topic('EntryEnteredInError')).toBe('caretrail.medication.v1'); // amends a DoseTaken
-    expect(topic('EntryCorrected', { ...sampleEvents.EntryCorrected.data, eventType: 'SessionAttended' })).toBe('caretrail.sessions.v1');
+    expect(topic('EntryCorrected', { ...sampleEvents.EntryCorrected.data, eventType: 'SessionAttended' })).toBe(
+      'caretrail.sessions.v1',
+    );
   });
 
   it('publishes a stored older version in the current shape (SideEffectReported v1 has no FIBSER)', () => {
@@ -101,8 +117,14 @@ describe('integration messages', () => {
   });
 
   it('uses the moment it happened as ce_time and keeps the recording time apart', () => {
-    const event = recorded(sampleEvents.DoseTaken, { occurredAt: '2026-03-01T07:00:00+01:00', recordedAt: '2026-03-02T08:00:00.123Z' });
-    expect(toMessage(event, options).headers).toMatchObject({ ce_time: '2026-03-01T06:00:00.000Z', ce_recordedat: '2026-03-02T08:00:00.123Z' });
+    const event = recorded(sampleEvents.DoseTaken, {
+      occurredAt: '2026-03-01T07:00:00+01:00',
+      recordedAt: '2026-03-02T08:00:00.123Z',
+    });
+    expect(toMessage(event, options).headers).toMatchObject({
+      ce_time: '2026-03-01T06:00:00.000Z',
+      ce_recordedat: '2026-03-02T08:00:00.123Z',
+    });
   });
 });
 
@@ -127,14 +149,20 @@ describe('the AsyncAPI document', () => {
   });
 
   it('resolves every reference it makes', () => {
-    const resolve = (ref: string): unknown => ref.slice(2).split('/').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], document);
+    const resolve = (ref: string): unknown =>
+      ref
+        .slice(2)
+        .split('/')
+        .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], document);
     for (const operation of Object.values(document.operations)) {
       expect(operation.action).toBe('send');
       expect(resolve(operation.channel.$ref)).toBeDefined();
       for (const m of operation.messages) expect(resolve(m.$ref)).toBeDefined();
     }
-    for (const channel of Object.values(document.channels)) for (const m of Object.values(channel.messages)) expect(resolve(m.$ref)).toBeDefined();
-    for (const message of Object.values(document.components.messages)) expect(resolve(message.payload.$ref)).toBeDefined();
+    for (const channel of Object.values(document.channels))
+      for (const m of Object.values(channel.messages)) expect(resolve(m.$ref)).toBeDefined();
+    for (const message of Object.values(document.components.messages))
+      expect(resolve(message.payload.$ref)).toBeDefined();
   });
 
   // The repo keeps the generated contract where integrators look for it.
@@ -146,10 +174,13 @@ describe('the AsyncAPI document', () => {
     if (process.env['UPDATE_ASYNCAPI'] === '1') {
       rmSync(join(dir, 'schemas'), { recursive: true, force: true });
       mkdirSync(join(dir, 'schemas'), { recursive: true });
-      for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), `${JSON.stringify(content, null, 2)}\n`);
+      for (const [name, content] of Object.entries(files))
+        writeFileSync(join(dir, name), `${JSON.stringify(content, null, 2)}\n`);
     }
     for (const [name, content] of Object.entries(files)) {
-      expect(existsSync(join(dir, name)) ? JSON.parse(readFileSync(join(dir, name), 'utf8')) : `${name} is missing`).toEqual(content);
+      expect(
+        existsSync(join(dir, name)) ? JSON.parse(readFileSync(join(dir, name), 'utf8')) : `${name} is missing`,
+      ).toEqual(content);
     }
     expect(readdirSync(join(dir, 'schemas')).sort()).toEqual(Object.keys(messageSchemaFiles()).sort());
   });

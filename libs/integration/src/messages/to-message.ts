@@ -34,7 +34,8 @@ export function schemaId(type: EventType): string {
  */
 export function toMessage(event: RecordedEvent, options: MessageOptions): IntegrationMessage {
   try {
-    if (!isEventType(event.type)) throw new Error(`unknown event type ${event.type}: is this relay older than the writer?`);
+    if (!isEventType(event.type))
+      throw new Error(`unknown event type ${event.type}: is this relay older than the writer?`);
     const domainEvent = upcast(event.type, event.schemaVersion, event.data);
     const type = domainEvent.type;
     const data = domainEvent.data as unknown as Record<string, unknown>;
@@ -47,12 +48,19 @@ export function toMessage(event: RecordedEvent, options: MessageOptions): Integr
       ce_source: options.source,
       ce_type: cloudEventType(type),
       ce_subject: patientId,
-      ce_time: toRfc3339(event.occurredAt ?? (typeof data['occurredAt'] === 'string' ? data['occurredAt'] : null) ?? event.recordedAt),
+      ce_time: toRfc3339(
+        event.occurredAt ?? (typeof data['occurredAt'] === 'string' ? data['occurredAt'] : null) ?? event.recordedAt,
+      ),
       ce_dataschema: schemaId(type),
       ce_recordedat: toRfc3339(event.recordedAt),
       'content-type': CONTENT_TYPE,
     };
-    return { topic: topicName(options.topicPrefix, areaFor(type, data)), key: patientId, headers, value: JSON.stringify(body) };
+    return {
+      topic: topicName(options.topicPrefix, areaFor(type, data)),
+      key: patientId,
+      headers,
+      value: JSON.stringify(body),
+    };
   } catch (error) {
     if (error instanceof EventHandlingFailed) throw error;
     throw new EventHandlingFailed(event, error);

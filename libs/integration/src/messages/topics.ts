@@ -11,7 +11,8 @@ export type Area = (typeof areas)[number];
 export const areaDescriptions: { readonly [A in Area]: string } = {
   plan: 'The care plan and team: enrolment, track, reviews, goals, holistic context, psychotherapy prescription.',
   medication: 'Medication and doses: prescriptions, adjustments, discontinuations, doses taken, missed and taken late.',
-  sessions: 'Appointments: psychotherapy and medication-management sessions scheduled, attended, missed, cancelled, rescheduled.',
+  sessions:
+    'Appointments: psychotherapy and medication-management sessions scheduled, attended, missed, cancelled, rescheduled.',
   safety: 'Side effects: reported (with FIBSER ratings and the urgent flag), reviewed by the prescriber, resolved.',
   outcomes: 'Measurement-based care: PHQ-9 and GAD-7 scores.',
   collaboration: 'Provider collaboration: consultations requested and answered, notes shared, case reviews held.',

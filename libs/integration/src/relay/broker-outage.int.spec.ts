@@ -4,7 +4,17 @@ import { PostgresDatabase, SqlEventStore } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { allTopics } from '../messages/topics';
 import { KafkajsPublisher } from '../publisher/kafkajs-publisher';
-import { appendArgs, brokerScript, consume, deduplicate, expectedMessages, freePortPair, orderByPatient, patientHistory, until } from '../testing/kafka';
+import {
+  appendArgs,
+  brokerScript,
+  consume,
+  deduplicate,
+  expectedMessages,
+  freePortPair,
+  orderByPatient,
+  patientHistory,
+  until,
+} from '../testing/kafka';
 import { Relay, type RelayStatus } from './relay';
 
 const OUTAGE_MS = 20_000;
@@ -32,14 +42,22 @@ describe('the relay through a Kafka outage', () => {
     const schema = uniqueSchema('outage');
     cleanup.unshift(() => dropSchema(schema));
     const open = async (applicationName: string): Promise<SqlEventStore> => {
-      const store = await SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, applicationName }));
+      const store = await SqlEventStore.open(
+        new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, applicationName }),
+      );
       cleanup.unshift(() => store.close());
       return store;
     };
     const writer = await open('outage-writer');
     const relayStore = await open('outage-relay');
     const prefix = 'caretrail';
-    const publisher = new KafkajsPublisher({ brokers, topics: allTopics(prefix), partitions: 3, replicationFactor: 1, logLevel: 'nothing' });
+    const publisher = new KafkajsPublisher({
+      brokers,
+      topics: allTopics(prefix),
+      partitions: 3,
+      replicationFactor: 1,
+      logLevel: 'nothing',
+    });
     await publisher.start();
     const relay = new Relay(relayStore, publisher, {
       topicPrefix: prefix,
@@ -89,10 +107,14 @@ describe('the relay through a Kafka outage', () => {
     const consumer = await consume(brokers, allTopics(prefix));
     cleanup.unshift(() => consumer.stop());
     const expected = await expectedMessages(writer, prefix);
-    await until(() => {
-      const seen = new Set(consumer.messages.map((m) => m.headers['ce_id']));
-      return expected.ids.every((id) => seen.has(id));
-    }, 'every event of the log is on Kafka', 30_000);
+    await until(
+      () => {
+        const seen = new Set(consumer.messages.map((m) => m.headers['ce_id']));
+        return expected.ids.every((id) => seen.has(id));
+      },
+      'every event of the log is on Kafka',
+      30_000,
+    );
     const { first, redeliveries } = deduplicate(consumer.messages);
     expect(first).toHaveLength(expected.ids.length);
     expect(orderByPatient(first)).toEqual(expected.order);

@@ -44,12 +44,20 @@ async function fixture(name: string): Promise<Fixture> {
     prefix,
     cleanup,
     async open(applicationName) {
-      const store = await SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, applicationName }));
+      const store = await SqlEventStore.open(
+        new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, applicationName }),
+      );
       cleanup.unshift(() => store.close());
       return store;
     },
     publisher() {
-      return new KafkajsPublisher({ brokers, topics: allTopics(prefix), partitions: 3, replicationFactor: 1, logLevel: 'nothing' });
+      return new KafkajsPublisher({
+        brokers,
+        topics: allTopics(prefix),
+        partitions: 3,
+        replicationFactor: 1,
+        logLevel: 'nothing',
+      });
     },
     relay(store, publisher) {
       const relay = new Relay(store, publisher, {
@@ -127,18 +135,37 @@ describe('the Kafka relay (PostgreSQL, real broker)', () => {
       expect(patients).toContain(m.key);
     }
     // Names never travel: every patient was enrolled as Ada Lovelace.
-    expect(consumer.messages.some((m) => m.value.includes('Lovelace') || m.value.includes('ada@example.org'))).toBe(false);
+    expect(consumer.messages.some((m) => m.value.includes('Lovelace') || m.value.includes('ada@example.org'))).toBe(
+      false,
+    );
     expect(orderByPatient(first)).toEqual(expected.order);
 
     const status = await relay.status();
-    expect(status).toMatchObject({ leader: true, state: 'running', lagEvents: 0, lagSeconds: 0, published: appended, lastError: null });
+    expect(status).toMatchObject({
+      leader: true,
+      state: 'running',
+      lagEvents: 0,
+      lagSeconds: 0,
+      published: appended,
+      lastError: null,
+    });
     expect(status.checkpoint.position).toBe(status.headPosition);
 
     // An erasure record is not for integrators, and the relay goes on past it.
     const erased = patients[0]!;
     await store.append(
       erasureStream(erased),
-      [erasureEvent({ patientId: erased, reason: 'GDPR request 17', erasedBy: { userId: 'admin-1', role: 'admin' }, erasedAt: new Date().toISOString() }, { correlationId: 'c-erase' })],
+      [
+        erasureEvent(
+          {
+            patientId: erased,
+            reason: 'GDPR request 17',
+            erasedBy: { userId: 'admin-1', role: 'admin' },
+            erasedAt: new Date().toISOString(),
+          },
+          { correlationId: 'c-erase' },
+        ),
+      ],
       { expectedVersion: 'any' },
     );
     const later = await store.append(...appendArgs(patientHistory(erased)[0]!));
@@ -160,7 +187,11 @@ describe('the Kafka relay (PostgreSQL, real broker)', () => {
     let killed: Promise<void> | undefined;
     const doomed = new InstrumentedPublisher(f.publisher(), async (batch) => {
       if (batch !== 3) return;
-      await withAdminClient((c) => c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`${f.schema}-doomed`]));
+      await withAdminClient((c) =>
+        c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [
+          `${f.schema}-doomed`,
+        ]),
+      );
       killed = first.stop();
       throw new Error('killed after the broker acknowledged, before the checkpoint');
     });

@@ -98,7 +98,10 @@ export class Relay {
   async stop(): Promise<void> {
     const stopped = this.subscription.stop();
     const grace = new AbortController();
-    await Promise.race([stopped, sleep(this.options.stopGraceMs ?? 2_000, undefined, { signal: grace.signal }).catch(() => undefined)]);
+    await Promise.race([
+      stopped,
+      sleep(this.options.stopGraceMs ?? 2_000, undefined, { signal: grace.signal }).catch(() => undefined),
+    ]);
     grace.abort();
     await this.publisher.close();
     await stopped;
@@ -112,7 +115,9 @@ export class Relay {
   async status(): Promise<RelayStatus> {
     const subscription = this.subscription.status();
     // A standby has not loaded the checkpoint: report the leader's, from the table.
-    const checkpoint = subscription.leader ? subscription.checkpoint : await this.checkpoints.load(this.store.database, this.name);
+    const checkpoint = subscription.leader
+      ? subscription.checkpoint
+      : await this.checkpoints.load(this.store.database, this.name);
     const { headPosition } = await this.store.status();
     const next = (await this.store.readAll({ after: checkpoint, limit: 1 }))[0];
     return {
@@ -164,7 +169,9 @@ export class Relay {
   private async handle(batch: RecordedEvent[], context: BatchContext): Promise<void> {
     // The erasure record is administrative and its subject's data never
     // travelled on Kafka (no personal data is published): nothing to tell.
-    const messages: IntegrationMessage[] = batch.filter((event) => !isErasureEvent(event)).map((event) => toMessage(event, this.options));
+    const messages: IntegrationMessage[] = batch
+      .filter((event) => !isErasureEvent(event))
+      .map((event) => toMessage(event, this.options));
     if (this.options.prefetch !== false && batch.length === this.batchSize) {
       const next = this.store.readAll({ after: context.next, limit: this.batchSize });
       next.catch(() => undefined); // a failed prefetch is read again by the subscription

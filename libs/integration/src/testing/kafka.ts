@@ -30,7 +30,11 @@ export function uniqueTopicPrefix(name: string): string {
   return `t-${name}-${randomBytes(4).toString('hex')}`;
 }
 
-export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}`);
@@ -49,7 +53,10 @@ export interface ConsumedMessage {
 }
 
 /** A real kafkajs consumer (its own group) reading the topics from the beginning. */
-export async function consume(brokers: string[], topics: string[]): Promise<{ messages: ConsumedMessage[]; stop(): Promise<void> }> {
+export async function consume(
+  brokers: string[],
+  topics: string[],
+): Promise<{ messages: ConsumedMessage[]; stop(): Promise<void> }> {
   const kafka = new Kafka({ clientId: 'caretrail-test-consumer', brokers, logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `test-${randomBytes(6).toString('hex')}`, maxWaitTimeInMs: 100 });
   const messages: ConsumedMessage[] = [];
@@ -57,10 +64,14 @@ export async function consume(brokers: string[], topics: string[]): Promise<{ me
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await until(async () => {
-      const existing = new Set(await admin.listTopics());
-      return topics.every((t) => existing.has(t));
-    }, `the topics ${topics.join(', ')} exist`, 20_000);
+    await until(
+      async () => {
+        const existing = new Set(await admin.listTopics());
+        return topics.every((t) => existing.has(t));
+      },
+      `the topics ${topics.join(', ')} exist`,
+      20_000,
+    );
   } finally {
     await admin.disconnect();
   }
@@ -95,18 +106,29 @@ export function patientHistory(patientId: string): DomainEvent[] {
   });
 }
 
-export function appendArgs(event: DomainEvent): [string, { type: string; data: Record<string, unknown> }[], { expectedVersion: 'any' }] {
-  return [streamFor(event), [{ type: event.type, data: event.data as unknown as Record<string, unknown> }], { expectedVersion: 'any' }];
+export function appendArgs(
+  event: DomainEvent,
+): [string, { type: string; data: Record<string, unknown> }[], { expectedVersion: 'any' }] {
+  return [
+    streamFor(event),
+    [{ type: event.type, data: event.data as unknown as Record<string, unknown> }],
+    { expectedVersion: 'any' },
+  ];
 }
 
 /** Every event of the log, and per topic and patient the ce_ids a consumer must see, in the log's order. */
-export async function expectedMessages(store: SqlEventStore, topicPrefix: string): Promise<{ ids: string[]; order: Map<string, string[]> }> {
+export async function expectedMessages(
+  store: SqlEventStore,
+  topicPrefix: string,
+): Promise<{ ids: string[]; order: Map<string, string[]> }> {
   const ids: string[] = [];
   const order = new Map<string, string[]>();
   let after: Checkpoint = START;
   // The gap-safe order holds back events while any older transaction in the
   // cluster (another test's) is open: read until every committed event is in.
-  const { rows } = await store.database.query<{ n: string | number }>(`SELECT count(*) AS n FROM "${store.database.schema}".events`);
+  const { rows } = await store.database.query<{ n: string | number }>(
+    `SELECT count(*) AS n FROM "${store.database.schema}".events`,
+  );
   const committed = Number(rows[0]?.n ?? 0);
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -141,7 +163,12 @@ export function deduplicate(messages: readonly ConsumedMessage[]): { first: Cons
       continue;
     }
     redeliveries++;
-    if (earlier.key !== m.key || earlier.value !== m.value || earlier.topic !== m.topic || JSON.stringify(earlier.headers) !== JSON.stringify(m.headers)) {
+    if (
+      earlier.key !== m.key ||
+      earlier.value !== m.value ||
+      earlier.topic !== m.topic ||
+      JSON.stringify(earlier.headers) !== JSON.stringify(m.headers)
+    ) {
       throw new Error(`ce_id ${id} arrived twice with different content`);
     }
   }
@@ -151,7 +178,9 @@ export function deduplicate(messages: readonly ConsumedMessage[]): { first: Cons
 /** Per patient and topic, the ce_ids in the order a consumer saw them (partition order). */
 export function orderByPatient(messages: readonly ConsumedMessage[]): Map<string, string[]> {
   const order = new Map<string, string[]>();
-  for (const m of [...messages].sort((a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)))) {
+  for (const m of [...messages].sort(
+    (a, b) => a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset)),
+  )) {
     const key = `${m.topic} ${m.key}`;
     let list = order.get(key);
     if (!list) order.set(key, (list = []));

@@ -16,9 +16,15 @@ export function messageValidators(mode: 'published' | 'strict' = 'strict'): {
   headers(headers: Record<string, string>): string[];
 } {
   const ajv = new Ajv({ allErrors: true });
-  const body = new Map(eventTypes.map((type) => [type, ajv.compile(mode === 'strict' ? closed(messageSchema(type)) : messageSchema(type))]));
+  const body = new Map(
+    eventTypes.map((type) => [
+      type,
+      ajv.compile(mode === 'strict' ? closed(messageSchema(type)) : messageSchema(type)),
+    ]),
+  );
   const headers = ajv.compile(cloudEventHeadersSchema());
-  const errors = (validate: Ajv.ValidateFunction): string[] => (validate.errors ?? []).map((e) => `${e.dataPath} ${e.message ?? ''}`);
+  const errors = (validate: Ajv.ValidateFunction): string[] =>
+    (validate.errors ?? []).map((e) => `${e.dataPath} ${e.message ?? ''}`);
   return {
     body(type, value) {
       const validate = body.get(type)!;

@@ -53,10 +53,21 @@ export function adherenceView(doc: AdherenceDoc, asOf: string): AdherenceView {
     const day = localDate(s.at, doc.timeZone);
     return day >= windowStart && day <= asOfDay;
   });
-  return { patientId: doc.patientId, timeZone: doc.timeZone, asOfDay, medications, sessions: { last90Days: attendance(recent), allTime: attendance(sessions) } };
+  return {
+    patientId: doc.patientId,
+    timeZone: doc.timeZone,
+    asOfDay,
+    medications,
+    sessions: { last90Days: attendance(recent), allTime: attendance(sessions) },
+  };
 }
 
-function medicationAdherence(m: MedicationFacts, timeZone: string, asOf: string, asOfDay: LocalDate): MedicationAdherence {
+function medicationAdherence(
+  m: MedicationFacts,
+  timeZone: string,
+  asOf: string,
+  asOfDay: LocalDate,
+): MedicationAdherence {
   const calendar = medicationCalendar(m, timeZone);
   const at = toMillis(asOf);
   return {
@@ -75,7 +86,12 @@ function medicationAdherence(m: MedicationFacts, timeZone: string, asOf: string,
   };
 }
 
-function tally(m: MedicationFacts, calendar: MedicationCalendar, from: LocalDate | null, to: LocalDate | null): DoseTally {
+function tally(
+  m: MedicationFacts,
+  calendar: MedicationCalendar,
+  from: LocalDate | null,
+  to: LocalDate | null,
+): DoseTally {
   const sum: DoseCounts = [0, 0, 0];
   for (const [month, days] of Object.entries(m.doses)) {
     for (const [dayOfMonth, counts] of Object.entries(days)) {
@@ -92,7 +108,13 @@ function tally(m: MedicationFacts, calendar: MedicationCalendar, from: LocalDate
 }
 
 function attendance(sessions: readonly SessionFact[]): Attendance {
-  const result: Attendance = { attended: 0, missed: 0, cancelled: 0, cancelledBy: { patient: 0, clinician: 0, clinic: 0 }, rate: null };
+  const result: Attendance = {
+    attended: 0,
+    missed: 0,
+    cancelled: 0,
+    cancelledBy: { patient: 0, clinician: 0, clinic: 0 },
+    rate: null,
+  };
   for (const s of sessions) {
     if (s.status === 'attended') result.attended++;
     else if (s.status === 'missed') result.missed++;

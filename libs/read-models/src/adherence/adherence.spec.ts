@@ -83,7 +83,11 @@ describe('adherence read model: PDC (DOMAIN.md, adherence)', () => {
   });
 
   it('a dose recorded three days late corrects the day it occurred on', () => {
-    const onTime = [enrolled(), prescribed('2026-03-01T00:00:00Z'), ...takenOn(dates('2026-03-01', '2026-03-31').filter((d) => d !== '2026-03-28'))];
+    const onTime = [
+      enrolled(),
+      prescribed('2026-03-01T00:00:00Z'),
+      ...takenOn(dates('2026-03-01', '2026-03-31').filter((d) => d !== '2026-03-28')),
+    ];
     // Given every day but 28 March: 29 of 30.
     expect(medicationAfter(onTime).pdc30.coveredDays).toBe(29);
     // When the dose taken on 28 March is recorded on 31 March (after the doses of 29-31 March)
@@ -120,7 +124,9 @@ describe('adherence read model: PDC (DOMAIN.md, adherence)', () => {
   it('days-of-week schedule: Tuesdays of a Mon/Wed/Fri schedule are neither eligible nor covered', () => {
     // Given Mon/Wed/Fri from 1 March; 2-31 March has 13 such days. Doses on all of them but Friday 13 March,
     // and on Tuesdays 3 and 10 March.
-    const mwf = dates('2026-03-02', '2026-03-31').filter((d) => [1, 3, 5].includes(new Date(`${d}T00:00:00Z`).getUTCDay()));
+    const mwf = dates('2026-03-02', '2026-03-31').filter((d) =>
+      [1, 3, 5].includes(new Date(`${d}T00:00:00Z`).getUTCDay()),
+    );
     const history = [
       enrolled(),
       prescribed('2026-03-01T00:00:00Z', { daysOfWeek: ['mon', 'wed', 'fri'] }),
@@ -140,15 +146,28 @@ describe('adherence read model: PDC (DOMAIN.md, adherence)', () => {
       taken('2026-07-14T23:30:00+01:00'), // 22:30 UTC, still 14 July in London
     ];
     // When viewed late on 14 July (London): 13 and 14 July eligible and covered; 12 July (UTC date of the start) is not.
-    expect(medicationAfter(history, '2026-07-14T23:45:00+01:00').pdc30).toMatchObject({ eligibleDays: 2, coveredDays: 2, pdc: 1 });
+    expect(medicationAfter(history, '2026-07-14T23:45:00+01:00').pdc30).toMatchObject({
+      eligibleDays: 2,
+      coveredDays: 2,
+      pdc: 1,
+    });
     // And a dose at 00:30 London time on 15 July (23:30 UTC on 14 July) covers 15 July, not 14 July.
     const nextDay = [...history.slice(0, 3), taken('2026-07-14T23:30:00Z')];
-    expect(medicationAfter(nextDay, '2026-07-15T12:00:00+01:00').pdc30).toMatchObject({ eligibleDays: 3, coveredDays: 2 });
+    expect(medicationAfter(nextDay, '2026-07-15T12:00:00+01:00').pdc30).toMatchObject({
+      eligibleDays: 3,
+      coveredDays: 2,
+    });
   });
 
   it('no eligible day: PDC is null ("not enough data"), never 0 or 100 %', () => {
     const history = [enrolled(), prescribed('2026-04-02T00:00:00Z')];
-    expect(medicationAfter(history).pdc30).toEqual({ days: 30, eligibleDays: 0, coveredDays: 0, pdc: null, adherent: null });
+    expect(medicationAfter(history).pdc30).toEqual({
+      days: 30,
+      eligibleDays: 0,
+      coveredDays: 0,
+      pdc: null,
+      adherent: null,
+    });
   });
 
   it('PDC is capped at 100 %: double doses every day still give 1', () => {
@@ -167,7 +186,11 @@ describe('adherence read model: PDC (DOMAIN.md, adherence)', () => {
 });
 
 describe('adherence read model: corrections', () => {
-  const base = [enrolled(), withId('evt-rx', prescribed('2026-03-01T00:00:00Z')), ...takenOn(dates('2026-03-01', '2026-03-30'))];
+  const base = [
+    enrolled(),
+    withId('evt-rx', prescribed('2026-03-01T00:00:00Z')),
+    ...takenOn(dates('2026-03-01', '2026-03-30')),
+  ];
 
   it('a dose entered in error no longer counts', () => {
     const history = [...base, withId('evt-d31', taken('2026-03-31T08:00:00Z')), enteredInError('evt-d31', 'DoseTaken')];
@@ -177,27 +200,44 @@ describe('adherence read model: corrections', () => {
   });
 
   it('a corrected occurredAt moves the dose to its real day', () => {
-    const history = [...base, withId('evt-d', taken('2026-03-30T23:00:00Z')), corrected('evt-d', 'DoseTaken', [{ field: 'occurredAt', value: '2026-03-31T07:00:00Z' }])];
+    const history = [
+      ...base,
+      withId('evt-d', taken('2026-03-30T23:00:00Z')),
+      corrected('evt-d', 'DoseTaken', [{ field: 'occurredAt', value: '2026-03-31T07:00:00Z' }]),
+    ];
     expect(medicationAfter(history).pdc30.coveredDays).toBe(30);
   });
 
   it('a prescription entered in error disappears with its doses', () => {
-    const view = adherenceView(fold(adherenceModel, [...base, enteredInError('evt-rx', 'MedicationPrescribed')]), AS_OF);
+    const view = adherenceView(
+      fold(adherenceModel, [...base, enteredInError('evt-rx', 'MedicationPrescribed')]),
+      AS_OF,
+    );
     expect(view.medications).toEqual([]);
   });
 
   it('a discontinuation entered in error makes the medication active again', () => {
-    const history = [...base, withId('evt-stop', discontinued('2026-03-20T00:00:00Z')), enteredInError('evt-stop', 'MedicationDiscontinued')];
+    const history = [
+      ...base,
+      withId('evt-stop', discontinued('2026-03-20T00:00:00Z')),
+      enteredInError('evt-stop', 'MedicationDiscontinued'),
+    ];
     expect(medicationAfter(history).pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 29 });
   });
 
   it('a corrected schedule on the prescription applies to every day it governs', () => {
-    const history = [...base, corrected('evt-rx', 'MedicationPrescribed', [{ field: 'schedule.timesPerDay', value: 2 }])];
+    const history = [
+      ...base,
+      corrected('evt-rx', 'MedicationPrescribed', [{ field: 'schedule.timesPerDay', value: 2 }]),
+    ];
     expect(medicationAfter(history).pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 0 });
   });
 
   it('an amendment that breaks the schedule is ignored', () => {
-    const history = [...base, corrected('evt-rx', 'MedicationPrescribed', [{ field: 'schedule.timesPerDay', value: 'two' }])];
+    const history = [
+      ...base,
+      corrected('evt-rx', 'MedicationPrescribed', [{ field: 'schedule.timesPerDay', value: 'two' }]),
+    ];
     expect(medicationAfter(history).pdc30.coveredDays).toBe(29);
   });
 });
@@ -233,12 +273,25 @@ describe('adherence read model: dose counts and session attendance', () => {
       sessionCancelled('s4', '2026-03-20T10:00:00Z', 'clinician'),
     ];
     const { sessions } = adherenceView(fold(adherenceModel, history), AS_OF);
-    expect(sessions.allTime).toEqual({ attended: 2, missed: 1, cancelled: 1, cancelledBy: { patient: 0, clinician: 1, clinic: 0 }, rate: 2 / 3 });
+    expect(sessions.allTime).toEqual({
+      attended: 2,
+      missed: 1,
+      cancelled: 1,
+      cancelledBy: { patient: 0, clinician: 1, clinic: 0 },
+      rate: 2 / 3,
+    });
   });
 
   it('attendance rate is null with nothing attended or missed', () => {
-    const history = [enrolled(), sessionScheduled('s1', '2026-03-02T10:00:00Z'), sessionCancelled('s1', '2026-03-01T10:00:00Z')];
-    expect(adherenceView(fold(adherenceModel, history), AS_OF).sessions.allTime).toMatchObject({ cancelled: 1, rate: null });
+    const history = [
+      enrolled(),
+      sessionScheduled('s1', '2026-03-02T10:00:00Z'),
+      sessionCancelled('s1', '2026-03-01T10:00:00Z'),
+    ];
+    expect(adherenceView(fold(adherenceModel, history), AS_OF).sessions.allTime).toMatchObject({
+      cancelled: 1,
+      rate: null,
+    });
   });
 
   it('an attendance entered in error no longer counts', () => {
@@ -250,7 +303,11 @@ describe('adherence read model: dose counts and session attendance', () => {
       sessionMissed('s2', '2026-03-03T10:00:00Z'),
       enteredInError('evt-att', 'SessionAttended', '2026-03-04T10:00:00Z', sessionStream('s1')),
     ];
-    expect(adherenceView(fold(adherenceModel, history), AS_OF).sessions.allTime).toMatchObject({ attended: 0, missed: 1, rate: 0 });
+    expect(adherenceView(fold(adherenceModel, history), AS_OF).sessions.allTime).toMatchObject({
+      attended: 0,
+      missed: 1,
+      rate: 0,
+    });
   });
 
   it('a session scheduled in error never happened: its no-show no longer counts', () => {
@@ -260,15 +317,22 @@ describe('adherence read model: dose counts and session attendance', () => {
       sessionMissed('s1', '2026-03-02T10:00:00Z'),
       enteredInError('evt-sched', 'SessionScheduled', '2026-03-04T10:00:00Z', sessionStream('s1')),
     ];
-    expect(adherenceView(fold(adherenceModel, history), AS_OF).sessions.allTime).toMatchObject({ missed: 0, rate: null });
+    expect(adherenceView(fold(adherenceModel, history), AS_OF).sessions.allTime).toMatchObject({
+      missed: 0,
+      rate: null,
+    });
   });
 });
 
 describe('adherence read model: doc size', () => {
   it('five years of three doses a day stays a compact per-day map', () => {
     const days = dates('2021-01-01', '2025-12-31');
-    const history: Array<DomainEvent | Identified> = [enrolled(), prescribed('2021-01-01T00:00:00Z', { timesPerDay: 3 })];
-    for (const d of days) for (const time of ['08:00:00Z', '14:00:00Z', '20:00:00Z']) history.push(taken(`${d}T${time}`));
+    const history: Array<DomainEvent | Identified> = [
+      enrolled(),
+      prescribed('2021-01-01T00:00:00Z', { timesPerDay: 3 }),
+    ];
+    for (const d of days)
+      for (const time of ['08:00:00Z', '14:00:00Z', '20:00:00Z']) history.push(taken(`${d}T${time}`));
     const doc = fold(adherenceModel, history);
     const bytes = JSON.stringify(doc).length;
     expect(Object.values(doc.recentDoses).flatMap((m) => Object.keys(m)).length).toBeLessThanOrEqual(3 * 155);

@@ -1,7 +1,21 @@
 import type { EventOf, EventType } from '@caretrail/domain';
 import type { ProjectedEvent, ReadModel } from '../contract';
-import { amend, changesField, correctionOf, correctsOneOf, entityOfStream, type Correction } from '../shared/corrections';
-import { addDays, DEFAULT_TIME_ZONE, isInstant, isValidTimeZone, localDate, type LocalDate } from '../shared/local-time';
+import {
+  amend,
+  changesField,
+  correctionOf,
+  correctsOneOf,
+  entityOfStream,
+  type Correction,
+} from '../shared/corrections';
+import {
+  addDays,
+  DEFAULT_TIME_ZONE,
+  isInstant,
+  isValidTimeZone,
+  localDate,
+  type LocalDate,
+} from '../shared/local-time';
 import { isScheduleFact, scheduleFact, type ScheduleFact } from '../shared/validation';
 import {
   GONE,
@@ -21,10 +35,19 @@ export const DOSE_INDEX_DAYS = 120;
 /** The ids of the last doses applied are kept whatever their day, so a redelivered old report is still a no-op. */
 export const DOSE_INDEX_MIN = 64;
 
-const MEDICATION_TYPES: ReadonlySet<EventType> = new Set(['MedicationPrescribed', 'DoseAdjusted', 'MedicationDiscontinued']);
+const MEDICATION_TYPES: ReadonlySet<EventType> = new Set([
+  'MedicationPrescribed',
+  'DoseAdjusted',
+  'MedicationDiscontinued',
+]);
 const DOSE_TYPES: ReadonlySet<EventType> = new Set(['DoseTaken', 'DoseTakenLate', 'DoseMissed']);
 const SESSION_TYPES: ReadonlySet<EventType> = new Set(['SessionAttended', 'SessionMissed', 'SessionCancelled']);
-const TYPES: ReadonlySet<EventType> = new Set<EventType>(['PatientEnrolled', ...MEDICATION_TYPES, ...DOSE_TYPES, ...SESSION_TYPES]);
+const TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  'PatientEnrolled',
+  ...MEDICATION_TYPES,
+  ...DOSE_TYPES,
+  ...SESSION_TYPES,
+]);
 /** A session scheduled in error never happened: its attendance no longer counts. */
 const CORRECTED_TYPES: ReadonlySet<EventType> = new Set<EventType>([...TYPES, 'SessionScheduled']);
 
@@ -60,12 +83,21 @@ export function evolveAdherence(current: AdherenceDoc | undefined, { event, meta
               ...m,
               adjustments: [
                 ...m.adjustments,
-                { eventId: meta.eventId, position: meta.position, effectiveFrom: event.data.effectiveFrom, schedule: scheduleFact(event.data.schedule) },
+                {
+                  eventId: meta.eventId,
+                  position: meta.position,
+                  effectiveFrom: event.data.effectiveFrom,
+                  schedule: scheduleFact(event.data.schedule),
+                },
               ],
             },
       );
     case 'MedicationDiscontinued':
-      return withMedication(doc, event.data.medicationId, (m) => ({ ...m, stoppedAt: event.data.stoppedAt, stopEventId: meta.eventId }));
+      return withMedication(doc, event.data.medicationId, (m) => ({
+        ...m,
+        stoppedAt: event.data.stoppedAt,
+        stopEventId: meta.eventId,
+      }));
     case 'DoseTaken':
       return doseRecorded(doc, meta.eventId, event.data, ON_TIME, null);
     case 'DoseTakenLate':
@@ -105,7 +137,11 @@ function prescribed(doc: AdherenceDoc, event: EventOf<'MedicationPrescribed'>, e
   return { ...doc, medications: { ...doc.medications, [medication.medicationId]: medication } };
 }
 
-function withMedication(doc: AdherenceDoc, medicationId: string, update: (m: MedicationFacts) => MedicationFacts): AdherenceDoc {
+function withMedication(
+  doc: AdherenceDoc,
+  medicationId: string,
+  update: (m: MedicationFacts) => MedicationFacts,
+): AdherenceDoc {
   const medication = doc.medications[medicationId];
   if (!medication || medication.voided) return doc;
   const updated = update(medication);
@@ -137,7 +173,12 @@ function findDose(doc: AdherenceDoc, eventId: string): DoseIndexEntry | undefine
   return undefined;
 }
 
-function withDoseEntry(doc: AdherenceDoc, eventId: string, entry: DoseIndexEntry, previousDay?: LocalDate): AdherenceDoc {
+function withDoseEntry(
+  doc: AdherenceDoc,
+  eventId: string,
+  entry: DoseIndexEntry,
+  previousDay?: LocalDate,
+): AdherenceDoc {
   const recentDoses = { ...doc.recentDoses };
   if (previousDay !== undefined && previousDay.slice(0, 7) !== entry[1].slice(0, 7)) {
     const { [eventId]: _moved, ...rest } = recentDoses[previousDay.slice(0, 7)] ?? {};
@@ -150,7 +191,13 @@ function withDoseEntry(doc: AdherenceDoc, eventId: string, entry: DoseIndexEntry
 
 type DoseData = { medicationId: string; occurredAt: string };
 
-function doseRecorded(doc: AdherenceDoc, eventId: string, data: DoseData, kind: DoseKind, supersedesMissed: string | null): AdherenceDoc {
+function doseRecorded(
+  doc: AdherenceDoc,
+  eventId: string,
+  data: DoseData,
+  kind: DoseKind,
+  supersedesMissed: string | null,
+): AdherenceDoc {
   if (doc.lastDoseIds.includes(eventId) || findDose(doc, eventId)) return doc;
   const medication = doc.medications[data.medicationId];
   if (!medication || medication.voided || !isInstant(data.occurredAt)) return doc;
@@ -175,9 +222,17 @@ function pruneDoseIndex(index: AdherenceDoc['recentDoses'], newestDay: LocalDate
   return Object.fromEntries(Object.entries(index).filter(([month]) => month >= horizonMonth));
 }
 
-function sessionClosed(doc: AdherenceDoc, event: EventOf<'SessionAttended' | 'SessionMissed' | 'SessionCancelled'>): AdherenceDoc {
-  const status = event.type === 'SessionAttended' ? 'attended' : event.type === 'SessionMissed' ? 'missed' : 'cancelled';
-  const session: SessionFact = { status, at: event.data.occurredAt, cancelledBy: event.type === 'SessionCancelled' ? event.data.cancelledBy : null };
+function sessionClosed(
+  doc: AdherenceDoc,
+  event: EventOf<'SessionAttended' | 'SessionMissed' | 'SessionCancelled'>,
+): AdherenceDoc {
+  const status =
+    event.type === 'SessionAttended' ? 'attended' : event.type === 'SessionMissed' ? 'missed' : 'cancelled';
+  const session: SessionFact = {
+    status,
+    at: event.data.occurredAt,
+    cancelledBy: event.type === 'SessionCancelled' ? event.data.cancelledBy : null,
+  };
   return { ...doc, sessions: { ...doc.sessions, [event.data.sessionId]: session } };
 }
 
@@ -197,8 +252,11 @@ function corrected(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
     case 'MedicationDiscontinued': {
       const medication = Object.values(doc.medications).find((m) => m.stopEventId === targetId);
       if (!medication) return doc;
-      if (correction.kind === 'void') return withMedication(doc, medication.medicationId, (m) => ({ ...m, stoppedAt: null, stopEventId: null }));
-      const { stoppedAt } = amend({ stoppedAt: medication.stoppedAt }, correction.changes, (c) => isInstant(c.stoppedAt));
+      if (correction.kind === 'void')
+        return withMedication(doc, medication.medicationId, (m) => ({ ...m, stoppedAt: null, stopEventId: null }));
+      const { stoppedAt } = amend({ stoppedAt: medication.stoppedAt }, correction.changes, (c) =>
+        isInstant(c.stoppedAt),
+      );
       return withMedication(doc, medication.medicationId, (m) => ({ ...m, stoppedAt }));
     }
     case 'DoseTaken':
@@ -220,7 +278,13 @@ function correctPrescription(doc: AdherenceDoc, correction: Correction): Adheren
   if (!medication || medication.voided) return doc;
   if (correction.kind === 'void') {
     // A prescription entered in error never existed: neither it nor its doses count.
-    return { ...doc, medications: { ...doc.medications, [medication.medicationId]: { ...medication, voided: true, adjustments: [], doses: {} } } };
+    return {
+      ...doc,
+      medications: {
+        ...doc.medications,
+        [medication.medicationId]: { ...medication, voided: true, adjustments: [], doses: {} },
+      },
+    };
   }
   type Fact = { startsAt: string; schedule: ScheduleFact; drug: { name: string | null } };
   const fact = amend<Fact>(
@@ -237,7 +301,9 @@ function correctPrescription(doc: AdherenceDoc, correction: Correction): Adheren
 }
 
 function correctAdjustment(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
-  const medication = Object.values(doc.medications).find((m) => m.adjustments.some((a) => a.eventId === correction.targetId));
+  const medication = Object.values(doc.medications).find((m) =>
+    m.adjustments.some((a) => a.eventId === correction.targetId),
+  );
   if (!medication) return doc;
   return withMedication(doc, medication.medicationId, (m) => ({
     ...m,
@@ -246,7 +312,11 @@ function correctAdjustment(doc: AdherenceDoc, correction: Correction): Adherence
         ? m.adjustments.filter((a) => a.eventId !== correction.targetId)
         : m.adjustments.map((a) => {
             if (a.eventId !== correction.targetId) return a;
-            const fact = amend({ effectiveFrom: a.effectiveFrom, schedule: a.schedule }, correction.changes, (c) => isInstant(c.effectiveFrom) && isScheduleFact(c.schedule));
+            const fact = amend(
+              { effectiveFrom: a.effectiveFrom, schedule: a.schedule },
+              correction.changes,
+              (c) => isInstant(c.effectiveFrom) && isScheduleFact(c.schedule),
+            );
             return { ...a, effectiveFrom: fact.effectiveFrom, schedule: scheduleFact(fact.schedule) };
           }),
   }));
@@ -261,7 +331,9 @@ function correctDose(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
     return withDoseEntry(bump(doc, medicationId, day, kind, -1), correction.targetId, [medicationId, day, GONE]);
   }
   if (!changesField(correction.changes, 'occurredAt')) return doc;
-  const { occurredAt } = amend<{ occurredAt: unknown }>({ occurredAt: null }, correction.changes, (c) => isInstant(c.occurredAt));
+  const { occurredAt } = amend<{ occurredAt: unknown }>({ occurredAt: null }, correction.changes, (c) =>
+    isInstant(c.occurredAt),
+  );
   if (!isInstant(occurredAt)) return doc;
   const newDay = localDate(occurredAt, doc.timeZone);
   if (newDay === day) return doc;
@@ -275,15 +347,36 @@ function correctSession(doc: AdherenceDoc, correction: Correction): AdherenceDoc
   if (sessionId === null || !session) return doc;
   const { [sessionId]: _removed, ...others } = doc.sessions;
   // Scheduled in error: it never happened. Closure in error: the session is open again, so it counts nowhere.
-  if (correction.kind === 'void') return correction.targetType === 'SessionScheduled' || correction.targetType === CLOSED_BY_TYPE[session.status] ? { ...doc, sessions: others } : doc;
+  if (correction.kind === 'void')
+    return correction.targetType === 'SessionScheduled' || correction.targetType === CLOSED_BY_TYPE[session.status]
+      ? { ...doc, sessions: others }
+      : doc;
   if (correction.targetType === 'SessionScheduled') return doc;
-  const fact = amend({ occurredAt: session.at, cancelledBy: session.cancelledBy }, correction.changes, (c) => isInstant(c.occurredAt) && (c.cancelledBy === null || CANCELLED_BY.includes(c.cancelledBy)));
-  return { ...doc, sessions: { ...others, [sessionId]: { ...session, at: fact.occurredAt, cancelledBy: session.status === 'cancelled' ? fact.cancelledBy : null } } };
+  const fact = amend(
+    { occurredAt: session.at, cancelledBy: session.cancelledBy },
+    correction.changes,
+    (c) => isInstant(c.occurredAt) && (c.cancelledBy === null || CANCELLED_BY.includes(c.cancelledBy)),
+  );
+  return {
+    ...doc,
+    sessions: {
+      ...others,
+      [sessionId]: {
+        ...session,
+        at: fact.occurredAt,
+        cancelledBy: session.status === 'cancelled' ? fact.cancelledBy : null,
+      },
+    },
+  };
 }
 
 const CANCELLED_BY: readonly unknown[] = ['patient', 'clinician', 'clinic'];
 
-const CLOSED_BY_TYPE: Record<SessionFact['status'], EventType> = { attended: 'SessionAttended', missed: 'SessionMissed', cancelled: 'SessionCancelled' };
+const CLOSED_BY_TYPE: Record<SessionFact['status'], EventType> = {
+  attended: 'SessionAttended',
+  missed: 'SessionMissed',
+  cancelled: 'SessionCancelled',
+};
 
 function keysOf({ event }: ProjectedEvent): string[] {
   return TYPES.has(event.type) || correctsOneOf(event, CORRECTED_TYPES) ? [event.data.patientId] : [];
@@ -296,4 +389,3 @@ export const adherenceModel: ReadModel<AdherenceDoc> = {
   evolve: evolveAdherence,
   patientOf: (doc) => doc.patientId,
 };
-

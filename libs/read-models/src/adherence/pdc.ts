@@ -33,7 +33,11 @@ export type MedicationCalendar = {
 export function medicationCalendar(medication: MedicationFacts, timeZone: string): MedicationCalendar {
   const startDate = localDate(medication.startsAt, timeZone);
   const stopDate = medication.stoppedAt === null ? null : localDate(medication.stoppedAt, timeZone);
-  const adjustments = medication.adjustments.map((a) => ({ from: localDate(a.effectiveFrom, timeZone), position: a.position, schedule: a.schedule }));
+  const adjustments = medication.adjustments.map((a) => ({
+    from: localDate(a.effectiveFrom, timeZone),
+    position: a.position,
+    schedule: a.schedule,
+  }));
 
   // The schedule of a day is the one in effect on it: of the adjustments whose effective date has
   // come, the one recorded last (a later adjustment supersedes an earlier one even when backdated).

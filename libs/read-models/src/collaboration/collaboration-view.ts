@@ -77,7 +77,9 @@ export function collaborationView(doc: CollaborationDoc, asOf: string): Collabor
     responseLatency: { answered: latencies.length, medianMs: median(latencies), worstMs: latencies.at(-1) ?? null },
     unreviewedSideEffects: unreviewed,
     urgentItems: unreviewed.filter((s) => s.urgent),
-    lastContact: lastContact ? { ...lastContact, daysAgo: Math.floor(Math.max(0, now - toMillis(lastContact.at)) / DAY_MS) } : null,
+    lastContact: lastContact
+      ? { ...lastContact, daysAgo: Math.floor(Math.max(0, now - toMillis(lastContact.at)) / DAY_MS) }
+      : null,
     caseReviews: { held: heldAt.length, lastHeldAt: heldAt[0] ?? null },
   };
 }
@@ -86,7 +88,9 @@ export function collaborationView(doc: CollaborationDoc, asOf: string): Collabor
 export function median(sorted: readonly number[]): number | null {
   if (sorted.length === 0) return null;
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 function sideEffectItem(s: SideEffectFact, now: number): SideEffectItem {

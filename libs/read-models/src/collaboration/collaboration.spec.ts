@@ -30,9 +30,17 @@ describe('collaboration read model (DOMAIN.md, provider collaboration)', () => {
     // Given answers after 2 h, 10 h, 4 h and 30 h: median (4 + 10) / 2 = 7 h, worst 30 h.
     const asked = (id: string, day: string, hours: number): DomainEvent[] => {
       const requestedAt = `${day}T08:00:00Z`;
-      return [consultationRequested(id, requestedAt), consultationAnswered(id, requestedAt, new Date(Date.parse(requestedAt) + hours * HOUR).toISOString())];
+      return [
+        consultationRequested(id, requestedAt),
+        consultationAnswered(id, requestedAt, new Date(Date.parse(requestedAt) + hours * HOUR).toISOString()),
+      ];
     };
-    const view = viewAfter([...asked('c1', '2026-03-01', 2), ...asked('c2', '2026-03-02', 10), ...asked('c3', '2026-03-03', 4), ...asked('c4', '2026-03-04', 30)]);
+    const view = viewAfter([
+      ...asked('c1', '2026-03-01', 2),
+      ...asked('c2', '2026-03-02', 10),
+      ...asked('c3', '2026-03-03', 4),
+      ...asked('c4', '2026-03-04', 30),
+    ]);
     expect(view.responseLatency).toEqual({ answered: 4, medianMs: 7 * HOUR, worstMs: 30 * HOUR });
   });
 
@@ -46,7 +54,11 @@ describe('collaboration read model (DOMAIN.md, provider collaboration)', () => {
       consultationAnswered('c3', '2026-03-03T08:00:00Z', '2026-03-03T10:00:00Z'),
     ]);
     expect(odd.responseLatency).toEqual({ answered: 3, medianMs: 2 * HOUR, worstMs: 3 * HOUR });
-    expect(viewAfter([consultationRequested('c1', '2026-03-01T08:00:00Z')]).responseLatency).toEqual({ answered: 0, medianMs: null, worstMs: null });
+    expect(viewAfter([consultationRequested('c1', '2026-03-01T08:00:00Z')]).responseLatency).toEqual({
+      answered: 0,
+      medianMs: null,
+      worstMs: null,
+    });
   });
 
   it('open consultation requests with their age, oldest first', () => {
@@ -72,7 +84,12 @@ describe('collaboration read model (DOMAIN.md, provider collaboration)', () => {
       sideEffectReported('se-resolved', '2026-03-05T08:00:00Z', 'severe'),
       sideEffectResolved('se-resolved', '2026-03-06T08:00:00Z'),
     ]);
-    expect(view.unreviewedSideEffects.map((s) => s.sideEffectId)).toEqual(['se-severe', 'se-burden-5', 'se-burden-4', 'se-resolved']);
+    expect(view.unreviewedSideEffects.map((s) => s.sideEffectId)).toEqual([
+      'se-severe',
+      'se-burden-5',
+      'se-burden-4',
+      'se-resolved',
+    ]);
     expect(view.urgentItems.map((s) => s.sideEffectId)).toEqual(['se-severe', 'se-burden-5', 'se-resolved']);
   });
 
@@ -91,12 +108,19 @@ describe('collaboration read model (DOMAIN.md, provider collaboration)', () => {
 
 describe('collaboration read model: corrections', () => {
   it('a review entered in error reopens the urgent item', () => {
-    const view = viewAfter([sideEffectReported('se', '2026-03-01T08:00:00Z', 'severe'), withId('evt-rev', sideEffectReviewed('se', '2026-03-02T08:00:00Z')), enteredInError('evt-rev', 'SideEffectReviewed')]);
+    const view = viewAfter([
+      sideEffectReported('se', '2026-03-01T08:00:00Z', 'severe'),
+      withId('evt-rev', sideEffectReviewed('se', '2026-03-02T08:00:00Z')),
+      enteredInError('evt-rev', 'SideEffectReviewed'),
+    ]);
     expect(view.urgentItems.map((s) => s.sideEffectId)).toEqual(['se']);
   });
 
   it('a corrected severity recomputes urgency', () => {
-    const view = viewAfter([withId('evt-se', sideEffectReported('se', '2026-03-01T08:00:00Z', 'severe')), corrected('evt-se', 'SideEffectReported', [{ field: 'severity', value: 'mild' }])]);
+    const view = viewAfter([
+      withId('evt-se', sideEffectReported('se', '2026-03-01T08:00:00Z', 'severe')),
+      corrected('evt-se', 'SideEffectReported', [{ field: 'severity', value: 'mild' }]),
+    ]);
     expect(view.urgentItems).toEqual([]);
     expect(view.unreviewedSideEffects).toHaveLength(1);
   });

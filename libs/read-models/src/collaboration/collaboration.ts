@@ -24,7 +24,10 @@ export function emptyCollaborationDoc(patientId: string): CollaborationDoc {
 }
 
 /** DOMAIN.md: the collaboration read model follows the exchanges between the therapist and the prescriber. */
-function betweenTherapistAndPrescriber(a: CareTeamRole | ActorRef['role'], b: CareTeamRole | ActorRef['role']): boolean {
+function betweenTherapistAndPrescriber(
+  a: CareTeamRole | ActorRef['role'],
+  b: CareTeamRole | ActorRef['role'],
+): boolean {
   return (a === 'therapist' && b === 'prescriber') || (a === 'prescriber' && b === 'therapist');
 }
 
@@ -38,7 +41,10 @@ function byNewest(a: ContactFact, b: ContactFact): number {
   return toMillis(b.at) - toMillis(a.at) || b.eventId.localeCompare(a.eventId);
 }
 
-export function evolveCollaboration(current: CollaborationDoc | undefined, { event, meta }: ProjectedEvent): CollaborationDoc {
+export function evolveCollaboration(
+  current: CollaborationDoc | undefined,
+  { event, meta }: ProjectedEvent,
+): CollaborationDoc {
   const doc = current ?? emptyCollaborationDoc(event.data.patientId);
   const { eventId } = meta;
   switch (event.type) {
@@ -57,7 +63,9 @@ export function evolveCollaboration(current: CollaborationDoc | undefined, { eve
         voided: false,
       };
       const next = { ...doc, consultations: { ...doc.consultations, [consultationId]: consultation } };
-      return betweenTherapistAndPrescriber(requestedBy.role, requestedRole) ? withContact(next, eventId, occurredAt, 'consultation-requested') : next;
+      return betweenTherapistAndPrescriber(requestedBy.role, requestedRole)
+        ? withContact(next, eventId, occurredAt, 'consultation-requested')
+        : next;
     }
     case 'ConsultationAnswered': {
       const { consultationId, answeredBy, occurredAt } = event.data;
@@ -65,7 +73,9 @@ export function evolveCollaboration(current: CollaborationDoc | undefined, { eve
       if (!existing) return doc;
       const consultation = { ...existing, answer: { eventId, answeredAt: occurredAt, answeredBy } };
       const next = { ...doc, consultations: { ...doc.consultations, [consultationId]: consultation } };
-      return betweenTherapistAndPrescriber(existing.requestedBy.role, answeredBy.role) ? withContact(next, eventId, occurredAt, 'consultation-answered') : next;
+      return betweenTherapistAndPrescriber(existing.requestedBy.role, answeredBy.role)
+        ? withContact(next, eventId, occurredAt, 'consultation-answered')
+        : next;
     }
     case 'CollaborationNoteShared': {
       const { author, audience, occurredAt } = event.data;
@@ -74,9 +84,13 @@ export function evolveCollaboration(current: CollaborationDoc | undefined, { eve
     }
     case 'CaseReviewHeld': {
       const { attendees, occurredAt } = event.data;
-      const next = doc.caseReviews.some((r) => r.eventId === eventId) ? doc : { ...doc, caseReviews: [...doc.caseReviews, { eventId, heldAt: occurredAt }] };
+      const next = doc.caseReviews.some((r) => r.eventId === eventId)
+        ? doc
+        : { ...doc, caseReviews: [...doc.caseReviews, { eventId, heldAt: occurredAt }] };
       const roles = new Set(attendees.map((a) => a.role));
-      return roles.has('therapist') && roles.has('prescriber') ? withContact(next, eventId, occurredAt, 'case-review') : next;
+      return roles.has('therapist') && roles.has('prescriber')
+        ? withContact(next, eventId, occurredAt, 'case-review')
+        : next;
     }
     case 'SideEffectReported': {
       const { sideEffectId, symptom, severity, fibser, suspectedMedicationId, occurredAt } = event.data;
@@ -97,10 +111,18 @@ export function evolveCollaboration(current: CollaborationDoc | undefined, { eve
     }
     case 'SideEffectReviewed':
       return withSideEffect(doc, event.data.sideEffectId, (s) =>
-        s.reviews.some((r) => r.eventId === eventId) ? s : { ...s, reviews: [...s.reviews, { eventId, reviewedAt: event.data.occurredAt, action: event.data.action }] },
+        s.reviews.some((r) => r.eventId === eventId)
+          ? s
+          : {
+              ...s,
+              reviews: [...s.reviews, { eventId, reviewedAt: event.data.occurredAt, action: event.data.action }],
+            },
       );
     case 'SideEffectResolved':
-      return withSideEffect(doc, event.data.sideEffectId, (s) => ({ ...s, resolved: { eventId, resolvedAt: event.data.occurredAt } }));
+      return withSideEffect(doc, event.data.sideEffectId, (s) => ({
+        ...s,
+        resolved: { eventId, resolvedAt: event.data.occurredAt },
+      }));
     case 'EntryCorrected':
     case 'EntryEnteredInError': {
       const correction = correctionOf(event);
@@ -111,7 +133,11 @@ export function evolveCollaboration(current: CollaborationDoc | undefined, { eve
   }
 }
 
-function withSideEffect(doc: CollaborationDoc, sideEffectId: string, update: (s: SideEffectFact) => SideEffectFact): CollaborationDoc {
+function withSideEffect(
+  doc: CollaborationDoc,
+  sideEffectId: string,
+  update: (s: SideEffectFact) => SideEffectFact,
+): CollaborationDoc {
   const existing = doc.sideEffects[sideEffectId];
   return existing ? { ...doc, sideEffects: { ...doc.sideEffects, [sideEffectId]: update(existing) } } : doc;
 }
@@ -122,29 +148,45 @@ function corrected(doc: CollaborationDoc, correction: Correction): Collaboration
   switch (correction.targetType) {
     case 'ConsultationRequested':
     case 'ConsultationAnswered': {
-      const consultation = Object.values(next.consultations).find((c) => c.requestedEventId === targetId || c.answer?.eventId === targetId);
+      const consultation = Object.values(next.consultations).find(
+        (c) => c.requestedEventId === targetId || c.answer?.eventId === targetId,
+      );
       if (!consultation) return next;
       let updated: ConsultationFact = consultation;
       if (consultation.requestedEventId === targetId) {
         if (correction.kind === 'void') updated = { ...consultation, voided: true };
         else {
-          const fact = amend({ occurredAt: consultation.requestedAt, urgency: consultation.urgency }, correction.changes, (c) => isInstant(c.occurredAt) && (c.urgency === 'routine' || c.urgency === 'urgent'));
+          const fact = amend(
+            { occurredAt: consultation.requestedAt, urgency: consultation.urgency },
+            correction.changes,
+            (c) => isInstant(c.occurredAt) && (c.urgency === 'routine' || c.urgency === 'urgent'),
+          );
           updated = { ...consultation, requestedAt: fact.occurredAt, urgency: fact.urgency };
         }
       } else if (consultation.answer) {
         if (correction.kind === 'void') updated = { ...consultation, answer: null };
         else {
-          const { occurredAt } = amend({ occurredAt: consultation.answer.answeredAt }, correction.changes, (c) => isInstant(c.occurredAt));
+          const { occurredAt } = amend({ occurredAt: consultation.answer.answeredAt }, correction.changes, (c) =>
+            isInstant(c.occurredAt),
+          );
           updated = { ...consultation, answer: { ...consultation.answer, answeredAt: occurredAt } };
         }
       }
       return { ...next, consultations: { ...next.consultations, [consultation.consultationId]: updated } };
     }
     case 'CaseReviewHeld':
-      if (correction.kind === 'void') return { ...next, caseReviews: next.caseReviews.filter((r) => r.eventId !== targetId) };
+      if (correction.kind === 'void')
+        return { ...next, caseReviews: next.caseReviews.filter((r) => r.eventId !== targetId) };
       return {
         ...next,
-        caseReviews: next.caseReviews.map((r) => (r.eventId === targetId ? { ...r, heldAt: amend({ occurredAt: r.heldAt }, correction.changes, (c) => isInstant(c.occurredAt)).occurredAt } : r)),
+        caseReviews: next.caseReviews.map((r) =>
+          r.eventId === targetId
+            ? {
+                ...r,
+                heldAt: amend({ occurredAt: r.heldAt }, correction.changes, (c) => isInstant(c.occurredAt)).occurredAt,
+              }
+            : r,
+        ),
       };
     case 'SideEffectReported':
     case 'SideEffectReviewed':
@@ -167,7 +209,10 @@ function correctContact(doc: CollaborationDoc, correction: Correction): Collabor
 function correctSideEffect(doc: CollaborationDoc, correction: Correction): CollaborationDoc {
   const { targetId } = correction;
   const sideEffect = Object.values(doc.sideEffects).find(
-    (s) => s.reportedEventId === targetId || s.resolved?.eventId === targetId || s.reviews.some((r) => r.eventId === targetId),
+    (s) =>
+      s.reportedEventId === targetId ||
+      s.resolved?.eventId === targetId ||
+      s.reviews.some((r) => r.eventId === targetId),
   );
   if (!sideEffect) return doc;
   let updated: SideEffectFact;
@@ -176,16 +221,30 @@ function correctSideEffect(doc: CollaborationDoc, correction: Correction): Colla
     else {
       // Severity and FIBSER drive the urgent flag, which the view recomputes from the corrected values.
       const fact = amend(
-        { severity: sideEffect.severity, fibser: sideEffect.fibser, occurredAt: sideEffect.reportedAt, symptom: sideEffect.symptom },
+        {
+          severity: sideEffect.severity,
+          fibser: sideEffect.fibser,
+          occurredAt: sideEffect.reportedAt,
+          symptom: sideEffect.symptom,
+        },
         correction.changes,
         (c) => SEVERITIES.includes(c.severity) && isInstant(c.occurredAt) && (c.fibser === null || isFibser(c.fibser)),
       );
-      updated = { ...sideEffect, severity: fact.severity, fibser: fact.fibser, reportedAt: fact.occurredAt, symptom: fact.symptom };
+      updated = {
+        ...sideEffect,
+        severity: fact.severity,
+        fibser: fact.fibser,
+        reportedAt: fact.occurredAt,
+        symptom: fact.symptom,
+      };
     }
   } else if (sideEffect.resolved?.eventId === targetId) {
     updated = correction.kind === 'void' ? { ...sideEffect, resolved: null } : sideEffect;
   } else {
-    updated = correction.kind === 'void' ? { ...sideEffect, reviews: sideEffect.reviews.filter((r) => r.eventId !== targetId) } : sideEffect;
+    updated =
+      correction.kind === 'void'
+        ? { ...sideEffect, reviews: sideEffect.reviews.filter((r) => r.eventId !== targetId) }
+        : sideEffect;
   }
   return { ...doc, sideEffects: { ...doc.sideEffects, [sideEffect.sideEffectId]: updated } };
 }

@@ -70,9 +70,20 @@ export type GoalEntry = {
   achievedAt: string | null;
 };
 
-export type TherapyEntry = { modality: TherapyModality; modalityDetail: string | null; frequency: TherapyFrequency; prescribedAt: string };
+export type TherapyEntry = {
+  modality: TherapyModality;
+  modalityDetail: string | null;
+  frequency: TherapyFrequency;
+  prescribedAt: string;
+};
 
-export type AdjustmentEntry = { eventId: string; position: number; effectiveFrom: string; strength: Strength; schedule: DoseSchedule };
+export type AdjustmentEntry = {
+  eventId: string;
+  position: number;
+  effectiveFrom: string;
+  strength: Strength;
+  schedule: DoseSchedule;
+};
 
 export type MedicationEntry = {
   medicationId: string;

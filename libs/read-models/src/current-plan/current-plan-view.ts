@@ -11,7 +11,10 @@ export type ActiveMedication = Omit<MedicationEntry, 'adjustments'> & {
   nextAdjustment: { effectiveFrom: string; strength: Strength; schedule: DoseSchedule } | null;
 };
 
-export type UpcomingSession = Pick<SessionEntry, 'sessionId' | 'kind' | 'scheduledFor' | 'durationMinutes' | 'clinicianId'> & { rescheduled: boolean };
+export type UpcomingSession = Pick<
+  SessionEntry,
+  'sessionId' | 'kind' | 'scheduledFor' | 'durationMinutes' | 'clinicianId'
+> & { rescheduled: boolean };
 
 export type CurrentPlanView = Omit<CurrentPlan, 'medications'> & {
   patientId: string;
@@ -35,7 +38,9 @@ export function currentPlanView(doc: CurrentPlanDoc, asOf: string): CurrentPlanV
     enrolledAt: doc.enrolledAt,
     ...plan,
     lastReviewDate: plan.carePlan?.lastReviewedAt ? localDate(plan.carePlan.lastReviewedAt, doc.timeZone) : null,
-    medications: medications.filter((m) => m.stoppedAt === null || toMillis(m.stoppedAt) > at).map((m) => activeMedication(m, at)),
+    medications: medications
+      .filter((m) => m.stoppedAt === null || toMillis(m.stoppedAt) > at)
+      .map((m) => activeMedication(m, at)),
     upcomingSessions: Object.values(doc.sessions)
       .filter((s) => s.status === 'scheduled' && toMillis(s.scheduledFor) > at)
       .sort((a, b) => toMillis(a.scheduledFor) - toMillis(b.scheduledFor) || a.sessionId.localeCompare(b.sessionId))
@@ -53,14 +58,20 @@ export function currentPlanView(doc: CurrentPlanDoc, asOf: string): CurrentPlanV
 function activeMedication(m: MedicationEntry, at: number): ActiveMedication {
   const { adjustments, ...rest } = m;
   // In effect: of the adjustments whose effective instant has come, the one recorded last.
-  const inEffect = adjustments.filter((a) => toMillis(a.effectiveFrom) <= at).sort((a, b) => b.position - a.position)[0];
-  const pending = adjustments.filter((a) => toMillis(a.effectiveFrom) > at).sort((a, b) => toMillis(a.effectiveFrom) - toMillis(b.effectiveFrom))[0];
+  const inEffect = adjustments
+    .filter((a) => toMillis(a.effectiveFrom) <= at)
+    .sort((a, b) => b.position - a.position)[0];
+  const pending = adjustments
+    .filter((a) => toMillis(a.effectiveFrom) > at)
+    .sort((a, b) => toMillis(a.effectiveFrom) - toMillis(b.effectiveFrom))[0];
   return {
     ...rest,
     strength: inEffect?.strength ?? m.strength,
     schedule: inEffect?.schedule ?? m.schedule,
     currentSince: inEffect?.effectiveFrom ?? m.startsAt,
     startsInFuture: toMillis(m.startsAt) > at,
-    nextAdjustment: pending ? { effectiveFrom: pending.effectiveFrom, strength: pending.strength, schedule: pending.schedule } : null,
+    nextAdjustment: pending
+      ? { effectiveFrom: pending.effectiveFrom, strength: pending.strength, schedule: pending.schedule }
+      : null,
   };
 }

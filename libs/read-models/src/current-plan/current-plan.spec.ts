@@ -26,7 +26,11 @@ import { currentPlanView, type CurrentPlanView } from './current-plan-view';
 const AS_OF = '2026-03-10T12:00:00Z';
 const base = { patientId: PATIENT, carePlanId: 'plan-1' };
 
-const goalSet = (goalId: string, description: string, occurredAt = '2026-01-07T09:00:00Z'): EventOf<'TreatmentGoalSet'> => ({
+const goalSet = (
+  goalId: string,
+  description: string,
+  occurredAt = '2026-01-07T09:00:00Z',
+): EventOf<'TreatmentGoalSet'> => ({
   type: 'TreatmentGoalSet',
   data: { ...base, goalId, description, targetDate: '2026-06-30', setBy: therapist, occurredAt },
 });
@@ -36,7 +40,14 @@ const goalAchieved = (goalId: string): EventOf<'TreatmentGoalAchieved'> => ({
 });
 const therapy: EventOf<'TherapyPrescribed'> = {
   type: 'TherapyPrescribed',
-  data: { ...base, modality: 'CBT', modalityDetail: null, frequency: { sessions: 1, per: 'week' }, prescribedBy: therapist, occurredAt: '2026-01-07T10:00:00Z' },
+  data: {
+    ...base,
+    modality: 'CBT',
+    modalityDetail: null,
+    frequency: { sessions: 1, per: 'week' },
+    prescribedBy: therapist,
+    occurredAt: '2026-01-07T10:00:00Z',
+  },
 };
 const reviewed = (occurredAt: string): EventOf<'CarePlanReviewed'> => ({
   type: 'CarePlanReviewed',
@@ -44,11 +55,25 @@ const reviewed = (occurredAt: string): EventOf<'CarePlanReviewed'> => ({
 });
 const context: EventOf<'HolisticContextRecorded'> = {
   type: 'HolisticContextRecorded',
-  data: { patientId: PATIENT, lifestyle: 'Night shifts.', supportSystem: 'Sister nearby.', comorbidConditions: [], recordedBy: therapist, occurredAt: '2026-01-08T09:00:00Z' },
+  data: {
+    patientId: PATIENT,
+    lifestyle: 'Night shifts.',
+    supportSystem: 'Sister nearby.',
+    comorbidConditions: [],
+    recordedBy: therapist,
+    occurredAt: '2026-01-08T09:00:00Z',
+  },
 };
 const trackChanged: EventOf<'TreatmentTrackChanged'> = {
   type: 'TreatmentTrackChanged',
-  data: { ...base, from: 'integrated', to: 'medication-only', reason: 'Patient preference.', changedBy: prescriber, occurredAt: '2026-02-01T09:00:00Z' },
+  data: {
+    ...base,
+    from: 'integrated',
+    to: 'medication-only',
+    reason: 'Patient preference.',
+    changedBy: prescriber,
+    occurredAt: '2026-02-01T09:00:00Z',
+  },
 };
 
 const integrated = [enrolled('Europe/Berlin'), assigned(therapist), assigned(prescriber), planStarted()];
@@ -69,7 +94,12 @@ describe('current plan read model (DOMAIN.md, read models: current plan)', () =>
       prescribed('2026-02-01T07:00:00Z'),
       reviewed('2026-02-10T23:30:00Z'),
     ]);
-    expect(view.carePlan).toMatchObject({ carePlanId: 'plan-1', track: 'integrated', status: 'open', nextReviewDue: '2026-06-01' });
+    expect(view.carePlan).toMatchObject({
+      carePlanId: 'plan-1',
+      track: 'integrated',
+      status: 'open',
+      nextReviewDue: '2026-06-01',
+    });
     expect(view.careTeam.map((m) => m.role)).toEqual(['therapist', 'prescriber']);
     expect(view.goals.map((g) => [g.goalId, g.status])).toEqual([
       ['g-1', 'open'],
@@ -93,9 +123,18 @@ describe('current plan read model (DOMAIN.md, read models: current plan)', () =>
       adjusted('2026-03-15T00:00:00Z', { timesPerDay: 1 }),
     ];
     const before = viewAfter(history).medications[0];
-    expect(before).toMatchObject({ schedule: { timesPerDay: 2 }, strength: { value: 50 }, nextAdjustment: { effectiveFrom: '2026-03-15T00:00:00Z' } });
+    expect(before).toMatchObject({
+      schedule: { timesPerDay: 2 },
+      strength: { value: 50 },
+      nextAdjustment: { effectiveFrom: '2026-03-15T00:00:00Z' },
+    });
     const after = viewAfter(history, '2026-03-16T00:00:00Z').medications[0];
-    expect(after).toMatchObject({ schedule: { timesPerDay: 1 }, strength: { value: 100 }, currentSince: '2026-03-15T00:00:00Z', nextAdjustment: null });
+    expect(after).toMatchObject({
+      schedule: { timesPerDay: 1 },
+      strength: { value: 100 },
+      currentSince: '2026-03-15T00:00:00Z',
+      nextAdjustment: null,
+    });
   });
 
   it('a discontinued medication is no longer active once stopped', () => {
@@ -139,22 +178,40 @@ describe('current plan read model (DOMAIN.md, read models: current plan)', () =>
 
 describe('current plan read model: corrections are honoured', () => {
   it('a goal entered in error disappears', () => {
-    const view = viewAfter([...integrated, withId('evt-goal', goalSet('g-1', 'Wrong goal')), goalSet('g-2', 'Right goal'), enteredInError('evt-goal', 'TreatmentGoalSet')]);
+    const view = viewAfter([
+      ...integrated,
+      withId('evt-goal', goalSet('g-1', 'Wrong goal')),
+      goalSet('g-2', 'Right goal'),
+      enteredInError('evt-goal', 'TreatmentGoalSet'),
+    ]);
     expect(view.goals.map((g) => g.goalId)).toEqual(['g-2']);
   });
 
   it('a corrected goal description amends the goal', () => {
-    const view = viewAfter([...integrated, withId('evt-goal', goalSet('g-1', 'Retrun to work')), corrected('evt-goal', 'TreatmentGoalSet', [{ field: 'description', value: 'Return to work' }])]);
+    const view = viewAfter([
+      ...integrated,
+      withId('evt-goal', goalSet('g-1', 'Retrun to work')),
+      corrected('evt-goal', 'TreatmentGoalSet', [{ field: 'description', value: 'Return to work' }]),
+    ]);
     expect(view.goals[0]?.description).toBe('Return to work');
   });
 
   it('a review entered in error gives back the previous review date', () => {
-    const view = viewAfter([...integrated, reviewed('2026-02-01T09:00:00Z'), withId('evt-rev', reviewed('2026-03-01T09:00:00Z')), enteredInError('evt-rev', 'CarePlanReviewed')]);
+    const view = viewAfter([
+      ...integrated,
+      reviewed('2026-02-01T09:00:00Z'),
+      withId('evt-rev', reviewed('2026-03-01T09:00:00Z')),
+      enteredInError('evt-rev', 'CarePlanReviewed'),
+    ]);
     expect(view.lastReviewDate).toBe('2026-02-01');
   });
 
   it('a prescription entered in error is no longer on the plan', () => {
-    const view = viewAfter([...integrated, withId('evt-rx', prescribed('2026-02-01T07:00:00Z')), enteredInError('evt-rx', 'MedicationPrescribed')]);
+    const view = viewAfter([
+      ...integrated,
+      withId('evt-rx', prescribed('2026-02-01T07:00:00Z')),
+      enteredInError('evt-rx', 'MedicationPrescribed'),
+    ]);
     expect(view.medications).toEqual([]);
   });
 
@@ -179,7 +236,11 @@ describe('current plan read model: corrections are honoured', () => {
   });
 
   it('a correction that would break a computed field is ignored', () => {
-    const view = viewAfter([...integrated, withId('evt-rx', prescribed('2026-02-01T07:00:00Z')), corrected('evt-rx', 'MedicationPrescribed', [{ field: 'startsAt', value: 'yesterday' }])]);
+    const view = viewAfter([
+      ...integrated,
+      withId('evt-rx', prescribed('2026-02-01T07:00:00Z')),
+      corrected('evt-rx', 'MedicationPrescribed', [{ field: 'startsAt', value: 'yesterday' }]),
+    ]);
     expect(view.medications[0]?.startsAt).toBe('2026-02-01T07:00:00Z');
   });
 });
@@ -196,7 +257,7 @@ describe('current plan read model: row size', () => {
 });
 
 describe('current plan read model: a care plan entered in error', () => {
-  it('takes its goals and therapy with it; the care team and medications are the patient\'s and stay', () => {
+  it("takes its goals and therapy with it; the care team and medications are the patient's and stay", () => {
     const view = viewAfter([
       ...integrated.slice(0, 3),
       withId('evt-plan', planStarted()),

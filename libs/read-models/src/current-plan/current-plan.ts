@@ -29,7 +29,13 @@ const LOG_TYPES: ReadonlySet<EventType> = new Set<PlanLogEvent['type']>([
   'DoseAdjusted',
   'MedicationDiscontinued',
 ]);
-const SESSION_TYPES: ReadonlySet<EventType> = new Set(['SessionScheduled', 'SessionRescheduled', 'SessionAttended', 'SessionMissed', 'SessionCancelled']);
+const SESSION_TYPES: ReadonlySet<EventType> = new Set([
+  'SessionScheduled',
+  'SessionRescheduled',
+  'SessionAttended',
+  'SessionMissed',
+  'SessionCancelled',
+]);
 const TYPES: ReadonlySet<EventType> = new Set<EventType>(['PatientEnrolled', ...LOG_TYPES, ...SESSION_TYPES]);
 
 const TRACKS: readonly unknown[] = ['integrated', 'medication-only', 'therapy-only'];
@@ -40,10 +46,22 @@ function isPlanLogEvent(event: DomainEvent): event is PlanLogEvent {
 }
 
 export function emptyCurrentPlanDoc(patientId: string): CurrentPlanDoc {
-  return { patientId, timeZone: DEFAULT_TIME_ZONE, enrolmentEventId: null, enrolledAt: null, plan: emptyPlan(), log: [], sessions: {}, sessionClock: null };
+  return {
+    patientId,
+    timeZone: DEFAULT_TIME_ZONE,
+    enrolmentEventId: null,
+    enrolledAt: null,
+    plan: emptyPlan(),
+    log: [],
+    sessions: {},
+    sessionClock: null,
+  };
 }
 
-export function evolveCurrentPlan(current: CurrentPlanDoc | undefined, { event, meta }: ProjectedEvent): CurrentPlanDoc {
+export function evolveCurrentPlan(
+  current: CurrentPlanDoc | undefined,
+  { event, meta }: ProjectedEvent,
+): CurrentPlanDoc {
   const doc = current ?? emptyCurrentPlanDoc(event.data.patientId);
   if (event.type === 'PatientEnrolled') {
     // Names and contact details stay out of read models: the plan does not need them.
@@ -76,7 +94,9 @@ export function evolveCurrentPlan(current: CurrentPlanDoc | undefined, { event, 
   }
 }
 
-type SessionEvent = EventOf<'SessionScheduled' | 'SessionRescheduled' | 'SessionAttended' | 'SessionMissed' | 'SessionCancelled'>;
+type SessionEvent = EventOf<
+  'SessionScheduled' | 'SessionRescheduled' | 'SessionAttended' | 'SessionMissed' | 'SessionCancelled'
+>;
 
 function sessionEvent(doc: CurrentPlanDoc, event: SessionEvent, eventId: string): CurrentPlanDoc {
   const existing = doc.sessions[event.data.sessionId];
@@ -107,7 +127,8 @@ function sessionEvent(doc: CurrentPlanDoc, event: SessionEvent, eventId: string)
     case 'SessionMissed':
     case 'SessionCancelled': {
       if (!existing) return doc;
-      const status = event.type === 'SessionAttended' ? 'attended' : event.type === 'SessionMissed' ? 'missed' : 'cancelled';
+      const status =
+        event.type === 'SessionAttended' ? 'attended' : event.type === 'SessionMissed' ? 'missed' : 'cancelled';
       session = { ...existing, status, closedEventId: eventId };
       break;
     }
@@ -124,7 +145,8 @@ function pruneSessions(doc: CurrentPlanDoc, occurredAt: string): CurrentPlanDoc 
   const clock = doc.sessionClock !== null && doc.sessionClock > occurredAt ? doc.sessionClock : occurredAt;
   const now = toMillis(clock);
   const stale = (s: SessionEntry): boolean =>
-    toMillis(s.scheduledFor) < now - (s.status === 'scheduled' ? SESSION_OVERDUE_DAYS : SESSION_RETENTION_DAYS) * DAY_MS;
+    toMillis(s.scheduledFor) <
+    now - (s.status === 'scheduled' ? SESSION_OVERDUE_DAYS : SESSION_RETENTION_DAYS) * DAY_MS;
   const sessions = Object.values(doc.sessions).some(stale)
     ? Object.fromEntries(Object.entries(doc.sessions).filter(([, s]) => !stale(s)))
     : doc.sessions;
@@ -146,7 +168,10 @@ function corrected(doc: CurrentPlanDoc, correction: Correction, correctionId: st
         ? { ...entry, voided: true }
         : {
             ...entry,
-            event: { ...entry.event, data: amend(entry.event.data, correction.changes, (data) => isValidPlanData(entry.event.type, data)) } as PlanLogEvent,
+            event: {
+              ...entry.event,
+              data: amend(entry.event.data, correction.changes, (data) => isValidPlanData(entry.event.type, data)),
+            } as PlanLogEvent,
             amendedBy: [...entry.amendedBy, correctionId],
           };
     const log = doc.log.map((e, i) => (i === index ? updated : e));
@@ -159,9 +184,18 @@ function corrected(doc: CurrentPlanDoc, correction: Correction, correctionId: st
 /** What the fold and the view compute with must survive an amendment; free text may be anything. */
 function isValidPlanData(type: PlanLogEvent['type'], data: object): boolean {
   const d = data as Record<string, unknown>;
-  for (const key of ['occurredAt', 'startsAt', 'effectiveFrom', 'stoppedAt']) if (key in d && !isInstant(d[key])) return false;
+  for (const key of ['occurredAt', 'startsAt', 'effectiveFrom', 'stoppedAt'])
+    if (key in d && !isInstant(d[key])) return false;
   if ('schedule' in d && !isScheduleFact(d['schedule'])) return false;
-  if ('strength' in d && !(isObject(d['strength']) && typeof d['strength']['value'] === 'number' && typeof d['strength']['unit'] === 'string')) return false;
+  if (
+    'strength' in d &&
+    !(
+      isObject(d['strength']) &&
+      typeof d['strength']['value'] === 'number' &&
+      typeof d['strength']['unit'] === 'string'
+    )
+  )
+    return false;
   if ('frequency' in d && !isFrequency(d['frequency'])) return false;
   if ('modality' in d && !MODALITIES.includes(d['modality'])) return false;
   if ('track' in d && !TRACKS.includes(d['track'])) return false;
@@ -172,13 +206,18 @@ function isValidPlanData(type: PlanLogEvent['type'], data: object): boolean {
 }
 
 function isFrequency(value: unknown): boolean {
-  return isObject(value) && isIntInRange(value['sessions'], 1, 31) && (value['per'] === 'week' || value['per'] === 'month');
+  return (
+    isObject(value) && isIntInRange(value['sessions'], 1, 31) && (value['per'] === 'week' || value['per'] === 'month')
+  );
 }
 
 function correctSession(doc: CurrentPlanDoc, correction: Correction): CurrentPlanDoc {
   const { targetId } = correction;
   const session = Object.values(doc.sessions).find(
-    (s) => s.scheduledEventId === targetId || s.closedEventId === targetId || s.reschedules.some((r) => r.eventId === targetId),
+    (s) =>
+      s.scheduledEventId === targetId ||
+      s.closedEventId === targetId ||
+      s.reschedules.some((r) => r.eventId === targetId),
   );
   if (!session) return doc;
   let updated: SessionEntry | null;
@@ -190,7 +229,10 @@ function correctSession(doc: CurrentPlanDoc, correction: Correction): CurrentPla
         correction.changes,
         (c) => isInstant(c.scheduledFor) && isIntInRange(c.durationMinutes, 1, 1440),
       );
-      updated = withReschedules({ ...session, originallyScheduledFor: fact.scheduledFor, durationMinutes: fact.durationMinutes }, session.reschedules);
+      updated = withReschedules(
+        { ...session, originallyScheduledFor: fact.scheduledFor, durationMinutes: fact.durationMinutes },
+        session.reschedules,
+      );
     }
   } else if (session.closedEventId === targetId) {
     updated = correction.kind === 'void' ? { ...session, status: 'scheduled', closedEventId: null } : session;
@@ -198,7 +240,11 @@ function correctSession(doc: CurrentPlanDoc, correction: Correction): CurrentPla
     const reschedules =
       correction.kind === 'void'
         ? session.reschedules.filter((r) => r.eventId !== targetId)
-        : session.reschedules.map((r) => (r.eventId === targetId ? { ...r, to: amend({ to: r.to }, correction.changes, (c) => isInstant(c.to)).to } : r));
+        : session.reschedules.map((r) =>
+            r.eventId === targetId
+              ? { ...r, to: amend({ to: r.to }, correction.changes, (c) => isInstant(c.to)).to }
+              : r,
+          );
     updated = withReschedules(session, reschedules);
   }
   const { [session.sessionId]: _old, ...others } = doc.sessions;

@@ -6,9 +6,14 @@ import type { RegistryDoc } from './registry-doc';
 import { registryView, type RegistryView } from './registry-view';
 
 /** The three rows of one patient; a patient without doses or collaboration yet has no row there. */
-export type CaseReviewRow = { registry: RegistryDoc; adherence?: AdherenceDoc | null; collaboration?: CollaborationDoc | null };
+export type CaseReviewRow = {
+  registry: RegistryDoc;
+  adherence?: AdherenceDoc | null;
+  collaboration?: CollaborationDoc | null;
+};
 
-export type CaseReviewReason = 'not-improving-at-week-8' | 'no-follow-up-within-4-weeks' | 'urgent-side-effect' | 'pdc-below-80';
+export type CaseReviewReason =
+  'not-improving-at-week-8' | 'no-follow-up-within-4-weeks' | 'urgent-side-effect' | 'pdc-below-80';
 
 export type CaseReviewEntry = {
   patientId: string;
@@ -28,7 +33,9 @@ export function caseReviewQueue(rows: readonly CaseReviewRow[], asOf: string): C
   const entries: CaseReviewEntry[] = [];
   for (const row of rows) {
     const registry = registryView(row.registry, asOf);
-    const urgentSideEffectIds = row.collaboration ? collaborationView(row.collaboration, asOf).urgentItems.map((s) => s.sideEffectId) : [];
+    const urgentSideEffectIds = row.collaboration
+      ? collaborationView(row.collaboration, asOf).urgentItems.map((s) => s.sideEffectId)
+      : [];
     const lowPdc = row.adherence
       ? adherenceView(row.adherence, asOf)
           .medications.filter((m) => m.active && (m.pdc30.adherent === false || m.pdc90.adherent === false))
@@ -40,8 +47,17 @@ export function caseReviewQueue(rows: readonly CaseReviewRow[], asOf: string): C
     if (urgentSideEffectIds.length > 0) reasons.push('urgent-side-effect');
     if (lowPdc.length > 0) reasons.push('pdc-below-80');
     if (reasons.length > 0) {
-      entries.push({ patientId: row.registry.patientId, weeksInTreatment: registry.weeksInTreatment, reasons, registry, urgentSideEffectIds, lowPdc });
+      entries.push({
+        patientId: row.registry.patientId,
+        weeksInTreatment: registry.weeksInTreatment,
+        reasons,
+        registry,
+        urgentSideEffectIds,
+        lowPdc,
+      });
     }
   }
-  return entries.sort((a, b) => (b.weeksInTreatment ?? -1) - (a.weeksInTreatment ?? -1) || a.patientId.localeCompare(b.patientId));
+  return entries.sort(
+    (a, b) => (b.weeksInTreatment ?? -1) - (a.weeksInTreatment ?? -1) || a.patientId.localeCompare(b.patientId),
+  );
 }

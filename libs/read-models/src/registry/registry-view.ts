@@ -45,7 +45,15 @@ export function registryView(doc: RegistryDoc, asOf: string): RegistryView {
   const episode = episodes.at(-1);
   const previous = episodes.at(-2);
   if (!episode) {
-    return { patientId: doc.patientId, carePlan: null, weeksInTreatment: null, phq9: null, gad7: null, daysSinceLastPhq9: null, flags: { notImprovingAtWeek8: false, noFollowUpWithin4Weeks: false } };
+    return {
+      patientId: doc.patientId,
+      carePlan: null,
+      weeksInTreatment: null,
+      phq9: null,
+      gad7: null,
+      daysSinceLastPhq9: null,
+      flags: { notImprovingAtWeek8: false, noFollowUpWithin4Weeks: false },
+    };
   }
   const open = episode.closedAt === null;
   const startDay = localDate(episode.startedAt, doc.timeZone);
@@ -75,7 +83,11 @@ export function registryView(doc: RegistryDoc, asOf: string): RegistryView {
  * The scores of an episode: measured after the previous episode closed (so an intake score taken
  * just before the plan started is its baseline) and, once it is closed, not after its closure.
  */
-function episodeScores(scores: readonly ScoreFact[], episode: EpisodeFact, previous: EpisodeFact | undefined): ScoreFact[] {
+function episodeScores(
+  scores: readonly ScoreFact[],
+  episode: EpisodeFact,
+  previous: EpisodeFact | undefined,
+): ScoreFact[] {
   const after = previous?.closedAt ? toMillis(previous.closedAt) : Number.NEGATIVE_INFINITY;
   const until = episode.closedAt ? toMillis(episode.closedAt) : Number.POSITIVE_INFINITY;
   return scores.filter((s) => !s.voided && toMillis(s.occurredAt) > after && toMillis(s.occurredAt) <= until);

@@ -23,7 +23,8 @@ import { registryView, type RegistryView } from './registry-view';
 
 // The plan starts on Monday 5 January 2026; day n of treatment is 5 January + n.
 const START = '2026-01-05T09:00:00Z';
-const day = (n: number, time = '10:00:00Z'): string => `${new Date(Date.parse('2026-01-05T00:00:00Z') + n * 86_400_000).toISOString().slice(0, 10)}T${time}`;
+const day = (n: number, time = '10:00:00Z'): string =>
+  `${new Date(Date.parse('2026-01-05T00:00:00Z') + n * 86_400_000).toISOString().slice(0, 10)}T${time}`;
 const episode = [enrolled(), planStarted(START)];
 
 function viewAfter(history: ReadonlyArray<DomainEvent | Identified>, asOf: string): RegistryView {
@@ -32,29 +33,51 @@ function viewAfter(history: ReadonlyArray<DomainEvent | Identified>, asOf: strin
 
 describe('registry (DOMAIN.md, measurement-based care)', () => {
   it('baseline is the first PHQ-9 of the episode by occurredAt, latest the most recent, whenever recorded', () => {
-    const view = viewAfter([...episode, outcome('PHQ-9', 14, day(14)), outcome('PHQ-9', 18, day(1)), outcome('PHQ-9', 12, day(7))], day(20));
+    const view = viewAfter(
+      [...episode, outcome('PHQ-9', 14, day(14)), outcome('PHQ-9', 18, day(1)), outcome('PHQ-9', 12, day(7))],
+      day(20),
+    );
     expect(view.phq9).toMatchObject({ baseline: { total: 18 }, latest: { total: 14 }, measurements: 3, change: -4 });
   });
 
   it('an intake score taken just before the plan started is the baseline', () => {
-    const view = viewAfter([enrolled(), outcome('PHQ-9', 20, '2026-01-04T10:00:00Z'), planStarted(START), outcome('PHQ-9', 15, day(14))], day(20));
+    const view = viewAfter(
+      [enrolled(), outcome('PHQ-9', 20, '2026-01-04T10:00:00Z'), planStarted(START), outcome('PHQ-9', 15, day(14))],
+      day(20),
+    );
     expect(view.phq9?.baseline.total).toBe(20);
   });
 
   it('a new episode has its own baseline', () => {
-    const history = [...episode, outcome('PHQ-9', 22, day(1)), planClosed(day(100)), planStarted(day(120)), outcome('PHQ-9', 9, day(121))];
+    const history = [
+      ...episode,
+      outcome('PHQ-9', 22, day(1)),
+      planClosed(day(100)),
+      planStarted(day(120)),
+      outcome('PHQ-9', 9, day(121)),
+    ];
     expect(viewAfter(history, day(130)).phq9).toMatchObject({ baseline: { total: 9 }, measurements: 1 });
   });
 
   it('response: exactly a 50 % drop responds; 48 % does not', () => {
-    expect(viewAfter([...episode, outcome('PHQ-9', 20, day(1)), outcome('PHQ-9', 10, day(42))], day(43)).phq9?.response).toBe(true);
-    expect(viewAfter([...episode, outcome('PHQ-9', 27, day(1)), outcome('PHQ-9', 14, day(42))], day(43)).phq9?.response).toBe(false);
+    expect(
+      viewAfter([...episode, outcome('PHQ-9', 20, day(1)), outcome('PHQ-9', 10, day(42))], day(43)).phq9?.response,
+    ).toBe(true);
+    expect(
+      viewAfter([...episode, outcome('PHQ-9', 27, day(1)), outcome('PHQ-9', 14, day(42))], day(43)).phq9?.response,
+    ).toBe(false);
   });
 
   it('remission: PHQ-9 4 is remission, 5 is not; GAD-7 alike', () => {
-    expect(viewAfter([...episode, outcome('PHQ-9', 16, day(1)), outcome('PHQ-9', 4, day(60))], day(61)).phq9?.remission).toBe(true);
-    expect(viewAfter([...episode, outcome('PHQ-9', 16, day(1)), outcome('PHQ-9', 5, day(60))], day(61)).phq9?.remission).toBe(false);
-    expect(viewAfter([...episode, outcome('GAD-7', 15, day(1)), outcome('GAD-7', 4, day(60))], day(61)).gad7).toMatchObject({ remission: true, response: true });
+    expect(
+      viewAfter([...episode, outcome('PHQ-9', 16, day(1)), outcome('PHQ-9', 4, day(60))], day(61)).phq9?.remission,
+    ).toBe(true);
+    expect(
+      viewAfter([...episode, outcome('PHQ-9', 16, day(1)), outcome('PHQ-9', 5, day(60))], day(61)).phq9?.remission,
+    ).toBe(false);
+    expect(
+      viewAfter([...episode, outcome('GAD-7', 15, day(1)), outcome('GAD-7', 4, day(60))], day(61)).gad7,
+    ).toMatchObject({ remission: true, response: true });
   });
 
   it('not improving at week 8: flagged from day 56 of treatment, not on day 55', () => {
@@ -74,8 +97,14 @@ describe('registry (DOMAIN.md, measurement-based care)', () => {
 
   it('no follow-up within 4 weeks: 28 days without a PHQ-9 is fine, 29 is flagged', () => {
     const history = [...episode, outcome('PHQ-9', 20, day(1)), outcome('PHQ-9', 18, day(10))];
-    expect(viewAfter(history, day(38, '23:59:00Z'))).toMatchObject({ daysSinceLastPhq9: 28, flags: { noFollowUpWithin4Weeks: false } });
-    expect(viewAfter(history, day(39, '00:01:00Z'))).toMatchObject({ daysSinceLastPhq9: 29, flags: { noFollowUpWithin4Weeks: true } });
+    expect(viewAfter(history, day(38, '23:59:00Z'))).toMatchObject({
+      daysSinceLastPhq9: 28,
+      flags: { noFollowUpWithin4Weeks: false },
+    });
+    expect(viewAfter(history, day(39, '00:01:00Z'))).toMatchObject({
+      daysSinceLastPhq9: 29,
+      flags: { noFollowUpWithin4Weeks: true },
+    });
   });
 
   it('no follow-up within 4 weeks counts from the plan start when no PHQ-9 was ever measured', () => {
@@ -85,7 +114,10 @@ describe('registry (DOMAIN.md, measurement-based care)', () => {
 
   it('a closed plan raises no flag', () => {
     const history = [...episode, outcome('PHQ-9', 20, day(1)), planClosed(day(60))];
-    expect(viewAfter(history, day(200))).toMatchObject({ weeksInTreatment: 8, flags: { notImprovingAtWeek8: false, noFollowUpWithin4Weeks: false } });
+    expect(viewAfter(history, day(200))).toMatchObject({
+      weeksInTreatment: 8,
+      flags: { notImprovingAtWeek8: false, noFollowUpWithin4Weeks: false },
+    });
   });
 
   it('a corrected score uses the corrected value; a score entered in error is ignored', () => {
@@ -101,25 +133,43 @@ describe('registry (DOMAIN.md, measurement-based care)', () => {
   });
 
   it('amended item answers amend the total', () => {
-    const history = [...episode, withId('evt-score', outcome('PHQ-9', 9, day(1))), corrected('evt-score', 'OutcomeMeasured', [{ field: 'items.8', value: 3 }])];
+    const history = [
+      ...episode,
+      withId('evt-score', outcome('PHQ-9', 9, day(1))),
+      corrected('evt-score', 'OutcomeMeasured', [{ field: 'items.8', value: 3 }]),
+    ];
     expect(viewAfter(history, day(2)).phq9?.latest.total).toBe(12);
   });
 });
 
 describe('case-review queue', () => {
-  const registryOf = (patientId: string, history: ReadonlyArray<DomainEvent | Identified>): RegistryDoc => ({ ...fold(registryModel, history), patientId });
+  const registryOf = (patientId: string, history: ReadonlyArray<DomainEvent | Identified>): RegistryDoc => ({
+    ...fold(registryModel, history),
+    patientId,
+  });
 
   it('lists patients with a flag, an urgent side effect or PDC below 80 %, most weeks in treatment first', () => {
     const asOf = day(70);
     const fine = registryOf('p-fine', [...episode, outcome('PHQ-9', 20, day(1)), outcome('PHQ-9', 8, day(65))]);
-    const notImproving = registryOf('p-week8', [...episode, outcome('PHQ-9', 20, day(1)), outcome('PHQ-9', 18, day(65))]);
+    const notImproving = registryOf('p-week8', [
+      ...episode,
+      outcome('PHQ-9', 20, day(1)),
+      outcome('PHQ-9', 18, day(65)),
+    ]);
     const later = [enrolled(), planStarted(day(40)), outcome('PHQ-9', 20, day(41)), outcome('PHQ-9', 8, day(65))];
     const urgent = registryOf('p-urgent', later);
     const lowPdc = registryOf('p-pdc', later);
     const rows = [
       { registry: fine },
       { registry: urgent, collaboration: fold(collaborationModel, [sideEffectReported('se-1', day(60), 'severe')]) },
-      { registry: lowPdc, adherence: fold(adherenceModel, [enrolled(), prescribed(day(30, '00:00:00Z')), ...takenOn(dates(day(30).slice(0, 10), day(70).slice(0, 10)).slice(0, 20))]) },
+      {
+        registry: lowPdc,
+        adherence: fold(adherenceModel, [
+          enrolled(),
+          prescribed(day(30, '00:00:00Z')),
+          ...takenOn(dates(day(30).slice(0, 10), day(70).slice(0, 10)).slice(0, 20)),
+        ]),
+      },
       { registry: notImproving },
     ];
     const queue = caseReviewQueue(rows, asOf);

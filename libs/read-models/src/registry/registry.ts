@@ -5,7 +5,12 @@ import { DEFAULT_TIME_ZONE, isInstant, isValidTimeZone } from '../shared/local-t
 import { isIntInRange } from '../shared/validation';
 import type { RegistryDoc, ScoreFact } from './registry-doc';
 
-const TYPES: ReadonlySet<EventType> = new Set<EventType>(['PatientEnrolled', 'CarePlanStarted', 'CarePlanClosed', 'OutcomeMeasured']);
+const TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  'PatientEnrolled',
+  'CarePlanStarted',
+  'CarePlanClosed',
+  'OutcomeMeasured',
+]);
 
 export function emptyRegistryDoc(patientId: string): RegistryDoc {
   return { patientId, timeZone: DEFAULT_TIME_ZONE, enrolmentEventId: null, episodes: [], scores: [] };
@@ -15,25 +20,48 @@ export function evolveRegistry(current: RegistryDoc | undefined, { event, meta }
   const doc = current ?? emptyRegistryDoc(event.data.patientId);
   switch (event.type) {
     case 'PatientEnrolled':
-      return { ...doc, timeZone: isValidTimeZone(event.data.timeZone) ? event.data.timeZone : DEFAULT_TIME_ZONE, enrolmentEventId: meta.eventId };
+      return {
+        ...doc,
+        timeZone: isValidTimeZone(event.data.timeZone) ? event.data.timeZone : DEFAULT_TIME_ZONE,
+        enrolmentEventId: meta.eventId,
+      };
     case 'CarePlanStarted':
       if (doc.episodes.some((e) => e.startEventId === meta.eventId)) return doc;
       return {
         ...doc,
         episodes: [
           ...doc.episodes,
-          { carePlanId: event.data.carePlanId, startEventId: meta.eventId, startedAt: event.data.occurredAt, closeEventId: null, closedAt: null, voided: false },
+          {
+            carePlanId: event.data.carePlanId,
+            startEventId: meta.eventId,
+            startedAt: event.data.occurredAt,
+            closeEventId: null,
+            closedAt: null,
+            voided: false,
+          },
         ],
       };
     case 'CarePlanClosed':
       return {
         ...doc,
-        episodes: doc.episodes.map((e) => (e.carePlanId === event.data.carePlanId && !e.voided ? { ...e, closeEventId: meta.eventId, closedAt: event.data.occurredAt } : e)),
+        episodes: doc.episodes.map((e) =>
+          e.carePlanId === event.data.carePlanId && !e.voided
+            ? { ...e, closeEventId: meta.eventId, closedAt: event.data.occurredAt }
+            : e,
+        ),
       };
     case 'OutcomeMeasured': {
       if (doc.scores.some((s) => s.eventId === meta.eventId)) return doc;
       const { instrument, items, total, occurredAt } = event.data;
-      const score: ScoreFact = { eventId: meta.eventId, position: meta.position, instrument, occurredAt, items: [...(items ?? [])], total, voided: false };
+      const score: ScoreFact = {
+        eventId: meta.eventId,
+        position: meta.position,
+        instrument,
+        occurredAt,
+        items: [...(items ?? [])],
+        total,
+        voided: false,
+      };
       return { ...doc, scores: [...doc.scores, score] };
     }
     case 'EntryCorrected':
@@ -51,7 +79,10 @@ function corrected(doc: RegistryDoc, correction: Correction): RegistryDoc {
   switch (correction.targetType) {
     case 'PatientEnrolled': {
       if (correction.kind !== 'amend' || targetId !== doc.enrolmentEventId) return doc;
-      return { ...doc, timeZone: amend({ timeZone: doc.timeZone }, correction.changes, (c) => isValidTimeZone(c.timeZone)).timeZone };
+      return {
+        ...doc,
+        timeZone: amend({ timeZone: doc.timeZone }, correction.changes, (c) => isValidTimeZone(c.timeZone)).timeZone,
+      };
     }
     case 'CarePlanStarted':
       return {
@@ -59,7 +90,11 @@ function corrected(doc: RegistryDoc, correction: Correction): RegistryDoc {
         episodes: doc.episodes.map((e) => {
           if (e.startEventId !== targetId) return e;
           if (correction.kind === 'void') return { ...e, voided: true };
-          return { ...e, startedAt: amend({ occurredAt: e.startedAt }, correction.changes, (c) => isInstant(c.occurredAt)).occurredAt };
+          return {
+            ...e,
+            startedAt: amend({ occurredAt: e.startedAt }, correction.changes, (c) => isInstant(c.occurredAt))
+              .occurredAt,
+          };
         }),
       };
     case 'CarePlanClosed':
@@ -68,7 +103,10 @@ function corrected(doc: RegistryDoc, correction: Correction): RegistryDoc {
         episodes: doc.episodes.map((e) => {
           if (e.closeEventId !== targetId || e.closedAt === null) return e;
           if (correction.kind === 'void') return { ...e, closeEventId: null, closedAt: null };
-          return { ...e, closedAt: amend({ occurredAt: e.closedAt }, correction.changes, (c) => isInstant(c.occurredAt)).occurredAt };
+          return {
+            ...e,
+            closedAt: amend({ occurredAt: e.closedAt }, correction.changes, (c) => isInstant(c.occurredAt)).occurredAt,
+          };
         }),
       };
     case 'OutcomeMeasured':
@@ -88,9 +126,17 @@ function correctScore(score: ScoreFact, correction: Correction): ScoreFact {
   const fact = amend(
     { occurredAt: score.occurredAt, items: score.items, total: score.total },
     correction.changes,
-    (c) => isInstant(c.occurredAt) && isIntInRange(c.total, 0, totalMax) && Array.isArray(c.items) && c.items.length === itemCount && c.items.every((i) => isIntInRange(i, 0, itemMax)),
+    (c) =>
+      isInstant(c.occurredAt) &&
+      isIntInRange(c.total, 0, totalMax) &&
+      Array.isArray(c.items) &&
+      c.items.length === itemCount &&
+      c.items.every((i) => isIntInRange(i, 0, itemMax)),
   );
-  const total = changesField(correction.changes, 'items') && !changesField(correction.changes, 'total') ? fact.items.reduce((a, b) => a + b, 0) : fact.total;
+  const total =
+    changesField(correction.changes, 'items') && !changesField(correction.changes, 'total')
+      ? fact.items.reduce((a, b) => a + b, 0)
+      : fact.total;
   return { ...score, occurredAt: fact.occurredAt, items: fact.items, total };
 }
 

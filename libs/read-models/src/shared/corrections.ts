@@ -32,10 +32,17 @@ export type Correction =
 
 /** The correction an event carries, if it is one. Redacted replays null `changes`: nothing to amend then. */
 export function correctionOf(event: DomainEvent): Correction | null {
-  if (event.type === 'EntryEnteredInError') return { kind: 'void', targetId: event.data.eventId, targetType: event.data.eventType, stream: event.data.stream };
+  if (event.type === 'EntryEnteredInError')
+    return { kind: 'void', targetId: event.data.eventId, targetType: event.data.eventType, stream: event.data.stream };
   if (event.type === 'EntryCorrected') {
     const changes = Array.isArray(event.data.changes) ? event.data.changes : [];
-    return { kind: 'amend', targetId: event.data.eventId, targetType: event.data.eventType, stream: event.data.stream, changes };
+    return {
+      kind: 'amend',
+      targetId: event.data.eventId,
+      targetType: event.data.eventType,
+      stream: event.data.stream,
+      changes,
+    };
   }
   return null;
 }
@@ -83,5 +90,7 @@ export function changesField(changes: readonly FieldChange[], field: string): bo
 /** The entity id in a one-entity stream name such as `session-<patientId>-<sessionId>` (see libs/domain shared/streams.ts). */
 export function entityOfStream(stream: string, category: string, patientId: string): string | null {
   const prefix = `${category}-${patientId}-`;
-  return typeof stream === 'string' && stream.startsWith(prefix) && stream.length > prefix.length ? stream.slice(prefix.length) : null;
+  return typeof stream === 'string' && stream.startsWith(prefix) && stream.length > prefix.length
+    ? stream.slice(prefix.length)
+    : null;
 }

@@ -1,5 +1,14 @@
 /** Event builders for the read-model specs: one patient, readable defaults, explicit ids where specs point at them. */
-import { streamFor, streams, type ActorRef, type DayOfWeek, type DomainEvent, type EventOf, type FieldChange, type Instrument } from '@caretrail/domain';
+import {
+  streamFor,
+  streams,
+  type ActorRef,
+  type DayOfWeek,
+  type DomainEvent,
+  type EventOf,
+  type FieldChange,
+  type Instrument,
+} from '@caretrail/domain';
 import type { ProjectedEvent, ReadModel } from '../contract';
 
 export const PATIENT = 'p-1';
@@ -11,14 +20,28 @@ export const EVERY_DAY: DayOfWeek[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat',
 
 /** An event with the id a later correction or superseding dose points at. */
 export type Identified = { id: string; event: DomainEvent; recordedAt?: string };
-export const withId = (id: string, event: DomainEvent, recordedAt?: string): Identified => ({ id, event, ...(recordedAt ? { recordedAt } : {}) });
+export const withId = (id: string, event: DomainEvent, recordedAt?: string): Identified => ({
+  id,
+  event,
+  ...(recordedAt ? { recordedAt } : {}),
+});
 
 /** Positions in the given order, ids `evt-<n>` unless named, recordedAt = the event's occurredAt unless given. */
 export function project(items: ReadonlyArray<DomainEvent | Identified>): ProjectedEvent[] {
   return items.map((item, i) => {
-    const { id, event, recordedAt } = 'event' in item ? item : { id: `evt-${i + 1}`, event: item, recordedAt: undefined };
+    const { id, event, recordedAt } =
+      'event' in item ? item : { id: `evt-${i + 1}`, event: item, recordedAt: undefined };
     const occurredAt = 'occurredAt' in event.data ? event.data.occurredAt : null;
-    return { event, meta: { eventId: id, streamName: streamFor(event), position: i + 1, recordedAt: recordedAt ?? occurredAt ?? '2026-01-01T00:00:00Z', occurredAt } };
+    return {
+      event,
+      meta: {
+        eventId: id,
+        streamName: streamFor(event),
+        position: i + 1,
+        recordedAt: recordedAt ?? occurredAt ?? '2026-01-01T00:00:00Z',
+        occurredAt,
+      },
+    };
   });
 }
 
@@ -31,10 +54,20 @@ export function fold<D>(model: ReadModel<D>, items: ReadonlyArray<DomainEvent | 
 
 export const enrolled = (timeZone = 'UTC', occurredAt = '2026-01-05T09:00:00Z'): EventOf<'PatientEnrolled'> => ({
   type: 'PatientEnrolled',
-  data: { patientId: PATIENT, timeZone, name: { given: 'Ada', family: 'Lovelace' }, contact: { email: null, phone: null }, enrolledBy: therapist, occurredAt },
+  data: {
+    patientId: PATIENT,
+    timeZone,
+    name: { given: 'Ada', family: 'Lovelace' },
+    contact: { email: null, phone: null },
+    enrolledBy: therapist,
+    occurredAt,
+  },
 });
 
-export const planStarted = (occurredAt = '2026-01-06T09:00:00Z', carePlanId = 'plan-1'): EventOf<'CarePlanStarted'> => ({
+export const planStarted = (
+  occurredAt = '2026-01-06T09:00:00Z',
+  carePlanId = 'plan-1',
+): EventOf<'CarePlanStarted'> => ({
   type: 'CarePlanStarted',
   data: { patientId: PATIENT, carePlanId, track: 'integrated', startedBy: therapist, occurredAt },
 });
@@ -46,12 +79,23 @@ export const planClosed = (occurredAt: string, carePlanId = 'plan-1'): EventOf<'
 
 export const assigned = (member: ActorRef, occurredAt = '2026-01-05T09:00:00Z'): EventOf<'CareTeamMemberAssigned'> => ({
   type: 'CareTeamMemberAssigned',
-  data: { patientId: PATIENT, userId: member.userId, role: member.role as 'therapist', chosenByPatient: true, assignedBy: therapist, occurredAt },
+  data: {
+    patientId: PATIENT,
+    userId: member.userId,
+    role: member.role as 'therapist',
+    chosenByPatient: true,
+    assignedBy: therapist,
+    occurredAt,
+  },
 });
 
 type ScheduleInput = { timesPerDay?: number; daysOfWeek?: DayOfWeek[] };
 
-export const prescribed = (startsAt: string, schedule: ScheduleInput = {}, medicationId = MED): EventOf<'MedicationPrescribed'> => ({
+export const prescribed = (
+  startsAt: string,
+  schedule: ScheduleInput = {},
+  medicationId = MED,
+): EventOf<'MedicationPrescribed'> => ({
   type: 'MedicationPrescribed',
   data: {
     patientId: PATIENT,
@@ -67,7 +111,12 @@ export const prescribed = (startsAt: string, schedule: ScheduleInput = {}, medic
   },
 });
 
-export const adjusted = (effectiveFrom: string, schedule: ScheduleInput, supersedes = 'evt-rx', medicationId = MED): EventOf<'DoseAdjusted'> => ({
+export const adjusted = (
+  effectiveFrom: string,
+  schedule: ScheduleInput,
+  supersedes = 'evt-rx',
+  medicationId = MED,
+): EventOf<'DoseAdjusted'> => ({
   type: 'DoseAdjusted',
   data: {
     patientId: PATIENT,
@@ -85,7 +134,16 @@ export const adjusted = (effectiveFrom: string, schedule: ScheduleInput, superse
 
 export const discontinued = (stoppedAt: string, medicationId = MED): EventOf<'MedicationDiscontinued'> => ({
   type: 'MedicationDiscontinued',
-  data: { patientId: PATIENT, carePlanId: 'plan-1', medicationId, stoppedAt, reason: 'side-effects', reasonDetail: null, prescriberId: prescriber.userId, occurredAt: stoppedAt },
+  data: {
+    patientId: PATIENT,
+    carePlanId: 'plan-1',
+    medicationId,
+    stoppedAt,
+    reason: 'side-effects',
+    reasonDetail: null,
+    prescriberId: prescriber.userId,
+    occurredAt: stoppedAt,
+  },
 });
 
 export const taken = (occurredAt: string, medicationId = MED, scheduledFor = occurredAt): EventOf<'DoseTaken'> => ({
@@ -93,14 +151,27 @@ export const taken = (occurredAt: string, medicationId = MED, scheduledFor = occ
   data: { patientId: PATIENT, medicationId, scheduledFor, occurredAt, recordedBy: patientUser },
 });
 
-export const takenLate = (occurredAt: string, scheduledFor: string, supersedesMissed: string | null = null, medicationId = MED): EventOf<'DoseTakenLate'> => ({
+export const takenLate = (
+  occurredAt: string,
+  scheduledFor: string,
+  supersedesMissed: string | null = null,
+  medicationId = MED,
+): EventOf<'DoseTakenLate'> => ({
   type: 'DoseTakenLate',
   data: { patientId: PATIENT, medicationId, scheduledFor, occurredAt, supersedesMissed, recordedBy: patientUser },
 });
 
 export const missed = (scheduledFor: string, medicationId = MED): EventOf<'DoseMissed'> => ({
   type: 'DoseMissed',
-  data: { patientId: PATIENT, medicationId, scheduledFor, occurredAt: scheduledFor, reason: 'forgot', reasonDetail: null, recordedBy: patientUser },
+  data: {
+    patientId: PATIENT,
+    medicationId,
+    scheduledFor,
+    occurredAt: scheduledFor,
+    reason: 'forgot',
+    reasonDetail: null,
+    recordedBy: patientUser,
+  },
 });
 
 /** One DoseTaken at `time` (UTC) on each of the given dates. */
@@ -110,13 +181,27 @@ export const takenOn = (dates: readonly string[], time = '08:00:00Z', medication
 /** `YYYY-MM-DD` dates from `from` to `to`, both included. */
 export function dates(from: string, to: string): string[] {
   const result: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) result.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000)
+    result.push(new Date(t).toISOString().slice(0, 10));
   return result;
 }
 
-export const sessionScheduled = (sessionId: string, scheduledFor: string, occurredAt = '2026-01-10T09:00:00Z'): EventOf<'SessionScheduled'> => ({
+export const sessionScheduled = (
+  sessionId: string,
+  scheduledFor: string,
+  occurredAt = '2026-01-10T09:00:00Z',
+): EventOf<'SessionScheduled'> => ({
   type: 'SessionScheduled',
-  data: { patientId: PATIENT, sessionId, kind: 'psychotherapy', scheduledFor, durationMinutes: 50, clinicianId: therapist.userId, scheduledBy: therapist, occurredAt },
+  data: {
+    patientId: PATIENT,
+    sessionId,
+    kind: 'psychotherapy',
+    scheduledFor,
+    durationMinutes: 50,
+    clinicianId: therapist.userId,
+    scheduledBy: therapist,
+    occurredAt,
+  },
 });
 export const sessionAttended = (sessionId: string, occurredAt: string): EventOf<'SessionAttended'> => ({
   type: 'SessionAttended',
@@ -126,11 +211,28 @@ export const sessionMissed = (sessionId: string, occurredAt: string): EventOf<'S
   type: 'SessionMissed',
   data: { patientId: PATIENT, sessionId, kind: 'psychotherapy', reason: null, recordedBy: therapist, occurredAt },
 });
-export const sessionCancelled = (sessionId: string, occurredAt: string, cancelledBy: 'patient' | 'clinician' | 'clinic' = 'patient'): EventOf<'SessionCancelled'> => ({
+export const sessionCancelled = (
+  sessionId: string,
+  occurredAt: string,
+  cancelledBy: 'patient' | 'clinician' | 'clinic' = 'patient',
+): EventOf<'SessionCancelled'> => ({
   type: 'SessionCancelled',
-  data: { patientId: PATIENT, sessionId, kind: 'psychotherapy', cancelledBy, reason: 'Sick.', recordedBy: therapist, occurredAt },
+  data: {
+    patientId: PATIENT,
+    sessionId,
+    kind: 'psychotherapy',
+    cancelledBy,
+    reason: 'Sick.',
+    recordedBy: therapist,
+    occurredAt,
+  },
 });
-export const sessionRescheduled = (sessionId: string, from: string, to: string, occurredAt = '2026-01-11T09:00:00Z'): EventOf<'SessionRescheduled'> => ({
+export const sessionRescheduled = (
+  sessionId: string,
+  from: string,
+  to: string,
+  occurredAt = '2026-01-11T09:00:00Z',
+): EventOf<'SessionRescheduled'> => ({
   type: 'SessionRescheduled',
   data: { patientId: PATIENT, sessionId, from, to, reason: null, recordedBy: therapist, occurredAt },
 });
@@ -140,7 +242,15 @@ export const outcome = (instrument: Instrument, total: number, occurredAt: strin
   const items = Array.from({ length: count }, (_, i) => Math.min(3, Math.max(0, total - 3 * i)));
   return {
     type: 'OutcomeMeasured',
-    data: { patientId: PATIENT, instrument, loinc: instrument === 'PHQ-9' ? '44261-6' : '70274-6', items, total, administeredBy: therapist, occurredAt },
+    data: {
+      patientId: PATIENT,
+      instrument,
+      loinc: instrument === 'PHQ-9' ? '44261-6' : '70274-6',
+      items,
+      total,
+      administeredBy: therapist,
+      occurredAt,
+    },
   };
 };
 
@@ -172,31 +282,100 @@ export const sideEffectResolved = (sideEffectId: string, occurredAt: string): Ev
   data: { patientId: PATIENT, sideEffectId, note: null, recordedBy: patientUser, occurredAt },
 });
 
-export const consultationRequested = (consultationId: string, occurredAt: string, by: ActorRef = therapist, to: 'prescriber' | 'therapist' = 'prescriber'): EventOf<'ConsultationRequested'> => ({
+export const consultationRequested = (
+  consultationId: string,
+  occurredAt: string,
+  by: ActorRef = therapist,
+  to: 'prescriber' | 'therapist' = 'prescriber',
+): EventOf<'ConsultationRequested'> => ({
   type: 'ConsultationRequested',
-  data: { patientId: PATIENT, consultationId, requestedBy: by, requestedRole: to, topic: 'Sleep and dose timing', urgency: 'routine', occurredAt },
+  data: {
+    patientId: PATIENT,
+    consultationId,
+    requestedBy: by,
+    requestedRole: to,
+    topic: 'Sleep and dose timing',
+    urgency: 'routine',
+    occurredAt,
+  },
 });
-export const consultationAnswered = (consultationId: string, requestedAt: string, occurredAt: string, by: ActorRef = prescriber): EventOf<'ConsultationAnswered'> => ({
+export const consultationAnswered = (
+  consultationId: string,
+  requestedAt: string,
+  occurredAt: string,
+  by: ActorRef = prescriber,
+): EventOf<'ConsultationAnswered'> => ({
   type: 'ConsultationAnswered',
-  data: { patientId: PATIENT, consultationId, answeredBy: by, answer: 'Move the dose to the morning.', requestedAt, occurredAt },
+  data: {
+    patientId: PATIENT,
+    consultationId,
+    answeredBy: by,
+    answer: 'Move the dose to the morning.',
+    requestedAt,
+    occurredAt,
+  },
 });
-export const noteShared = (noteId: string, occurredAt: string, author: ActorRef = therapist, audience: Array<'therapist' | 'prescriber'> = ['prescriber']): EventOf<'CollaborationNoteShared'> => ({
+export const noteShared = (
+  noteId: string,
+  occurredAt: string,
+  author: ActorRef = therapist,
+  audience: Array<'therapist' | 'prescriber'> = ['prescriber'],
+): EventOf<'CollaborationNoteShared'> => ({
   type: 'CollaborationNoteShared',
   data: { patientId: PATIENT, noteId, author, audience, body: 'Engaged well.', occurredAt },
 });
-export const caseReviewHeld = (caseReviewId: string, occurredAt: string, attendees: ActorRef[] = [therapist, prescriber]): EventOf<'CaseReviewHeld'> => ({
+export const caseReviewHeld = (
+  caseReviewId: string,
+  occurredAt: string,
+  attendees: ActorRef[] = [therapist, prescriber],
+): EventOf<'CaseReviewHeld'> => ({
   type: 'CaseReviewHeld',
-  data: { patientId: PATIENT, caseReviewId, attendees, decisions: ['Keep the dose.'], recordedBy: therapist, occurredAt },
+  data: {
+    patientId: PATIENT,
+    caseReviewId,
+    attendees,
+    decisions: ['Keep the dose.'],
+    recordedBy: therapist,
+    occurredAt,
+  },
 });
 
 /** The stream of session `sessionId`, where its corrections are written. */
 export const sessionStream = (sessionId: string): string => streams.session(PATIENT, sessionId);
 
-export const enteredInError = (eventId: string, eventType: DomainEvent['type'], occurredAt = '2026-04-01T09:00:00Z', stream = 'test'): EventOf<'EntryEnteredInError'> => ({
+export const enteredInError = (
+  eventId: string,
+  eventType: DomainEvent['type'],
+  occurredAt = '2026-04-01T09:00:00Z',
+  stream = 'test',
+): EventOf<'EntryEnteredInError'> => ({
   type: 'EntryEnteredInError',
-  data: { patientId: PATIENT, stream, eventId, eventType, reason: 'Wrong patient entry.', markedBy: therapist, occurredAt },
+  data: {
+    patientId: PATIENT,
+    stream,
+    eventId,
+    eventType,
+    reason: 'Wrong patient entry.',
+    markedBy: therapist,
+    occurredAt,
+  },
 });
-export const corrected = (eventId: string, eventType: DomainEvent['type'], changes: FieldChange[], occurredAt = '2026-04-01T09:00:00Z', stream = 'test'): EventOf<'EntryCorrected'> => ({
+export const corrected = (
+  eventId: string,
+  eventType: DomainEvent['type'],
+  changes: FieldChange[],
+  occurredAt = '2026-04-01T09:00:00Z',
+  stream = 'test',
+): EventOf<'EntryCorrected'> => ({
   type: 'EntryCorrected',
-  data: { patientId: PATIENT, stream, eventId, eventType, changes, reason: 'Typo.', correctedBy: therapist, occurredAt },
+  data: {
+    patientId: PATIENT,
+    stream,
+    eventId,
+    eventType,
+    changes,
+    reason: 'Typo.',
+    correctedBy: therapist,
+    occurredAt,
+  },
 });

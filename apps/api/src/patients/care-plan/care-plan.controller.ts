@@ -44,7 +44,13 @@ export class CarePlanController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
     const patientId = newRecordId(principal, write, 'patient');
-    return this.commands.send({ type: 'EnrolPatient', data: { patientId, ...body } }, principal, write, response, patientId);
+    return this.commands.send(
+      { type: 'EnrolPatient', data: { patientId, ...body } },
+      principal,
+      write,
+      response,
+      patientId,
+    );
   }
 
   @Post(':patientId/care-plan')
@@ -77,7 +83,12 @@ export class CarePlanController {
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'ChangeTreatmentTrack', data: { patientId, ...body } }, principal, write, response);
+    return this.commands.send(
+      { type: 'ChangeTreatmentTrack', data: { patientId, ...body } },
+      principal,
+      write,
+      response,
+    );
   }
 
   @Post(':patientId/care-plan/reviews')
@@ -116,7 +127,12 @@ export class CarePlanController {
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'AssignCareTeamMember', data: { patientId, ...body } }, principal, write, response);
+    return this.commands.send(
+      { type: 'AssignCareTeamMember', data: { patientId, ...body } },
+      principal,
+      write,
+      response,
+    );
   }
 
   @Delete(':patientId/care-team/:userId')
@@ -167,7 +183,12 @@ export class CarePlanController {
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'MarkGoalAchieved', data: { patientId, goalId, ...body } }, principal, write, response);
+    return this.commands.send(
+      { type: 'MarkGoalAchieved', data: { patientId, goalId, ...body } },
+      principal,
+      write,
+      response,
+    );
   }
 
   @Post(':patientId/goals/:goalId/revisions')
@@ -198,7 +219,10 @@ export class CarePlanController {
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
-    const comorbidConditions = body.comorbidConditions?.map(({ code, description }) => ({ code: code ?? null, description }));
+    const comorbidConditions = body.comorbidConditions?.map(({ code, description }) => ({
+      code: code ?? null,
+      description,
+    }));
     return this.commands.send(
       { type: 'RecordHolisticContext', data: { patientId, ...body, comorbidConditions } },
       principal,

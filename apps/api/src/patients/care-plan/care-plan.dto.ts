@@ -56,10 +56,15 @@ export class EnrolPatientDto {
   @IsOptionalNested(ContactDto)
   contact?: ContactDto;
 
-  @ApiPropertyOptional({ example: 'Europe/London', description: 'IANA time zone; adherence days are counted in it. Default UTC.' })
+  @ApiPropertyOptional({
+    example: 'Europe/London',
+    description: 'IANA time zone; adherence days are counted in it. Default UTC.',
+  })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){0,2}$/, { message: '$property must be an IANA time zone such as Europe/London' })
+  @Matches(/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){0,2}$/, {
+    message: '$property must be an IANA time zone such as Europe/London',
+  })
   @Length(1, 64)
   timeZone?: string;
 

@@ -21,38 +21,173 @@ describe('care plan endpoints', () => {
   afterAll(() => api?.close());
 
   const post = (path: string, body: unknown, auth = p.therapist.auth) =>
-    api.http.post(path.replace(':patientId', p.patientId)).set('Authorization', auth).send(body as object);
+    api.http
+      .post(path.replace(':patientId', p.patientId))
+      .set('Authorization', auth)
+      .send(body as object);
 
   describe('refuse a malformed body with 400, naming the field and the rule, and write nothing', () => {
     it.each<[string, string, unknown, string, string]>([
       ['enrolment without a name', '/patients', {}, 'name', 'isObject'],
       ['a name that is a string', '/patients', { name: 'Ada Lovelace' }, 'name', 'isObject'],
       ['an empty given name', '/patients', { name: { given: '', family: 'L' } }, 'name.given', 'isLength'],
-      ['a 101-character family name', '/patients', { name: { given: 'A', family: 'x'.repeat(101) } }, 'name.family', 'isLength'],
-      ['an unknown field inside name', '/patients', { name: { given: 'A', family: 'L', middle: 'B' } }, 'name.middle', 'whitelist'],
-      ['an e-mail that is not one', '/patients', { name: { given: 'A', family: 'L' }, contact: { email: 'ada@' } }, 'contact.email', 'isEmail'],
-      ['a time zone that is not IANA', '/patients', { name: { given: 'A', family: 'L' }, timeZone: 'GMT+1 (summer)' }, 'timeZone', 'matches'],
-      ['an unknown top-level field', '/patients', { name: { given: 'A', family: 'L' }, ssn: '078-05-1120' }, 'ssn', 'whitelist'],
-      ['a client-chosen patient id', '/patients', { name: { given: 'A', family: 'L' }, patientId: 'mine' }, 'patientId', 'whitelist'],
-      ['an impossible date (30 February)', '/patients', { name: { given: 'A', family: 'L' }, occurredAt: '2026-02-30T08:00:00Z' }, 'occurredAt', 'isIso8601'],
-      ['an instant without offset', '/patients', { name: { given: 'A', family: 'L' }, occurredAt: '2026-03-01T08:00:00' }, 'occurredAt', 'matches'],
-      ['an ISO week date', '/patients', { name: { given: 'A', family: 'L' }, occurredAt: '2026-W10-1T08:00:00Z' }, 'occurredAt', 'matches'],
+      [
+        'a 101-character family name',
+        '/patients',
+        { name: { given: 'A', family: 'x'.repeat(101) } },
+        'name.family',
+        'isLength',
+      ],
+      [
+        'an unknown field inside name',
+        '/patients',
+        { name: { given: 'A', family: 'L', middle: 'B' } },
+        'name.middle',
+        'whitelist',
+      ],
+      [
+        'an e-mail that is not one',
+        '/patients',
+        { name: { given: 'A', family: 'L' }, contact: { email: 'ada@' } },
+        'contact.email',
+        'isEmail',
+      ],
+      [
+        'a time zone that is not IANA',
+        '/patients',
+        { name: { given: 'A', family: 'L' }, timeZone: 'GMT+1 (summer)' },
+        'timeZone',
+        'matches',
+      ],
+      [
+        'an unknown top-level field',
+        '/patients',
+        { name: { given: 'A', family: 'L' }, ssn: '078-05-1120' },
+        'ssn',
+        'whitelist',
+      ],
+      [
+        'a client-chosen patient id',
+        '/patients',
+        { name: { given: 'A', family: 'L' }, patientId: 'mine' },
+        'patientId',
+        'whitelist',
+      ],
+      [
+        'an impossible date (30 February)',
+        '/patients',
+        { name: { given: 'A', family: 'L' }, occurredAt: '2026-02-30T08:00:00Z' },
+        'occurredAt',
+        'isIso8601',
+      ],
+      [
+        'an instant without offset',
+        '/patients',
+        { name: { given: 'A', family: 'L' }, occurredAt: '2026-03-01T08:00:00' },
+        'occurredAt',
+        'matches',
+      ],
+      [
+        'an ISO week date',
+        '/patients',
+        { name: { given: 'A', family: 'L' }, occurredAt: '2026-W10-1T08:00:00Z' },
+        'occurredAt',
+        'matches',
+      ],
       ['an unknown track', '/patients/:patientId/care-plan', { track: 'hybrid' }, 'track', 'isIn'],
-      ['a track change without reason', '/patients/:patientId/care-plan/track', { track: 'therapy-only' }, 'reason', 'isString'],
-      ['a 4001-character review summary', '/patients/:patientId/care-plan/reviews', { summary: 'x'.repeat(4001) }, 'summary', 'isLength'],
-      ['a next review on 31 April', '/patients/:patientId/care-plan/reviews', { nextReviewDue: '2026-04-31' }, 'nextReviewDue', 'isIso8601'],
-      ['a next review that is an instant', '/patients/:patientId/care-plan/reviews', { nextReviewDue: '2026-04-01T00:00:00Z' }, 'nextReviewDue', 'matches'],
+      [
+        'a track change without reason',
+        '/patients/:patientId/care-plan/track',
+        { track: 'therapy-only' },
+        'reason',
+        'isString',
+      ],
+      [
+        'a 4001-character review summary',
+        '/patients/:patientId/care-plan/reviews',
+        { summary: 'x'.repeat(4001) },
+        'summary',
+        'isLength',
+      ],
+      [
+        'a next review on 31 April',
+        '/patients/:patientId/care-plan/reviews',
+        { nextReviewDue: '2026-04-31' },
+        'nextReviewDue',
+        'isIso8601',
+      ],
+      [
+        'a next review that is an instant',
+        '/patients/:patientId/care-plan/reviews',
+        { nextReviewDue: '2026-04-01T00:00:00Z' },
+        'nextReviewDue',
+        'matches',
+      ],
       ['an unknown closure reason', '/patients/:patientId/care-plan/closure', { reason: 'bored' }, 'reason', 'isIn'],
-      ['a team role that is not one', '/patients/:patientId/care-team', { userId: 'u-1', role: 'admin', chosenByPatient: false }, 'role', 'isIn'],
-      ['chosenByPatient as a string', '/patients/:patientId/care-team', { userId: 'u-1', role: 'prescriber', chosenByPatient: 'yes' }, 'chosenByPatient', 'isBoolean'],
-      ['a user id with spaces', '/patients/:patientId/care-team', { userId: 'Dr Who', role: 'prescriber', chosenByPatient: true }, 'userId', 'matches'],
-      ['a goal without description', '/patients/:patientId/goals', { targetDate: '2026-12-01' }, 'description', 'isString'],
+      [
+        'a team role that is not one',
+        '/patients/:patientId/care-team',
+        { userId: 'u-1', role: 'admin', chosenByPatient: false },
+        'role',
+        'isIn',
+      ],
+      [
+        'chosenByPatient as a string',
+        '/patients/:patientId/care-team',
+        { userId: 'u-1', role: 'prescriber', chosenByPatient: 'yes' },
+        'chosenByPatient',
+        'isBoolean',
+      ],
+      [
+        'a user id with spaces',
+        '/patients/:patientId/care-team',
+        { userId: 'Dr Who', role: 'prescriber', chosenByPatient: true },
+        'userId',
+        'matches',
+      ],
+      [
+        'a goal without description',
+        '/patients/:patientId/goals',
+        { targetDate: '2026-12-01' },
+        'description',
+        'isString',
+      ],
       ['a blank goal', '/patients/:patientId/goals', { description: ' \n ' }, 'description', 'notBlank'],
-      ['a NUL character in a name (jsonb cannot hold it)', '/patients', { name: { given: 'A\u0000', family: 'L' } }, 'name.given', 'wellFormedText'],
-      ['a 51st comorbid condition', '/patients/:patientId/holistic-context', { comorbidConditions: Array.from({ length: 51 }, () => ({ description: 'x' })) }, 'comorbidConditions', 'arrayMaxSize'],
-      ['a condition code with spaces', '/patients/:patientId/holistic-context', { comorbidConditions: [{ code: 'F41 1', description: 'GAD' }] }, 'comorbidConditions.0.code', 'matches'],
-      ['a nested unknown field', '/patients/:patientId/holistic-context', { comorbidConditions: [{ description: 'GAD', severity: 3 }] }, 'comorbidConditions.0.severity', 'whitelist'],
-      ['a patient id in the path that is not an id', '/patients/not%20an%20id/care-plan/reviews', {}, 'patientId', 'matches'],
+      [
+        'a NUL character in a name (jsonb cannot hold it)',
+        '/patients',
+        { name: { given: 'A\u0000', family: 'L' } },
+        'name.given',
+        'wellFormedText',
+      ],
+      [
+        'a 51st comorbid condition',
+        '/patients/:patientId/holistic-context',
+        { comorbidConditions: Array.from({ length: 51 }, () => ({ description: 'x' })) },
+        'comorbidConditions',
+        'arrayMaxSize',
+      ],
+      [
+        'a condition code with spaces',
+        '/patients/:patientId/holistic-context',
+        { comorbidConditions: [{ code: 'F41 1', description: 'GAD' }] },
+        'comorbidConditions.0.code',
+        'matches',
+      ],
+      [
+        'a nested unknown field',
+        '/patients/:patientId/holistic-context',
+        { comorbidConditions: [{ description: 'GAD', severity: 3 }] },
+        'comorbidConditions.0.severity',
+        'whitelist',
+      ],
+      [
+        'a patient id in the path that is not an id',
+        '/patients/not%20an%20id/care-plan/reviews',
+        {},
+        'patientId',
+        'matches',
+      ],
     ])('%s', async (_, path, body, field, rule) => {
       expectInvalid(await withoutWrites(api, () => post(path, body)), field, rule);
     });
@@ -69,7 +204,9 @@ describe('care plan endpoints', () => {
     });
 
     it('answers a body over the size limit with 413 problem+json, not 500', async () => {
-      const response = await withoutWrites(api, () => post('/patients/:patientId/care-plan/reviews', { summary: 'x'.repeat(200_000) }));
+      const response = await withoutWrites(api, () =>
+        post('/patients/:patientId/care-plan/reviews', { summary: 'x'.repeat(200_000) }),
+      );
       expectProblem(response, 413, 'payload-too-large');
     });
   });
@@ -106,14 +243,21 @@ describe('care plan endpoints', () => {
     });
 
     it('sets, achieves and refuses to revise a goal', async () => {
-      const goal = await post('/patients/:patientId/goals', { description: 'Sleep 7 hours.', targetDate: '2027-01-31' }).expect(201);
+      const goal = await post('/patients/:patientId/goals', {
+        description: 'Sleep 7 hours.',
+        targetDate: '2027-01-31',
+      }).expect(201);
       await post(`/patients/:patientId/goals/${goal.body.id}/achievement`, {}).expect(201);
-      const response = await withoutWrites(api, () => post(`/patients/:patientId/goals/${goal.body.id}/revisions`, { description: 'Sleep 8 hours.' }));
+      const response = await withoutWrites(api, () =>
+        post(`/patients/:patientId/goals/${goal.body.id}/revisions`, { description: 'Sleep 8 hours.' }),
+      );
       expectProblem(response, 409, 'GOAL_ALREADY_ACHIEVED');
     });
 
     it('records holistic context with a condition without code', async () => {
-      const response = await post('/patients/:patientId/holistic-context', { comorbidConditions: [{ description: 'Asthma' }] }).expect(201);
+      const response = await post('/patients/:patientId/holistic-context', {
+        comorbidConditions: [{ description: 'Asthma' }],
+      }).expect(201);
       expect(await lastEvent(api, response.body.streamId)).toMatchObject({
         data: { comorbidConditions: [{ code: null, description: 'Asthma' }] },
       });
@@ -134,31 +278,48 @@ describe('care plan endpoints', () => {
 
   describe('domain refusals', () => {
     it('409 CARE_PLAN_ALREADY_OPEN: one open plan per episode', async () => {
-      expectProblem(await withoutWrites(api, () => post('/patients/:patientId/care-plan', { track: 'integrated' })), 409, 'CARE_PLAN_ALREADY_OPEN');
+      expectProblem(
+        await withoutWrites(api, () => post('/patients/:patientId/care-plan', { track: 'integrated' })),
+        409,
+        'CARE_PLAN_ALREADY_OPEN',
+      );
     });
 
     it('422 TRACK_UNCHANGED: a track change changes the track', async () => {
-      const response = await withoutWrites(api, () => post('/patients/:patientId/care-plan/track', { track: 'integrated', reason: 'No change.' }));
+      const response = await withoutWrites(api, () =>
+        post('/patients/:patientId/care-plan/track', { track: 'integrated', reason: 'No change.' }),
+      );
       expectProblem(response, 422, 'TRACK_UNCHANGED');
     });
 
     it('422 NO_OPEN_CARE_PLAN: a review needs an open plan', async () => {
       const noPlan = await enrolTestPatient(api, { track: null });
       const response = await withoutWrites(api, () =>
-        api.http.post(`/patients/${noPlan.patientId}/care-plan/reviews`).set('Authorization', noPlan.therapist.auth).send({}),
+        api.http
+          .post(`/patients/${noPlan.patientId}/care-plan/reviews`)
+          .set('Authorization', noPlan.therapist.auth)
+          .send({}),
       );
       expectProblem(response, 422, 'NO_OPEN_CARE_PLAN');
     });
 
     it('409 ALREADY_ON_CARE_TEAM: one place per user', async () => {
       const response = await withoutWrites(api, () =>
-        post('/patients/:patientId/care-team', { userId: p.prescriber.userId, role: 'prescriber', chosenByPatient: true }),
+        post('/patients/:patientId/care-team', {
+          userId: p.prescriber.userId,
+          role: 'prescriber',
+          chosenByPatient: true,
+        }),
       );
       expectProblem(response, 409, 'ALREADY_ON_CARE_TEAM');
     });
 
     it('404 GOAL_NOT_FOUND: achieving a goal that was never set', async () => {
-      expectProblem(await withoutWrites(api, () => post('/patients/:patientId/goals/no-such-goal/achievement', {})), 404, 'GOAL_NOT_FOUND');
+      expectProblem(
+        await withoutWrites(api, () => post('/patients/:patientId/goals/no-such-goal/achievement', {})),
+        404,
+        'GOAL_NOT_FOUND',
+      );
     });
 
     it('404 CARE_TEAM_MEMBER_NOT_FOUND: removing a non-member', async () => {
@@ -169,17 +330,24 @@ describe('care plan endpoints', () => {
     });
 
     it('403 without patient data: the patient may not change their own plan', async () => {
-      const response = await withoutWrites(api, () => post('/patients/:patientId/care-plan/reviews', { summary: 'All fine.' }, p.patient.auth));
+      const response = await withoutWrites(api, () =>
+        post('/patients/:patientId/care-plan/reviews', { summary: 'All fine.' }, p.patient.auth),
+      );
       expectForbidden(response, p);
     });
 
     it('403 without patient data: a clinician outside the care team', async () => {
       const outsider = await testUser(api, 'therapist');
-      expectForbidden(await withoutWrites(api, () => post('/patients/:patientId/goals', { description: 'Peek.' }, outsider.auth)), p);
+      expectForbidden(
+        await withoutWrites(api, () => post('/patients/:patientId/goals', { description: 'Peek.' }, outsider.auth)),
+        p,
+      );
     });
 
     it('403, the same answer, for a patient who does not exist', async () => {
-      const response = await withoutWrites(api, () => post('/patients/no-such-patient/goals', { description: 'Peek.' }));
+      const response = await withoutWrites(api, () =>
+        post('/patients/no-such-patient/goals', { description: 'Peek.' }),
+      );
       expectForbidden(response, p);
     });
 

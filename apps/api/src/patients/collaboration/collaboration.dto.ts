@@ -1,7 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Length } from 'class-validator';
 import type { ActorRole, CareTeamRole, Urgency } from '@caretrail/domain';
-import { enumOf, IsNestedArray, IsOneOf, IsOptionalInstant, IsRecordId, IsNotBlank, IsText, IsWellFormedText } from '../validation';
+import {
+  enumOf,
+  IsNestedArray,
+  IsOneOf,
+  IsOptionalInstant,
+  IsRecordId,
+  IsNotBlank,
+  IsText,
+  IsWellFormedText,
+} from '../validation';
 
 export const CARE_TEAM_ROLES = enumOf<CareTeamRole>()(['therapist', 'prescriber', 'primary-care', 'care-manager']);
 export const URGENCIES = enumOf<Urgency>()(['routine', 'urgent']);

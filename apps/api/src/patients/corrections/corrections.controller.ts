@@ -30,7 +30,12 @@ export class CorrectionsController {
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'CorrectEntry', data: { patientId, eventId, ...body } }, principal, write, response);
+    return this.commands.send(
+      { type: 'CorrectEntry', data: { patientId, eventId, ...body } },
+      principal,
+      write,
+      response,
+    );
   }
 
   @Post(':patientId/entries/:eventId/entered-in-error')

@@ -12,10 +12,16 @@ export const MAX_CHANGES = 20;
 
 const IsStreamName = (): PropertyDecorator =>
   applyDecorators(
-    ApiProperty({ description: 'The stream that holds the entry, e.g. doses-<patientId>-2026-03.', pattern: STREAM.source, maxLength: 210 }),
+    ApiProperty({
+      description: 'The stream that holds the entry, e.g. doses-<patientId>-2026-03.',
+      pattern: STREAM.source,
+      maxLength: 210,
+    }),
     IsString(),
     MaxLength(210),
-    Matches(STREAM, { message: `$property must be a stream name such as careplan-<patientId> (${streamCategories.join(', ')})` }),
+    Matches(STREAM, {
+      message: `$property must be a stream name such as careplan-<patientId> (${streamCategories.join(', ')})`,
+    }),
   );
 
 /** Any JSON value (null included, undefined not), bounded by its serialized size. */
@@ -32,7 +38,11 @@ const IsBoundedJson = (maxChars: number): PropertyDecorator =>
   );
 
 export class FieldChangeDto {
-  @ApiProperty({ description: 'Dotted path of the amended field in the entry, e.g. strength.value.', pattern: FIELD_PATH.source, maxLength: 200 })
+  @ApiProperty({
+    description: 'Dotted path of the amended field in the entry, e.g. strength.value.',
+    pattern: FIELD_PATH.source,
+    maxLength: 200,
+  })
   @IsString()
   @MaxLength(200)
   @Matches(FIELD_PATH, { message: '$property must be a dotted field path such as strength.value' })
@@ -41,7 +51,13 @@ export class FieldChangeDto {
   @ApiProperty({
     description: `The corrected value: any JSON (null included), at most ${MAX_CHANGE_VALUE_CHARS} characters serialized.`,
     nullable: true,
-    oneOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'object' }, { type: 'array', items: {} }],
+    oneOf: [
+      { type: 'string' },
+      { type: 'number' },
+      { type: 'boolean' },
+      { type: 'object' },
+      { type: 'array', items: {} },
+    ],
   })
   @IsBoundedJson(MAX_CHANGE_VALUE_CHARS)
   value!: JsonValue;

@@ -14,7 +14,8 @@ import { eventCount, startTestApi, type TestApi } from '../../testing/test-api';
 
 /** 08:00 UTC, `days` days ago: a dose slot. */
 const slot = (days: number): string => `${daysAgo(days).slice(0, 10)}T08:00:00Z`;
-const plusMinutes = (instant: string, minutes: number): string => new Date(Date.parse(instant) + minutes * 60_000).toISOString();
+const plusMinutes = (instant: string, minutes: number): string =>
+  new Date(Date.parse(instant) + minutes * 60_000).toISOString();
 
 describe('dose endpoints', () => {
   let api: TestApi;
@@ -52,31 +53,104 @@ describe('dose endpoints', () => {
   afterAll(() => api?.close());
 
   const post = (path: string, body: unknown, auth = p.patient.auth) =>
-    api.http.post(`/patients/${p.patientId}${path}`).set('Authorization', auth).send(body as object);
+    api.http
+      .post(`/patients/${p.patientId}${path}`)
+      .set('Authorization', auth)
+      .send(body as object);
   const taken = (days: number, overrides: object = {}, auth?: string) =>
-    post('/doses/taken', { medicationId, scheduledFor: slot(days), occurredAt: plusMinutes(slot(days), 10), ...overrides }, auth);
+    post(
+      '/doses/taken',
+      { medicationId, scheduledFor: slot(days), occurredAt: plusMinutes(slot(days), 10), ...overrides },
+      auth,
+    );
 
   const valid = { medicationId: 'med-1', scheduledFor: '2026-03-01T08:00:00Z', occurredAt: '2026-03-01T08:05:00Z' };
 
   describe('refuse a malformed body with 400, naming the field and the rule, and write nothing', () => {
     it.each<[string, string, unknown, string, string]>([
       ['no medication', '/doses/taken', { ...valid, medicationId: undefined }, 'medicationId', 'isString'],
-      ['a medication id with spaces', '/doses/taken', { ...valid, medicationId: 'my pills' }, 'medicationId', 'matches'],
+      [
+        'a medication id with spaces',
+        '/doses/taken',
+        { ...valid, medicationId: 'my pills' },
+        'medicationId',
+        'matches',
+      ],
       ['a medication id as a number', '/doses/taken', { ...valid, medicationId: 42 }, 'medicationId', 'isString'],
       ['no slot', '/doses/taken', { ...valid, scheduledFor: undefined }, 'scheduledFor', 'isIso8601'],
-      ['a slot on 30 February', '/doses/taken', { ...valid, scheduledFor: '2026-02-30T08:00:00Z' }, 'scheduledFor', 'isIso8601'],
-      ['a slot without offset', '/doses/taken', { ...valid, scheduledFor: '2026-03-01T08:00:00' }, 'scheduledFor', 'matches'],
-      ['a slot in epoch milliseconds', '/doses/taken', { ...valid, scheduledFor: 1_772_352_000_000 }, 'scheduledFor', 'isIso8601'],
+      [
+        'a slot on 30 February',
+        '/doses/taken',
+        { ...valid, scheduledFor: '2026-02-30T08:00:00Z' },
+        'scheduledFor',
+        'isIso8601',
+      ],
+      [
+        'a slot without offset',
+        '/doses/taken',
+        { ...valid, scheduledFor: '2026-03-01T08:00:00' },
+        'scheduledFor',
+        'matches',
+      ],
+      [
+        'a slot in epoch milliseconds',
+        '/doses/taken',
+        { ...valid, scheduledFor: 1_772_352_000_000 },
+        'scheduledFor',
+        'isIso8601',
+      ],
       ['no time taken', '/doses/taken', { ...valid, occurredAt: undefined }, 'occurredAt', 'isIso8601'],
-      ['a time taken with a compact offset', '/doses/taken', { ...valid, occurredAt: '2026-03-01T08:05:00+0100' }, 'occurredAt', 'matches'],
-      ['a time taken in the ISO basic format', '/doses/taken', { ...valid, occurredAt: '20260301T080500Z' }, 'occurredAt', 'matches'],
-      ['a time taken at 25 o\u2019clock', '/doses/taken', { ...valid, occurredAt: '2026-03-01T25:05:00Z' }, 'occurredAt', 'isIso8601'],
-      ['a client-set recorder', '/doses/taken', { ...valid, recordedBy: { userId: 'x', role: 'prescriber' } }, 'recordedBy', 'whitelist'],
+      [
+        'a time taken with a compact offset',
+        '/doses/taken',
+        { ...valid, occurredAt: '2026-03-01T08:05:00+0100' },
+        'occurredAt',
+        'matches',
+      ],
+      [
+        'a time taken in the ISO basic format',
+        '/doses/taken',
+        { ...valid, occurredAt: '20260301T080500Z' },
+        'occurredAt',
+        'matches',
+      ],
+      [
+        'a time taken at 25 o\u2019clock',
+        '/doses/taken',
+        { ...valid, occurredAt: '2026-03-01T25:05:00Z' },
+        'occurredAt',
+        'isIso8601',
+      ],
+      [
+        'a client-set recorder',
+        '/doses/taken',
+        { ...valid, recordedBy: { userId: 'x', role: 'prescriber' } },
+        'recordedBy',
+        'whitelist',
+      ],
       ['a patient id in the body', '/doses/taken', { ...valid, patientId: 'someone-else' }, 'patientId', 'whitelist'],
       ['a missed dose with an unknown reason', '/doses/missed', { ...valid, reason: 'lazy' }, 'reason', 'isIn'],
-      ['a 1001-character reason detail', '/doses/missed', { ...valid, reason: 'other', reasonDetail: 'x'.repeat(1001) }, 'reasonDetail', 'isLength'],
-      ['a reason detail with a NUL character', '/doses/missed', { ...valid, reason: 'other', reasonDetail: '\u0000' }, 'reasonDetail', 'wellFormedText'],
-      ['a missed dose in month 13', '/doses/missed', { ...valid, occurredAt: '2026-13-01T08:00:00Z' }, 'occurredAt', 'isIso8601'],
+      [
+        'a 1001-character reason detail',
+        '/doses/missed',
+        { ...valid, reason: 'other', reasonDetail: 'x'.repeat(1001) },
+        'reasonDetail',
+        'isLength',
+      ],
+      [
+        'a reason detail with a NUL character',
+        '/doses/missed',
+        { ...valid, reason: 'other', reasonDetail: '\u0000' },
+        'reasonDetail',
+        'wellFormedText',
+      ],
+      [
+        'a missed dose in month 13',
+        '/doses/missed',
+        { ...valid, occurredAt: '2026-13-01T08:00:00Z' },
+        'occurredAt',
+        'isIso8601',
+      ],
       ['a missed dose without slot', '/doses/missed', { medicationId: 'med-1' }, 'scheduledFor', 'isIso8601'],
       ['a missed dose with an unknown field', '/doses/missed', { ...valid, late: true }, 'late', 'whitelist'],
     ])('%s', async (_, path, body, field, rule) => {
@@ -131,7 +205,11 @@ describe('dose endpoints', () => {
     });
 
     it('404 MEDICATION_NOT_FOUND: a dose of a medication never prescribed', async () => {
-      expectProblem(await withoutWrites(api, () => taken(1, { medicationId: 'no-such-med' })), 404, 'MEDICATION_NOT_FOUND');
+      expectProblem(
+        await withoutWrites(api, () => taken(1, { medicationId: 'no-such-med' })),
+        404,
+        'MEDICATION_NOT_FOUND',
+      );
     });
 
     it('422 MEDICATION_NOT_ACTIVE: a dose before the prescription started', async () => {
@@ -139,16 +217,26 @@ describe('dose endpoints', () => {
     });
 
     it('422 MEDICATION_NOT_ACTIVE: no dose after a medication was discontinued', async () => {
-      expectProblem(await withoutWrites(api, () => taken(2, { medicationId: stoppedId })), 422, 'MEDICATION_NOT_ACTIVE');
+      expectProblem(
+        await withoutWrites(api, () => taken(2, { medicationId: stoppedId })),
+        422,
+        'MEDICATION_NOT_ACTIVE',
+      );
     });
 
     it('422 DOSE_NOT_YET_DUE: a dose is not missed before its time', async () => {
-      const response = await withoutWrites(api, () => post('/doses/missed', { medicationId, scheduledFor: minutesFromNow(24 * 60) }));
+      const response = await withoutWrites(api, () =>
+        post('/doses/missed', { medicationId, scheduledFor: minutesFromNow(24 * 60) }),
+      );
       expectProblem(response, 422, 'DOSE_NOT_YET_DUE');
     });
 
     it('422 OCCURRED_IN_FUTURE: a device clock a day ahead', async () => {
-      expectProblem(await withoutWrites(api, () => taken(7, { occurredAt: minutesFromNow(24 * 60) })), 422, 'OCCURRED_IN_FUTURE');
+      expectProblem(
+        await withoutWrites(api, () => taken(7, { occurredAt: minutesFromNow(24 * 60) })),
+        422,
+        'OCCURRED_IN_FUTURE',
+      );
     });
 
     it('403 without patient data: another patient', async () => {

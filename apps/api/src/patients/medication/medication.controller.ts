@@ -48,7 +48,12 @@ export class MedicationController {
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'AdjustDose', data: { patientId, medicationId, ...body } }, principal, write, response);
+    return this.commands.send(
+      { type: 'AdjustDose', data: { patientId, medicationId, ...body } },
+      principal,
+      write,
+      response,
+    );
   }
 
   @Post(':patientId/medications/:medicationId/discontinuation')

@@ -53,7 +53,13 @@ export class DrugDto {
 }
 
 export class StrengthDto {
-  @ApiProperty({ description: 'Amount per dose.', exclusiveMinimum: true, minimum: 0, maximum: MAX_STRENGTH, example: 50 })
+  @ApiProperty({
+    description: 'Amount per dose.',
+    exclusiveMinimum: true,
+    minimum: 0,
+    maximum: MAX_STRENGTH,
+    example: 50,
+  })
   @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 })
   @IsPositive()
   @Max(MAX_STRENGTH)
@@ -80,7 +86,14 @@ export class DoseScheduleDto {
   @IsIntInRange(1, 24, 'Doses per day on a scheduled day.')
   timesPerDay!: number;
 
-  @ApiProperty({ enum: DAYS_OF_WEEK, isArray: true, minItems: 1, maxItems: 7, uniqueItems: true, description: 'Days with doses.' })
+  @ApiProperty({
+    enum: DAYS_OF_WEEK,
+    isArray: true,
+    minItems: 1,
+    maxItems: 7,
+    uniqueItems: true,
+    description: 'Days with doses.',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(7)

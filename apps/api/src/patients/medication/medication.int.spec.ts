@@ -34,7 +34,10 @@ describe('medication endpoints', () => {
   afterAll(() => api?.close());
 
   const post = (patient: TestPatient, path: string, body: unknown, auth = patient.prescriber.auth) =>
-    api.http.post(`/patients/${patient.patientId}${path}`).set('Authorization', auth).send(body as object);
+    api.http
+      .post(`/patients/${patient.patientId}${path}`)
+      .set('Authorization', auth)
+      .send(body as object);
   const prescribe = (patient: TestPatient, overrides: object = {}, auth = patient.prescriber.auth) =>
     post(patient, '/medications', { ...sertraline, ...overrides }, auth);
   const withSchedule = (schedule: object) => ({ ...sertraline, schedule: { ...sertraline.schedule, ...schedule } });
@@ -43,38 +46,194 @@ describe('medication endpoints', () => {
     it.each<[string, string, unknown, string, string]>([
       ['no drug', '/medications', { ...sertraline, drug: undefined }, 'drug', 'isObject'],
       ['an empty drug name', '/medications', { ...sertraline, drug: { name: '' } }, 'drug.name', 'isLength'],
-      ['a 201-character drug name', '/medications', { ...sertraline, drug: { name: 'x'.repeat(201) } }, 'drug.name', 'isLength'],
-      ['a drug name with a NUL character', '/medications', { ...sertraline, drug: { name: 'Sertra\u0000line' } }, 'drug.name', 'wellFormedText'],
-      ['an RxNorm code with letters', '/medications', { ...sertraline, drug: { name: 'Sertraline', rxNormCode: 'RX36437' } }, 'drug.rxNormCode', 'matches'],
-      ['an unknown field inside drug', '/medications', { ...sertraline, drug: { name: 'Sertraline', form: 'tablet' } }, 'drug.form', 'whitelist'],
-      ['a zero dose', '/medications', { ...sertraline, strength: { value: 0, unit: 'mg' } }, 'strength.value', 'isPositive'],
-      ['a negative dose', '/medications', { ...sertraline, strength: { value: -50, unit: 'mg' } }, 'strength.value', 'isPositive'],
-      ['a dose beyond any plausible strength', '/medications', { ...sertraline, strength: { value: 5e6, unit: 'mg' } }, 'strength.value', 'max'],
-      ['a dose as a string', '/medications', { ...sertraline, strength: { value: '50', unit: 'mg' } }, 'strength.value', 'isNumber'],
-      ['a unit that is a sentence', '/medications', { ...sertraline, strength: { value: 50, unit: 'milligrams per kilogram of body weight' } }, 'strength.unit', 'matches'],
+      [
+        'a 201-character drug name',
+        '/medications',
+        { ...sertraline, drug: { name: 'x'.repeat(201) } },
+        'drug.name',
+        'isLength',
+      ],
+      [
+        'a drug name with a NUL character',
+        '/medications',
+        { ...sertraline, drug: { name: 'Sertra\u0000line' } },
+        'drug.name',
+        'wellFormedText',
+      ],
+      [
+        'an RxNorm code with letters',
+        '/medications',
+        { ...sertraline, drug: { name: 'Sertraline', rxNormCode: 'RX36437' } },
+        'drug.rxNormCode',
+        'matches',
+      ],
+      [
+        'an unknown field inside drug',
+        '/medications',
+        { ...sertraline, drug: { name: 'Sertraline', form: 'tablet' } },
+        'drug.form',
+        'whitelist',
+      ],
+      [
+        'a zero dose',
+        '/medications',
+        { ...sertraline, strength: { value: 0, unit: 'mg' } },
+        'strength.value',
+        'isPositive',
+      ],
+      [
+        'a negative dose',
+        '/medications',
+        { ...sertraline, strength: { value: -50, unit: 'mg' } },
+        'strength.value',
+        'isPositive',
+      ],
+      [
+        'a dose beyond any plausible strength',
+        '/medications',
+        { ...sertraline, strength: { value: 5e6, unit: 'mg' } },
+        'strength.value',
+        'max',
+      ],
+      [
+        'a dose as a string',
+        '/medications',
+        { ...sertraline, strength: { value: '50', unit: 'mg' } },
+        'strength.value',
+        'isNumber',
+      ],
+      [
+        'a unit that is a sentence',
+        '/medications',
+        { ...sertraline, strength: { value: 50, unit: 'milligrams per kilogram of body weight' } },
+        'strength.unit',
+        'matches',
+      ],
       ['no schedule', '/medications', { ...sertraline, schedule: undefined }, 'schedule', 'isObject'],
       ['zero doses a day', '/medications', withSchedule({ timesPerDay: 0, times: [] }), 'schedule.timesPerDay', 'min'],
-      ['25 doses a day', '/medications', withSchedule({ timesPerDay: 25, times: undefined }), 'schedule.timesPerDay', 'max'],
-      ['1.5 doses a day', '/medications', withSchedule({ timesPerDay: 1.5, times: undefined }), 'schedule.timesPerDay', 'isInt'],
+      [
+        '25 doses a day',
+        '/medications',
+        withSchedule({ timesPerDay: 25, times: undefined }),
+        'schedule.timesPerDay',
+        'max',
+      ],
+      [
+        '1.5 doses a day',
+        '/medications',
+        withSchedule({ timesPerDay: 1.5, times: undefined }),
+        'schedule.timesPerDay',
+        'isInt',
+      ],
       ['no day of the week', '/medications', withSchedule({ daysOfWeek: [] }), 'schedule.daysOfWeek', 'arrayMinSize'],
-      ['eight days a week', '/medications', withSchedule({ daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'mon'] }), 'schedule.daysOfWeek', 'arrayMaxSize'],
-      ['Monday twice', '/medications', withSchedule({ daysOfWeek: ['mon', 'mon'] }), 'schedule.daysOfWeek', 'arrayUnique'],
+      [
+        'eight days a week',
+        '/medications',
+        withSchedule({ daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun', 'mon'] }),
+        'schedule.daysOfWeek',
+        'arrayMaxSize',
+      ],
+      [
+        'Monday twice',
+        '/medications',
+        withSchedule({ daysOfWeek: ['mon', 'mon'] }),
+        'schedule.daysOfWeek',
+        'arrayUnique',
+      ],
       ['a day spelled out', '/medications', withSchedule({ daysOfWeek: ['monday'] }), 'schedule.daysOfWeek', 'isIn'],
       ['a time of 8am', '/medications', withSchedule({ times: ['8am'] }), 'schedule.times', 'matches'],
       ['a time of 24:00', '/medications', withSchedule({ times: ['24:00'] }), 'schedule.times', 'matches'],
-      ['two times for one daily dose', '/medications', withSchedule({ times: ['08:00', '20:00'] }), 'schedule.times', 'matchesTimesPerDay'],
-      ['an unknown field inside schedule', '/medications', withSchedule({ withFood: true }), 'schedule.withFood', 'whitelist'],
-      ['a start on 30 February', '/medications', { ...sertraline, startsAt: '2026-02-30T00:00:00Z' }, 'startsAt', 'isIso8601'],
-      ['a start that is a calendar date', '/medications', { ...sertraline, startsAt: '2026-03-01' }, 'startsAt', 'matches'],
-      ['2001-character instructions', '/medications', { ...sertraline, instructions: 'x'.repeat(2001) }, 'instructions', 'isLength'],
-      ['a client-chosen medication id', '/medications', { ...sertraline, medicationId: 'med-1' }, 'medicationId', 'whitelist'],
-      ['a client-set prescriber', '/medications', { ...sertraline, prescriberId: 'someone' }, 'prescriberId', 'whitelist'],
-      ['an adjustment without effective date', '/medications/med-1/adjustments', { ...adjustment, effectiveFrom: undefined }, 'effectiveFrom', 'isIso8601'],
-      ['an adjustment to a negative dose', '/medications/med-1/adjustments', { ...adjustment, strength: { value: -1, unit: 'mg' } }, 'strength.value', 'isPositive'],
-      ['an adjustment without schedule', '/medications/med-1/adjustments', { ...adjustment, schedule: undefined }, 'schedule', 'isObject'],
-      ['an unknown discontinuation reason', '/medications/med-1/discontinuation', { reason: 'bored' }, 'reason', 'isIn'],
-      ['a stop time without offset', '/medications/med-1/discontinuation', { reason: 'other', stoppedAt: '2026-03-01T08:00:00' }, 'stoppedAt', 'matches'],
-      ['a medication id in the path that is not an id', '/medications/not%20an%20id/discontinuation', { reason: 'other' }, 'medicationId', 'matches'],
+      [
+        'two times for one daily dose',
+        '/medications',
+        withSchedule({ times: ['08:00', '20:00'] }),
+        'schedule.times',
+        'matchesTimesPerDay',
+      ],
+      [
+        'an unknown field inside schedule',
+        '/medications',
+        withSchedule({ withFood: true }),
+        'schedule.withFood',
+        'whitelist',
+      ],
+      [
+        'a start on 30 February',
+        '/medications',
+        { ...sertraline, startsAt: '2026-02-30T00:00:00Z' },
+        'startsAt',
+        'isIso8601',
+      ],
+      [
+        'a start that is a calendar date',
+        '/medications',
+        { ...sertraline, startsAt: '2026-03-01' },
+        'startsAt',
+        'matches',
+      ],
+      [
+        '2001-character instructions',
+        '/medications',
+        { ...sertraline, instructions: 'x'.repeat(2001) },
+        'instructions',
+        'isLength',
+      ],
+      [
+        'a client-chosen medication id',
+        '/medications',
+        { ...sertraline, medicationId: 'med-1' },
+        'medicationId',
+        'whitelist',
+      ],
+      [
+        'a client-set prescriber',
+        '/medications',
+        { ...sertraline, prescriberId: 'someone' },
+        'prescriberId',
+        'whitelist',
+      ],
+      [
+        'an adjustment without effective date',
+        '/medications/med-1/adjustments',
+        { ...adjustment, effectiveFrom: undefined },
+        'effectiveFrom',
+        'isIso8601',
+      ],
+      [
+        'an adjustment to a negative dose',
+        '/medications/med-1/adjustments',
+        { ...adjustment, strength: { value: -1, unit: 'mg' } },
+        'strength.value',
+        'isPositive',
+      ],
+      [
+        'an adjustment without schedule',
+        '/medications/med-1/adjustments',
+        { ...adjustment, schedule: undefined },
+        'schedule',
+        'isObject',
+      ],
+      [
+        'an unknown discontinuation reason',
+        '/medications/med-1/discontinuation',
+        { reason: 'bored' },
+        'reason',
+        'isIn',
+      ],
+      [
+        'a stop time without offset',
+        '/medications/med-1/discontinuation',
+        { reason: 'other', stoppedAt: '2026-03-01T08:00:00' },
+        'stoppedAt',
+        'matches',
+      ],
+      [
+        'a medication id in the path that is not an id',
+        '/medications/not%20an%20id/discontinuation',
+        { reason: 'other' },
+        'medicationId',
+        'matches',
+      ],
     ])('%s', async (_, path, body, field, rule) => {
       expectInvalid(await withoutWrites(api, () => post(p, path, body)), field, rule);
     });
@@ -107,14 +266,25 @@ describe('medication endpoints', () => {
         data: { supersedes: created.eventId, strength: { value: 100, unit: 'mg' } },
       });
 
-      await post(patient, `/medications/${id}/discontinuation`, { reason: 'side-effects', reasonDetail: 'Insomnia.' }).expect(201);
-      expect(await lastEvent(api, prescribed.body.streamId)).toMatchObject({ type: 'MedicationDiscontinued', data: { reason: 'side-effects' } });
+      await post(patient, `/medications/${id}/discontinuation`, {
+        reason: 'side-effects',
+        reasonDetail: 'Insomnia.',
+      }).expect(201);
+      expect(await lastEvent(api, prescribed.body.streamId)).toMatchObject({
+        type: 'MedicationDiscontinued',
+        data: { reason: 'side-effects' },
+      });
       const response = await withoutWrites(api, () => post(patient, `/medications/${id}/adjustments`, adjustment));
       expectProblem(response, 409, 'MEDICATION_ALREADY_DISCONTINUED');
     });
 
     it('answers a retried prescription with the same id and writes it once', async () => {
-      const send = () => api.http.post(`/patients/${p.patientId}/medications`).set('Authorization', p.prescriber.auth).set('Idempotency-Key', 'rx-42').send(sertraline);
+      const send = () =>
+        api.http
+          .post(`/patients/${p.patientId}/medications`)
+          .set('Authorization', p.prescriber.auth)
+          .set('Idempotency-Key', 'rx-42')
+          .send(sertraline);
       const first = await send().expect(201);
       const retry = await withoutWrites(api, () => send());
       expect(retry.status).toBe(201);
@@ -129,24 +299,44 @@ describe('medication endpoints', () => {
 
     it('403 without patient data: a prescriber outside the care team', async () => {
       const outsider = await testUser(api, 'prescriber');
-      expectForbidden(await withoutWrites(api, () => post(p, `/medications/${medicationId}/discontinuation`, { reason: 'other' }, outsider.auth)), p);
+      expectForbidden(
+        await withoutWrites(api, () =>
+          post(p, `/medications/${medicationId}/discontinuation`, { reason: 'other' }, outsider.auth),
+        ),
+        p,
+      );
     });
 
     it('403 without patient data: the patient does not stop their own medication', async () => {
-      expectForbidden(await withoutWrites(api, () => post(p, `/medications/${medicationId}/discontinuation`, { reason: 'patient-choice' }, p.patient.auth)), p);
+      expectForbidden(
+        await withoutWrites(api, () =>
+          post(p, `/medications/${medicationId}/discontinuation`, { reason: 'patient-choice' }, p.patient.auth),
+        ),
+        p,
+      );
     });
 
     it('404 MEDICATION_NOT_FOUND: adjusting a medication never prescribed', async () => {
-      expectProblem(await withoutWrites(api, () => post(p, '/medications/no-such-med/adjustments', adjustment)), 404, 'MEDICATION_NOT_FOUND');
+      expectProblem(
+        await withoutWrites(api, () => post(p, '/medications/no-such-med/adjustments', adjustment)),
+        404,
+        'MEDICATION_NOT_FOUND',
+      );
     });
 
     it('422 DATE_BEFORE_MEDICATION_START: an adjustment takes effect after the start', async () => {
-      const response = await withoutWrites(api, () => post(p, `/medications/${medicationId}/adjustments`, { ...adjustment, effectiveFrom: daysAgo(60) }));
+      const response = await withoutWrites(api, () =>
+        post(p, `/medications/${medicationId}/adjustments`, { ...adjustment, effectiveFrom: daysAgo(60) }),
+      );
       expectProblem(response, 422, 'DATE_BEFORE_MEDICATION_START');
     });
 
     it('422 OCCURRED_IN_FUTURE: a prescription is not dated ahead', async () => {
-      expectProblem(await withoutWrites(api, () => prescribe(p, { occurredAt: minutesFromNow(24 * 60) })), 422, 'OCCURRED_IN_FUTURE');
+      expectProblem(
+        await withoutWrites(api, () => prescribe(p, { occurredAt: minutesFromNow(24 * 60) })),
+        422,
+        'OCCURRED_IN_FUTURE',
+      );
     });
 
     it('422 THERAPY_ONLY_TRACK_HAS_NO_MEDICATION', async () => {

@@ -1,5 +1,14 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, Max, Min, ValidateBy, type ValidationArguments } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  Max,
+  Min,
+  ValidateBy,
+  type ValidationArguments,
+} from 'class-validator';
 import { instruments, type Instrument, type InstrumentDefinition } from '@caretrail/domain';
 import { enumOf, IsOneOf, IsOptionalInstant } from '../validation';
 
@@ -11,7 +20,8 @@ const HIGHEST_TOTAL = Math.max(...INSTRUMENTS.map((i) => instruments[i].totalMax
 const ITEM_MAX = Math.max(...INSTRUMENTS.map((i) => instruments[i].itemMax));
 
 /** Another field of the body being validated. */
-const sibling = (args: ValidationArguments | undefined, field: string): unknown => (args ? Reflect.get(args.object, field) : undefined);
+const sibling = (args: ValidationArguments | undefined, field: string): unknown =>
+  args ? Reflect.get(args.object, field) : undefined;
 
 /** The definition of the instrument named in the same body, or undefined while that is invalid itself. */
 function definitionOf(args?: ValidationArguments): InstrumentDefinition | undefined {
@@ -19,7 +29,8 @@ function definitionOf(args?: ValidationArguments): InstrumentDefinition | undefi
   return instrument && instruments[instrument];
 }
 
-const isIntArray = (value: unknown): value is number[] => Array.isArray(value) && value.every((v) => Number.isInteger(v));
+const isIntArray = (value: unknown): value is number[] =>
+  Array.isArray(value) && value.every((v) => Number.isInteger(v));
 
 /** PHQ-9 has 9 answers, GAD-7 has 7: the size depends on the instrument. */
 const HasItemCountOfInstrument = (): PropertyDecorator =>
@@ -81,7 +92,12 @@ export class RecordOutcomeDto {
   @Max(ITEM_MAX, { each: true })
   items!: number[];
 
-  @ApiProperty({ type: 'integer', minimum: 0, maximum: HIGHEST_TOTAL, description: 'Sum of the items: PHQ-9 0-27, GAD-7 0-21.' })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: HIGHEST_TOTAL,
+    description: 'Sum of the items: PHQ-9 0-27, GAD-7 0-21.',
+  })
   @IsInt()
   @Min(0)
   @Max(HIGHEST_TOTAL)

@@ -22,7 +22,10 @@ describe('outcome endpoints', () => {
   afterAll(() => api?.close());
 
   const record = (body: unknown, auth = p.patient.auth) =>
-    api.http.post(`/patients/${p.patientId}/outcomes`).set('Authorization', auth).send(body as object);
+    api.http
+      .post(`/patients/${p.patientId}/outcomes`)
+      .set('Authorization', auth)
+      .send(body as object);
 
   const phq9 = { instrument: 'PHQ-9', items: [2, 2, 1, 1, 2, 1, 1, 0, 0], total: 10 };
   const gad7 = { instrument: 'GAD-7', items: [1, 1, 1, 1, 1, 1, 1], total: 7 };
@@ -48,7 +51,12 @@ describe('outcome endpoints', () => {
       ['a total as a string', { ...phq9, total: '10' }, 'total', 'isInt'],
       ['no total', { instrument: 'PHQ-9', items: phq9.items }, 'total', 'isInt'],
       ['a client-set LOINC code', { ...phq9, loinc: '44261-6' }, 'loinc', 'whitelist'],
-      ['a client-set administrator', { ...phq9, administeredBy: { userId: 'x', role: 'therapist' } }, 'administeredBy', 'whitelist'],
+      [
+        'a client-set administrator',
+        { ...phq9, administeredBy: { userId: 'x', role: 'therapist' } },
+        'administeredBy',
+        'whitelist',
+      ],
       ['a time without offset', { ...phq9, occurredAt: '2026-03-01T08:00:00' }, 'occurredAt', 'matches'],
       ['a time on 31 September', { ...phq9, occurredAt: '2026-09-31T08:00:00Z' }, 'occurredAt', 'isIso8601'],
     ])('%s', async (_, body, field, rule) => {
@@ -62,7 +70,13 @@ describe('outcome endpoints', () => {
       expect(response.body.streamId).toMatch(new RegExp(`^outcomes-${p.patientId}-\\d{4}$`));
       expect(await lastEvent(api, response.body.streamId)).toMatchObject({
         type: 'OutcomeMeasured',
-        data: { instrument: 'PHQ-9', loinc: '44261-6', items: phq9.items, total: 10, administeredBy: { userId: p.patientId, role: 'patient' } },
+        data: {
+          instrument: 'PHQ-9',
+          loinc: '44261-6',
+          items: phq9.items,
+          total: 10,
+          administeredBy: { userId: p.patientId, role: 'patient' },
+        },
       });
     });
 
@@ -76,7 +90,11 @@ describe('outcome endpoints', () => {
 
   describe('domain refusals', () => {
     it('422 OCCURRED_IN_FUTURE: a questionnaire dated tomorrow', async () => {
-      expectProblem(await withoutWrites(api, () => record({ ...phq9, occurredAt: minutesFromNow(24 * 60) })), 422, 'OCCURRED_IN_FUTURE');
+      expectProblem(
+        await withoutWrites(api, () => record({ ...phq9, occurredAt: minutesFromNow(24 * 60) })),
+        422,
+        'OCCURRED_IN_FUTURE',
+      );
     });
 
     it('403 without patient data: another patient', async () => {

@@ -20,7 +20,9 @@ export class SafetyController {
 
   @Post(':patientId/side-effects')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Report a side effect (severity, FIBSER); answers its id. Severe or burden >= 5 is urgent.' })
+  @ApiOperation({
+    summary: 'Report a side effect (severity, FIBSER); answers its id. Severe or burden >= 5 is urgent.',
+  })
   report(
     @Param() { patientId }: PatientParams,
     @Body() body: ReportSideEffectDto,
@@ -48,7 +50,12 @@ export class SafetyController {
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'ReviewSideEffect', data: { patientId, sideEffectId, ...body } }, principal, write, response);
+    return this.commands.send(
+      { type: 'ReviewSideEffect', data: { patientId, sideEffectId, ...body } },
+      principal,
+      write,
+      response,
+    );
   }
 
   @Post(':patientId/side-effects/:sideEffectId/resolution')
@@ -61,6 +68,11 @@ export class SafetyController {
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'ResolveSideEffect', data: { patientId, sideEffectId, ...body } }, principal, write, response);
+    return this.commands.send(
+      { type: 'ResolveSideEffect', data: { patientId, sideEffectId, ...body } },
+      principal,
+      write,
+      response,
+    );
   }
 }

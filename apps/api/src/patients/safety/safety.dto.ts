@@ -12,7 +12,13 @@ import {
 } from '../validation';
 
 export const SEVERITIES = enumOf<Severity>()(['mild', 'moderate', 'severe']);
-export const SIDE_EFFECT_ACTIONS = enumOf<SideEffectAction>()(['continue', 'monitor', 'dose-adjusted', 'discontinued', 'other']);
+export const SIDE_EFFECT_ACTIONS = enumOf<SideEffectAction>()([
+  'continue',
+  'monitor',
+  'dose-adjusted',
+  'discontinued',
+  'other',
+]);
 
 /** Frequency, Intensity and Burden of Side Effects Rating: each item 0-6 (Wisniewski et al., 2006). */
 export class FibserDto {

@@ -73,7 +73,12 @@ export class SessionsController {
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'RecordSessionMissed', data: { patientId, sessionId, ...body } }, principal, write, response);
+    return this.commands.send(
+      { type: 'RecordSessionMissed', data: { patientId, sessionId, ...body } },
+      principal,
+      write,
+      response,
+    );
   }
 
   @Post(':patientId/sessions/:sessionId/cancellation')
@@ -86,7 +91,12 @@ export class SessionsController {
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'CancelSession', data: { patientId, sessionId, ...body } }, principal, write, response);
+    return this.commands.send(
+      { type: 'CancelSession', data: { patientId, sessionId, ...body } },
+      principal,
+      write,
+      response,
+    );
   }
 
   @Post(':patientId/sessions/:sessionId/reschedulings')
@@ -99,6 +109,11 @@ export class SessionsController {
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'RescheduleSession', data: { patientId, sessionId, ...body } }, principal, write, response);
+    return this.commands.send(
+      { type: 'RescheduleSession', data: { patientId, sessionId, ...body } },
+      principal,
+      write,
+      response,
+    );
   }
 }

@@ -25,9 +25,17 @@ describe('session endpoints', () => {
   afterAll(() => api?.close());
 
   const post = (patient: TestPatient, path: string, body: unknown, auth = patient.therapist.auth) =>
-    api.http.post(`/patients/${patient.patientId}${path}`).set('Authorization', auth).send(body as object);
+    api.http
+      .post(`/patients/${patient.patientId}${path}`)
+      .set('Authorization', auth)
+      .send(body as object);
   const schedule = (patient: TestPatient, overrides: object = {}, auth = patient.therapist.auth) =>
-    post(patient, '/sessions', { kind: 'psychotherapy', scheduledFor: minutesFromNow(2), durationMinutes: 50, ...overrides }, auth);
+    post(
+      patient,
+      '/sessions',
+      { kind: 'psychotherapy', scheduledFor: minutesFromNow(2), durationMinutes: 50, ...overrides },
+      auth,
+    );
 
   const valid = { kind: 'psychotherapy', scheduledFor: '2027-03-01T15:00:00Z', durationMinutes: 50 };
 
@@ -35,10 +43,34 @@ describe('session endpoints', () => {
     it.each<[string, string, unknown, string, string]>([
       ['an unknown kind', '/sessions', { ...valid, kind: 'group' }, 'kind', 'isIn'],
       ['no start', '/sessions', { ...valid, scheduledFor: undefined }, 'scheduledFor', 'isIso8601'],
-      ['an impossible start (30 November 31)', '/sessions', { ...valid, scheduledFor: '2026-11-31T15:00:00Z' }, 'scheduledFor', 'isIso8601'],
-      ['a start without offset', '/sessions', { ...valid, scheduledFor: '2027-03-01T15:00:00' }, 'scheduledFor', 'matches'],
-      ['a start as an ISO ordinal date', '/sessions', { ...valid, scheduledFor: '2027-060T15:00:00Z' }, 'scheduledFor', 'matches'],
-      ['a start as epoch milliseconds', '/sessions', { ...valid, scheduledFor: 1_803_913_200_000 }, 'scheduledFor', 'isIso8601'],
+      [
+        'an impossible start (30 November 31)',
+        '/sessions',
+        { ...valid, scheduledFor: '2026-11-31T15:00:00Z' },
+        'scheduledFor',
+        'isIso8601',
+      ],
+      [
+        'a start without offset',
+        '/sessions',
+        { ...valid, scheduledFor: '2027-03-01T15:00:00' },
+        'scheduledFor',
+        'matches',
+      ],
+      [
+        'a start as an ISO ordinal date',
+        '/sessions',
+        { ...valid, scheduledFor: '2027-060T15:00:00Z' },
+        'scheduledFor',
+        'matches',
+      ],
+      [
+        'a start as epoch milliseconds',
+        '/sessions',
+        { ...valid, scheduledFor: 1_803_913_200_000 },
+        'scheduledFor',
+        'isIso8601',
+      ],
       ['a 4-minute session', '/sessions', { ...valid, durationMinutes: 4 }, 'durationMinutes', 'min'],
       ['a 481-minute session', '/sessions', { ...valid, durationMinutes: 481 }, 'durationMinutes', 'max'],
       ['a duration as a string', '/sessions', { ...valid, durationMinutes: '50' }, 'durationMinutes', 'isInt'],
@@ -46,16 +78,58 @@ describe('session endpoints', () => {
       ['a clinician id with spaces', '/sessions', { ...valid, clinicianId: 'Dr Who' }, 'clinicianId', 'matches'],
       ['a client-chosen session id', '/sessions', { ...valid, sessionId: 's-1' }, 'sessionId', 'whitelist'],
       ['an unknown field', '/sessions', { ...valid, room: '4B' }, 'room', 'whitelist'],
-      ['an attendance time without offset', '/sessions/s-1/attendance', { occurredAt: '2026-03-01T15:00' }, 'occurredAt', 'matches'],
+      [
+        'an attendance time without offset',
+        '/sessions/s-1/attendance',
+        { occurredAt: '2026-03-01T15:00' },
+        'occurredAt',
+        'matches',
+      ],
       ['an attendance with an unknown field', '/sessions/s-1/attendance', { attended: true }, 'attended', 'whitelist'],
       ['a 1001-character no-show reason', '/sessions/s-1/no-show', { reason: 'x'.repeat(1001) }, 'reason', 'isLength'],
-      ['a cancellation by a therapist (not a party)', '/sessions/s-1/cancellation', { cancelledBy: 'therapist', reason: 'Ill.' }, 'cancelledBy', 'isIn'],
+      [
+        'a cancellation by a therapist (not a party)',
+        '/sessions/s-1/cancellation',
+        { cancelledBy: 'therapist', reason: 'Ill.' },
+        'cancelledBy',
+        'isIn',
+      ],
       ['a cancellation without reason', '/sessions/s-1/cancellation', { cancelledBy: 'clinic' }, 'reason', 'isString'],
-      ['a cancellation with an empty reason', '/sessions/s-1/cancellation', { cancelledBy: 'clinic', reason: '' }, 'reason', 'isLength'],
-      ['a cancellation with a blank reason', '/sessions/s-1/cancellation', { cancelledBy: 'clinic', reason: '\t' }, 'reason', 'notBlank'],
-      ['a reason with an unpaired surrogate', '/sessions/s-1/cancellation', { cancelledBy: 'clinic', reason: 'ill \uD800' }, 'reason', 'wellFormedText'],
-      ['a reschedule to 31 June', '/sessions/s-1/reschedulings', { scheduledFor: '2027-06-31T15:00:00Z' }, 'scheduledFor', 'isIso8601'],
-      ['a reschedule without a new time', '/sessions/s-1/reschedulings', { reason: 'Clash.' }, 'scheduledFor', 'isIso8601'],
+      [
+        'a cancellation with an empty reason',
+        '/sessions/s-1/cancellation',
+        { cancelledBy: 'clinic', reason: '' },
+        'reason',
+        'isLength',
+      ],
+      [
+        'a cancellation with a blank reason',
+        '/sessions/s-1/cancellation',
+        { cancelledBy: 'clinic', reason: '\t' },
+        'reason',
+        'notBlank',
+      ],
+      [
+        'a reason with an unpaired surrogate',
+        '/sessions/s-1/cancellation',
+        { cancelledBy: 'clinic', reason: 'ill \uD800' },
+        'reason',
+        'wellFormedText',
+      ],
+      [
+        'a reschedule to 31 June',
+        '/sessions/s-1/reschedulings',
+        { scheduledFor: '2027-06-31T15:00:00Z' },
+        'scheduledFor',
+        'isIso8601',
+      ],
+      [
+        'a reschedule without a new time',
+        '/sessions/s-1/reschedulings',
+        { reason: 'Clash.' },
+        'scheduledFor',
+        'isIso8601',
+      ],
       ['a session id in the path that is not an id', '/sessions/not%20an%20id/attendance', {}, 'sessionId', 'matches'],
     ])('%s', async (_, path, body, field, rule) => {
       expectInvalid(await withoutWrites(api, () => post(p, path, body)), field, rule);
@@ -72,8 +146,15 @@ describe('session endpoints', () => {
         data: { sessionId: id, kind: 'psychotherapy', durationMinutes: 50, clinicianId: p.therapist.userId },
       });
       await post(p, `/sessions/${id}/attendance`, {}).expect(201);
-      expect(await lastEvent(api, scheduled.body.streamId)).toMatchObject({ type: 'SessionAttended', data: { kind: 'psychotherapy' } });
-      expectProblem(await withoutWrites(api, () => post(p, `/sessions/${id}/no-show`, {})), 409, 'SESSION_ALREADY_CLOSED');
+      expect(await lastEvent(api, scheduled.body.streamId)).toMatchObject({
+        type: 'SessionAttended',
+        data: { kind: 'psychotherapy' },
+      });
+      expectProblem(
+        await withoutWrites(api, () => post(p, `/sessions/${id}/no-show`, {})),
+        409,
+        'SESSION_ALREADY_CLOSED',
+      );
     });
 
     it('names the same session on a retry with the same Idempotency-Key', async () => {
@@ -94,27 +175,49 @@ describe('session endpoints', () => {
       const missed = (await schedule(p).expect(201)).body.id;
       await post(p, `/sessions/${missed}/no-show`, { reason: 'Did not answer.' }).expect(201);
       const moved = (await schedule(p, { scheduledFor: minutesFromNow(24 * 60) }).expect(201)).body.id;
-      const rescheduled = await post(p, `/sessions/${moved}/reschedulings`, { scheduledFor: minutesFromNow(48 * 60), reason: 'Clash.' }).expect(201);
-      expect(await lastEvent(api, rescheduled.body.streamId)).toMatchObject({ type: 'SessionRescheduled', data: { reason: 'Clash.' } });
+      const rescheduled = await post(p, `/sessions/${moved}/reschedulings`, {
+        scheduledFor: minutesFromNow(48 * 60),
+        reason: 'Clash.',
+      }).expect(201);
+      expect(await lastEvent(api, rescheduled.body.streamId)).toMatchObject({
+        type: 'SessionRescheduled',
+        data: { reason: 'Clash.' },
+      });
       await post(p, `/sessions/${moved}/cancellation`, { cancelledBy: 'patient', reason: 'Travelling.' }).expect(201);
     });
   });
 
   describe('domain refusals', () => {
     it('404 SESSION_NOT_FOUND: attendance of a session never scheduled', async () => {
-      expectProblem(await withoutWrites(api, () => post(p, '/sessions/no-such-session/attendance', {})), 404, 'SESSION_NOT_FOUND');
+      expectProblem(
+        await withoutWrites(api, () => post(p, '/sessions/no-such-session/attendance', {})),
+        404,
+        'SESSION_NOT_FOUND',
+      );
     });
 
     it('422 SESSION_IN_PAST: sessions are scheduled ahead', async () => {
-      expectProblem(await withoutWrites(api, () => schedule(p, { scheduledFor: minutesFromNow(-60) })), 422, 'SESSION_IN_PAST');
+      expectProblem(
+        await withoutWrites(api, () => schedule(p, { scheduledFor: minutesFromNow(-60) })),
+        422,
+        'SESSION_IN_PAST',
+      );
     });
 
     it('422 SESSION_NOT_YET_DUE: not attended before its time', async () => {
-      expectProblem(await withoutWrites(api, () => post(p, `/sessions/${upcoming}/attendance`, {})), 422, 'SESSION_NOT_YET_DUE');
+      expectProblem(
+        await withoutWrites(api, () => post(p, `/sessions/${upcoming}/attendance`, {})),
+        422,
+        'SESSION_NOT_YET_DUE',
+      );
     });
 
     it('422 INVALID_VALUE: the clinician holding the session is on the care team', async () => {
-      expectProblem(await withoutWrites(api, () => schedule(p, { clinicianId: 'somebody-else' })), 422, 'INVALID_VALUE');
+      expectProblem(
+        await withoutWrites(api, () => schedule(p, { clinicianId: 'somebody-else' })),
+        422,
+        'INVALID_VALUE',
+      );
     });
 
     it('422 MEDICATION_ONLY_TRACK_HAS_NO_THERAPY: no psychotherapy after the switch', async () => {
@@ -128,7 +231,12 @@ describe('session endpoints', () => {
 
     it('403 without patient data: a therapist outside the care team', async () => {
       const outsider = await testUser(api, 'therapist');
-      expectForbidden(await withoutWrites(api, () => post(p, `/sessions/${upcoming}/cancellation`, { cancelledBy: 'clinic', reason: 'x' }, outsider.auth)), p);
+      expectForbidden(
+        await withoutWrites(api, () =>
+          post(p, `/sessions/${upcoming}/cancellation`, { cancelledBy: 'clinic', reason: 'x' }, outsider.auth),
+        ),
+        p,
+      );
     });
   });
 });

@@ -41,7 +41,12 @@ export class TherapyController {
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'ChangeTherapyModality', data: { patientId, ...body } }, principal, write, response);
+    return this.commands.send(
+      { type: 'ChangeTherapyModality', data: { patientId, ...body } },
+      principal,
+      write,
+      response,
+    );
   }
 
   @Post(':patientId/therapy/frequency')
@@ -54,6 +59,11 @@ export class TherapyController {
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'ChangeTherapyFrequency', data: { patientId, ...body } }, principal, write, response);
+    return this.commands.send(
+      { type: 'ChangeTherapyFrequency', data: { patientId, ...body } },
+      principal,
+      write,
+      response,
+    );
   }
 }

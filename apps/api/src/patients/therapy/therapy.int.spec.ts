@@ -22,7 +22,10 @@ describe('therapy endpoints', () => {
   afterAll(() => api?.close());
 
   const post = (patient: TestPatient, path: string, body: unknown, auth = patient.therapist.auth) =>
-    api.http.post(`/patients/${patient.patientId}${path}`).set('Authorization', auth).send(body as object);
+    api.http
+      .post(`/patients/${patient.patientId}${path}`)
+      .set('Authorization', auth)
+      .send(body as object);
 
   const weekly = { sessions: 1, per: 'week' };
 
@@ -32,24 +35,120 @@ describe('therapy endpoints', () => {
       ['no modality', '/therapy', { frequency: weekly }, 'modality', 'isIn'],
       ['no frequency', '/therapy', { modality: 'CBT' }, 'frequency', 'isObject'],
       ['a frequency that is a string', '/therapy', { modality: 'CBT', frequency: '1/week' }, 'frequency', 'isObject'],
-      ['zero sessions', '/therapy', { modality: 'CBT', frequency: { sessions: 0, per: 'week' } }, 'frequency.sessions', 'min'],
-      ['32 sessions', '/therapy', { modality: 'CBT', frequency: { sessions: 32, per: 'month' } }, 'frequency.sessions', 'max'],
-      ['1.5 sessions', '/therapy', { modality: 'CBT', frequency: { sessions: 1.5, per: 'week' } }, 'frequency.sessions', 'isInt'],
-      ['sessions as a string', '/therapy', { modality: 'CBT', frequency: { sessions: '2', per: 'week' } }, 'frequency.sessions', 'isInt'],
-      ['a period of a day', '/therapy', { modality: 'CBT', frequency: { sessions: 1, per: 'day' } }, 'frequency.per', 'isIn'],
-      ['a nested unknown field', '/therapy', { modality: 'CBT', frequency: { ...weekly, minutes: 50 } }, 'frequency.minutes', 'whitelist'],
-      ['an unknown field', '/therapy', { modality: 'CBT', frequency: weekly, therapistId: 'x' }, 'therapistId', 'whitelist'],
-      ['a 201-character modality detail', '/therapy', { modality: 'other', modalityDetail: 'x'.repeat(201), frequency: weekly }, 'modalityDetail', 'isLength'],
-      ['an empty modality detail', '/therapy', { modality: 'other', modalityDetail: '', frequency: weekly }, 'modalityDetail', 'isLength'],
-      ['an impossible date (29 February 2026)', '/therapy', { modality: 'CBT', frequency: weekly, occurredAt: '2026-02-29T10:00:00Z' }, 'occurredAt', 'isIso8601'],
-      ['an instant without offset', '/therapy', { modality: 'CBT', frequency: weekly, occurredAt: '2026-03-01T10:00:00' }, 'occurredAt', 'matches'],
-      ['a null instant', '/therapy', { modality: 'CBT', frequency: weekly, occurredAt: null }, 'occurredAt', 'isIso8601'],
+      [
+        'zero sessions',
+        '/therapy',
+        { modality: 'CBT', frequency: { sessions: 0, per: 'week' } },
+        'frequency.sessions',
+        'min',
+      ],
+      [
+        '32 sessions',
+        '/therapy',
+        { modality: 'CBT', frequency: { sessions: 32, per: 'month' } },
+        'frequency.sessions',
+        'max',
+      ],
+      [
+        '1.5 sessions',
+        '/therapy',
+        { modality: 'CBT', frequency: { sessions: 1.5, per: 'week' } },
+        'frequency.sessions',
+        'isInt',
+      ],
+      [
+        'sessions as a string',
+        '/therapy',
+        { modality: 'CBT', frequency: { sessions: '2', per: 'week' } },
+        'frequency.sessions',
+        'isInt',
+      ],
+      [
+        'a period of a day',
+        '/therapy',
+        { modality: 'CBT', frequency: { sessions: 1, per: 'day' } },
+        'frequency.per',
+        'isIn',
+      ],
+      [
+        'a nested unknown field',
+        '/therapy',
+        { modality: 'CBT', frequency: { ...weekly, minutes: 50 } },
+        'frequency.minutes',
+        'whitelist',
+      ],
+      [
+        'an unknown field',
+        '/therapy',
+        { modality: 'CBT', frequency: weekly, therapistId: 'x' },
+        'therapistId',
+        'whitelist',
+      ],
+      [
+        'a 201-character modality detail',
+        '/therapy',
+        { modality: 'other', modalityDetail: 'x'.repeat(201), frequency: weekly },
+        'modalityDetail',
+        'isLength',
+      ],
+      [
+        'an empty modality detail',
+        '/therapy',
+        { modality: 'other', modalityDetail: '', frequency: weekly },
+        'modalityDetail',
+        'isLength',
+      ],
+      [
+        'an impossible date (29 February 2026)',
+        '/therapy',
+        { modality: 'CBT', frequency: weekly, occurredAt: '2026-02-29T10:00:00Z' },
+        'occurredAt',
+        'isIso8601',
+      ],
+      [
+        'an instant without offset',
+        '/therapy',
+        { modality: 'CBT', frequency: weekly, occurredAt: '2026-03-01T10:00:00' },
+        'occurredAt',
+        'matches',
+      ],
+      [
+        'a null instant',
+        '/therapy',
+        { modality: 'CBT', frequency: weekly, occurredAt: null },
+        'occurredAt',
+        'isIso8601',
+      ],
       ['a modality change with a null modality', '/therapy/modality', { modality: null }, 'modality', 'isIn'],
-      ['a 1001-character reason', '/therapy/modality', { modality: 'DBT', reason: 'x'.repeat(1001) }, 'reason', 'isLength'],
-      ['a NUL character in the reason', '/therapy/modality', { modality: 'DBT', reason: 'a\u0000b' }, 'reason', 'wellFormedText'],
-      ['a blank modality detail', '/therapy', { modality: 'other', modalityDetail: '   ', frequency: weekly }, 'modalityDetail', 'notBlank'],
+      [
+        'a 1001-character reason',
+        '/therapy/modality',
+        { modality: 'DBT', reason: 'x'.repeat(1001) },
+        'reason',
+        'isLength',
+      ],
+      [
+        'a NUL character in the reason',
+        '/therapy/modality',
+        { modality: 'DBT', reason: 'a\u0000b' },
+        'reason',
+        'wellFormedText',
+      ],
+      [
+        'a blank modality detail',
+        '/therapy',
+        { modality: 'other', modalityDetail: '   ', frequency: weekly },
+        'modalityDetail',
+        'notBlank',
+      ],
       ['a frequency change without frequency', '/therapy/frequency', {}, 'frequency', 'isObject'],
-      ['negative sessions', '/therapy/frequency', { frequency: { sessions: -1, per: 'week' } }, 'frequency.sessions', 'min'],
+      [
+        'negative sessions',
+        '/therapy/frequency',
+        { frequency: { sessions: -1, per: 'week' } },
+        'frequency.sessions',
+        'min',
+      ],
       ['a frequency that is an array', '/therapy/frequency', { frequency: [weekly] }, 'frequency', 'isObject'],
     ])('%s', async (_, path, body, field, rule) => {
       expectInvalid(await withoutWrites(api, () => post(p, path, body)), field, rule);
@@ -62,14 +161,28 @@ describe('therapy endpoints', () => {
       const prescribed = await post(patient, '/therapy', { modality: 'CBT', frequency: weekly }).expect(201);
       expect(await lastEvent(api, prescribed.body.streamId)).toMatchObject({
         type: 'TherapyPrescribed',
-        data: { modality: 'CBT', modalityDetail: null, frequency: weekly, prescribedBy: { userId: patient.therapist.userId } },
+        data: {
+          modality: 'CBT',
+          modalityDetail: null,
+          frequency: weekly,
+          prescribedBy: { userId: patient.therapist.userId },
+        },
       });
-      await post(patient, '/therapy/modality', { modality: 'other', modalityDetail: 'IPT', reason: 'Grief focus.' }).expect(201);
+      await post(patient, '/therapy/modality', {
+        modality: 'other',
+        modalityDetail: 'IPT',
+        reason: 'Grief focus.',
+      }).expect(201);
       expect(await lastEvent(api, prescribed.body.streamId)).toMatchObject({
         type: 'TherapyModalityChanged',
         data: { from: 'CBT', to: 'other', modalityDetail: 'IPT' },
       });
-      await post(patient, '/therapy/frequency', { frequency: { sessions: 2, per: 'month' } }, patient.prescriber.auth).expect(201);
+      await post(
+        patient,
+        '/therapy/frequency',
+        { frequency: { sessions: 2, per: 'month' } },
+        patient.prescriber.auth,
+      ).expect(201);
       expect(await lastEvent(api, prescribed.body.streamId)).toMatchObject({
         type: 'TherapyFrequencyChanged',
         data: { from: weekly, to: { sessions: 2, per: 'month' } },
@@ -88,48 +201,77 @@ describe('therapy endpoints', () => {
     });
 
     it('422 THERAPY_UNCHANGED: a frequency change changes the frequency', async () => {
-      expectProblem(await withoutWrites(api, () => post(p, '/therapy/frequency', { frequency: weekly })), 422, 'THERAPY_UNCHANGED');
+      expectProblem(
+        await withoutWrites(api, () => post(p, '/therapy/frequency', { frequency: weekly })),
+        422,
+        'THERAPY_UNCHANGED',
+      );
     });
 
     it('422 INVALID_VALUE: "other" names the modality', async () => {
-      expectProblem(await withoutWrites(api, () => post(p, '/therapy/modality', { modality: 'other' })), 422, 'INVALID_VALUE');
+      expectProblem(
+        await withoutWrites(api, () => post(p, '/therapy/modality', { modality: 'other' })),
+        422,
+        'INVALID_VALUE',
+      );
     });
 
     it('422 OCCURRED_IN_FUTURE: a change is not dated ahead', async () => {
-      const response = await withoutWrites(api, () => post(p, '/therapy/modality', { modality: 'DBT', occurredAt: minutesFromNow(60) }));
+      const response = await withoutWrites(api, () =>
+        post(p, '/therapy/modality', { modality: 'DBT', occurredAt: minutesFromNow(60) }),
+      );
       expectProblem(response, 422, 'OCCURRED_IN_FUTURE');
     });
 
     it('404 NO_THERAPY_PRESCRIBED: changing a therapy that is not prescribed', async () => {
       const patient = await enrolTestPatient(api);
-      expectProblem(await withoutWrites(api, () => post(patient, '/therapy/modality', { modality: 'DBT' })), 404, 'NO_THERAPY_PRESCRIBED');
+      expectProblem(
+        await withoutWrites(api, () => post(patient, '/therapy/modality', { modality: 'DBT' })),
+        404,
+        'NO_THERAPY_PRESCRIBED',
+      );
     });
 
     it('422 MEDICATION_ONLY_TRACK_HAS_NO_THERAPY', async () => {
       const patient = await enrolTestPatient(api, { track: 'medication-only' });
-      const response = await withoutWrites(api, () => post(patient, '/therapy', { modality: 'CBT', frequency: weekly }));
+      const response = await withoutWrites(api, () =>
+        post(patient, '/therapy', { modality: 'CBT', frequency: weekly }),
+      );
       expectProblem(response, 422, 'MEDICATION_ONLY_TRACK_HAS_NO_THERAPY');
     });
 
     it('422 NO_OPEN_CARE_PLAN: therapy is prescribed on an open plan', async () => {
       const patient = await enrolTestPatient(api, { track: null });
-      const response = await withoutWrites(api, () => post(patient, '/therapy', { modality: 'CBT', frequency: weekly }));
+      const response = await withoutWrites(api, () =>
+        post(patient, '/therapy', { modality: 'CBT', frequency: weekly }),
+      );
       expectProblem(response, 422, 'NO_OPEN_CARE_PLAN');
     });
 
     it('403 without patient data: the patient does not change their plan', async () => {
-      expectForbidden(await withoutWrites(api, () => post(p, '/therapy/modality', { modality: 'DBT' }, p.patient.auth)), p);
+      expectForbidden(
+        await withoutWrites(api, () => post(p, '/therapy/modality', { modality: 'DBT' }, p.patient.auth)),
+        p,
+      );
     });
 
     it('403 without patient data: a care manager on the team does not prescribe therapy', async () => {
       const manager = await testUser(api, 'care-manager');
       await post(p, '/care-team', { userId: manager.userId, role: 'care-manager', chosenByPatient: false }).expect(201);
-      expectForbidden(await withoutWrites(api, () => post(p, '/therapy/frequency', { frequency: { sessions: 3, per: 'month' } }, manager.auth)), p);
+      expectForbidden(
+        await withoutWrites(api, () =>
+          post(p, '/therapy/frequency', { frequency: { sessions: 3, per: 'month' } }, manager.auth),
+        ),
+        p,
+      );
     });
 
     it('403 without patient data: a therapist outside the care team', async () => {
       const outsider = await testUser(api, 'therapist');
-      expectForbidden(await withoutWrites(api, () => post(p, '/therapy/modality', { modality: 'DBT' }, outsider.auth)), p);
+      expectForbidden(
+        await withoutWrites(api, () => post(p, '/therapy/modality', { modality: 'DBT' }, outsider.auth)),
+        p,
+      );
     });
   });
 });
