@@ -64,7 +64,9 @@ async function provideKafka(env) {
   try {
     broker = await script.startBroker({ port, fresh: true });
   } catch (error) {
-    throw new Error(`Could not start the Kafka broker for the tests (${error.message}). Start one yourself and set KAFKA_BROKERS.`);
+    throw new Error(
+      `Could not start the Kafka broker for the tests (${error.message}). Start one yourself and set KAFKA_BROKERS.`,
+    );
   }
   cleanups.push(() => script.stopBroker(broker, { keepData: false }));
   env.KAFKA_BROKERS = broker.brokers;
@@ -145,6 +147,17 @@ function summarise() {
 async function main() {
   const targets = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['typecheck', 'lint', 'test'];
   const env = { ...process.env, NX_DAEMON: 'false', CARETRAIL_JEST_RESULTS: resultsDir };
+  if (targets.includes('lint')) {
+    // One formatting for every file (`npm run format` applies it).
+    const prettier = spawnSync(process.execPath, [require.resolve('prettier/bin/prettier.cjs'), '--check', '.'], {
+      stdio: 'inherit',
+      cwd: root,
+    });
+    if (prettier.status !== 0) {
+      console.error('Some files are not formatted: run `npm run format`.');
+      return 1;
+    }
+  }
   await providePostgres(env);
   if (targets.includes('test')) await provideKafka(env);
   rmSync(resultsDir, { recursive: true, force: true });
@@ -165,7 +178,8 @@ async function main() {
 
 // Ctrl-C or a CI cancel reaches Nx and the tests too; this process only has
 // to survive the signal long enough to stop the services it started.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => console.error(`\n${signal}: stopping the test services`));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.on(signal, () => console.error(`\n${signal}: stopping the test services`));
 
 let code = 1;
 try {
