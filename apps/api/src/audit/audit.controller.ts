@@ -11,13 +11,13 @@ import {
   type AccessLogPage,
 } from '@caretrail/access-log';
 import type { SqlEventStore } from '@caretrail/event-store';
-import { RequireRole } from '../auth/roles.guard';
-import { EVENT_STORE } from '../event-store/event-store.module';
-import { PatientParams } from '../patients/validation';
+import { RequireRole } from '../http/auth/roles.guard';
+import { EVENT_STORE } from '../http/tokens';
+import { PatientParams } from '../http/validation/decorators';
 import { PersonalData } from '../privacy/personal-data';
-import { Problem } from '../problems/problem';
+import { Problem } from '../http/problems/problem';
 import { AccessAudit } from './access-audit';
-import { AuditCategory } from './audit-category';
+import { AuditCategory } from '../http/audit/audit-category';
 import { AuditQuery, HistoryQuery, type AuditFormat } from './audit-query.dto';
 import { AuditRoutes } from './audit-routes';
 import { patientHistory, type PatientHistory } from './patient-history';

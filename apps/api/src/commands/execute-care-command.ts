@@ -18,7 +18,7 @@ import {
   type SqlEventStore,
 } from '@caretrail/event-store';
 import type { Principal } from '@caretrail/security';
-import { EVENT_STORE } from '../event-store/event-store.module';
+import { EVENT_STORE } from '../http/tokens';
 import { PersonalData } from '../privacy/personal-data';
 
 /** What the HTTP request adds to a command: concurrency, idempotency and tracing. */

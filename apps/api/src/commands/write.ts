@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import type { DomainCommand } from '@caretrail/domain';
 import type { AppendResult } from '@caretrail/event-store';
 import type { Principal } from '@caretrail/security';
-import { invalidRequest } from '../problems/problem';
+import { invalidRequest } from '../http/problems/problem';
 import { ExecuteCareCommand, type WriteRequest } from './execute-care-command';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;

@@ -1,9 +1,7 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { openEventStore, type SqlEventStore } from '@caretrail/event-store';
-import { API_CONFIG } from '../tokens';
-import type { ApiConfig } from '../config';
-
-export const EVENT_STORE = Symbol('EVENT_STORE');
+import { API_CONFIG, EVENT_STORE } from '../http/tokens';
+import type { ApiConfig } from '../config/api-config';
 
 @Injectable()
 class EventStoreCloser implements OnApplicationShutdown {

@@ -2,8 +2,8 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { SqlEventStore } from '@caretrail/event-store';
-import { Public } from '../auth/auth.guard';
-import { EVENT_STORE } from '../event-store/event-store.module';
+import { Public } from '../http/auth/auth.guard';
+import { EVENT_STORE } from '../http/tokens';
 
 @ApiTags('health')
 @Public()

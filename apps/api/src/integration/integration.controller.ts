@@ -8,8 +8,8 @@ import {
   type RelayStatus,
 } from '@caretrail/integration';
 import type { Principal } from '@caretrail/security';
-import { CurrentPrincipal, Public } from '../auth/auth.guard';
-import { Problem } from '../problems/problem';
+import { CurrentPrincipal, Public } from '../http/auth/auth.guard';
+import { Problem } from '../http/problems/problem';
 import { RelayHost } from './relay-host';
 
 @ApiTags('integration')

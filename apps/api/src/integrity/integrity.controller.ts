@@ -10,9 +10,9 @@ import {
   type LogAnchor,
   type SqlEventStore,
 } from '@caretrail/event-store';
-import { AuditCategory } from '../audit/audit-category';
-import { RequireRole } from '../auth/roles.guard';
-import { EVENT_STORE } from '../event-store/event-store.module';
+import { AuditCategory } from '../http/audit/audit-category';
+import { RequireRole } from '../http/auth/roles.guard';
+import { EVENT_STORE } from '../http/tokens';
 
 class AnchorQuery {
   @ApiPropertyOptional({

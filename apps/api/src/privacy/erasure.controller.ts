@@ -4,13 +4,12 @@ import type { Request, Response } from 'express';
 import { WrongExpectedVersion, type RecordedEvent, type SqlEventStore } from '@caretrail/event-store';
 import { erasureEvent, erasureStream, isErasureEvent } from '@caretrail/privacy';
 import type { CachingPatientKeyStore, Principal } from '@caretrail/security';
-import { AuditCategory } from '../audit/audit-category';
-import { CurrentPrincipal } from '../auth/auth.guard';
-import { RequireRole } from '../auth/roles.guard';
-import { EVENT_STORE } from '../event-store/event-store.module';
-import { IsText, PatientParams } from '../patients/validation';
-import { Problem } from '../problems/problem';
-import { PATIENT_KEYS } from './personal-data';
+import { AuditCategory } from '../http/audit/audit-category';
+import { CurrentPrincipal } from '../http/auth/auth.guard';
+import { RequireRole } from '../http/auth/roles.guard';
+import { EVENT_STORE, PATIENT_KEYS } from '../http/tokens';
+import { IsText, PatientParams } from '../http/validation/decorators';
+import { Problem } from '../http/problems/problem';
 
 export class ErasureDto {
   @IsText(

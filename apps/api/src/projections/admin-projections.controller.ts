@@ -2,10 +2,10 @@ import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import { UnknownProjection, type ProjectionHost, type ProjectionStatus } from '@caretrail/projections';
-import { AuditCategory } from '../audit/audit-category';
-import { RequireRole } from '../auth/roles.guard';
-import { Problem } from '../problems/problem';
-import { PROJECTION_HOST } from './projection-host.token';
+import { AuditCategory } from '../http/audit/audit-category';
+import { RequireRole } from '../http/auth/roles.guard';
+import { Problem } from '../http/problems/problem';
+import { PROJECTION_HOST } from '../http/tokens';
 
 class ProjectionParams {
   @IsString()

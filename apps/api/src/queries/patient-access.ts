@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { canReadRecord, carePlanOf, isEventType, streams, upcast } from '@caretrail/domain';
 import type { SqlEventStore } from '@caretrail/event-store';
 import type { Principal } from '@caretrail/security';
-import { EVENT_STORE } from '../event-store/event-store.module';
-import { forbidden } from '../problems/problem-details.filter';
+import { EVENT_STORE } from '../http/tokens';
+import { forbidden } from '../http/problems/problem-details.filter';
 
 /**
  * Decides reads of a patient's record from the care-plan stream itself, not

@@ -16,9 +16,9 @@ import {
 } from '@caretrail/read-models';
 import type { PatientViewName } from '@caretrail/analytics';
 import type { Principal } from '@caretrail/security';
-import { AuditCategory } from '../audit/audit-category';
-import { CurrentPrincipal } from '../auth/auth.guard';
-import { PatientParams } from '../patients/validation';
+import { AuditCategory } from '../http/audit/audit-category';
+import { CurrentPrincipal } from '../http/auth/auth.guard';
+import { PatientParams } from '../http/validation/decorators';
 import { PatientAccess } from './patient-access';
 import { PatientTimeTravel, type TimeTravelAnswer } from './patient-time-travel';
 import { PatientReadQuery } from './query.dto';

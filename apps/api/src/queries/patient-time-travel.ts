@@ -9,7 +9,7 @@ import {
 import { isEventType } from '@caretrail/domain';
 import type { SqlEventStore } from '@caretrail/event-store';
 import { toProjected } from '@caretrail/projections';
-import { EVENT_STORE } from '../event-store/event-store.module';
+import { EVENT_STORE } from '../http/tokens';
 
 export interface TimeTravelAnswer {
   patientId: string;

@@ -2,9 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Checkpoint, SqlEventStore } from '@caretrail/event-store';
 import type { ProjectionHost } from '@caretrail/projections';
-import { EVENT_STORE } from '../event-store/event-store.module';
-import { Problem } from '../problems/problem';
-import { PROJECTION_HOST } from '../projections/projection-host.token';
+import { EVENT_STORE, PROJECTION_HOST } from '../http/tokens';
+import { Problem } from '../http/problems/problem';
 
 export type ReadModelName = 'current-plan' | 'adherence' | 'collaboration' | 'registry';
 

@@ -8,9 +8,9 @@ import {
   type RegistryDoc,
 } from '@caretrail/read-models';
 import type { Principal } from '@caretrail/security';
-import { AuditCategory } from '../audit/audit-category';
-import { CurrentPrincipal } from '../auth/auth.guard';
-import { RequireRole } from '../auth/roles.guard';
+import { AuditCategory } from '../http/audit/audit-category';
+import { CurrentPrincipal } from '../http/auth/auth.guard';
+import { RequireRole } from '../http/auth/roles.guard';
 import { RegistryQuery } from './query.dto';
 import { ReadModelReader } from './read-model-reader';
 

@@ -8,8 +8,8 @@ import type { SqlEventStore } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { issueLocalToken, loadOrCreateLocalSigningKey, type Role } from '@caretrail/security';
 import { createApp } from '../app';
-import { apiConfigFromEnv } from '../config';
-import { EVENT_STORE } from '../event-store/event-store.module';
+import { apiConfigFromEnv } from '../config/api-config';
+import { EVENT_STORE } from '../http/tokens';
 
 export interface TestApi {
   app: INestApplication;

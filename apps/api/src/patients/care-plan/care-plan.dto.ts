@@ -21,7 +21,7 @@ import {
   IsOptionalText,
   IsRecordId,
   IsText,
-} from '../validation';
+} from '../../http/validation/decorators';
 
 export const TRACKS = enumOf<TreatmentTrack>()(['integrated', 'medication-only', 'therapy-only']);
 export const TEAM_ROLES = enumOf<CareTeamRole>()(['therapist', 'prescriber', 'primary-care', 'care-manager']);

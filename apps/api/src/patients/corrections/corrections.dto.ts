@@ -2,7 +2,13 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayUnique, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { streamCategories, type JsonValue } from '@caretrail/domain';
-import { IsNestedArray, IsOptionalInstant, IsRecordId, IsText, IsWellFormedText } from '../validation';
+import {
+  IsNestedArray,
+  IsOptionalInstant,
+  IsRecordId,
+  IsText,
+  IsWellFormedText,
+} from '../../http/validation/decorators';
 
 /** A stream of one patient, as the write that recorded the entry answered it (`streamId`). */
 const STREAM = new RegExp(`^(${streamCategories.join('|')})-[A-Za-z0-9_-]{1,200}$`);

@@ -2,11 +2,11 @@ import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Principal } from '@caretrail/security';
-import { AuditCategory } from '../../audit/audit-category';
-import { CurrentPrincipal } from '../../auth/auth.guard';
+import { AuditCategory } from '../../http/audit/audit-category';
+import { CurrentPrincipal } from '../../http/auth/auth.guard';
 import { CareCommands, Write, WriteResultDto } from '../../commands/write';
 import type { WriteRequest } from '../../commands/execute-care-command';
-import { PatientParams } from '../validation';
+import { PatientParams } from '../../http/validation/decorators';
 import { RecordDoseMissedDto, RecordDoseTakenDto } from './doses.dto';
 
 /**

@@ -9,8 +9,8 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { InvalidToken, type Principal, type TokenVerifier } from '@caretrail/security';
+import { TOKEN_VERIFIER } from '../tokens';
 
-export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
 const PUBLIC_ROUTE = 'caretrail:public';
 
 /** Marks a route that needs no token (health, API documentation). Everything else does. */
