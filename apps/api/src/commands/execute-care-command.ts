@@ -1,5 +1,4 @@
-import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
 import {
   commandStreams,
   currentSchemaVersion,
@@ -18,29 +17,17 @@ import {
   type SqlEventStore,
 } from '@caretrail/event-store';
 import type { Principal } from '@caretrail/security';
+import type { WriteRequest } from '../http/write/write-context';
 import { EVENT_STORE } from '../http/tokens';
 import { PersonalData } from '../privacy/personal-data';
 
-/** What the HTTP request adds to a command: concurrency, idempotency and tracing. */
-export interface WriteRequest {
-  /** The version the client read (If-Match); the write happens only if it is still current. */
-  ifMatch?: number;
-  idempotencyKey?: string;
-  correlationId: string;
-  /** Server time at which the request arrived. */
-  now: string;
-  clientAddress?: string;
-}
-
-/** Carries any domain command through the command bus to the one generic handler below. */
-export class ExecuteCareCommand extends Command<AppendResult> {
+/** Carries any domain command to the one generic handler below. */
+export class ExecuteCareCommand {
   constructor(
     readonly command: DomainCommand,
     readonly principal: Principal,
     readonly request: WriteRequest,
-  ) {
-    super();
-  }
+  ) {}
 }
 
 /** A lost race without If-Match is decided again on fresh state, at most this often. */
@@ -51,8 +38,8 @@ const MAX_ATTEMPTS = 3;
  * read. Deciding again after a conflict is safe because the decision is
  * made on the new state; with If-Match the client asked to be told instead.
  */
-@CommandHandler(ExecuteCareCommand)
-export class ExecuteCareCommandHandler implements ICommandHandler<ExecuteCareCommand, AppendResult> {
+@Injectable()
+export class ExecuteCareCommandHandler {
   constructor(
     @Inject(EVENT_STORE) private readonly store: SqlEventStore,
     private readonly personalData: PersonalData,
@@ -73,9 +60,6 @@ export class ExecuteCareCommandHandler implements ICommandHandler<ExecuteCareCom
       const streams = await Promise.all(load.map((stream) => this.store.readStream(stream)));
       const loaded = streams[load.indexOf(target)] ?? [];
       const version = loaded.length === 0 ? 0 : loaded[loaded.length - 1]!.streamVersion;
-      if (request.ifMatch !== undefined && request.ifMatch !== version) {
-        throw new WrongExpectedVersion(target, request.ifMatch, version);
-      }
       // Personal data opened (or read as erased); administrative events such as PatientDataErased are not the domain's.
       const recorded = (await this.personalData.open(streams.flat())).filter((e) => isEventType(e.type));
       const history = recorded.map((e) => ({
@@ -83,6 +67,10 @@ export class ExecuteCareCommandHandler implements ICommandHandler<ExecuteCareCom
         meta: { eventId: e.eventId, streamName: e.streamId },
       }));
       const events = handleCommand(command, history, context);
+      // Checked after the domain decided, so who may not write hears 403, never the stream's version.
+      if (request.ifMatch !== undefined && request.ifMatch !== version) {
+        throw new WrongExpectedVersion(target, request.ifMatch, version);
+      }
       try {
         return await this.store.append(
           target,

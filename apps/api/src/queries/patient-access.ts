@@ -14,7 +14,8 @@ import { forbidden } from '../http/problems/problem-details.filter';
 export class PatientAccess {
   constructor(@Inject(EVENT_STORE) private readonly store: SqlEventStore) {}
 
-  async assertMayRead(patientId: string, principal: Principal): Promise<void> {
+  /** Resolves with the care-plan stream's version (the plan's ETag) when the principal may read. */
+  async assertMayRead(patientId: string, principal: Principal): Promise<number> {
     const events = await this.store.readStream(streams.carePlan(patientId));
     const state = carePlanOf(
       // Administrative events (PatientDataErased, docs/erasure.md) are not the domain's to fold.
@@ -27,5 +28,6 @@ export class PatientAccess {
     );
     // Unknown patients and other people's patients look the same.
     if (!canReadRecord(state, principal)) throw forbidden();
+    return events.length === 0 ? 0 : events[events.length - 1]!.streamVersion;
   }
 }

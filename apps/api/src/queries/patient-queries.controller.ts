@@ -1,4 +1,5 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   adherenceView,
@@ -60,8 +61,10 @@ export class PatientQueriesController {
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
     @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
+      response,
       'current-plan',
       patientId,
       query,
@@ -78,8 +81,10 @@ export class PatientQueriesController {
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
     @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
+      response,
       'adherence',
       patientId,
       query,
@@ -98,8 +103,10 @@ export class PatientQueriesController {
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
     @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
+      response,
       'collaboration',
       patientId,
       query,
@@ -118,8 +125,10 @@ export class PatientQueriesController {
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
     @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
+      response,
       'registry',
       patientId,
       query,
@@ -130,6 +139,7 @@ export class PatientQueriesController {
   }
 
   private async answer<Doc, View>(
+    response: Response,
     model: ReadModelName,
     patientId: string,
     query: PatientReadQuery,
@@ -138,11 +148,15 @@ export class PatientQueriesController {
     empty: (patientId: string) => Doc,
   ): Promise<ReadAnswer<View> | TimeTravelAnswer> {
     // Who may read is decided now, from the care team as it is today, whatever instant is asked for.
-    await this.access.assertMayRead(patientId, principal);
+    const carePlanVersion = await this.access.assertMayRead(patientId, principal);
     if (query.asOf !== undefined)
       return this.timeTravel.view(VIEW_OF_MODEL[model], patientId, query.asOf, query.asOfBasis);
     const { doc, position } = await this.reader.patientRow<Doc>(model, patientId, query.minPosition);
     const asOf = new Date().toISOString();
+    // What a client that did not write sends as If-Match to change the plan (docs/architecture.md, "Read side").
+    response.setHeader('ETag', `"${carePlanVersion}"`);
+    // Patient data is never kept by caches; the ETag is a write precondition, not a cache validator.
+    response.setHeader('Cache-Control', 'no-store');
     // An enrolled patient with nothing of this kind recorded yet has an empty view, not a 404.
     return { patientId, position, asOf, data: view(doc ?? empty(patientId), asOf) };
   }

@@ -46,8 +46,12 @@ export class AuthGuard implements CanActivate {
 }
 
 /** The authenticated caller of this request. */
-export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
-  const principal = context.switchToHttp().getRequest<Request>().principal;
-  if (!principal) throw new InvalidToken('send a bearer token in the Authorization header');
-  return principal;
-});
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal =>
+  principalOf(context.switchToHttp().getRequest<Request>()),
+);
+
+/** The authenticated caller of a request that passed the AuthGuard. */
+export function principalOf(request: Request): Principal {
+  if (!request.principal) throw new InvalidToken('send a bearer token in the Authorization header');
+  return request.principal;
+}

@@ -27,7 +27,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const problem = this.toProblem(error);
+    const problem = this.toProblem(error, request);
     if (problem.status >= 500 && problem.code !== 'access-log-unavailable') {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
@@ -51,7 +51,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       .send(JSON.stringify(problem.body(request.originalUrl.split('?')[0] ?? '/', correlationId)));
   }
 
-  private toProblem(error: unknown): Problem {
+  private toProblem(error: unknown, request: Request): Problem {
     if (error instanceof Problem) return error;
     if (error instanceof InvalidToken) {
       return new Problem(401, 'unauthenticated', 'Authentication required', error.message, undefined, {
@@ -65,8 +65,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return new Problem(STATUS_OF_KIND[error.kind], error.code, titleOf(error.code), error.message);
     }
     if (error instanceof WrongExpectedVersion) {
+      // The client's own precondition failed (RFC 9110 §13.1.1); without If-Match, retries ran out on a busy stream.
+      const ifMatch = request.header('if-match');
+      const preconditionFailed = ifMatch !== undefined && ifMatch !== '*';
       return new Problem(
-        409,
+        preconditionFailed ? 412 : 409,
         'version-conflict',
         'The record changed since you read it',
         `The record is at version ${error.actual}, the request expected ${String(error.expected)}. Read it again and retry.`,

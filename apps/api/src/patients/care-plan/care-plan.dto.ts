@@ -132,7 +132,8 @@ export class AssignCareTeamMemberDto {
   occurredAt?: string;
 }
 
-export class RemoveCareTeamMemberDto {
+/** The query of DELETE /patients/{patientId}/care-team/{userId}: a DELETE has no body. */
+export class RemoveCareTeamMemberQuery {
   @IsOptionalText(1000)
   reason?: string;
 

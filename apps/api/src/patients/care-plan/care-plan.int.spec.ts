@@ -263,7 +263,7 @@ describe('care plan endpoints', () => {
       });
     });
 
-    it('refuses a write whose If-Match is stale with 409 and the current ETag', async () => {
+    it('refuses a write whose If-Match is stale with 412 and the current ETag', async () => {
       const response = await withoutWrites(api, () =>
         api.http
           .post(`/patients/${p.patientId}/care-plan/reviews`)
@@ -271,8 +271,50 @@ describe('care plan endpoints', () => {
           .set('If-Match', '"1"')
           .send({ summary: 'Stable.' }),
       );
-      expectProblem(response, 409, 'version-conflict');
+      expectProblem(response, 412, 'version-conflict');
       expect(response.headers['etag']).toMatch(/^"\d+"$/);
+    });
+
+    it('writes with a current If-Match, the ETag a read of the plan answered', async () => {
+      const read = await api.http
+        .get(`/patients/${p.patientId}/plan`)
+        .set('Authorization', p.therapist.auth)
+        .expect(200);
+      const written = await api.http
+        .post(`/patients/${p.patientId}/care-plan/reviews`)
+        .set('Authorization', p.therapist.auth)
+        .set('If-Match', read.headers['etag'] as string)
+        .send({ summary: 'Stable.' })
+        .expect(201);
+      expect(written.headers['etag']).toBe(`"${written.body.version}"`);
+    });
+
+    it('answers a 201 with the Location of the view that shows the write, once it reflects it', async () => {
+      const response = await post('/patients/:patientId/goals', { description: 'Walk daily.' }).expect(201);
+      expect(response.headers['location']).toBe(`/patients/${p.patientId}/plan?minPosition=${response.body.position}`);
+      const view = await api.http.get(response.headers['location'] as string).set('Authorization', p.therapist.auth);
+      expect(view.status).toBe(200);
+      expect(view.body.position).toBeGreaterThanOrEqual(response.body.position);
+    });
+
+    it('removes a member with a DELETE: no body, the reason in the query, 200 with the write answer', async () => {
+      const member = await testUser(api, 'care-manager');
+      await post('/patients/:patientId/care-team', {
+        userId: member.userId,
+        role: 'care-manager',
+        chosenByPatient: false,
+      }).expect(201);
+      const response = await api.http
+        .delete(`/patients/${p.patientId}/care-team/${member.userId}`)
+        .query({ reason: 'Moved to another clinic.' })
+        .set('Authorization', p.therapist.auth)
+        .expect(200);
+      expect(response.headers['location']).toBeUndefined();
+      expect(response.headers['etag']).toBe(`"${response.body.version}"`);
+      expect(await lastEvent(api, response.body.streamId)).toMatchObject({
+        type: 'CareTeamMemberRemoved',
+        data: { userId: member.userId, reason: 'Moved to another clinic.' },
+      });
     });
   });
 
@@ -324,7 +366,7 @@ describe('care plan endpoints', () => {
 
     it('404 CARE_TEAM_MEMBER_NOT_FOUND: removing a non-member', async () => {
       const response = await withoutWrites(api, () =>
-        api.http.delete(`/patients/${p.patientId}/care-team/nobody`).set('Authorization', p.therapist.auth).send({}),
+        api.http.delete(`/patients/${p.patientId}/care-team/nobody`).set('Authorization', p.therapist.auth),
       );
       expectProblem(response, 404, 'CARE_TEAM_MEMBER_NOT_FOUND');
     });

@@ -1,11 +1,9 @@
-import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import type { Principal } from '@caretrail/security';
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AuditCategory } from '../../http/audit/audit-category';
-import { CurrentPrincipal } from '../../http/auth/auth.guard';
-import { CareCommands, Write, WriteResultDto } from '../../commands/write';
-import type { WriteRequest } from '../../commands/execute-care-command';
+import { CareCommands } from '../../commands/write';
+import { CareWrite, type WriteOutcome } from '../../http/write/care-write';
+import { WriteContext } from '../../http/write/write-context';
 import { PatientParams } from '../../http/validation/decorators';
 import { ChangeTherapyFrequencyDto, ChangeTherapyModalityDto, PrescribeTherapyDto } from './therapy.dto';
 
@@ -13,57 +11,37 @@ import { ChangeTherapyFrequencyDto, ChangeTherapyModalityDto, PrescribeTherapyDt
 @AuditCategory('therapy')
 @ApiTags('therapy')
 @ApiBearerAuth()
-@ApiCreatedResponse({ type: WriteResultDto, description: 'Recorded. ETag: the stream version.' })
 @Controller('patients')
 export class TherapyController {
   constructor(private readonly commands: CareCommands) {}
 
   @Post(':patientId/therapy')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Prescribe psychotherapy (modality and planned frequency).' })
+  @CareWrite('Prescribe psychotherapy (modality and planned frequency).')
   prescribe(
     @Param() { patientId }: PatientParams,
     @Body() body: PrescribeTherapyDto,
-    @CurrentPrincipal() principal: Principal,
-    @Write() write: WriteRequest,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'PrescribeTherapy', data: { patientId, ...body } }, principal, write, response);
+    @WriteContext() write: WriteContext,
+  ): Promise<WriteOutcome> {
+    return this.commands.send({ type: 'PrescribeTherapy', data: { patientId, ...body } }, write);
   }
 
   @Post(':patientId/therapy/modality')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Change the therapy modality (CBT, DBT, other).' })
+  @CareWrite('Change the therapy modality (CBT, DBT, other).')
   changeModality(
     @Param() { patientId }: PatientParams,
     @Body() body: ChangeTherapyModalityDto,
-    @CurrentPrincipal() principal: Principal,
-    @Write() write: WriteRequest,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<WriteResultDto> {
-    return this.commands.send(
-      { type: 'ChangeTherapyModality', data: { patientId, ...body } },
-      principal,
-      write,
-      response,
-    );
+    @WriteContext() write: WriteContext,
+  ): Promise<WriteOutcome> {
+    return this.commands.send({ type: 'ChangeTherapyModality', data: { patientId, ...body } }, write);
   }
 
   @Post(':patientId/therapy/frequency')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Change the planned session frequency.' })
+  @CareWrite('Change the planned session frequency.')
   changeFrequency(
     @Param() { patientId }: PatientParams,
     @Body() body: ChangeTherapyFrequencyDto,
-    @CurrentPrincipal() principal: Principal,
-    @Write() write: WriteRequest,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<WriteResultDto> {
-    return this.commands.send(
-      { type: 'ChangeTherapyFrequency', data: { patientId, ...body } },
-      principal,
-      write,
-      response,
-    );
+    @WriteContext() write: WriteContext,
+  ): Promise<WriteOutcome> {
+    return this.commands.send({ type: 'ChangeTherapyFrequency', data: { patientId, ...body } }, write);
   }
 }
