@@ -14,6 +14,8 @@ export async function createApp(config: ApiConfig): Promise<INestApplication> {
     .setTitle('CareTrail API')
     .setDescription('Event-sourced care coordination: care plans, medication, doses, sessions, outcomes.')
     .setVersion('0.1.0')
+    .setLicense('UNLICENSED', 'https://caretrail.dev/license')
+    .addServer('/', 'The server that serves this document')
     .addBearerAuth()
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {

@@ -1,5 +1,6 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/problems/problem.openapi';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { SqlEventStore } from '@caretrail/event-store';
 import { Public } from '../http/auth/auth.guard';
@@ -18,6 +19,7 @@ export class HealthController {
   @Get()
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness and readiness: the event store answers.' })
+  @ApiProblems(503)
   check(): Promise<HealthCheckResult> {
     return this.health.check([
       async () => {

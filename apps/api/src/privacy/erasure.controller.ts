@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiProblems } from '../http/problems/problem.openapi';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { WrongExpectedVersion, type RecordedEvent, type SqlEventStore } from '@caretrail/event-store';
@@ -68,6 +69,7 @@ export class ErasureController {
     description: 'Key destroyed and erasure recorded; read models re-derive the patient.',
   })
   @ApiOkResponse({ type: ErasureResultDto, description: 'Already erased: the first erasure.' })
+  @ApiProblems(400, 401, 403, 404, 409, 503)
   async erase(
     @Param() { patientId }: PatientParams,
     @Body() body: ErasureDto,

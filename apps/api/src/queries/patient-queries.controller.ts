@@ -1,6 +1,8 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/problems/problem.openapi';
+import { PatientViewAnswerDto } from './answers.dto';
 import {
   adherenceView,
   collaborationView,
@@ -40,6 +42,21 @@ const VIEW_OF_MODEL: Record<ReadModelName, PatientViewName> = {
   registry: 'outcomes',
 };
 
+/** What every patient view answers, and how it can fail. */
+const ViewAnswer = (): MethodDecorator =>
+  applyDecorators(
+    ApiOkResponse({
+      type: PatientViewAnswerDto,
+      headers: {
+        ETag: {
+          description: "The care plan's version: If-Match for writes to the care plan.",
+          schema: { type: 'string' },
+        },
+      },
+    }),
+    ApiProblems(400, 401, 403, 503),
+  );
+
 /** The read models of one patient, for the patient and their care team; `?asOf=` travels back in time. */
 @ApiTags('patient views')
 @ApiBearerAuth()
@@ -53,6 +70,7 @@ export class PatientQueriesController {
 
   @Get('plan')
   @AuditCategory('care plan')
+  @ViewAnswer()
   @ApiOperation({
     summary:
       'The plan now: track, team, goals, medications and dose schedules, therapy, upcoming sessions, context, last review.',
@@ -76,6 +94,7 @@ export class PatientQueriesController {
 
   @Get('adherence')
   @AuditCategory('adherence')
+  @ViewAnswer()
   @ApiOperation({ summary: 'PDC over 30 and 90 days per medication, dose counts, session attendance.' })
   adherence(
     @Param() { patientId }: PatientParams,
@@ -96,6 +115,7 @@ export class PatientQueriesController {
 
   @Get('collaboration')
   @AuditCategory('collaboration')
+  @ViewAnswer()
   @ApiOperation({
     summary: 'Open consultations, response latency, unreviewed and urgent side effects, last contact, case reviews.',
   })
@@ -118,6 +138,7 @@ export class PatientQueriesController {
 
   @Get('outcomes')
   @AuditCategory('outcomes')
+  @ViewAnswer()
   @ApiOperation({
     summary: 'Baseline and latest PHQ-9 / GAD-7, weeks in treatment, response, remission and follow-up flags.',
   })

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Inject,
   Injectable,
   SetMetadata,
@@ -7,14 +8,16 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { DECORATORS } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { InvalidToken, type Principal, type TokenVerifier } from '@caretrail/security';
 import { TOKEN_VERIFIER } from '../tokens';
 
 const PUBLIC_ROUTE = 'caretrail:public';
 
-/** Marks a route that needs no token (health, API documentation). Everything else does. */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+/** Marks a controller that needs no token (health, API documentation); its OpenAPI operations say `security: []`. */
+export const Public = (): ClassDecorator =>
+  applyDecorators(SetMetadata(PUBLIC_ROUTE, true), SetMetadata(DECORATORS.API_SECURITY, []));
 
 declare module 'express' {
   interface Request {

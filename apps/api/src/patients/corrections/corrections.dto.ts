@@ -56,9 +56,9 @@ export class FieldChangeDto {
 
   @ApiProperty({
     description: `The corrected value: any JSON (null included), at most ${MAX_CHANGE_VALUE_CHARS} characters serialized.`,
-    nullable: true,
+    // OpenAPI 3.0 has no null type: a null correction matches the one nullable branch.
     oneOf: [
-      { type: 'string' },
+      { type: 'string', nullable: true },
       { type: 'number' },
       { type: 'boolean' },
       { type: 'object' },

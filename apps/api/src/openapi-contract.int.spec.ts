@@ -1,0 +1,52 @@
+import { createConfig, lintFromString } from '@redocly/openapi-core';
+import { startTestApi, type TestApi } from './testing/test-api';
+
+describe('the OpenAPI document as a contract', () => {
+  let api: TestApi;
+  let document: Record<string, unknown>;
+
+  beforeAll(async () => {
+    api = await startTestApi('postgres');
+    document = (await api.http.get('/docs-json').expect(200)).body;
+  });
+  afterAll(() => api?.close());
+
+  it("passes Redocly's recommended ruleset without an error", async () => {
+    const config = await createConfig({ extends: ['recommended'] });
+    const problems = await lintFromString({ source: JSON.stringify(document), absoluteRef: 'openapi.json', config });
+    const errors = problems
+      .filter((problem) => problem.severity === 'error')
+      .map((problem) => `${problem.ruleId} at ${problem.location[0]?.pointer ?? '?'}: ${problem.message}`);
+    expect(errors).toEqual([]);
+  });
+
+  it('declares a server, security on every operation, and problem+json for every 4xx', () => {
+    expect(document['servers']).toEqual([expect.objectContaining({ url: '/' })]);
+    const paths = document['paths'] as Record<string, Record<string, Operation>>;
+    for (const [path, operations] of Object.entries(paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        const route = `${method.toUpperCase()} ${path}`;
+        const isPublic = path === '/health' || path === '/asyncapi.json';
+        expect({ route, security: operation.security }).toEqual({
+          route,
+          security: isPublic ? [] : [{ bearer: [] }],
+        });
+        for (const [status, response] of Object.entries(operation.responses)) {
+          const content = Object.keys(response.content ?? {});
+          expect({ route, status, content }).toEqual({
+            route,
+            status,
+            content: status.startsWith('4')
+              ? ['application/problem+json']
+              : expect.arrayContaining([expect.any(String)]),
+          });
+        }
+      }
+    }
+  });
+});
+
+interface Operation {
+  security?: unknown;
+  responses: Record<string, { content?: Record<string, unknown> }>;
+}
