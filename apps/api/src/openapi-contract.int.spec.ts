@@ -1,5 +1,39 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { startTestApi, type TestApi } from './testing/test-api';
+
+/** The TypeScript types of the document that the generated-client spec calls the API with. */
+const GENERATED = join(__dirname, 'testing', 'api-types.generated.ts');
+
+/**
+ * openapi-typescript's own command line, in a Node process of its own: its dependencies are ES
+ * modules, which Jest's sandbox does not load through require.
+ */
+function generateTypes(document: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'caretrail-openapi-'));
+  try {
+    const source = join(dir, 'openapi.json');
+    writeFileSync(source, JSON.stringify(document));
+    execFileSync(
+      process.execPath,
+      [
+        join(dirname(require.resolve('openapi-typescript/package.json')), 'bin', 'cli.js'),
+        source,
+        '-o',
+        join(dir, 'api.ts'),
+      ],
+      {
+        stdio: 'pipe',
+      },
+    );
+    return readFileSync(join(dir, 'api.ts'), 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('the OpenAPI document as a contract', () => {
   let api: TestApi;
@@ -43,6 +77,13 @@ describe('the OpenAPI document as a contract', () => {
         }
       }
     }
+  });
+
+  it('matches the committed generated client types', async () => {
+    // To regenerate after an API change: UPDATE_API_TYPES=1 with this spec.
+    const generated = generateTypes(document);
+    if (process.env['UPDATE_API_TYPES'] === '1') writeFileSync(GENERATED, generated);
+    expect(readFileSync(GENERATED, 'utf8')).toBe(generated);
   });
 });
 
