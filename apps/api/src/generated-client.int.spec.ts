@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import createClient, { type Client } from 'openapi-fetch';
+import type { Role } from '@caretrail/security';
 import type { paths } from './testing/api-types.generated';
-import { startTestApi, type TestApi } from './testing/test-api';
+import { useTestApi } from './testing/harness';
 
 /**
  * A client generated from the OpenAPI document (openapi-typescript types, openapi-fetch) against
@@ -9,17 +10,15 @@ import { startTestApi, type TestApi } from './testing/test-api';
  * position, ETag and problem bodies. openapi-contract.int.spec.ts keeps the types current.
  */
 describe('a client generated from the OpenAPI document', () => {
-  let api: TestApi;
+  const t = useTestApi({ enrol: false });
   let baseUrl: string;
-  const as = async (userId: string, role: Parameters<TestApi['bearer']>[1]): Promise<Client<paths>> =>
-    createClient<paths>({ baseUrl, headers: { Authorization: await api.bearer(userId, role) } });
+  const as = async (userId: string, role: Role): Promise<Client<paths>> =>
+    createClient<paths>({ baseUrl, headers: { Authorization: await t.api.bearer(userId, role) } });
 
   beforeAll(async () => {
-    api = await startTestApi('postgres');
-    await api.app.listen(0, '127.0.0.1');
-    baseUrl = `http://127.0.0.1:${(api.app.getHttpServer().address() as AddressInfo).port}`;
+    await t.api.app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(t.api.app.getHttpServer().address() as AddressInfo).port}`;
   });
-  afterAll(() => api?.close());
 
   it('enrols, writes with If-Match, reads its own write, hears 412 and removes a member', async () => {
     const therapist = await as('client-therapist', 'therapist');

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
-import { startTestApi, type TestApi } from './testing/test-api';
+import { useTestApi } from './testing/harness';
 
 /** The TypeScript types of the document that the generated-client spec calls the API with. */
 const GENERATED = join(__dirname, 'testing', 'api-types.generated.ts');
@@ -36,14 +36,12 @@ function generateTypes(document: unknown): string {
 }
 
 describe('the OpenAPI document as a contract', () => {
-  let api: TestApi;
+  const t = useTestApi({ enrol: false });
   let document: Record<string, unknown>;
 
   beforeAll(async () => {
-    api = await startTestApi('postgres');
-    document = (await api.http.get('/docs-json').expect(200)).body;
+    document = (await t.api.http.get('/docs-json').expect(200)).body;
   });
-  afterAll(() => api?.close());
 
   it("passes Redocly's recommended ruleset without an error", async () => {
     const config = await createConfig({ extends: ['recommended'] });

@@ -1,5 +1,5 @@
 import { getMetadataStorage } from 'class-validator';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { useTestApi } from '../testing/harness';
 import * as carePlan from './care-plan/care-plan.dto';
 import * as collaboration from './collaboration/collaboration.dto';
 import * as corrections from './corrections/corrections.dto';
@@ -19,17 +19,15 @@ const bodyClasses = [carePlan, collaboration, corrections, doses, medication, ou
   .filter((value): value is new () => object => typeof value === 'function' && value.name.endsWith('Dto'));
 
 describe('the OpenAPI document at /docs-json', () => {
-  let api: TestApi;
+  const t = useTestApi({ enrol: false });
   let schemas: Record<string, Schema>;
   let paths: Record<string, Record<string, Operation>>;
 
   beforeAll(async () => {
-    api = await startTestApi('postgres');
-    const document = (await api.http.get('/docs-json').expect(200)).body;
+    const document = (await t.api.http.get('/docs-json').expect(200)).body;
     schemas = document.components.schemas;
     paths = document.paths;
   });
-  afterAll(() => api?.close());
 
   it.each(bodyClasses.map((type) => [type.name, type] as const))(
     'describes every validated field of %s',
