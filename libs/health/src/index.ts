@@ -1,0 +1,12 @@
+/**
+ * @caretrail/health: the small HTTP health server of the processes that
+ * serve no HTTP of their own (apps/projector, apps/relay), for orchestrators'
+ * probes (docs/deployment.md, Probes).
+ */
+export {
+  healthPortFromEnv,
+  serveHealth,
+  type HealthServer,
+  type HealthServerOptions,
+  type Readiness,
+} from './health-server';
