@@ -17,6 +17,14 @@ export interface HealthServerOptions {
   status(): Promise<unknown>;
 }
 
+/** The paths the server answers (deployment manifests probe these; test/deployment checks them). */
+export const HEALTH_PATHS = {
+  live: '/health/live',
+  ready: '/health/ready',
+  health: '/health',
+  status: '/status',
+} as const;
+
 export interface HealthServer {
   /** The port it listens on (the one asked for, or the one given for port 0). */
   port: number;
@@ -60,17 +68,17 @@ async function answer(options: HealthServerOptions, request: IncomingMessage, re
   const path = (request.url ?? '/').split('?')[0];
   if (request.method !== 'GET') return send(405, { error: 'method not allowed' });
   switch (path) {
-    case '/health/live':
+    case HEALTH_PATHS.live:
       return send(200, { status: 'ok' });
-    case '/health':
-    case '/health/ready':
+    case HEALTH_PATHS.health:
+    case HEALTH_PATHS.ready:
       try {
         const { ready, detail } = await options.readiness();
         return send(ready ? 200 : 503, { status: ready ? 'ok' : 'down', ...detail });
       } catch (error) {
         return send(503, { status: 'down', error: error instanceof Error ? error.message : String(error) });
       }
-    case '/status':
+    case HEALTH_PATHS.status:
       try {
         return send(200, await options.status());
       } catch (error) {

@@ -4,6 +4,7 @@
  * probes (docs/deployment.md, Probes).
  */
 export {
+  HEALTH_PATHS,
   healthPortFromEnv,
   serveHealth,
   type HealthServer,
