@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { PostgresDatabase, SqlEventStore } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { kafkaRelayConfigFromEnv } from '../config';
-import { testKafkaBrokers, uniqueTopicPrefix, until } from '../testing/kafka';
+import { appendArgs, patientHistory, testKafkaBrokers, uniqueTopicPrefix, until } from '../testing/kafka';
 import { createKafkaRelay } from './relay';
 
 const brokers = testKafkaBrokers();
@@ -34,9 +33,10 @@ describe('starting the relay (PostgreSQL, real broker)', () => {
         });
         await publisher.start();
         relay.start();
-        await until(() => relay.progress().state === 'running', `relay start ${start} runs`);
-        // An empty batch has been published and checkpointed: the producer is connected too.
-        await sleep(300);
+        // Each start publishes an event: the producer's path is logged too.
+        const [event] = patientHistory(`p-start-${start}`);
+        await store.append(...appendArgs(event!));
+        await until(async () => (await relay.status()).published === 1, `relay start ${start} publishes`);
         await relay.stop();
       } finally {
         await store.close();
