@@ -3,9 +3,16 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PostgresDatabase, SqlEventStore } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { HEALTH_PATHS } from '@caretrail/health';
-import { testKafkaBrokers, uniqueTopicPrefix } from '@caretrail/integration/testing';
+import {
+  appendArgs,
+  freePortPair,
+  patientHistory,
+  testKafkaBrokers,
+  uniqueTopicPrefix,
+} from '@caretrail/integration/testing';
 import { ENTRYPOINT, entrypointCommands, read, ROOT } from './deployment-files';
 
 /*
@@ -94,11 +101,12 @@ async function get(port: number, path: string): Promise<{ code: number; body: un
   return { code: response.status, body: await response.json() };
 }
 
-async function untilReady(started: Started): Promise<{ code: number; body: unknown }> {
+/** The readiness answer once it is `code`, or the last one after 30 s. */
+async function untilReady(started: Started, code = 200): Promise<{ code: number; body: unknown }> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const answer = await get(started.port, HEALTH_PATHS.ready);
-    if (answer.code === 200 || Date.now() > deadline) return answer;
+    if (answer.code === code || Date.now() > deadline) return answer;
     await sleep(100);
   }
 }
@@ -132,7 +140,7 @@ describe('the processes the image runs, through the entry script', () => {
     }
   });
 
-  it('relay: alive and ready on RELAY_STATUS_PORT once it publishes, and stops cleanly on SIGTERM', async () => {
+  it('relay: alive and ready on RELAY_STATUS_PORT, and stops cleanly on SIGTERM', async () => {
     const relay = await startThroughEntrypoint(
       'relay',
       {
@@ -149,6 +157,38 @@ describe('the processes the image runs, through the entry script', () => {
       expect(await get(relay.port, HEALTH_PATHS.status)).toMatchObject({ code: 200, body: { leader: true } });
       // Starting against a broker logs no error (docs/kafka.md, Logging).
       expect(relay.output()).not.toMatch(/"level":50/);
+    } finally {
+      expect(await stop(relay)).toBe(0);
+    }
+  });
+
+  it('relay: alive but not ready while the broker is unreachable, saying why', async () => {
+    const store = await SqlEventStore.open(
+      new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, applicationName: `${schema}-writer` }),
+    );
+    try {
+      // Something to publish, so the relay has to reach the broker.
+      await store.append(...appendArgs(patientHistory('p-unreachable')[0]!));
+    } finally {
+      await store.close();
+    }
+    const relay = await startThroughEntrypoint(
+      'relay',
+      {
+        ...base,
+        KAFKA_BROKERS: `127.0.0.1:${await freePortPair()}`,
+        KAFKA_TOPIC_PREFIX: uniqueTopicPrefix('unreachable'),
+        RELAY_STATUS_PORT: '0',
+      },
+      (line) => (typeof line['msg'] === 'string' && line['msg'].startsWith('status on') ? line['port'] : undefined),
+    );
+    try {
+      expect(await untilReady(relay, 503)).toMatchObject({
+        code: 503,
+        body: { status: 'down', state: 'retrying', lastError: { message: expect.any(String) } },
+      });
+      // Restarting it would not bring the broker back: liveness holds.
+      expect(await get(relay.port, HEALTH_PATHS.live)).toEqual({ code: 200, body: { status: 'ok' } });
     } finally {
       expect(await stop(relay)).toBe(0);
     }
