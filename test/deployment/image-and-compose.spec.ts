@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   appProjects,
   builtEntry,
@@ -8,6 +10,7 @@ import {
   exists,
   instructions,
   read,
+  ROOT,
   runtimeStage,
   servedPaths,
   servedPort,
@@ -64,6 +67,8 @@ describe('the Dockerfile', () => {
 
   it('enters through the entry script, the API by default, on the port it exposes', () => {
     expect(instructions(runtime, 'ENTRYPOINT')).toEqual([`["/app/${ENTRYPOINT}"]`]);
+    // Run directly, not through a shell: COPY keeps the mode it has in the checkout.
+    expect(statSync(join(ROOT, ENTRYPOINT)).mode & 0o111).toBe(0o111);
     expect(instructions(runtime, 'COPY')).toContain(`${ENTRYPOINT} ${ENTRYPOINT}`);
     expect(instructions(runtime, 'CMD')).toEqual(['["api"]']);
     expect(instructions(runtime, 'EXPOSE')).toEqual([imageEnv['PORT']]);
