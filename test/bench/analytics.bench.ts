@@ -16,7 +16,6 @@
  * --samples S        as-of instants measured per view (default 200)
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Pool } from 'pg';
 import {
   effectivenessReport,
@@ -34,10 +33,10 @@ import {
   START,
   checkpointOf,
   type Checkpoint,
-  type EventStore,
   type RecordedEvent,
 } from '@caretrail/event-store';
 import { toProjected } from '@caretrail/projections';
+import { seed } from '@caretrail/seed';
 import {
   check,
   compareRounds,
@@ -57,21 +56,6 @@ const AS_OF_P99_TARGET_MS = 50;
 const DAY = 86_400_000;
 const UNTIL = Date.parse('2026-06-01T00:00:00Z');
 
-/** The part of apps/cli's seed (`npm run cli -- seed`) this benchmark uses. */
-type Seed = (
-  store: EventStore,
-  options: { patients: number; days: number; seed: string; until: number; concurrency?: number },
-) => Promise<{ events: number }>;
-
-/**
- * The command line's seed generator: plausible histories through the domain's own commands. It
- * lives in apps/cli, which a benchmark may not import (module boundaries), so it is loaded by
- * path at run time, the way the bench runner loads every TypeScript module.
- */
-function loadSeed(): Seed {
-  return (require(join(__dirname, '../../apps/cli/src/seed/seed.ts')) as { seed: Seed }).seed;
-}
-
 export async function run(options: Options): Promise<{ name: string; report: unknown; text: string; ok: boolean }> {
   const reportEvents = options.int('report-events', 200_000);
   const rounds = options.int('rounds', 3);
@@ -89,7 +73,6 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     console.log(
       `\nanalytics on PostgreSQL: seeding ${patients} patients x ${days} days (~${reportEvents.toLocaleString('en-US')} events)...`,
     );
-    const seed = loadSeed();
     const seeded = await timed(() =>
       seed(store, { patients, days, seed: 'bench-analytics', until: UNTIL, concurrency: 8 }),
     );

@@ -5,7 +5,7 @@ import { isEventType, streamFor, upcast, type DomainEvent } from '@caretrail/dom
 import { PostgresDatabase, SqlEventStore } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema, withAdminClient } from '@caretrail/event-store/testing';
 import { run } from '../main';
-import { seed, type SeedResult } from '../seed/seed';
+import { seed, type SeedResult } from '@caretrail/seed';
 import { LocalControl } from './projections';
 import { readModels } from '@caretrail/read-models';
 import type { ProjectionDefinition } from '@caretrail/projections';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { SqlPatientKeyStore, type SqlEventStore } from '@caretrail/event-store';
 import { encryptEventData } from '@caretrail/privacy';
 import { CachingPatientKeyStore } from '@caretrail/security';
-import { AlreadySeeded, seed, type SeedResult } from '../seed/seed';
+import { AlreadySeeded, seed, type SeedResult } from '@caretrail/seed';
 import { openStore, stderrProgress, UsageError, type CliIo } from './cli-io';
 
 export const SEED_USAGE = `  npm run cli -- seed [--patients N] [--days D] [--seed S] [--until <instant>]
