@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTokenVerifier } from '@caretrail/security';
-import { run } from './main';
+import { runCli } from './testing/run-cli';
 
 describe('npm run cli -- token', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-cli-'));
@@ -13,16 +13,7 @@ describe('npm run cli -- token', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const call = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await run(
-      argv,
-      (l) => out.push(l),
-      (l) => err.push(l),
-    );
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const call = runCli;
 
   it('prints a token the API accepts for that user and role', async () => {
     const { code, out } = await call('token', '--user', 'dr-okafor', '--role', 'prescriber');

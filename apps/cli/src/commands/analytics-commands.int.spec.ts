@@ -9,7 +9,7 @@ import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-stor
 import { toProjected } from '@caretrail/projections';
 import { readModels, type ReadModel } from '@caretrail/read-models';
 import { replay } from '@caretrail/admin-tasks';
-import { run } from '../main';
+import { runCli } from '../testing/run-cli';
 
 const ALL = range(0, 83);
 const spec = (id: string, drug: string, phq9: number[], doseDays = ALL): PatientSpec => ({
@@ -35,16 +35,7 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
   const env = process.env;
   let store: SqlEventStore;
 
-  const call = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await run(
-      argv,
-      (l) => out.push(l),
-      (l) => err.push(l),
-    );
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const call = runCli;
 
   beforeAll(async () => {
     process.env = {

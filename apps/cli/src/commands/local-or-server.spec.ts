@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTokenVerifier } from '@caretrail/security';
-import { run } from '../main';
+import { runCli } from '../testing/run-cli';
 import { seedCommand } from './seed';
 
 interface Seen {
@@ -91,16 +91,7 @@ describe('store commands while a server holds the embedded data directory', () =
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const call = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await run(
-      argv,
-      (l) => out.push(l),
-      (l) => err.push(l),
-    );
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const call = runCli;
 
   const seedResult = {
     seed: 'held',

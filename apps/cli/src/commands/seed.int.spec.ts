@@ -1,7 +1,7 @@
 import { isEventType, streamFor, upcast, type DomainEvent } from '@caretrail/domain';
 import { PostgresDatabase, SqlEventStore } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema, withAdminClient } from '@caretrail/event-store/testing';
-import { run } from '../main';
+import { runCli } from '../testing/run-cli';
 import { seed, type SeedResult } from '@caretrail/seed';
 import { LocalControl } from './projections';
 import { readModels } from '@caretrail/read-models';
@@ -169,16 +169,7 @@ describe('npm run cli -- seed', () => {
   afterEach(() => (process.env = env));
   afterAll(() => dropSchema(schema));
 
-  const call = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await run(
-      argv,
-      (l) => out.push(l),
-      (l) => err.push(l),
-    );
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const call = runCli;
 
   it('seeds PostgreSQL with DATABASE_URL and reports what it wrote', async () => {
     process.env = { ...env, DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema };
