@@ -19,7 +19,6 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import {
   effectivenessReport,
-  PatientHistories,
   PATIENT_VIEWS,
   patientAsOf,
   renderReport,
@@ -27,14 +26,8 @@ import {
   type PatientViewName,
 } from '@caretrail/analytics';
 import { isEventType, streamFor, type DomainEvent } from '@caretrail/domain';
-import {
-  PostgresDatabase,
-  SqlEventStore,
-  START,
-  checkpointOf,
-  type Checkpoint,
-  type RecordedEvent,
-} from '@caretrail/event-store';
+import { PostgresDatabase, SqlEventStore, START, type Checkpoint } from '@caretrail/event-store';
+import { readHistories } from '@caretrail/admin-tasks';
 import { toProjected } from '@caretrail/projections';
 import { seed } from '@caretrail/seed';
 import {
@@ -89,7 +82,8 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     const sides = await compareRounds(rounds, {
       report: async (): Promise<Round> => {
         const { value, seconds } = await timed(async () => {
-          const histories = await readHistories(store, period);
+          // What `npm run cli -- report` does: the global order in batches, the next one read while this one folds.
+          const histories = await readHistories(store, period, undefined, READ_BATCH);
           const report = effectivenessReport(histories, {
             period,
             pseudonymOf: (id) => `P-${id}`,
@@ -193,18 +187,6 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     await store.close();
     await raw.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await raw.end();
-  }
-}
-
-/** What `npm run cli -- report` does: the global order in batches, the next one read while this one folds. */
-async function readHistories(store: SqlEventStore, period: { from: string; to: string }): Promise<PatientHistories> {
-  const histories = new PatientHistories({ period });
-  let pending: Promise<RecordedEvent[]> = store.readAll({ after: START, limit: READ_BATCH });
-  for (;;) {
-    const events = await pending;
-    if (events.length === 0) return histories;
-    pending = store.readAll({ after: checkpointOf(events[events.length - 1]!), limit: READ_BATCH });
-    for (const e of events) if (isEventType(e.type)) histories.add(toProjected(e));
   }
 }
 
