@@ -43,6 +43,12 @@ function writeRequestOf(request: Request): WriteRequest {
     }
     ifMatch = Number(match[1]);
   }
+  // A DELETE's body has no meaning (RFC 9110): refused, so that a reason sent there is not lost silently.
+  if (request.method === 'DELETE' && Object.keys((request.body as object | undefined) ?? {}).length > 0) {
+    throw invalidRequest([
+      { field: 'body', rule: 'noBody', message: 'A DELETE carries no body: send its fields in the query' },
+    ]);
+  }
   if (keyHeader !== undefined && !IDEMPOTENCY_KEY.test(keyHeader)) {
     throw invalidRequest([
       {

@@ -295,6 +295,16 @@ describe('care plan endpoints', () => {
       expect(view.body.position).toBeGreaterThanOrEqual(response.body.position);
     });
 
+    it('refuses a DELETE that carries a body, naming where its fields go, and writes nothing', async () => {
+      const response = await withoutWrites(t.api, () =>
+        t.api.http
+          .delete(`/patients/${t.p.patientId}/care-team/${t.p.prescriber.userId}`)
+          .set('Authorization', t.p.therapist.auth)
+          .send({ reason: 'Moved away.' }),
+      );
+      expectInvalid(response, 'body', 'noBody');
+    });
+
     it('removes a member with a DELETE: no body, the reason in the query, 200 with the write answer', async () => {
       const member = await testUser(t.api, 'care-manager');
       await post('/patients/:patientId/care-team', {
