@@ -27,7 +27,8 @@ import {
   typesNotNeededBy,
   type PatientViewName,
 } from '@caretrail/analytics';
-import { isEventType, streamFor, type DomainEvent } from '@caretrail/domain';
+import { decodeDomainEvents, decodeStoredEvent, isDomainEvent } from '@caretrail/care-log';
+import { streamFor, type DomainEvent } from '@caretrail/domain';
 import {
   PostgresDatabase,
   SqlEventStore,
@@ -37,7 +38,6 @@ import {
   type EventStore,
   type RecordedEvent,
 } from '@caretrail/event-store';
-import { toProjected } from '@caretrail/projections';
 import {
   check,
   compareRounds,
@@ -221,7 +221,7 @@ async function readHistories(store: SqlEventStore, period: { from: string; to: s
     const events = await pending;
     if (events.length === 0) return histories;
     pending = store.readAll({ after: checkpointOf(events[events.length - 1]!), limit: READ_BATCH });
-    for (const e of events) if (isEventType(e.type)) histories.add(toProjected(e));
+    for (const e of events) if (isDomainEvent(e)) histories.add(decodeStoredEvent(e));
   }
 }
 
@@ -511,13 +511,7 @@ async function measureAsOf(
           excludeTypes: typesNotNeededBy(view),
           metadata: false,
         });
-        const answer = patientAsOf(
-          view,
-          t.patientId,
-          events.filter((e) => isEventType(e.type)).map(toProjected),
-          asOf,
-          'recorded',
-        );
+        const answer = patientAsOf(view, t.patientId, decodeDomainEvents(events), asOf, 'recorded');
         return { events: events.length, answer };
       });
       if (i === 0) continue; // warm-up

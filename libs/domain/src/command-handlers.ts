@@ -219,22 +219,36 @@ export function commandStreams(command: DomainCommand, context: CommandContext):
 }
 
 /**
- * Fold the loaded history and decide. `history` must be the events of `commandStreams(...).load`
- * in stream order (streams in the listed order). Throws a DomainError when a rule refuses.
+ * The decision state of `command`: `history` (the events of `commandStreams(...).load`, in
+ * stream order, streams in the listed order) folded from the handler's initial state.
  */
-export function handleCommand(
-  command: DomainCommand,
-  history: readonly RecordedEvent[],
-  context: CommandContext,
-): DomainEvent[] {
+export function foldCommandState(command: DomainCommand, history: readonly RecordedEvent[]): unknown {
+  const handler = handlerFor(command);
+  return history.reduce((s, { event, meta }) => handler.evolve(s, event, meta), handler.initialState());
+}
+
+/**
+ * Decide on a state folded for this command (by `foldCommandState` or incrementally with the
+ * handler's own `evolve`). Throws a DomainError when a rule refuses, and an Error when the
+ * decider returned events for another stream than the target (a decider bug).
+ */
+export function decideCommand(command: DomainCommand, state: unknown, context: CommandContext): DomainEvent[] {
   const handler = handlerFor(command);
   const { target } = handler.streams(command, context);
-  const state = history.reduce((s, { event, meta }) => handler.evolve(s, event, meta), handler.initialState());
   const events = handler.decide(command, state, context);
   const stray = events.find((e) => streamFor(e) !== target);
   if (stray)
     throw new Error(`${command.type} produced ${stray.type} for ${streamFor(stray)}, not its target ${target}.`);
   return events;
+}
+
+/** Fold the loaded history and decide: `decideCommand` on `foldCommandState`. */
+export function handleCommand(
+  command: DomainCommand,
+  history: readonly RecordedEvent[],
+  context: CommandContext,
+): DomainEvent[] {
+  return decideCommand(command, foldCommandState(command, history), context);
 }
 
 /** The care-plan stream folded, for callers that need only the plan (who may read a record). */

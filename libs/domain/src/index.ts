@@ -19,6 +19,8 @@ export {
   carePlanOf,
   commandHandlers,
   commandStreams,
+  decideCommand,
+  foldCommandState,
   handleCommand,
   handlerFor,
   type RecordedEvent,

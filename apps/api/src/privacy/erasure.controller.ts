@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nest
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { WrongExpectedVersion, type RecordedEvent, type SqlEventStore } from '@caretrail/event-store';
-import { erasureEvent, erasureStream, isErasureEvent } from '@caretrail/privacy';
+import { erasureEvent, erasureStream, isErasureEvent } from '@caretrail/care-log';
 import type { CachingPatientKeyStore, Principal } from '@caretrail/security';
 import { AuditCategory } from '../audit/audit-category';
 import { CurrentPrincipal } from '../auth/auth.guard';

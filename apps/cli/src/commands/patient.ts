@@ -6,8 +6,7 @@ import {
   patientAsOf,
   type PatientViewName,
 } from '@caretrail/analytics';
-import { isEventType } from '@caretrail/domain';
-import { toProjected } from '@caretrail/projections';
+import { decodeDomainEvents } from '@caretrail/care-log';
 import { choiceOption, guarded, instantOption, openStore, parseOptions, UsageError, type CliIo } from './cli-io';
 
 export const PATIENT_USAGE = `  npm run cli -- patient <patientId> --as-of <instant> [--by recorded|occurred] [--view plan,adherence,collaboration,outcomes]
@@ -39,15 +38,13 @@ export async function patientCommand(argv: string[], io: CliIo, now: number = Da
     if (!store) return 1;
     try {
       // One read serves every view: the doses are only left out when adherence is not asked for.
-      const events = (
+      const events = decodeDomainEvents(
         await store.readPatient(patientId, {
           ...(basis === 'recorded' ? { recordedUntil: asOf } : { occurredUntil: asOf }),
           ...(views.includes('adherence') ? {} : { excludeTypes: DOSE_TYPES }),
           metadata: false,
-        })
-      )
-        .filter((e) => isEventType(e.type))
-        .map(toProjected);
+        }),
+      );
       const answer: Record<string, unknown> = { patientId, asOf, asOfBasis: basis, events: events.length };
       for (const view of views as PatientViewName[])
         answer[view] = patientAsOf(view, patientId, events, asOf, basis).data;

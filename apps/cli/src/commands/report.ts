@@ -7,9 +7,8 @@ import {
   renderReport,
   DEFAULT_MIN_COHORT,
 } from '@caretrail/analytics';
-import { isEventType } from '@caretrail/domain';
+import { decodeStoredEvent, isDomainEvent } from '@caretrail/care-log';
 import { START, checkpointOf, type RecordedEvent, type SqlEventStore } from '@caretrail/event-store';
-import { toProjected } from '@caretrail/projections';
 import { choiceOption, guarded, openStore, parseOptions, progressLine, UsageError, type CliIo } from './cli-io';
 import { loadPseudonymizer } from './pseudonyms';
 
@@ -100,7 +99,7 @@ export async function readHistories(
     const events = await pending;
     if (events.length === 0) break;
     pending = store.readAll({ after: checkpointOf(events[events.length - 1]!), limit: batch });
-    for (const e of events) if (isEventType(e.type)) histories.add(toProjected(e));
+    for (const e of events) if (isDomainEvent(e)) histories.add(decodeStoredEvent(e));
     io?.progress?.(
       progressLine(
         'reading the log',

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SqlPatientKeyStore, type SqlEventStore } from '@caretrail/event-store';
-import { encryptEventData } from '@caretrail/privacy';
+import { encryptEventData } from '@caretrail/care-log';
 import { CachingPatientKeyStore } from '@caretrail/security';
 import { AlreadySeeded, seed, type SeedResult } from '../seed/seed';
 import { openStore, stderrProgress, UsageError, type CliIo } from './cli-io';
