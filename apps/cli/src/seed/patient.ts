@@ -37,7 +37,7 @@ export function cliniciansFor(patients: number): Clinicians {
 interface Action {
   at: number;
   seq: number;
-  run: () => void;
+  run: () => Promise<unknown>;
 }
 
 interface Schedule {
@@ -206,7 +206,7 @@ export class PatientSimulation {
   }
 
   /** Plans the day, then runs every action due before the end of it. */
-  runDay(day: number): void {
+  async runDay(day: number): Promise<void> {
     if (day >= this.enrolDay) {
       this.forgetOldStreams(day);
       if (day === this.enrolDay) this.planEnrolment(day);
@@ -214,7 +214,7 @@ export class PatientSimulation {
       if (this.open) this.planDoses(day);
     }
     const end = this.zone.midnight(day + 1);
-    while (this.queue.length > 0 && this.queue[0]!.at < end) this.pop().run();
+    while (this.queue.length > 0 && this.queue[0]!.at < end) await this.pop().run();
   }
 
   // --- planning -----------------------------------------------------------
@@ -224,8 +224,8 @@ export class PatientSimulation {
     const pid = this.patientId;
     const given = this.rng.pick(catalog.givenNames);
     const family = this.rng.pick(catalog.familyNames);
-    this.at(t, () => {
-      this.issue(
+    this.at(t, async () => {
+      await this.issue(
         {
           type: 'EnrolPatient',
           data: {
@@ -244,43 +244,49 @@ export class PatientSimulation {
     });
     if (this.prescriber) {
       const prescriber = this.prescriber;
-      this.at(t + 5 * MINUTE, () =>
-        this.issue(
-          {
-            type: 'AssignCareTeamMember',
-            data: {
-              patientId: pid,
-              userId: prescriber.userId,
-              role: 'prescriber',
-              chosenByPatient: this.rng.chance(0.7),
+      this.at(
+        t + 5 * MINUTE,
+        async () =>
+          await this.issue(
+            {
+              type: 'AssignCareTeamMember',
+              data: {
+                patientId: pid,
+                userId: prescriber.userId,
+                role: 'prescriber',
+                chosenByPatient: this.rng.chance(0.7),
+              },
             },
-          },
-          this.therapist,
-          t + 5 * MINUTE,
-        ),
+            this.therapist,
+            t + 5 * MINUTE,
+          ),
       );
     }
     if (this.careManager) {
       const manager = this.careManager;
-      this.at(t + 6 * MINUTE, () =>
-        this.issue(
-          {
-            type: 'AssignCareTeamMember',
-            data: { patientId: pid, userId: manager.userId, role: 'care-manager', chosenByPatient: false },
-          },
-          this.therapist,
-          t + 6 * MINUTE,
-        ),
+      this.at(
+        t + 6 * MINUTE,
+        async () =>
+          await this.issue(
+            {
+              type: 'AssignCareTeamMember',
+              data: { patientId: pid, userId: manager.userId, role: 'care-manager', chosenByPatient: false },
+            },
+            this.therapist,
+            t + 6 * MINUTE,
+          ),
       );
     }
     const carePlanId = this.ids.next();
     const track = this.track;
-    this.at(t + 10 * MINUTE, () =>
-      this.issue(
-        { type: 'StartCarePlan', data: { patientId: pid, carePlanId, track } },
-        this.therapist,
-        t + 10 * MINUTE,
-      ),
+    this.at(
+      t + 10 * MINUTE,
+      async () =>
+        await this.issue(
+          { type: 'StartCarePlan', data: { patientId: pid, carePlanId, track } },
+          this.therapist,
+          t + 10 * MINUTE,
+        ),
     );
     this.open = true;
     this.planStartDay = day;
@@ -288,8 +294,8 @@ export class PatientSimulation {
       const lifestyle = this.rng.pick(catalog.lifestyles);
       const supportSystem = this.rng.pick(catalog.supportSystems);
       const comorbidConditions = this.rng.chance(0.4) ? [{ ...this.rng.pick(catalog.comorbidities) }] : [];
-      this.at(t + 12 * MINUTE, () => {
-        const events = this.issue(
+      this.at(t + 12 * MINUTE, async () => {
+        const events = await this.issue(
           { type: 'RecordHolisticContext', data: { patientId: pid, lifestyle, supportSystem, comorbidConditions } },
           this.therapist,
           t + 12 * MINUTE,
@@ -300,9 +306,9 @@ export class PatientSimulation {
         // A correction a week later: the therapist amends the lifestyle note (append, never overwrite).
         const at = t + 7 * DAY;
         const value = this.rng.pick(catalog.lifestyles);
-        this.at(at, () => {
+        this.at(at, async () => {
           if (this.holisticEventId === null || !this.open) return;
-          this.issue(
+          await this.issue(
             {
               type: 'CorrectEntry',
               data: {
@@ -325,12 +331,14 @@ export class PatientSimulation {
       this.goals.push(goal);
       const description = catalog.goals[(this.rng.int(0, catalog.goals.length - 1) + i) % catalog.goals.length]!;
       const targetDate = isoDate(day + this.rng.int(8, 26) * 7);
-      this.at(t + (15 + i) * MINUTE, () =>
-        this.issue(
-          { type: 'SetTreatmentGoal', data: { patientId: pid, goalId: goal.id, description, targetDate } },
-          this.therapist,
-          t + (15 + i) * MINUTE,
-        ),
+      this.at(
+        t + (15 + i) * MINUTE,
+        async () =>
+          await this.issue(
+            { type: 'SetTreatmentGoal', data: { patientId: pid, goalId: goal.id, description, targetDate } },
+            this.therapist,
+            t + (15 + i) * MINUTE,
+          ),
       );
     }
     if (this.track !== 'medication-only') this.planTherapy(day, t + 20 * MINUTE);
@@ -352,12 +360,14 @@ export class PatientSimulation {
     const weekly = this.rng.chance(0.8);
     this.therapyEveryDays = weekly ? 7 : 14;
     const frequency = weekly ? { sessions: 1, per: 'week' as const } : { sessions: 2, per: 'month' as const };
-    this.at(at, () =>
-      this.issue(
-        { type: 'PrescribeTherapy', data: { patientId: this.patientId, modality, modalityDetail, frequency } },
-        this.therapist,
-        at,
-      ),
+    this.at(
+      at,
+      async () =>
+        await this.issue(
+          { type: 'PrescribeTherapy', data: { patientId: this.patientId, modality, modalityDetail, frequency } },
+          this.therapist,
+          at,
+        ),
     );
     this.planPsychotherapy(at + 2 * MINUTE, this.zone.at(day + this.rng.int(3, 8), this.sessionMinutes));
   }
@@ -396,8 +406,14 @@ export class PatientSimulation {
       const nextReviewDue = isoDate(day + 84);
       const summary =
         this.trajectory === 'improving' ? 'Improving; continue the plan.' : 'Limited progress; discussed options.';
-      this.at(at, () =>
-        this.issue({ type: 'ReviewCarePlan', data: { patientId: pid, summary, nextReviewDue } }, this.therapist, at),
+      this.at(
+        at,
+        async () =>
+          await this.issue(
+            { type: 'ReviewCarePlan', data: { patientId: pid, summary, nextReviewDue } },
+            this.therapist,
+            at,
+          ),
       );
       this.nextReviewDay = day + 84;
     }
@@ -413,15 +429,17 @@ export class PatientSimulation {
       const goal = this.goals[0];
       const at = this.zone.at(day, 11 * 60);
       const description = this.rng.pick(catalog.goals);
-      this.at(at, () =>
-        this.issue(
-          {
-            type: 'ReviseTreatmentGoal',
-            data: { patientId: pid, goalId: goal.id, description, reason: 'Made more specific.' },
-          },
-          this.therapist,
-          at,
-        ),
+      this.at(
+        at,
+        async () =>
+          await this.issue(
+            {
+              type: 'ReviseTreatmentGoal',
+              data: { patientId: pid, goalId: goal.id, description, reason: 'Made more specific.' },
+            },
+            this.therapist,
+            at,
+          ),
       );
     }
     if (week >= 10 && this.trajectory === 'improving' && this.rng.chance(0.02)) {
@@ -429,8 +447,14 @@ export class PatientSimulation {
       if (goal) {
         goal.achieved = true;
         const at = this.zone.at(day, 12 * 60);
-        this.at(at, () =>
-          this.issue({ type: 'MarkGoalAchieved', data: { patientId: pid, goalId: goal.id } }, this.therapist, at),
+        this.at(
+          at,
+          async () =>
+            await this.issue(
+              { type: 'MarkGoalAchieved', data: { patientId: pid, goalId: goal.id } },
+              this.therapist,
+              at,
+            ),
         );
       }
     }
@@ -440,15 +464,17 @@ export class PatientSimulation {
       const manager = this.careManager;
       this.careManager = null;
       const at = this.zone.at(day, 10 * 60);
-      this.at(at, () =>
-        this.issue(
-          {
-            type: 'RemoveCareTeamMember',
-            data: { patientId: pid, userId: manager.userId, reason: 'Housing support completed.' },
-          },
-          this.therapist,
-          at,
-        ),
+      this.at(
+        at,
+        async () =>
+          await this.issue(
+            {
+              type: 'RemoveCareTeamMember',
+              data: { patientId: pid, userId: manager.userId, reason: 'Housing support completed.' },
+            },
+            this.therapist,
+            at,
+          ),
       );
     }
 
@@ -515,16 +541,20 @@ export class PatientSimulation {
         : takenAt + this.rng.between(1, 10) * MINUTE;
       const voidIt = this.rng.chance(0.002);
       const occurredAt = new Date(takenAt).toISOString();
-      this.at(reportAt, () => {
+      this.at(reportAt, async () => {
         // A stop decided after this dose was planned may fall before it was taken.
         if (!this.isActive(medication, takenAt)) return;
-        const events = this.issue({ type: 'RecordDoseTaken', data: { ...base, occurredAt } }, this.patient, reportAt);
+        const events = await this.issue(
+          { type: 'RecordDoseTaken', data: { ...base, occurredAt } },
+          this.patient,
+          reportAt,
+        );
         const eventId = events?.[0]?.meta.eventId;
         if (!voidIt || !eventId) return;
         // The patient tapped "taken" by mistake: they mark it entered in error and record the miss.
         const fixAt = reportAt + 10 * MINUTE;
-        this.at(fixAt, () => {
-          this.issue(
+        this.at(fixAt, async () => {
+          await this.issue(
             {
               type: 'MarkEnteredInError',
               data: {
@@ -537,7 +567,11 @@ export class PatientSimulation {
             this.patient,
             fixAt,
           );
-          this.issue({ type: 'RecordDoseMissed', data: { ...base, reason: 'forgot' } }, this.patient, fixAt + MINUTE);
+          await this.issue(
+            { type: 'RecordDoseMissed', data: { ...base, reason: 'forgot' } },
+            this.patient,
+            fixAt + MINUTE,
+          );
         });
       });
       return;
@@ -547,20 +581,29 @@ export class PatientSimulation {
       // Reported missed, then taken late after all: the domain records DoseTakenLate superseding the miss.
       const missedAt = slot + this.rng.between(1.5, 3) * HOUR;
       const takenAt = Math.round((missedAt + this.rng.between(0.5, 4) * HOUR) / 1000) * 1000;
-      this.at(missedAt, () =>
-        this.issue({ type: 'RecordDoseMissed', data: { ...base, reason: 'forgot' } }, this.patient, missedAt),
+      this.at(
+        missedAt,
+        async () =>
+          await this.issue({ type: 'RecordDoseMissed', data: { ...base, reason: 'forgot' } }, this.patient, missedAt),
       );
       if (this.isActive(medication, takenAt)) {
         const occurredAt = new Date(takenAt).toISOString();
-        this.at(takenAt + 2 * MINUTE, () => {
+        this.at(takenAt + 2 * MINUTE, async () => {
           if (this.isActive(medication, takenAt))
-            this.issue({ type: 'RecordDoseTaken', data: { ...base, occurredAt } }, this.patient, takenAt + 2 * MINUTE);
+            await this.issue(
+              { type: 'RecordDoseTaken', data: { ...base, occurredAt } },
+              this.patient,
+              takenAt + 2 * MINUTE,
+            );
         });
       }
     } else if (roll < 0.15 + 0.85 * this.pReportMissed) {
       const reason: MissedReason = this.rng.weighted(catalog.missedReasons);
       const at = slot + this.rng.between(1, 14) * HOUR;
-      this.at(at, () => this.issue({ type: 'RecordDoseMissed', data: { ...base, reason } }, this.patient, at));
+      this.at(
+        at,
+        async () => await this.issue({ type: 'RecordDoseMissed', data: { ...base, reason } }, this.patient, at),
+      );
     }
     // Otherwise nothing is reported: the slot stays empty.
   }
@@ -583,23 +626,25 @@ export class PatientSimulation {
     };
     this.medications.set(medication.id, medication);
     const startsAt = new Date(medication.startAt).toISOString();
-    this.at(at, () =>
-      this.issue(
-        {
-          type: 'PrescribeMedication',
-          data: {
-            patientId: this.patientId,
-            medicationId: medication.id,
-            drug: { name: drug.name, rxNormCode: drug.rxNormCode },
-            strength: { value: drug.start, unit: drug.unit },
-            schedule: { timesPerDay: shape.timesPerDay, daysOfWeek: [...shape.daysOfWeek], times: [...shape.times] },
-            startsAt,
-            instructions: shape.times.length > 1 ? 'Take with food.' : null,
+    this.at(
+      at,
+      async () =>
+        await this.issue(
+          {
+            type: 'PrescribeMedication',
+            data: {
+              patientId: this.patientId,
+              medicationId: medication.id,
+              drug: { name: drug.name, rxNormCode: drug.rxNormCode },
+              strength: { value: drug.start, unit: drug.unit },
+              schedule: { timesPerDay: shape.timesPerDay, daysOfWeek: [...shape.daysOfWeek], times: [...shape.times] },
+              startsAt,
+              instructions: shape.times.length > 1 ? 'Take with food.' : null,
+            },
           },
-        },
-        prescriber,
-        at,
-      ),
+          prescriber,
+          at,
+        ),
     );
   }
 
@@ -636,34 +681,36 @@ export class PatientSimulation {
         : kind === 'step-down'
           ? 'Side effects; reducing.'
           : 'Splitting the dose to ease side effects.';
-    this.at(at, () =>
-      this.issue(
-        {
-          type: 'AdjustDose',
-          data: {
-            patientId: this.patientId,
-            medicationId: medication.id,
-            strength: { value: strength, unit: medication.drug.unit },
-            schedule: { timesPerDay: shape.timesPerDay, daysOfWeek: [...shape.daysOfWeek], times: [...shape.times] },
-            effectiveFrom,
-            reason,
+    this.at(
+      at,
+      async () =>
+        await this.issue(
+          {
+            type: 'AdjustDose',
+            data: {
+              patientId: this.patientId,
+              medicationId: medication.id,
+              strength: { value: strength, unit: medication.drug.unit },
+              schedule: { timesPerDay: shape.timesPerDay, daysOfWeek: [...shape.daysOfWeek], times: [...shape.times] },
+              effectiveFrom,
+              reason,
+            },
           },
-        },
-        prescriber,
-        at,
-      ),
+          prescriber,
+          at,
+        ),
     );
   }
 
   /** Stops a medication at `stopAt` (a decision taken at `at`). */
   private planDiscontinuation(medication: Medication, at: number, stopAt: number, reason: StopReason): void {
     medication.stopAt = stopAt;
-    this.at(at, () => this.discontinue(medication, at, stopAt, reason));
+    this.at(at, async () => this.discontinue(medication, at, stopAt, reason));
   }
 
-  private discontinue(medication: Medication, at: number, stopAt: number, reason: StopReason): void {
+  private async discontinue(medication: Medication, at: number, stopAt: number, reason: StopReason): Promise<void> {
     if (!this.prescriber) return;
-    this.issue(
+    await this.issue(
       {
         type: 'DiscontinueMedication',
         data: {
@@ -696,14 +743,16 @@ export class PatientSimulation {
     const reportAt = this.zone.at(day, this.rng.int(9 * 60, 22 * 60));
     const stream = streams.sideEffect(pid, sideEffectId);
     let reportEventId: string | undefined;
-    this.at(reportAt, () => {
-      reportEventId = this.issue(
-        {
-          type: 'ReportSideEffect',
-          data: { patientId: pid, sideEffectId, symptom, severity, suspectedMedicationId: medication.id, fibser },
-        },
-        this.patient,
-        reportAt,
+    this.at(reportAt, async () => {
+      reportEventId = (
+        await this.issue(
+          {
+            type: 'ReportSideEffect',
+            data: { patientId: pid, sideEffectId, symptom, severity, suspectedMedicationId: medication.id, fibser },
+          },
+          this.patient,
+          reportAt,
+        )
       )?.[0]?.meta.eventId;
     });
     const reviewed = urgent || this.rng.chance(0.9);
@@ -728,25 +777,25 @@ export class PatientSimulation {
                 ['monitor', 40],
               ] as const);
       const correct = this.rng.chance(0.05);
-      this.at(reviewAt, () => {
+      this.at(reviewAt, async () => {
         if (!reportEventId) return;
         const reviewDay = this.zone.dayOf(reviewAt);
         const stillTaking = medication.stopAt === null;
         if (action === 'discontinued' && stillTaking && this.open) {
           medication.stopAt = this.zone.midnight(reviewDay + 1);
-          this.discontinue(medication, reviewAt, medication.stopAt, 'side-effects');
+          await this.discontinue(medication, reviewAt, medication.stopAt, 'side-effects');
           if (![...this.medications.values()].some((m) => m.stopAt === null))
             this.planPrescription(reviewDay, reviewAt + 5 * MINUTE, medication.drug);
         } else if (action === 'dose-adjusted' && stillTaking && this.open) {
           this.planAdjustment(reviewDay, 'step-down', medication, reviewAt + 5 * MINUTE);
         }
-        this.issue(
+        await this.issue(
           { type: 'ReviewSideEffect', data: { patientId: pid, sideEffectId, action, note: null } },
           prescriber,
           reviewAt + 10 * MINUTE,
         );
         if (correct) {
-          this.issue(
+          await this.issue(
             {
               type: 'CorrectEntry',
               data: {
@@ -765,9 +814,9 @@ export class PatientSimulation {
     }
     if (this.rng.chance(0.7)) {
       const resolveAt = reportAt + this.rng.between(3, 21) * DAY;
-      this.at(resolveAt, () => {
+      this.at(resolveAt, async () => {
         if (!reportEventId) return;
-        this.issue(
+        await this.issue(
           { type: 'ResolveSideEffect', data: { patientId: pid, sideEffectId, note: 'Gone.' } },
           this.patient,
           resolveAt,
@@ -790,21 +839,19 @@ export class PatientSimulation {
     const total = Math.max(0, Math.min(definition.totalMax, Math.round(expected + this.rng.normal() * 1.5)));
     const items = this.itemsFor(total, definition.itemCount, definition.itemMax);
     const mistake = this.rng.chance(0.02);
-    this.at(at, () => {
+    this.at(at, async () => {
       if (!mistake) {
-        this.issue({ type: 'RecordOutcome', data: { patientId: pid, instrument, items, total } }, by, at);
+        await this.issue({ type: 'RecordOutcome', data: { patientId: pid, instrument, items, total } }, by, at);
         return;
       }
       // Entered with the answers shifted; the therapist voids it and records the right one.
       const wrong = [...items.slice(1), items[0]!];
-      const eventId = this.issue(
-        { type: 'RecordOutcome', data: { patientId: pid, instrument, items: wrong, total } },
-        by,
-        at,
+      const eventId = (
+        await this.issue({ type: 'RecordOutcome', data: { patientId: pid, instrument, items: wrong, total } }, by, at)
       )?.[0]?.meta.eventId;
       if (!eventId) return;
       const stream = streams.outcomes(pid, new Date(at).toISOString());
-      this.issue(
+      await this.issue(
         {
           type: 'MarkEnteredInError',
           data: { patientId: pid, stream, eventId, reason: 'Answers entered in the wrong order.' },
@@ -812,7 +859,7 @@ export class PatientSimulation {
         this.therapist,
         at + 20 * MINUTE,
       );
-      this.issue(
+      await this.issue(
         {
           type: 'RecordOutcome',
           data: { patientId: pid, instrument, items, total, occurredAt: new Date(at).toISOString() },
@@ -846,27 +893,33 @@ export class PatientSimulation {
     const urgency = this.rng.chance(0.15) ? 'urgent' : 'routine';
     const at = this.zone.at(day, this.rng.int(9 * 60, 18 * 60));
     const stream = streams.consultation(pid, consultationId);
-    this.at(at, () =>
-      this.issue(
-        {
-          type: 'RequestConsultation',
-          data: {
-            patientId: pid,
-            consultationId,
-            requestedRole: toPrescriber ? 'prescriber' : 'therapist',
-            topic,
-            urgency,
+    this.at(
+      at,
+      async () =>
+        await this.issue(
+          {
+            type: 'RequestConsultation',
+            data: {
+              patientId: pid,
+              consultationId,
+              requestedRole: toPrescriber ? 'prescriber' : 'therapist',
+              topic,
+              urgency,
+            },
           },
-        },
-        from,
-        at,
-      ),
+          from,
+          at,
+        ),
     );
     if (this.rng.chance(0.9)) {
       const answerAt = at + (urgency === 'urgent' ? this.rng.between(1, 8) * HOUR : this.rng.between(4, 120) * HOUR);
       const answer = this.rng.pick(catalog.answers);
-      this.at(answerAt, () => {
-        this.issue({ type: 'AnswerConsultation', data: { patientId: pid, consultationId, answer } }, to, answerAt);
+      this.at(answerAt, async () => {
+        await this.issue(
+          { type: 'AnswerConsultation', data: { patientId: pid, consultationId, answer } },
+          to,
+          answerAt,
+        );
         this.writer.forgetStream(pid, stream);
       });
     }
@@ -884,12 +937,14 @@ export class PatientSimulation {
         ? ['Consider augmentation.', 'Increase therapy to weekly.']
         : ['Continue the current plan.'];
     const caseReviewId = this.ids.next();
-    this.at(at, () =>
-      this.issue(
-        { type: 'HoldCaseReview', data: { patientId: this.patientId, caseReviewId, attendees, decisions } },
-        this.therapist,
-        at,
-      ),
+    this.at(
+      at,
+      async () =>
+        await this.issue(
+          { type: 'HoldCaseReview', data: { patientId: this.patientId, caseReviewId, attendees, decisions } },
+          this.therapist,
+          at,
+        ),
     );
   }
 
@@ -918,12 +973,14 @@ export class PatientSimulation {
         : to === 'therapy-only'
           ? 'Patient prefers to stop medication.'
           : 'Symptoms returned; restarting therapy.';
-    this.at(at + 5 * MINUTE, () =>
-      this.issue(
-        { type: 'ChangeTreatmentTrack', data: { patientId: pid, track: to, reason } },
-        this.therapist,
-        at + 5 * MINUTE,
-      ),
+    this.at(
+      at + 5 * MINUTE,
+      async () =>
+        await this.issue(
+          { type: 'ChangeTreatmentTrack', data: { patientId: pid, track: to, reason } },
+          this.therapist,
+          at + 5 * MINUTE,
+        ),
     );
     if (to === 'integrated' && from === 'medication-only' && this.therapyEveryDays === null)
       this.planTherapy(day, at + 10 * MINUTE);
@@ -938,19 +995,21 @@ export class PatientSimulation {
     this.psychotherapy = null;
     this.medicationReview = null;
     this.open = false;
-    this.at(at + 5 * MINUTE, () =>
-      this.issue(
-        {
-          type: 'CloseCarePlan',
-          data: {
-            patientId: this.patientId,
-            reason: 'completed',
-            note: 'Remission sustained; discharged to primary care.',
+    this.at(
+      at + 5 * MINUTE,
+      async () =>
+        await this.issue(
+          {
+            type: 'CloseCarePlan',
+            data: {
+              patientId: this.patientId,
+              reason: 'completed',
+              note: 'Remission sustained; discharged to primary care.',
+            },
           },
-        },
-        this.therapist,
-        at + 5 * MINUTE,
-      ),
+          this.therapist,
+          at + 5 * MINUTE,
+        ),
     );
   }
 
@@ -987,9 +1046,9 @@ export class PatientSimulation {
     const { id: sessionId, kind } = session;
     const stream = streams.session(pid, sessionId);
     const scheduledFor = new Date(session.at).toISOString();
-    this.at(scheduleAt, () => {
+    this.at(scheduleAt, async () => {
       if (session.status !== 'scheduled') return;
-      this.issue(
+      await this.issue(
         {
           type: 'ScheduleSession',
           data: { patientId: pid, sessionId, kind, scheduledFor, durationMinutes: kind === 'psychotherapy' ? 50 : 20 },
@@ -1013,10 +1072,10 @@ export class PatientSimulation {
       ] as const);
       const cancelAt = Math.max(scheduleAt + MINUTE, session.at - this.rng.between(2, 48) * HOUR);
       const reason = this.rng.pick(catalog.cancellationReasons[cancelledBy]);
-      this.at(cancelAt, () => {
+      this.at(cancelAt, async () => {
         if (session.status !== 'scheduled') return;
         session.status = 'closed';
-        this.issue(
+        await this.issue(
           { type: 'CancelSession', data: { patientId: pid, sessionId, cancelledBy, reason } },
           clinician,
           cancelAt,
@@ -1030,9 +1089,9 @@ export class PatientSimulation {
       const rescheduleAt =
         session.at - this.rng.between(24, Math.max(24, Math.min(72, (session.at - scheduleAt) / HOUR - 1))) * HOUR;
       const to = session.at + this.rng.int(1, 3) * DAY;
-      this.at(rescheduleAt, () => {
+      this.at(rescheduleAt, async () => {
         if (session.status !== 'scheduled') return;
-        this.issue(
+        await this.issue(
           {
             type: 'RescheduleSession',
             data: {
@@ -1062,27 +1121,33 @@ export class PatientSimulation {
     const pid = this.patientId;
     const at = session.at + this.rng.int(50, 70) * MINUTE;
     const attended = this.rng.chance(this.pAttend);
-    this.at(at, () => {
+    this.at(at, async () => {
       if (session.status !== 'scheduled') return;
       session.status = 'closed';
       if (attended) {
-        this.issue({ type: 'RecordSessionAttended', data: { patientId: pid, sessionId: session.id } }, clinician, at);
+        await this.issue(
+          { type: 'RecordSessionAttended', data: { patientId: pid, sessionId: session.id } },
+          clinician,
+          at,
+        );
         if (session.kind === 'psychotherapy' && ++this.attendedSessions % 3 === 0) {
           const noteAt = at + 2 * HOUR;
           const body = this.rng.pick(catalog.notes);
-          this.at(noteAt, () =>
-            this.issue(
-              {
-                type: 'ShareCollaborationNote',
-                data: { patientId: pid, noteId: this.ids.next(), body, audience: ['therapist', 'prescriber'] },
-              },
-              this.therapist,
-              noteAt,
-            ),
+          this.at(
+            noteAt,
+            async () =>
+              await this.issue(
+                {
+                  type: 'ShareCollaborationNote',
+                  data: { patientId: pid, noteId: this.ids.next(), body, audience: ['therapist', 'prescriber'] },
+                },
+                this.therapist,
+                noteAt,
+              ),
           );
         }
       } else {
-        this.issue(
+        await this.issue(
           {
             type: 'RecordSessionMissed',
             data: {
@@ -1104,15 +1169,17 @@ export class PatientSimulation {
     if (!session || session.status !== 'scheduled') return;
     session.status = 'closed';
     const clinician = session.kind === 'psychotherapy' ? this.therapist : (this.prescriber ?? this.therapist);
-    this.at(at, () =>
-      this.issue(
-        {
-          type: 'CancelSession',
-          data: { patientId: this.patientId, sessionId: session.id, cancelledBy: 'clinic', reason },
-        },
-        clinician,
-        at,
-      ),
+    this.at(
+      at,
+      async () =>
+        await this.issue(
+          {
+            type: 'CancelSession',
+            data: { patientId: this.patientId, sessionId: session.id, cancelledBy: 'clinic', reason },
+          },
+          clinician,
+          at,
+        ),
     );
   }
 
@@ -1137,14 +1204,14 @@ export class PatientSimulation {
     }
   }
 
-  private issue(command: DomainCommand, actor: Actor, at: number): RecordedEvent[] | null {
-    const events = this.writer.execute(command, actor, at);
+  private async issue(command: DomainCommand, actor: Actor, at: number): Promise<RecordedEvent[] | null> {
+    const events = await this.writer.execute(command, actor, at);
     const stream = events?.[0]?.meta.streamName;
     if (stream?.startsWith('doses-')) this.doseStreams.set(stream, Math.floor(at / DAY));
     return events;
   }
 
-  private at(at: number, run: () => void): void {
+  private at(at: number, run: () => Promise<unknown>): void {
     const action = { at, seq: this.seq++, run };
     const queue = this.queue;
     queue.push(action);

@@ -120,7 +120,7 @@ export async function seed(store: EventStore, options: SeedOptions): Promise<See
       cohort.push(patient);
     }
     for (let day = firstDay; day <= lastDay; day++) {
-      for (const patient of cohort) patient.runDay(day);
+      for (const patient of cohort) await patient.runDay(day);
       if (writer.bufferedEvents >= flushEvents) await writer.flush(store, concurrency);
       // Let the appends in flight make progress while the next days are generated.
       await new Promise((resolve) => setImmediate(resolve));
