@@ -10,12 +10,12 @@ import {
   commandStreams,
   DomainError,
   handleCommand,
-  handlerFor,
+  deciderFor,
   type Actor,
   type CommandContext,
   type DomainCommand,
   type DomainEvent,
-  type RecordedEvent,
+  type HistoryEvent,
 } from '@caretrail/domain';
 import {
   WrongExpectedVersion,
@@ -29,7 +29,7 @@ import type { IdSource } from './random';
 /** The store allows at most this many events in one append. */
 export const MAX_EVENTS_PER_APPEND = 1000;
 
-/** One handler's state folded over the streams a command loads, and how far into each it has folded. */
+/** One decider's state folded over the streams a command loads, and how far into each it has folded. */
 interface Fold {
   state: unknown;
   seen: Map<string, number>;
@@ -39,7 +39,7 @@ interface Fold {
 interface StreamMemory {
   readonly name: string;
   /** Every event decided for the stream while it is remembered (upcast shape, with the ids the store will get). */
-  readonly history: RecordedEvent[];
+  readonly history: HistoryEvent[];
   /** Events decided (and sealed) but not yet appended. */
   buffer: NewEvent[];
   /** Stream version once everything decided is appended: what the next decision expects. */
@@ -48,7 +48,7 @@ interface StreamMemory {
   appended: number;
   /** Instant of the first buffered command, to append streams roughly in the order things happened. */
   firstBufferedAt: number;
-  /** One fold per handler `evolve` that targeted this stream (several command types share one). */
+  /** One fold per decider `evolve` that targeted this stream (several command types share one). */
   readonly folds: Map<unknown, Fold>;
 }
 
@@ -88,7 +88,7 @@ export interface DomainWriterOptions {
 /**
  * Runs commands through the one write path (`executeCommand` of
  * @caretrail/care-log) with two ports of its own: a loader that folds each
- * stream's decision state incrementally with the handler's
+ * stream's decision state incrementally with the decider's
  * `initialState`/`evolve` (never by re-reading the store), and a log that
  * buffers the sealed events; `flush` appends them per stream in chunks with
  * the expected version the writer tracks. A refusal by the domain writes
@@ -96,8 +96,8 @@ export interface DomainWriterOptions {
  *
  * The incremental fold folds the care-plan stream and the target stream in
  * the order events were decided, where `handleCommand` folds the care-plan
- * stream first: the same state, because every handler's evolve keeps the
- * two streams' parts apart (see `commandHandlers`). `verify` checks it.
+ * stream first: the same state, because every decider's evolve keeps the
+ * two streams' parts apart (see `commandDeciders`). `verify` checks it.
  */
 export class DomainWriter {
   readonly stats: WriterStats = { commands: 0, events: 0, appended: 0, appends: 0, refused: {}, notYetDue: 0 };
@@ -132,7 +132,7 @@ export class DomainWriter {
    * Returns the decided events with their ids, or null when the domain
    * refused it (or it lies after the end of the history).
    */
-  async execute(command: DomainCommand, actor: Actor, at: number): Promise<RecordedEvent[] | null> {
+  async execute(command: DomainCommand, actor: Actor, at: number): Promise<HistoryEvent[] | null> {
     if (at > this.options.until) {
       this.stats.notYetDue++;
       return null;
@@ -150,7 +150,7 @@ export class DomainWriter {
         newEventId: () => patient.ids.next(),
       });
       if (this.options.verify) this.verify(patient, command, context, events);
-      const recorded = events.map((event, i): RecordedEvent => ({
+      const recorded = events.map((event, i): HistoryEvent => ({
         event,
         meta: { eventId: appended.eventIds[i]!, streamName: appended.streamId },
       }));
@@ -220,17 +220,17 @@ export class DomainWriter {
   private portsFor(patient: PatientMemory, at: number): CommandWritePorts {
     const loader: CommandStateLoader = {
       load: async (command, { target, load }) => {
-        const handler = handlerFor(command);
+        const decider = deciderFor(command);
         const targetMemory = this.memory(patient, target);
-        let fold = targetMemory.folds.get(handler.evolve);
+        let fold = targetMemory.folds.get(decider.evolve);
         if (!fold) {
-          fold = { state: handler.initialState(), seen: new Map() };
-          targetMemory.folds.set(handler.evolve, fold);
+          fold = { state: decider.initialState(), seen: new Map() };
+          targetMemory.folds.set(decider.evolve, fold);
         }
         for (const name of load) {
           const { history } = this.memory(patient, name);
           let i = fold.seen.get(name) ?? 0;
-          for (; i < history.length; i++) fold.state = handler.evolve(fold.state, history[i]!.event, history[i]!.meta);
+          for (; i < history.length; i++) fold.state = decider.evolve(fold.state, history[i]!.event, history[i]!.meta);
           fold.seen.set(name, i);
         }
         return { state: fold.state, version: targetMemory.decided };

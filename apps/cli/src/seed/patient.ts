@@ -6,7 +6,7 @@ import {
   type DomainCommand,
   type Instrument,
   type MissedReason,
-  type RecordedEvent,
+  type HistoryEvent,
   type Severity,
   type SideEffectAction,
   type TreatmentTrack,
@@ -1204,7 +1204,7 @@ export class PatientSimulation {
     }
   }
 
-  private async issue(command: DomainCommand, actor: Actor, at: number): Promise<RecordedEvent[] | null> {
+  private async issue(command: DomainCommand, actor: Actor, at: number): Promise<HistoryEvent[] | null> {
     const events = await this.writer.execute(command, actor, at);
     const stream = events?.[0]?.meta.streamName;
     if (stream?.startsWith('doses-')) this.doseStreams.set(stream, Math.floor(at / DAY));

@@ -8,10 +8,8 @@ export type ActorRole = CareTeamRole | 'patient' | 'admin' | 'analyst';
 
 export const careTeamRoles: readonly CareTeamRole[] = ['therapist', 'prescriber', 'primary-care', 'care-manager'];
 
+/** The acting user: who issues a command, and who did something as recorded in event data. */
 export type Actor = { readonly userId: string; readonly role: ActorRole };
-
-/** Who did something, as recorded in event data where read models need it. */
-export type ActorRef = { readonly userId: string; readonly role: ActorRole };
 
 /**
  * Everything the domain may not invent itself: the clock and the acting user.
@@ -23,6 +21,6 @@ export function isCareTeamRole(role: ActorRole): role is CareTeamRole {
   return (careTeamRoles as readonly ActorRole[]).includes(role);
 }
 
-export function actorRef(actor: Actor): ActorRef {
+export function actorRef(actor: Actor): Actor {
   return { userId: actor.userId, role: actor.role };
 }
