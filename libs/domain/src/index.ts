@@ -28,7 +28,7 @@ export {
 export type { CommandDecider, CommandStreams, EventMeta } from './shared/decider';
 export type { CommandOf, CommandType, DomainCommand } from './commands';
 export type { Actor, ActorRole, CareTeamRole, CommandContext } from './shared/actor';
-export { careTeamRoles } from './shared/actor';
+export { actorRoles, careTeamRoles, isActorRole } from './shared/actor';
 export { assertNever } from './shared/assert-never';
 
 // Events, their registry, stream names, upcasting, personal data

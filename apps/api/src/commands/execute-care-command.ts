@@ -1,9 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { eventStoreStateLoader, executeCommand, type CommandWritePorts } from '@caretrail/care-log';
-import type { DomainCommand } from '@caretrail/domain';
+import type { DomainCommand, Actor } from '@caretrail/domain';
 import type { AppendResult, EventStore } from '@caretrail/event-store';
-import type { Principal } from '@caretrail/security';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { PersonalData } from '../privacy/personal-data';
 
@@ -22,7 +21,7 @@ export interface WriteRequest {
 export class ExecuteCareCommand extends Command<AppendResult> {
   constructor(
     readonly command: DomainCommand,
-    readonly principal: Principal,
+    readonly principal: Actor,
     readonly request: WriteRequest,
   ) {
     super();

@@ -3,9 +3,8 @@ import { createParamDecorator, Injectable, type ExecutionContext } from '@nestjs
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { DomainCommand } from '@caretrail/domain';
+import type { DomainCommand, Actor } from '@caretrail/domain';
 import type { AppendResult } from '@caretrail/event-store';
-import type { Principal } from '@caretrail/security';
 import { invalidRequest } from '../problems/problem';
 import { ExecuteCareCommand, type WriteRequest } from './execute-care-command';
 
@@ -71,7 +70,7 @@ export class CareCommands {
 
   async send(
     command: DomainCommand,
-    principal: Principal,
+    principal: Actor,
     write: WriteRequest,
     response: Response,
     createdId?: string,
@@ -93,7 +92,7 @@ export class CareCommands {
  * Id for a record a write creates. With an Idempotency-Key it is derived
  * from the caller and the key, so a retried request names the same record.
  */
-export function newRecordId(principal: Principal, write: WriteRequest, kind: string): string {
+export function newRecordId(principal: Actor, write: WriteRequest, kind: string): string {
   if (write.idempotencyKey === undefined) return randomUUID();
   const hex = createHash('sha256')
     .update(`${principal.userId}\u0000${write.idempotencyKey}\u0000${kind}`)

@@ -3,7 +3,8 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPro
 import type { Request, Response } from 'express';
 import { WrongExpectedVersion, type RecordedEvent, type SqlEventStore } from '@caretrail/event-store';
 import { erasureEvent, erasureStream, isErasureEvent } from '@caretrail/care-log';
-import type { CachingPatientKeyStore, Principal } from '@caretrail/security';
+import type { CachingPatientKeyStore } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../audit/audit-category';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { RequireRole } from '../auth/roles.guard';
@@ -72,7 +73,7 @@ export class ErasureController {
   async erase(
     @Param() { patientId }: PatientParams,
     @Body() body: ErasureDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ErasureResultDto> {

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { decodeDomainEvents } from '@caretrail/care-log';
-import { canReadRecord, carePlanOf, streams } from '@caretrail/domain';
+import { canReadRecord, carePlanOf, streams, type Actor } from '@caretrail/domain';
 import type { EventStore } from '@caretrail/event-store';
-import type { Principal } from '@caretrail/security';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { forbidden } from '../problems/problem-details.filter';
 
@@ -15,7 +14,7 @@ import { forbidden } from '../problems/problem-details.filter';
 export class PatientAccess {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async assertMayRead(patientId: string, principal: Principal): Promise<void> {
+  async assertMayRead(patientId: string, principal: Actor): Promise<void> {
     const events = await this.store.readStream(streams.carePlan(patientId));
     // Membership is no personal data: the stream is folded without opening it.
     const state = carePlanOf(decodeDomainEvents(events));

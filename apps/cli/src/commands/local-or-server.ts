@@ -4,7 +4,8 @@ import {
   openEventStore,
   type SqlEventStore,
 } from '@caretrail/event-store';
-import { authConfigFromEnv, issueLocalToken, loadOrCreateLocalSigningKey, type Role } from '@caretrail/security';
+import { authConfigFromEnv, issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
+import type { ActorRole } from '@caretrail/domain';
 
 /** Where a command found the store: opened here, or only reachable through the running server. */
 export type Reach<T> = { kind: 'local'; result: T } | { kind: 'server'; result: T };
@@ -36,7 +37,7 @@ export async function withStoreOrServer<T>(
 export type ServerCall = <R>(method: 'GET' | 'POST', path: string) => Promise<R>;
 
 /** Calls the running API as `role`, with CARETRAIL_TOKEN or a token signed by the local key. */
-export async function serverCall(role: Role): Promise<ServerCall> {
+export async function serverCall(role: ActorRole): Promise<ServerCall> {
   const base = process.env['CARETRAIL_API_URL'] || `http://127.0.0.1:${process.env['PORT'] || 3000}`;
   const token =
     process.env['CARETRAIL_TOKEN'] ||
