@@ -2,7 +2,8 @@ import { streams, type DomainCommand, type DomainError } from '@caretrail/domain
 import type { EventStore } from '@caretrail/event-store';
 import { DAY, isoDate } from './clock';
 import { DomainWriter } from './domain-writer';
-import { cliniciansFor, PatientSimulation } from './patient';
+import { cliniciansFor } from './patient/clinicians';
+import { PatientSimulation } from './patient/patient-simulation';
 import { IdSource } from './random';
 
 export interface SeedOptions {
