@@ -21,7 +21,7 @@ export interface WriteRequest {
 export class ExecuteCareCommand extends Command<AppendResult> {
   constructor(
     readonly command: DomainCommand,
-    readonly principal: Actor,
+    readonly actor: Actor,
     readonly request: WriteRequest,
   ) {
     super();
@@ -45,14 +45,14 @@ export class ExecuteCareCommandHandler implements ICommandHandler<ExecuteCareCom
     };
   }
 
-  async execute({ command, principal, request }: ExecuteCareCommand): Promise<AppendResult> {
+  async execute({ command, actor, request }: ExecuteCareCommand): Promise<AppendResult> {
     const { appended } = await executeCommand(this.ports, {
       command,
-      context: { now: request.now, actor: principal },
+      context: { now: request.now, actor },
       correlationId: request.correlationId,
       ...(request.ifMatch === undefined ? {} : { ifMatch: request.ifMatch }),
       // Keys are scoped to the caller: nobody can replay someone else's response.
-      ...(request.idempotencyKey ? { idempotencyKey: `${principal.userId}:${request.idempotencyKey}` } : {}),
+      ...(request.idempotencyKey ? { idempotencyKey: `${actor.userId}:${request.idempotencyKey}` } : {}),
       ...(request.clientAddress ? { extra: { clientAddress: request.clientAddress } } : {}),
     });
     return appended;
