@@ -63,7 +63,7 @@ async function verify(anchorFile: string | undefined, out: Print, err: Print): P
       events: await verifyEventChain(store.database, store.database.schema),
       accessLog: await verifyAccessChain(store.database),
     }),
-    (call) => call('GET', '/admin/integrity/verify'),
+    (server) => server.json('GET', '/admin/integrity/verify'),
   );
   const { events: report, accessLog } = result;
   if (!report.ok) {
@@ -95,6 +95,6 @@ async function verify(anchorFile: string | undefined, out: Print, err: Print): P
 function anchor(upTo: number | undefined): Promise<{ result: LogAnchor }> {
   return withStoreOrServer<LogAnchor>(
     (store) => anchorLog(store.database, store.database.schema, upTo),
-    (call) => call('GET', `/admin/integrity/anchor${upTo === undefined ? '' : `?upTo=${upTo}`}`),
+    (server) => server.json('GET', `/admin/integrity/anchor${upTo === undefined ? '' : `?upTo=${upTo}`}`),
   );
 }

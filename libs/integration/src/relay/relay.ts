@@ -15,7 +15,7 @@ import { toMessage, type MessageOptions } from '../messages/to-message';
 import { isErasureEvent } from '@caretrail/care-log';
 import { allTopics } from '../messages/topics';
 import type { EventPublisher, IntegrationMessage } from '../publisher/event-publisher';
-import { KafkajsPublisher } from '../publisher/kafkajs-publisher';
+import { KafkajsPublisher, type PublisherLogLineLevel } from '../publisher/kafkajs-publisher';
 
 export const RELAY_SUBSCRIPTION = 'kafka-relay';
 
@@ -187,7 +187,7 @@ export class Relay {
 export function createKafkaRelay(
   store: SqlEventStore,
   config: KafkaRelayConfig,
-  overrides: Partial<RelayOptions> & { log?: (level: 'error' | 'warn' | 'info', message: string) => void } = {},
+  overrides: Partial<RelayOptions> & { log?: (level: PublisherLogLineLevel, message: string) => void } = {},
 ): { relay: Relay; publisher: KafkajsPublisher } {
   const { log, ...relayOverrides } = overrides;
   const publisher = new KafkajsPublisher({
