@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import createClient, { type Client } from 'openapi-fetch';
-import type { Role } from '@caretrail/security';
+import type { ActorRole } from '@caretrail/domain';
 import type { paths } from './testing/api-types.generated';
 import { useTestApi } from './testing/harness';
 
@@ -12,7 +12,7 @@ import { useTestApi } from './testing/harness';
 describe('a client generated from the OpenAPI document', () => {
   const t = useTestApi({ enrol: false });
   let baseUrl: string;
-  const as = async (userId: string, role: Role): Promise<Client<paths>> =>
+  const as = async (userId: string, role: ActorRole): Promise<Client<paths>> =>
     createClient<paths>({ baseUrl, headers: { Authorization: await t.api.bearer(userId, role) } });
 
   beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { isEventType, upcast } from '@caretrail/domain';
+import { isEventType } from '@caretrail/domain';
 import {
   EventHandlingFailed,
   SqlPatientKeyStore,
@@ -8,7 +8,7 @@ import {
   type SqlQueryable,
   type SubscriptionHandler,
 } from '@caretrail/event-store';
-import { decryptEvents, isErasureEvent, type PatientKeyReader } from '@caretrail/privacy';
+import { decodeStoredEvent, decryptEvents, isErasureEvent, type PatientKeyReader } from '@caretrail/care-log';
 import { CachingPatientKeyStore } from '@caretrail/security';
 import type { PoisonPolicy, ProjectedEvent, ProjectionDefinition } from './projection';
 import type { ProjectionTables } from './projection-tables';
@@ -106,7 +106,7 @@ export class BatchProjector implements SubscriptionHandler {
         steps.push({ kind: 'erasure', patientId: patientIdOf(e), history: await this.historyUpTo(e) });
         continue;
       }
-      const projected = toProjected(e);
+      const projected = decodeStoredEvent(e);
       const keys = this.definition.keysOf(projected);
       if (keys.length > 0) steps.push({ kind: 'event', e: projected, keys });
     }
@@ -118,7 +118,7 @@ export class BatchProjector implements SubscriptionHandler {
     const events = await this.store.readPatient(patientIdOf(erasure));
     const end = events.findIndex((e) => e.eventId === erasure.eventId);
     const before = (end < 0 ? events : events.slice(0, end)).filter((e) => isEventType(e.type));
-    return (await decryptEvents(before, this.keys)).map(toProjected);
+    return (await decryptEvents(before, this.keys)).map(decodeStoredEvent);
   }
 
   private apply(
@@ -174,19 +174,6 @@ export class BatchProjector implements SubscriptionHandler {
       ],
     );
   }
-}
-
-export function toProjected(e: RecordedEvent): ProjectedEvent {
-  return {
-    event: upcast(e.type, e.schemaVersion, e.data),
-    meta: {
-      eventId: e.eventId,
-      streamName: e.streamId,
-      position: e.position,
-      recordedAt: e.recordedAt,
-      occurredAt: e.occurredAt,
-    },
-  };
 }
 
 function patientIdOf(e: RecordedEvent): string {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PostgresDatabase, SqlEventStore, SqlPatientKeyStore, verifyEventChain } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
-import { encryptEventData, erasureEvent } from '@caretrail/privacy';
+import { encryptEventData, erasureEvent } from '@caretrail/care-log';
 import { CachingPatientKeyStore } from '@caretrail/security';
 import type { ProjectionDefinition } from './projection';
 import { ProjectionHost } from './projection-host';

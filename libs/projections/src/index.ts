@@ -1,5 +1,5 @@
 export type { PoisonPolicy, ProjectedEvent, ProjectionDefinition, ProjectionState } from './projection';
-export { BatchProjector, toProjected, type ProjectionKeys } from './batch-projector';
+export { BatchProjector, type ProjectionKeys } from './batch-projector';
 export {
   ProjectionHost,
   UnknownProjection,

@@ -14,8 +14,8 @@ import { ExecuteCareCommand, ExecuteCareCommandHandler } from './execute-care-co
 export class CareCommands {
   constructor(private readonly handler: ExecuteCareCommandHandler) {}
 
-  async send(command: DomainCommand, { principal, request }: WriteContext, createdId?: string): Promise<WriteOutcome> {
-    const result = await this.handler.execute(new ExecuteCareCommand(command, principal, request));
+  async send(command: DomainCommand, { actor, request }: WriteContext, createdId?: string): Promise<WriteOutcome> {
+    const result = await this.handler.execute(new ExecuteCareCommand(command, actor, request));
     return {
       answer: {
         streamId: result.streamId,
@@ -33,11 +33,9 @@ export class CareCommands {
  * Id for a record a write creates. With an Idempotency-Key it is derived
  * from the caller and the key, so a retried request names the same record.
  */
-export function newRecordId({ principal, request }: WriteContext, kind: string): string {
+export function newRecordId({ actor, request }: WriteContext, kind: string): string {
   if (request.idempotencyKey === undefined) return randomUUID();
-  const hex = createHash('sha256')
-    .update(`${principal.userId}\u0000${request.idempotencyKey}\u0000${kind}`)
-    .digest('hex');
+  const hex = createHash('sha256').update(`${actor.userId}\u0000${request.idempotencyKey}\u0000${kind}`).digest('hex');
   // Shaped as an RFC 9562 version 8 (custom) UUID.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

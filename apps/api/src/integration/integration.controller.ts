@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../http/problems/problem.openapi';
 import type { RelayStatus } from '@caretrail/integration';
-import type { Principal } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { CurrentPrincipal } from '../http/auth/auth.guard';
 import { Problem } from '../http/problems/problem';
 import { RelayHost } from './relay-host';
@@ -32,7 +32,7 @@ export class IntegrationController {
     },
   })
   @ApiProblems(401, 403, 404)
-  async relayStatus(@CurrentPrincipal() principal: Principal): Promise<RelayStatus> {
+  async relayStatus(@CurrentPrincipal() principal: Actor): Promise<RelayStatus> {
     if (principal.role !== 'admin')
       throw new Problem(403, 'forbidden', 'Not permitted', 'Only an admin may read the relay status.');
     const status = this.host.status();

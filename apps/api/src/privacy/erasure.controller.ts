@@ -3,8 +3,9 @@ import { ApiProblems } from '../http/problems/problem.openapi';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { WrongExpectedVersion, type RecordedEvent, type SqlEventStore } from '@caretrail/event-store';
-import { erasureEvent, erasureStream, isErasureEvent } from '@caretrail/privacy';
-import type { CachingPatientKeyStore, Principal } from '@caretrail/security';
+import { erasureEvent, erasureStream, isErasureEvent } from '@caretrail/care-log';
+import type { CachingPatientKeyStore } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../http/audit/audit-category';
 import { CurrentPrincipal } from '../http/auth/auth.guard';
 import { RequireRole } from '../http/auth/roles.guard';
@@ -73,7 +74,7 @@ export class ErasureController {
   async erase(
     @Param() { patientId }: PatientParams,
     @Body() body: ErasureDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ErasureResultDto> {

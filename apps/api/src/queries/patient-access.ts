@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { canReadRecord, carePlanOf, isEventType, streams, upcast } from '@caretrail/domain';
-import type { SqlEventStore } from '@caretrail/event-store';
-import type { Principal } from '@caretrail/security';
+import { decodeDomainEvents } from '@caretrail/care-log';
+import { canReadRecord, carePlanOf, streams, type Actor } from '@caretrail/domain';
+import type { EventStore } from '@caretrail/event-store';
 import { EVENT_STORE } from '../http/tokens';
 import { forbidden } from '../http/problems/problem-details.filter';
 
@@ -12,20 +12,13 @@ import { forbidden } from '../http/problems/problem-details.filter';
  */
 @Injectable()
 export class PatientAccess {
-  constructor(@Inject(EVENT_STORE) private readonly store: SqlEventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   /** Resolves with the care-plan stream's version (the plan's ETag) when the principal may read. */
-  async assertMayRead(patientId: string, principal: Principal): Promise<number> {
+  async assertMayRead(patientId: string, principal: Actor): Promise<number> {
     const events = await this.store.readStream(streams.carePlan(patientId));
-    const state = carePlanOf(
-      // Administrative events (PatientDataErased, docs/erasure.md) are not the domain's to fold.
-      events
-        .filter((e) => isEventType(e.type))
-        .map((e) => ({
-          event: upcast(e.type, e.schemaVersion, e.data),
-          meta: { eventId: e.eventId, streamName: e.streamId },
-        })),
-    );
+    // Membership is no personal data: the stream is folded without opening it.
+    const state = carePlanOf(decodeDomainEvents(events));
     // Unknown patients and other people's patients look the same.
     if (!canReadRecord(state, principal)) throw forbidden();
     return events.length === 0 ? 0 : events[events.length - 1]!.streamVersion;

@@ -18,7 +18,7 @@ import {
   type RegistryDoc,
 } from '@caretrail/read-models';
 import type { PatientViewName } from '@caretrail/analytics';
-import type { Principal } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../http/audit/audit-category';
 import { CurrentPrincipal } from '../http/auth/auth.guard';
 import { PatientParams } from '../http/validation/decorators';
@@ -78,7 +78,7 @@ export class PatientQueriesController {
   plan(
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
@@ -99,7 +99,7 @@ export class PatientQueriesController {
   adherence(
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
@@ -122,7 +122,7 @@ export class PatientQueriesController {
   collaboration(
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
@@ -145,7 +145,7 @@ export class PatientQueriesController {
   outcomes(
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
@@ -164,7 +164,7 @@ export class PatientQueriesController {
     model: ReadModelName,
     patientId: string,
     query: PatientReadQuery,
-    principal: Principal,
+    principal: Actor,
     view: (doc: Doc, asOf: string) => View,
     empty: (patientId: string) => Doc,
   ): Promise<ReadAnswer<View> | TimeTravelAnswer> {

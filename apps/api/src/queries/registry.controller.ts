@@ -9,7 +9,7 @@ import {
   type CollaborationDoc,
   type RegistryDoc,
 } from '@caretrail/read-models';
-import type { Principal } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../http/audit/audit-category';
 import { CurrentPrincipal } from '../http/auth/auth.guard';
 import { RequireRole } from '../http/auth/roles.guard';
@@ -49,7 +49,7 @@ export class RegistryController {
     }),
   })
   @ApiOperation({ summary: 'My caseload with its case-review flags; filter by flag, paginate with limit and offset.' })
-  async caseload(@Query() query: RegistryQuery, @CurrentPrincipal() principal: Principal): Promise<RegistryAnswer> {
+  async caseload(@Query() query: RegistryQuery, @CurrentPrincipal() principal: Actor): Promise<RegistryAnswer> {
     const checkpoint = await this.reader.reach('registry', query.minPosition);
     const patientIds = await this.reader.caseloadOf(principal.userId);
     const [registry, adherence, collaboration] = await Promise.all([

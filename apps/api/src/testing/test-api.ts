@@ -6,7 +6,8 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import type { SqlEventStore } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
-import { issueLocalToken, loadOrCreateLocalSigningKey, type Role } from '@caretrail/security';
+import { issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
+import type { ActorRole } from '@caretrail/domain';
 import { createApp } from '../app';
 import { apiConfigFromEnv } from '../config/api-config';
 import { EVENT_STORE } from '../http/tokens';
@@ -16,7 +17,7 @@ export interface TestApi {
   http: TestAgent;
   store: SqlEventStore;
   /** A bearer header value for this user and role. */
-  bearer(userId: string, role: Role): Promise<string>;
+  bearer(userId: string, role: ActorRole): Promise<string>;
   close(): Promise<void>;
 }
 

@@ -10,7 +10,8 @@ import {
 import { Reflector } from '@nestjs/core';
 import { DECORATORS } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { InvalidToken, type Principal, type TokenVerifier } from '@caretrail/security';
+import { InvalidToken, type TokenVerifier } from '@caretrail/security';
+import type { Actor, ActorRole } from '@caretrail/domain';
 import { TOKEN_VERIFIER } from '../tokens';
 
 const PUBLIC_ROUTE = 'caretrail:public';
@@ -21,7 +22,7 @@ export const Public = (): ClassDecorator =>
 
 declare module 'express' {
   interface Request {
-    principal?: Principal;
+    principal?: Actor;
   }
 }
 
@@ -30,7 +31,7 @@ declare module 'express' {
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier<ActorRole>,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -49,12 +50,12 @@ export class AuthGuard implements CanActivate {
 }
 
 /** The authenticated caller of this request. */
-export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal =>
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Actor =>
   principalOf(context.switchToHttp().getRequest<Request>()),
 );
 
 /** The authenticated caller of a request that passed the AuthGuard. */
-export function principalOf(request: Request): Principal {
+export function principalOf(request: Request): Actor {
   if (!request.principal) throw new InvalidToken('send a bearer token in the Authorization header');
   return request.principal;
 }

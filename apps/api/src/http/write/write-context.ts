@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
-import type { Principal } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { principalOf } from '../auth/auth.guard';
 import { invalidRequest } from '../problems/problem';
 
@@ -17,7 +17,7 @@ export interface WriteRequest {
 
 /** Who writes and under which conditions: everything a write endpoint takes besides its path and body. */
 export interface WriteContext {
-  principal: Principal;
+  actor: Actor;
   request: WriteRequest;
 }
 
@@ -27,7 +27,7 @@ const ENTITY_TAG = /^(?:W\/)?"?(\d{1,15})"?$/;
 /** The caller, If-Match, Idempotency-Key and the tracing context of a write request. */
 export const WriteContext = createParamDecorator((_: unknown, context: ExecutionContext): WriteContext => {
   const request = context.switchToHttp().getRequest<Request>();
-  return { principal: principalOf(request), request: writeRequestOf(request) };
+  return { actor: principalOf(request), request: writeRequestOf(request) };
 });
 
 function writeRequestOf(request: Request): WriteRequest {
