@@ -35,7 +35,7 @@ import {
   checkpointOf,
   type Checkpoint,
   type EventStore,
-  type RecordedEvent,
+  type StoredEvent,
 } from '@caretrail/event-store';
 import { toProjected } from '@caretrail/projections';
 import {
@@ -216,7 +216,7 @@ export async function run(options: Options): Promise<{ name: string; report: unk
 /** What `npm run cli -- report` does: the global order in batches, the next one read while this one folds. */
 async function readHistories(store: SqlEventStore, period: { from: string; to: string }): Promise<PatientHistories> {
   const histories = new PatientHistories({ period });
-  let pending: Promise<RecordedEvent[]> = store.readAll({ after: START, limit: READ_BATCH });
+  let pending: Promise<StoredEvent[]> = store.readAll({ after: START, limit: READ_BATCH });
   for (;;) {
     const events = await pending;
     if (events.length === 0) return histories;

@@ -54,7 +54,11 @@ export interface AppendResult {
   replayed: boolean;
 }
 
-export interface RecordedEvent {
+/**
+ * An event as the store keeps it: a row of the log with its type string and
+ * plain JSON data. The domain's `RecordedEvent` is the decoded counterpart.
+ */
+export interface StoredEvent {
   eventId: string;
   type: string;
   schemaVersion: number;
@@ -85,7 +89,7 @@ export interface Checkpoint {
 
 export const START: Checkpoint = Object.freeze({ transactionId: '0', position: 0 });
 
-export function checkpointOf(event: Pick<RecordedEvent, 'transactionId' | 'position'>): Checkpoint {
+export function checkpointOf(event: Pick<StoredEvent, 'transactionId' | 'position'>): Checkpoint {
   return { transactionId: event.transactionId, position: event.position };
 }
 
@@ -138,7 +142,7 @@ export interface StoreStatus {
 
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
-  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /**
    * The result stored for an idempotency key, if an append used it: lets a
    * caller answer a retry before deciding anything again.
@@ -147,7 +151,7 @@ export interface EventStore {
   /** Current version of a stream, 0 when it does not exist. */
   streamVersion(streamId: string): Promise<number>;
   /** The next batch of the global order after a checkpoint; empty when caught up. */
-  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
   /**
    * Resolves when new events may be readable (a notification arrived) or the
    * timeout elapsed, whichever comes first. Never rejects on timeout.

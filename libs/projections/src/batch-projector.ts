@@ -3,7 +3,7 @@ import {
   EventHandlingFailed,
   SqlPatientKeyStore,
   type BatchContext,
-  type RecordedEvent,
+  type StoredEvent,
   type SqlEventStore,
   type SqlQueryable,
   type SubscriptionHandler,
@@ -45,7 +45,7 @@ export class BatchProjector implements SubscriptionHandler {
     this.table = tables.table(definition.name, generation);
   }
 
-  async handle(batch: RecordedEvent[], context: BatchContext): Promise<void> {
+  async handle(batch: StoredEvent[], context: BatchContext): Promise<void> {
     const steps = await this.stepsOf(batch);
     await this.store.database.transaction(async (tx) => {
       if (steps.length > 0) {
@@ -92,7 +92,7 @@ export class BatchProjector implements SubscriptionHandler {
    * transaction (PGlite has one connection: a read beside an open
    * transaction would wait for it).
    */
-  private async stepsOf(batch: RecordedEvent[]): Promise<Step[]> {
+  private async stepsOf(batch: StoredEvent[]): Promise<Step[]> {
     const erasures = batch.filter(isErasureEvent);
     // Erased keys must not be served from a cache, here or in the histories below.
     for (const e of erasures) this.keys.forget?.(patientIdOf(e));
@@ -114,7 +114,7 @@ export class BatchProjector implements SubscriptionHandler {
   }
 
   /** The erased patient's domain events up to the erasure, in the global order, as read models see them now. */
-  private async historyUpTo(erasure: RecordedEvent): Promise<ProjectedEvent[]> {
+  private async historyUpTo(erasure: StoredEvent): Promise<ProjectedEvent[]> {
     const events = await this.store.readPatient(patientIdOf(erasure));
     const end = events.findIndex((e) => e.eventId === erasure.eventId);
     const before = (end < 0 ? events : events.slice(0, end)).filter((e) => isEventType(e.type));
@@ -176,7 +176,7 @@ export class BatchProjector implements SubscriptionHandler {
   }
 }
 
-export function toProjected(e: RecordedEvent): ProjectedEvent {
+export function toProjected(e: StoredEvent): ProjectedEvent {
   return {
     event: upcast(e.type, e.schemaVersion, e.data),
     meta: {
@@ -189,6 +189,6 @@ export function toProjected(e: RecordedEvent): ProjectedEvent {
   };
 }
 
-function patientIdOf(e: RecordedEvent): string {
+function patientIdOf(e: StoredEvent): string {
   return String(e.data['patientId'] ?? '');
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { WrongExpectedVersion, type RecordedEvent, type SqlEventStore } from '@caretrail/event-store';
+import { WrongExpectedVersion, type StoredEvent, type SqlEventStore } from '@caretrail/event-store';
 import { erasureEvent, erasureStream, isErasureEvent } from '@caretrail/privacy';
 import type { CachingPatientKeyStore, Principal } from '@caretrail/security';
 import { AuditCategory } from '../audit/audit-category';
@@ -118,7 +118,7 @@ export class ErasureController {
     }
   }
 
-  private result(patientId: string, event: RecordedEvent, alreadyErased: boolean): ErasureResultDto {
+  private result(patientId: string, event: StoredEvent, alreadyErased: boolean): ErasureResultDto {
     return {
       patientId,
       erasedAt: String(event.data['erasedAt']),

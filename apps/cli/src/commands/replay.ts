@@ -3,7 +3,7 @@ import {
   START,
   checkpointOf,
   type Checkpoint,
-  type RecordedEvent,
+  type StoredEvent,
   type SqlEventStore,
   type SqlQueryable,
 } from '@caretrail/event-store';
@@ -136,7 +136,7 @@ export async function replay(store: SqlEventStore, options: ReplayOptions, io?: 
   if (pending.length === 0) return { status: 'already-complete', read: 0, applied: 0, tables: names };
 
   const toMs = Date.parse(options.to);
-  const stood = (e: RecordedEvent): boolean =>
+  const stood = (e: StoredEvent): boolean =>
     Date.parse(options.basis === 'recorded' ? e.recordedAt : (e.occurredAt ?? e.recordedAt)) <= toMs;
   const projectors = pending.map((definition) => ({
     definition,

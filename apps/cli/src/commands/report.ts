@@ -8,7 +8,7 @@ import {
   DEFAULT_MIN_COHORT,
 } from '@caretrail/analytics';
 import { isEventType } from '@caretrail/domain';
-import { START, checkpointOf, type RecordedEvent, type SqlEventStore } from '@caretrail/event-store';
+import { START, checkpointOf, type StoredEvent, type SqlEventStore } from '@caretrail/event-store';
 import { toProjected } from '@caretrail/projections';
 import { choiceOption, guarded, openStore, parseOptions, progressLine, UsageError, type CliIo } from './cli-io';
 import { loadPseudonymizer } from './pseudonyms';
@@ -95,7 +95,7 @@ export async function readHistories(
   const histories = new PatientHistories({ period });
   const { headPosition } = await store.status();
   const started = process.hrtime.bigint();
-  let pending: Promise<RecordedEvent[]> = store.readAll({ after: START, limit: batch });
+  let pending: Promise<StoredEvent[]> = store.readAll({ after: START, limit: batch });
   for (;;) {
     const events = await pending;
     if (events.length === 0) break;

@@ -9,7 +9,7 @@ import type {
   ReadAllOptions,
   ReadPatientOptions,
   ReadStreamOptions,
-  RecordedEvent,
+  StoredEvent,
   StoreStatus,
   WaitOptions,
 } from '../event-store';
@@ -172,7 +172,7 @@ export class SqlEventStore implements EventStore {
     this.wakeUps.signal();
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     const { rows } = await this.database.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
        WHERE stream_id = $1 AND stream_version >= $2
@@ -188,7 +188,7 @@ export class SqlEventStore implements EventStore {
         options.limit ?? null,
       ],
     );
-    return rows.map(toRecordedEvent);
+    return rows.map(toStoredEvent);
   }
 
   async idempotentResult(idempotencyKey: string): Promise<AppendResult | undefined> {
@@ -217,7 +217,7 @@ export class SqlEventStore implements EventStore {
    * oldest one still running: every such transaction has finished, so
    * nothing can appear behind the checkpoint any more.
    */
-  async readAll({ after, limit = 500 }: ReadAllOptions): Promise<RecordedEvent[]> {
+  async readAll({ after, limit = 500 }: ReadAllOptions): Promise<StoredEvent[]> {
     // The ORDER BY names the table's columns (e.): a bare `transaction_id`
     // would bind to the output column `transaction_id::text` and sort the ids
     // as strings ('10000' < '9999'), which skips events once ids change
@@ -231,7 +231,7 @@ export class SqlEventStore implements EventStore {
        LIMIT $3`,
       [after.transactionId, after.position, limit],
     );
-    return rows.map(toRecordedEvent);
+    return rows.map(toStoredEvent);
   }
 
   /**
@@ -244,7 +244,7 @@ export class SqlEventStore implements EventStore {
    * doses, for every view but adherence). Only committed rows are visible, and
    * a patient's rows are few, so they are simply sorted.
    */
-  async readPatient(patientId: string, options: ReadPatientOptions = {}): Promise<RecordedEvent[]> {
+  async readPatient(patientId: string, options: ReadPatientOptions = {}): Promise<StoredEvent[]> {
     // Without metadata (actor, correlation ids) the rows are about half the size to send and parse.
     const columns =
       options.metadata === false ? EVENT_COLUMNS.replace('metadata', `'{}'::jsonb AS metadata`) : EVENT_COLUMNS;
@@ -257,7 +257,7 @@ export class SqlEventStore implements EventStore {
        ORDER BY e.transaction_id, e.position`,
       [patientId, options.recordedUntil ?? null, options.occurredUntil ?? null, options.excludeTypes ?? null],
     );
-    return rows.map(toRecordedEvent);
+    return rows.map(toStoredEvent);
   }
 
   waitForEvents(options: WaitOptions): Promise<void> {
@@ -342,7 +342,7 @@ function expectedVersionParams(expected: ExpectedVersion): [string, number | nul
   return typeof expected === 'number' ? ['exact', expected] : [expected, null];
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
+function toStoredEvent(row: EventRow): StoredEvent {
   return {
     eventId: row.event_id,
     type: row.event_type,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkpointOf, START, type Checkpoint, type RecordedEvent } from '../event-store';
+import { checkpointOf, START, type Checkpoint, type StoredEvent } from '../event-store';
 import type { SqlQueryable } from '../sql/sql-database';
 import type { SqlEventStore } from '../sql/sql-event-store';
 import { CheckpointMoved, CheckpointStore } from './checkpoint-store';
@@ -21,13 +21,13 @@ export interface BatchContext {
 
 export interface SubscriptionHandler {
   /** Handles a batch in the global order; must call `saveCheckpoint` once it is durable. */
-  handle(batch: RecordedEvent[], context: BatchContext): Promise<void>;
+  handle(batch: StoredEvent[], context: BatchContext): Promise<void>;
 }
 
 /** An error that names the event it failed on (a poison event). */
 export class EventHandlingFailed extends Error {
   constructor(
-    readonly event: Pick<RecordedEvent, 'eventId' | 'type' | 'position' | 'streamId'>,
+    readonly event: Pick<StoredEvent, 'eventId' | 'type' | 'position' | 'streamId'>,
     readonly reason: unknown,
   ) {
     super(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkpointOf, START, type Checkpoint, type NewEvent, type RecordedEvent } from '../event-store';
+import { checkpointOf, START, type Checkpoint, type NewEvent, type StoredEvent } from '../event-store';
 import { IdempotencyKeyReused, InvalidAppend, WrongExpectedVersion } from '../errors';
 import { SqlState, sqlStateOf } from '../sql/sql-database';
 import type { SqlEventStore } from '../sql/sql-event-store';
@@ -26,8 +26,8 @@ export async function follow(
   count: number,
   deadlineMs: number,
   from: Checkpoint = START,
-): Promise<RecordedEvent[]> {
-  const seen: RecordedEvent[] = [];
+): Promise<StoredEvent[]> {
+  const seen: StoredEvent[] = [];
   let checkpoint = from;
   const deadline = Date.now() + deadlineMs;
   while (seen.length < count && Date.now() < deadline) {

@@ -5,7 +5,7 @@ import {
   type BatchContext,
   type Checkpoint,
   type ReadAllOptions,
-  type RecordedEvent,
+  type StoredEvent,
   type SqlEventStore,
   type SubscriptionHandler,
   type SubscriptionStatus,
@@ -63,7 +63,7 @@ export class Relay {
   private readonly name: string;
   private readonly batchSize: number;
   private published = 0;
-  private prefetched: { after: Checkpoint; batch: Promise<RecordedEvent[]> } | undefined;
+  private prefetched: { after: Checkpoint; batch: Promise<StoredEvent[]> } | undefined;
 
   constructor(
     private readonly store: SqlEventStore,
@@ -143,7 +143,7 @@ export class Relay {
    * store); until then the relay wraps the store it hands to its subscription.
    */
   private prefetching(store: SqlEventStore): SqlEventStore {
-    const readAll = async (options: ReadAllOptions): Promise<RecordedEvent[]> => {
+    const readAll = async (options: ReadAllOptions): Promise<StoredEvent[]> => {
       const prefetched = this.prefetched;
       this.prefetched = undefined;
       if (
@@ -166,7 +166,7 @@ export class Relay {
     });
   }
 
-  private async handle(batch: RecordedEvent[], context: BatchContext): Promise<void> {
+  private async handle(batch: StoredEvent[], context: BatchContext): Promise<void> {
     // The erasure record is administrative and its subject's data never
     // travelled on Kafka (no personal data is published): nothing to tell.
     const messages: IntegrationMessage[] = batch
