@@ -4,6 +4,9 @@
  * same contract suite (see ./testing/event-store-contract.ts).
  */
 
+/** The most events one append takes: the port's limit, every adapter enforces it. */
+export const MAX_EVENTS_PER_APPEND = 1000;
+
 /** What the writer believes the stream's version is before its append. */
 export type ExpectedVersion =
   /** The stream must currently hold exactly this many events (0 = no stream). */
@@ -104,7 +107,7 @@ export interface ReadStreamOptions {
   limit?: number;
 }
 
-/** Which of one patient's events to read (SqlEventStore.readPatient). */
+/** Which of one patient's events to read (EventStore.readPatient). */
 export interface ReadPatientOptions {
   /** Only events recorded at or before this instant (ISO 8601). */
   recordedUntil?: string;
@@ -114,6 +117,14 @@ export interface ReadPatientOptions {
   excludeTypes?: readonly string[];
   /** false: every event's metadata is `{}` (folds that do not need it read half the bytes). Default true. */
   metadata?: boolean;
+}
+
+/** How far the log has moved on after a checkpoint (EventStore.lagAfter). */
+export interface LogLag {
+  /** Events after the checkpoint in the global order, including ones not yet readable. */
+  events: number;
+  /** When the oldest of them was recorded (ISO 8601); null when there are none. */
+  oldestRecordedAt: string | null;
 }
 
 export interface ReadAllOptions {
@@ -152,6 +163,20 @@ export interface EventStore {
   streamVersion(streamId: string): Promise<number>;
   /** The next batch of the global order after a checkpoint; empty when caught up. */
   readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
+  /**
+   * One patient's events (every domain event's data names its patient) in
+   * the global order, committed ones only: what time travel replays and what
+   * an erasure re-derives read models from.
+   */
+  readPatient(patientId: string, options?: ReadPatientOptions): Promise<StoredEvent[]>;
+  /** The events after a checkpoint: what a subscriber at that checkpoint still has to handle. */
+  lagAfter(checkpoint: Checkpoint): Promise<LogLag>;
+  /**
+   * Whether the event at a global position is at or before a checkpoint in
+   * the global order, so a reader at that checkpoint has seen it (read your
+   * writes). False when no event has that position.
+   */
+  covers(checkpoint: Checkpoint, position: number): Promise<boolean>;
   /**
    * Resolves when new events may be readable (a notification arrived) or the
    * timeout elapsed, whichever comes first. Never rejects on timeout.

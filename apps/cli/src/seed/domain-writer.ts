@@ -11,11 +11,8 @@ import {
   type DomainEvent,
   type RecordedEvent,
 } from '@caretrail/domain';
-import type { EventStore, NewEvent } from '@caretrail/event-store';
+import { MAX_EVENTS_PER_APPEND, type EventStore, type NewEvent } from '@caretrail/event-store';
 import type { IdSource } from './random';
-
-/** The store allows at most this many events in one append. */
-export const MAX_EVENTS_PER_APPEND = 1000;
 
 /** One handler's state folded over the streams a command loads, and how far into each it has folded. */
 interface Fold {

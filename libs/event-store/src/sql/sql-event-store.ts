@@ -1,24 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  AppendOptions,
-  AppendResult,
-  EventMetadata,
-  EventStore,
-  ExpectedVersion,
-  NewEvent,
-  ReadAllOptions,
-  ReadPatientOptions,
-  ReadStreamOptions,
-  StoredEvent,
-  StoreStatus,
-  WaitOptions,
+import {
+  MAX_EVENTS_PER_APPEND,
+  type AppendOptions,
+  type AppendResult,
+  type Checkpoint,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedVersion,
+  type LogLag,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadPatientOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type StoreStatus,
+  type WaitOptions,
 } from '../event-store';
 import { IdempotencyKeyReused, InvalidAppend, TransactionIdsWentBackwards, WrongExpectedVersion } from '../errors';
 import { migrate } from './migrations/migrate';
 import { quoteIdent, sqlDetailOf, SqlState, sqlStateOf, type SqlDatabase, type SqlQueryable } from './sql-database';
 import { WakeUps } from './wake-ups';
 
-const MAX_EVENTS_PER_APPEND = 1000;
 const MAX_STREAM_ID_LENGTH = 200;
 
 interface EventRow {
@@ -258,6 +260,25 @@ export class SqlEventStore implements EventStore {
       [patientId, options.recordedUntil ?? null, options.occurredUntil ?? null, options.excludeTypes ?? null],
     );
     return rows.map(toStoredEvent);
+  }
+
+  async lagAfter(checkpoint: Checkpoint): Promise<LogLag> {
+    const { rows } = await this.database.query<{ events: string | number; oldest: Date | null }>(
+      `SELECT count(*) AS events, min(recorded_at) AS oldest FROM ${this.s}.events e
+       WHERE (e.transaction_id, e.position) > ($1::xid8, $2::bigint)`,
+      [checkpoint.transactionId, checkpoint.position],
+    );
+    const oldest = rows[0]?.oldest ?? null;
+    return { events: Number(rows[0]?.events ?? 0), oldestRecordedAt: oldest === null ? null : oldest.toISOString() };
+  }
+
+  async covers(checkpoint: Checkpoint, position: number): Promise<boolean> {
+    const { rows } = await this.database.query<{ covered: boolean }>(
+      `SELECT (e.transaction_id, e.position) <= ($2::xid8, $3::bigint) AS covered
+       FROM ${this.s}.events e WHERE e.position = $1`,
+      [position, checkpoint.transactionId, checkpoint.position],
+    );
+    return rows[0]?.covered ?? false;
   }
 
   waitForEvents(options: WaitOptions): Promise<void> {
