@@ -214,7 +214,7 @@ export async function run(options: Options): Promise<{ name: string; report: unk
 }
 
 /** What `npm run cli -- report` does: the global order in batches, the next one read while this one folds. */
-async function readHistories(store: SqlEventStore, period: { from: string; to: string }): Promise<PatientHistories> {
+async function readHistories(store: EventStore, period: { from: string; to: string }): Promise<PatientHistories> {
   const histories = new PatientHistories({ period });
   let pending: Promise<StoredEvent[]> = store.readAll({ after: START, limit: READ_BATCH });
   for (;;) {
@@ -488,7 +488,7 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function measureAsOf(
-  store: SqlEventStore,
+  store: EventStore,
   raw: Pool,
   schema: string,
   t: Traveller,

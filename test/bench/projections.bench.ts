@@ -26,7 +26,7 @@ import {
   type Actor,
   type DomainCommand,
 } from '@caretrail/domain';
-import { PostgresDatabase, SqlEventStore, type AppendResult } from '@caretrail/event-store';
+import { openEventStoreOn, PostgresDatabase, type AppendResult, type EventStore } from '@caretrail/event-store';
 import { readModels } from '@caretrail/read-models';
 import type { RawResult, RebuildResult } from './support/projection-child';
 import {
@@ -159,7 +159,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** A command the way the API runs it: load the streams, fold and decide with the domain, append with the version read. */
-async function execute(store: SqlEventStore, command: DomainCommand, actor: Actor): Promise<AppendResult> {
+async function execute(store: EventStore, command: DomainCommand, actor: Actor): Promise<AppendResult> {
   const context = { now: new Date().toISOString(), actor };
   const { target, load } = commandStreams(command, context);
   const loaded = await Promise.all(load.map((s) => store.readStream(s)));
@@ -200,7 +200,7 @@ async function freshness(
   all: number[];
   projectorPeakRssMiB: number;
 }> {
-  const store = await SqlEventStore.open(
+  const store = await openEventStoreOn(
     new PostgresDatabase({ connectionString: url, schema, applicationName: 'caretrail-bench writer' }),
   );
   const therapist: Actor = { userId: 'bench-therapist', role: 'therapist' };

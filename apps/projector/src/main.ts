@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     );
   }
   const store = await openEventStore(config);
-  const host = new ProjectionHost(store, readModels as ProjectionDefinition[], {
+  const host = new ProjectionHost(store, store.database, readModels as ProjectionDefinition[], {
     poisonPolicy: process.env['PROJECTION_POISON_POLICY'] === 'park' ? 'park' : 'stop',
   });
   await host.start();

@@ -3,9 +3,10 @@ import {
   EventHandlingFailed,
   SqlPatientKeyStore,
   type BatchContext,
-  type StoredEvent,
-  type SqlEventStore,
+  type EventStore,
+  type SqlDatabase,
   type SqlQueryable,
+  type StoredEvent,
   type SubscriptionHandler,
 } from '@caretrail/event-store';
 import { decryptEvents, isErasureEvent, type PatientKeyReader } from '@caretrail/privacy';
@@ -21,6 +22,20 @@ type Step =
   | { kind: 'event'; e: ProjectedEvent; keys: string[] }
   | { kind: 'erasure'; patientId: string; history: ProjectedEvent[] };
 
+export interface BatchProjectorOptions {
+  /** The log: an erased patient's history is read from it. */
+  store: EventStore;
+  /** Holds the read-model tables, parked events and the checkpoint, written in one transaction. */
+  sql: SqlDatabase;
+  tables: ProjectionTables;
+  definition: ProjectionDefinition;
+  generation: number;
+  /** Asked at each poison event, so a change of policy applies at once. Default: stop. */
+  poisonPolicy?: () => PoisonPolicy;
+  /** Default: the `patient_keys` table behind a cache. */
+  keys?: ProjectionKeys;
+}
+
 /**
  * Applies a batch of the global order to one generation of a read model:
  * one read of the rows the batch touches, evolve in memory, one multi-row
@@ -30,24 +45,29 @@ type Step =
  * patient's rows by a fold of their history, now erased (docs/erasure.md).
  */
 export class BatchProjector implements SubscriptionHandler {
+  private readonly store: EventStore;
+  private readonly sql: SqlDatabase;
+  private readonly tables: ProjectionTables;
+  private readonly definition: ProjectionDefinition;
+  private readonly generation: number;
+  private readonly poisonPolicy: () => PoisonPolicy;
+  private readonly keys: ProjectionKeys;
   private readonly table: string;
 
-  constructor(
-    private readonly store: SqlEventStore,
-    private readonly tables: ProjectionTables,
-    private readonly definition: ProjectionDefinition,
-    private readonly generation: number,
-    private readonly poisonPolicy: () => PoisonPolicy,
-    /** Called after each committed batch with the number of events read. */
-    private readonly afterBatch: (size: number) => Promise<void> = async () => undefined,
-    private readonly keys: ProjectionKeys = new CachingPatientKeyStore(new SqlPatientKeyStore(store.database)),
-  ) {
-    this.table = tables.table(definition.name, generation);
+  constructor(options: BatchProjectorOptions) {
+    this.store = options.store;
+    this.sql = options.sql;
+    this.tables = options.tables;
+    this.definition = options.definition;
+    this.generation = options.generation;
+    this.poisonPolicy = options.poisonPolicy ?? (() => 'stop');
+    this.keys = options.keys ?? new CachingPatientKeyStore(new SqlPatientKeyStore(options.sql));
+    this.table = options.tables.table(options.definition.name, options.generation);
   }
 
   async handle(batch: StoredEvent[], context: BatchContext): Promise<void> {
     const steps = await this.stepsOf(batch);
-    await this.store.database.transaction(async (tx) => {
+    await this.sql.transaction(async (tx) => {
       if (steps.length > 0) {
         const keys = [...new Set(steps.flatMap((step) => (step.kind === 'event' ? step.keys : [])))];
         const { rows } = await tx.query<{ key: string; doc: unknown }>(
@@ -84,7 +104,6 @@ export class BatchProjector implements SubscriptionHandler {
       }
       await context.saveCheckpoint(tx);
     });
-    await this.afterBatch(batch.length);
   }
 
   /**

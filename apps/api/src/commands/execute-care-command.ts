@@ -14,8 +14,8 @@ import {
   IdempotencyKeyReused,
   WrongExpectedVersion,
   type AppendResult,
+  type EventStore,
   type NewEvent,
-  type SqlEventStore,
 } from '@caretrail/event-store';
 import type { Principal } from '@caretrail/security';
 import { EVENT_STORE } from '../event-store/event-store.module';
@@ -54,7 +54,7 @@ const MAX_ATTEMPTS = 3;
 @CommandHandler(ExecuteCareCommand)
 export class ExecuteCareCommandHandler implements ICommandHandler<ExecuteCareCommand, AppendResult> {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: SqlEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly personalData: PersonalData,
   ) {}
 

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { WrongExpectedVersion, type StoredEvent, type SqlEventStore } from '@caretrail/event-store';
+import { WrongExpectedVersion, type EventStore, type StoredEvent } from '@caretrail/event-store';
 import { erasureEvent, erasureStream, isErasureEvent } from '@caretrail/privacy';
 import type { CachingPatientKeyStore, Principal } from '@caretrail/security';
 import { AuditCategory } from '../audit/audit-category';
@@ -53,7 +53,7 @@ const MAX_ATTEMPTS = 3;
 @Controller('patients')
 export class ErasureController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: SqlEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PATIENT_KEYS) private readonly keys: CachingPatientKeyStore,
   ) {}
 

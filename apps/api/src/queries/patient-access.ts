@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { canReadRecord, carePlanOf, isEventType, streams, upcast } from '@caretrail/domain';
-import type { SqlEventStore } from '@caretrail/event-store';
+import type { EventStore } from '@caretrail/event-store';
 import type { Principal } from '@caretrail/security';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { forbidden } from '../problems/problem-details.filter';
@@ -12,7 +12,7 @@ import { forbidden } from '../problems/problem-details.filter';
  */
 @Injectable()
 export class PatientAccess {
-  constructor(@Inject(EVENT_STORE) private readonly store: SqlEventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async assertMayRead(patientId: string, principal: Principal): Promise<void> {
     const events = await this.store.readStream(streams.carePlan(patientId));

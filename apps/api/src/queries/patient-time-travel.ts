@@ -7,7 +7,7 @@ import {
   type PatientViewName,
 } from '@caretrail/analytics';
 import { isEventType } from '@caretrail/domain';
-import type { SqlEventStore } from '@caretrail/event-store';
+import type { EventStore } from '@caretrail/event-store';
 import { toProjected } from '@caretrail/projections';
 import { EVENT_STORE } from '../event-store/event-store.module';
 
@@ -28,7 +28,7 @@ export interface TimeTravelAnswer {
  */
 @Injectable()
 export class PatientTimeTravel {
-  constructor(@Inject(EVENT_STORE) private readonly store: SqlEventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async view(
     name: PatientViewName,

@@ -1,10 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import {
-  DataDirectoryLocked,
-  eventStoreConfigFromEnv,
-  openEventStore,
-  type SqlEventStore,
-} from '@caretrail/event-store';
+import { DataDirectoryLocked, eventStoreConfigFromEnv, openEventStore, type OpenedStore } from '@caretrail/event-store';
 
 /** Where a command writes: results to `out`, messages to `err`, a progress line to `progress` (stderr). */
 export interface CliIo {
@@ -76,9 +71,10 @@ export function choiceOption<T extends string>(
  * embedded default a running server holds the directory's lock: the command then refuses, with
  * the way out, instead of opening the directory behind the server's back (docs/analytics.md).
  */
-export async function openStore(io: CliIo, what: string): Promise<SqlEventStore | null> {
+export async function openStore(io: CliIo, what: string): Promise<OpenedStore | null> {
   try {
-    return await openEventStore({ ...eventStoreConfigFromEnv(), applicationName: `caretrail-cli ${what}` });
+    const store = await openEventStore({ ...eventStoreConfigFromEnv(), applicationName: `caretrail-cli ${what}` });
+    return { store, sql: store.database };
   } catch (error) {
     if (error instanceof DataDirectoryLocked) {
       io.err(

@@ -2,6 +2,8 @@ import {
   DataDirectoryLocked,
   eventStoreConfigFromEnv,
   openEventStore,
+  type EventStore,
+  type SqlDatabase,
   type SqlEventStore,
 } from '@caretrail/event-store';
 import { authConfigFromEnv, issueLocalToken, loadOrCreateLocalSigningKey, type Role } from '@caretrail/security';
@@ -16,7 +18,7 @@ export type Reach<T> = { kind: 'local'; result: T } | { kind: 'server'; result: 
  * opened directly; several processes share it safely.
  */
 export async function withStoreOrServer<T>(
-  local: (store: SqlEventStore) => Promise<T>,
+  local: (store: EventStore, sql: SqlDatabase) => Promise<T>,
   server: (call: ServerCall) => Promise<T>,
 ): Promise<Reach<T>> {
   let store: SqlEventStore;
@@ -27,7 +29,7 @@ export async function withStoreOrServer<T>(
     return { kind: 'server', result: await server(await serverCall('admin')) };
   }
   try {
-    return { kind: 'local', result: await local(store) };
+    return { kind: 'local', result: await local(store, store.database) };
   } finally {
     await store.close();
   }

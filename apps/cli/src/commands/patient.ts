@@ -35,8 +35,9 @@ export async function patientCommand(argv: string[], io: CliIo, now: number = Da
       .split(',')
       .map((v) => choiceOption('view', v.trim(), PATIENT_VIEWS, 'plan'));
 
-    const store = await openStore(io, 'patient');
-    if (!store) return 1;
+    const opened = await openStore(io, 'patient');
+    if (!opened) return 1;
+    const { store } = opened;
     try {
       // One read serves every view: the doses are only left out when adherence is not asked for.
       const events = (

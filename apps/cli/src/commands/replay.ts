@@ -3,9 +3,10 @@ import {
   START,
   checkpointOf,
   type Checkpoint,
-  type StoredEvent,
-  type SqlEventStore,
+  type EventStore,
+  type SqlDatabase,
   type SqlQueryable,
+  type StoredEvent,
 } from '@caretrail/event-store';
 import { BatchProjector, ProjectionTables, type ProjectionDefinition } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
@@ -98,18 +99,23 @@ const after = (a: Checkpoint, b: Checkpoint): boolean => {
  * and model with that model's checkpoint: an interruption loses at most the batch in flight, and
  * the next run resumes where each model stopped.
  */
-export async function replay(store: SqlEventStore, options: ReplayOptions, io?: CliIo): Promise<ReplayResult> {
-  const tables = new ReplayTables(store.database.schema, options.into);
+export async function replay(
+  store: EventStore,
+  sql: SqlDatabase,
+  options: ReplayOptions,
+  io?: CliIo,
+): Promise<ReplayResult> {
+  const tables = new ReplayTables(sql.schema, options.into);
   const definitions = options.models.map((name) => readModels.find((m) => m.name === name)!) as ProjectionDefinition[];
-  await tables.createState(store.database);
+  await tables.createState(sql);
   const state = new Map<string, { checkpoint: Checkpoint; finished: boolean }>();
   for (const definition of definitions) {
-    await tables.create(store.database, definition.name);
-    await store.database.query(
+    await tables.create(sql, definition.name);
+    await sql.query(
       `INSERT INTO ${tables.state()} (model, to_instant, basis, transaction_id, position) VALUES ($1, $2, $3, $4::xid8, $5) ON CONFLICT (model) DO NOTHING`,
       [definition.name, options.to, options.basis, START.transactionId, START.position],
     );
-    const { rows } = await store.database.query<{
+    const { rows } = await sql.query<{
       to_instant: Date;
       basis: string;
       transaction_id: string;
@@ -140,7 +146,7 @@ export async function replay(store: SqlEventStore, options: ReplayOptions, io?: 
     Date.parse(options.basis === 'recorded' ? e.recordedAt : (e.occurredAt ?? e.recordedAt)) <= toMs;
   const projectors = pending.map((definition) => ({
     definition,
-    projector: new BatchProjector(store, tables, definition, 0, () => 'stop'),
+    projector: new BatchProjector({ store, sql, tables, definition, generation: 0 }),
   }));
   let from = pending.map((d) => state.get(d.name)!.checkpoint).reduce((a, b) => (after(a, b) ? b : a));
   const { headPosition } = await store.status();
@@ -162,7 +168,7 @@ export async function replay(store: SqlEventStore, options: ReplayOptions, io?: 
         previous: own.checkpoint,
         next,
         saveCheckpoint: async (executor) => {
-          await (executor ?? store.database).query(
+          await (executor ?? sql).query(
             `UPDATE ${tables.state()} SET transaction_id = $2::xid8, position = $3, applied = applied + $4 WHERE model = $1`,
             [definition.name, next.transactionId, next.position, unseen.length],
           );
@@ -183,7 +189,7 @@ export async function replay(store: SqlEventStore, options: ReplayOptions, io?: 
       ),
     );
   }
-  await store.database.query(`UPDATE ${tables.state()} SET finished = true WHERE model = ANY($1::text[])`, [
+  await sql.query(`UPDATE ${tables.state()} SET finished = true WHERE model = ANY($1::text[])`, [
     pending.map((d) => d.name),
   ]);
   io?.progress?.(
@@ -219,10 +225,11 @@ export async function replayCommand(argv: string[], io: CliIo, now: number = Dat
     if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 50_000)
       throw new UsageError('--batch must be a whole number from 1 to 50000');
 
-    const store = await openStore(io, 'replay');
-    if (!store) return 1;
+    const opened = await openStore(io, 'replay');
+    if (!opened) return 1;
+    const { store, sql } = opened;
     try {
-      const result = await replay(store, { to, into: values.into, models, basis, batchSize }, io);
+      const result = await replay(store, sql, { to, into: values.into, models, basis, batchSize }, io);
       io.out(
         result.status === 'already-complete'
           ? `replay ${values.into} was already complete: ${result.tables.join(', ')}`

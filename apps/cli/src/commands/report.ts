@@ -8,7 +8,7 @@ import {
   DEFAULT_MIN_COHORT,
 } from '@caretrail/analytics';
 import { isEventType } from '@caretrail/domain';
-import { START, checkpointOf, type StoredEvent, type SqlEventStore } from '@caretrail/event-store';
+import { START, checkpointOf, type EventStore, type StoredEvent } from '@caretrail/event-store';
 import { toProjected } from '@caretrail/projections';
 import { choiceOption, guarded, openStore, parseOptions, progressLine, UsageError, type CliIo } from './cli-io';
 import { loadPseudonymizer } from './pseudonyms';
@@ -55,8 +55,9 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
       );
 
     const pseudonyms = loadPseudonymizer();
-    const store = await openStore(io, 'report');
-    if (!store) return 1;
+    const opened = await openStore(io, 'report');
+    if (!opened) return 1;
+    const { store } = opened;
     let histories: PatientHistories;
     try {
       histories = await readHistories(store, io, { from, to });
@@ -87,7 +88,7 @@ export async function reportCommand(argv: string[], io: CliIo): Promise<number> 
  * is already being read while this one is folded.
  */
 export async function readHistories(
-  store: SqlEventStore,
+  store: EventStore,
   io: CliIo | undefined,
   period: { from: string; to: string },
   batch = READ_BATCH,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isEventType, streamFor, upcast, type DomainEvent } from '@caretrail/domain';
-import { PostgresDatabase, SqlEventStore } from '@caretrail/event-store';
+import { openEventStoreOn, PostgresDatabase, type EventStore } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema, withAdminClient } from '@caretrail/event-store/testing';
 import { run } from '../main';
 import { seed, type SeedResult } from '../seed/seed';
@@ -30,8 +30,12 @@ async function rowsOf(schema: string): Promise<Row[]> {
   });
 }
 
-async function openStore(schema: string): Promise<SqlEventStore> {
-  return SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema }));
+function openDatabase(schema: string): PostgresDatabase {
+  return new PostgresDatabase({ connectionString: testDatabaseUrl(), schema });
+}
+
+function openStore(schema: string): Promise<EventStore> {
+  return openEventStoreOn(openDatabase(schema));
 }
 
 describe('seed on PostgreSQL', () => {
@@ -145,8 +149,9 @@ describe('seed on PostgreSQL', () => {
   });
 
   it('feeds the read models: a rebuild from the command line applies every event', async () => {
-    const store = await openStore(first);
-    const control = new LocalControl(store, readModels as ProjectionDefinition[]);
+    const sql = openDatabase(first);
+    const store = await openEventStoreOn(sql);
+    const control = new LocalControl(store, sql, readModels as ProjectionDefinition[]);
     try {
       await control.rebuild('current-plan');
       for (let i = 0; i < 300; i++) {

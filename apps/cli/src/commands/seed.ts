@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { SqlPatientKeyStore, type SqlEventStore } from '@caretrail/event-store';
+import { SqlPatientKeyStore, type EventStore, type SqlDatabase } from '@caretrail/event-store';
 import { encryptEventData } from '@caretrail/privacy';
 import { CachingPatientKeyStore } from '@caretrail/security';
 import { AlreadySeeded, seed, type SeedResult } from '../seed/seed';
@@ -102,10 +102,11 @@ export async function seedCommand(argv: string[], io: CliIo): Promise<number> {
     io.err(`${error.message}\n\n${SEED_USAGE}`);
     return 2;
   }
-  const store = await openStore(io, 'seed');
-  if (!store) return 1;
+  const opened = await openStore(io, 'seed');
+  if (!opened) return 1;
+  const { store, sql } = opened;
   try {
-    const result = await runSeed(store, args, io);
+    const result = await runSeed(store, sql, args, io);
     if (result === null) return 1;
     io.out(args.json ? JSON.stringify(result) : summary(result));
     const refused = Object.entries(result.refused);
@@ -120,11 +121,11 @@ export async function seedCommand(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-async function runSeed(store: SqlEventStore, args: SeedArgs, io: CliIo): Promise<SeedResult | null> {
+async function runSeed(store: EventStore, sql: SqlDatabase, args: SeedArgs, io: CliIo): Promise<SeedResult | null> {
   const progress = io.progress ?? stderrProgress();
-  const embedded = store.database.backend === 'pglite';
+  const embedded = sql.backend === 'pglite';
   // Personal data is sealed per patient as the API seals it, unless the deployment turned that off.
-  const keys = new CachingPatientKeyStore(new SqlPatientKeyStore(store.database));
+  const keys = new CachingPatientKeyStore(new SqlPatientKeyStore(sql));
   const seal =
     process.env['PERSONAL_DATA_ENCRYPTION'] === 'off'
       ? undefined

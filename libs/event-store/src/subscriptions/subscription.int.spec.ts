@@ -34,7 +34,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 20_000)
 }
 
 const run = (store: SqlEventStore, handler: SubscriptionHandler, options: Partial<SubscriptionOptions> = {}) => {
-  const subscription = new Subscription(store, handler, {
+  const subscription = new Subscription(store, store.database, handler, {
     name: 'test',
     idleWaitMs: 200,
     standbyRetryMs: 100,
