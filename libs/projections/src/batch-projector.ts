@@ -11,7 +11,8 @@ import {
 } from '@caretrail/event-store';
 import { decryptEvents, isErasureEvent, type PatientKeyReader } from '@caretrail/privacy';
 import { CachingPatientKeyStore } from '@caretrail/security';
-import type { PoisonPolicy, ProjectedEvent, ProjectionDefinition } from './projection';
+import type { ProjectedEvent, ReadModel } from '@caretrail/read-models';
+import type { PoisonPolicy } from './projection';
 import type { ProjectionTables } from './projection-tables';
 
 /** Patients' keys as the projections use them: read, and forgotten when a patient is erased. */
@@ -28,7 +29,7 @@ export interface BatchProjectorOptions {
   /** Holds the read-model tables, parked events and the checkpoint, written in one transaction. */
   sql: SqlDatabase;
   tables: ProjectionTables;
-  definition: ProjectionDefinition;
+  definition: ReadModel;
   generation: number;
   /** Asked at each poison event, so a change of policy applies at once. Default: stop. */
   poisonPolicy?: () => PoisonPolicy;
@@ -48,7 +49,7 @@ export class BatchProjector implements SubscriptionHandler {
   private readonly store: EventStore;
   private readonly sql: SqlDatabase;
   private readonly tables: ProjectionTables;
-  private readonly definition: ProjectionDefinition;
+  private readonly definition: ReadModel;
   private readonly generation: number;
   private readonly poisonPolicy: () => PoisonPolicy;
   private readonly keys: ProjectionKeys;

@@ -10,13 +10,13 @@ import {
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { encryptEventData, erasureEvent } from '@caretrail/privacy';
 import { CachingPatientKeyStore } from '@caretrail/security';
-import type { ProjectionDefinition } from './projection';
+import type { ReadModel } from '@caretrail/read-models';
 import { ProjectionHost } from './projection-host';
 
 /** Goals per patient, with their (personal) descriptions and the events that made them. */
 type Goals = { patientId: string; descriptions: string[]; eventIds: string[] };
 
-const goals: ProjectionDefinition<Goals> = {
+const goals: ReadModel<Goals> = {
   name: 'goals',
   version: 1,
   keysOf: (e) => (e.event.type === 'TreatmentGoalSet' ? [e.event.data.patientId] : []),

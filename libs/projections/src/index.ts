@@ -1,4 +1,4 @@
-export type { PoisonPolicy, ProjectedEvent, ProjectionDefinition, ProjectionState } from './projection';
+export type { PoisonPolicy, ProjectionState } from './projection';
 export { BatchProjector, toProjected, type ProjectionKeys } from './batch-projector';
 export {
   ProjectionHost,

@@ -10,7 +10,7 @@ import {
 } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { BatchProjector } from './batch-projector';
-import type { ProjectionDefinition } from './projection';
+import type { ReadModel } from '@caretrail/read-models';
 import { ProjectionHost } from './projection-host';
 import { ProjectionTables } from './projection-tables';
 
@@ -20,7 +20,7 @@ type Tally = { patientId: string; taken: number; eventIds: string[] };
 let failOnPatient: string | undefined;
 let crashOnceOnPatient: string | undefined;
 
-const tally = (version = 1): ProjectionDefinition<Tally> => ({
+const tally = (version = 1): ReadModel<Tally> => ({
   name: 'tally',
   version,
   keysOf: (e) => (e.event.type === 'DoseTaken' ? [(e.event.data as { patientId: string }).patientId] : []),

@@ -9,7 +9,8 @@ import {
 } from '@caretrail/event-store';
 import { CachingPatientKeyStore } from '@caretrail/security';
 import { BatchProjector, type ProjectionKeys } from './batch-projector';
-import type { PoisonPolicy, ProjectionDefinition, ProjectionState } from './projection';
+import type { ReadModel } from '@caretrail/read-models';
+import type { PoisonPolicy, ProjectionState } from './projection';
 import { checkpointName, ProjectionTables } from './projection-tables';
 
 export interface ProjectionHostOptions {
@@ -88,7 +89,7 @@ export class ProjectionHost {
   private readonly tables: ProjectionTables;
   private readonly checkpoints: CheckpointStore;
   private readonly runners = new Map<string, Runner>();
-  private readonly definitions: Map<string, ProjectionDefinition>;
+  private readonly definitions: Map<string, ReadModel>;
   private readonly keys: ProjectionKeys;
   private timer: NodeJS.Timeout | undefined;
   private reconciling: Promise<void> = Promise.resolve();
@@ -102,7 +103,7 @@ export class ProjectionHost {
   constructor(
     private readonly store: EventStore,
     private readonly sql: SqlDatabase,
-    definitions: readonly ProjectionDefinition[],
+    definitions: readonly ReadModel[],
     private readonly options: ProjectionHostOptions = {},
   ) {
     this.tables = new ProjectionTables(sql.schema);
@@ -249,7 +250,7 @@ export class ProjectionHost {
     );
   }
 
-  private definition(name: string): ProjectionDefinition {
+  private definition(name: string): ReadModel {
     const definition = this.definitions.get(name);
     if (!definition) throw new UnknownProjection(name);
     return definition;
@@ -293,11 +294,7 @@ export class ProjectionHost {
    * Runs the generations of one read model that the registry names, adding
    * their runner keys to `wanted`; true when it changed the registry.
    */
-  private async reconcileModel(
-    row: RegistryRow,
-    definition: ProjectionDefinition,
-    wanted: Set<string>,
-  ): Promise<boolean> {
+  private async reconcileModel(row: RegistryRow, definition: ReadModel, wanted: Set<string>): Promise<boolean> {
     if (row.version !== definition.version && row.building_generation === null) {
       // The code of this read model changed: rebuild it beside the old one.
       await this.startRebuild(row.name);
@@ -343,7 +340,7 @@ export class ProjectionHost {
     return rows;
   }
 
-  private ensureRunner(definition: ProjectionDefinition, generation: number, building: boolean): Runner {
+  private ensureRunner(definition: ReadModel, generation: number, building: boolean): Runner {
     const key = checkpointName(definition.name, generation);
     const existing = this.runners.get(key);
     if (existing) return existing;

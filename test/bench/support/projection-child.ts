@@ -10,7 +10,7 @@
  */
 import { Client } from 'pg';
 import { openEventStoreOn, PostgresDatabase, START, type OpenedStore } from '@caretrail/event-store';
-import { ProjectionHost, type ProjectionDefinition, type ProjectionStatus } from '@caretrail/projections';
+import { ProjectionHost, type ProjectionStatus } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
 
 /** Samples this process's resident set while work runs; returns the highest, in MiB. */
@@ -86,7 +86,7 @@ async function open(url: string, schema: string): Promise<OpenedStore> {
  * time, starting the host builds generation 1 from empty (the warm-up round).
  */
 async function rebuild(url: string, schema: string, name: string): Promise<RebuildResult> {
-  const definition = (readModels as ProjectionDefinition[]).find((d) => d.name === name);
+  const definition = readModels.find((d) => d.name === name);
   if (!definition) throw new Error(`no read model ${name}`);
   const { store, sql } = await open(url, schema);
   const { events } = await store.lagAfter(START);
@@ -136,7 +136,7 @@ async function rebuild(url: string, schema: string, name: string): Promise<Rebui
 /** Every read model, running, as a projector process does, until the parent closes stdin. */
 async function projector(url: string, schema: string): Promise<{ peakRssMiB: number }> {
   const { store, sql } = await open(url, schema);
-  const host = new ProjectionHost(store, sql, readModels as ProjectionDefinition[]);
+  const host = new ProjectionHost(store, sql, readModels);
   const rss = rssSampler();
   await host.start();
   const { headPosition } = await store.status();

@@ -8,7 +8,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { EventStore, SqlDatabase } from '@caretrail/event-store';
-import { ProjectionHost, type ProjectionDefinition } from '@caretrail/projections';
+import { ProjectionHost } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
 import type { CachingPatientKeyStore } from '@caretrail/security';
 import type { ApiConfig } from '../config';
@@ -49,7 +49,7 @@ class ProjectionLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
       provide: PROJECTION_HOST,
       inject: [EVENT_STORE, SQL_DATABASE, API_CONFIG, PATIENT_KEYS],
       useFactory: (store: EventStore, sql: SqlDatabase, config: ApiConfig, keys: CachingPatientKeyStore) =>
-        new ProjectionHost(store, sql, readModels as ProjectionDefinition[], {
+        new ProjectionHost(store, sql, readModels, {
           poisonPolicy: config.projectionPoisonPolicy,
           keys,
           log: (level, message, fields) =>

@@ -1,12 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { EventStore, SqlDatabase } from '@caretrail/event-store';
-import {
-  ProjectionHost,
-  UnknownProjection,
-  type ProjectionDefinition,
-  type ProjectionStatus,
-} from '@caretrail/projections';
-import { readModels } from '@caretrail/read-models';
+import { ProjectionHost, UnknownProjection, type ProjectionStatus } from '@caretrail/projections';
+import { readModels, type ReadModel } from '@caretrail/read-models';
 import { authConfigFromEnv, issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
 import { openStore, progressLine, stderrProgress, UsageError, type CliIo } from './cli-io';
 
@@ -175,7 +170,7 @@ export class LocalControl implements ProjectionControl {
   constructor(
     private readonly store: EventStore,
     private readonly sql: SqlDatabase,
-    private readonly definitions: readonly ProjectionDefinition[],
+    private readonly definitions: readonly ReadModel[],
   ) {
     this.host = new ProjectionHost(store, sql, definitions);
   }
@@ -289,7 +284,7 @@ function defaultServer(io: CliIo): ProjectionControl | null {
 
 async function openLocalControl(io: CliIo): Promise<ProjectionControl | null> {
   const opened = await openStore(io, 'projections');
-  return opened && new LocalControl(opened.store, opened.sql, readModels as ProjectionDefinition[]);
+  return opened && new LocalControl(opened.store, opened.sql, readModels);
 }
 
 function failed(error: unknown, io: CliIo): number {

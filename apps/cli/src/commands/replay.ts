@@ -8,7 +8,7 @@ import {
   type SqlQueryable,
   type StoredEvent,
 } from '@caretrail/event-store';
-import { BatchProjector, ProjectionTables, type ProjectionDefinition } from '@caretrail/projections';
+import { BatchProjector, ProjectionTables } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
 import {
   choiceOption,
@@ -106,7 +106,7 @@ export async function replay(
   io?: CliIo,
 ): Promise<ReplayResult> {
   const tables = new ReplayTables(sql.schema, options.into);
-  const definitions = options.models.map((name) => readModels.find((m) => m.name === name)!) as ProjectionDefinition[];
+  const definitions = options.models.map((name) => readModels.find((m) => m.name === name)!);
   await tables.createState(sql);
   const state = new Map<string, { checkpoint: Checkpoint; finished: boolean }>();
   for (const definition of definitions) {

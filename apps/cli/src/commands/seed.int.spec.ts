@@ -8,7 +8,6 @@ import { run } from '../main';
 import { seed, type SeedResult } from '../seed/seed';
 import { LocalControl } from './projections';
 import { readModels } from '@caretrail/read-models';
-import type { ProjectionDefinition } from '@caretrail/projections';
 
 const UNTIL = Date.parse('2026-11-28T18:00:00Z');
 
@@ -151,7 +150,7 @@ describe('seed on PostgreSQL', () => {
   it('feeds the read models: a rebuild from the command line applies every event', async () => {
     const sql = openDatabase(first);
     const store = await openEventStoreOn(sql);
-    const control = new LocalControl(store, sql, readModels as ProjectionDefinition[]);
+    const control = new LocalControl(store, sql, readModels);
     try {
       await control.rebuild('current-plan');
       for (let i = 0; i < 300; i++) {
