@@ -3,16 +3,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TransactionIdsWentBackwards } from '../errors';
 import { SqlEventStore } from '../sql/sql-event-store';
 import { eventStoreContract, events, follow, headCheckpoint } from '../testing/event-store-contract';
+import { sqlAdapterGuarantees } from '../testing/sql-adapter-guarantees';
 import { dropSchema, testDatabaseUrl, uniqueSchema, withAdminClient } from '../testing/postgres-test-database';
 import { PostgresDatabase } from './postgres-database';
 
 const openStore = (schema: string): Promise<SqlEventStore> =>
   SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, poolSize: 60 }));
 
-eventStoreContract('PostgreSQL', async () => {
-  const schema = uniqueSchema('contract');
-  return { open: () => openStore(schema), destroy: () => dropSchema(schema) };
-});
+eventStoreContract(
+  'PostgreSQL',
+  async () => {
+    const schema = uniqueSchema('contract');
+    return { open: () => openStore(schema), destroy: () => dropSchema(schema) };
+  },
+  sqlAdapterGuarantees,
+);
 
 describe('event store on PostgreSQL', () => {
   const schema = uniqueSchema('pg');
