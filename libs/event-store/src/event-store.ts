@@ -1,7 +1,8 @@
 /**
  * The event store port: everything CareTrail needs from an append-only log.
- * Adapters (PostgreSQL, PGlite, later EventStoreDB) implement it and pass the
- * same contract suite (see ./testing/event-store-contract.ts).
+ * Adapters (PostgreSQL and PGlite today; what a KurrentDB one would need is
+ * in docs/architecture.md) implement it and pass the same contract suite
+ * (./testing/event-store-contract.ts).
  */
 
 /** The most events one append takes: the port's limit, every adapter enforces it. */
