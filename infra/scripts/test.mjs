@@ -3,12 +3,14 @@
 // typecheck, lint and tests through Nx, and prints one summary line.
 //
 // PostgreSQL: DATABASE_URL when set, else the local server on 127.0.0.1:5432;
-// with TESTCONTAINERS=1 a throwaway container instead (needs Docker/Podman).
+// with TESTCONTAINERS=1 a throwaway container instead (needs Docker/Podman;
+// infra/scripts/containers.mjs).
 // Each test file works in a schema of its own, so runs never interfere.
 //
 // Kafka: KAFKA_BROKERS when set (a broker you run, e.g. with Docker), else a
-// real broker started here with infra/kafka/broker.mjs on a free port
-// (KAFKA_PORT, or the first free pair from 19092) and stopped at the end,
+// real broker started here on a free port (KAFKA_PORT, or the first free pair
+// from 19092): with TESTCONTAINERS=1 in a container (docker-compose.yml's
+// image and settings), otherwise with infra/kafka/broker.mjs; stopped at the end,
 // also when the run fails or is interrupted. Each test uses topics of its
 // own; tests that stop a broker start their own (docs/kafka.md).
 import { spawnSync } from 'node:child_process';
@@ -16,6 +18,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { startKafkaContainer, startPostgresContainer } from './containers.mjs';
 
 const require = createRequire(import.meta.url);
 const root = new URL('../..', import.meta.url).pathname;
@@ -24,17 +27,9 @@ const cleanups = [];
 
 async function providePostgres(env) {
   if (env.TESTCONTAINERS === '1') {
-    const { PostgreSqlContainer } = require('@testcontainers/postgresql');
-    let container;
-    try {
-      container = await new PostgreSqlContainer('postgres:15-alpine').withDatabase('test').start();
-    } catch (error) {
-      throw new Error(
-        `TESTCONTAINERS=1 needs a container runtime (Docker or Podman) and none could start PostgreSQL: ${error.message}`,
-      );
-    }
-    cleanups.push(() => container.stop());
-    env.DATABASE_URL = container.getConnectionUri();
+    const postgres = await startPostgresContainer();
+    cleanups.push(postgres.stop);
+    env.DATABASE_URL = postgres.url;
     console.log(`PostgreSQL container at ${env.DATABASE_URL}`);
     return;
   }
@@ -60,6 +55,14 @@ async function provideKafka(env) {
   }
   const script = await import('../kafka/broker.mjs');
   const port = await kafkaPort(env, script);
+  if (env.TESTCONTAINERS === '1') {
+    const kafka = await startKafkaContainer({ port });
+    cleanups.push(kafka.stop);
+    env.KAFKA_BROKERS = kafka.brokers;
+    env.CARETRAIL_TEST_KAFKA_PORT = String(port);
+    console.log(`Kafka container at ${env.KAFKA_BROKERS}`);
+    return;
+  }
   let broker;
   try {
     broker = await script.startBroker({ port, fresh: true });

@@ -16,11 +16,9 @@
  * --samples S        as-of instants measured per view (default 200)
  */
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { Pool } from 'pg';
 import {
   effectivenessReport,
-  PatientHistories,
   PATIENT_VIEWS,
   patientAsOf,
   renderReport,
@@ -28,16 +26,10 @@ import {
   type PatientViewName,
 } from '@caretrail/analytics';
 import { isEventType, streamFor, type DomainEvent } from '@caretrail/domain';
-import {
-  PostgresDatabase,
-  SqlEventStore,
-  START,
-  checkpointOf,
-  type Checkpoint,
-  type EventStore,
-  type StoredEvent,
-} from '@caretrail/event-store';
+import { PostgresDatabase, SqlEventStore, START, type Checkpoint, type EventStore } from '@caretrail/event-store';
+import { readHistories } from '@caretrail/admin-tasks';
 import { toProjected } from '@caretrail/projections';
+import { seed } from '@caretrail/seed';
 import {
   check,
   compareRounds,
@@ -57,21 +49,6 @@ const AS_OF_P99_TARGET_MS = 50;
 const DAY = 86_400_000;
 const UNTIL = Date.parse('2026-06-01T00:00:00Z');
 
-/** The part of apps/cli's seed (`npm run cli -- seed`) this benchmark uses. */
-type Seed = (
-  store: EventStore,
-  options: { patients: number; days: number; seed: string; until: number; concurrency?: number },
-) => Promise<{ events: number }>;
-
-/**
- * The command line's seed generator: plausible histories through the domain's own commands. It
- * lives in apps/cli, which a benchmark may not import (module boundaries), so it is loaded by
- * path at run time, the way the bench runner loads every TypeScript module.
- */
-function loadSeed(): Seed {
-  return (require(join(__dirname, '../../apps/cli/src/seed/seed.ts')) as { seed: Seed }).seed;
-}
-
 export async function run(options: Options): Promise<{ name: string; report: unknown; text: string; ok: boolean }> {
   const reportEvents = options.int('report-events', 200_000);
   const rounds = options.int('rounds', 3);
@@ -89,7 +66,6 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     console.log(
       `\nanalytics on PostgreSQL: seeding ${patients} patients x ${days} days (~${reportEvents.toLocaleString('en-US')} events)...`,
     );
-    const seed = loadSeed();
     const seeded = await timed(() =>
       seed(store, { patients, days, seed: 'bench-analytics', until: UNTIL, concurrency: 8 }),
     );
@@ -106,7 +82,8 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     const sides = await compareRounds(rounds, {
       report: async (): Promise<Round> => {
         const { value, seconds } = await timed(async () => {
-          const histories = await readHistories(store, period);
+          // What `npm run cli -- report` does: the global order in batches, the next one read while this one folds.
+          const histories = await readHistories(store, period, undefined, READ_BATCH);
           const report = effectivenessReport(histories, {
             period,
             pseudonymOf: (id) => `P-${id}`,
@@ -210,18 +187,6 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     await store.close();
     await raw.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await raw.end();
-  }
-}
-
-/** What `npm run cli -- report` does: the global order in batches, the next one read while this one folds. */
-async function readHistories(store: EventStore, period: { from: string; to: string }): Promise<PatientHistories> {
-  const histories = new PatientHistories({ period });
-  let pending: Promise<StoredEvent[]> = store.readAll({ after: START, limit: READ_BATCH });
-  for (;;) {
-    const events = await pending;
-    if (events.length === 0) return histories;
-    pending = store.readAll({ after: checkpointOf(events[events.length - 1]!), limit: READ_BATCH });
-    for (const e of events) if (isEventType(e.type)) histories.add(toProjected(e));
   }
 }
 

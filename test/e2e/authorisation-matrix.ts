@@ -135,6 +135,18 @@ export const authorisationMatrix: readonly MatrixRow[] = [
   { endpoint: 'GET /audit?format=ndjson', kind: 'audit', team: NOBODY, patientSelf: false, anyone: ADMIN },
   { endpoint: 'GET /patients/{patientId}/history', kind: 'audit', team: NOBODY, patientSelf: false, anyone: ADMIN },
   { endpoint: 'GET /integration/relay', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  // The command line's store tasks, run inside the server (apps/api/src/admin-tasks): admins only.
+  { endpoint: 'POST /admin/seed', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  { endpoint: 'POST /admin/replays', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  { endpoint: 'POST /admin/reports/effectiveness', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  // A patient as of an instant, as `/history` shows their trail: admins, the care team included among the refused.
+  {
+    endpoint: 'GET /admin/patients/{patientId}/as-of?as-of=2026-01-01T00:00:00Z',
+    kind: 'audit',
+    team: NOBODY,
+    patientSelf: false,
+    anyone: ADMIN,
+  },
   // Last: it erases the test patient's personal data.
   { endpoint: 'POST /patients/{patientId}/erasure', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
 ];

@@ -5,6 +5,7 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { validationPipe } from './problems/validation';
 import { LoggerModule } from 'nestjs-pino';
 import type { ApiConfig } from './config';
+import { AdminTasksModule } from './admin-tasks/admin-tasks.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -35,6 +36,7 @@ export class AppModule {
         QueriesModule,
         IntegrityModule,
         IntegrationModule,
+        AdminTasksModule,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },

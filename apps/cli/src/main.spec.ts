@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTokenVerifier } from '@caretrail/security';
-import { run } from './main';
+import { runCli } from './testing/run-cli';
 
 describe('npm run cli -- token', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-cli-'));
@@ -13,16 +13,7 @@ describe('npm run cli -- token', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const call = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await run(
-      argv,
-      (l) => out.push(l),
-      (l) => err.push(l),
-    );
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const call = runCli;
 
   it('prints a token the API accepts for that user and role', async () => {
     const { code, out } = await call('token', '--user', 'dr-okafor', '--role', 'prescriber');
@@ -47,6 +38,37 @@ describe('npm run cli -- token', () => {
     const { code, err } = await call('token', '--user', 'u1', '--role', 'patient');
     expect(code).toBe(2);
     expect(err).toContain('OIDC_ISSUER is set');
+  });
+
+  it.each([
+    ['token', 'npm run cli -- token --user'],
+    ['audit', 'npm run cli -- audit verify'],
+    ['audit verify', 'npm run cli -- audit verify'],
+    ['audit export', 'npm run cli -- audit export'],
+    ['patient', 'npm run cli -- patient <patientId>'],
+    ['report effectiveness', 'npm run cli -- report effectiveness'],
+    ['replay', 'npm run cli -- replay --to'],
+    ['seed', 'npm run cli -- seed [--patients N]'],
+    ['projections rebuild', 'npm run cli -- projections status'],
+  ])('"%s --help" prints that command\'s usage and exits 0 without running it', async (command, usage) => {
+    for (const help of ['--help', '-h']) {
+      const { code, out, err } = await call(...command.split(' '), help);
+      expect({ code, err }).toEqual({ code: 0, err: '' });
+      expect(out).toContain(usage);
+      // One command's usage, not the whole list.
+      expect(out).not.toContain(command === 'token' ? 'npm run cli -- seed' : 'npm run cli -- token');
+    }
+  });
+
+  it('prints every command\'s usage for --help and one command\'s for "help <command>"', async () => {
+    const all = await call('--help');
+    expect(all.code).toBe(0);
+    for (const name of ['token', 'audit verify', 'audit export', 'patient', 'report', 'replay', 'seed', 'projections'])
+      expect(all.out).toContain(`npm run cli -- ${name}`);
+    const one = await call('help', 'seed');
+    expect(one.code).toBe(0);
+    expect(one.out).toContain('npm run cli -- seed');
+    expect(one.out).not.toContain('npm run cli -- replay');
   });
 
   it('explains unknown commands', async () => {

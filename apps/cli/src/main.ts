@@ -9,51 +9,78 @@ import { stderrProgress } from './commands/cli-io';
 import { projectionsCommand, PROJECTIONS_USAGE } from './commands/projections';
 import { seedCommand, SEED_USAGE } from './commands/seed';
 
-const USAGE = `CareTrail command line
+type Print = (line: string) => void;
 
-  npm run cli -- token --user <id> --role <role> [--expires 8h]
+const TOKEN_USAGE = `  npm run cli -- token --user <id> --role <role> [--expires 8h]
       Prints a bearer token signed with the embedded default's local key
       (DATA_DIR/auth). Works whether or not the API runs; never opens the store.
-      Roles: ${roles.join(', ')}
-${AUDIT_USAGE}
-${AUDIT_EXPORT_USAGE}
-${PATIENT_USAGE}
-${REPORT_USAGE}
-${REPLAY_USAGE}
-${SEED_USAGE}
-${PROJECTIONS_USAGE}
-`;
+      Roles: ${roles.join(', ')}`;
 
-/** Runs one command; returns the process exit code. */
-export async function run(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'token':
-      return token(rest, out, err);
-    case 'audit':
-      return rest[0] === 'export' ? auditExport(rest.slice(1), out, err) : audit(rest, out, err);
-    case 'patient':
-      return patientCommand(rest, { out, err });
-    case 'report':
-      return reportCommand(rest, { out, err, progress: stderrProgress() });
-    case 'replay':
-      return replayCommand(rest, { out, err, progress: stderrProgress() });
-    case 'seed':
-      return seedCommand(rest, { out, err, progress: stderrProgress() });
-    case 'projections':
-      return projectionsCommand(rest, { out, err, progress: stderrProgress() });
-    case undefined:
-    case 'help':
-    case '--help':
-      out(USAGE);
-      return command === undefined ? 2 : 0;
-    default:
-      err(`Unknown command "${command}".\n\n${USAGE}`);
-      return 2;
-  }
+/** One subcommand: its usage text and how it runs. */
+interface CliCommand {
+  usage: string;
+  run(argv: string[], out: Print, err: Print): Promise<number>;
 }
 
-async function token(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+const commands: Record<string, CliCommand> = {
+  token: { usage: TOKEN_USAGE, run: token },
+  audit: {
+    usage: `${AUDIT_USAGE}\n${AUDIT_EXPORT_USAGE}`,
+    run: (argv, out, err) => (argv[0] === 'export' ? auditExport(argv.slice(1), out, err) : audit(argv, out, err)),
+  },
+  patient: { usage: PATIENT_USAGE, run: (argv, out, err) => patientCommand(argv, { out, err }) },
+  report: {
+    usage: REPORT_USAGE,
+    run: (argv, out, err) => reportCommand(argv, { out, err, progress: stderrProgress() }),
+  },
+  replay: {
+    usage: REPLAY_USAGE,
+    run: (argv, out, err) => replayCommand(argv, { out, err, progress: stderrProgress() }),
+  },
+  seed: { usage: SEED_USAGE, run: (argv, out, err) => seedCommand(argv, { out, err, progress: stderrProgress() }) },
+  projections: {
+    usage: PROJECTIONS_USAGE,
+    run: (argv, out, err) => projectionsCommand(argv, { out, err, progress: stderrProgress() }),
+  },
+};
+
+const USAGE = `CareTrail command line (also \`npx caretrail <command>\`; \`<command> --help\` for one command)
+
+${Object.values(commands)
+  .map((c) => c.usage)
+  .join('\n')}
+`;
+
+/** `audit export --help` asks for the export's usage, `audit --help` for both audit commands'. */
+function usageOf(command: string, argv: string[]): string {
+  return command === 'audit' && argv[0] === 'export' ? AUDIT_EXPORT_USAGE : commands[command]!.usage;
+}
+
+/** Runs one command; returns the process exit code. */
+export async function run(argv: string[], out: Print, err: Print): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    const asked = command === 'help' ? rest[0] : undefined;
+    if (asked !== undefined && Object.hasOwn(commands, asked)) {
+      out(usageOf(asked, rest.slice(1)));
+      return 0;
+    }
+    out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (!Object.hasOwn(commands, command)) {
+    err(`Unknown command "${command}".\n\n${USAGE}`);
+    return 2;
+  }
+  // Asking for help is never a mistake, whatever else the line holds.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(usageOf(command, rest));
+    return 0;
+  }
+  return commands[command]!.run(rest, out, err);
+}
+
+async function token(argv: string[], out: Print, err: Print): Promise<number> {
   let values: { user?: string; role?: string; expires?: string };
   try {
     ({ values } = parseArgs({

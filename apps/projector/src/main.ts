@@ -1,6 +1,7 @@
 import { eventStoreConfigFromEnv, openEventStore } from '@caretrail/event-store';
 import { ProjectionHost } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
+import { serveProjectorHealth } from './health';
 
 /*
  * The projector on its own: runs every read model against the store in
@@ -21,8 +22,12 @@ async function main(): Promise<void> {
     poisonPolicy: process.env['PROJECTION_POISON_POLICY'] === 'park' ? 'park' : 'stop',
   });
   await host.start();
-  console.log(JSON.stringify({ msg: 'projector started', readModels: readModels.map((m) => m.name) }));
+  const health = await serveProjectorHealth(host, process.env);
+  console.log(
+    JSON.stringify({ msg: 'projector started', readModels: readModels.map((m) => m.name), healthPort: health?.port }),
+  );
   const shutdown = async (): Promise<void> => {
+    await health?.close();
     await host.stop();
     await store.close();
     process.exit(0);

@@ -12,12 +12,13 @@
  * Environment: DATABASE_URL | DATA_DIR, DATABASE_SCHEMA, KAFKA_BROKERS,
  * KAFKA_TOPIC_PREFIX, KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR,
  * CLOUDEVENTS_SOURCE, RELAY_BATCH_SIZE, KAFKA_LOG_LEVEL, LOG_LEVEL,
- * RELAY_STATUS_PORT (serves GET /status and /health when set),
+ * RELAY_STATUS_PORT (serves GET /status, /health/live, /health/ready and
+ * /health when set; docs/deployment.md),
  * RELAY_STATUS_LOG_SECONDS (a status line every N s; default 60, 0 = never).
  */
-import { createServer, type Server } from 'node:http';
 import pino from 'pino';
 import { eventStoreConfigFromEnv, openEventStore } from '@caretrail/event-store';
+import { healthPortFromEnv, serveHealth, type HealthServer } from '@caretrail/health';
 import { createKafkaRelay, kafkaRelayConfigFromEnv, type Relay } from '@caretrail/integration';
 
 const log = pino({ name: 'caretrail-relay', level: process.env['LOG_LEVEL'] || 'info' });
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
     'relay started',
   );
 
-  const server = serveStatus(relay, process.env['RELAY_STATUS_PORT']);
+  const server = await serveStatus(relay, healthPortFromEnv(process.env, 'RELAY_STATUS_PORT'));
   const every = Number(process.env['RELAY_STATUS_LOG_SECONDS'] ?? 60);
   const timer =
     every > 0
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, 'stopping');
     clearInterval(timer);
-    server?.close();
+    await server?.close();
     // The relay first: a batch in flight is acknowledged and checkpointed (or published again by the next leader).
     await relay.stop();
     await store.close();
@@ -72,27 +73,26 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-/** GET /status: the relay's status (state, checkpoint, lag, last error); GET /health: 200 unless it failed or stopped. */
-function serveStatus(relay: Relay, port: string | undefined): Server | undefined {
-  if (!port) return undefined;
-  const server = createServer((request, response) => {
-    const send = (code: number, body: unknown): void => {
-      response.writeHead(code, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(body));
-    };
-    if (request.url !== '/status' && request.url !== '/health') return send(404, { error: 'not found' });
-    relay.status().then(
-      (status) => {
-        if (request.url === '/status') return send(200, status);
-        const healthy = status.state !== 'failed' && status.state !== 'stopped';
-        send(healthy ? 200 : 503, { status: healthy ? 'ok' : 'down', state: status.state });
-      },
-      (error: unknown) => send(503, { status: 'down', error: String(error) }),
-    );
+/**
+ * Ready while the store answers and this relay publishes (running, catching
+ * up) or stands by for the leader; not while it retries (broker down), failed
+ * or stopped. /status is the relay's status (state, checkpoint, lag, last error).
+ */
+async function serveStatus(relay: Relay, port: number | undefined): Promise<HealthServer | undefined> {
+  if (port === undefined) return undefined;
+  const server = await serveHealth({
+    port,
+    host: process.env['HOST'] || '127.0.0.1',
+    status: () => relay.status(),
+    readiness: async () => {
+      const { state, lastError } = await relay.status();
+      return {
+        ready: state === 'running' || state === 'catching-up' || state === 'standby',
+        detail: { state, lastError },
+      };
+    },
   });
-  server.listen(Number(port), process.env['HOST'] || '127.0.0.1', () =>
-    log.info({ port: Number(port) }, 'status on /status and /health'),
-  );
+  log.info({ port: server.port }, 'status on /status, health on /health/live and /health/ready');
   return server;
 }
 

@@ -27,8 +27,8 @@ export function kafkaRelayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): K
     .filter((b) => b !== '');
   if (brokers.length === 0) return null;
   const logLevel = env['KAFKA_LOG_LEVEL'] || 'error';
-  if (!['nothing', 'error', 'warn', 'info'].includes(logLevel)) {
-    throw new Error(`KAFKA_LOG_LEVEL must be nothing, error, warn or info, got "${logLevel}"`);
+  if (!['nothing', 'error', 'warn', 'info', 'debug'].includes(logLevel)) {
+    throw new Error(`KAFKA_LOG_LEVEL must be nothing, error, warn, info or debug, got "${logLevel}"`);
   }
   return {
     brokers,

@@ -11,6 +11,7 @@ export {
   PublisherClosed,
   type KafkajsPublisherOptions,
   type PublisherLogLevel,
+  type PublisherLogLineLevel,
 } from './publisher/kafkajs-publisher';
 export { Relay, createKafkaRelay, RELAY_SUBSCRIPTION, type RelayOptions, type RelayStatus } from './relay/relay';
 export { areas, areaFor, areaOf, allTopics, topicName, typesOnArea, type Area } from './messages/topics';

@@ -64,8 +64,47 @@ describe('local tokens', () => {
     await expect(verifier.verify(token)).rejects.toThrow('token expired');
   });
 
+  it('refuses a token without an expiry', async () => {
+    const key = await loadOrCreateLocalSigningKey(dataDir);
+    const verifier = await createTokenVerifier({ dataDir });
+    const forever = await localClaims(new SignJWT({ role: 'admin' }), key.keyId)
+      .setIssuedAt()
+      .sign(key.privateKey);
+    await expect(verifier.verify(forever)).rejects.toThrow(new InvalidToken('token has no expiry ("exp")'));
+  });
+
+  it('refuses a token that lives longer than the configured maximum, 12 h by default', async () => {
+    const key = await loadOrCreateLocalSigningKey(dataDir);
+    const verifier = await createTokenVerifier({ dataDir });
+    const thirteenHours = await issueLocalToken(key, { userId: 'u', role: 'therapist', expiresIn: '13h' });
+    await expect(verifier.verify(thirteenHours)).rejects.toThrow(
+      new InvalidToken('token lives longer than the 12 h this server accepts'),
+    );
+    await expect(
+      verifier.verify(await issueLocalToken(key, { userId: 'u', role: 'therapist', expiresIn: '12h' })),
+    ).resolves.toEqual({ userId: 'u', role: 'therapist' });
+
+    const strict = await createTokenVerifier({ dataDir, maxLifetimeSeconds: 15 * 60 });
+    await expect(
+      strict.verify(await issueLocalToken(key, { userId: 'u', role: 'therapist', expiresIn: '1h' })),
+    ).rejects.toThrow('token lives longer than the 15 min this server accepts');
+    // Without `iat`, the lifetime left from now is what counts.
+    const noIssuedAt = await localClaims(new SignJWT({ role: 'patient' }), key.keyId)
+      .setExpirationTime('1d')
+      .sign(key.privateKey);
+    await expect(verifier.verify(noIssuedAt)).rejects.toThrow('token lives longer than the 12 h this server accepts');
+  });
+
   it('refuses garbage', async () => {
     const verifier = await createTokenVerifier({ dataDir });
     await expect(verifier.verify('not.a.token')).rejects.toBeInstanceOf(InvalidToken);
   });
 });
+
+function localClaims(jwt: SignJWT, keyId: string): SignJWT {
+  return jwt
+    .setProtectedHeader({ alg: 'ES256', kid: keyId })
+    .setSubject('u')
+    .setIssuer('caretrail-local')
+    .setAudience('caretrail-api');
+}

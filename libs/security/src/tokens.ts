@@ -20,7 +20,15 @@ export interface AuthConfig {
   roleClaim?: string;
   /** The embedded default's directory holding the local signing key. */
   dataDir: string;
+  /**
+   * The longest lifetime a token may have, in seconds (default 12 h): a
+   * leaked token must stop working on its own, so one without `exp`, or
+   * issued for longer than this, is refused.
+   */
+  maxLifetimeSeconds?: number;
 }
+
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 12 * 60 * 60;
 
 export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthConfig {
   return {
@@ -29,7 +37,15 @@ export function authConfigFromEnv(env: NodeJS.ProcessEnv = process.env): AuthCon
     jwksUri: env['OIDC_JWKS_URI'] || undefined,
     roleClaim: env['OIDC_ROLE_CLAIM'] || 'role',
     dataDir: env['DATA_DIR'] || './data',
+    maxLifetimeSeconds: positiveSeconds(env['TOKEN_MAX_LIFETIME_SECONDS'], 'TOKEN_MAX_LIFETIME_SECONDS'),
   };
+}
+
+function positiveSeconds(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds <= 0) throw new Error(`${name} must be a whole number of seconds above 0`);
+  return seconds;
 }
 
 /** Why a token was refused; the message is safe to show to the caller. */
@@ -47,6 +63,7 @@ export interface TokenVerifier {
 /** Verifies bearer tokens: against the OIDC issuer when configured, else the local key. */
 export async function createTokenVerifier(config: AuthConfig): Promise<TokenVerifier> {
   const roleClaim = config.roleClaim ?? 'role';
+  const maxLifetime = config.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   let key: KeyLike | JWTVerifyGetKey;
   let issuer: string;
   let audience: string | undefined;
@@ -70,14 +87,33 @@ export async function createTokenVerifier(config: AuthConfig): Promise<TokenVeri
       } catch (error) {
         throw new InvalidToken(describe(error));
       }
+      checkLifetime(payload, maxLifetime);
       const role = payload[roleClaim];
       if (typeof payload.sub !== 'string' || payload.sub.length === 0) throw new InvalidToken('token has no subject');
       if (!isRole(role)) throw new InvalidToken(`token claim "${roleClaim}" is not a CareTrail role`);
       const principal = { userId: payload.sub, role };
-      if (typeof payload.exp === 'number') verified.set(token, principal, payload.exp * 1000);
+      verified.set(token, principal, (payload.exp as number) * 1000);
       return principal;
     },
   };
+}
+
+/**
+ * A token must say when it ends, and end within `maxSeconds` of being issued
+ * (of now, when it does not say when it was issued).
+ */
+function checkLifetime(payload: JWTPayload, maxSeconds: number): void {
+  if (typeof payload.exp !== 'number') throw new InvalidToken('token has no expiry ("exp")');
+  const from = typeof payload.iat === 'number' ? payload.iat : Math.floor(Date.now() / 1000);
+  if (payload.exp - from > maxSeconds) {
+    throw new InvalidToken(`token lives longer than the ${formatSeconds(maxSeconds)} this server accepts`);
+  }
+}
+
+function formatSeconds(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
 }
 
 /*

@@ -22,7 +22,9 @@ export type DataCategory =
   | 'access log'
   | 'personal data'
   | 'integrity'
-  | 'read models';
+  | 'read models'
+  | 'sample data'
+  | 'analytics';
 
 export interface AuditOptions {
   /** Default: `read` for GET, `create` for every other method (every write appends). */

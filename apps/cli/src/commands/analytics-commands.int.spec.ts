@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { foldEvents } from '@caretrail/analytics';
 import { interleave, patientHistory, range, at, type PatientSpec } from '@caretrail/analytics/testing';
@@ -8,8 +8,8 @@ import { openEventStoreOn, PostgresDatabase, type EventStore, type SqlDatabase }
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { toProjected } from '@caretrail/projections';
 import { readModels, type ReadModel } from '@caretrail/read-models';
-import { run } from '../main';
-import { replay } from './replay';
+import { replay } from '@caretrail/admin-tasks';
+import { runCli } from '../testing/run-cli';
 
 const ALL = range(0, 83);
 const spec = (id: string, drug: string, phq9: number[], doseDays = ALL): PatientSpec => ({
@@ -36,16 +36,7 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
   let sql: SqlDatabase;
   let store: EventStore;
 
-  const call = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await run(
-      argv,
-      (l) => out.push(l),
-      (l) => err.push(l),
-    );
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const call = runCli;
 
   beforeAll(async () => {
     process.env = {
@@ -324,34 +315,5 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
         expect({ argv, code, message: err.includes(message) ? message : err }).toEqual({ argv, code: 2, message });
       }
     });
-  });
-
-  it('refuses to open the embedded store behind a running server, saying what to do', async () => {
-    const embedded = mkdtempSync(join(tmpdir(), 'caretrail-cli-locked-'));
-    writeFileSync(
-      join(embedded, 'caretrail.lock'),
-      JSON.stringify({
-        pid: process.pid,
-        hostname: hostname(),
-        startedAt: new Date().toISOString(),
-        command: 'node dist/apps/api/main.js',
-      }),
-    );
-    const saved = process.env;
-    process.env = { ...saved, DATABASE_URL: '', DATA_DIR: embedded };
-    try {
-      for (const argv of [
-        ['replay', '--to', '2026-01-01T00:00:00Z', '--into', 'x'],
-        ['report', 'effectiveness', '--from', '2026-01-01', '--to', '2026-06-30'],
-        ['patient', 'c1', '--as-of', '2026-01-01T00:00:00Z'],
-      ]) {
-        const { code, err } = await call(...argv);
-        expect(code).toBe(1);
-        expect(err).toContain('most likely the API server. Stop it');
-      }
-    } finally {
-      process.env = saved;
-      rmSync(embedded, { recursive: true, force: true });
-    }
   });
 });

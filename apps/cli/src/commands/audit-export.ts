@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { userInfo } from 'node:os';
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -21,7 +20,7 @@ import {
   PostgresDatabase,
   type SqlDatabase,
 } from '@caretrail/event-store';
-import { authConfigFromEnv, issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
+import { adminToken, apiBaseUrl, operator, ServerFailed } from './local-or-server';
 
 export const AUDIT_EXPORT_USAGE = `  npm run cli -- audit export [--format csv|ndjson] [--from <instant>] [--to <instant>]
                               [--patient <id>] [--user <id>] [--out <file>]
@@ -106,36 +105,24 @@ function parse(argv: string[], err: Print): ExportRequest | number {
   return { format, filter, out: values.out };
 }
 
-/** The admin the command acts as when it signs its own token: the operating-system user. */
-function operator(): string {
-  let name = 'operator';
-  try {
-    name = userInfo().username;
-  } catch {
-    // no user database entry (some containers)
-  }
-  return `cli-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`.slice(0, 64);
-}
-
 async function exportFromServer(
   request: ExportRequest,
   target: () => Writable,
   err: Print,
 ): Promise<number | 'no-server'> {
-  const base = process.env['CARETRAIL_API_URL'] || `http://127.0.0.1:${process.env['PORT'] || 3000}`;
+  const base = apiBaseUrl();
   const query = new URLSearchParams({ format: request.format, order: 'asc' });
   const { patientId, userId, from, to } = request.filter;
   if (patientId) query.set('patient', patientId);
   if (userId) query.set('user', userId);
   if (from) query.set('from', from);
   if (to) query.set('to', to);
-  let token = process.env['CARETRAIL_TOKEN'];
   let response: Response;
   try {
-    token ??= await localAdminToken();
+    const token = await adminToken();
     response = await fetch(`${base}/audit?${query.toString()}`, { headers: { Authorization: `Bearer ${token}` } });
   } catch (error) {
-    if (error instanceof LocalTokenUnavailable) {
+    if (error instanceof ServerFailed) {
       err(error.message);
       return 2;
     }
@@ -148,22 +135,6 @@ async function exportFromServer(
   }
   await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), target());
   return 0;
-}
-
-class LocalTokenUnavailable extends Error {}
-
-async function localAdminToken(): Promise<string> {
-  const config = authConfigFromEnv();
-  if (config.issuer) {
-    throw new LocalTokenUnavailable(
-      `OIDC_ISSUER is set (${config.issuer}): set CARETRAIL_TOKEN to an admin token from that issuer.`,
-    );
-  }
-  return issueLocalToken(await loadOrCreateLocalSigningKey(config.dataDir), {
-    userId: operator(),
-    role: 'admin',
-    expiresIn: '5m',
-  });
 }
 
 /**

@@ -63,7 +63,7 @@ async function verify(anchorFile: string | undefined, out: Print, err: Print): P
       events: await verifyEventChain(sql, sql.schema),
       accessLog: await verifyAccessChain(sql),
     }),
-    (call) => call('GET', '/admin/integrity/verify'),
+    (server) => server.json('GET', '/admin/integrity/verify'),
   );
   const { events: report, accessLog } = result;
   if (!report.ok) {
@@ -95,6 +95,6 @@ async function verify(anchorFile: string | undefined, out: Print, err: Print): P
 function anchor(upTo: number | undefined): Promise<{ result: LogAnchor }> {
   return withStoreOrServer<LogAnchor>(
     (_store, sql) => anchorLog(sql, sql.schema, upTo),
-    (call) => call('GET', `/admin/integrity/anchor${upTo === undefined ? '' : `?upTo=${upTo}`}`),
+    (server) => server.json('GET', `/admin/integrity/anchor${upTo === undefined ? '' : `?upTo=${upTo}`}`),
   );
 }

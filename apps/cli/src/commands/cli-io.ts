@@ -1,5 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { TaskArgumentError, TaskRefused } from '@caretrail/admin-tasks';
 import { DataDirectoryLocked, eventStoreConfigFromEnv, openEventStore, type OpenedStore } from '@caretrail/event-store';
+import { ServerFailed } from './local-or-server';
 
 /** Where a command writes: results to `out`, messages to `err`, a progress line to `progress` (stderr). */
 export interface CliIo {
@@ -9,8 +11,8 @@ export interface CliIo {
   progress?(line: string, done?: boolean): void;
 }
 
-/** A command-line mistake: exit code 2 with a message that says what to type instead. */
-export class UsageError extends Error {}
+/** A command-line mistake: exit code 2 with a message that says what to type instead (the tasks' own class). */
+export { TaskArgumentError as UsageError } from '@caretrail/admin-tasks';
 
 /** Parses string options (`--name value`); an unknown option or a missing value is a usage error. */
 export function parseOptions<Name extends string>(
@@ -27,43 +29,8 @@ export function parseOptions<Name extends string>(
     });
     return { values: values as Partial<Record<Name, string>>, positionals };
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new TaskArgumentError((error as Error).message);
   }
-}
-
-/** An ISO-8601 instant with its offset (the API's rule), as a normalised UTC string. */
-export function instantOption(
-  name: string,
-  value: string | undefined,
-  { required = true, notAfter }: { required?: boolean; notAfter?: number } = {},
-): string | undefined {
-  if (value === undefined) {
-    if (required) throw new UsageError(`--${name} is required: an instant such as 2026-03-01T00:00:00Z`);
-    return undefined;
-  }
-  if (
-    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(value) ||
-    Number.isNaN(Date.parse(value))
-  ) {
-    throw new UsageError(
-      `--${name} must be an instant with a zone, such as 2026-03-01T00:00:00Z (got ${JSON.stringify(value)})`,
-    );
-  }
-  if (notAfter !== undefined && Date.parse(value) > notAfter)
-    throw new UsageError(`--${name} must not be in the future (got ${value})`);
-  return new Date(value).toISOString();
-}
-
-export function choiceOption<T extends string>(
-  name: string,
-  value: string | undefined,
-  choices: readonly T[],
-  fallback: T,
-): T {
-  if (value === undefined) return fallback;
-  if (!(choices as readonly string[]).includes(value))
-    throw new UsageError(`--${name} must be one of: ${choices.join(', ')} (got ${JSON.stringify(value)})`);
-  return value as T;
 }
 
 /**
@@ -88,14 +55,21 @@ export async function openStore(io: CliIo, what: string): Promise<OpenedStore | 
   }
 }
 
-/** Runs a command body, turning usage errors into exit code 2 with their message. */
+/**
+ * Runs a command body: a usage mistake is exit code 2 with the usage; a task
+ * the store refused, or a server that failed, exit code 1 with its message.
+ */
 export async function guarded(io: CliIo, usage: string, body: () => Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof TaskArgumentError) {
       io.err(`${error.message}\n\n${usage}`);
       return 2;
+    }
+    if (error instanceof TaskRefused || error instanceof ServerFailed) {
+      io.err(error.message);
+      return 1;
     }
     throw error;
   }
@@ -112,16 +86,4 @@ export function stderrProgress(): (line: string, done?: boolean) => void {
       process.stderr.write(`${line}\n`);
     }
   };
-}
-
-/** `[#####.....] 50.0 %  12,345/24,690 events  8,000/s  ETA 0:02` */
-export function progressLine(label: string, done: number, total: number, seconds: number): string {
-  const fraction = total > 0 ? Math.min(1, done / total) : 1;
-  const width = 30;
-  const filled = Math.round(fraction * width);
-  const rate = seconds > 0 ? done / seconds : 0;
-  const eta = rate > 0 ? (total - done) / rate : Number.NaN;
-  const clock = (s: number): string =>
-    Number.isFinite(s) ? `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}` : '?';
-  return `${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(fraction * 100).toFixed(1)} %  ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} events  ${Math.round(rate).toLocaleString('en-US')}/s  ETA ${clock(eta)}`;
 }

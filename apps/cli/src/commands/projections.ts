@@ -2,8 +2,10 @@ import { parseArgs } from 'node:util';
 import type { EventStore, SqlDatabase } from '@caretrail/event-store';
 import { ProjectionHost, UnknownProjection, type ProjectionStatus } from '@caretrail/projections';
 import { readModels, type ReadModel } from '@caretrail/read-models';
-import { authConfigFromEnv, issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
-import { openStore, progressLine, stderrProgress, UsageError, type CliIo } from './cli-io';
+import { progressLine } from '@caretrail/admin-tasks';
+import { authConfigFromEnv } from '@caretrail/security';
+import { openStore, stderrProgress, UsageError, type CliIo } from './cli-io';
+import { adminToken, apiBaseUrl } from './local-or-server';
 
 export const PROJECTIONS_USAGE = `  npm run cli -- projections status [--json]
   npm run cli -- projections rebuild <name> [--no-wait]
@@ -86,10 +88,6 @@ export class ServerRefused extends Error {
   ) {
     super(message);
   }
-}
-
-export function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
-  return (env['CARETRAIL_API_URL'] || `http://127.0.0.1:${env['PORT'] || 3000}`).replace(/\/+$/, '');
 }
 
 /** The running server's admin API (`/admin/projections`), as an admin. */
@@ -266,20 +264,12 @@ export async function projectionsCommand(argv: string[], io: CliIo, deps: Projec
 
 function defaultServer(io: CliIo): ProjectionControl | null {
   const config = authConfigFromEnv();
-  const given = process.env['CARETRAIL_TOKEN'];
-  if (!given && config.issuer) {
+  if (!process.env['CARETRAIL_TOKEN'] && config.issuer) {
     io.err(`OIDC_ISSUER is set (${config.issuer}): set CARETRAIL_TOKEN to an admin token from that issuer.`);
     return null;
   }
   let token: Promise<string> | undefined;
-  return new ServerControl(apiBaseUrl(), () => {
-    token ??= given
-      ? Promise.resolve(given)
-      : loadOrCreateLocalSigningKey(config.dataDir).then((key) =>
-          issueLocalToken(key, { userId: 'caretrail-cli', role: 'admin', expiresIn: '10m' }),
-        );
-    return token;
-  });
+  return new ServerControl(apiBaseUrl(), () => (token ??= adminToken()));
 }
 
 async function openLocalControl(io: CliIo): Promise<ProjectionControl | null> {

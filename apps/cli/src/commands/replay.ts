@@ -1,243 +1,37 @@
-import { AS_OF_BASES, DEFAULT_AS_OF_BASIS, type AsOfBasis } from '@caretrail/analytics';
-import {
-  START,
-  checkpointOf,
-  type Checkpoint,
-  type EventStore,
-  type SqlDatabase,
-  type SqlQueryable,
-  type StoredEvent,
-} from '@caretrail/event-store';
-import { BatchProjector, ProjectionTables } from '@caretrail/projections';
+import { replay, REPLAY_OPTIONS, replayTaskArgs, type ReplayResult } from '@caretrail/admin-tasks';
 import { readModels } from '@caretrail/read-models';
-import {
-  choiceOption,
-  guarded,
-  instantOption,
-  openStore,
-  parseOptions,
-  progressLine,
-  UsageError,
-  type CliIo,
-} from './cli-io';
+import { guarded, parseOptions, stderrProgress, type CliIo } from './cli-io';
+import { withStoreOrServer } from './local-or-server';
 
 export const REPLAY_USAGE = `  npm run cli -- replay --to <instant> --into <name> [--models ${readModels.map((m) => m.name).join(',')}] [--by recorded|occurred]
       Rebuilds read models from the log as they stood at the instant, into tables of their own
       (replay_<name>_<model>, beside the live ones), with a progress bar and ETA on stderr.
       Resumable: run the same command again after an interruption. Reads the log, writes only
-      its own tables, appends and publishes nothing. On the embedded store, stop the API first.`;
-
-const NAME = /^[a-z][a-z0-9_]{0,39}$/;
-const DEFAULT_BATCH = 2000;
-
-export interface ReplayOptions {
-  to: string;
-  into: string;
-  models: string[];
-  basis: AsOfBasis;
-  batchSize?: number;
-  /** Tests: stop (as an interruption would) after this many batches. */
-  stopAfterBatches?: number;
-}
-
-export interface ReplayResult {
-  status: 'complete' | 'interrupted' | 'already-complete';
-  /** Events of the log read in this run, and applied to at least one model (stood at --to). */
-  read: number;
-  applied: number;
-  tables: string[];
-}
-
-/** The replay's own tables: `"schema"."replay_<name>_<model>"`, same columns as a live generation. */
-class ReplayTables extends ProjectionTables {
-  constructor(
-    private readonly schemaName: string,
-    private readonly replayName: string,
-  ) {
-    super(schemaName);
-  }
-
-  override table(name: string): string {
-    return `"${this.schemaName}"."replay_${this.replayName}_${name.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}"`;
-  }
-
-  state(): string {
-    return `"${this.schemaName}"."replay_${this.replayName}"`;
-  }
-
-  override async create(executor: SqlQueryable, name: string): Promise<void> {
-    const table = this.table(name);
-    await executor.exec(`
-      CREATE TABLE IF NOT EXISTS ${table} (key text PRIMARY KEY, patient_id text NOT NULL, doc jsonb NOT NULL, position bigint NOT NULL);
-      CREATE INDEX IF NOT EXISTS "replay_${this.replayName}_${name.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_patient" ON ${table} (patient_id);`);
-  }
-
-  /** Where each model of the replay has got to: its own checkpoints, apart from the live ones. */
-  async createState(executor: SqlQueryable): Promise<void> {
-    await executor.exec(`
-      CREATE TABLE IF NOT EXISTS ${this.state()} (
-        model          text PRIMARY KEY,
-        to_instant     timestamptz(3) NOT NULL,
-        basis          text NOT NULL,
-        transaction_id xid8 NOT NULL,
-        position       bigint NOT NULL,
-        applied        bigint NOT NULL DEFAULT 0,
-        finished       boolean NOT NULL DEFAULT false
-      );`);
-  }
-}
-
-const after = (a: Checkpoint, b: Checkpoint): boolean => {
-  const ta = BigInt(a.transactionId);
-  const tb = BigInt(b.transactionId);
-  return ta > tb || (ta === tb && a.position > b.position);
-};
-
-/**
- * Rebuilds the chosen read models as they stood at `to` into the replay's own tables, through the
- * projections' own BatchProjector (the code that builds the live rows), one transaction per batch
- * and model with that model's checkpoint: an interruption loses at most the batch in flight, and
- * the next run resumes where each model stopped.
- */
-export async function replay(
-  store: EventStore,
-  sql: SqlDatabase,
-  options: ReplayOptions,
-  io?: CliIo,
-): Promise<ReplayResult> {
-  const tables = new ReplayTables(sql.schema, options.into);
-  const definitions = options.models.map((name) => readModels.find((m) => m.name === name)!);
-  await tables.createState(sql);
-  const state = new Map<string, { checkpoint: Checkpoint; finished: boolean }>();
-  for (const definition of definitions) {
-    await tables.create(sql, definition.name);
-    await sql.query(
-      `INSERT INTO ${tables.state()} (model, to_instant, basis, transaction_id, position) VALUES ($1, $2, $3, $4::xid8, $5) ON CONFLICT (model) DO NOTHING`,
-      [definition.name, options.to, options.basis, START.transactionId, START.position],
-    );
-    const { rows } = await sql.query<{
-      to_instant: Date;
-      basis: string;
-      transaction_id: string;
-      position: string;
-      finished: boolean;
-    }>(
-      `SELECT to_instant, basis, transaction_id::text AS transaction_id, position, finished FROM ${tables.state()} WHERE model = $1`,
-      [definition.name],
-    );
-    const row = rows[0]!;
-    if (row.to_instant.toISOString() !== options.to || row.basis !== options.basis) {
-      throw new UsageError(
-        `replay "${options.into}" was started with --to ${row.to_instant.toISOString()} --by ${row.basis}; ` +
-          `run it again with those to resume it, or choose another --into name.`,
-      );
-    }
-    state.set(definition.name, {
-      checkpoint: { transactionId: row.transaction_id, position: Number(row.position) },
-      finished: row.finished,
-    });
-  }
-  const names = definitions.map((d) => tables.table(d.name));
-  const pending = definitions.filter((d) => !state.get(d.name)!.finished);
-  if (pending.length === 0) return { status: 'already-complete', read: 0, applied: 0, tables: names };
-
-  const toMs = Date.parse(options.to);
-  const stood = (e: StoredEvent): boolean =>
-    Date.parse(options.basis === 'recorded' ? e.recordedAt : (e.occurredAt ?? e.recordedAt)) <= toMs;
-  const projectors = pending.map((definition) => ({
-    definition,
-    projector: new BatchProjector({ store, sql, tables, definition, generation: 0 }),
-  }));
-  let from = pending.map((d) => state.get(d.name)!.checkpoint).reduce((a, b) => (after(a, b) ? b : a));
-  const { headPosition } = await store.status();
-  const started = process.hrtime.bigint();
-  let read = 0;
-  let applied = 0;
-  let batches = 0;
-  for (;;) {
-    if (options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches)
-      return { status: 'interrupted', read, applied, tables: names };
-    const batch = await store.readAll({ after: from, limit: options.batchSize ?? DEFAULT_BATCH });
-    if (batch.length === 0) break;
-    const next = checkpointOf(batch[batch.length - 1]!);
-    const relevant = batch.filter(stood);
-    for (const { definition, projector } of projectors) {
-      const own = state.get(definition.name)!;
-      const unseen = relevant.filter((e) => after(checkpointOf(e), own.checkpoint));
-      await projector.handle(unseen, {
-        previous: own.checkpoint,
-        next,
-        saveCheckpoint: async (executor) => {
-          await (executor ?? sql).query(
-            `UPDATE ${tables.state()} SET transaction_id = $2::xid8, position = $3, applied = applied + $4 WHERE model = $1`,
-            [definition.name, next.transactionId, next.position, unseen.length],
-          );
-        },
-      });
-      own.checkpoint = next;
-    }
-    read += batch.length;
-    applied += relevant.length;
-    batches++;
-    from = next;
-    io?.progress?.(
-      progressLine(
-        `replay ${options.into}`,
-        next.position,
-        headPosition,
-        Number(process.hrtime.bigint() - started) / 1e9,
-      ),
-    );
-  }
-  await sql.query(`UPDATE ${tables.state()} SET finished = true WHERE model = ANY($1::text[])`, [
-    pending.map((d) => d.name),
-  ]);
-  io?.progress?.(
-    progressLine(`replay ${options.into}`, headPosition, headPosition, Number(process.hrtime.bigint() - started) / 1e9),
-    true,
-  );
-  return { status: 'complete', read, applied, tables: names };
-}
+      its own tables, appends and publishes nothing. While the server holds the embedded store,
+      the server replays (POST /admin/replays, as an admin) and this command shows its progress.`;
 
 export async function replayCommand(argv: string[], io: CliIo, now: number = Date.now()): Promise<number> {
   return guarded(io, REPLAY_USAGE, async () => {
-    const { values } = parseOptions(argv, {
-      to: { type: 'string' },
-      into: { type: 'string' },
-      models: { type: 'string' },
-      by: { type: 'string' },
-      batch: { type: 'string' },
-    });
-    const to = instantOption('to', values.to, { notAfter: now })!;
-    if (!values.into || !NAME.test(values.into))
-      throw new UsageError(
-        '--into is required: a name of 1 to 40 lower-case letters, digits or "_", starting with a letter',
-      );
-    const known = readModels.map((m) => m.name);
-    const models = values.models === undefined ? known : [...new Set(values.models.split(',').map((m) => m.trim()))];
-    const unknown = models.filter((m) => !known.includes(m));
-    if (unknown.length > 0 || models.length === 0)
-      throw new UsageError(
-        `--models must name read models among: ${known.join(', ')} (unknown: ${unknown.join(', ') || 'none given'})`,
-      );
-    const basis = choiceOption('by', values.by, AS_OF_BASES, DEFAULT_AS_OF_BASIS);
-    const batchSize = values.batch === undefined ? DEFAULT_BATCH : Number(values.batch);
-    if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > 50_000)
-      throw new UsageError('--batch must be a whole number from 1 to 50000');
-
-    const opened = await openStore(io, 'replay');
-    if (!opened) return 1;
-    const { store, sql } = opened;
-    try {
-      const result = await replay(store, sql, { to, into: values.into, models, basis, batchSize }, io);
-      io.out(
-        result.status === 'already-complete'
-          ? `replay ${values.into} was already complete: ${result.tables.join(', ')}`
-          : `replay ${values.into} complete (to ${to}, by ${basis}): ${result.read} events read, ${result.applied} stood at ${to}; tables ${result.tables.join(', ')}`,
-      );
-      return 0;
-    } finally {
-      await store.close();
-    }
+    const { values } = parseOptions(
+      argv,
+      Object.fromEntries(REPLAY_OPTIONS.map((name) => [name, { type: 'string' as const }])),
+    );
+    const args = replayTaskArgs(values, now);
+    const progress = io.progress ?? stderrProgress();
+    const { result } = await withStoreOrServer(
+      (store, sql) => replay(store, sql, args, progress),
+      (server) =>
+        server.task<ReplayResult>(
+          '/admin/replays',
+          { to: args.to, into: args.into, models: args.models, by: args.basis, batch: args.batchSize },
+          progress,
+        ),
+    );
+    io.out(
+      result.status === 'already-complete'
+        ? `replay ${args.into} was already complete: ${result.tables.join(', ')}`
+        : `replay ${args.into} complete (to ${args.to}, by ${args.basis}): ${result.read} events read, ${result.applied} stood at ${args.to}; tables ${result.tables.join(', ')}`,
+    );
+    return 0;
   });
 }

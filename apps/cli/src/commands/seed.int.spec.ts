@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { isEventType, streamFor, upcast, type DomainEvent } from '@caretrail/domain';
 import { openEventStoreOn, PostgresDatabase, type EventStore } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema, withAdminClient } from '@caretrail/event-store/testing';
-import { run } from '../main';
-import { seed, type SeedResult } from '../seed/seed';
+import { runCli } from '../testing/run-cli';
+import { seed, type SeedResult } from '@caretrail/seed';
 import { LocalControl } from './projections';
 import { readModels } from '@caretrail/read-models';
 
@@ -176,16 +173,7 @@ describe('npm run cli -- seed', () => {
   afterEach(() => (process.env = env));
   afterAll(() => dropSchema(schema));
 
-  const call = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await run(
-      argv,
-      (l) => out.push(l),
-      (l) => err.push(l),
-    );
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const call = runCli;
 
   it('seeds PostgreSQL with DATABASE_URL and reports what it wrote', async () => {
     process.env = { ...env, DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema };
@@ -222,29 +210,5 @@ describe('npm run cli -- seed', () => {
     expect(code).toBe(2);
     expect(err).toContain('--patients must be a whole number');
     expect(err).toContain('npm run cli -- seed [--patients N]');
-  });
-
-  it('on the embedded default, refuses while a server holds the data directory, saying to stop it', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-seed-'));
-    try {
-      // A live process (this one) holds the lock, as a running API would.
-      writeFileSync(
-        join(dataDir, 'caretrail.lock'),
-        JSON.stringify({
-          pid: process.pid,
-          hostname: hostname(),
-          startedAt: new Date().toISOString(),
-          command: 'dist/apps/api/main.js',
-        }),
-      );
-      process.env = { ...env, DATA_DIR: dataDir };
-      delete process.env['DATABASE_URL'];
-      const { code, err } = await call('seed', '--patients', '1');
-      expect(code).toBe(1);
-      expect(err).toContain(`is held by process ${process.pid} (dist/apps/api/main.js)`);
-      expect(err).toContain('Stop it');
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
   });
 });

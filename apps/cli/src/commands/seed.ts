@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
-import { SqlPatientKeyStore, type EventStore, type SqlDatabase } from '@caretrail/event-store';
+import { runSeedTask, SEED_OPTIONS, seedTaskArgs, type SeedTaskArgs } from '@caretrail/admin-tasks';
+import { SqlPatientKeyStore, type SqlDatabase } from '@caretrail/event-store';
 import { encryptEventData } from '@caretrail/privacy';
+import type { SeedResult } from '@caretrail/seed';
 import { CachingPatientKeyStore } from '@caretrail/security';
-import { AlreadySeeded, seed, type SeedResult } from '../seed/seed';
-import { openStore, stderrProgress, UsageError, type CliIo } from './cli-io';
+import { guarded, stderrProgress, UsageError, type CliIo } from './cli-io';
+import { withStoreOrServer } from './local-or-server';
 
 export const SEED_USAGE = `  npm run cli -- seed [--patients N] [--days D] [--seed S] [--until <instant>]
       Generates plausible histories for N patients (default 100) over the D
@@ -11,16 +13,12 @@ export const SEED_USAGE = `  npm run cli -- seed [--patients N] [--days D] [--se
       own commands: enrolment, care teams, plans, medications and doses with
       varied adherence, sessions, side effects, PHQ-9/GAD-7, consultations,
       track switches and corrections. The same --seed (default "caretrail")
-      gives the same patients, ids and events. Opens the store itself: on the
-      embedded default, stop the server first.`;
+      gives the same patients, ids and events. On the embedded default, while
+      the server runs, the server seeds (POST /admin/seed, as an admin:
+      CARETRAIL_API_URL, CARETRAIL_TOKEN or a local admin token) and this
+      command shows its progress; otherwise it opens the store itself.`;
 
-export interface SeedArgs {
-  patients: number;
-  days: number;
-  seed: string;
-  until: number;
-  concurrency: number | undefined;
-  verify: boolean;
+export interface SeedArgs extends SeedTaskArgs {
   json: boolean;
 }
 
@@ -32,11 +30,7 @@ export function parseSeedArgs(argv: string[], now: number = Date.now()): SeedArg
     ({ values, positionals } = parseArgs({
       args: argv,
       options: {
-        patients: { type: 'string' },
-        days: { type: 'string' },
-        seed: { type: 'string' },
-        until: { type: 'string' },
-        concurrency: { type: 'string' },
+        ...Object.fromEntries(SEED_OPTIONS.map((name) => [name, { type: 'string' as const }])),
         verify: { type: 'boolean' },
         json: { type: 'boolean' },
       },
@@ -48,67 +42,22 @@ export function parseSeedArgs(argv: string[], now: number = Date.now()): SeedArg
   }
   if (positionals.length > 0)
     throw new UsageError(`seed takes no arguments besides its options (got ${JSON.stringify(positionals[0])})`);
-  const patients = integer('patients', values['patients'], 100, 1, 1_000_000);
-  const days = integer('days', values['days'], 180, 1, 3650);
-  const concurrency =
-    values['concurrency'] === undefined ? undefined : integer('concurrency', values['concurrency'], 8, 1, 64);
-  const seedValue = (values['seed'] as string | undefined) ?? 'caretrail';
-  if (!/^[\x21-\x7e]{1,64}$/.test(seedValue))
-    throw new UsageError('--seed must be 1 to 64 printable characters without spaces');
-  return {
-    patients,
-    days,
-    seed: seedValue,
-    until: until(values['until'] as string | undefined, now),
-    concurrency,
-    verify: values['verify'] === true,
-    json: values['json'] === true,
-  };
-}
-
-function integer(name: string, raw: string | boolean | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || n < min || n > max) {
-    throw new UsageError(
-      `--${name} must be a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} (got ${JSON.stringify(raw)})`,
-    );
-  }
-  return n;
-}
-
-/** `--until`: an instant with a zone, or a date (meaning the end of that UTC day); default now, to the minute. */
-function until(raw: string | undefined, now: number): number {
-  if (raw === undefined) return Math.floor(now / 60_000) * 60_000;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(raw) && !Number.isNaN(Date.parse(`${raw}T00:00:00Z`)))
-    return Date.parse(`${raw}T23:59:00Z`);
-  if (
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(raw) &&
-    !Number.isNaN(Date.parse(raw))
-  )
-    return Date.parse(raw);
-  throw new UsageError(
-    `--until must be a date (2026-11-28) or an instant with a zone (2026-11-28T18:00:00Z), got ${JSON.stringify(raw)}`,
-  );
+  const { json, ...options } = values;
+  return { ...seedTaskArgs(options, now), json: json === true };
 }
 
 /** `npm run cli -- seed ...`; returns the exit code. */
 export async function seedCommand(argv: string[], io: CliIo): Promise<number> {
-  let args: SeedArgs;
-  try {
-    args = parseSeedArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(`${error.message}\n\n${SEED_USAGE}`);
-    return 2;
-  }
-  const opened = await openStore(io, 'seed');
-  if (!opened) return 1;
-  const { store, sql } = opened;
-  try {
-    const result = await runSeed(store, sql, args, io);
-    if (result === null) return 1;
-    io.out(args.json ? JSON.stringify(result) : summary(result));
+  return guarded(io, SEED_USAGE, async () => {
+    const { json, ...args } = parseSeedArgs(argv);
+    const progress = io.progress ?? stderrProgress();
+    const { result } = await withStoreOrServer(
+      (store, sql) => runSeedTask(store, args, { progress, seal: sealFor(sql) }),
+      // What this command checked is what the server runs: --until resolved here, to the minute.
+      (server) =>
+        server.task<SeedResult>('/admin/seed', { ...args, until: new Date(args.until).toISOString() }, progress),
+    );
+    io.out(json ? JSON.stringify(result) : summary(result));
     const refused = Object.entries(result.refused);
     if (refused.length > 0) {
       io.err(
@@ -116,46 +65,16 @@ export async function seedCommand(argv: string[], io: CliIo): Promise<number> {
       );
     }
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
-async function runSeed(store: EventStore, sql: SqlDatabase, args: SeedArgs, io: CliIo): Promise<SeedResult | null> {
-  const progress = io.progress ?? stderrProgress();
-  const embedded = sql.backend === 'pglite';
-  // Personal data is sealed per patient as the API seals it, unless the deployment turned that off.
+/** Personal data is sealed per patient as the API seals it, unless the deployment turned that off. */
+function sealFor(
+  sql: SqlDatabase,
+): ((type: string, data: Record<string, unknown>) => Promise<Record<string, unknown>>) | undefined {
+  if (process.env['PERSONAL_DATA_ENCRYPTION'] === 'off') return undefined;
   const keys = new CachingPatientKeyStore(new SqlPatientKeyStore(sql));
-  const seal =
-    process.env['PERSONAL_DATA_ENCRYPTION'] === 'off'
-      ? undefined
-      : (type: string, data: Record<string, unknown>) => encryptEventData(type, data, keys);
-  try {
-    const result = await seed(store, {
-      patients: args.patients,
-      days: args.days,
-      seed: args.seed,
-      until: args.until,
-      verify: args.verify,
-      seal,
-      // PGlite has one connection: appends queue anyway.
-      concurrency: args.concurrency ?? (embedded ? 1 : 12),
-      onProgress: (p) =>
-        progress(
-          `seed: ${p.patientsDone.toLocaleString('en-US')} of ${p.patients.toLocaleString('en-US')} patients done, ` +
-            `now at day ${p.day}/${p.days}; ${p.events.toLocaleString('en-US')} events decided, ${p.appended.toLocaleString('en-US')} appended ` +
-            `(${Math.round(p.appended / Math.max(p.seconds, 0.001)).toLocaleString('en-US')}/s)`,
-        ),
-    });
-    progress(`seed: ${result.events.toLocaleString('en-US')} events appended in ${result.seconds.toFixed(1)} s`, true);
-    return result;
-  } catch (error) {
-    if (error instanceof AlreadySeeded) {
-      io.err(`seed: ${error.message}`);
-      return null;
-    }
-    throw error;
-  }
+  return (type, data) => encryptEventData(type, data, keys);
 }
 
 function summary(r: SeedResult): string {

@@ -2,6 +2,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { join } from 'node:path';
 import type { SqlDatabase, SqlQueryable } from '../sql/sql-database';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock';
+import { makeDataDirectoryPrivate } from './private-files';
 
 export interface PgliteOptions {
   /**
@@ -30,9 +31,12 @@ export class PgliteDatabase implements SqlDatabase {
   }
 
   static async open({ dataDir, schema = 'caretrail' }: PgliteOptions): Promise<PgliteDatabase> {
+    makeDataDirectoryPrivate(dataDir);
     const lock = acquireDataDirLock(dataDir);
     try {
       const db = await PGlite.create({ dataDir: join(dataDir, 'pgdata') });
+      // A new data directory is unpacked with PGlite's own modes: narrow them.
+      makeDataDirectoryPrivate(dataDir);
       return new PgliteDatabase(db, lock, schema);
     } catch (error) {
       lock.release();

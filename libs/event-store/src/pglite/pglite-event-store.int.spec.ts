@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -44,6 +44,31 @@ describe('event store on PGlite', () => {
     await store.close();
     store = await openStore(dataDir);
     expect((await store.readStream('careplan-lock')).map((e) => e.streamVersion)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('keeps every file and folder of the data directory private to its user, also those created later', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'caretrail-modes-')), 'data');
+    const umask = process.umask(0o022);
+    try {
+      const fresh = await openStore(dir);
+      await fresh.append('careplan-modes', events(50), { expectedVersion: 'no-stream' });
+      expect(wideEntries(dir)).toEqual([]);
+      await fresh.close();
+
+      // A data directory left readable by an older version, or by a copy, is narrowed when opened.
+      const catalog = join(dir, 'pgdata', 'global', 'pg_control');
+      chmodSync(catalog, 0o666);
+      chmodSync(join(dir, 'pgdata'), 0o755);
+      process.umask(0o022);
+      const reopened = await openStore(dir);
+      await reopened.append('careplan-modes', events(50), { expectedVersion: 50 });
+      await reopened.close();
+      expect(wideEntries(dir)).toEqual([]);
+      expect(lstatSync(dir).mode & 0o777).toBe(0o700);
+    } finally {
+      process.umask(umask);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes over a lock left by a process that died', async () => {
@@ -105,3 +130,19 @@ describe('event store on PGlite', () => {
     expect((await read).map((e) => e.streamId)).toEqual(['careplan-held']);
   });
 });
+
+/** Paths under `root` that anyone but their owner could read, write or enter. */
+function wideEntries(root: string): string[] {
+  const found: string[] = [];
+  const visit = (path: string): void => {
+    const stat = lstatSync(path);
+    if (stat.isDirectory()) {
+      if ((stat.mode & 0o777) !== 0o700) found.push(`${path} ${(stat.mode & 0o777).toString(8)}`);
+      for (const entry of readdirSync(path)) visit(join(path, entry));
+    } else if ((stat.mode & 0o077) !== 0) {
+      found.push(`${path} ${(stat.mode & 0o777).toString(8)}`);
+    }
+  };
+  visit(root);
+  return found;
+}

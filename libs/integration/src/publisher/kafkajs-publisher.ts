@@ -1,7 +1,8 @@
-import { Kafka, logLevel as KafkaLogLevel, Partitioners, type Admin, type LogEntry, type Producer } from 'kafkajs';
+import { Kafka, Partitioners, type Admin, type LogEntry, type Producer } from 'kafkajs';
 import type { EventPublisher, IntegrationMessage } from './event-publisher';
+import { kafkaLogLine, kafkajsLogLevel, type PublisherLogLevel, type PublisherLogLineLevel } from './kafka-log';
 
-export type PublisherLogLevel = 'nothing' | 'error' | 'warn' | 'info';
+export type { PublisherLogLevel, PublisherLogLineLevel } from './kafka-log';
 
 export interface KafkajsPublisherOptions {
   brokers: string[];
@@ -14,15 +15,8 @@ export interface KafkajsPublisherOptions {
   requestTimeoutMs?: number;
   logLevel?: PublisherLogLevel;
   /** Where client log lines go (default: stderr, one line each). */
-  log?: (level: 'error' | 'warn' | 'info', message: string) => void;
+  log?: (level: PublisherLogLineLevel, message: string) => void;
 }
-
-const LEVELS: Record<PublisherLogLevel, KafkaLogLevel> = {
-  nothing: KafkaLogLevel.NOTHING,
-  error: KafkaLogLevel.ERROR,
-  warn: KafkaLogLevel.WARN,
-  info: KafkaLogLevel.INFO,
-};
 
 export class PublisherClosed extends Error {
   constructor() {
@@ -63,6 +57,7 @@ export class KafkajsPublisher implements EventPublisher {
 
   constructor(private readonly options: KafkajsPublisherOptions) {
     const log = options.log ?? ((level, message) => process.stderr.write(`[kafka ${level}] ${message}\n`));
+    const threshold = options.logLevel ?? 'error';
     this.kafka = new Kafka({
       clientId: options.clientId ?? 'caretrail-relay',
       brokers: options.brokers,
@@ -72,15 +67,12 @@ export class KafkajsPublisher implements EventPublisher {
       // the relay's backoff is the outer loop, and a broker that is back is
       // noticed at the next attempt.
       retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
-      logLevel: LEVELS[options.logLevel ?? 'error'],
+      logLevel: kafkajsLogLevel(threshold),
       logCreator:
         () =>
         ({ level, log: entry }: LogEntry) => {
-          // We bound the client's retries on purpose (see above); its warning about that is noise.
-          if (entry.message.startsWith('Limiting retries for the idempotent producer')) return;
-          const name = level <= KafkaLogLevel.ERROR ? 'error' : level === KafkaLogLevel.WARN ? 'warn' : 'info';
-          const { message, timestamp: _t, logger: _l, ...extra } = entry;
-          log(name, Object.keys(extra).length ? `${message} ${JSON.stringify(extra)}` : message);
+          const line = kafkaLogLine(level, entry, threshold);
+          if (line) log(line.level, line.message);
         },
     });
     this.closing = new Promise<never>((_, reject) => {
@@ -161,10 +153,16 @@ export class KafkajsPublisher implements EventPublisher {
     const admin: Admin = this.kafka.admin({ retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1_000 } });
     await admin.connect();
     try {
-      // Existing topics are left as they are (createTopics answers false for them).
+      // Only the missing ones: a restart asks the broker for nothing it has,
+      // and an account without the right to create topics starts where an
+      // operator created them. Existing topics are left as they are; one that
+      // another relay created meanwhile makes createTopics answer false.
+      const existing = new Set(await admin.listTopics());
+      const missing = this.options.topics.filter((topic) => !existing.has(topic));
+      if (missing.length === 0) return;
       await admin.createTopics({
         waitForLeaders: true,
-        topics: this.options.topics.map((topic) => ({
+        topics: missing.map((topic) => ({
           topic,
           numPartitions: this.options.partitions,
           replicationFactor: this.options.replicationFactor,

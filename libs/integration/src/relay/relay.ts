@@ -16,7 +16,7 @@ import { toMessage, type MessageOptions } from '../messages/to-message';
 import { isErasureEvent } from '@caretrail/privacy';
 import { allTopics } from '../messages/topics';
 import type { EventPublisher, IntegrationMessage } from '../publisher/event-publisher';
-import { KafkajsPublisher } from '../publisher/kafkajs-publisher';
+import { KafkajsPublisher, type PublisherLogLineLevel } from '../publisher/kafkajs-publisher';
 
 export const RELAY_SUBSCRIPTION = 'kafka-relay';
 
@@ -189,7 +189,7 @@ export function createKafkaRelay(
   store: EventStore,
   sql: SqlDatabase,
   config: KafkaRelayConfig,
-  overrides: Partial<RelayOptions> & { log?: (level: 'error' | 'warn' | 'info', message: string) => void } = {},
+  overrides: Partial<RelayOptions> & { log?: (level: PublisherLogLineLevel, message: string) => void } = {},
 ): { relay: Relay; publisher: KafkajsPublisher } {
   const { log, ...relayOverrides } = overrides;
   const publisher = new KafkajsPublisher({

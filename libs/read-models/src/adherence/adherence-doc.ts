@@ -2,14 +2,24 @@ import type { CancelledBy } from '@caretrail/domain';
 import type { LocalDate } from '../shared/local-time';
 import type { ScheduleFact } from '../shared/validation';
 
-/** Doses of one local day: [taken on time, taken late, missed]. */
-export type DoseCounts = [onTime: number, late: number, missed: number];
-export const ON_TIME = 0;
-export const LATE = 1;
-export const MISSED = 2;
-export type DoseKind = typeof ON_TIME | typeof LATE | typeof MISSED;
-/** A dose entered in error, or a miss superseded by a late dose: it counts nowhere any more. */
-export const GONE = -1;
+/** Doses of one local day, by how they were reported. */
+export type DoseCounts = { onTime: number; late: number; missed: number };
+/** How one dose event counts: DoseTaken, DoseTakenLate or DoseMissed. */
+export type DoseKind = keyof DoseCounts;
+
+/**
+ * DoseCounts as a day stores them: kinds without a dose are left out (`{ onTime: 3 }`), which
+ * keeps years of days small (docs/read-models.md).
+ */
+export type StoredDoseCounts = Partial<DoseCounts>;
+
+export function doseCounts(stored: StoredDoseCounts | undefined): DoseCounts {
+  return { onTime: stored?.onTime ?? 0, late: stored?.late ?? 0, missed: stored?.missed ?? 0 };
+}
+
+export function storedDoseCounts(counts: DoseCounts): StoredDoseCounts {
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+}
 
 /** A dose adjustment: its schedule applies from the local date of `effectiveFrom` (DOMAIN.md, adherence). */
 export type AdjustmentFact = { eventId: string; position: number; effectiveFrom: string; schedule: ScheduleFact };
@@ -29,12 +39,17 @@ export type MedicationFacts = {
   stopEventId: string | null;
   /** The prescription was entered in error: the medication and its doses count nowhere. */
   voided: boolean;
-  /** Doses by the local day of their occurredAt: `{ 'YYYY-MM': { 'DD': [onTime, late, missed] } }`. */
-  doses: Record<string, Record<string, DoseCounts>>;
+  /** Doses by the local day of their occurredAt: `{ 'YYYY-MM': { 'DD': { onTime: 3 } } }`. */
+  doses: Record<string, Record<string, StoredDoseCounts>>;
 };
 
-/** `[medicationId, local day, kind or GONE]` of one recent dose event. */
-export type DoseIndexEntry = [medicationId: string, day: LocalDate, kind: DoseKind | typeof GONE];
+/** Where one recent dose event counts: its medication, its local day and as what. */
+export type DoseIndexEntry = {
+  medicationId: string;
+  day: LocalDate;
+  /** null once it counts nowhere: entered in error, or a miss superseded by a dose taken late. */
+  countsAs: DoseKind | null;
+};
 
 /** A session attended, missed or cancelled (only these count for attendance). */
 export type SessionFact = {

@@ -1,5 +1,5 @@
 import { addDays, daysBetween, isInstant, localDate, toMillis, type LocalDate } from '../shared/local-time';
-import type { AdherenceDoc, DoseCounts, MedicationFacts, SessionFact } from './adherence-doc';
+import { doseCounts, type AdherenceDoc, type MedicationFacts, type SessionFact } from './adherence-doc';
 import { medicationCalendar, pdcOver, type MedicationCalendar, type Pdc } from './pdc';
 
 /** Dose-level counts; `taken` = on time + late (a miss later reported taken is late, not missed). */
@@ -92,19 +92,20 @@ function tally(
   from: LocalDate | null,
   to: LocalDate | null,
 ): DoseTally {
-  const sum: DoseCounts = [0, 0, 0];
+  const sum = doseCounts(undefined);
   for (const [month, days] of Object.entries(m.doses)) {
-    for (const [dayOfMonth, counts] of Object.entries(days)) {
+    for (const [dayOfMonth, stored] of Object.entries(days)) {
       const day = `${month}-${dayOfMonth}`;
       if ((from !== null && day < from) || (to !== null && day > to)) continue;
       // The write side can race a discontinuation by milliseconds; doses after the stop date never count.
       if (calendar.stopDate !== null && daysBetween(calendar.stopDate, day) > 0) continue;
-      sum[0] += counts[0];
-      sum[1] += counts[1];
-      sum[2] += counts[2];
+      const counts = doseCounts(stored);
+      sum.onTime += counts.onTime;
+      sum.late += counts.late;
+      sum.missed += counts.missed;
     }
   }
-  return { taken: sum[0] + sum[1], onTime: sum[0], late: sum[1], missed: sum[2] };
+  return { taken: sum.onTime + sum.late, ...sum };
 }
 
 function attendance(sessions: readonly SessionFact[]): Attendance {

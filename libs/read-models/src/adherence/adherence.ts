@@ -18,12 +18,9 @@ import {
 } from '../shared/local-time';
 import { isScheduleFact, scheduleFact, type ScheduleFact } from '../shared/validation';
 import {
-  GONE,
-  LATE,
-  MISSED,
-  ON_TIME,
+  doseCounts,
+  storedDoseCounts,
   type AdherenceDoc,
-  type DoseCounts,
   type DoseIndexEntry,
   type DoseKind,
   type MedicationFacts,
@@ -99,12 +96,12 @@ export function evolveAdherence(current: AdherenceDoc | undefined, { event, meta
         stopEventId: meta.eventId,
       }));
     case 'DoseTaken':
-      return doseRecorded(doc, meta.eventId, event.data, ON_TIME, null);
+      return doseRecorded(doc, meta.eventId, event.data, 'onTime', null);
     case 'DoseTakenLate':
       // DOMAIN.md: a missed dose later reported as taken counts as taken (and as late), not as missed.
-      return doseRecorded(doc, meta.eventId, event.data, LATE, event.data.supersedesMissed);
+      return doseRecorded(doc, meta.eventId, event.data, 'late', event.data.supersedesMissed);
     case 'DoseMissed':
-      return doseRecorded(doc, meta.eventId, event.data, MISSED, null);
+      return doseRecorded(doc, meta.eventId, event.data, 'missed', null);
     case 'SessionAttended':
     case 'SessionMissed':
     case 'SessionCancelled':
@@ -154,10 +151,10 @@ function bump(doc: AdherenceDoc, medicationId: string, day: LocalDate, kind: Dos
     const month = day.slice(0, 7);
     const dayOfMonth = day.slice(8, 10);
     const days = { ...(m.doses[month] ?? {}) };
-    const counts: DoseCounts = [...(days[dayOfMonth] ?? [0, 0, 0])];
+    const counts = doseCounts(days[dayOfMonth]);
     counts[kind] = Math.max(0, counts[kind] + delta);
-    if (counts[0] + counts[1] + counts[2] === 0) delete days[dayOfMonth];
-    else days[dayOfMonth] = counts;
+    if (counts.onTime + counts.late + counts.missed === 0) delete days[dayOfMonth];
+    else days[dayOfMonth] = storedDoseCounts(counts);
     const doses = { ...m.doses };
     if (Object.keys(days).length === 0) delete doses[month];
     else doses[month] = days;
@@ -180,11 +177,11 @@ function withDoseEntry(
   previousDay?: LocalDate,
 ): AdherenceDoc {
   const recentDoses = { ...doc.recentDoses };
-  if (previousDay !== undefined && previousDay.slice(0, 7) !== entry[1].slice(0, 7)) {
+  if (previousDay !== undefined && previousDay.slice(0, 7) !== entry.day.slice(0, 7)) {
     const { [eventId]: _moved, ...rest } = recentDoses[previousDay.slice(0, 7)] ?? {};
     recentDoses[previousDay.slice(0, 7)] = rest;
   }
-  const month = entry[1].slice(0, 7);
+  const month = entry.day.slice(0, 7);
   recentDoses[month] = { ...(recentDoses[month] ?? {}), [eventId]: entry };
   return { ...doc, recentDoses };
 }
@@ -203,14 +200,14 @@ function doseRecorded(
   if (!medication || medication.voided || !isInstant(data.occurredAt)) return doc;
   let next = doc;
   const missedDose = supersedesMissed === null ? undefined : findDose(doc, supersedesMissed);
-  if (supersedesMissed !== null && missedDose && missedDose[2] === MISSED) {
-    next = bump(next, missedDose[0], missedDose[1], MISSED, -1);
-    next = withDoseEntry(next, supersedesMissed, [missedDose[0], missedDose[1], GONE]);
+  if (supersedesMissed !== null && missedDose && missedDose.countsAs === 'missed') {
+    next = bump(next, missedDose.medicationId, missedDose.day, 'missed', -1);
+    next = withDoseEntry(next, supersedesMissed, { ...missedDose, countsAs: null });
   }
   // DOMAIN.md: a dose belongs to the local day of its occurredAt, whenever it was recorded.
   const day = localDate(data.occurredAt, doc.timeZone);
   next = bump(next, data.medicationId, day, kind, 1);
-  next = withDoseEntry(next, eventId, [data.medicationId, day, kind]);
+  next = withDoseEntry(next, eventId, { medicationId: data.medicationId, day, countsAs: kind });
   const newestDoseDay = doc.newestDoseDay === null || day > doc.newestDoseDay ? day : doc.newestDoseDay;
   const lastDoseIds = [...doc.lastDoseIds.slice(-(DOSE_INDEX_MIN - 1)), eventId];
   return { ...next, recentDoses: pruneDoseIndex(next.recentDoses, newestDoseDay), lastDoseIds, newestDoseDay };
@@ -325,10 +322,10 @@ function correctAdjustment(doc: AdherenceDoc, correction: Correction): Adherence
 function correctDose(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
   const entry = findDose(doc, correction.targetId);
   // Doses older than the index live on as day counts only (outside every PDC window); see docs/read-models.md.
-  if (!entry || entry[2] === GONE) return doc;
-  const [medicationId, day, kind] = entry;
+  if (!entry || entry.countsAs === null) return doc;
+  const { medicationId, day, countsAs: kind } = entry;
   if (correction.kind === 'void') {
-    return withDoseEntry(bump(doc, medicationId, day, kind, -1), correction.targetId, [medicationId, day, GONE]);
+    return withDoseEntry(bump(doc, medicationId, day, kind, -1), correction.targetId, { ...entry, countsAs: null });
   }
   if (!changesField(correction.changes, 'occurredAt')) return doc;
   const { occurredAt } = amend<{ occurredAt: unknown }>({ occurredAt: null }, correction.changes, (c) =>
@@ -338,7 +335,7 @@ function correctDose(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
   const newDay = localDate(occurredAt, doc.timeZone);
   if (newDay === day) return doc;
   const moved = bump(bump(doc, medicationId, day, kind, -1), medicationId, newDay, kind, 1);
-  return withDoseEntry(moved, correction.targetId, [medicationId, newDay, kind], day);
+  return withDoseEntry(moved, correction.targetId, { ...entry, day: newDay }, day);
 }
 
 function correctSession(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
@@ -384,7 +381,8 @@ function keysOf({ event }: ProjectedEvent): string[] {
 
 export const adherenceModel: ReadModel<AdherenceDoc> = {
   name: 'adherence',
-  version: 1,
+  // 2: day counts and the dose index became named fields; stored rows rebuild at start-up (docs/read-models.md).
+  version: 2,
   keysOf,
   evolve: evolveAdherence,
   patientOf: (doc) => doc.patientId,

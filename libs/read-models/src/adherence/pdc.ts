@@ -9,7 +9,7 @@
  */
 import { addDays, localDate, weekday, type LocalDate } from '../shared/local-time';
 import type { ScheduleFact } from '../shared/validation';
-import type { DoseCounts, MedicationFacts } from './adherence-doc';
+import { doseCounts, type DoseCounts, type MedicationFacts } from './adherence-doc';
 
 export type Pdc = {
   days: number;
@@ -56,7 +56,7 @@ export function medicationCalendar(medication: MedicationFacts, timeZone: string
       return schedule.daysOfWeek.includes(weekday(day)) ? schedule.timesPerDay : 0;
     },
     countsOn(day) {
-      return medication.doses[day.slice(0, 7)]?.[day.slice(8, 10)] ?? [0, 0, 0];
+      return doseCounts(medication.doses[day.slice(0, 7)]?.[day.slice(8, 10)]);
     },
   };
 }
@@ -69,7 +69,7 @@ export function pdcOver(calendar: MedicationCalendar, asOfDay: LocalDate, days: 
     const scheduled = calendar.scheduledOn(day);
     if (scheduled === 0) continue;
     eligibleDays++;
-    const [onTime, late] = calendar.countsOn(day);
+    const { onTime, late } = calendar.countsOn(day);
     if (onTime + late >= scheduled) coveredDays++;
   }
   if (eligibleDays === 0) return { days, eligibleDays, coveredDays, pdc: null, adherent: null };

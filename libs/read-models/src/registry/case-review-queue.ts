@@ -1,9 +1,12 @@
+import type { Instrument } from '@caretrail/domain';
 import { adherenceView } from '../adherence/adherence-view';
 import type { AdherenceDoc } from '../adherence/adherence-doc';
 import { collaborationView } from '../collaboration/collaboration-view';
 import type { CollaborationDoc } from '../collaboration/collaboration-doc';
 import type { RegistryDoc } from './registry-doc';
 import { registryView, type RegistryView } from './registry-view';
+
+const INSTRUMENTS: readonly Instrument[] = ['PHQ-9', 'GAD-7'];
 
 /** The three rows of one patient; a patient without doses or collaboration yet has no row there. */
 export type CaseReviewRow = {
@@ -23,6 +26,8 @@ export type CaseReviewEntry = {
   urgentSideEffectIds: string[];
   /** Active medications whose 30- or 90-day PDC is below 80 %. */
   lowPdc: Array<{ medicationId: string; pdc30: number | null; pdc90: number | null }>;
+  /** Instruments without a baseline in the episode: shown as "no baseline" instead of response figures. */
+  noBaseline: Instrument[];
 };
 
 /**
@@ -54,6 +59,9 @@ export function caseReviewQueue(rows: readonly CaseReviewRow[], asOf: string): C
         registry,
         urgentSideEffectIds,
         lowPdc,
+        noBaseline: [registry.phq9, registry.gad7].flatMap((summary, i) =>
+          summary?.baseline ? [] : [INSTRUMENTS[i] as Instrument],
+        ),
       });
     }
   }

@@ -1,29 +1,37 @@
 /**
- * Measurement-based care (DOMAIN.md, "Measurement-based care registry"):
- * - baseline: the first score of the instrument in the episode of care; latest: the most recent by occurredAt;
+ * Measurement-based care (docs/read-models.md, "Registry"):
+ * - the episode of care runs from 14 days before the care plan's start to its closure;
+ * - baseline: the first score of the instrument from 14 days before the plan's start to 28 days after it
+ *   (none in that window: no baseline, and no change or response); latest: the most recent by occurredAt;
  * - weeks in treatment count from the care plan's start (whole weeks of calendar days in the patient's zone);
  * - response: latest at most half the baseline (a drop of 50 % or more); remission: latest below 5;
- * - not improving at week 8: 8 or more weeks in treatment and no PHQ-9 response;
+ * - not improving at week 8: 8 or more weeks in treatment and a PHQ-9 baseline without response;
  * - no follow-up within 4 weeks: the plan is open and no PHQ-9 for more than 28 days.
  */
 import type { Instrument } from '@caretrail/domain';
-import { daysBetween, localDate, toMillis } from '../shared/local-time';
+import { addDays, daysBetween, localDate, toMillis } from '../shared/local-time';
 import type { EpisodeFact, RegistryDoc, ScoreFact } from './registry-doc';
 
 export const WEEK_8 = 8;
 export const FOLLOW_UP_DAYS = 28;
 export const REMISSION_BELOW = 5;
+/** The baseline window: from this many days before the plan's start... */
+export const BASELINE_DAYS_BEFORE_START = 14;
+/** ...to this many days after it. */
+export const BASELINE_DAYS_AFTER_START = 28;
 
 export type ScorePoint = { total: number; occurredAt: string };
 
 export type InstrumentSummary = {
   instrument: Instrument;
-  baseline: ScorePoint;
+  /** null: no score in the baseline window, so no change or response can be judged. */
+  baseline: ScorePoint | null;
   latest: ScorePoint;
   measurements: number;
-  /** latest - baseline (negative is better). */
-  change: number;
-  response: boolean;
+  /** latest - baseline (negative is better); null without a baseline. */
+  change: number | null;
+  /** null without a baseline. */
+  response: boolean | null;
   remission: boolean;
 };
 
@@ -59,9 +67,11 @@ export function registryView(doc: RegistryDoc, asOf: string): RegistryView {
   const startDay = localDate(episode.startedAt, doc.timeZone);
   const endDay = episode.closedAt === null ? asOfDay : localDate(episode.closedAt, doc.timeZone);
   const weeksInTreatment = Math.floor(Math.max(0, daysBetween(startDay, endDay)) / 7);
-  const scores = episodeScores(doc.scores, episode, previous);
-  const phq9 = summary('PHQ-9', scores);
-  const gad7 = summary('GAD-7', scores);
+  const scores = episodeScores(doc.scores, doc.timeZone, episode, previous);
+  const baselineUntil = addDays(startDay, BASELINE_DAYS_AFTER_START);
+  const inBaselineWindow = (score: ScoreFact): boolean => localDate(score.occurredAt, doc.timeZone) <= baselineUntil;
+  const phq9 = summary('PHQ-9', scores, inBaselineWindow);
+  const gad7 = summary('GAD-7', scores, inBaselineWindow);
   const daysSinceLastPhq9 = phq9 ? daysBetween(localDate(phq9.latest.occurredAt, doc.timeZone), asOfDay) : null;
   const daysWithoutPhq9 = daysSinceLastPhq9 ?? daysBetween(startDay, asOfDay);
   return {
@@ -73,41 +83,56 @@ export function registryView(doc: RegistryDoc, asOf: string): RegistryView {
     daysSinceLastPhq9,
     flags: {
       // Without any PHQ-9 there is nothing to judge improvement by; the follow-up flag covers that case.
-      notImprovingAtWeek8: open && weeksInTreatment >= WEEK_8 && phq9 !== null && !phq9.response,
+      // Without a PHQ-9 baseline there is nothing to judge improvement by: the view says "no baseline" instead.
+      notImprovingAtWeek8: open && weeksInTreatment >= WEEK_8 && phq9?.response === false,
       noFollowUpWithin4Weeks: open && daysWithoutPhq9 > FOLLOW_UP_DAYS,
     },
   };
 }
 
 /**
- * The scores of an episode: measured after the previous episode closed (so an intake score taken
- * just before the plan started is its baseline) and, once it is closed, not after its closure.
+ * The scores of an episode: from 14 days before its start (so an intake score taken just before the
+ * plan started can be its baseline), after the previous episode closed, and, once it is closed, not
+ * after its closure.
  */
 function episodeScores(
   scores: readonly ScoreFact[],
+  timeZone: string,
   episode: EpisodeFact,
   previous: EpisodeFact | undefined,
 ): ScoreFact[] {
+  const fromDay = addDays(localDate(episode.startedAt, timeZone), -BASELINE_DAYS_BEFORE_START);
   const after = previous?.closedAt ? toMillis(previous.closedAt) : Number.NEGATIVE_INFINITY;
   const until = episode.closedAt ? toMillis(episode.closedAt) : Number.POSITIVE_INFINITY;
-  return scores.filter((s) => !s.voided && toMillis(s.occurredAt) > after && toMillis(s.occurredAt) <= until);
+  return scores.filter(
+    (s) =>
+      !s.voided &&
+      localDate(s.occurredAt, timeZone) >= fromDay &&
+      toMillis(s.occurredAt) > after &&
+      toMillis(s.occurredAt) <= until,
+  );
 }
 
-function summary(instrument: Instrument, scores: readonly ScoreFact[]): InstrumentSummary | null {
+function summary(
+  instrument: Instrument,
+  scores: readonly ScoreFact[],
+  inBaselineWindow: (score: ScoreFact) => boolean,
+): InstrumentSummary | null {
   const ordered = scores
     .filter((s) => s.instrument === instrument)
     .sort((a, b) => toMillis(a.occurredAt) - toMillis(b.occurredAt) || a.position - b.position);
   const first = ordered[0];
   const last = ordered.at(-1);
   if (!first || !last) return null;
+  const baseline = inBaselineWindow(first) ? first : null;
   return {
     instrument,
-    baseline: { total: first.total, occurredAt: first.occurredAt },
+    baseline: baseline && { total: baseline.total, occurredAt: baseline.occurredAt },
     latest: { total: last.total, occurredAt: last.occurredAt },
     measurements: ordered.length,
-    change: last.total - first.total,
+    change: baseline && last.total - baseline.total,
     // In integers: exactly half the baseline is a response.
-    response: 2 * last.total <= first.total,
+    response: baseline && 2 * last.total <= baseline.total,
     remission: last.total < REMISSION_BELOW,
   };
 }

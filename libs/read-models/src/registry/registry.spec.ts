@@ -45,7 +45,76 @@ describe('registry (DOMAIN.md, measurement-based care)', () => {
       [enrolled(), outcome('PHQ-9', 20, '2026-01-04T10:00:00Z'), planStarted(START), outcome('PHQ-9', 15, day(14))],
       day(20),
     );
-    expect(view.phq9?.baseline.total).toBe(20);
+    expect(view.phq9?.baseline?.total).toBe(20);
+  });
+
+  describe('the baseline window: 14 days before the plan starts to 28 days after', () => {
+    // The plan starts on 5 January (day 0): the window runs from 22 December (day -14) to 2 February (day 28).
+    it('a score 14 days before the start is the baseline; one 15 days before belongs to no episode', () => {
+      const intake = (n: number) => [
+        enrolled(),
+        outcome('PHQ-9', 20, day(n)),
+        planStarted(START),
+        outcome('PHQ-9', 9, day(30)),
+      ];
+      expect(viewAfter(intake(-14), day(31)).phq9).toMatchObject({
+        baseline: { total: 20 },
+        latest: { total: 9 },
+        measurements: 2,
+        change: -11, // 9 - 20
+        response: true, // 2 x 9 = 18 <= 20
+      });
+      // 15 days before the start is outside the episode: the day-30 score is the only one, and too late for a baseline.
+      expect(viewAfter(intake(-15), day(31)).phq9).toMatchObject({
+        baseline: null,
+        latest: { total: 9 },
+        measurements: 1,
+        change: null,
+        response: null,
+      });
+    });
+
+    it('a first score on day 28 is the baseline; a first score on day 29 is none', () => {
+      const firstOn = (n: number) => [...episode, outcome('PHQ-9', 16, day(n)), outcome('PHQ-9', 15, day(70))];
+      expect(viewAfter(firstOn(28), day(71)).phq9).toMatchObject({
+        baseline: { total: 16 },
+        change: -1,
+        response: false,
+      });
+      expect(viewAfter(firstOn(29), day(71)).phq9).toMatchObject({ baseline: null, change: null, response: null });
+    });
+
+    it('counts the window in calendar days of the patient zone', () => {
+      // 2 February 23:30 in Auckland (UTC+13) is 2 February 10:30 UTC: day 28 there, so still the baseline;
+      // 3 February 00:30 in Auckland is 2 February 11:30 UTC, already day 29 there.
+      const inAuckland = (at: string) => [
+        enrolled('Pacific/Auckland', '2026-01-01T00:00:00Z'),
+        planStarted('2026-01-04T11:00:00Z'), // 5 January 00:00 in Auckland
+        outcome('PHQ-9', 12, at),
+      ];
+      expect(viewAfter(inAuckland('2026-02-02T10:30:00Z'), day(40)).phq9?.baseline).toEqual({
+        total: 12,
+        occurredAt: '2026-02-02T10:30:00Z',
+      });
+      expect(viewAfter(inAuckland('2026-02-02T11:30:00Z'), day(40)).phq9?.baseline).toBeNull();
+    });
+
+    it('without a PHQ-9 baseline there is no week-8 flag; the queue says "no baseline" instead', () => {
+      const history = [
+        ...episode,
+        outcome('PHQ-9', 20, day(35)),
+        outcome('PHQ-9', 19, day(60)),
+        outcome('GAD-7', 9, day(2)),
+      ];
+      const view = viewAfter(history, day(61));
+      expect(view.weeksInTreatment).toBe(8);
+      expect(view.phq9).toMatchObject({ baseline: null, response: null });
+      expect(view.gad7).toMatchObject({ baseline: { total: 9 } });
+      expect(view.flags.notImprovingAtWeek8).toBe(false);
+      // The last PHQ-9 was on day 60: on day 91, 31 days later, the follow-up flag is raised.
+      const [entry] = caseReviewQueue([{ registry: fold(registryModel, history) }], day(91));
+      expect(entry).toMatchObject({ reasons: ['no-follow-up-within-4-weeks'], noBaseline: ['PHQ-9'] });
+    });
   });
 
   it('a new episode has its own baseline', () => {

@@ -1,0 +1,143 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import {
+  loadPseudonymizer,
+  patientAsOfArgs,
+  patientAsOfTask,
+  replay,
+  replayTaskArgs,
+  reportTaskArgs,
+  runReportTask,
+  runSeedTask,
+  seedTaskArgs,
+  type TaskOptions,
+} from '@caretrail/admin-tasks';
+import type { EventStore, SqlDatabase } from '@caretrail/event-store';
+import { AccessAudit } from '../audit/access-audit';
+import { AuditCategory } from '../audit/audit-category';
+import { AuditRoutes } from '../audit/audit-routes';
+import { RequireRole } from '../auth/roles.guard';
+import type { ApiConfig } from '../config';
+import { EVENT_STORE, SQL_DATABASE } from '../event-store/event-store.module';
+import { PatientParams } from '../patients/validation';
+import { PersonalData } from '../privacy/personal-data';
+import { Problem } from '../problems/problem';
+import { API_CONFIG } from '../tokens';
+import { checkedOptions, streamTask } from './task-stream';
+
+const TASK_BODY = { schema: { type: 'object', additionalProperties: true } } as const;
+
+/**
+ * The command line's tasks that open the store, run inside this process for
+ * admins (docs/architecture.md, "The embedded store's lock"): on the embedded
+ * default the server holds the data directory, so `npm run cli -- seed`,
+ * `replay`, `report` and `patient --as-of` ask it instead of failing on the
+ * lock. Options are checked by the same code as on the command line; long
+ * tasks answer with their progress as NDJSON. Each request is in the access
+ * log before its first byte leaves.
+ */
+@ApiTags('admin')
+@ApiBearerAuth()
+@RequireRole('admin')
+@Controller('admin')
+export class AdminTasksController {
+  /** Writers run one at a time per task: a second seed while one runs would only race it. */
+  private readonly running = new Set<string>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SQL_DATABASE) private readonly sql: SqlDatabase,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly personalData: PersonalData,
+    private readonly audit: AccessAudit,
+    private readonly routes: AuditRoutes,
+  ) {}
+
+  @Post('seed')
+  @HttpCode(200)
+  @AuditCategory('sample data', { action: 'create', detail: (request) => ({ options: request.body as unknown }) })
+  @ApiBody(TASK_BODY)
+  @ApiProduces('application/x-ndjson')
+  @ApiOperation({
+    summary:
+      'Seed plausible histories (the options of `npm run cli -- seed`: patients, days, seed, until, concurrency, verify); NDJSON progress, then the result.',
+  })
+  async seed(@Body() body: TaskOptions, @Req() request: Request, @Res() response: Response): Promise<void> {
+    const args = checkedOptions(() => seedTaskArgs(body, Date.now()));
+    await this.exclusive('seed', request, response, (progress) =>
+      runSeedTask(this.store, args, {
+        progress,
+        seal: this.config.personalDataEncryption ? (type, data) => this.personalData.seal(type, data) : undefined,
+      }),
+    );
+  }
+
+  @Post('replays')
+  @HttpCode(200)
+  @AuditCategory('read models', { action: 'control', detail: (request) => ({ options: request.body as unknown }) })
+  @ApiBody(TASK_BODY)
+  @ApiProduces('application/x-ndjson')
+  @ApiOperation({
+    summary:
+      'Rebuild read models as of an instant into tables of their own (the options of `npm run cli -- replay`: to, into, models, by, batch); NDJSON progress, then the result.',
+  })
+  async replay(@Body() body: TaskOptions, @Req() request: Request, @Res() response: Response): Promise<void> {
+    const args = checkedOptions(() => replayTaskArgs(body, Date.now()));
+    await this.exclusive('replay', request, response, (progress) => replay(this.store, this.sql, args, progress));
+  }
+
+  @Post('reports/effectiveness')
+  @HttpCode(200)
+  @AuditCategory('analytics', { action: 'export', detail: (request) => ({ options: request.body as unknown }) })
+  @ApiBody(TASK_BODY)
+  @ApiProduces('application/x-ndjson')
+  @ApiOperation({
+    summary:
+      'The treatment-effectiveness report over pseudonymous patients (the options of `npm run cli -- report effectiveness`: from, to, format, min-cohort); NDJSON progress, then the rendered report.',
+  })
+  async effectivenessReport(
+    @Body() body: TaskOptions,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const args = checkedOptions(() => reportTaskArgs(body));
+    const pseudonyms = loadPseudonymizer({ ...process.env, DATA_DIR: this.config.auth.dataDir });
+    await this.recordAccess(request);
+    await streamTask(response, (progress) => runReportTask(this.store, args, { progress, pseudonyms }));
+  }
+
+  @Get('patients/:patientId/as-of')
+  @AuditCategory('history', { action: 'query', detail: (request) => ({ options: request.query as unknown }) })
+  @ApiOperation({
+    summary:
+      'One patient as they stood at an instant (`npm run cli -- patient <id> --as-of`): query as-of, by (recorded|occurred), view (a comma-separated list).',
+  })
+  asOf(@Param() { patientId }: PatientParams, @Query() query: TaskOptions): Promise<Record<string, unknown>> {
+    const args = checkedOptions(() => patientAsOfArgs(patientId, query, Date.now()));
+    return patientAsOfTask(this.store, args);
+  }
+
+  private async exclusive(
+    task: string,
+    request: Request,
+    response: Response,
+    run: Parameters<typeof streamTask>[1],
+  ): Promise<void> {
+    if (this.running.has(task))
+      throw new Problem(409, 'task-running', 'Already running', `A ${task} is running in this server; wait for it.`);
+    this.running.add(task);
+    try {
+      await this.recordAccess(request);
+      await streamTask(response, run);
+    } finally {
+      this.running.delete(task);
+    }
+  }
+
+  /** The answer streams, so the access is recorded before its first byte (docs/audit.md). */
+  private async recordAccess(request: Request): Promise<void> {
+    const route = this.routes.forRequest(request);
+    if (route) await this.audit.record(request, route, 200);
+  }
+}

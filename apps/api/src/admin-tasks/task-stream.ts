@@ -1,0 +1,50 @@
+import type { Response } from 'express';
+import { TaskArgumentError, TaskRefused, type Progress } from '@caretrail/admin-tasks';
+import { Problem } from '../problems/problem';
+
+/** Checks a task's options before anything is answered: a mistake is a 400 problem naming the option. */
+export function checkedOptions<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof TaskArgumentError)
+      throw new Problem(400, 'invalid-task-options', 'Invalid task options', error.message);
+    throw error;
+  }
+}
+
+/**
+ * Answers with the task's progress as it runs, as NDJSON: `{"progress": "..."}`
+ * lines, then `{"result": ...}`, or `{"problem": {...}}` when the task failed
+ * after the answer began (its status line is already sent). The command
+ * line shows the progress lines as it would show its own.
+ */
+export async function streamTask<R>(response: Response, run: (progress: Progress) => Promise<R>): Promise<void> {
+  response.status(200).set({ 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-store' });
+  response.flushHeaders();
+  const send = (message: unknown): void => {
+    if (!response.writableEnded) response.write(`${JSON.stringify(message)}\n`);
+  };
+  try {
+    const result = await run((line, done) => send(done ? { progress: line, done: true } : { progress: line }));
+    send({ result });
+  } catch (error) {
+    send({ problem: problemOf(error) });
+  } finally {
+    response.end();
+  }
+}
+
+function problemOf(error: unknown): { status: number; code: string; title: string; detail: string } {
+  if (error instanceof TaskArgumentError)
+    return { status: 400, code: 'invalid-task-options', title: 'Invalid task options', detail: error.message };
+  if (error instanceof TaskRefused) return { status: 409, code: error.code, title: 'Refused', detail: error.message };
+  if (error instanceof Problem)
+    return { status: error.status, code: error.code, title: error.title, detail: error.detail ?? error.title };
+  return {
+    status: 500,
+    code: 'task-failed',
+    title: 'The task failed',
+    detail: error instanceof Error ? error.message : String(error),
+  };
+}

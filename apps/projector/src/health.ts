@@ -1,0 +1,27 @@
+import { healthPortFromEnv, serveHealth, type HealthServer } from '@caretrail/health';
+import type { ProjectionHost } from '@caretrail/projections';
+
+/**
+ * The projector's probes on PROJECTOR_STATUS_PORT (unset: none;
+ * docs/deployment.md, Probes). Ready while the store answers and no read
+ * model has failed: each one is running, catching up, rebuilding, paused by
+ * an operator or stood by (the registry holds what the leaders report).
+ * /status lists the read models as `GET /admin/projections` does.
+ */
+export async function serveProjectorHealth(
+  host: ProjectionHost,
+  env: NodeJS.ProcessEnv,
+): Promise<HealthServer | undefined> {
+  const port = healthPortFromEnv(env, 'PROJECTOR_STATUS_PORT');
+  if (port === undefined) return undefined;
+  return serveHealth({
+    port,
+    host: env['HOST'] || '127.0.0.1',
+    status: () => host.status(),
+    readiness: async () => {
+      const models = await host.status();
+      const failed = models.filter((m) => m.state === 'failed').map((m) => m.name);
+      return { ready: failed.length === 0, detail: { readModels: models.length, failed } };
+    },
+  });
+}

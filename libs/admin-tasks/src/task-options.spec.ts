@@ -1,0 +1,73 @@
+import { patientAsOfArgs, replayTaskArgs, reportTaskArgs, seedTaskArgs, TaskArgumentError } from './index';
+
+const now = Date.parse('2026-11-28T10:15:42Z');
+
+describe('admin task options: the same check for argv strings and a JSON body', () => {
+  it('reads a seed from the command line (strings) and from a request (numbers, booleans) alike', () => {
+    const fromArgv = seedTaskArgs({ patients: '5', days: '30', seed: 's', until: '2026-11-28' }, now);
+    const fromBody = seedTaskArgs({ patients: 5, days: 30, seed: 's', until: '2026-11-28T23:59:00.000Z' }, now);
+    expect(fromArgv).toEqual(fromBody);
+    expect(fromArgv).toEqual({
+      patients: 5,
+      days: 30,
+      seed: 's',
+      until: Date.parse('2026-11-28T23:59:00Z'),
+      concurrency: undefined,
+      verify: false,
+    });
+    expect(seedTaskArgs({ verify: true, concurrency: 4 }, now)).toMatchObject({ verify: true, concurrency: 4 });
+  });
+
+  it.each([
+    [{ patients: 2.5 }, '--patients must be a whole number from 1 to 1,000,000 (got 2.5)'],
+    [{ patients: '07x' }, '--patients must be a whole number'],
+    [{ days: 0 }, '--days must be a whole number from 1 to 3,650 (got 0)'],
+    [{ seed: 42 }, '--seed must be text (got 42)'],
+    [{ verify: 'yes' }, '--verify takes no value'],
+    [{ until: 'soon' }, '--until must be a date (2026-11-28) or an instant with a zone'],
+    [{ patient: 3 }, 'Unknown option --patient: the options are --patients, --days'],
+  ])('refuses the seed options %j', (options, message) => {
+    expect(() => seedTaskArgs(options, now)).toThrow(TaskArgumentError);
+    expect(() => seedTaskArgs(options, now)).toThrow(message);
+  });
+
+  it('takes lists as a comma-separated string or an array, and instants with any offset', () => {
+    const asText = replayTaskArgs({ to: '2026-03-01T01:00:00+01:00', into: 'q1', models: 'adherence, registry' }, now);
+    const asArray = replayTaskArgs({ to: '2026-03-01T00:00:00Z', into: 'q1', models: ['adherence', 'registry'] }, now);
+    expect(asText).toEqual(asArray);
+    expect(asText).toEqual({
+      to: '2026-03-01T00:00:00.000Z',
+      into: 'q1',
+      models: ['adherence', 'registry'],
+      basis: 'recorded',
+      batchSize: 2000,
+    });
+    expect(() => replayTaskArgs({ to: '2027-01-01T00:00:00Z', into: 'q1' }, now)).toThrow('must not be in the future');
+    expect(() => replayTaskArgs({ to: '2026-01-01T00:00:00Z', into: 'q1', models: 'pdc' }, now)).toThrow(
+      '--models must name read models among: current-plan, adherence, collaboration, registry (unknown: pdc)',
+    );
+  });
+
+  it('checks the report period and the patient read', () => {
+    expect(reportTaskArgs({ from: '2026-01-01', to: '2026-06-30', 'min-cohort': '3' })).toEqual({
+      from: '2026-01-01',
+      to: '2026-06-30',
+      format: 'md',
+      minCohort: 3,
+    });
+    expect(() => reportTaskArgs({ from: '2026-06-30', to: '2026-01-01' })).toThrow('must not be before --from');
+    expect(() => reportTaskArgs({ from: '2026-01-01', to: '2026-06-30', 'min-cohort': 0 })).toThrow(
+      '--min-cohort must be a whole number 1 or more (got 0)',
+    );
+    expect(patientAsOfArgs('p-1', { 'as-of': '2026-03-01T00:00:00Z', view: 'plan,outcomes' }, now)).toEqual({
+      patientId: 'p-1',
+      asOf: '2026-03-01T00:00:00.000Z',
+      basis: 'recorded',
+      views: ['plan', 'outcomes'],
+    });
+    expect(() => patientAsOfArgs('../etc', { 'as-of': '2026-03-01T00:00:00Z' }, now)).toThrow('the patient id');
+    expect(() => patientAsOfArgs('p-1', { 'as-of': '2026-03-01T00:00:00Z', view: 'doses' }, now)).toThrow(
+      '--view must be one of: plan, adherence, collaboration, outcomes (got "doses")',
+    );
+  });
+});
