@@ -51,15 +51,29 @@ export async function follow(
 export const newStreamId = (): string => `careplan-${randomUUID()}`;
 
 /**
- * The readers saw exactly the events appended after `from`, each once, in
- * the global order, and their checkpoints only moved forward.
+ * Eight writers append two events at a time to streams of their own, five
+ * times each, through `append` (the n-th append of a stream expects version
+ * 2n), while three readers follow the global order: every reader must see
+ * exactly the appended events, each once, in order, its checkpoint only
+ * moving forward.
  */
-export async function expectEveryReaderSawAll(
+export async function expectReadersToSeeEveryConcurrentAppend(
   store: EventStore,
-  from: Checkpoint,
-  total: number,
-  readers: Promise<StoredEvent[]>[],
+  append: (streamId: string, events: NewEvent[], expectedVersion: number) => Promise<unknown>,
 ): Promise<void> {
+  const from = await headCheckpoint(store);
+  const writers = 8;
+  const appendsPerWriter = 5;
+  const total = writers * appendsPerWriter * 2;
+  const readers = Array.from({ length: 3 }, () => follow(store, total, 60_000, from));
+
+  await Promise.all(
+    Array.from({ length: writers }, async (_, writer) => {
+      const id = newStreamId();
+      for (let n = 0; n < appendsPerWriter; n++) await append(id, events(2, `W${writer}`), n * 2);
+    }),
+  );
+
   const appended = (await store.readAll({ after: from, limit: 10_000 })).map((e) => e.eventId);
   expect(appended).toHaveLength(total);
   for (const seen of await Promise.all(readers)) {
@@ -323,21 +337,9 @@ export function eventStoreContract<S extends EventStore>(
 
     describe('the global order', () => {
       it('hands every event to every reader exactly once, in order, while writers append concurrently', async () => {
-        const from = await headCheckpoint(store);
-        const writers = 8;
-        const appendsPerWriter = 5;
-        const readers = Array.from({ length: 3 }, () => follow(store, writers * appendsPerWriter * 2, 60_000, from));
-
-        await Promise.all(
-          Array.from({ length: writers }, async (_, writer) => {
-            const id = newStreamId();
-            for (let n = 0; n < appendsPerWriter; n++) {
-              await store.append(id, events(2, `W${writer}`), { expectedVersion: n * 2 });
-            }
-          }),
+        await expectReadersToSeeEveryConcurrentAppend(store, (id, appended, expectedVersion) =>
+          store.append(id, appended, { expectedVersion }),
         );
-
-        await expectEveryReaderSawAll(store, from, writers * appendsPerWriter * 2, readers);
       });
 
       it('keeps each stream in version order within the global order', async () => {
