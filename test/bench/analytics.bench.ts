@@ -25,10 +25,10 @@ import {
   typesNotNeededBy,
   type PatientViewName,
 } from '@caretrail/analytics';
-import { isEventType, streamFor, type DomainEvent } from '@caretrail/domain';
+import { decodeDomainEvents } from '@caretrail/care-log';
+import { streamFor, type DomainEvent } from '@caretrail/domain';
 import { PostgresDatabase, SqlEventStore, START, type Checkpoint, type EventStore } from '@caretrail/event-store';
 import { readHistories } from '@caretrail/admin-tasks';
-import { toProjected } from '@caretrail/projections';
 import { seed } from '@caretrail/seed';
 import {
   check,
@@ -476,13 +476,7 @@ async function measureAsOf(
           excludeTypes: typesNotNeededBy(view),
           metadata: false,
         });
-        const answer = patientAsOf(
-          view,
-          t.patientId,
-          events.filter((e) => isEventType(e.type)).map(toProjected),
-          asOf,
-          'recorded',
-        );
+        const answer = patientAsOf(view, t.patientId, decodeDomainEvents(events), asOf, 'recorded');
         return { events: events.length, answer };
       });
       if (i === 0) continue; // warm-up

@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
-import { decryptEvents, encryptEventData } from '@caretrail/privacy';
+import { decryptEvents, encryptEventData } from '@caretrail/care-log';
 import { generateDataKey, issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
 import type { StoredEvent } from '@caretrail/event-store';
 import {

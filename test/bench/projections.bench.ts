@@ -15,17 +15,11 @@
  * --keep        keep the schema (its name is printed) for a look afterwards
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
-import {
-  commandStreams,
-  handleCommand,
-  currentSchemaVersion,
-  upcast,
-  type Actor,
-  type DomainCommand,
-} from '@caretrail/domain';
+import { eventStoreStateLoader, executeCommand, storePlain } from '@caretrail/care-log';
+import type { Actor, DomainCommand } from '@caretrail/domain';
 import { openEventStoreOn, PostgresDatabase, type AppendResult, type EventStore } from '@caretrail/event-store';
 import { readModels } from '@caretrail/read-models';
 import type { RawResult, RebuildResult } from './support/projection-child';
@@ -158,27 +152,15 @@ function seedStore(
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
-/** A command the way the API runs it: load the streams, fold and decide with the domain, append with the version read. */
+/** A command the way the API runs it: the one write path of @caretrail/care-log, personal data in the clear. */
 async function execute(store: EventStore, command: DomainCommand, actor: Actor): Promise<AppendResult> {
   const context = { now: new Date().toISOString(), actor };
-  const { target, load } = commandStreams(command, context);
-  const loaded = await Promise.all(load.map((s) => store.readStream(s)));
-  const version = loaded[load.indexOf(target)]!.length;
-  const history = loaded.flat().map((e) => ({
-    event: upcast(e.type, e.schemaVersion, e.data),
-    meta: { eventId: e.eventId, streamName: e.streamId },
-  }));
-  const events = handleCommand(command, history, context);
-  return store.append(
-    target,
-    events.map((event) => ({
-      type: event.type,
-      schemaVersion: currentSchemaVersion(event.type),
-      data: event.data as Record<string, unknown>,
-      metadata: { actor, occurredAt: (event.data as { occurredAt?: string }).occurredAt },
-    })),
-    { expectedVersion: version },
+  const loader = eventStoreStateLoader(store, async (events) => [...events]);
+  const { appended } = await executeCommand(
+    { log: store, loader, seal: storePlain },
+    { command, context, correlationId: randomUUID() },
   );
+  return appended;
 }
 
 interface Pending {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
-import { issueLocalToken, loadOrCreateLocalSigningKey, type Role } from '@caretrail/security';
+import { issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
+import type { ActorRole } from '@caretrail/domain';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
@@ -14,7 +15,7 @@ export interface ApiProcess {
   baseUrl: string;
   /** The process's DATA_DIR (its local signing key; on the embedded default, the store it holds). */
   dataDir: string;
-  bearer(userId: string, role: Role): Promise<string>;
+  bearer(userId: string, role: ActorRole): Promise<string>;
   /** Output of the process so far, for failure messages. */
   output(): string;
   stop(): Promise<void>;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isActorRole } from '@caretrail/domain';
 import { createTokenVerifier } from '@caretrail/security';
 import { runCli } from './testing/run-cli';
 
@@ -18,7 +19,7 @@ describe('npm run cli -- token', () => {
   it('prints a token the API accepts for that user and role', async () => {
     const { code, out } = await call('token', '--user', 'dr-okafor', '--role', 'prescriber');
     expect(code).toBe(0);
-    const verifier = await createTokenVerifier({ dataDir });
+    const verifier = await createTokenVerifier({ dataDir }, isActorRole);
     await expect(verifier.verify(out)).resolves.toEqual({ userId: 'dr-okafor', role: 'prescriber' });
   });
 

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { authConfigFromEnv, isRole, issueLocalToken, loadOrCreateLocalSigningKey, roles } from '@caretrail/security';
+import { actorRoles, isActorRole } from '@caretrail/domain';
+import { authConfigFromEnv, issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
 import { audit, AUDIT_USAGE } from './commands/audit';
 import { auditExport, AUDIT_EXPORT_USAGE } from './commands/audit-export';
 import { patientCommand, PATIENT_USAGE } from './commands/patient';
@@ -14,7 +15,7 @@ type Print = (line: string) => void;
 const TOKEN_USAGE = `  npm run cli -- token --user <id> --role <role> [--expires 8h]
       Prints a bearer token signed with the embedded default's local key
       (DATA_DIR/auth). Works whether or not the API runs; never opens the store.
-      Roles: ${roles.join(', ')}`;
+      Roles: ${actorRoles.join(', ')}`;
 
 /** One subcommand: its usage text and how it runs. */
 interface CliCommand {
@@ -96,8 +97,8 @@ async function token(argv: string[], out: Print, err: Print): Promise<number> {
     err('--user is required: 1 to 64 letters, digits, "-" or "_"');
     return 2;
   }
-  if (!isRole(values.role)) {
-    err(`--role must be one of: ${roles.join(', ')}`);
+  if (!isActorRole(values.role)) {
+    err(`--role must be one of: ${actorRoles.join(', ')}`);
     return 2;
   }
   const config = authConfigFromEnv();

@@ -6,7 +6,7 @@ import type { MedicationEvent } from './medication/events';
 import type { OutcomeEvent } from './outcomes/events';
 import type { SafetyEvent } from './safety/events';
 import type { SessionEvent } from './sessions/events';
-import { assertNever } from './shared/decider';
+import { assertNever } from './shared/assert-never';
 import { streams, type StreamCategory } from './shared/streams';
 import type { TherapyEvent } from './therapy/events';
 

@@ -2,7 +2,7 @@ import * as domain from './index';
 
 describe('the public entry point', () => {
   it('exposes the command table, the generic handler, the registry, the upcaster and the personal-data map', () => {
-    expect(Object.keys(domain.commandHandlers)).toHaveLength(34);
+    expect(Object.keys(domain.commandDeciders)).toHaveLength(34);
     expect(domain.eventTypes).toHaveLength(35);
     expect(domain.upcast('DoseTaken', 1, { patientId: 'p-1' })).toEqual({
       type: 'DoseTaken',

@@ -2,14 +2,14 @@
  * @caretrail/domain: the pure write-side model of CareTrail. No framework, no I/O, no clock,
  * no random ids: time and the acting user come in a CommandContext, new entity ids in commands.
  *
- * How the API uses it (docs/domain.md has the why):
+ * How the write path uses it (`executeCommand` in libs/care-log; docs/domain.md has the why):
  *
  *   const { target, load } = commandStreams(command, context);        // which streams to read
- *   const history = await readAll(load);                               // [{ event: upcast(...), meta: { eventId, streamName } }]
+ *   const history = await readAll(load);                               // HistoryEvent[]: { event: upcast(...), meta: { eventId, streamName } }
  *   const events = handleCommand(command, history, context);           // pure; throws DomainError
  *   await append(target, events, { expectedVersion: versionOf(target) });
  *
- * `commandHandlers[type]` exposes the same pieces one by one (roles, streams, initialState,
+ * `commandDeciders[type]` exposes the same pieces one by one (roles, streams, initialState,
  * evolve, decide) for callers that fold themselves, e.g. time travel or snapshots.
  * Map errors by `error.kind`: forbidden 403, not-found 404, conflict 409, rule 422.
  */
@@ -17,16 +17,19 @@
 // The command table and the generic entry points
 export {
   carePlanOf,
-  commandHandlers,
+  commandDeciders,
   commandStreams,
+  decideCommand,
+  foldCommandState,
   handleCommand,
-  handlerFor,
-  type RecordedEvent,
-} from './command-handlers';
-export type { CommandHandler, CommandStreams, EventMeta } from './shared/decider';
+  deciderFor,
+  type HistoryEvent,
+} from './command-deciders';
+export type { CommandDecider, CommandStreams, EventMeta } from './shared/decider';
 export type { CommandOf, CommandType, DomainCommand } from './commands';
-export type { Actor, ActorRef, ActorRole, CareTeamRole, CommandContext } from './shared/actor';
-export { careTeamRoles } from './shared/actor';
+export type { Actor, ActorRole, CareTeamRole, CommandContext } from './shared/actor';
+export { actorRoles, careTeamRoles, isActorRole } from './shared/actor';
+export { assertNever } from './shared/assert-never';
 
 // Events, their registry, stream names, upcasting, personal data
 export {

@@ -60,7 +60,7 @@ export interface AppendResult {
 
 /**
  * An event as the store keeps it: a row of the log with its type string and
- * plain JSON data. The domain's `RecordedEvent` is the decoded counterpart.
+ * plain JSON data. The domain's `HistoryEvent` is the decoded counterpart.
  */
 export interface StoredEvent {
   eventId: string;

@@ -1,4 +1,4 @@
-import { isEventType, upcast } from '@caretrail/domain';
+import { isEventType } from '@caretrail/domain';
 import {
   EventHandlingFailed,
   SqlPatientKeyStore,
@@ -9,7 +9,7 @@ import {
   type StoredEvent,
   type SubscriptionHandler,
 } from '@caretrail/event-store';
-import { decryptEvents, isErasureEvent, type PatientKeyReader } from '@caretrail/privacy';
+import { decodeStoredEvent, decryptEvents, isErasureEvent, type PatientKeyReader } from '@caretrail/care-log';
 import { CachingPatientKeyStore } from '@caretrail/security';
 import type { ProjectedEvent, ReadModel } from '@caretrail/read-models';
 import type { PoisonPolicy } from './projection';
@@ -126,7 +126,7 @@ export class BatchProjector implements SubscriptionHandler {
         steps.push({ kind: 'erasure', patientId: patientIdOf(e), history: await this.historyUpTo(e) });
         continue;
       }
-      const projected = toProjected(e);
+      const projected = decodeStoredEvent(e);
       const keys = this.definition.keysOf(projected);
       if (keys.length > 0) steps.push({ kind: 'event', e: projected, keys });
     }
@@ -138,7 +138,7 @@ export class BatchProjector implements SubscriptionHandler {
     const events = await this.store.readPatient(patientIdOf(erasure));
     const end = events.findIndex((e) => e.eventId === erasure.eventId);
     const before = (end < 0 ? events : events.slice(0, end)).filter((e) => isEventType(e.type));
-    return (await decryptEvents(before, this.keys)).map(toProjected);
+    return (await decryptEvents(before, this.keys)).map(decodeStoredEvent);
   }
 
   private apply(
@@ -194,19 +194,6 @@ export class BatchProjector implements SubscriptionHandler {
       ],
     );
   }
-}
-
-export function toProjected(e: StoredEvent): ProjectedEvent {
-  return {
-    event: upcast(e.type, e.schemaVersion, e.data),
-    meta: {
-      eventId: e.eventId,
-      streamName: e.streamId,
-      position: e.position,
-      recordedAt: e.recordedAt,
-      occurredAt: e.occurredAt,
-    },
-  };
 }
 
 function patientIdOf(e: StoredEvent): string {

@@ -8,7 +8,7 @@ import {
   type SqlDatabase,
 } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
-import { encryptEventData, erasureEvent } from '@caretrail/privacy';
+import { encryptEventData, erasureEvent } from '@caretrail/care-log';
 import { CachingPatientKeyStore } from '@caretrail/security';
 import type { ReadModel } from '@caretrail/read-models';
 import { ProjectionHost } from './projection-host';

@@ -1,5 +1,5 @@
 export type { PoisonPolicy, ProjectionState } from './projection';
-export { BatchProjector, toProjected, type ProjectionKeys } from './batch-projector';
+export { BatchProjector, type BatchProjectorOptions, type ProjectionKeys } from './batch-projector';
 export {
   ProjectionHost,
   UnknownProjection,

@@ -1,4 +1,3 @@
-export * from './roles';
 export * from './tokens';
 export {
   loadOrCreateLocalSigningKey,

@@ -8,7 +8,6 @@ import {
   type KeyLike,
 } from 'jose';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateLocalSigningKey, type LocalSigningKey } from './local-signing-key';
-import { isRole, type Principal, type Role } from './roles';
 
 export interface AuthConfig {
   /** OIDC issuer; when set, tokens are verified against its JWKS. */
@@ -56,12 +55,25 @@ export class InvalidToken extends Error {
   }
 }
 
-export interface TokenVerifier {
-  verify(token: string): Promise<Principal>;
+/** Who a verified token names: its subject and the role its role claim holds. */
+export interface TokenSubject<Role extends string = string> {
+  userId: string;
+  role: Role;
 }
 
-/** Verifies bearer tokens: against the OIDC issuer when configured, else the local key. */
-export async function createTokenVerifier(config: AuthConfig): Promise<TokenVerifier> {
+export interface TokenVerifier<Role extends string = string> {
+  verify(token: string): Promise<TokenSubject<Role>>;
+}
+
+/**
+ * Verifies bearer tokens: against the OIDC issuer when configured, else the
+ * local key. The role claim must pass `isRole`: the roles are the domain's
+ * (`actorRoles` in libs/domain), which this library may not import.
+ */
+export async function createTokenVerifier<Role extends string>(
+  config: AuthConfig,
+  isRole: (value: unknown) => value is Role,
+): Promise<TokenVerifier<Role>> {
   const roleClaim = config.roleClaim ?? 'role';
   const maxLifetime = config.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   let key: KeyLike | JWTVerifyGetKey;
@@ -76,7 +88,7 @@ export async function createTokenVerifier(config: AuthConfig): Promise<TokenVeri
     issuer = LOCAL_ISSUER;
     audience = LOCAL_AUDIENCE;
   }
-  const verified = new VerifiedTokenCache();
+  const verified = new VerifiedTokenCache<Role>();
   return {
     async verify(token) {
       const known = verified.get(token);
@@ -121,12 +133,12 @@ function formatSeconds(seconds: number): string {
  * signature once per token, not per request, saves about a tenth of the
  * API's CPU. Entries end with the token's own expiry; the cache is bounded.
  */
-class VerifiedTokenCache {
-  private readonly entries = new Map<string, { principal: Principal; expiresAt: number }>();
+class VerifiedTokenCache<Role extends string> {
+  private readonly entries = new Map<string, { principal: TokenSubject<Role>; expiresAt: number }>();
 
   constructor(private readonly capacity = 10_000) {}
 
-  get(token: string): Principal | undefined {
+  get(token: string): TokenSubject<Role> | undefined {
     const entry = this.entries.get(token);
     if (!entry) return undefined;
     if (entry.expiresAt <= Date.now()) {
@@ -136,7 +148,7 @@ class VerifiedTokenCache {
     return entry.principal;
   }
 
-  set(token: string, principal: Principal, expiresAt: number): void {
+  set(token: string, principal: TokenSubject<Role>, expiresAt: number): void {
     if (this.entries.size >= this.capacity) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
@@ -154,7 +166,7 @@ function describe(error: unknown): string {
 
 export interface IssueTokenOptions {
   userId: string;
-  role: Role;
+  role: string;
   /** Lifetime, e.g. '8h' (default) or '15m'. */
   expiresIn?: string;
 }

@@ -1,20 +1,33 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
-  currentSchemaVersion,
+  executeCommand,
+  storePlain,
+  type CommandStateLoader,
+  type CommandWritePorts,
+  type SealPersonalData,
+} from '@caretrail/care-log';
+import {
+  commandStreams,
   DomainError,
   handleCommand,
-  handlerFor,
-  streamFor,
+  deciderFor,
   type Actor,
   type CommandContext,
   type DomainCommand,
   type DomainEvent,
-  type RecordedEvent,
+  type HistoryEvent,
 } from '@caretrail/domain';
-import { MAX_EVENTS_PER_APPEND, type EventStore, type NewEvent } from '@caretrail/event-store';
+import {
+  MAX_EVENTS_PER_APPEND,
+  WrongExpectedVersion,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+} from '@caretrail/event-store';
 import type { IdSource } from './random';
 
-/** One handler's state folded over the streams a command loads, and how far into each it has folded. */
+/** One decider's state folded over the streams a command loads, and how far into each it has folded. */
 interface Fold {
   state: unknown;
   seen: Map<string, number>;
@@ -24,14 +37,16 @@ interface Fold {
 interface StreamMemory {
   readonly name: string;
   /** Every event decided for the stream while it is remembered (upcast shape, with the ids the store will get). */
-  readonly history: RecordedEvent[];
-  /** Events decided but not yet appended. */
+  readonly history: HistoryEvent[];
+  /** Events decided (and sealed) but not yet appended. */
   buffer: NewEvent[];
+  /** Stream version once everything decided is appended: what the next decision expects. */
+  decided: number;
   /** Stream version after the last append, so the next append states what it expects. */
   appended: number;
   /** Instant of the first buffered command, to append streams roughly in the order things happened. */
   firstBufferedAt: number;
-  /** One fold per handler `evolve` that targeted this stream (several command types share one). */
+  /** One fold per decider `evolve` that targeted this stream (several command types share one). */
   readonly folds: Map<unknown, Fold>;
 }
 
@@ -65,20 +80,22 @@ export interface DomainWriterOptions {
    * Seals an event's personal data before it is stored, as the API does
    * (docs/erasure.md); the writer keeps deciding on the plain data.
    */
-  seal?: (type: string, data: Record<string, unknown>) => Promise<Record<string, unknown>>;
+  seal?: SealPersonalData;
 }
 
 /**
- * Decides commands through the domain's own command table and buffers the
- * events for appending. Each stream's decision state is folded incrementally
- * with the handler's `initialState`/`evolve` (never by re-reading the store),
- * and events are appended per stream in chunks with the expected version the
- * writer tracks. A refusal by the domain writes nothing and is counted.
+ * Runs commands through the one write path (`executeCommand` of
+ * @caretrail/care-log) with two ports of its own: a loader that folds each
+ * stream's decision state incrementally with the decider's
+ * `initialState`/`evolve` (never by re-reading the store), and a log that
+ * buffers the sealed events; `flush` appends them per stream in chunks with
+ * the expected version the writer tracks. A refusal by the domain writes
+ * nothing and is counted.
  *
  * The incremental fold folds the care-plan stream and the target stream in
  * the order events were decided, where `handleCommand` folds the care-plan
- * stream first: the same state, because every handler's evolve keeps the
- * two streams' parts apart (see `commandHandlers`). `verify` checks it.
+ * stream first: the same state, because every decider's evolve keeps the
+ * two streams' parts apart (see `commandDeciders`). `verify` checks it.
  */
 export class DomainWriter {
   readonly stats: WriterStats = { commands: 0, events: 0, appended: 0, appends: 0, refused: {}, notYetDue: 0 };
@@ -113,7 +130,7 @@ export class DomainWriter {
    * Returns the decided events with their ids, or null when the domain
    * refused it (or it lies after the end of the history).
    */
-  execute(command: DomainCommand, actor: Actor, at: number): RecordedEvent[] | null {
+  async execute(command: DomainCommand, actor: Actor, at: number): Promise<HistoryEvent[] | null> {
     if (at > this.options.until) {
       this.stats.notYetDue++;
       return null;
@@ -121,28 +138,22 @@ export class DomainWriter {
     const patient = this.patients.get(command.data.patientId);
     if (!patient) throw new Error(`seed: patient ${command.data.patientId} was not added to the writer`);
     const context: CommandContext = { now: new Date(at).toISOString(), actor };
-    const handler = handlerFor(command);
     this.stats.commands++;
     try {
-      const { target, load } = handler.streams(command, context);
-      const targetMemory = this.memory(patient, target);
-      let fold = targetMemory.folds.get(handler.evolve);
-      if (!fold) {
-        fold = { state: handler.initialState(), seen: new Map() };
-        targetMemory.folds.set(handler.evolve, fold);
-      }
-      for (const name of load) {
-        const { history } = this.memory(patient, name);
-        let i = fold.seen.get(name) ?? 0;
-        for (; i < history.length; i++) fold.state = handler.evolve(fold.state, history[i]!.event, history[i]!.meta);
-        fold.seen.set(name, i);
-      }
-      const events = handler.decide(command, fold.state, context);
-      const stray = events.find((e) => streamFor(e) !== target);
-      if (stray)
-        throw new Error(`${command.type} produced ${stray.type} for ${streamFor(stray)}, not its target ${target}`);
-      if (this.options.verify) this.verify(patient, command, load, context, events);
-      return this.record(patient, targetMemory, command, actor, at, events);
+      const { appended, events } = await executeCommand(this.portsFor(patient, at), {
+        command,
+        context,
+        correlationId: patient.ids.next(),
+        extra: { source: 'seed' },
+        newEventId: () => patient.ids.next(),
+      });
+      if (this.options.verify) this.verify(patient, command, context, events);
+      const recorded = events.map((event, i): HistoryEvent => ({
+        event,
+        meta: { eventId: appended.eventIds[i]!, streamName: appended.streamId },
+      }));
+      this.memory(patient, appended.streamId).history.push(...recorded);
+      return recorded;
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       if (this.options.onRefused) this.options.onRefused(command, error);
@@ -173,11 +184,7 @@ export class DomainWriter {
       while (next < work.length) {
         const { memory, events } = work[next++]!;
         for (let i = 0; i < events.length; i += MAX_EVENTS_PER_APPEND) {
-          const plain = events.slice(i, i + MAX_EVENTS_PER_APPEND);
-          const seal = this.options.seal;
-          const chunk = seal
-            ? await Promise.all(plain.map(async (e) => ({ ...e, data: await seal(e.type, e.data) })))
-            : plain;
+          const chunk = events.slice(i, i + MAX_EVENTS_PER_APPEND);
           const result = await store.append(memory.name, chunk, { expectedVersion: memory.appended });
           memory.appended = result.nextExpectedVersion;
           this.stats.appended += chunk.length;
@@ -201,58 +208,73 @@ export class DomainWriter {
   private memory(patient: PatientMemory, name: string): StreamMemory {
     let memory = patient.streams.get(name);
     if (!memory) {
-      memory = { name, history: [], buffer: [], appended: 0, firstBufferedAt: 0, folds: new Map() };
+      memory = { name, history: [], buffer: [], decided: 0, appended: 0, firstBufferedAt: 0, folds: new Map() };
       patient.streams.set(name, memory);
     }
     return memory;
   }
 
-  private record(
-    patient: PatientMemory,
-    memory: StreamMemory,
-    command: DomainCommand,
-    actor: Actor,
-    at: number,
-    events: DomainEvent[],
-  ): RecordedEvent[] {
-    const correlationId = patient.ids.next();
-    if (memory.buffer.length === 0) {
+  /** The write path's ports for one command of `patient` at instant `at`: folds in memory, a buffering log. */
+  private portsFor(patient: PatientMemory, at: number): CommandWritePorts {
+    const loader: CommandStateLoader = {
+      load: async (command, { target, load }) => {
+        const decider = deciderFor(command);
+        const targetMemory = this.memory(patient, target);
+        let fold = targetMemory.folds.get(decider.evolve);
+        if (!fold) {
+          fold = { state: decider.initialState(), seen: new Map() };
+          targetMemory.folds.set(decider.evolve, fold);
+        }
+        for (const name of load) {
+          const { history } = this.memory(patient, name);
+          let i = fold.seen.get(name) ?? 0;
+          for (; i < history.length; i++) fold.state = decider.evolve(fold.state, history[i]!.event, history[i]!.meta);
+          fold.seen.set(name, i);
+        }
+        return { state: fold.state, version: targetMemory.decided };
+      },
+    };
+    return {
+      loader,
+      log: {
+        append: async (stream, events, options) => this.buffer(this.memory(patient, stream), events, options, at),
+        // The seed sends no idempotency keys.
+        idempotentResult: async () => undefined,
+      },
+      seal: this.options.seal ?? storePlain,
+    };
+  }
+
+  /** The log's append for the seed: keeps the events for `flush`, answers with the version they will have. */
+  private buffer(memory: StreamMemory, events: NewEvent[], options: AppendOptions, at: number): AppendResult {
+    if (options.expectedVersion !== memory.decided)
+      throw new WrongExpectedVersion(memory.name, options.expectedVersion, memory.decided);
+    if (memory.buffer.length === 0 && events.length > 0) {
       memory.firstBufferedAt = at;
       this.dirty.add(memory);
     }
-    const recorded: RecordedEvent[] = [];
-    for (const event of events) {
-      const eventId = patient.ids.next();
-      const entry: RecordedEvent = { event, meta: { eventId, streamName: memory.name } };
-      memory.history.push(entry);
-      recorded.push(entry);
-      const occurredAt = (event.data as { occurredAt?: unknown }).occurredAt;
-      memory.buffer.push({
-        eventId,
-        type: event.type,
-        schemaVersion: currentSchemaVersion(event.type),
-        data: event.data as Record<string, unknown>,
-        metadata: {
-          actor: { userId: actor.userId, role: actor.role },
-          correlationId,
-          causationId: correlationId,
-          ...(typeof occurredAt === 'string' ? { occurredAt } : {}),
-          extra: { command: command.type, source: 'seed' },
-        },
-      });
-    }
+    memory.buffer.push(...events);
+    memory.decided += events.length;
     this.stats.events += events.length;
     this.buffered += events.length;
-    return recorded;
+    return {
+      streamId: memory.name,
+      nextExpectedVersion: memory.decided,
+      // Positions and the transaction are the store's to give, at flush.
+      positions: [],
+      transactionId: '',
+      eventIds: events.map((e) => e.eventId!),
+      replayed: false,
+    };
   }
 
   private verify(
     patient: PatientMemory,
     command: DomainCommand,
-    load: readonly string[],
     context: CommandContext,
-    events: DomainEvent[],
+    events: readonly DomainEvent[],
   ): void {
+    const { load } = commandStreams(command, context);
     const history = load.flatMap((name) => patient.streams.get(name)?.history ?? []);
     let expected: DomainEvent[] | DomainError;
     try {

@@ -2,7 +2,8 @@ import { streams, type DomainCommand, type DomainError } from '@caretrail/domain
 import type { EventStore } from '@caretrail/event-store';
 import { DAY, isoDate } from './clock';
 import { DomainWriter } from './domain-writer';
-import { cliniciansFor, PatientSimulation } from './patient';
+import { cliniciansFor } from './patient/clinicians';
+import { PatientSimulation } from './patient/patient-simulation';
 import { IdSource } from './random';
 
 export interface SeedOptions {
@@ -120,7 +121,7 @@ export async function seed(store: EventStore, options: SeedOptions): Promise<See
       cohort.push(patient);
     }
     for (let day = firstDay; day <= lastDay; day++) {
-      for (const patient of cohort) patient.runDay(day);
+      for (const patient of cohort) await patient.runDay(day);
       if (writer.bufferedEvents >= flushEvents) await writer.flush(store, concurrency);
       // Let the appends in flight make progress while the next days are generated.
       await new Promise((resolve) => setImmediate(resolve));

@@ -8,7 +8,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { InvalidToken, type Principal, type TokenVerifier } from '@caretrail/security';
+import { InvalidToken, type TokenVerifier } from '@caretrail/security';
+import type { Actor, ActorRole } from '@caretrail/domain';
 
 export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
 const PUBLIC_ROUTE = 'caretrail:public';
@@ -18,7 +19,7 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
 
 declare module 'express' {
   interface Request {
-    principal?: Principal;
+    principal?: Actor;
   }
 }
 
@@ -27,7 +28,7 @@ declare module 'express' {
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier<ActorRole>,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -46,7 +47,7 @@ export class AuthGuard implements CanActivate {
 }
 
 /** The authenticated caller of this request. */
-export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
   const principal = context.switchToHttp().getRequest<Request>().principal;
   if (!principal) throw new InvalidToken('send a bearer token in the Authorization header');
   return principal;

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { isActorRole } from '@caretrail/domain';
 import { createTokenVerifier } from '@caretrail/security';
 import type { ApiConfig } from '../config';
 import { API_CONFIG } from '../tokens';
@@ -11,7 +12,7 @@ import { AuthGuard, TOKEN_VERIFIER } from './auth.guard';
     {
       provide: TOKEN_VERIFIER,
       inject: [API_CONFIG],
-      useFactory: (config: ApiConfig) => createTokenVerifier(config.auth),
+      useFactory: (config: ApiConfig) => createTokenVerifier(config.auth, isActorRole),
     },
     { provide: APP_GUARD, useClass: AuthGuard },
   ],

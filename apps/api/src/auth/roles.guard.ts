@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { Role } from '@caretrail/security';
+import type { ActorRole } from '@caretrail/domain';
 import { Problem } from '../problems/problem';
 
 const ROLES = 'caretrail:roles';
@@ -18,7 +18,7 @@ class RolesGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const roles = this.reflector.getAllAndOverride<Role[]>(ROLES, [context.getHandler(), context.getClass()]);
+    const roles = this.reflector.getAllAndOverride<ActorRole[]>(ROLES, [context.getHandler(), context.getClass()]);
     const principal = context.switchToHttp().getRequest<Request>().principal;
     if (roles && (!principal || !roles.includes(principal.role))) {
       throw new Problem(403, 'forbidden', 'Not permitted', `This needs one of the roles: ${roles.join(', ')}.`);
@@ -28,5 +28,5 @@ class RolesGuard implements CanActivate {
 }
 
 /** Limits a controller or route to callers holding one of these roles (after authentication). */
-export const RequireRole = (...roles: Role[]): MethodDecorator & ClassDecorator =>
+export const RequireRole = (...roles: ActorRole[]): MethodDecorator & ClassDecorator =>
   applyDecorators(SetMetadata(ROLES, roles), UseGuards(RolesGuard));

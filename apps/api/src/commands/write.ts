@@ -3,9 +3,8 @@ import { createParamDecorator, Injectable, type ExecutionContext } from '@nestjs
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiProperty } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { DomainCommand } from '@caretrail/domain';
+import type { DomainCommand, Actor } from '@caretrail/domain';
 import type { AppendResult } from '@caretrail/event-store';
-import type { Principal } from '@caretrail/security';
 import { invalidRequest } from '../problems/problem';
 import { ExecuteCareCommand, type WriteRequest } from './execute-care-command';
 
@@ -71,12 +70,12 @@ export class CareCommands {
 
   async send(
     command: DomainCommand,
-    principal: Principal,
+    actor: Actor,
     write: WriteRequest,
     response: Response,
     createdId?: string,
   ): Promise<WriteResultDto> {
-    const result: AppendResult = await this.commandBus.execute(new ExecuteCareCommand(command, principal, write));
+    const result: AppendResult = await this.commandBus.execute(new ExecuteCareCommand(command, actor, write));
     response.setHeader('ETag', `"${result.nextExpectedVersion}"`);
     if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');
     return {
@@ -93,11 +92,9 @@ export class CareCommands {
  * Id for a record a write creates. With an Idempotency-Key it is derived
  * from the caller and the key, so a retried request names the same record.
  */
-export function newRecordId(principal: Principal, write: WriteRequest, kind: string): string {
+export function newRecordId(actor: Actor, write: WriteRequest, kind: string): string {
   if (write.idempotencyKey === undefined) return randomUUID();
-  const hex = createHash('sha256')
-    .update(`${principal.userId}\u0000${write.idempotencyKey}\u0000${kind}`)
-    .digest('hex');
+  const hex = createHash('sha256').update(`${actor.userId}\u0000${write.idempotencyKey}\u0000${kind}`).digest('hex');
   // Shaped as an RFC 9562 version 8 (custom) UUID.
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

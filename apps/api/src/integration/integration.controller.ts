@@ -7,7 +7,7 @@ import {
   type JsonSchema,
   type RelayStatus,
 } from '@caretrail/integration';
-import type { Principal } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { CurrentPrincipal, Public } from '../auth/auth.guard';
 import { Problem } from '../problems/problem';
 import { RelayHost } from './relay-host';
@@ -48,7 +48,7 @@ export class IntegrationController {
   @ApiOperation({
     summary: 'Status of the Kafka relay hosted by this process (admins): state, checkpoint, lag, last error.',
   })
-  async relayStatus(@CurrentPrincipal() principal: Principal): Promise<RelayStatus> {
+  async relayStatus(@CurrentPrincipal() principal: Actor): Promise<RelayStatus> {
     if (principal.role !== 'admin')
       throw new Problem(403, 'forbidden', 'Not permitted', 'Only an admin may read the relay status.');
     const status = this.host.status();

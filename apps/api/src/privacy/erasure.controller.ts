@@ -2,8 +2,9 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nest
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { WrongExpectedVersion, type EventStore, type StoredEvent } from '@caretrail/event-store';
-import { erasureEvent, erasureStream, isErasureEvent } from '@caretrail/privacy';
-import type { CachingPatientKeyStore, Principal } from '@caretrail/security';
+import { erasureEvent, erasureStream, isErasureEvent } from '@caretrail/care-log';
+import type { CachingPatientKeyStore } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../audit/audit-category';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { RequireRole } from '../auth/roles.guard';
@@ -72,7 +73,7 @@ export class ErasureController {
   async erase(
     @Param() { patientId }: PatientParams,
     @Body() body: ErasureDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ErasureResultDto> {

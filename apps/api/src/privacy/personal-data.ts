@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { StoredEvent } from '@caretrail/event-store';
-import { decryptEvents, encryptEventData } from '@caretrail/privacy';
+import { decryptEvents, encryptEventData } from '@caretrail/care-log';
 import { PatientKeyDestroyed, type CachingPatientKeyStore } from '@caretrail/security';
 import type { ApiConfig } from '../config';
 import { Problem } from '../problems/problem';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { canReadRecord, carePlanOf, isEventType, streams, upcast } from '@caretrail/domain';
+import { decodeDomainEvents } from '@caretrail/care-log';
+import { canReadRecord, carePlanOf, streams, type Actor } from '@caretrail/domain';
 import type { EventStore } from '@caretrail/event-store';
-import type { Principal } from '@caretrail/security';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { forbidden } from '../problems/problem-details.filter';
 
@@ -14,17 +14,10 @@ import { forbidden } from '../problems/problem-details.filter';
 export class PatientAccess {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async assertMayRead(patientId: string, principal: Principal): Promise<void> {
+  async assertMayRead(patientId: string, principal: Actor): Promise<void> {
     const events = await this.store.readStream(streams.carePlan(patientId));
-    const state = carePlanOf(
-      // Administrative events (PatientDataErased, docs/erasure.md) are not the domain's to fold.
-      events
-        .filter((e) => isEventType(e.type))
-        .map((e) => ({
-          event: upcast(e.type, e.schemaVersion, e.data),
-          meta: { eventId: e.eventId, streamName: e.streamId },
-        })),
-    );
+    // Membership is no personal data: the stream is folded without opening it.
+    const state = carePlanOf(decodeDomainEvents(events));
     // Unknown patients and other people's patients look the same.
     if (!canReadRecord(state, principal)) throw forbidden();
   }

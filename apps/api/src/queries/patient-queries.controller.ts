@@ -15,7 +15,7 @@ import {
   type RegistryDoc,
 } from '@caretrail/read-models';
 import type { PatientViewName } from '@caretrail/analytics';
-import type { Principal } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../audit/audit-category';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { PatientParams } from '../patients/validation';
@@ -59,7 +59,7 @@ export class PatientQueriesController {
   plan(
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
       'current-plan',
@@ -77,7 +77,7 @@ export class PatientQueriesController {
   adherence(
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
       'adherence',
@@ -97,7 +97,7 @@ export class PatientQueriesController {
   collaboration(
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
       'collaboration',
@@ -117,7 +117,7 @@ export class PatientQueriesController {
   outcomes(
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
       'registry',
@@ -133,7 +133,7 @@ export class PatientQueriesController {
     model: ReadModelName,
     patientId: string,
     query: PatientReadQuery,
-    principal: Principal,
+    principal: Actor,
     view: (doc: Doc, asOf: string) => View,
     empty: (patientId: string) => Doc,
   ): Promise<ReadAnswer<View> | TimeTravelAnswer> {

@@ -6,9 +6,8 @@ import {
   type AsOfBasis,
   type PatientViewName,
 } from '@caretrail/analytics';
-import { isEventType } from '@caretrail/domain';
+import { decodeDomainEvents } from '@caretrail/care-log';
 import type { EventStore } from '@caretrail/event-store';
-import { toProjected } from '@caretrail/projections';
 import { EVENT_STORE } from '../event-store/event-store.module';
 
 export interface TimeTravelAnswer {
@@ -42,13 +41,7 @@ export class PatientTimeTravel {
       excludeTypes: typesNotNeededBy(name),
       metadata: false,
     });
-    const answer = patientAsOf(
-      name,
-      patientId,
-      events.filter((e) => isEventType(e.type)).map(toProjected),
-      instant,
-      basis,
-    );
+    const answer = patientAsOf(name, patientId, decodeDomainEvents(events), instant, basis);
     return { patientId, position: answer.position, asOf: instant, asOfBasis: basis, data: answer.data };
   }
 }

@@ -7,7 +7,7 @@ import {
   type CollaborationDoc,
   type RegistryDoc,
 } from '@caretrail/read-models';
-import type { Principal } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../audit/audit-category';
 import { CurrentPrincipal } from '../auth/auth.guard';
 import { RequireRole } from '../auth/roles.guard';
@@ -45,7 +45,7 @@ export class RegistryController {
     }),
   })
   @ApiOperation({ summary: 'My caseload with its case-review flags; filter by flag, paginate with limit and offset.' })
-  async caseload(@Query() query: RegistryQuery, @CurrentPrincipal() principal: Principal): Promise<RegistryAnswer> {
+  async caseload(@Query() query: RegistryQuery, @CurrentPrincipal() principal: Actor): Promise<RegistryAnswer> {
     const checkpoint = await this.reader.reach('registry', query.minPosition);
     const patientIds = await this.reader.caseloadOf(principal.userId);
     const [registry, adherence, collaboration] = await Promise.all([

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
 import type { StoredEvent } from '@caretrail/event-store';
-import type { Role } from '@caretrail/security';
+import type { ActorRole } from '@caretrail/domain';
 import { PersonalData } from '../privacy/personal-data';
 import { eventCount, type TestApi } from './test-api';
 
@@ -22,7 +22,7 @@ export interface TestPatient {
   patient: TestUser;
 }
 
-export async function testUser(api: TestApi, role: Role, userId = `${role}-${randomUUID()}`): Promise<TestUser> {
+export async function testUser(api: TestApi, role: ActorRole, userId = `${role}-${randomUUID()}`): Promise<TestUser> {
   return { userId, auth: await api.bearer(userId, role) };
 }
 

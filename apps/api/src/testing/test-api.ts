@@ -6,7 +6,8 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import type { EventStore, SqlDatabase } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
-import { issueLocalToken, loadOrCreateLocalSigningKey, type Role } from '@caretrail/security';
+import { issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
+import type { ActorRole } from '@caretrail/domain';
 import { createApp } from '../app';
 import { apiConfigFromEnv } from '../config';
 import { EVENT_STORE, SQL_DATABASE } from '../event-store/event-store.module';
@@ -18,7 +19,7 @@ export interface TestApi {
   /** The database beside the store, for tests that look at tables directly. */
   sql: SqlDatabase;
   /** A bearer header value for this user and role. */
-  bearer(userId: string, role: Role): Promise<string>;
+  bearer(userId: string, role: ActorRole): Promise<string>;
   close(): Promise<void>;
 }
 

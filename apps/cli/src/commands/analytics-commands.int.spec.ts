@@ -6,7 +6,7 @@ import { interleave, patientHistory, range, at, type PatientSpec } from '@caretr
 import { streamFor, type DomainEvent } from '@caretrail/domain';
 import { openEventStoreOn, PostgresDatabase, type EventStore, type SqlDatabase } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
-import { toProjected } from '@caretrail/projections';
+import { decodeStoredEvent } from '@caretrail/care-log';
 import { readModels, type ReadModel } from '@caretrail/read-models';
 import { replay } from '@caretrail/admin-tasks';
 import { runCli } from '../testing/run-cli';
@@ -263,7 +263,7 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
 
       // The rows equal a fold of every event, patient by patient.
       const events = (await store.readAll({ after: { transactionId: '0', position: 0 }, limit: 100_000 })).map(
-        toProjected,
+        decodeStoredEvent,
       );
       for (const name of ['registry', 'adherence']) {
         const model = readModels.find((m) => m.name === name) as ReadModel<unknown>;

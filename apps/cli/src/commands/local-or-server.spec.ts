@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isActorRole } from '@caretrail/domain';
 import { createTokenVerifier } from '@caretrail/security';
 import { runCli } from '../testing/run-cli';
 import { seedCommand } from './seed';
@@ -126,7 +127,7 @@ describe('store commands while a server holds the embedded data directory', () =
       // The options as this command checked them: --until resolved to the end of that day.
       body: { patients: 3, days: 20, seed: 'caretrail', until: '2026-11-28T23:59:00.000Z', verify: false },
     });
-    const verifier = await createTokenVerifier({ dataDir });
+    const verifier = await createTokenVerifier({ dataDir }, isActorRole);
     await expect(verifier.verify(request!.authorization!.replace('Bearer ', ''))).resolves.toEqual({
       userId: expect.stringMatching(/^cli-/),
       role: 'admin',

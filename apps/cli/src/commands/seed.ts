@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { runSeedTask, SEED_OPTIONS, seedTaskArgs, type SeedTaskArgs } from '@caretrail/admin-tasks';
 import { SqlPatientKeyStore, type SqlDatabase } from '@caretrail/event-store';
-import { encryptEventData } from '@caretrail/privacy';
+import { encryptEventData } from '@caretrail/care-log';
 import type { SeedResult } from '@caretrail/seed';
 import { CachingPatientKeyStore } from '@caretrail/security';
 import { guarded, stderrProgress, UsageError, type CliIo } from './cli-io';

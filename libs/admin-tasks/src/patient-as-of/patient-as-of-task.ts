@@ -7,9 +7,8 @@ import {
   type AsOfBasis,
   type PatientViewName,
 } from '@caretrail/analytics';
-import { isEventType } from '@caretrail/domain';
+import { decodeDomainEvents } from '@caretrail/care-log';
 import type { EventStore } from '@caretrail/event-store';
-import { toProjected } from '@caretrail/projections';
 import {
   choiceOption,
   instantOption,
@@ -52,15 +51,13 @@ export async function patientAsOfTask(
   store: EventStore,
   { patientId, asOf, basis, views }: PatientAsOfArgs,
 ): Promise<Record<string, unknown>> {
-  const events = (
+  const events = decodeDomainEvents(
     await store.readPatient(patientId, {
       ...(basis === 'recorded' ? { recordedUntil: asOf } : { occurredUntil: asOf }),
       ...(views.includes('adherence') ? {} : { excludeTypes: DOSE_TYPES }),
       metadata: false,
-    })
-  )
-    .filter((e) => isEventType(e.type))
-    .map(toProjected);
+    }),
+  );
   const answer: Record<string, unknown> = { patientId, asOf, asOfBasis: basis, events: events.length };
   for (const view of views) answer[view] = patientAsOf(view, patientId, events, asOf, basis).data;
   return answer;

@@ -7,9 +7,8 @@ import {
   renderReport,
   type ReportFormat,
 } from '@caretrail/analytics';
-import { isEventType } from '@caretrail/domain';
+import { decodeStoredEvent, isDomainEvent } from '@caretrail/care-log';
 import { START, checkpointOf, type EventStore, type StoredEvent } from '@caretrail/event-store';
-import { toProjected } from '@caretrail/projections';
 import { progressLine, secondsSince, type Progress } from '../progress';
 import {
   choiceOption,
@@ -96,7 +95,7 @@ export async function readHistories(
     const events = await pending;
     if (events.length === 0) break;
     pending = store.readAll({ after: checkpointOf(events[events.length - 1]!), limit: batch });
-    for (const e of events) if (isEventType(e.type)) histories.add(toProjected(e));
+    for (const e of events) if (isDomainEvent(e)) histories.add(decodeStoredEvent(e));
     progress?.(
       progressLine('reading the log', events[events.length - 1]!.position, headPosition, secondsSince(started)),
     );

@@ -1,14 +1,8 @@
 /** Builders of small, hand-checkable cohorts for the analytics specs: one history per patient. */
-import {
-  streamFor,
-  type ActorRef,
-  type DomainEvent,
-  type TherapyModality,
-  type TreatmentTrack,
-} from '@caretrail/domain';
+import { streamFor, type Actor, type DomainEvent, type TherapyModality, type TreatmentTrack } from '@caretrail/domain';
 import type { ProjectedEvent } from '@caretrail/read-models';
 
-const therapist: ActorRef = { userId: 'u-therapist', role: 'therapist' };
+const therapist: Actor = { userId: 'u-therapist', role: 'therapist' };
 const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const DAY = 86_400_000;
 

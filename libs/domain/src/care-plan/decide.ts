@@ -1,5 +1,5 @@
 import { actorRef, isCareTeamRole, type ActorRole, type CareTeamRole, type CommandContext } from '../shared/actor';
-import { assertNever } from '../shared/decider';
+import { assertNever } from '../shared/assert-never';
 import { InvalidValue, RoleNotPermitted } from '../shared/errors';
 import { assertIsoDate, resolveOccurredAt } from '../shared/time';
 import { optionalText, requireText } from '../shared/validation';

@@ -1,4 +1,4 @@
-import type { ActorRef, CareTeamRole } from '../shared/actor';
+import type { Actor, CareTeamRole } from '../shared/actor';
 import type { IsoDate, IsoDateTime } from '../shared/time';
 
 /** integrated = psychotherapy + medication; the other two are the seed's "solely medication or therapy". */
@@ -13,14 +13,14 @@ export type PatientEnrolled = {
     timeZone: string;
     name: { given: string; family: string };
     contact: { email: string | null; phone: string | null };
-    enrolledBy: ActorRef;
+    enrolledBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
 
 export type CarePlanStarted = {
   type: 'CarePlanStarted';
-  data: { patientId: string; carePlanId: string; track: TreatmentTrack; startedBy: ActorRef; occurredAt: IsoDateTime };
+  data: { patientId: string; carePlanId: string; track: TreatmentTrack; startedBy: Actor; occurredAt: IsoDateTime };
 };
 
 export type TreatmentTrackChanged = {
@@ -31,7 +31,7 @@ export type TreatmentTrackChanged = {
     from: TreatmentTrack;
     to: TreatmentTrack;
     reason: string;
-    changedBy: ActorRef;
+    changedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
@@ -43,7 +43,7 @@ export type CarePlanReviewed = {
     carePlanId: string;
     summary: string | null;
     nextReviewDue: IsoDate | null;
-    reviewedBy: ActorRef;
+    reviewedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
@@ -55,7 +55,7 @@ export type CarePlanClosed = {
     carePlanId: string;
     reason: CarePlanClosureReason;
     note: string | null;
-    closedBy: ActorRef;
+    closedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
@@ -68,7 +68,7 @@ export type CareTeamMemberAssigned = {
     role: CareTeamRole;
     /** DOMAIN.md: therapist and prescriber are chosen with the patient; the choice is recorded. */
     chosenByPatient: boolean;
-    assignedBy: ActorRef;
+    assignedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
@@ -80,7 +80,7 @@ export type CareTeamMemberRemoved = {
     userId: string;
     role: CareTeamRole;
     reason: string | null;
-    removedBy: ActorRef;
+    removedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
@@ -93,14 +93,14 @@ export type TreatmentGoalSet = {
     goalId: string;
     description: string;
     targetDate: IsoDate | null;
-    setBy: ActorRef;
+    setBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
 
 export type TreatmentGoalAchieved = {
   type: 'TreatmentGoalAchieved';
-  data: { patientId: string; carePlanId: string; goalId: string; recordedBy: ActorRef; occurredAt: IsoDateTime };
+  data: { patientId: string; carePlanId: string; goalId: string; recordedBy: Actor; occurredAt: IsoDateTime };
 };
 
 export type TreatmentGoalRevised = {
@@ -112,7 +112,7 @@ export type TreatmentGoalRevised = {
     description: string;
     targetDate: IsoDate | null;
     reason: string | null;
-    revisedBy: ActorRef;
+    revisedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
@@ -126,7 +126,7 @@ export type HolisticContextRecorded = {
     lifestyle: string | null;
     supportSystem: string | null;
     comorbidConditions: ComorbidCondition[];
-    recordedBy: ActorRef;
+    recordedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };

@@ -1,4 +1,5 @@
-import { assertNever, type EventMeta } from '../shared/decider';
+import { assertNever } from '../shared/assert-never';
+import type { EventMeta } from '../shared/decider';
 import type { CareTeamRole } from '../shared/actor';
 import type { IsoDateTime } from '../shared/time';
 import type { CorrectionEvent } from '../corrections/events';

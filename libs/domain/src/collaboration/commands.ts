@@ -1,4 +1,4 @@
-import type { ActorRef, CareTeamRole } from '../shared/actor';
+import type { Actor, CareTeamRole } from '../shared/actor';
 import type { IsoDateTime } from '../shared/time';
 import type { Urgency } from './events';
 
@@ -22,7 +22,7 @@ export type HoldCaseReview = {
   data: {
     patientId: string;
     caseReviewId: string;
-    attendees: ActorRef[];
+    attendees: Actor[];
     decisions: string[];
     occurredAt?: IsoDateTime;
   };

@@ -1,7 +1,7 @@
 import { requireEnrolled, requireTeamMember } from '../care-plan/access';
 import type { CarePlanState } from '../care-plan/state';
 import { actorRef, careTeamRoles, type CommandContext } from '../shared/actor';
-import { assertNever } from '../shared/decider';
+import { assertNever } from '../shared/assert-never';
 import { InvalidValue } from '../shared/errors';
 import { resolveOccurredAt } from '../shared/time';
 import { requireText } from '../shared/validation';

@@ -1,4 +1,4 @@
-import type { ActorRef, CareTeamRole } from '../shared/actor';
+import type { Actor, CareTeamRole } from '../shared/actor';
 import type { IsoDateTime } from '../shared/time';
 
 export type Urgency = 'routine' | 'urgent';
@@ -8,7 +8,7 @@ export type ConsultationRequested = {
   data: {
     patientId: string;
     consultationId: string;
-    requestedBy: ActorRef;
+    requestedBy: Actor;
     /** The team role asked, e.g. a therapist asks the prescriber, or back. */
     requestedRole: CareTeamRole;
     topic: string;
@@ -22,7 +22,7 @@ export type ConsultationAnswered = {
   data: {
     patientId: string;
     consultationId: string;
-    answeredBy: ActorRef;
+    answeredBy: Actor;
     answer: string;
     /** When the request was made, so latency is readable from this event alone. */
     requestedAt: IsoDateTime;
@@ -35,7 +35,7 @@ export type CollaborationNoteShared = {
   data: {
     patientId: string;
     noteId: string;
-    author: ActorRef;
+    author: Actor;
     audience: CareTeamRole[];
     body: string;
     occurredAt: IsoDateTime;
@@ -47,9 +47,9 @@ export type CaseReviewHeld = {
   data: {
     patientId: string;
     caseReviewId: string;
-    attendees: ActorRef[];
+    attendees: Actor[];
     decisions: string[];
-    recordedBy: ActorRef;
+    recordedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };

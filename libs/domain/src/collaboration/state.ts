@@ -1,6 +1,6 @@
 import type { CorrectionEvent } from '../corrections/events';
 import type { CareTeamRole } from '../shared/actor';
-import { assertNever } from '../shared/decider';
+import { assertNever } from '../shared/assert-never';
 import type { IsoDateTime } from '../shared/time';
 import type { ConsultationEvent } from './events';
 

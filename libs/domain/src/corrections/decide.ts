@@ -1,6 +1,6 @@
 import { requireEnrolled, requireTeamMember } from '../care-plan/access';
 import { actorRef, type CommandContext } from '../shared/actor';
-import { assertNever } from '../shared/decider';
+import { assertNever } from '../shared/assert-never';
 import { InvalidValue, NotOwnRecord, RoleNotPermitted } from '../shared/errors';
 import { isStreamOfPatient, streamCategory, type StreamCategory } from '../shared/streams';
 import { resolveOccurredAt } from '../shared/time';

@@ -1,4 +1,4 @@
-import type { ActorRef } from '../shared/actor';
+import type { Actor } from '../shared/actor';
 import type { IsoDateTime } from '../shared/time';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -19,7 +19,7 @@ export type EntryCorrected = {
     eventType: string;
     changes: FieldChange[];
     reason: string;
-    correctedBy: ActorRef;
+    correctedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
@@ -32,7 +32,7 @@ export type EntryEnteredInError = {
     eventId: string;
     eventType: string;
     reason: string;
-    markedBy: ActorRef;
+    markedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };

@@ -3,7 +3,7 @@ import type { CarePlanState, EnrolledPatient, MedicationState } from '../care-pl
 import { isActiveAt } from '../medication/activity';
 import { MedicationNotFound } from '../medication/errors';
 import { actorRef, type CommandContext } from '../shared/actor';
-import { assertNever } from '../shared/decider';
+import { assertNever } from '../shared/assert-never';
 import { CLOCK_SKEW_TOLERANCE_MS, assertNotInFuture, resolveOccurredAt, toMillis } from '../shared/time';
 import { optionalText } from '../shared/validation';
 import type { DoseCommand } from './commands';

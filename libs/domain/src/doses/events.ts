@@ -1,4 +1,4 @@
-import type { ActorRef } from '../shared/actor';
+import type { Actor } from '../shared/actor';
 import type { IsoDateTime } from '../shared/time';
 
 export type MissedReason = 'forgot' | 'side-effects' | 'ran-out' | 'asleep' | 'other';
@@ -14,7 +14,7 @@ export type DoseTaken = {
     medicationId: string;
     scheduledFor: IsoDateTime;
     occurredAt: IsoDateTime;
-    recordedBy: ActorRef;
+    recordedBy: Actor;
   };
 };
 
@@ -27,7 +27,7 @@ export type DoseMissed = {
     occurredAt: IsoDateTime;
     reason: MissedReason | null;
     reasonDetail: string | null;
-    recordedBy: ActorRef;
+    recordedBy: Actor;
   };
 };
 
@@ -40,7 +40,7 @@ export type DoseTakenLate = {
     occurredAt: IsoDateTime;
     /** Event id of the DoseMissed this replaces; read models count the dose as taken (and late), not missed. */
     supersedesMissed: string | null;
-    recordedBy: ActorRef;
+    recordedBy: Actor;
   };
 };
 

@@ -1,5 +1,6 @@
 import type { CorrectionEvent } from '../corrections/events';
-import { assertNever, type EventMeta } from '../shared/decider';
+import { assertNever } from '../shared/assert-never';
+import type { EventMeta } from '../shared/decider';
 import { toMillis } from '../shared/time';
 import type { DoseEvent } from './events';
 

@@ -1,7 +1,7 @@
 import { requireEnrolled, requireOpenPlan, requireTeamPrescriber } from '../care-plan/access';
 import type { CarePlanState, EnrolledPatient, MedicationState } from '../care-plan/state';
 import type { CommandContext } from '../shared/actor';
-import { assertNever } from '../shared/decider';
+import { assertNever } from '../shared/assert-never';
 import { InvalidValue } from '../shared/errors';
 import { isBefore, resolveOccurredAt, toMillis } from '../shared/time';
 import { isIntegerInRange, optionalText, requireText } from '../shared/validation';

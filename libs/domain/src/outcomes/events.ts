@@ -1,4 +1,4 @@
-import type { ActorRef } from '../shared/actor';
+import type { Actor } from '../shared/actor';
 import type { IsoDateTime } from '../shared/time';
 
 export type Instrument = 'PHQ-9' | 'GAD-7';
@@ -13,7 +13,7 @@ export type OutcomeMeasured = {
     /** Item answers in questionnaire order, each 0-3. */
     items: number[];
     total: number;
-    administeredBy: ActorRef;
+    administeredBy: Actor;
     occurredAt: IsoDateTime;
   };
 };

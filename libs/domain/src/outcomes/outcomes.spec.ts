@@ -10,7 +10,7 @@ import {
   therapist,
 } from '../testing/fixtures';
 import { given } from '../testing/given-when-then';
-import { commandStreams } from '../command-handlers';
+import { commandStreams } from '../command-deciders';
 import type { RecordOutcome } from './commands';
 import { OutcomeItemsInvalid, OutcomeTotalMismatch, OutcomeTotalOutOfRange } from './errors';
 

@@ -2,7 +2,7 @@ import { requireEnrolled, requireSelfOrTeamMember, requireTeamPrescriber } from 
 import type { CarePlanState } from '../care-plan/state';
 import { MedicationNotFound } from '../medication/errors';
 import { actorRef, type CommandContext } from '../shared/actor';
-import { assertNever } from '../shared/decider';
+import { assertNever } from '../shared/assert-never';
 import { resolveOccurredAt } from '../shared/time';
 import { isIntegerInRange, optionalText, requireText } from '../shared/validation';
 import type { SafetyCommand } from './commands';

@@ -1,4 +1,4 @@
-import type { ActorRef } from '../shared/actor';
+import type { Actor } from '../shared/actor';
 import type { IsoDateTime } from '../shared/time';
 
 export type Severity = 'mild' | 'moderate' | 'severe';
@@ -20,7 +20,7 @@ export type SideEffectReported = {
     suspectedMedicationId: string | null;
     fibser: Fibser | null;
     urgent: boolean;
-    reportedBy: ActorRef;
+    reportedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
@@ -32,7 +32,7 @@ export type SideEffectReportedV1Data = {
   symptom: string;
   severity: Severity;
   suspectedMedicationId: string | null;
-  reportedBy: ActorRef;
+  reportedBy: Actor;
   occurredAt: IsoDateTime;
 };
 
@@ -43,14 +43,14 @@ export type SideEffectReviewed = {
     sideEffectId: string;
     action: SideEffectAction;
     note: string | null;
-    reviewedBy: ActorRef;
+    reviewedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
 
 export type SideEffectResolved = {
   type: 'SideEffectResolved';
-  data: { patientId: string; sideEffectId: string; note: string | null; recordedBy: ActorRef; occurredAt: IsoDateTime };
+  data: { patientId: string; sideEffectId: string; note: string | null; recordedBy: Actor; occurredAt: IsoDateTime };
 };
 
 export type SafetyEvent = SideEffectReported | SideEffectReviewed | SideEffectResolved;

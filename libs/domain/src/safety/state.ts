@@ -1,5 +1,5 @@
 import type { CorrectionEvent } from '../corrections/events';
-import { assertNever } from '../shared/decider';
+import { assertNever } from '../shared/assert-never';
 import type { SafetyEvent } from './events';
 
 export type SideEffectState =

@@ -1,7 +1,7 @@
 import { requireEnrolled, requireOpenPlan, requireTeamMember } from '../care-plan/access';
 import type { CarePlanState, EnrolledPatient } from '../care-plan/state';
 import { actorRef, type CommandContext } from '../shared/actor';
-import { assertNever } from '../shared/decider';
+import { assertNever } from '../shared/assert-never';
 import { InvalidValue } from '../shared/errors';
 import { CLOCK_SKEW_TOLERANCE_MS, resolveOccurredAt, toMillis } from '../shared/time';
 import { isIntegerInRange, optionalText, requireText } from '../shared/validation';

@@ -1,4 +1,4 @@
-import type { ActorRef } from '../shared/actor';
+import type { Actor } from '../shared/actor';
 import type { IsoDateTime } from '../shared/time';
 
 export type SessionKind = 'psychotherapy' | 'medication-management';
@@ -13,14 +13,14 @@ export type SessionScheduled = {
     scheduledFor: IsoDateTime;
     durationMinutes: number;
     clinicianId: string;
-    scheduledBy: ActorRef;
+    scheduledBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
 
 export type SessionAttended = {
   type: 'SessionAttended';
-  data: { patientId: string; sessionId: string; kind: SessionKind; recordedBy: ActorRef; occurredAt: IsoDateTime };
+  data: { patientId: string; sessionId: string; kind: SessionKind; recordedBy: Actor; occurredAt: IsoDateTime };
 };
 
 /** A no-show. Attendance rate = attended / (attended + missed); cancellations are reported apart. */
@@ -31,7 +31,7 @@ export type SessionMissed = {
     sessionId: string;
     kind: SessionKind;
     reason: string | null;
-    recordedBy: ActorRef;
+    recordedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
@@ -44,7 +44,7 @@ export type SessionCancelled = {
     kind: SessionKind;
     cancelledBy: CancelledBy;
     reason: string;
-    recordedBy: ActorRef;
+    recordedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
@@ -57,7 +57,7 @@ export type SessionRescheduled = {
     from: IsoDateTime;
     to: IsoDateTime;
     reason: string | null;
-    recordedBy: ActorRef;
+    recordedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };

@@ -5,19 +5,19 @@ import type { ActorRole, CommandContext } from './actor';
 export type EventMeta = { readonly eventId: string; readonly streamName: string };
 
 /**
- * Where a command reads and writes. `load` always contains `target`, so the handler appends
+ * Where a command reads and writes. `load` always contains `target`, so the write path appends
  * with the version it read from the target (optimistic concurrency on exactly one stream).
  */
 export type CommandStreams = { readonly target: string; readonly load: readonly string[] };
 
-export type Command = { readonly type: string; readonly data: { readonly patientId: string } };
+export type DomainCommandShape = { readonly type: string; readonly data: { readonly patientId: string } };
 
 /**
- * One entry of the command table: everything a generic handler needs.
- * Methods (not function properties) on purpose: the table stores handlers of different
+ * One entry of the command table: everything the write path needs (libs/care-log, `executeCommand`).
+ * Methods (not function properties) on purpose: the table stores deciders of different
  * state types under one type, and method parameters are checked bivariantly.
  */
-export interface CommandHandler<C extends Command, S, E> {
+export interface CommandDecider<C extends DomainCommandShape, S, E> {
   /** Roles allowed to issue the command at all; care-team membership is checked by decide. */
   readonly roles: readonly ActorRole[];
   /** May throw a DomainError for malformed input (e.g. an invalid scheduledFor). */
@@ -28,18 +28,16 @@ export interface CommandHandler<C extends Command, S, E> {
   decide(command: C, state: S, context: CommandContext): E[];
 }
 
-export function defineHandler<C extends Command, S, E>(handler: CommandHandler<C, S, E>): CommandHandler<C, S, E> {
+export function defineDecider<C extends DomainCommandShape, S, E>(
+  decider: CommandDecider<C, S, E>,
+): CommandDecider<C, S, E> {
   return {
-    ...handler,
+    ...decider,
     decide: (command, state, context) => {
-      if (!handler.roles.includes(context.actor.role)) {
+      if (!decider.roles.includes(context.actor.role)) {
         throw new RoleNotPermitted(context.actor.role, command.type);
       }
-      return handler.decide(command, state, context);
+      return decider.decide(command, state, context);
     },
   };
-}
-
-export function assertNever(value: never): never {
-  throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
 }

@@ -1,24 +1,24 @@
 import type { DomainEvent, EventOf } from '../events';
-import type { Actor, ActorRef, ActorRole } from '../shared/actor';
+import type { Actor, ActorRole } from '../shared/actor';
 import type { TreatmentTrack } from '../care-plan/events';
 
 export const NOW = '2026-03-10T12:00:00.000Z';
 export const PATIENT = 'p-1';
 
-export const therapist: ActorRef = { userId: 'u-therapist', role: 'therapist' };
-export const prescriber: ActorRef = { userId: 'u-prescriber', role: 'prescriber' };
-export const careManager: ActorRef = { userId: 'u-care-manager', role: 'care-manager' };
-export const outsider: ActorRef = { userId: 'u-outsider', role: 'prescriber' };
-export const patientUser: ActorRef = { userId: PATIENT, role: 'patient' };
-export const otherPatientUser: ActorRef = { userId: 'p-2', role: 'patient' };
-export const admin: ActorRef = { userId: 'u-admin', role: 'admin' };
-export const analyst: ActorRef = { userId: 'u-analyst', role: 'analyst' };
+export const therapist: Actor = { userId: 'u-therapist', role: 'therapist' };
+export const prescriber: Actor = { userId: 'u-prescriber', role: 'prescriber' };
+export const careManager: Actor = { userId: 'u-care-manager', role: 'care-manager' };
+export const outsider: Actor = { userId: 'u-outsider', role: 'prescriber' };
+export const patientUser: Actor = { userId: PATIENT, role: 'patient' };
+export const otherPatientUser: Actor = { userId: 'p-2', role: 'patient' };
+export const admin: Actor = { userId: 'u-admin', role: 'admin' };
+export const analyst: Actor = { userId: 'u-analyst', role: 'analyst' };
 
-export function asActor(ref: ActorRef): Actor {
+export function asActor(ref: Actor): Actor {
   return { userId: ref.userId, role: ref.role };
 }
 
-export function as(ref: ActorRef, now: string = NOW): { actor: Actor; now: string } {
+export function as(ref: Actor, now: string = NOW): { actor: Actor; now: string } {
   return { actor: asActor(ref), now };
 }
 
@@ -35,7 +35,7 @@ export const enrolled = (overrides: Partial<EventOf<'PatientEnrolled'>['data']> 
   },
 });
 
-export const assigned = (member: ActorRef, occurredAt = '2026-01-05T09:00:00Z'): EventOf<'CareTeamMemberAssigned'> => ({
+export const assigned = (member: Actor, occurredAt = '2026-01-05T09:00:00Z'): EventOf<'CareTeamMemberAssigned'> => ({
   type: 'CareTeamMemberAssigned',
   data: {
     patientId: PATIENT,

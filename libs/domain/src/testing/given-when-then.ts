@@ -1,4 +1,4 @@
-import { commandStreams, handleCommand, type RecordedEvent } from '../command-handlers';
+import { commandStreams, handleCommand, type HistoryEvent } from '../command-deciders';
 import type { DomainCommand } from '../commands';
 import { streamFor, type DomainEvent } from '../events';
 import type { CommandContext } from '../shared/actor';
@@ -27,7 +27,7 @@ type Scenario = {
 export function given(history: ReadonlyArray<DomainEvent | WithId>): {
   when(command: DomainCommand, context?: Partial<CommandContext>): Scenario;
 } {
-  const recorded: RecordedEvent[] = history.map((item, i) => {
+  const recorded: HistoryEvent[] = history.map((item, i) => {
     const { event, eventId } = 'eventId' in item ? item : { event: item, eventId: `evt-${i + 1}` };
     return { event, meta: { eventId, streamName: streamFor(event) } };
   });

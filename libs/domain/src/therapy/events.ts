@@ -1,4 +1,4 @@
-import type { ActorRef } from '../shared/actor';
+import type { Actor } from '../shared/actor';
 import type { IsoDateTime } from '../shared/time';
 
 export type TherapyModality = 'CBT' | 'DBT' | 'other';
@@ -14,7 +14,7 @@ export type TherapyPrescribed = {
     /** Names the modality when it is `other` (e.g. "IPT"). */
     modalityDetail: string | null;
     frequency: TherapyFrequency;
-    prescribedBy: ActorRef;
+    prescribedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
@@ -28,7 +28,7 @@ export type TherapyModalityChanged = {
     to: TherapyModality;
     modalityDetail: string | null;
     reason: string | null;
-    changedBy: ActorRef;
+    changedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };
@@ -40,7 +40,7 @@ export type TherapyFrequencyChanged = {
     carePlanId: string;
     from: TherapyFrequency;
     to: TherapyFrequency;
-    changedBy: ActorRef;
+    changedBy: Actor;
     occurredAt: IsoDateTime;
   };
 };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { erasureEvent, erasureStream } from '@caretrail/privacy';
+import { erasureEvent, erasureStream } from '@caretrail/care-log';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isEventType } from '@caretrail/domain';
 import { openEventStoreOn, PostgresDatabase, type EventStore, type SqlDatabase } from '@caretrail/event-store';

@@ -13,7 +13,7 @@ import {
 } from '@caretrail/event-store';
 import type { KafkaRelayConfig } from '../config';
 import { toMessage, type MessageOptions } from '../messages/to-message';
-import { isErasureEvent } from '@caretrail/privacy';
+import { isErasureEvent } from '@caretrail/care-log';
 import { allTopics } from '../messages/topics';
 import type { EventPublisher, IntegrationMessage } from '../publisher/event-publisher';
 import { KafkajsPublisher, type PublisherLogLineLevel } from '../publisher/kafkajs-publisher';

@@ -1,14 +1,14 @@
-import type { ActorRef, CareTeamRole, Fibser, Severity, SideEffectAction, Urgency } from '@caretrail/domain';
+import type { Actor, CareTeamRole, Fibser, Severity, SideEffectAction, Urgency } from '@caretrail/domain';
 
 export type ConsultationFact = {
   consultationId: string;
   requestedEventId: string;
   requestedAt: string;
-  requestedBy: ActorRef;
+  requestedBy: Actor;
   requestedRole: CareTeamRole;
   topic: string | null;
   urgency: Urgency;
-  answer: { eventId: string; answeredAt: string; answeredBy: ActorRef } | null;
+  answer: { eventId: string; answeredAt: string; answeredBy: Actor } | null;
   voided: boolean;
 };
 

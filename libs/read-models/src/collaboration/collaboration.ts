@@ -1,4 +1,4 @@
-import { isUrgent, type ActorRef, type CareTeamRole, type EventType } from '@caretrail/domain';
+import { isUrgent, type Actor, type CareTeamRole, type EventType } from '@caretrail/domain';
 import type { ProjectedEvent, ReadModel } from '../contract';
 import { amend, correctionOf, correctsOneOf, type Correction } from '../shared/corrections';
 import { isInstant, toMillis } from '../shared/local-time';
@@ -24,10 +24,7 @@ export function emptyCollaborationDoc(patientId: string): CollaborationDoc {
 }
 
 /** DOMAIN.md: the collaboration read model follows the exchanges between the therapist and the prescriber. */
-function betweenTherapistAndPrescriber(
-  a: CareTeamRole | ActorRef['role'],
-  b: CareTeamRole | ActorRef['role'],
-): boolean {
+function betweenTherapistAndPrescriber(a: CareTeamRole | Actor['role'], b: CareTeamRole | Actor['role']): boolean {
   return (a === 'therapist' && b === 'prescriber') || (a === 'prescriber' && b === 'therapist');
 }
 

@@ -1,4 +1,4 @@
-import { assertNeverEvent } from '../shared/never';
+import { assertNever } from '@caretrail/domain';
 import type { CurrentPlan, MedicationEntry, PlanLogEntry } from './current-plan-doc';
 
 const PLAN_SCOPED: ReadonlySet<PlanLogEntry['event']['type']> = new Set([
@@ -174,7 +174,7 @@ function apply(plan: CurrentPlan, { id, position, event }: PlanLogEntry): Curren
         discontinuationReason: event.data.reason,
       }));
     default:
-      return assertNeverEvent(event);
+      return assertNever(event);
   }
 }
 

@@ -2,7 +2,7 @@
 import {
   streamFor,
   streams,
-  type ActorRef,
+  type Actor,
   type DayOfWeek,
   type DomainEvent,
   type EventOf,
@@ -13,9 +13,9 @@ import type { ProjectedEvent, ReadModel } from '../contract';
 
 export const PATIENT = 'p-1';
 export const MED = 'med-sertraline';
-export const therapist: ActorRef = { userId: 'u-therapist', role: 'therapist' };
-export const prescriber: ActorRef = { userId: 'u-prescriber', role: 'prescriber' };
-export const patientUser: ActorRef = { userId: PATIENT, role: 'patient' };
+export const therapist: Actor = { userId: 'u-therapist', role: 'therapist' };
+export const prescriber: Actor = { userId: 'u-prescriber', role: 'prescriber' };
+export const patientUser: Actor = { userId: PATIENT, role: 'patient' };
 export const EVERY_DAY: DayOfWeek[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** An event with the id a later correction or superseding dose points at. */
@@ -77,7 +77,7 @@ export const planClosed = (occurredAt: string, carePlanId = 'plan-1'): EventOf<'
   data: { patientId: PATIENT, carePlanId, reason: 'completed', note: null, closedBy: therapist, occurredAt },
 });
 
-export const assigned = (member: ActorRef, occurredAt = '2026-01-05T09:00:00Z'): EventOf<'CareTeamMemberAssigned'> => ({
+export const assigned = (member: Actor, occurredAt = '2026-01-05T09:00:00Z'): EventOf<'CareTeamMemberAssigned'> => ({
   type: 'CareTeamMemberAssigned',
   data: {
     patientId: PATIENT,
@@ -285,7 +285,7 @@ export const sideEffectResolved = (sideEffectId: string, occurredAt: string): Ev
 export const consultationRequested = (
   consultationId: string,
   occurredAt: string,
-  by: ActorRef = therapist,
+  by: Actor = therapist,
   to: 'prescriber' | 'therapist' = 'prescriber',
 ): EventOf<'ConsultationRequested'> => ({
   type: 'ConsultationRequested',
@@ -303,7 +303,7 @@ export const consultationAnswered = (
   consultationId: string,
   requestedAt: string,
   occurredAt: string,
-  by: ActorRef = prescriber,
+  by: Actor = prescriber,
 ): EventOf<'ConsultationAnswered'> => ({
   type: 'ConsultationAnswered',
   data: {
@@ -318,7 +318,7 @@ export const consultationAnswered = (
 export const noteShared = (
   noteId: string,
   occurredAt: string,
-  author: ActorRef = therapist,
+  author: Actor = therapist,
   audience: Array<'therapist' | 'prescriber'> = ['prescriber'],
 ): EventOf<'CollaborationNoteShared'> => ({
   type: 'CollaborationNoteShared',
@@ -327,7 +327,7 @@ export const noteShared = (
 export const caseReviewHeld = (
   caseReviewId: string,
   occurredAt: string,
-  attendees: ActorRef[] = [therapist, prescriber],
+  attendees: Actor[] = [therapist, prescriber],
 ): EventOf<'CaseReviewHeld'> => ({
   type: 'CaseReviewHeld',
   data: {

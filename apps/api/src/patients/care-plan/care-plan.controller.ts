@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Principal } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../../audit/audit-category';
 import { CurrentPrincipal } from '../../auth/auth.guard';
 import { CareCommands, newRecordId, Write, WriteResultDto } from '../../commands/write';
@@ -39,7 +39,7 @@ export class CarePlanController {
   @ApiOperation({ summary: 'Enrol a patient; the enrolling clinician founds the care team.' })
   enrol(
     @Body() body: EnrolPatientDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -59,7 +59,7 @@ export class CarePlanController {
   startCarePlan(
     @Param() { patientId }: PatientParams,
     @Body() body: StartCarePlanDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -79,7 +79,7 @@ export class CarePlanController {
   changeTrack(
     @Param() { patientId }: PatientParams,
     @Body() body: ChangeTreatmentTrackDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -97,7 +97,7 @@ export class CarePlanController {
   review(
     @Param() { patientId }: PatientParams,
     @Body() body: ReviewCarePlanDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -110,7 +110,7 @@ export class CarePlanController {
   close(
     @Param() { patientId }: PatientParams,
     @Body() body: CloseCarePlanDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -123,7 +123,7 @@ export class CarePlanController {
   assignMember(
     @Param() { patientId }: PatientParams,
     @Body() body: AssignCareTeamMemberDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -141,7 +141,7 @@ export class CarePlanController {
   removeMember(
     @Param() { patientId, userId }: MemberParams,
     @Body() body: RemoveCareTeamMemberDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -159,7 +159,7 @@ export class CarePlanController {
   setGoal(
     @Param() { patientId }: PatientParams,
     @Body() body: SetTreatmentGoalDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -179,7 +179,7 @@ export class CarePlanController {
   achieveGoal(
     @Param() { patientId, goalId }: GoalParams,
     @Body() body: MarkGoalAchievedDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -197,7 +197,7 @@ export class CarePlanController {
   reviseGoal(
     @Param() { patientId, goalId }: GoalParams,
     @Body() body: ReviseTreatmentGoalDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -215,7 +215,7 @@ export class CarePlanController {
   recordContext(
     @Param() { patientId }: PatientParams,
     @Body() body: RecordHolisticContextDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {

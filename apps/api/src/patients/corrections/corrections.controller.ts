@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Principal } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../../audit/audit-category';
 import { CurrentPrincipal } from '../../auth/auth.guard';
 import { CareCommands, Write, WriteResultDto } from '../../commands/write';
@@ -26,7 +26,7 @@ export class CorrectionsController {
   correct(
     @Param() { patientId, eventId }: EntryParams,
     @Body() body: CorrectEntryDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -44,7 +44,7 @@ export class CorrectionsController {
   markEnteredInError(
     @Param() { patientId, eventId }: EntryParams,
     @Body() body: MarkEnteredInErrorDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {

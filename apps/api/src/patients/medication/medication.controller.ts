@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Principal } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../../audit/audit-category';
 import { CurrentPrincipal } from '../../auth/auth.guard';
 import { CareCommands, newRecordId, Write, WriteResultDto } from '../../commands/write';
@@ -24,7 +24,7 @@ export class MedicationController {
   prescribe(
     @Param() { patientId }: PatientParams,
     @Body() body: PrescribeMedicationDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -44,7 +44,7 @@ export class MedicationController {
   adjust(
     @Param() { patientId, medicationId }: MedicationParams,
     @Body() body: AdjustDoseDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -62,7 +62,7 @@ export class MedicationController {
   discontinue(
     @Param() { patientId, medicationId }: MedicationParams,
     @Body() body: DiscontinueMedicationDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {

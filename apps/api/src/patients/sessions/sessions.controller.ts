@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Principal } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../../audit/audit-category';
 import { CurrentPrincipal } from '../../auth/auth.guard';
 import { CareCommands, newRecordId, Write, WriteResultDto } from '../../commands/write';
@@ -31,7 +31,7 @@ export class SessionsController {
   schedule(
     @Param() { patientId }: PatientParams,
     @Body() body: ScheduleSessionDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -51,7 +51,7 @@ export class SessionsController {
   attended(
     @Param() { patientId, sessionId }: SessionParams,
     @Body() body: RecordSessionAttendedDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -69,7 +69,7 @@ export class SessionsController {
   missed(
     @Param() { patientId, sessionId }: SessionParams,
     @Body() body: RecordSessionMissedDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -87,7 +87,7 @@ export class SessionsController {
   cancel(
     @Param() { patientId, sessionId }: SessionParams,
     @Body() body: CancelSessionDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -105,7 +105,7 @@ export class SessionsController {
   reschedule(
     @Param() { patientId, sessionId }: SessionParams,
     @Body() body: RescheduleSessionDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {

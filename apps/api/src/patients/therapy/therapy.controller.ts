@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { Principal } from '@caretrail/security';
+import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../../audit/audit-category';
 import { CurrentPrincipal } from '../../auth/auth.guard';
 import { CareCommands, Write, WriteResultDto } from '../../commands/write';
@@ -24,7 +24,7 @@ export class TherapyController {
   prescribe(
     @Param() { patientId }: PatientParams,
     @Body() body: PrescribeTherapyDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -37,7 +37,7 @@ export class TherapyController {
   changeModality(
     @Param() { patientId }: PatientParams,
     @Body() body: ChangeTherapyModalityDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {
@@ -55,7 +55,7 @@ export class TherapyController {
   changeFrequency(
     @Param() { patientId }: PatientParams,
     @Body() body: ChangeTherapyFrequencyDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentPrincipal() principal: Actor,
     @Write() write: WriteRequest,
     @Res({ passthrough: true }) response: Response,
   ): Promise<WriteResultDto> {

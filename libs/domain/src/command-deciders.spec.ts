@@ -1,4 +1,4 @@
-import { commandHandlers, commandStreams, handleCommand, type RecordedEvent } from './command-handlers';
+import { commandDeciders, commandStreams, handleCommand, type HistoryEvent } from './command-deciders';
 import type { CommandType } from './commands';
 import { streamFor, type DomainEvent } from './events';
 import { RoleNotPermitted } from './shared/errors';
@@ -23,7 +23,7 @@ const commandTypes = Object.keys(sampleCommands) as CommandType[];
 
 describe('the command table', () => {
   it('has one entry per command type', () => {
-    expect(Object.keys(commandHandlers).sort()).toEqual([...commandTypes].sort());
+    expect(Object.keys(commandDeciders).sort()).toEqual([...commandTypes].sort());
   });
 
   it.each(commandTypes)('%s loads its target stream and, unless it is the care plan, the care plan first', (type) => {
@@ -41,15 +41,15 @@ describe('the command table', () => {
 
   it('refuses to return events for a stream other than the target (a decider bug, not a user error)', () => {
     const forged = {
-      ...commandHandlers.ReviewCarePlan,
+      ...commandDeciders.ReviewCarePlan,
       decide: (): DomainEvent[] => [prescribed({ patientId: 'p-9' })],
     };
-    const original = commandHandlers.ReviewCarePlan.decide;
-    Object.assign(commandHandlers.ReviewCarePlan, { decide: forged.decide });
+    const original = commandDeciders.ReviewCarePlan.decide;
+    Object.assign(commandDeciders.ReviewCarePlan, { decide: forged.decide });
     try {
       expect(() => handleCommand(sampleCommands.ReviewCarePlan, [], as(prescriber))).toThrow(/not its target/);
     } finally {
-      Object.assign(commandHandlers.ReviewCarePlan, { decide: original });
+      Object.assign(commandDeciders.ReviewCarePlan, { decide: original });
     }
   });
 });
@@ -78,7 +78,7 @@ describe('bounded loads', () => {
 
   it('a dose command folds the care plan plus one month of doses, whatever the history length', () => {
     const history = [...integratedPlan, prescribed({ startsAt: '2021-03-01T00:00:00Z' }), ...fiveYearsOfDoses()];
-    const recorded: RecordedEvent[] = history.map((event, i) => ({
+    const recorded: HistoryEvent[] = history.map((event, i) => ({
       event,
       meta: { eventId: `e${i}`, streamName: streamFor(event) },
     }));

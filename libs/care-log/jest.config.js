@@ -1,5 +1,5 @@
 module.exports = {
   ...require('../../jest.preset.js'),
-  displayName: 'privacy',
+  displayName: 'care-log',
   rootDir: __dirname,
 };

@@ -44,7 +44,7 @@ export async function encryptEventData(
  * erased ("[erased]" for text, [] for a list, null otherwise; the clinical
  * facts around it are untouched). Fields stored before encryption existed
  * are plaintext and pass through. This is the one function every reader of
- * stored events calls: the command handler, the projections, the history
+ * stored events calls: the write path (its loader), the projections, the history
  * view, time travel, exports.
  */
 export async function decryptEventData(event: StoredEvent, keys: PatientKeyReader): Promise<StoredEvent> {

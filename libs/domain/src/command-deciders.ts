@@ -34,7 +34,7 @@ import { decideSession, type SessionDecisionState } from './sessions/decide';
 import type { SessionEvent } from './sessions/events';
 import { evolveSession, initialSessionState } from './sessions/state';
 import { careTeamRoles, type ActorRole, type CommandContext } from './shared/actor';
-import { defineHandler, type CommandHandler, type CommandStreams, type EventMeta } from './shared/decider';
+import { defineDecider, type CommandDecider, type CommandStreams, type EventMeta } from './shared/decider';
 import { isStreamOfPatient, streamCategory, streams } from './shared/streams';
 import type { CarePlanEvent } from './care-plan/events';
 import type { TherapyCommand } from './therapy/commands';
@@ -69,8 +69,8 @@ type CarePlanStreamCommand = CarePlanCommand | TherapyCommand | MedicationComman
 function onCarePlan<F extends CarePlanStreamCommand>(
   roles: readonly ActorRole[],
   decide: (command: F, state: CarePlanState, context: CommandContext) => DomainEvent[],
-): CommandHandler<F, CarePlanState, DomainEvent> {
-  return defineHandler<F, CarePlanState, DomainEvent>({
+): CommandDecider<F, CarePlanState, DomainEvent> {
+  return defineDecider<F, CarePlanState, DomainEvent>({
     roles,
     streams: (command) => {
       const target = streams.carePlan(command.data.patientId);
@@ -82,7 +82,7 @@ function onCarePlan<F extends CarePlanStreamCommand>(
   });
 }
 
-const sessionHandler = defineHandler<SessionCommand, SessionDecisionState, DomainEvent>({
+const sessionDecider = defineDecider<SessionCommand, SessionDecisionState, DomainEvent>({
   roles: CLINICIANS,
   streams: ({ data }) => planAnd(streams.session(data.patientId, data.sessionId), data.patientId),
   initialState: () => ({ plan: initialCarePlanState(), session: initialSessionState() }),
@@ -93,7 +93,7 @@ const sessionHandler = defineHandler<SessionCommand, SessionDecisionState, Domai
   decide: decideSession,
 });
 
-const doseHandler = defineHandler<DoseCommand, DoseDecisionState, DomainEvent>({
+const doseDecider = defineDecider<DoseCommand, DoseDecisionState, DomainEvent>({
   roles: CLINICIANS_AND_PATIENT,
   streams: ({ data }) => planAnd(streams.doses(data.patientId, data.scheduledFor), data.patientId),
   initialState: () => ({ plan: initialCarePlanState(), month: initialDoseMonthState() }),
@@ -106,8 +106,8 @@ const doseHandler = defineHandler<DoseCommand, DoseDecisionState, DomainEvent>({
 
 function onSideEffect(
   roles: readonly ActorRole[],
-): CommandHandler<SafetyCommand, SideEffectDecisionState, DomainEvent> {
-  return defineHandler<SafetyCommand, SideEffectDecisionState, DomainEvent>({
+): CommandDecider<SafetyCommand, SideEffectDecisionState, DomainEvent> {
+  return defineDecider<SafetyCommand, SideEffectDecisionState, DomainEvent>({
     roles,
     streams: ({ data }) => planAnd(streams.sideEffect(data.patientId, data.sideEffectId), data.patientId),
     initialState: () => ({ plan: initialCarePlanState(), sideEffect: initialSideEffectState() }),
@@ -119,7 +119,7 @@ function onSideEffect(
   });
 }
 
-const consultationHandler = defineHandler<ConsultationCommand, ConsultationDecisionState, DomainEvent>({
+const consultationDecider = defineDecider<ConsultationCommand, ConsultationDecisionState, DomainEvent>({
   roles: CLINICIANS,
   streams: ({ data }) => planAnd(streams.consultation(data.patientId, data.consultationId), data.patientId),
   initialState: () => ({ plan: initialCarePlanState(), consultation: initialConsultationState() }),
@@ -130,7 +130,7 @@ const consultationHandler = defineHandler<ConsultationCommand, ConsultationDecis
   decide: decideConsultation,
 });
 
-const collaborationNoteHandler = defineHandler<CollaborationNoteCommand, CollaborationNoteDecisionState, DomainEvent>({
+const collaborationNoteDecider = defineDecider<CollaborationNoteCommand, CollaborationNoteDecisionState, DomainEvent>({
   roles: CLINICIANS,
   streams: ({ data }, { now }) =>
     planAnd(streams.collaboration(data.patientId, data.occurredAt ?? now), data.patientId),
@@ -139,7 +139,7 @@ const collaborationNoteHandler = defineHandler<CollaborationNoteCommand, Collabo
   decide: decideCollaborationNote,
 });
 
-const correctionHandler = defineHandler<CorrectionCommand, CorrectionDecisionState, DomainEvent>({
+const correctionDecider = defineDecider<CorrectionCommand, CorrectionDecisionState, DomainEvent>({
   roles: CLINICIANS_AND_PATIENT,
   streams: ({ data }) => {
     // Refuse before loading: never read another patient's stream.
@@ -155,7 +155,7 @@ const correctionHandler = defineHandler<CorrectionCommand, CorrectionDecisionSta
   decide: decideCorrection,
 });
 
-const outcomeHandler = defineHandler<OutcomeCommand, OutcomeDecisionState, DomainEvent>({
+const outcomeDecider = defineDecider<OutcomeCommand, OutcomeDecisionState, DomainEvent>({
   roles: CLINICIANS_AND_PATIENT,
   streams: ({ data }, { now }) => planAnd(streams.outcomes(data.patientId, data.occurredAt ?? now), data.patientId),
   initialState: () => ({ plan: initialCarePlanState() }),
@@ -164,11 +164,11 @@ const outcomeHandler = defineHandler<OutcomeCommand, OutcomeDecisionState, Domai
 });
 
 /**
- * The command table: one entry per command type. A generic handler reads `streams(command, ctx).load`,
+ * The command table: one entry per command type. The write path (libs/care-log) reads `streams(command, ctx).load`,
  * folds every event with `evolve` starting from `initialState()`, calls `decide`, and appends the
  * result to `target` with the version it read from it. See docs/domain.md, "Streams".
  */
-export const commandHandlers = {
+export const commandDeciders = {
   EnrolPatient: onCarePlan(CLINICIANS, decideCarePlan),
   StartCarePlan: onCarePlan(CLINICIANS, decideCarePlan),
   ChangeTreatmentTrack: onCarePlan(TREATING_CLINICIANS, decideCarePlan),
@@ -186,58 +186,72 @@ export const commandHandlers = {
   PrescribeMedication: onCarePlan(PRESCRIBER, decideMedication),
   AdjustDose: onCarePlan(PRESCRIBER, decideMedication),
   DiscontinueMedication: onCarePlan(PRESCRIBER, decideMedication),
-  ScheduleSession: sessionHandler,
-  RecordSessionAttended: sessionHandler,
-  RecordSessionMissed: sessionHandler,
-  CancelSession: sessionHandler,
-  RescheduleSession: sessionHandler,
-  RecordDoseTaken: doseHandler,
-  RecordDoseMissed: doseHandler,
+  ScheduleSession: sessionDecider,
+  RecordSessionAttended: sessionDecider,
+  RecordSessionMissed: sessionDecider,
+  CancelSession: sessionDecider,
+  RescheduleSession: sessionDecider,
+  RecordDoseTaken: doseDecider,
+  RecordDoseMissed: doseDecider,
   ReportSideEffect: onSideEffect(CLINICIANS_AND_PATIENT),
   ReviewSideEffect: onSideEffect(PRESCRIBER),
   ResolveSideEffect: onSideEffect(CLINICIANS_AND_PATIENT),
-  RecordOutcome: outcomeHandler,
-  RequestConsultation: consultationHandler,
-  AnswerConsultation: consultationHandler,
-  ShareCollaborationNote: collaborationNoteHandler,
-  HoldCaseReview: collaborationNoteHandler,
-  CorrectEntry: correctionHandler,
-  MarkEnteredInError: correctionHandler,
-} satisfies { readonly [K in CommandType]: CommandHandler<CommandOf<K>, unknown, DomainEvent> };
+  RecordOutcome: outcomeDecider,
+  RequestConsultation: consultationDecider,
+  AnswerConsultation: consultationDecider,
+  ShareCollaborationNote: collaborationNoteDecider,
+  HoldCaseReview: collaborationNoteDecider,
+  CorrectEntry: correctionDecider,
+  MarkEnteredInError: correctionDecider,
+} satisfies { readonly [K in CommandType]: CommandDecider<CommandOf<K>, unknown, DomainEvent> };
 
-/** A stored event as the handler passes it in: upcast data plus the store's id and stream. */
-export type RecordedEvent = { readonly event: DomainEvent; readonly meta: EventMeta };
+/** A stored event as the write path passes it in: upcast data plus the store's id and stream. */
+export type HistoryEvent = { readonly event: DomainEvent; readonly meta: EventMeta };
 
 /** The table entry of a command, with its state type erased for generic callers. */
-export function handlerFor(command: DomainCommand): CommandHandler<DomainCommand, unknown, DomainEvent> {
+export function deciderFor(command: DomainCommand): CommandDecider<DomainCommand, unknown, DomainEvent> {
   // Sound because the entry is looked up by the command's own type.
-  return commandHandlers[command.type];
+  return commandDeciders[command.type];
 }
 
 export function commandStreams(command: DomainCommand, context: CommandContext): CommandStreams {
-  return handlerFor(command).streams(command, context);
+  return deciderFor(command).streams(command, context);
 }
 
 /**
- * Fold the loaded history and decide. `history` must be the events of `commandStreams(...).load`
- * in stream order (streams in the listed order). Throws a DomainError when a rule refuses.
+ * The decision state of `command`: `history` (the events of `commandStreams(...).load`, in
+ * stream order, streams in the listed order) folded from the decider's initial state.
  */
-export function handleCommand(
-  command: DomainCommand,
-  history: readonly RecordedEvent[],
-  context: CommandContext,
-): DomainEvent[] {
-  const handler = handlerFor(command);
-  const { target } = handler.streams(command, context);
-  const state = history.reduce((s, { event, meta }) => handler.evolve(s, event, meta), handler.initialState());
-  const events = handler.decide(command, state, context);
+export function foldCommandState(command: DomainCommand, history: readonly HistoryEvent[]): unknown {
+  const decider = deciderFor(command);
+  return history.reduce((s, { event, meta }) => decider.evolve(s, event, meta), decider.initialState());
+}
+
+/**
+ * Decide on a state folded for this command (by `foldCommandState` or incrementally with the
+ * decider's own `evolve`). Throws a DomainError when a rule refuses, and an Error when the
+ * decider returned events for another stream than the target (a decider bug).
+ */
+export function decideCommand(command: DomainCommand, state: unknown, context: CommandContext): DomainEvent[] {
+  const decider = deciderFor(command);
+  const { target } = decider.streams(command, context);
+  const events = decider.decide(command, state, context);
   const stray = events.find((e) => streamFor(e) !== target);
   if (stray)
     throw new Error(`${command.type} produced ${stray.type} for ${streamFor(stray)}, not its target ${target}.`);
   return events;
 }
 
+/** Fold the loaded history and decide: `decideCommand` on `foldCommandState`. */
+export function handleCommand(
+  command: DomainCommand,
+  history: readonly HistoryEvent[],
+  context: CommandContext,
+): DomainEvent[] {
+  return decideCommand(command, foldCommandState(command, history), context);
+}
+
 /** The care-plan stream folded, for callers that need only the plan (who may read a record). */
-export function carePlanOf(history: readonly RecordedEvent[]): CarePlanState {
+export function carePlanOf(history: readonly HistoryEvent[]): CarePlanState {
   return history.reduce((state, { event, meta }) => foldPlan(state, event, meta), initialCarePlanState());
 }
