@@ -13,13 +13,13 @@ import {
   seedTaskArgs,
   type TaskOptions,
 } from '@caretrail/admin-tasks';
-import type { SqlEventStore } from '@caretrail/event-store';
+import type { EventStore, SqlDatabase } from '@caretrail/event-store';
 import { AccessAudit } from '../audit/access-audit';
 import { AuditCategory } from '../audit/audit-category';
 import { AuditRoutes } from '../audit/audit-routes';
 import { RequireRole } from '../auth/roles.guard';
 import type { ApiConfig } from '../config';
-import { EVENT_STORE } from '../event-store/event-store.module';
+import { EVENT_STORE, SQL_DATABASE } from '../event-store/event-store.module';
 import { PatientParams } from '../patients/validation';
 import { PersonalData } from '../privacy/personal-data';
 import { Problem } from '../problems/problem';
@@ -46,7 +46,8 @@ export class AdminTasksController {
   private readonly running = new Set<string>();
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: SqlEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SQL_DATABASE) private readonly sql: SqlDatabase,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly personalData: PersonalData,
     private readonly audit: AccessAudit,
@@ -83,7 +84,7 @@ export class AdminTasksController {
   })
   async replay(@Body() body: TaskOptions, @Req() request: Request, @Res() response: Response): Promise<void> {
     const args = checkedOptions(() => replayTaskArgs(body, Date.now()));
-    await this.exclusive('replay', request, response, (progress) => replay(this.store, args, progress));
+    await this.exclusive('replay', request, response, (progress) => replay(this.store, this.sql, args, progress));
   }
 
   @Post('reports/effectiveness')

@@ -10,7 +10,7 @@ import {
   type AccessLogFilter,
   type AccessLogPage,
 } from '@caretrail/access-log';
-import type { SqlEventStore } from '@caretrail/event-store';
+import type { EventStore } from '@caretrail/event-store';
 import { RequireRole } from '../auth/roles.guard';
 import { EVENT_STORE } from '../event-store/event-store.module';
 import { PatientParams } from '../patients/validation';
@@ -47,7 +47,7 @@ export class AuditController {
   constructor(
     private readonly audit: AccessAudit,
     private readonly routes: AuditRoutes,
-    @Inject(EVENT_STORE) private readonly store: SqlEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly personalData: PersonalData,
   ) {}
 

@@ -25,8 +25,8 @@ describe('the access log and the audit views', () => {
 
   /** The records of one request, by the correlation id it was sent with. */
   const recordsOf = async (correlationId: string): Promise<AccessRecord[]> => {
-    const { rows } = await api.store.database.query<{ id: string }>(
-      `SELECT id FROM "${api.store.database.schema}".access_log WHERE correlation_id = $1 ORDER BY id`,
+    const { rows } = await api.sql.query<{ id: string }>(
+      `SELECT id FROM "${api.sql.schema}".access_log WHERE correlation_id = $1 ORDER BY id`,
       [correlationId],
     );
     // Through the API, newest first: the records as GET /audit shows them.
@@ -149,7 +149,7 @@ describe('the access log and the audit views', () => {
   });
 
   it('answers 503 rather than serve a request it could not record', async () => {
-    const s = `"${api.store.database.schema}"`;
+    const s = `"${api.sql.schema}"`;
     await withAdminClient((c) =>
       c.query(`ALTER TABLE ${s}.access_log ADD CONSTRAINT refuse_all CHECK (false) NOT VALID`),
     );
@@ -351,6 +351,6 @@ describe('the access log and the audit views', () => {
   });
 
   it('leaves an access chain that verifies', async () => {
-    await expect(verifyAccessChain(api.store.database)).resolves.toMatchObject({ ok: true, firstBreak: null });
+    await expect(verifyAccessChain(api.sql)).resolves.toMatchObject({ ok: true, firstBreak: null });
   });
 });

@@ -8,11 +8,11 @@ import {
   verifyEventChain,
   type ChainReport,
   type LogAnchor,
-  type SqlEventStore,
+  type SqlDatabase,
 } from '@caretrail/event-store';
 import { AuditCategory } from '../audit/audit-category';
 import { RequireRole } from '../auth/roles.guard';
-import { EVENT_STORE } from '../event-store/event-store.module';
+import { SQL_DATABASE } from '../event-store/event-store.module';
 
 class AnchorQuery {
   @ApiPropertyOptional({
@@ -42,19 +42,19 @@ export interface IntegrityReport {
 @RequireRole('admin')
 @Controller('admin/integrity')
 export class IntegrityController {
-  constructor(@Inject(EVENT_STORE) private readonly store: SqlEventStore) {}
+  constructor(@Inject(SQL_DATABASE) private readonly sql: SqlDatabase) {}
 
   @Get('verify')
   @ApiOperation({ summary: 'Walk every hash chain (events and access log); report the first broken link of each.' })
   async verify(): Promise<IntegrityReport> {
-    const events = await verifyEventChain(this.store.database, this.store.database.schema);
-    const accessLog = await verifyAccessChain(this.store.database);
+    const events = await verifyEventChain(this.sql, this.sql.schema);
+    const accessLog = await verifyAccessChain(this.sql);
     return { ok: events.ok && accessLog.ok, events, accessLog };
   }
 
   @Get('anchor')
   @ApiOperation({ summary: 'A digest of the log to keep outside the database; recompute it later to compare.' })
   anchor(@Query() { upTo }: AnchorQuery): Promise<LogAnchor> {
-    return anchorLog(this.store.database, this.store.database.schema, upTo);
+    return anchorLog(this.sql, this.sql.schema, upTo);
   }
 }

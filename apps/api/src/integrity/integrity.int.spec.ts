@@ -26,7 +26,7 @@ describe('GET /admin/integrity', () => {
 
   it('names the first edited access record', async () => {
     const admin = await testUser(api, 'admin');
-    const schema = api.store.database.schema;
+    const schema = api.sql.schema;
     await withAdminClient(async (client) => {
       await client.query(`ALTER TABLE "${schema}".access_log DISABLE TRIGGER USER`);
       await client.query(

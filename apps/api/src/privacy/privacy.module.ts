@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { SqlPatientKeyStore, type SqlEventStore } from '@caretrail/event-store';
+import { SqlPatientKeyStore, type SqlDatabase } from '@caretrail/event-store';
 import { CachingPatientKeyStore } from '@caretrail/security';
-import { EVENT_STORE } from '../event-store/event-store.module';
+import { SQL_DATABASE } from '../event-store/event-store.module';
 import { ErasureController } from './erasure.controller';
 import { PATIENT_KEYS, PersonalData } from './personal-data';
 
@@ -14,8 +14,8 @@ export { PATIENT_KEYS, PersonalData };
   providers: [
     {
       provide: PATIENT_KEYS,
-      inject: [EVENT_STORE],
-      useFactory: (store: SqlEventStore) => new CachingPatientKeyStore(new SqlPatientKeyStore(store.database)),
+      inject: [SQL_DATABASE],
+      useFactory: (sql: SqlDatabase) => new CachingPatientKeyStore(new SqlPatientKeyStore(sql)),
     },
     PersonalData,
   ],

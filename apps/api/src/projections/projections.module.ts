@@ -1,10 +1,18 @@
-import { Global, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { SqlEventStore } from '@caretrail/event-store';
-import { ProjectionHost, type ProjectionDefinition } from '@caretrail/projections';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import type { EventStore, SqlDatabase } from '@caretrail/event-store';
+import { ProjectionHost } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
 import type { CachingPatientKeyStore } from '@caretrail/security';
 import type { ApiConfig } from '../config';
-import { EVENT_STORE } from '../event-store/event-store.module';
+import { EVENT_STORE, SQL_DATABASE } from '../event-store/event-store.module';
 import { PATIENT_KEYS } from '../privacy/personal-data';
 import { API_CONFIG } from '../tokens';
 import { AdminProjectionsController } from './admin-projections.controller';
@@ -12,6 +20,8 @@ import { AdminProjectionsController } from './admin-projections.controller';
 import { PROJECTION_HOST } from './projection-host.token';
 
 export { PROJECTION_HOST };
+
+const projectionsLogger = new Logger('Projections');
 
 /** Runs the read models in this process unless RUN_PROJECTIONS=false (then apps/projector does). */
 @Injectable()
@@ -37,11 +47,15 @@ class ProjectionLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   providers: [
     {
       provide: PROJECTION_HOST,
-      inject: [EVENT_STORE, API_CONFIG, PATIENT_KEYS],
-      useFactory: (store: SqlEventStore, config: ApiConfig, keys: CachingPatientKeyStore) =>
-        new ProjectionHost(store, readModels as ProjectionDefinition[], {
+      inject: [EVENT_STORE, SQL_DATABASE, API_CONFIG, PATIENT_KEYS],
+      useFactory: (store: EventStore, sql: SqlDatabase, config: ApiConfig, keys: CachingPatientKeyStore) =>
+        new ProjectionHost(store, sql, readModels, {
           poisonPolicy: config.projectionPoisonPolicy,
           keys,
+          log: (level, message, fields) =>
+            projectionsLogger[level === 'info' ? 'log' : level](
+              fields ? `${message} ${JSON.stringify(fields)}` : message,
+            ),
         }),
     },
     ProjectionLifecycle,
