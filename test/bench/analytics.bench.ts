@@ -27,7 +27,7 @@ import {
 } from '@caretrail/analytics';
 import { decodeDomainEvents } from '@caretrail/care-log';
 import { streamFor, type DomainEvent } from '@caretrail/domain';
-import { PostgresDatabase, SqlEventStore, START, type Checkpoint } from '@caretrail/event-store';
+import { PostgresDatabase, SqlEventStore, START, type Checkpoint, type EventStore } from '@caretrail/event-store';
 import { readHistories } from '@caretrail/admin-tasks';
 import { seed } from '@caretrail/seed';
 import {
@@ -453,7 +453,7 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 async function measureAsOf(
-  store: SqlEventStore,
+  store: EventStore,
   raw: Pool,
   schema: string,
   t: Traveller,

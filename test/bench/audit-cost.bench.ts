@@ -29,7 +29,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Pool } from 'pg';
 import { decryptEvents, encryptEventData } from '@caretrail/care-log';
 import { generateDataKey, issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
-import type { RecordedEvent } from '@caretrail/event-store';
+import type { StoredEvent } from '@caretrail/event-store';
 import {
   check,
   compareRounds,
@@ -453,7 +453,7 @@ async function cryptoCost(): Promise<{
   const key = generateDataKey();
   const keys = { getOrCreate: async () => key, get: async () => key };
   const patientId = randomUUID();
-  const recorded = async (type: string, data: Record<string, unknown>): Promise<RecordedEvent> => ({
+  const recorded = async (type: string, data: Record<string, unknown>): Promise<StoredEvent> => ({
     eventId: randomUUID(),
     type,
     schemaVersion: 1,

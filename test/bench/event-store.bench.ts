@@ -17,11 +17,12 @@ import { join } from 'node:path';
 import { Pool } from 'pg';
 import {
   checkpointOf,
+  openEventStoreOn,
   PgliteDatabase,
   PostgresDatabase,
-  SqlEventStore,
   START,
   type Checkpoint,
+  type EventStore,
   type NewEvent,
 } from '@caretrail/event-store';
 import {
@@ -58,7 +59,7 @@ interface RawSql {
 interface Target {
   backend: Backend;
   schema: string;
-  store: SqlEventStore;
+  store: EventStore;
   raw: RawSql;
   versions: Record<string, string>;
   close(): Promise<void>;
@@ -249,7 +250,7 @@ function planWriters(total: number, batch: number, writers: number): Plan[] {
   return plans;
 }
 
-async function appendThroughStore(store: SqlEventStore, plans: Plan[]): Promise<Round & { ids: string[] }> {
+async function appendThroughStore(store: EventStore, plans: Plan[]): Promise<Round & { ids: string[] }> {
   const ids: string[] = [];
   let count = 0;
   const { seconds } = await timed(() =>
@@ -302,7 +303,7 @@ async function insertRaw(raw: RawSql, s: string, plans: Plan[]): Promise<Round> 
 
 // ---------------------------------------------------------------- reads
 
-async function readAllThroughStore(store: SqlEventStore, expected: number): Promise<Round> {
+async function readAllThroughStore(store: EventStore, expected: number): Promise<Round> {
   let count = 0;
   const { seconds } = await timed(async () => {
     let after: Checkpoint = START;
@@ -337,7 +338,7 @@ async function readRaw(raw: RawSql, s: string, expected: number): Promise<Round>
 }
 
 /** Reads the whole log through the port (untimed) and checks it against what was appended. */
-async function verifyLog(store: SqlEventStore, appended: Set<string>): Promise<number> {
+async function verifyLog(store: EventStore, appended: Set<string>): Promise<number> {
   const seen = new Set<string>();
   const versions = new Map<string, number>();
   let after: Checkpoint = START;
@@ -415,9 +416,9 @@ async function openPostgres(connectionString: string): Promise<Target> {
     applicationName: 'caretrail-bench',
   });
   const pool = new Pool({ connectionString, max: POOL_SIZE, application_name: 'caretrail-bench-raw' });
-  let store: SqlEventStore | undefined;
+  let store: EventStore | undefined;
   try {
-    store = await SqlEventStore.open(database);
+    store = await openEventStoreOn(database);
     const { rows } = await pool.query<{ version: string; sync: string }>(
       `SELECT current_setting('server_version') AS version, current_setting('synchronous_commit') AS sync`,
     );
@@ -450,7 +451,7 @@ async function openPglite(): Promise<Target> {
   const schema = benchSchema();
   try {
     const database = await PgliteDatabase.open({ dataDir, schema });
-    const store = await SqlEventStore.open(database).catch(async (error: unknown) => {
+    const store = await openEventStoreOn(database).catch(async (error: unknown) => {
       await database.close();
       throw error;
     });

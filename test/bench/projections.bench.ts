@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { eventStoreStateLoader, executeCommand, storePlain } from '@caretrail/care-log';
 import type { Actor, DomainCommand } from '@caretrail/domain';
-import { PostgresDatabase, SqlEventStore, type AppendResult, type EventStore } from '@caretrail/event-store';
+import { openEventStoreOn, PostgresDatabase, type AppendResult, type EventStore } from '@caretrail/event-store';
 import { readModels } from '@caretrail/read-models';
 import type { RawResult, RebuildResult } from './support/projection-child';
 import {
@@ -182,7 +182,7 @@ async function freshness(
   all: number[];
   projectorPeakRssMiB: number;
 }> {
-  const store = await SqlEventStore.open(
+  const store = await openEventStoreOn(
     new PostgresDatabase({ connectionString: url, schema, applicationName: 'caretrail-bench writer' }),
   );
   const therapist: Actor = { userId: 'bench-therapist', role: 'therapist' };

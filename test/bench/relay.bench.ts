@@ -29,7 +29,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { streamFor, type DomainEvent, type EventType } from '@caretrail/domain';
 import { sampleEvents } from '@caretrail/domain/testing';
-import { checkpointOf, PostgresDatabase, SqlEventStore, START, type Checkpoint } from '@caretrail/event-store';
+import {
+  checkpointOf,
+  openEventStoreOn,
+  PostgresDatabase,
+  START,
+  type Checkpoint,
+  type EventStore,
+  type OpenedStore,
+  type SqlDatabase,
+} from '@caretrail/event-store';
 import {
   allTopics,
   KafkajsPublisher,
@@ -77,9 +86,11 @@ export async function run(options: Options): Promise<{ name: string; report: unk
   const databaseUrl = process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `bench_relay_${randomBytes(4).toString('hex')}`;
   // 16 writers fill the log; a relay needs two connections (lock, reads and checkpoints).
-  const open = async (applicationName: string, poolSize: number): Promise<SqlEventStore> =>
-    SqlEventStore.open(new PostgresDatabase({ connectionString: databaseUrl, schema, applicationName, poolSize }));
-  const store = await open('bench-relay', 17);
+  const open = async (applicationName: string, poolSize: number): Promise<OpenedStore> => {
+    const sql = new PostgresDatabase({ connectionString: databaseUrl, schema, applicationName, poolSize });
+    return { store: await openEventStoreOn(sql), sql };
+  };
+  const { store, sql } = await open('bench-relay', 17);
   try {
     console.log(
       `\nrelay: ${events} events, batches of ${batch}, ${rounds} rounds after a warm-up; then ${rate} appends/s for ${duration} s`,
@@ -99,7 +110,7 @@ export async function run(options: Options): Promise<{ name: string; report: unk
       [...relayPrefixes, ...rawPrefixes].flatMap((prefix) => allTopics(prefix)),
     );
     const throughput = await compareRounds(rounds, {
-      relay: (round) => relayRound(store, kafka.brokers, relayPrefixes[round]!, events, batch),
+      relay: (round) => relayRound(store, sql, kafka.brokers, relayPrefixes[round]!, events, batch),
       raw: (round) => rawRound(kafka.brokers, rawPrefixes[round]!, records, batch),
     });
     const ratio = throughput.relay.median / throughput.raw.median;
@@ -127,7 +138,7 @@ export async function run(options: Options): Promise<{ name: string; report: unk
       versions: {
         kafka: '4.1.1 (single-node KRaft, infra/kafka/broker.mjs)',
         kafkajs: require('kafkajs/package.json').version as string,
-        postgres: await serverVersion(store),
+        postgres: await serverVersion(sql),
       },
       parameters: {
         events,
@@ -168,7 +179,7 @@ export async function run(options: Options): Promise<{ name: string; report: unk
 // ---------------------------------------------------------------- the log
 
 /** Realistic domain events: each patient's history (every event type), 16 writers. */
-async function fillLog(store: SqlEventStore, total: number): Promise<{ avgMessageBytes: number }> {
+async function fillLog(store: EventStore, total: number): Promise<{ avgMessageBytes: number }> {
   const plan: DomainEvent[] = [];
   while (plan.length < total) plan.push(...history(`p-${randomUUID()}`));
   plan.length = total;
@@ -202,7 +213,7 @@ function history(patientId: string): DomainEvent[] {
 }
 
 /** The log as the relay would publish it, built before any clock starts (the raw side's records). */
-async function logAsMessages(store: SqlEventStore, topicPrefix: string): Promise<IntegrationMessage[]> {
+async function logAsMessages(store: EventStore, topicPrefix: string): Promise<IntegrationMessage[]> {
   const out: IntegrationMessage[] = [];
   let after: Checkpoint = START;
   for (;;) {
@@ -216,7 +227,8 @@ async function logAsMessages(store: SqlEventStore, topicPrefix: string): Promise
 // ---------------------------------------------------------------- throughput
 
 async function relayRound(
-  store: SqlEventStore,
+  store: EventStore,
+  sql: SqlDatabase,
   brokers: string[],
   prefix: string,
   events: number,
@@ -230,7 +242,7 @@ async function relayRound(
     logLevel: 'error',
   });
   await publisher.start(); // topics and producer id before the clock, as for raw
-  const relay = new Relay(store, publisher, {
+  const relay = new Relay(store, sql, publisher, {
     name: `bench-${prefix}`,
     topicPrefix: prefix,
     source: SOURCE,
@@ -327,8 +339,8 @@ interface Percentiles {
  * a kafkajs consumer in this process received it.
  */
 async function freshnessRun(
-  relayStore: SqlEventStore,
-  writer: SqlEventStore,
+  relaySide: OpenedStore,
+  writer: EventStore,
   brokers: string[],
   rate: number,
   duration: number,
@@ -358,7 +370,7 @@ async function freshnessRun(
   const head = (await writer.status()).headPosition;
   const from = await lastCheckpoint(writer);
   check(from.position === head, 'the log is quiet before the freshness run');
-  const relay = new Relay(relayStore, publisher, {
+  const relay = new Relay(relaySide.store, relaySide.sql, publisher, {
     name: `bench-${prefix}`,
     topicPrefix: prefix,
     source: SOURCE,
@@ -406,7 +418,7 @@ async function freshnessRun(
   while ([...accepted.keys()].some((id) => !consumed.has(id)) && Date.now() < deadline) await sleep(20);
   await relay.stop();
   await consumer.disconnect();
-  await relayStore.close();
+  await relaySide.store.close();
   check(
     [...accepted.keys()].every((id) => consumed.has(id)),
     'every appended event reached the consumer',
@@ -417,7 +429,7 @@ async function freshnessRun(
   return { acked: delays(acked), consumed: delays(consumed), appended: accepted.size };
 }
 
-async function lastCheckpoint(store: SqlEventStore): Promise<Checkpoint> {
+async function lastCheckpoint(store: EventStore): Promise<Checkpoint> {
   let after: Checkpoint = START;
   for (;;) {
     const page = await store.readAll({ after, limit: 5000 });
@@ -457,8 +469,8 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-async function serverVersion(store: SqlEventStore): Promise<string> {
-  const { rows } = await store.database.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+async function serverVersion(sql: SqlDatabase): Promise<string> {
+  const { rows } = await sql.query<{ v: string }>("SELECT current_setting('server_version') AS v");
   return rows[0]?.v ?? 'unknown';
 }
 

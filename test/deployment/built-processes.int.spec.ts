@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PostgresDatabase, SqlEventStore } from '@caretrail/event-store';
+import { openEventStoreOn, PostgresDatabase } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { HEALTH_PATHS } from '@caretrail/health';
 import {
@@ -163,7 +163,7 @@ describe('the processes the image runs, through the entry script', () => {
   });
 
   it('relay: alive but not ready while the broker is unreachable, saying why', async () => {
-    const store = await SqlEventStore.open(
+    const store = await openEventStoreOn(
       new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, applicationName: `${schema}-writer` }),
     );
     try {

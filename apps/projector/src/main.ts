@@ -1,5 +1,5 @@
 import { eventStoreConfigFromEnv, openEventStore } from '@caretrail/event-store';
-import { ProjectionHost, type ProjectionDefinition } from '@caretrail/projections';
+import { ProjectionHost } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
 import { serveProjectorHealth } from './health';
 
@@ -18,7 +18,7 @@ async function main(): Promise<void> {
     );
   }
   const store = await openEventStore(config);
-  const host = new ProjectionHost(store, readModels as ProjectionDefinition[], {
+  const host = new ProjectionHost(store, store.database, readModels, {
     poisonPolicy: process.env['PROJECTION_POISON_POLICY'] === 'park' ? 'park' : 'stop',
   });
   await host.start();

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     applicationName: 'caretrail-relay',
     onBackgroundError: (error) => log.warn({ err: error }, 'database connection problem'),
   });
-  const { relay, publisher } = createKafkaRelay(store, config, {
+  const { relay, publisher } = createKafkaRelay(store, store.database, config, {
     log: (level, message) => log[level]({ kafka: true }, message),
   });
   publisher

@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { PgliteDatabase, PostgresDatabase, SqlEventStore } from '@caretrail/event-store';
+import {
+  openEventStoreOn,
+  PgliteDatabase,
+  PostgresDatabase,
+  type EventStore,
+  type SqlDatabase,
+} from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema, withAdminClient } from '@caretrail/event-store/testing';
 import { AccessLog, verifyAccessChain } from './access-log';
 import { accessRecordHash, GENESIS_HASH, type AccessRecord, type AccessRecordInput } from './access-record';
@@ -29,7 +35,8 @@ const record = (overrides: Partial<AccessRecordInput> = {}): AccessRecordInput =
 
 describe('the access log on PostgreSQL', () => {
   const schema = uniqueSchema('access');
-  let store: SqlEventStore;
+  let database: SqlDatabase;
+  let store: EventStore;
   let log: AccessLog;
   /** Runs SQL as the owner, the way an operator with psql would, triggers disabled. */
   const tamper = (sql: string, params: unknown[] = []) =>
@@ -43,10 +50,9 @@ describe('the access log on PostgreSQL', () => {
     });
 
   beforeAll(async () => {
-    store = await SqlEventStore.open(
-      new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, poolSize: 20 }),
-    );
-    log = new AccessLog(store.database);
+    database = new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, poolSize: 20 });
+    store = await openEventStoreOn(database);
+    log = new AccessLog(database);
   });
   afterAll(async () => {
     await store.close();
@@ -62,7 +68,7 @@ describe('the access log on PostgreSQL', () => {
     expect(first.hash).toBe(accessRecordHash(GENESIS_HASH, first));
     expect(second.previousHash).toBe(first.hash);
     expect(second.hash).toBe(accessRecordHash(first.hash, second));
-    await expect(verifyAccessChain(store.database)).resolves.toMatchObject({
+    await expect(verifyAccessChain(database)).resolves.toMatchObject({
       ok: true,
       recordsChecked: 2,
       last: { id: second.id, hash: second.hash },
@@ -71,7 +77,7 @@ describe('the access log on PostgreSQL', () => {
 
   it('keeps one unbroken chain under concurrent writers', async () => {
     await Promise.all(Array.from({ length: 60 }, (_, i) => log.append(record({ userId: `u-${i}` }))));
-    const report = await verifyAccessChain(store.database);
+    const report = await verifyAccessChain(database);
     expect(report).toMatchObject({ ok: true, firstBreak: null });
     expect(report.recordsChecked).toBeGreaterThanOrEqual(62);
   });
@@ -79,7 +85,7 @@ describe('the access log on PostgreSQL', () => {
   it('stores request-derived text it could not otherwise hold as written, so the chain still verifies', async () => {
     const odd = await log.append(record({ patientId: 'p\u0000x\ud800', detail: { note: '\u0000' } }));
     expect(odd.patientId).toBe('p\uFFFDx\uFFFD');
-    await expect(verifyAccessChain(store.database)).resolves.toMatchObject({ ok: true });
+    await expect(verifyAccessChain(database)).resolves.toMatchObject({ ok: true });
   });
 
   it('writes concurrent records in shared batches, and one bad record fails alone', async () => {
@@ -90,7 +96,7 @@ describe('the access log on PostgreSQL', () => {
       log.append(record({ userId: 'batch-4' })),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
-    await expect(verifyAccessChain(store.database)).resolves.toMatchObject({ ok: true });
+    await expect(verifyAccessChain(database)).resolves.toMatchObject({ ok: true });
   });
 
   it('refuses UPDATE, DELETE and TRUNCATE, even from the table owner', async () => {
@@ -144,10 +150,10 @@ describe('the access log on PostgreSQL', () => {
     it('an edited field', async () => {
       const ids: number[] = [];
       for (let i = 0; i < 4; i++) ids.push((await log.append(record({ patientId: 'tamper' }))).id);
-      await expect(verifyAccessChain(store.database)).resolves.toMatchObject({ ok: true });
+      await expect(verifyAccessChain(database)).resolves.toMatchObject({ ok: true });
 
       await tamper(`UPDATE "${schema}".access_log SET outcome = 'allowed', status = 200 WHERE id = $1`, [ids[1]]);
-      expect(await verifyAccessChain(store.database)).toMatchObject({
+      expect(await verifyAccessChain(database)).toMatchObject({
         ok: false,
         firstBreak: { reason: 'content-changed', id: ids[1] },
       });
@@ -247,15 +253,14 @@ describe('the access log on PostgreSQL', () => {
     it('opens the store as the application role, and appends events and access records', async () => {
       const url = new URL(testDatabaseUrl());
       url.username = appRole;
-      const asApp = await SqlEventStore.open(
-        new PostgresDatabase({ connectionString: url.toString(), schema, poolSize: 2 }),
-      );
+      const asAppDatabase = new PostgresDatabase({ connectionString: url.toString(), schema, poolSize: 2 });
+      const asApp = await openEventStoreOn(asAppDatabase);
       try {
         await asApp.append(`careplan-${randomUUID()}`, [{ type: 'Tested', data: { n: 1 } }], {
           expectedVersion: 'no-stream',
         });
-        await new AccessLog(asApp.database).append(record({ userId: 'app-role-store' }));
-        await expect(asApp.database.query(`UPDATE "${schema}".events SET data = '{}'`)).rejects.toMatchObject({
+        await new AccessLog(asAppDatabase).append(record({ userId: 'app-role-store' }));
+        await expect(asAppDatabase.query(`UPDATE "${schema}".events SET data = '{}'`)).rejects.toMatchObject({
           code: '42501',
         });
       } finally {
@@ -294,10 +299,8 @@ describe('the access log on PostgreSQL', () => {
 
   async function freshLog(): Promise<{ schema: string; db: PostgresDatabase; log: AccessLog; close(): Promise<void> }> {
     const other = uniqueSchema('access');
-    const s = await SqlEventStore.open(
-      new PostgresDatabase({ connectionString: testDatabaseUrl(), schema: other, poolSize: 4 }),
-    );
-    const db = s.database as PostgresDatabase;
+    const db = new PostgresDatabase({ connectionString: testDatabaseUrl(), schema: other, poolSize: 4 });
+    const s = await openEventStoreOn(db);
     return {
       schema: other,
       db,
@@ -313,13 +316,14 @@ describe('the access log on PostgreSQL', () => {
 describe('the access log on PGlite', () => {
   it('chains records the same way (sha256 in the embedded PostgreSQL)', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-access-'));
-    const store = await SqlEventStore.open(await PgliteDatabase.open({ dataDir }));
+    const pglite = await PgliteDatabase.open({ dataDir });
+    const store = await openEventStoreOn(pglite);
     try {
-      const log = new AccessLog(store.database);
+      const log = new AccessLog(pglite);
       const first = await log.append(record());
       const second = await log.append(record({ detail: { patientIds: ['a'] } }));
       expect(second.previousHash).toBe(first.hash);
-      await expect(verifyAccessChain(store.database)).resolves.toMatchObject({ ok: true, recordsChecked: 2 });
+      await expect(verifyAccessChain(pglite)).resolves.toMatchObject({ ok: true, recordsChecked: 2 });
     } finally {
       await store.close();
       rmSync(dataDir, { recursive: true, force: true });

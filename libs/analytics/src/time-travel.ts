@@ -90,7 +90,7 @@ export interface PatientAsOf {
 
 /**
  * One view of one patient as it stood at `asOf`: `events` are that patient's events that stood
- * at `asOf` on `basis`, in the global order (SqlEventStore.readPatient selects them).
+ * at `asOf` on `basis`, in the global order (EventStore.readPatient selects them).
  */
 export function patientAsOf(
   name: PatientViewName,

@@ -1,8 +1,12 @@
 /**
  * The event store port: everything CareTrail needs from an append-only log.
- * Adapters (PostgreSQL, PGlite, later EventStoreDB) implement it and pass the
- * same contract suite (see ./testing/event-store-contract.ts).
+ * Adapters (PostgreSQL and PGlite today; what a KurrentDB one would need is
+ * in docs/architecture.md) implement it and pass the same contract suite
+ * (./testing/event-store-contract.ts).
  */
+
+/** The most events one append takes: the port's limit, every adapter enforces it. */
+export const MAX_EVENTS_PER_APPEND = 1000;
 
 /** What the writer believes the stream's version is before its append. */
 export type ExpectedVersion =
@@ -54,7 +58,11 @@ export interface AppendResult {
   replayed: boolean;
 }
 
-export interface RecordedEvent {
+/**
+ * An event as the store keeps it: a row of the log with its type string and
+ * plain JSON data. The domain's `HistoryEvent` is the decoded counterpart.
+ */
+export interface StoredEvent {
   eventId: string;
   type: string;
   schemaVersion: number;
@@ -85,7 +93,7 @@ export interface Checkpoint {
 
 export const START: Checkpoint = Object.freeze({ transactionId: '0', position: 0 });
 
-export function checkpointOf(event: Pick<RecordedEvent, 'transactionId' | 'position'>): Checkpoint {
+export function checkpointOf(event: Pick<StoredEvent, 'transactionId' | 'position'>): Checkpoint {
   return { transactionId: event.transactionId, position: event.position };
 }
 
@@ -100,7 +108,7 @@ export interface ReadStreamOptions {
   limit?: number;
 }
 
-/** Which of one patient's events to read (SqlEventStore.readPatient). */
+/** Which of one patient's events to read (EventStore.readPatient). */
 export interface ReadPatientOptions {
   /** Only events recorded at or before this instant (ISO 8601). */
   recordedUntil?: string;
@@ -110,6 +118,14 @@ export interface ReadPatientOptions {
   excludeTypes?: readonly string[];
   /** false: every event's metadata is `{}` (folds that do not need it read half the bytes). Default true. */
   metadata?: boolean;
+}
+
+/** How far the log has moved on after a checkpoint (EventStore.lagAfter). */
+export interface LogLag {
+  /** Events after the checkpoint in the global order, including ones not yet readable. */
+  events: number;
+  /** When the oldest of them was recorded (ISO 8601); null when there are none. */
+  oldestRecordedAt: string | null;
 }
 
 export interface ReadAllOptions {
@@ -138,7 +154,7 @@ export interface StoreStatus {
 
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
-  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /**
    * The result stored for an idempotency key, if an append used it: lets a
    * caller answer a retry before deciding anything again.
@@ -147,7 +163,21 @@ export interface EventStore {
   /** Current version of a stream, 0 when it does not exist. */
   streamVersion(streamId: string): Promise<number>;
   /** The next batch of the global order after a checkpoint; empty when caught up. */
-  readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+  readAll(options: ReadAllOptions): Promise<StoredEvent[]>;
+  /**
+   * One patient's events (every domain event's data names its patient) in
+   * the global order, committed ones only: what time travel replays and what
+   * an erasure re-derives read models from.
+   */
+  readPatient(patientId: string, options?: ReadPatientOptions): Promise<StoredEvent[]>;
+  /** The events after a checkpoint: what a subscriber at that checkpoint still has to handle. */
+  lagAfter(checkpoint: Checkpoint): Promise<LogLag>;
+  /**
+   * Whether the event at a global position is at or before a checkpoint in
+   * the global order, so a reader at that checkpoint has seen it (read your
+   * writes). False when no event has that position.
+   */
+  covers(checkpoint: Checkpoint, position: number): Promise<boolean>;
   /**
    * Resolves when new events may be readable (a notification arrived) or the
    * timeout elapsed, whichever comes first. Never rejects on timeout.

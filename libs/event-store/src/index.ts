@@ -4,7 +4,13 @@ export { SqlEventStore } from './sql/sql-event-store';
 export type { SqlDatabase, SqlQueryable } from './sql/sql-database';
 export { PostgresDatabase, type PostgresOptions } from './postgres/postgres-database';
 export { PgliteDatabase, type PgliteOptions } from './pglite/pglite-database';
-export { openEventStore, eventStoreConfigFromEnv, type EventStoreConfig } from './open-event-store';
+export {
+  openEventStore,
+  openEventStoreOn,
+  eventStoreConfigFromEnv,
+  type EventStoreConfig,
+  type OpenedStore,
+} from './open-event-store';
 export { CheckpointStore, CheckpointMoved } from './subscriptions/checkpoint-store';
 export {
   Subscription,

@@ -1,5 +1,7 @@
 import { PgliteDatabase } from './pglite/pglite-database';
 import { PostgresDatabase } from './postgres/postgres-database';
+import type { EventStore } from './event-store';
+import type { SqlDatabase } from './sql/sql-database';
 import { SqlEventStore } from './sql/sql-event-store';
 
 export interface EventStoreConfig {
@@ -40,4 +42,23 @@ export async function openEventStore(config: EventStoreConfig): Promise<SqlEvent
     await database.close();
     throw error;
   }
+}
+
+/**
+ * What a composition root hands on: the log behind its port, and the SQL
+ * database beside it for read-model, checkpoint and access-log tables.
+ * Closing the store closes the database too.
+ */
+export interface OpenedStore {
+  store: EventStore;
+  sql: SqlDatabase;
+}
+
+/**
+ * The event store on a database the caller opened, as the port: for code
+ * that keeps the `SqlDatabase` for its own tables (tests, benchmarks). The
+ * store owns the database from then on: closing the store closes it.
+ */
+export function openEventStoreOn(database: SqlDatabase): Promise<EventStore> {
+  return SqlEventStore.open(database);
 }

@@ -3,14 +3,16 @@ import {
   EventHandlingFailed,
   SqlPatientKeyStore,
   type BatchContext,
-  type RecordedEvent,
-  type SqlEventStore,
+  type EventStore,
+  type SqlDatabase,
   type SqlQueryable,
+  type StoredEvent,
   type SubscriptionHandler,
 } from '@caretrail/event-store';
 import { decodeStoredEvent, decryptEvents, isErasureEvent, type PatientKeyReader } from '@caretrail/care-log';
 import { CachingPatientKeyStore } from '@caretrail/security';
-import type { PoisonPolicy, ProjectedEvent, ProjectionDefinition } from './projection';
+import type { ProjectedEvent, ReadModel } from '@caretrail/read-models';
+import type { PoisonPolicy } from './projection';
 import type { ProjectionTables } from './projection-tables';
 
 /** Patients' keys as the projections use them: read, and forgotten when a patient is erased. */
@@ -21,6 +23,20 @@ type Step =
   | { kind: 'event'; e: ProjectedEvent; keys: string[] }
   | { kind: 'erasure'; patientId: string; history: ProjectedEvent[] };
 
+export interface BatchProjectorOptions {
+  /** The log: an erased patient's history is read from it. */
+  store: EventStore;
+  /** Holds the read-model tables, parked events and the checkpoint, written in one transaction. */
+  sql: SqlDatabase;
+  tables: ProjectionTables;
+  definition: ReadModel;
+  generation: number;
+  /** Asked at each poison event, so a change of policy applies at once. Default: stop. */
+  poisonPolicy?: () => PoisonPolicy;
+  /** Default: the `patient_keys` table behind a cache. */
+  keys?: ProjectionKeys;
+}
+
 /**
  * Applies a batch of the global order to one generation of a read model:
  * one read of the rows the batch touches, evolve in memory, one multi-row
@@ -30,24 +46,29 @@ type Step =
  * patient's rows by a fold of their history, now erased (docs/erasure.md).
  */
 export class BatchProjector implements SubscriptionHandler {
+  private readonly store: EventStore;
+  private readonly sql: SqlDatabase;
+  private readonly tables: ProjectionTables;
+  private readonly definition: ReadModel;
+  private readonly generation: number;
+  private readonly poisonPolicy: () => PoisonPolicy;
+  private readonly keys: ProjectionKeys;
   private readonly table: string;
 
-  constructor(
-    private readonly store: SqlEventStore,
-    private readonly tables: ProjectionTables,
-    private readonly definition: ProjectionDefinition,
-    private readonly generation: number,
-    private readonly poisonPolicy: () => PoisonPolicy,
-    /** Called after each committed batch with the number of events read. */
-    private readonly afterBatch: (size: number) => Promise<void> = async () => undefined,
-    private readonly keys: ProjectionKeys = new CachingPatientKeyStore(new SqlPatientKeyStore(store.database)),
-  ) {
-    this.table = tables.table(definition.name, generation);
+  constructor(options: BatchProjectorOptions) {
+    this.store = options.store;
+    this.sql = options.sql;
+    this.tables = options.tables;
+    this.definition = options.definition;
+    this.generation = options.generation;
+    this.poisonPolicy = options.poisonPolicy ?? (() => 'stop');
+    this.keys = options.keys ?? new CachingPatientKeyStore(new SqlPatientKeyStore(options.sql));
+    this.table = options.tables.table(options.definition.name, options.generation);
   }
 
-  async handle(batch: RecordedEvent[], context: BatchContext): Promise<void> {
+  async handle(batch: StoredEvent[], context: BatchContext): Promise<void> {
     const steps = await this.stepsOf(batch);
-    await this.store.database.transaction(async (tx) => {
+    await this.sql.transaction(async (tx) => {
       if (steps.length > 0) {
         const keys = [...new Set(steps.flatMap((step) => (step.kind === 'event' ? step.keys : [])))];
         const { rows } = await tx.query<{ key: string; doc: unknown }>(
@@ -84,7 +105,6 @@ export class BatchProjector implements SubscriptionHandler {
       }
       await context.saveCheckpoint(tx);
     });
-    await this.afterBatch(batch.length);
   }
 
   /**
@@ -92,7 +112,7 @@ export class BatchProjector implements SubscriptionHandler {
    * transaction (PGlite has one connection: a read beside an open
    * transaction would wait for it).
    */
-  private async stepsOf(batch: RecordedEvent[]): Promise<Step[]> {
+  private async stepsOf(batch: StoredEvent[]): Promise<Step[]> {
     const erasures = batch.filter(isErasureEvent);
     // Erased keys must not be served from a cache, here or in the histories below.
     for (const e of erasures) this.keys.forget?.(patientIdOf(e));
@@ -114,7 +134,7 @@ export class BatchProjector implements SubscriptionHandler {
   }
 
   /** The erased patient's domain events up to the erasure, in the global order, as read models see them now. */
-  private async historyUpTo(erasure: RecordedEvent): Promise<ProjectedEvent[]> {
+  private async historyUpTo(erasure: StoredEvent): Promise<ProjectedEvent[]> {
     const events = await this.store.readPatient(patientIdOf(erasure));
     const end = events.findIndex((e) => e.eventId === erasure.eventId);
     const before = (end < 0 ? events : events.slice(0, end)).filter((e) => isEventType(e.type));
@@ -176,6 +196,6 @@ export class BatchProjector implements SubscriptionHandler {
   }
 }
 
-function patientIdOf(e: RecordedEvent): string {
+function patientIdOf(e: StoredEvent): string {
   return String(e.data['patientId'] ?? '');
 }

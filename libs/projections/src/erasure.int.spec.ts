@@ -1,15 +1,22 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PostgresDatabase, SqlEventStore, SqlPatientKeyStore, verifyEventChain } from '@caretrail/event-store';
+import {
+  openEventStoreOn,
+  PostgresDatabase,
+  SqlPatientKeyStore,
+  verifyEventChain,
+  type EventStore,
+  type SqlDatabase,
+} from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { encryptEventData, erasureEvent } from '@caretrail/care-log';
 import { CachingPatientKeyStore } from '@caretrail/security';
-import type { ProjectionDefinition } from './projection';
+import type { ReadModel } from '@caretrail/read-models';
 import { ProjectionHost } from './projection-host';
 
 /** Goals per patient, with their (personal) descriptions and the events that made them. */
 type Goals = { patientId: string; descriptions: string[]; eventIds: string[] };
 
-const goals: ProjectionDefinition<Goals> = {
+const goals: ReadModel<Goals> = {
   name: 'goals',
   version: 1,
   keysOf: (e) => (e.event.type === 'TreatmentGoalSet' ? [e.event.data.patientId] : []),
@@ -35,7 +42,8 @@ async function until(condition: () => Promise<boolean>, what: string, timeoutMs 
 
 describe('projections and erasure (PostgreSQL)', () => {
   const schema = uniqueSchema('erasure');
-  let store: SqlEventStore;
+  let database: SqlDatabase;
+  let store: EventStore;
   let keys: CachingPatientKeyStore;
 
   const setGoal = async (patientId: string, goalId: string, description: string, writer = keys): Promise<void> => {
@@ -48,13 +56,14 @@ describe('projections and erasure (PostgreSQL)', () => {
   };
   const docOf = async (host: ProjectionHost, patientId: string): Promise<Goals | undefined> => {
     const { table } = await host.activeTable('goals');
-    const { rows } = await store.database.query<{ doc: Goals }>(`SELECT doc FROM ${table} WHERE key = $1`, [patientId]);
+    const { rows } = await database.query<{ doc: Goals }>(`SELECT doc FROM ${table} WHERE key = $1`, [patientId]);
     return rows[0]?.doc;
   };
 
   beforeAll(async () => {
-    store = await SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema }));
-    keys = new CachingPatientKeyStore(new SqlPatientKeyStore(store.database));
+    database = new PostgresDatabase({ connectionString: testDatabaseUrl(), schema });
+    store = await openEventStoreOn(database);
+    keys = new CachingPatientKeyStore(new SqlPatientKeyStore(database));
   });
   afterAll(async () => {
     await store.close();
@@ -65,14 +74,14 @@ describe('projections and erasure (PostgreSQL)', () => {
     await setGoal('ada', 'g1', 'Ada walks');
     await setGoal('bob', 'g1', 'Bob swims');
     // A host of its own key cache, as apps/projector has: it learns of the erasure from the log.
-    const host = new ProjectionHost(store, [goals], { reconcileMs: 100, batchSize: 2 });
+    const host = new ProjectionHost(store, database, [goals], { reconcileMs: 100, batchSize: 2 });
     await host.start();
     try {
       await until(async () => (await docOf(host, 'bob'))?.descriptions.length === 1, 'both patients are projected');
       expect(await docOf(host, 'ada')).toMatchObject({ descriptions: ['Ada walks'] });
 
       // Another API process that cached Ada's key before the erasure still seals with it: unreadable all the same.
-      const stale = new CachingPatientKeyStore(new SqlPatientKeyStore(store.database));
+      const stale = new CachingPatientKeyStore(new SqlPatientKeyStore(database));
       await stale.getOrCreate('ada');
       await keys.destroy('ada');
       await setGoal('ada', 'g2', 'Ada sleeps', stale);
@@ -102,7 +111,7 @@ describe('projections and erasure (PostgreSQL)', () => {
       await until(
         async () =>
           (
-            await store.database.query<{ g: number }>(
+            await database.query<{ g: number }>(
               `SELECT active_generation AS g FROM "${schema}".projections WHERE name = 'goals'`,
             )
           ).rows[0]?.g === generation,
@@ -110,7 +119,7 @@ describe('projections and erasure (PostgreSQL)', () => {
       );
       expect(await docOf(host, 'ada')).toMatchObject({ descriptions: ['[erased]', '[erased]'] });
       expect(await docOf(host, 'bob')).toMatchObject({ descriptions: ['Bob swims', 'Bob runs'] });
-      expect(await verifyEventChain(store.database, schema)).toMatchObject({ ok: true });
+      expect(await verifyEventChain(database, schema)).toMatchObject({ ok: true });
     } finally {
       await host.stop();
     }

@@ -1,5 +1,5 @@
-export type { PoisonPolicy, ProjectedEvent, ProjectionDefinition, ProjectionState } from './projection';
-export { BatchProjector, type ProjectionKeys } from './batch-projector';
+export type { PoisonPolicy, ProjectionState } from './projection';
+export { BatchProjector, type BatchProjectorOptions, type ProjectionKeys } from './batch-projector';
 export {
   ProjectionHost,
   UnknownProjection,

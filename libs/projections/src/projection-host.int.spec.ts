@@ -1,9 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PostgresDatabase, SqlEventStore, START, type NewEvent } from '@caretrail/event-store';
+import {
+  openEventStoreOn,
+  PostgresDatabase,
+  START,
+  type EventStore,
+  type NewEvent,
+  type SqlDatabase,
+} from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { BatchProjector } from './batch-projector';
-import type { ProjectionDefinition } from './projection';
+import type { ReadModel } from '@caretrail/read-models';
 import { ProjectionHost } from './projection-host';
 import { ProjectionTables } from './projection-tables';
 
@@ -13,7 +20,7 @@ type Tally = { patientId: string; taken: number; eventIds: string[] };
 let failOnPatient: string | undefined;
 let crashOnceOnPatient: string | undefined;
 
-const tally = (version = 1): ProjectionDefinition<Tally> => ({
+const tally = (version = 1): ReadModel<Tally> => ({
   name: 'tally',
   version,
   keysOf: (e) => (e.event.type === 'DoseTaken' ? [(e.event.data as { patientId: string }).patientId] : []),
@@ -53,12 +60,14 @@ async function until(condition: () => boolean | Promise<boolean>, what: string, 
 
 describe('projection host on PostgreSQL', () => {
   const schema = uniqueSchema('projections');
-  const open = () => SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema }));
-  let store: SqlEventStore;
+  const openDatabase = (on = schema): SqlDatabase =>
+    new PostgresDatabase({ connectionString: testDatabaseUrl(), schema: on });
+  let database: SqlDatabase;
+  let store: EventStore;
   const rows = async (): Promise<Tally[]> => {
-    const host = new ProjectionHost(store, [tally()]);
+    const host = new ProjectionHost(store, database, [tally()]);
     const { table } = await host.activeTable('tally');
-    const { rows: found } = await store.database.query<{ doc: Tally }>(`SELECT doc FROM ${table} ORDER BY key`);
+    const { rows: found } = await database.query<{ doc: Tally }>(`SELECT doc FROM ${table} ORDER BY key`);
     return found.map((r) => r.doc);
   };
   const takenBy = async (patientId: string): Promise<number> =>
@@ -71,7 +80,8 @@ describe('projection host on PostgreSQL', () => {
     );
 
   beforeAll(async () => {
-    store = await open();
+    database = openDatabase();
+    store = await openEventStoreOn(database);
   });
   afterAll(async () => {
     await store.close();
@@ -80,7 +90,7 @@ describe('projection host on PostgreSQL', () => {
 
   it('applies the log in batches and keeps up with new events', async () => {
     await append('p-batch', 25);
-    const host = new ProjectionHost(store, [tally()], { batchSize: 10, reconcileMs: 100 });
+    const host = new ProjectionHost(store, database, [tally()], { batchSize: 10, reconcileMs: 100 });
     await host.start();
     try {
       await until(async () => (await takenBy('p-batch')) === 25, 'the backlog is projected');
@@ -96,27 +106,33 @@ describe('projection host on PostgreSQL', () => {
   it('writes the same rows when a batch is delivered twice', async () => {
     await append('p-twice', 2);
     const tables = new ProjectionTables(schema);
-    await tables.create(store.database, 'twice', 1);
-    const projector = new BatchProjector(store, tables, { ...tally(), name: 'twice' }, 1, () => 'stop');
+    await tables.create(database, 'twice', 1);
+    const projector = new BatchProjector({
+      store,
+      sql: database,
+      tables,
+      definition: { ...tally(), name: 'twice' },
+      generation: 1,
+    });
     const batch = await store.readAll({ after: START, limit: 10_000 });
     const context = { previous: START, next: START, saveCheckpoint: async () => undefined };
     await projector.handle(batch, context);
-    const once = await store.database.query(`SELECT key, doc FROM ${tables.table('twice', 1)} ORDER BY key`);
+    const once = await database.query(`SELECT key, doc FROM ${tables.table('twice', 1)} ORDER BY key`);
     await projector.handle(batch, context);
-    const twice = await store.database.query(`SELECT key, doc FROM ${tables.table('twice', 1)} ORDER BY key`);
+    const twice = await database.query(`SELECT key, doc FROM ${tables.table('twice', 1)} ORDER BY key`);
     expect(twice.rows).toEqual(once.rows);
   });
 
   it('never applies an event twice when the process dies mid-batch', async () => {
     await append('p-crash', 5);
     crashOnceOnPatient = 'p-crash';
-    const host = new ProjectionHost(store, [tally()], { reconcileMs: 100 });
+    const host = new ProjectionHost(store, database, [tally()], { reconcileMs: 100 });
     await host.start();
     await until(async () => (await host.status())[0]?.state === 'failed', 'the batch fails and rolls back');
     expect(await takenBy('p-crash')).toBe(0);
     await host.stop();
 
-    const restarted = new ProjectionHost(store, [tally()], { reconcileMs: 100 });
+    const restarted = new ProjectionHost(store, database, [tally()], { reconcileMs: 100 });
     await restarted.start();
     try {
       await restarted.resume('tally');
@@ -130,7 +146,7 @@ describe('projection host on PostgreSQL', () => {
   it('stops on a poison event, naming it, and parks it under the park policy', async () => {
     const { eventIds } = await append('p-poison', 1);
     failOnPatient = 'p-poison';
-    const host = new ProjectionHost(store, [tally()], { reconcileMs: 100 });
+    const host = new ProjectionHost(store, database, [tally()], { reconcileMs: 100 });
     await host.start();
     try {
       await until(async () => (await host.status())[0]?.state === 'failed', 'the projection stops');
@@ -142,13 +158,13 @@ describe('projection host on PostgreSQL', () => {
       await host.stop();
     }
 
-    const parking = new ProjectionHost(store, [tally()], { reconcileMs: 100, poisonPolicy: 'park' });
+    const parking = new ProjectionHost(store, database, [tally()], { reconcileMs: 100, poisonPolicy: 'park' });
     await parking.start();
     try {
       await parking.resume('tally');
       await append('p-after-poison', 1);
       await until(async () => (await takenBy('p-after-poison')) === 1, 'it goes on past the parked event');
-      const { rows: parked } = await store.database.query(`SELECT event_id FROM "${schema}".parked_events`);
+      const { rows: parked } = await database.query(`SELECT event_id FROM "${schema}".parked_events`);
       expect(parked).toEqual([{ event_id: eventIds[0] }]);
     } finally {
       failOnPatient = undefined;
@@ -158,7 +174,7 @@ describe('projection host on PostgreSQL', () => {
 
   it('rebuilds into new tables while the old ones serve, then switches to an equal copy', async () => {
     await append('p-rebuild', 7);
-    const host = new ProjectionHost(store, [tally()], { reconcileMs: 100, batchSize: 5 });
+    const host = new ProjectionHost(store, database, [tally()], { reconcileMs: 100, batchSize: 5 });
     await host.start();
     try {
       await until(async () => (await takenBy('p-rebuild')) === 7, 'caught up');
@@ -182,21 +198,21 @@ describe('projection host on PostgreSQL', () => {
   });
 
   it('rebuilds on request before it was ever started (the command line with the server stopped)', async () => {
-    const fresh = await SqlEventStore.open(
-      new PostgresDatabase({ connectionString: testDatabaseUrl(), schema: uniqueSchema('fresh') }),
-    );
+    const freshSchema = uniqueSchema('fresh');
+    const freshDatabase = openDatabase(freshSchema);
+    const fresh = await openEventStoreOn(freshDatabase);
     try {
-      const host = new ProjectionHost(fresh, [tally()], { reconcileMs: 100 });
+      const host = new ProjectionHost(fresh, freshDatabase, [tally()], { reconcileMs: 100 });
       await expect(host.rebuild('tally')).resolves.toEqual({ generation: 2 });
       await host.stop();
     } finally {
       await fresh.close();
-      await dropSchema(fresh.database.schema);
+      await dropSchema(freshSchema);
     }
   });
 
   it('rebuilds by itself when the read model’s version changes', async () => {
-    const host = new ProjectionHost(store, [tally(2)], { reconcileMs: 100 });
+    const host = new ProjectionHost(store, database, [tally(2)], { reconcileMs: 100 });
     await host.start();
     try {
       await until(async () => (await host.status())[0]?.version === 2, 'version 2 serves');
@@ -207,9 +223,10 @@ describe('projection host on PostgreSQL', () => {
   });
 
   it('keeps projecting when one of two hosts on the same store stops: the other takes over', async () => {
-    const other = await open();
-    const first = new ProjectionHost(store, [tally(2)], { reconcileMs: 100 });
-    const second = new ProjectionHost(other, [tally(2)], { reconcileMs: 100 });
+    const otherDatabase = openDatabase();
+    const other = await openEventStoreOn(otherDatabase);
+    const first = new ProjectionHost(store, database, [tally(2)], { reconcileMs: 100 });
+    const second = new ProjectionHost(other, otherDatabase, [tally(2)], { reconcileMs: 100 });
     await first.start();
     await second.start();
     try {

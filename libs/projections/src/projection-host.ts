@@ -4,11 +4,13 @@ import {
   START,
   Subscription,
   type Checkpoint,
-  type SqlEventStore,
+  type EventStore,
+  type SqlDatabase,
 } from '@caretrail/event-store';
 import { CachingPatientKeyStore } from '@caretrail/security';
 import { BatchProjector, type ProjectionKeys } from './batch-projector';
-import type { PoisonPolicy, ProjectionDefinition, ProjectionState } from './projection';
+import type { ReadModel } from '@caretrail/read-models';
+import type { PoisonPolicy, ProjectionState } from './projection';
 import { checkpointName, ProjectionTables } from './projection-tables';
 
 export interface ProjectionHostOptions {
@@ -22,7 +24,18 @@ export interface ProjectionHostOptions {
    * its own cache, so an erasure it performs is forgotten here at once.
    */
   keys?: ProjectionKeys;
+  /** Where the host reports what goes wrong in the background (a failed reconcile). Default: stderr. */
+  log?: ProjectionLog;
 }
+
+export type ProjectionLog = (
+  level: 'error' | 'warn' | 'info',
+  message: string,
+  fields?: Record<string, unknown>,
+) => void;
+
+const logToStderr: ProjectionLog = (level, message, fields) =>
+  console.error(JSON.stringify({ level, msg: message, ...fields }));
 
 interface RegistryRow {
   name: string;
@@ -76,32 +89,55 @@ export class ProjectionHost {
   private readonly tables: ProjectionTables;
   private readonly checkpoints: CheckpointStore;
   private readonly runners = new Map<string, Runner>();
-  private readonly definitions: Map<string, ProjectionDefinition>;
+  private readonly definitions: Map<string, ReadModel>;
   private readonly keys: ProjectionKeys;
   private timer: NodeJS.Timeout | undefined;
   private reconciling: Promise<void> = Promise.resolve();
   private stopped = false;
+  private readonly log: ProjectionLog;
 
+  /**
+   * `store` is the log the read models follow; `sql` holds their
+   * tables, the registry and the checkpoints (docs/architecture.md, Read side).
+   */
   constructor(
-    private readonly store: SqlEventStore,
-    definitions: readonly ProjectionDefinition[],
+    private readonly store: EventStore,
+    private readonly sql: SqlDatabase,
+    definitions: readonly ReadModel[],
     private readonly options: ProjectionHostOptions = {},
   ) {
-    this.tables = new ProjectionTables(store.database.schema);
-    this.checkpoints = new CheckpointStore(store.database.schema);
+    this.tables = new ProjectionTables(sql.schema);
+    this.checkpoints = new CheckpointStore(sql.schema);
     this.definitions = new Map(definitions.map((d) => [d.name, d]));
-    this.keys = options.keys ?? new CachingPatientKeyStore(new SqlPatientKeyStore(store.database));
+    this.keys = options.keys ?? new CachingPatientKeyStore(new SqlPatientKeyStore(sql));
+    this.log = options.log ?? logToStderr;
   }
 
   async start(): Promise<void> {
     this.stopped = false;
     await this.reconcile();
-    this.timer = setInterval(() => void this.reconcile().catch(() => undefined), this.options.reconcileMs ?? 1000);
+    this.timer = setInterval(() => void this.reconcileInBackground(), this.options.reconcileMs ?? 1000);
+  }
+
+  /*
+   * A periodic pass that fails (the database restarting, a lost connection)
+   * is tried again at the next tick; it is logged, not thrown, because
+   * nothing awaits the timer.
+   */
+  private async reconcileInBackground(): Promise<void> {
+    try {
+      await this.reconcile();
+    } catch (error) {
+      this.log('error', 'reconciling the read models failed; trying again at the next tick', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    // A failed pass was already reported to whoever awaited it (or logged by the timer).
     await this.reconciling.catch(() => undefined);
     await Promise.all([...this.runners.values()].map((r) => r.subscription.stop()));
     this.runners.clear();
@@ -117,7 +153,7 @@ export class ProjectionHost {
   private async startRebuild(name: string): Promise<{ generation: number }> {
     const definition = this.definition(name);
     await this.ensureRegistered(); // a host that never started has no registry rows yet
-    const generation = await this.store.database.transaction(async (tx) => {
+    const generation = await this.sql.transaction(async (tx) => {
       const { rows } = await tx.query<RegistryRow>(
         `SELECT * FROM ${this.tables.registry()} WHERE name = $1 FOR UPDATE`,
         [name],
@@ -137,14 +173,14 @@ export class ProjectionHost {
 
   async pause(name: string): Promise<void> {
     this.definition(name);
-    await this.store.database.query(`UPDATE ${this.tables.registry()} SET paused = true WHERE name = $1`, [name]);
+    await this.sql.query(`UPDATE ${this.tables.registry()} SET paused = true WHERE name = $1`, [name]);
     await this.reconcile();
   }
 
   /** Resumes a paused read model, or retries one stopped by a poison event. */
   async resume(name: string): Promise<void> {
     this.definition(name);
-    await this.store.database.query(
+    await this.sql.query(
       `UPDATE ${this.tables.registry()} SET paused = false, last_error = NULL, last_error_event_id = NULL WHERE name = $1`,
       [name],
     );
@@ -155,35 +191,30 @@ export class ProjectionHost {
   /** The table serving queries for a read model now. */
   async activeTable(name: string): Promise<{ table: string; checkpoint: Checkpoint }> {
     this.definition(name);
-    const { rows } = await this.store.database.query<{ active_generation: number }>(
+    const { rows } = await this.sql.query<{ active_generation: number }>(
       `SELECT active_generation FROM ${this.tables.registry()} WHERE name = $1`,
       [name],
     );
     const generation = rows[0]?.active_generation ?? 1;
     return {
       table: this.tables.table(name, generation),
-      checkpoint: await this.checkpoints.load(this.store.database, checkpointName(name, generation)),
+      checkpoint: await this.checkpoints.load(this.sql, checkpointName(name, generation)),
     };
   }
 
   async status(): Promise<ProjectionStatus[]> {
-    const { rows } = await this.store.database.query<RegistryRow>(
-      `SELECT * FROM ${this.tables.registry()} ORDER BY name`,
-    );
+    const { rows } = await this.sql.query<RegistryRow>(`SELECT * FROM ${this.tables.registry()} ORDER BY name`);
     const { headPosition } = await this.store.status();
     return Promise.all(
       rows
         .filter((row) => this.definitions.has(row.name))
         .map(async (row) => {
-          const checkpoint = await this.checkpoints.load(
-            this.store.database,
-            checkpointName(row.name, row.active_generation),
-          );
+          const checkpoint = await this.checkpoints.load(this.sql, checkpointName(row.name, row.active_generation));
           const lag = await this.lag(checkpoint);
           const building =
             row.building_generation === null
               ? null
-              : await this.checkpoints.load(this.store.database, checkpointName(row.name, row.building_generation));
+              : await this.checkpoints.load(this.sql, checkpointName(row.name, row.building_generation));
           return {
             name: row.name,
             version: row.version,
@@ -219,56 +250,73 @@ export class ProjectionHost {
     );
   }
 
-  private definition(name: string): ProjectionDefinition {
+  private definition(name: string): ReadModel {
     const definition = this.definitions.get(name);
     if (!definition) throw new UnknownProjection(name);
     return definition;
   }
 
   private async lag(checkpoint: Checkpoint): Promise<{ events: number; seconds: number }> {
-    const { rows } = await this.store.database.query<{ events: string | number; oldest: Date | null }>(
-      `SELECT count(*) AS events, min(recorded_at) AS oldest FROM "${this.store.database.schema}".events
-       WHERE (transaction_id, position) > ($1::xid8, $2::bigint)`,
-      [checkpoint.transactionId, checkpoint.position],
-    );
-    const oldest = rows[0]?.oldest;
+    const { events, oldestRecordedAt } = await this.store.lagAfter(checkpoint);
     return {
-      events: Number(rows[0]?.events ?? 0),
-      seconds: oldest ? Math.max(0, (Date.now() - oldest.getTime()) / 1000) : 0,
+      events,
+      seconds: oldestRecordedAt === null ? 0 : Math.max(0, (Date.now() - Date.parse(oldestRecordedAt)) / 1000),
     };
   }
 
   /** Brings this process's runners in line with the registry. Serialised: one pass at a time. */
   private reconcile(): Promise<void> {
-    this.reconciling = this.reconciling.then(() => (this.stopped ? undefined : this.reconcileOnce()));
+    this.reconciling = this.reconciling.then(() => (this.stopped ? undefined : this.reconcileUntilSteady()));
     return this.reconciling;
   }
 
-  private async reconcileOnce(): Promise<void> {
+  /** A pass that changed the registry (a rebuild started, a switch-over) is followed by another on the new rows. */
+  private async reconcileUntilSteady(): Promise<void> {
+    while (await this.reconcilePass()) {
+      if (this.stopped) return;
+    }
+  }
+
+  /** One pass over the registry; true when it changed the registry and must be run again. */
+  private async reconcilePass(): Promise<boolean> {
     const registry = await this.ensureRegistered();
     const wanted = new Set<string>();
     for (const row of registry) {
       const definition = this.definitions.get(row.name);
       if (!definition) continue;
-      if (row.version !== definition.version && row.building_generation === null) {
-        // The code of this read model changed: rebuild it beside the old one.
-        await this.startRebuild(row.name);
-        return this.reconcileOnce();
-      }
-      wanted.add(checkpointName(row.name, row.active_generation));
-      this.ensureRunner(definition, row.active_generation, false);
-      if (row.building_generation !== null) {
-        wanted.add(checkpointName(row.name, row.building_generation));
-        const builder = this.ensureRunner(definition, row.building_generation, true);
-        if (await this.switchIfCaughtUp(row, builder)) return this.reconcileOnce();
-      }
-      for (const runner of this.runners.values()) {
-        if (runner.name !== row.name) continue;
-        if (row.paused) runner.subscription.pause();
-        else if (runner.subscription.status().state === 'paused') runner.subscription.resume();
-      }
-      await this.report(row);
+      if (await this.reconcileModel(row, definition, wanted)) return true;
     }
+    await this.stopRunnersNotIn(wanted);
+    return false;
+  }
+
+  /**
+   * Runs the generations of one read model that the registry names, adding
+   * their runner keys to `wanted`; true when it changed the registry.
+   */
+  private async reconcileModel(row: RegistryRow, definition: ReadModel, wanted: Set<string>): Promise<boolean> {
+    if (row.version !== definition.version && row.building_generation === null) {
+      // The code of this read model changed: rebuild it beside the old one.
+      await this.startRebuild(row.name);
+      return true;
+    }
+    wanted.add(checkpointName(row.name, row.active_generation));
+    this.ensureRunner(definition, row.active_generation, false);
+    if (row.building_generation !== null) {
+      wanted.add(checkpointName(row.name, row.building_generation));
+      const builder = this.ensureRunner(definition, row.building_generation, true);
+      if (await this.switchIfCaughtUp(row, builder)) return true;
+    }
+    for (const runner of this.runners.values()) {
+      if (runner.name !== row.name) continue;
+      if (row.paused) runner.subscription.pause();
+      else if (runner.subscription.status().state === 'paused') runner.subscription.resume();
+    }
+    await this.report(row);
+    return false;
+  }
+
+  private async stopRunnersNotIn(wanted: Set<string>): Promise<void> {
     for (const [key, runner] of this.runners) {
       if (!wanted.has(key)) {
         this.runners.delete(key);
@@ -279,7 +327,7 @@ export class ProjectionHost {
 
   private async ensureRegistered(): Promise<RegistryRow[]> {
     for (const definition of this.definitions.values()) {
-      await this.store.database.transaction(async (tx) => {
+      await this.sql.transaction(async (tx) => {
         const { rows } = await tx.query(
           `INSERT INTO ${this.tables.registry()} (name, version, active_generation) VALUES ($1, $2, 1)
            ON CONFLICT (name) DO NOTHING RETURNING name`,
@@ -288,24 +336,24 @@ export class ProjectionHost {
         if (rows.length > 0) await this.tables.create(tx, definition.name, 1);
       });
     }
-    const { rows } = await this.store.database.query<RegistryRow>(`SELECT * FROM ${this.tables.registry()}`);
+    const { rows } = await this.sql.query<RegistryRow>(`SELECT * FROM ${this.tables.registry()}`);
     return rows;
   }
 
-  private ensureRunner(definition: ProjectionDefinition, generation: number, building: boolean): Runner {
+  private ensureRunner(definition: ReadModel, generation: number, building: boolean): Runner {
     const key = checkpointName(definition.name, generation);
     const existing = this.runners.get(key);
     if (existing) return existing;
-    const projector = new BatchProjector(
-      this.store,
-      this.tables,
+    const projector = new BatchProjector({
+      store: this.store,
+      sql: this.sql,
+      tables: this.tables,
       definition,
       generation,
-      () => this.options.poisonPolicy ?? 'stop',
-      undefined,
-      this.keys,
-    );
-    const subscription = new Subscription(this.store, projector, {
+      poisonPolicy: () => this.options.poisonPolicy ?? 'stop',
+      keys: this.keys,
+    });
+    const subscription = new Subscription(this.store, this.sql, projector, {
       name: key,
       batchSize: this.options.batchSize ?? 1000,
       onError: 'stop',
@@ -325,7 +373,7 @@ export class ProjectionHost {
     if (!status.leader || status.state !== 'running') return false;
     if ((await this.lag(status.checkpoint)).events > 0) return false;
     const old = row.active_generation;
-    const switched = await this.store.database.transaction(async (tx) => {
+    const switched = await this.sql.transaction(async (tx) => {
       const { rows } = await tx.query(
         `UPDATE ${this.tables.registry()}
          SET active_generation = building_generation, version = building_version,
@@ -342,8 +390,8 @@ export class ProjectionHost {
       this.runners.delete(checkpointName(row.name, old));
       await previous.subscription.stop();
     }
-    await this.tables.drop(this.store.database, row.name, old);
-    await this.checkpoints.reset(this.store.database, checkpointName(row.name, old));
+    await this.tables.drop(this.sql, row.name, old);
+    await this.checkpoints.reset(this.sql, checkpointName(row.name, old));
     return true;
   }
 
@@ -353,7 +401,7 @@ export class ProjectionHost {
     const status = active?.subscription.status();
     if (!status?.leader) return;
     const state: ProjectionState = status.state === 'retrying' ? 'failed' : (status.state as ProjectionState);
-    await this.store.database.query(
+    await this.sql.query(
       `UPDATE ${this.tables.registry()}
        SET state = $2, last_error = $3, last_error_event_id = $4, last_error_at = $5, events_per_second = $6, reported_at = now()
        WHERE name = $1`,

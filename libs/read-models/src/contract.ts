@@ -8,9 +8,10 @@ export interface ProjectedEvent {
 
 /**
  * One read model: pure functions over plain JSON documents (stored as jsonb, one row per key).
- * The runner loads the rows `keysOf` names, folds `evolve` and writes them back with its checkpoint.
+ * The runner (libs/projections' ProjectionHost) loads the rows `keysOf` names, folds `evolve` and
+ * writes them back with its checkpoint.
  */
-export interface ReadModel<Doc> {
+export interface ReadModel<Doc = unknown> {
   name: string;
   /** Bump when evolve or the doc shape changes (a rebuild into new tables follows). */
   version: number;

@@ -18,6 +18,7 @@ import {
   type HistoryEvent,
 } from '@caretrail/domain';
 import {
+  MAX_EVENTS_PER_APPEND,
   WrongExpectedVersion,
   type AppendOptions,
   type AppendResult,
@@ -25,9 +26,6 @@ import {
   type NewEvent,
 } from '@caretrail/event-store';
 import type { IdSource } from './random';
-
-/** The store allows at most this many events in one append. */
-export const MAX_EVENTS_PER_APPEND = 1000;
 
 /** One decider's state folded over the streams a command loads, and how far into each it has folded. */
 interface Fold {

@@ -9,8 +9,8 @@
  * Each reports JSON on stdout (the projector a line "ready" first).
  */
 import { Client } from 'pg';
-import { PostgresDatabase, SqlEventStore } from '@caretrail/event-store';
-import { ProjectionHost, type ProjectionDefinition, type ProjectionStatus } from '@caretrail/projections';
+import { openEventStoreOn, PostgresDatabase, START, type OpenedStore } from '@caretrail/event-store';
+import { ProjectionHost, type ProjectionStatus } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
 
 /** Samples this process's resident set while work runs; returns the highest, in MiB. */
@@ -74,10 +74,9 @@ export interface RebuildResult {
   rows: number;
 }
 
-function open(url: string, schema: string): Promise<SqlEventStore> {
-  return SqlEventStore.open(
-    new PostgresDatabase({ connectionString: url, schema, applicationName: 'caretrail-bench projector' }),
-  );
+async function open(url: string, schema: string): Promise<OpenedStore> {
+  const sql = new PostgresDatabase({ connectionString: url, schema, applicationName: 'caretrail-bench projector' });
+  return { store: await openEventStoreOn(sql), sql };
 }
 
 /**
@@ -87,18 +86,13 @@ function open(url: string, schema: string): Promise<SqlEventStore> {
  * time, starting the host builds generation 1 from empty (the warm-up round).
  */
 async function rebuild(url: string, schema: string, name: string): Promise<RebuildResult> {
-  const definition = (readModels as ProjectionDefinition[]).find((d) => d.name === name);
+  const definition = readModels.find((d) => d.name === name);
   if (!definition) throw new Error(`no read model ${name}`);
-  const store = await open(url, schema);
-  const { rows: counted } = await store.database.query<{ n: string }>(
-    `SELECT count(*)::text AS n FROM "${schema}".events`,
-  );
-  const events = Number(counted[0]!.n);
+  const { store, sql } = await open(url, schema);
+  const { events } = await store.lagAfter(START);
   const { headPosition } = await store.status();
-  const host = new ProjectionHost(store, [definition], { reconcileMs: 50 });
-  const { rows: registered } = await store.database.query(`SELECT 1 FROM "${schema}".projections WHERE name = $1`, [
-    name,
-  ]);
+  const host = new ProjectionHost(store, sql, [definition], { reconcileMs: 50 });
+  const { rows: registered } = await sql.query(`SELECT 1 FROM "${schema}".projections WHERE name = $1`, [name]);
   const baselineRssMiB = process.memoryUsage.rss() / 2 ** 20;
   const rss = rssSampler();
   const start = process.hrtime.bigint();
@@ -125,7 +119,7 @@ async function rebuild(url: string, schema: string, name: string): Promise<Rebui
   const peakRssMiB = rss.stop();
   await host.stop();
   const { table } = await host.activeTable(name);
-  const { rows } = await store.database.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`);
+  const { rows } = await sql.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table}`);
   await store.close();
   return {
     name,
@@ -141,8 +135,8 @@ async function rebuild(url: string, schema: string, name: string): Promise<Rebui
 
 /** Every read model, running, as a projector process does, until the parent closes stdin. */
 async function projector(url: string, schema: string): Promise<{ peakRssMiB: number }> {
-  const store = await open(url, schema);
-  const host = new ProjectionHost(store, readModels as ProjectionDefinition[]);
+  const { store, sql } = await open(url, schema);
+  const host = new ProjectionHost(store, sql, readModels);
   const rss = rssSampler();
   await host.start();
   const { headPosition } = await store.status();

@@ -14,13 +14,13 @@ import {
   seedTaskArgs,
   type TaskOptions,
 } from '@caretrail/admin-tasks';
-import type { SqlEventStore } from '@caretrail/event-store';
+import type { EventStore, SqlDatabase } from '@caretrail/event-store';
 import { AccessAudit } from '../audit/access-audit';
 import { AuditCategory } from '../http/audit/audit-category';
 import { AuditRoutes } from '../audit/audit-routes';
 import { RequireRole } from '../http/auth/roles.guard';
 import type { ApiConfig } from '../config/api-config';
-import { EVENT_STORE, API_CONFIG } from '../http/tokens';
+import { API_CONFIG, EVENT_STORE, SQL_DATABASE } from '../http/tokens';
 import { PatientParams } from '../http/validation/decorators';
 import { PersonalData } from '../privacy/personal-data';
 import { Problem } from '../http/problems/problem';
@@ -52,7 +52,8 @@ export class AdminTasksController {
   private readonly running = new Set<string>();
 
   constructor(
-    @Inject(EVENT_STORE) private readonly store: SqlEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SQL_DATABASE) private readonly sql: SqlDatabase,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly personalData: PersonalData,
     private readonly audit: AccessAudit,
@@ -89,7 +90,7 @@ export class AdminTasksController {
   })
   async replay(@Body() body: TaskOptions, @Req() request: Request, @Res() response: Response): Promise<void> {
     const args = checkedOptions(() => replayTaskArgs(body, Date.now()));
-    await this.exclusive('replay', request, response, (progress) => replay(this.store, args, progress));
+    await this.exclusive('replay', request, response, (progress) => replay(this.store, this.sql, args, progress));
   }
 
   @Post('reports/effectiveness')

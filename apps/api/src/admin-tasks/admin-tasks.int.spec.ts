@@ -51,9 +51,7 @@ describe('the command line tasks, inside the server (/admin)', () => {
     expect(result).toMatchObject({ patients: 3, days: 20, seed: 'inside', refused: {}, until: UNTIL });
     expect((await api.store.status()).headPosition).toBeGreaterThanOrEqual(result['events'] as number);
     const enrolled = await withAdminClient((client) =>
-      client.query(
-        `SELECT data FROM "${api.store.database.schema}".events WHERE event_type = 'PatientEnrolled' LIMIT 1`,
-      ),
+      client.query(`SELECT data FROM "${api.sql.schema}".events WHERE event_type = 'PatientEnrolled' LIMIT 1`),
     );
     expect(enrolled.rows[0].data.name.given).toEqual({ $enc: expect.stringMatching(/^v1:s:/) });
 

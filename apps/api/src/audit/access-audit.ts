@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { AccessLog, type AccessAction, type AccessRecord } from '@caretrail/access-log';
-import type { SqlEventStore } from '@caretrail/event-store';
+import type { SqlDatabase } from '@caretrail/event-store';
 import type { ApiConfig } from '../config/api-config';
-import { EVENT_STORE, API_CONFIG } from '../http/tokens';
+import { SQL_DATABASE, API_CONFIG } from '../http/tokens';
 import { Problem } from '../http/problems/problem';
 import type { RouteInfo } from './audit-routes';
 
@@ -37,8 +37,8 @@ export class AccessAudit {
   readonly log: AccessLog;
   private readonly enabled: boolean;
 
-  constructor(@Inject(EVENT_STORE) store: SqlEventStore, @Inject(API_CONFIG) config: ApiConfig) {
-    this.log = new AccessLog(store.database);
+  constructor(@Inject(SQL_DATABASE) sql: SqlDatabase, @Inject(API_CONFIG) config: ApiConfig) {
+    this.log = new AccessLog(sql);
     this.enabled = config.accessLog;
     if (!this.enabled) this.logger.warn('ACCESS_LOG=off: accesses to patient data are NOT recorded (benchmarks only)');
   }

@@ -11,7 +11,7 @@ import {
   type AccessLogFilter,
   type AccessLogPage,
 } from '@caretrail/access-log';
-import type { SqlEventStore } from '@caretrail/event-store';
+import type { EventStore } from '@caretrail/event-store';
 import { RequireRole } from '../http/auth/roles.guard';
 import { EVENT_STORE } from '../http/tokens';
 import { PatientParams } from '../http/validation/decorators';
@@ -49,7 +49,7 @@ export class AuditController {
   constructor(
     private readonly audit: AccessAudit,
     private readonly routes: AuditRoutes,
-    @Inject(EVENT_STORE) private readonly store: SqlEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly personalData: PersonalData,
   ) {}
 

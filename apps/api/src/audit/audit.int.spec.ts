@@ -23,8 +23,8 @@ describe('the access log and the audit views', () => {
 
   /** The records of one request, by the correlation id it was sent with. */
   const recordsOf = async (correlationId: string): Promise<AccessRecord[]> => {
-    const { rows } = await t.api.store.database.query<{ id: string }>(
-      `SELECT id FROM "${t.api.store.database.schema}".access_log WHERE correlation_id = $1 ORDER BY id`,
+    const { rows } = await t.api.sql.query<{ id: string }>(
+      `SELECT id FROM "${t.api.sql.schema}".access_log WHERE correlation_id = $1 ORDER BY id`,
       [correlationId],
     );
     // Through the API, newest first: the records as GET /audit shows them.
@@ -150,7 +150,7 @@ describe('the access log and the audit views', () => {
   });
 
   it('answers 503 rather than serve a request it could not record', async () => {
-    const s = `"${t.api.store.database.schema}"`;
+    const s = `"${t.api.sql.schema}"`;
     await withAdminClient((c) =>
       c.query(`ALTER TABLE ${s}.access_log ADD CONSTRAINT refuse_all CHECK (false) NOT VALID`),
     );
@@ -352,6 +352,6 @@ describe('the access log and the audit views', () => {
   });
 
   it('leaves an access chain that verifies', async () => {
-    await expect(verifyAccessChain(t.api.store.database)).resolves.toMatchObject({ ok: true, firstBreak: null });
+    await expect(verifyAccessChain(t.api.sql)).resolves.toMatchObject({ ok: true, firstBreak: null });
   });
 });

@@ -1,5 +1,5 @@
 import { isEventType, redactPersonalData, type DomainEvent } from '@caretrail/domain';
-import type { RecordedEvent } from '@caretrail/event-store';
+import type { StoredEvent } from '@caretrail/event-store';
 
 export interface HistoryLink {
   eventId: string;
@@ -46,7 +46,7 @@ const AMENDMENTS = { EntryCorrected: 'correction', EntryEnteredInError: 'entered
  */
 export function patientHistory(
   patientId: string,
-  events: readonly RecordedEvent[],
+  events: readonly StoredEvent[],
   includePersonalData: boolean,
 ): PatientHistory {
   const byId = new Map(events.map((e) => [e.eventId, e]));
@@ -96,7 +96,7 @@ export function patientHistory(
 }
 
 /** An event type this code does not know has no list of personal fields: nothing of it is shown. */
-function redacted(event: RecordedEvent): unknown {
+function redacted(event: StoredEvent): unknown {
   if (!isEventType(event.type)) return null;
   return redactPersonalData({ type: event.type, data: event.data } as DomainEvent).data;
 }

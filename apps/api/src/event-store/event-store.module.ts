@@ -1,11 +1,11 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { openEventStore, type SqlEventStore } from '@caretrail/event-store';
-import { API_CONFIG, EVENT_STORE } from '../http/tokens';
+import { openEventStore, type EventStore, type SqlEventStore } from '@caretrail/event-store';
+import { API_CONFIG, EVENT_STORE, SQL_DATABASE } from '../http/tokens';
 import type { ApiConfig } from '../config/api-config';
 
 @Injectable()
 class EventStoreCloser implements OnApplicationShutdown {
-  constructor(@Inject(EVENT_STORE) private readonly store: SqlEventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.store.close();
@@ -21,8 +21,13 @@ class EventStoreCloser implements OnApplicationShutdown {
       inject: [API_CONFIG],
       useFactory: (config: ApiConfig) => openEventStore(config.store),
     },
+    {
+      provide: SQL_DATABASE,
+      inject: [EVENT_STORE],
+      useFactory: (store: SqlEventStore) => store.database,
+    },
     EventStoreCloser,
   ],
-  exports: [EVENT_STORE],
+  exports: [EVENT_STORE, SQL_DATABASE],
 })
 export class EventStoreModule {}

@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../http/problems/problem.openapi';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
-import type { SqlEventStore } from '@caretrail/event-store';
+import type { EventStore } from '@caretrail/event-store';
 import { Public } from '../http/auth/auth.guard';
 import { EVENT_STORE } from '../http/tokens';
 
@@ -13,7 +13,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    @Inject(EVENT_STORE) private readonly store: SqlEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
   ) {}
 
   @Get()

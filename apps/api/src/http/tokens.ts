@@ -5,8 +5,13 @@
 
 /** The ApiConfig of this process (config/api-config.ts). */
 export const API_CONFIG = Symbol('API_CONFIG');
-/** The event store opened once per process (event-store/event-store.module.ts). */
+/** The event store port (EventStore), opened once per process: what every caller of the log depends on. */
 export const EVENT_STORE = Symbol('EVENT_STORE');
+/**
+ * The SqlDatabase beside it, for what keeps SQL tables of its own: read
+ * models, checkpoints, the access log, patients' keys (docs/architecture.md).
+ */
+export const SQL_DATABASE = Symbol('SQL_DATABASE');
 /** The ProjectionHost running this process's read models. */
 export const PROJECTION_HOST = Symbol('PROJECTION_HOST');
 /** The bearer-token verifier (local key or OIDC issuer). */

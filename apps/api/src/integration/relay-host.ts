@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { SqlEventStore } from '@caretrail/event-store';
+import type { EventStore, SqlDatabase } from '@caretrail/event-store';
 import {
   createKafkaRelay,
   kafkaRelayConfigFromEnv,
@@ -7,7 +7,7 @@ import {
   type Relay,
   type RelayStatus,
 } from '@caretrail/integration';
-import { EVENT_STORE } from '../http/tokens';
+import { EVENT_STORE, SQL_DATABASE } from '../http/tokens';
 
 /**
  * Whether this API process runs the Kafka relay (KAFKA_RELAY):
@@ -36,12 +36,15 @@ export class RelayHost implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('KafkaRelay');
   private relay: Relay | undefined;
 
-  constructor(@Inject(EVENT_STORE) private readonly store: SqlEventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SQL_DATABASE) private readonly sql: SqlDatabase,
+  ) {}
 
   onApplicationBootstrap(): void {
-    const config = hostsRelay(process.env, this.store.database.backend);
+    const config = hostsRelay(process.env, this.sql.backend);
     if (!config) return;
-    const { relay, publisher } = createKafkaRelay(this.store, config, {
+    const { relay, publisher } = createKafkaRelay(this.store, this.sql, config, {
       log: (level, message) => this.logger[level === 'info' ? 'log' : level](message),
     });
     this.relay = relay;

@@ -9,11 +9,11 @@ import {
   verifyEventChain,
   type ChainReport,
   type LogAnchor,
-  type SqlEventStore,
+  type SqlDatabase,
 } from '@caretrail/event-store';
 import { AuditCategory } from '../http/audit/audit-category';
 import { RequireRole } from '../http/auth/roles.guard';
-import { EVENT_STORE } from '../http/tokens';
+import { SQL_DATABASE } from '../http/tokens';
 
 class AnchorQuery {
   @ApiPropertyOptional({
@@ -44,7 +44,7 @@ export interface IntegrityReport {
 @ApiProblems(400, 401, 403, 503)
 @Controller('admin/integrity')
 export class IntegrityController {
-  constructor(@Inject(EVENT_STORE) private readonly store: SqlEventStore) {}
+  constructor(@Inject(SQL_DATABASE) private readonly sql: SqlDatabase) {}
 
   @Get('verify')
   @ApiOperation({ summary: 'Walk every hash chain (events and access log); report the first broken link of each.' })
@@ -60,8 +60,8 @@ export class IntegrityController {
     },
   })
   async verify(): Promise<IntegrityReport> {
-    const events = await verifyEventChain(this.store.database, this.store.database.schema);
-    const accessLog = await verifyAccessChain(this.store.database);
+    const events = await verifyEventChain(this.sql, this.sql.schema);
+    const accessLog = await verifyAccessChain(this.sql);
     return { ok: events.ok && accessLog.ok, events, accessLog };
   }
 
@@ -75,6 +75,6 @@ export class IntegrityController {
     },
   })
   anchor(@Query() { upTo }: AnchorQuery): Promise<LogAnchor> {
-    return anchorLog(this.store.database, this.store.database.schema, upTo);
+    return anchorLog(this.sql, this.sql.schema, upTo);
   }
 }

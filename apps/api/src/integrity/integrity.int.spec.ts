@@ -22,7 +22,7 @@ describe('GET /admin/integrity', () => {
 
   it('names the first edited access record', async () => {
     const admin = await testUser(t.api, 'admin');
-    const schema = t.api.store.database.schema;
+    const schema = t.api.sql.schema;
     await withAdminClient(async (client) => {
       await client.query(`ALTER TABLE "${schema}".access_log DISABLE TRIGGER USER`);
       await client.query(

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nest
 import { ApiProblems } from '../http/problems/problem.openapi';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { WrongExpectedVersion, type RecordedEvent, type SqlEventStore } from '@caretrail/event-store';
+import { WrongExpectedVersion, type EventStore, type StoredEvent } from '@caretrail/event-store';
 import { erasureEvent, erasureStream, isErasureEvent } from '@caretrail/care-log';
 import type { CachingPatientKeyStore } from '@caretrail/security';
 import type { Actor } from '@caretrail/domain';
@@ -54,7 +54,7 @@ const MAX_ATTEMPTS = 3;
 @Controller('patients')
 export class ErasureController {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: SqlEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PATIENT_KEYS) private readonly keys: CachingPatientKeyStore,
   ) {}
 
@@ -120,7 +120,7 @@ export class ErasureController {
     }
   }
 
-  private result(patientId: string, event: RecordedEvent, alreadyErased: boolean): ErasureResultDto {
+  private result(patientId: string, event: StoredEvent, alreadyErased: boolean): ErasureResultDto {
     return {
       patientId,
       erasedAt: String(event.data['erasedAt']),

@@ -16,7 +16,7 @@ describe('erasure by crypto-shredding', () => {
   let p: TestPatient;
   let admin: TestUser;
   let lastPosition = 0;
-  const s = (): string => `"${t.api.store.database.schema}"`;
+  const s = (): string => `"${t.api.sql.schema}"`;
   const family = (): string => 'Lovelace';
 
   const post = async (path: string, auth: string, body: unknown, status = 201): Promise<Record<string, unknown>> => {
@@ -31,19 +31,15 @@ describe('erasure by crypto-shredding', () => {
 
   /** Every place the log and the read models keep text: raw, as PostgreSQL stores it. */
   const storedText = async (): Promise<{ events: string; readModels: string }> => {
-    const events = await t.api.store.database.query<{ t: string }>(
-      `SELECT data::text || metadata::text AS t FROM ${s()}.events`,
-    );
-    const tables = await t.api.store.database.query<{ table_name: string }>(
+    const events = await t.api.sql.query<{ t: string }>(`SELECT data::text || metadata::text AS t FROM ${s()}.events`);
+    const tables = await t.api.sql.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name LIKE 'rm\\_%' ORDER BY 1`,
-      [t.api.store.database.schema],
+      [t.api.sql.schema],
     );
     expect(tables.rows.length).toBeGreaterThanOrEqual(4);
     let readModels = '';
     for (const { table_name } of tables.rows) {
-      const { rows } = await t.api.store.database.query<{ t: string }>(
-        `SELECT doc::text AS t FROM ${s()}."${table_name}"`,
-      );
+      const { rows } = await t.api.sql.query<{ t: string }>(`SELECT doc::text AS t FROM ${s()}."${table_name}"`);
       readModels += rows.map((r) => r.t).join('\n');
     }
     return { events: events.rows.map((r) => r.t).join('\n'), readModels };
@@ -163,7 +159,7 @@ describe('erasure by crypto-shredding', () => {
         alreadyErased: false,
         streamId: `careplan-${p.patientId}`,
       });
-      const { rows } = await t.api.store.database.query<{ key: Buffer | null; destroyed_at: Date | null }>(
+      const { rows } = await t.api.sql.query<{ key: Buffer | null; destroyed_at: Date | null }>(
         `SELECT key, destroyed_at FROM ${s()}.patient_keys WHERE patient_id = $1`,
         [p.patientId],
       );
@@ -223,7 +219,7 @@ describe('erasure by crypto-shredding', () => {
     });
 
     it('still verifies the hash chain: it covers the ciphertext, which did not change', async () => {
-      expect(await verifyEventChain(t.api.store.database, t.api.store.database.schema)).toMatchObject({
+      expect(await verifyEventChain(t.api.sql, t.api.sql.schema)).toMatchObject({
         ok: true,
         firstBreak: null,
       });

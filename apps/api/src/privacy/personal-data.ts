@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { RecordedEvent } from '@caretrail/event-store';
+import type { StoredEvent } from '@caretrail/event-store';
 import { decryptEvents, encryptEventData } from '@caretrail/care-log';
 import { PatientKeyDestroyed, type CachingPatientKeyStore } from '@caretrail/security';
 import type { ApiConfig } from '../config/api-config';
@@ -35,7 +35,7 @@ export class PersonalData {
     }
   }
 
-  open(events: readonly RecordedEvent[]): Promise<RecordedEvent[]> {
+  open(events: readonly StoredEvent[]): Promise<StoredEvent[]> {
     return decryptEvents(events, this.keys);
   }
 }

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { SqlPatientKeyStore, type SqlEventStore } from '@caretrail/event-store';
+import { SqlPatientKeyStore, type SqlDatabase } from '@caretrail/event-store';
 import { CachingPatientKeyStore } from '@caretrail/security';
-import { EVENT_STORE, PATIENT_KEYS } from '../http/tokens';
+import { PATIENT_KEYS, SQL_DATABASE } from '../http/tokens';
 import { ErasureController } from './erasure.controller';
 import { PersonalData } from './personal-data';
 
@@ -14,8 +14,8 @@ export { PersonalData };
   providers: [
     {
       provide: PATIENT_KEYS,
-      inject: [EVENT_STORE],
-      useFactory: (store: SqlEventStore) => new CachingPatientKeyStore(new SqlPatientKeyStore(store.database)),
+      inject: [SQL_DATABASE],
+      useFactory: (sql: SqlDatabase) => new CachingPatientKeyStore(new SqlPatientKeyStore(sql)),
     },
     PersonalData,
   ],

@@ -1,11 +1,21 @@
-import { Global, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { SqlEventStore } from '@caretrail/event-store';
-import { ProjectionHost, type ProjectionDefinition } from '@caretrail/projections';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
+import type { EventStore, SqlDatabase } from '@caretrail/event-store';
+import { ProjectionHost } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
 import type { CachingPatientKeyStore } from '@caretrail/security';
 import type { ApiConfig } from '../config/api-config';
-import { EVENT_STORE, PATIENT_KEYS, API_CONFIG, PROJECTION_HOST } from '../http/tokens';
+import { EVENT_STORE, SQL_DATABASE, PATIENT_KEYS, API_CONFIG, PROJECTION_HOST } from '../http/tokens';
 import { AdminProjectionsController } from './admin-projections.controller';
+
+const projectionsLogger = new Logger('Projections');
 
 /** Runs the read models in this process unless RUN_PROJECTIONS=false (then apps/projector does). */
 @Injectable()
@@ -31,11 +41,15 @@ class ProjectionLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   providers: [
     {
       provide: PROJECTION_HOST,
-      inject: [EVENT_STORE, API_CONFIG, PATIENT_KEYS],
-      useFactory: (store: SqlEventStore, config: ApiConfig, keys: CachingPatientKeyStore) =>
-        new ProjectionHost(store, readModels as ProjectionDefinition[], {
+      inject: [EVENT_STORE, SQL_DATABASE, API_CONFIG, PATIENT_KEYS],
+      useFactory: (store: EventStore, sql: SqlDatabase, config: ApiConfig, keys: CachingPatientKeyStore) =>
+        new ProjectionHost(store, sql, readModels, {
           poisonPolicy: config.projectionPoisonPolicy,
           keys,
+          log: (level, message, fields) =>
+            projectionsLogger[level === 'info' ? 'log' : level](
+              fields ? `${message} ${JSON.stringify(fields)}` : message,
+            ),
         }),
     },
     ProjectionLifecycle,

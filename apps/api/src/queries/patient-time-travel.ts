@@ -7,7 +7,7 @@ import {
   type PatientViewName,
 } from '@caretrail/analytics';
 import { decodeDomainEvents } from '@caretrail/care-log';
-import type { SqlEventStore } from '@caretrail/event-store';
+import type { EventStore } from '@caretrail/event-store';
 import { EVENT_STORE } from '../http/tokens';
 
 export interface TimeTravelAnswer {
@@ -27,7 +27,7 @@ export interface TimeTravelAnswer {
  */
 @Injectable()
 export class PatientTimeTravel {
-  constructor(@Inject(EVENT_STORE) private readonly store: SqlEventStore) {}
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
   async view(
     name: PatientViewName,

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Checkpoint, SqlEventStore } from '@caretrail/event-store';
+import type { Checkpoint, EventStore, SqlDatabase } from '@caretrail/event-store';
 import type { ProjectionHost } from '@caretrail/projections';
-import { EVENT_STORE, PROJECTION_HOST } from '../http/tokens';
+import { EVENT_STORE, SQL_DATABASE, PROJECTION_HOST } from '../http/tokens';
 import { Problem } from '../http/problems/problem';
 
 export type ReadModelName = 'current-plan' | 'adherence' | 'collaboration' | 'registry';
@@ -14,7 +14,9 @@ const MAX_WAIT_MS = 2000;
 @Injectable()
 export class ReadModelReader {
   constructor(
-    @Inject(EVENT_STORE) private readonly store: SqlEventStore,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    /** The read models' tables; the log itself is only asked through the port. */
+    @Inject(SQL_DATABASE) private readonly sql: SqlDatabase,
     @Inject(PROJECTION_HOST) private readonly host: ProjectionHost,
   ) {}
 
@@ -26,16 +28,14 @@ export class ReadModelReader {
   ): Promise<{ doc: Doc | undefined; position: number }> {
     const checkpoint = await this.reach(model, minPosition);
     const { table } = await this.host.activeTable(model);
-    const { rows } = await this.store.database.query<{ doc: Doc }>(`SELECT doc FROM ${table} WHERE key = $1`, [
-      patientId,
-    ]);
+    const { rows } = await this.sql.query<{ doc: Doc }>(`SELECT doc FROM ${table} WHERE key = $1`, [patientId]);
     return { doc: rows[0]?.doc, position: checkpoint.position };
   }
 
   /** Rows of several patients in one read model. */
   async patientRows<Doc>(model: ReadModelName, patientIds: readonly string[]): Promise<Map<string, Doc>> {
     const { table } = await this.host.activeTable(model);
-    const { rows } = await this.store.database.query<{ key: string; doc: Doc }>(
+    const { rows } = await this.sql.query<{ key: string; doc: Doc }>(
       `SELECT key, doc FROM ${table} WHERE key = ANY($1::text[])`,
       [[...patientIds]],
     );
@@ -45,7 +45,7 @@ export class ReadModelReader {
   /** Patients on whose care team this clinician is now (from the current-plan read model). */
   async caseloadOf(userId: string): Promise<string[]> {
     const { table } = await this.host.activeTable('current-plan');
-    const { rows } = await this.store.database.query<{ key: string }>(
+    const { rows } = await this.sql.query<{ key: string }>(
       `SELECT key FROM ${table} WHERE doc->'plan'->'careTeam' @> $1::jsonb ORDER BY key`,
       [JSON.stringify([{ userId }])],
     );
@@ -60,7 +60,7 @@ export class ReadModelReader {
     const deadline = Date.now() + MAX_WAIT_MS;
     for (;;) {
       const { checkpoint } = await this.host.activeTable(model);
-      if (minPosition === undefined || (await this.covers(checkpoint, minPosition))) return checkpoint;
+      if (minPosition === undefined || (await this.store.covers(checkpoint, minPosition))) return checkpoint;
       if (Date.now() >= deadline) {
         throw new Problem(
           503,
@@ -73,14 +73,5 @@ export class ReadModelReader {
       }
       await sleep(25);
     }
-  }
-
-  private async covers(checkpoint: Checkpoint, position: number): Promise<boolean> {
-    const { rows } = await this.store.database.query<{ covered: boolean }>(
-      `SELECT (transaction_id, position) <= ($2::xid8, $3::bigint) AS covered
-       FROM "${this.store.database.schema}".events WHERE position = $1`,
-      [position, checkpoint.transactionId, checkpoint.position],
-    );
-    return rows[0]?.covered ?? false;
   }
 }

@@ -23,8 +23,8 @@ describe('time travel over HTTP: ?asOf= on the patient views', () => {
   let lateDoseOccurredAt: string;
 
   const recordedAtOf = async (position: number): Promise<string> => {
-    const { rows } = await t.api.store.database.query<{ recorded_at: Date }>(
-      `SELECT recorded_at FROM "${t.api.store.database.schema}".events WHERE position = $1`,
+    const { rows } = await t.api.sql.query<{ recorded_at: Date }>(
+      `SELECT recorded_at FROM "${t.api.sql.schema}".events WHERE position = $1`,
       [position],
     );
     return rows[0]!.recorded_at.toISOString();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'supertest';
-import type { RecordedEvent } from '@caretrail/event-store';
+import type { StoredEvent } from '@caretrail/event-store';
 import type { ActorRole } from '@caretrail/domain';
 import { PersonalData } from '../privacy/personal-data';
 import { eventCount, type TestApi } from './test-api';
@@ -65,7 +65,7 @@ export async function enrolTestPatient(
  * The last event of a stream, as the application reads it: stored, with its
  * personal data opened (it is stored sealed, docs/erasure.md).
  */
-export async function lastEvent(api: TestApi, streamId: string): Promise<RecordedEvent> {
+export async function lastEvent(api: TestApi, streamId: string): Promise<StoredEvent> {
   const events = await api.store.readStream(streamId);
   const last = events[events.length - 1];
   if (!last) throw new Error(`stream ${streamId} is empty`);

@@ -4,18 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import type { SqlEventStore } from '@caretrail/event-store';
+import type { EventStore, SqlDatabase } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
 import type { ActorRole } from '@caretrail/domain';
 import { createApp } from '../app';
 import { apiConfigFromEnv } from '../config/api-config';
-import { EVENT_STORE } from '../http/tokens';
+import { EVENT_STORE, SQL_DATABASE } from '../http/tokens';
 
 export interface TestApi {
   app: INestApplication;
   http: TestAgent;
-  store: SqlEventStore;
+  store: EventStore;
+  /** The database beside the store, for tests that look at tables directly. */
+  sql: SqlDatabase;
   /** A bearer header value for this user and role. */
   bearer(userId: string, role: ActorRole): Promise<string>;
   close(): Promise<void>;
@@ -36,7 +38,8 @@ export async function startTestApi(backend: 'postgres' | 'pglite' = 'postgres'):
   return {
     app,
     http: request(app.getHttpServer()),
-    store: app.get<SqlEventStore>(EVENT_STORE),
+    store: app.get<EventStore>(EVENT_STORE),
+    sql: app.get<SqlDatabase>(SQL_DATABASE),
     bearer: async (userId, role) => `Bearer ${await issueLocalToken(key, { userId, role })}`,
     close: async () => {
       await app.close();
@@ -47,6 +50,6 @@ export async function startTestApi(backend: 'postgres' | 'pglite' = 'postgres'):
 }
 
 /** The number of events in the store: a refused request must leave it unchanged. */
-export async function eventCount(store: SqlEventStore): Promise<number> {
+export async function eventCount(store: EventStore): Promise<number> {
   return (await store.status()).headPosition;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { foldEvents } from '@caretrail/analytics';
 import { interleave, patientHistory, range, at, type PatientSpec } from '@caretrail/analytics/testing';
 import { streamFor, type DomainEvent } from '@caretrail/domain';
-import { PostgresDatabase, SqlEventStore } from '@caretrail/event-store';
+import { openEventStoreOn, PostgresDatabase, type EventStore, type SqlDatabase } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { decodeStoredEvent } from '@caretrail/care-log';
 import { readModels, type ReadModel } from '@caretrail/read-models';
@@ -33,7 +33,8 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
   const schema = uniqueSchema('cli_analytics');
   const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-cli-analytics-'));
   const env = process.env;
-  let store: SqlEventStore;
+  let sql: SqlDatabase;
+  let store: EventStore;
 
   const call = runCli;
 
@@ -45,9 +46,8 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
       DATA_DIR: dataDir,
       ANALYTICS_PSEUDONYM_KEY: 'a test key of enough length',
     };
-    store = await SqlEventStore.open(
-      new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, poolSize: 4 }),
-    );
+    sql = new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, poolSize: 4 });
+    store = await openEventStoreOn(sql);
     // The patients' histories interleaved as a clinic's log is, each event appended to its own stream.
     for (const event of interleave(PATIENTS.map(patientHistory))) await append(event);
   }, 120_000);
@@ -179,7 +179,7 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
   describe('patient --as-of', () => {
     it('shows the views as they stood just before and at an outcome', async () => {
       const week4 = new Date(at(28)).toISOString(); // the day-28 PHQ-9 of c1 occurred (and was recorded) then
-      const { rows } = await store.database.query<{ recorded_at: Date }>(
+      const { rows } = await sql.query<{ recorded_at: Date }>(
         `SELECT recorded_at FROM "${schema}".events WHERE data->>'patientId' = 'c1' AND event_type = 'OutcomeMeasured' ORDER BY position OFFSET 1 LIMIT 1`,
       );
       const recordedAt = rows[0]!.recorded_at.toISOString();
@@ -222,7 +222,7 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
 
   describe('replay', () => {
     const liveState = async () => {
-      const { rows } = await store.database.query<{ tables: string[]; checkpoints: number; events: number }>(
+      const { rows } = await sql.query<{ tables: string[]; checkpoints: number; events: number }>(
         `SELECT (SELECT coalesce(array_agg(table_name::text ORDER BY table_name), '{}') FROM information_schema.tables
                  WHERE table_schema = $1 AND table_name NOT LIKE 'replay\\_%') AS tables,
                 (SELECT count(*)::int FROM "${schema}".checkpoints) AS checkpoints,
@@ -242,7 +242,7 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
         basis: 'recorded' as const,
         batchSize: 50,
       };
-      const interrupted = await replay(store, { ...options, stopAfterBatches: 3 });
+      const interrupted = await replay(store, sql, { ...options, stopAfterBatches: 3 });
       expect(interrupted.status).toBe('interrupted');
       const { code, out } = await call(
         'replay',
@@ -267,7 +267,7 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
       );
       for (const name of ['registry', 'adherence']) {
         const model = readModels.find((m) => m.name === name) as ReadModel<unknown>;
-        const { rows } = await store.database.query<{ key: string; doc: unknown }>(
+        const { rows } = await sql.query<{ key: string; doc: unknown }>(
           `SELECT key, doc FROM "${schema}"."replay_audit_q1_${name}" ORDER BY key`,
         );
         expect(rows.map((r) => r.key)).toEqual(PATIENTS.map((p) => p.id));
@@ -288,7 +288,7 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
         'registry',
       );
       expect(code).toBe(0);
-      const { rows } = await store.database.query(`SELECT key FROM "${schema}"."replay_before_anything_registry"`);
+      const { rows } = await sql.query(`SELECT key FROM "${schema}"."replay_before_anything_registry"`);
       expect(rows).toEqual([]);
     });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AccessLog } from '@caretrail/access-log';
-import { openEventStore, PgliteDatabase } from '@caretrail/event-store';
+import { openEventStoreOn, PgliteDatabase, PostgresDatabase } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { auditExport } from './audit-export';
 
@@ -54,8 +54,9 @@ describe('npm run cli -- audit export, when no server answers', () => {
         DATA_DIR: dir,
         CARETRAIL_API_URL: NO_SERVER,
       };
-      const store = await openEventStore({ databaseUrl: testDatabaseUrl(), schema });
-      const log = new AccessLog(store.database);
+      const sql = new PostgresDatabase({ connectionString: testDatabaseUrl(), schema });
+      const store = await openEventStoreOn(sql);
+      const log = new AccessLog(sql);
       await log.append(accessRecord('p-1', 'dr-a'));
       await log.append(accessRecord('p-2', 'dr-b'));
       await log.append(accessRecord('p-1', 'dr-c'));
@@ -101,8 +102,9 @@ describe('npm run cli -- audit export, when no server answers', () => {
     beforeAll(async () => {
       process.env = { ...env, DATA_DIR: dataDir, CARETRAIL_API_URL: NO_SERVER };
       delete process.env['DATABASE_URL'];
-      const store = await openEventStore({ dataDir });
-      await new AccessLog(store.database).append(accessRecord('p-9', 'dr-z'));
+      const sql = await PgliteDatabase.open({ dataDir });
+      const store = await openEventStoreOn(sql);
+      await new AccessLog(sql).append(accessRecord('p-9', 'dr-z'));
       await store.close();
     });
 

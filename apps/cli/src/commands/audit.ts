@@ -59,9 +59,9 @@ async function verify(anchorFile: string | undefined, out: Print, err: Print): P
     }
   }
   const { result } = await withStoreOrServer<{ events: ChainReport; accessLog: AccessChainReport }>(
-    async (store) => ({
-      events: await verifyEventChain(store.database, store.database.schema),
-      accessLog: await verifyAccessChain(store.database),
+    async (_store, sql) => ({
+      events: await verifyEventChain(sql, sql.schema),
+      accessLog: await verifyAccessChain(sql),
     }),
     (server) => server.json('GET', '/admin/integrity/verify'),
   );
@@ -94,7 +94,7 @@ async function verify(anchorFile: string | undefined, out: Print, err: Print): P
 
 function anchor(upTo: number | undefined): Promise<{ result: LogAnchor }> {
   return withStoreOrServer<LogAnchor>(
-    (store) => anchorLog(store.database, store.database.schema, upTo),
+    (_store, sql) => anchorLog(sql, sql.schema, upTo),
     (server) => server.json('GET', `/admin/integrity/anchor${upTo === undefined ? '' : `?upTo=${upTo}`}`),
   );
 }

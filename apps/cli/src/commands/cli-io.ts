@@ -1,11 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { TaskArgumentError, TaskRefused } from '@caretrail/admin-tasks';
-import {
-  DataDirectoryLocked,
-  eventStoreConfigFromEnv,
-  openEventStore,
-  type SqlEventStore,
-} from '@caretrail/event-store';
+import { DataDirectoryLocked, eventStoreConfigFromEnv, openEventStore, type OpenedStore } from '@caretrail/event-store';
 import { ServerFailed } from './local-or-server';
 
 /** Where a command writes: results to `out`, messages to `err`, a progress line to `progress` (stderr). */
@@ -43,9 +38,10 @@ export function parseOptions<Name extends string>(
  * embedded default a running server holds the directory's lock: the command then refuses, with
  * the way out, instead of opening the directory behind the server's back (docs/analytics.md).
  */
-export async function openStore(io: CliIo, what: string): Promise<SqlEventStore | null> {
+export async function openStore(io: CliIo, what: string): Promise<OpenedStore | null> {
   try {
-    return await openEventStore({ ...eventStoreConfigFromEnv(), applicationName: `caretrail-cli ${what}` });
+    const store = await openEventStore({ ...eventStoreConfigFromEnv(), applicationName: `caretrail-cli ${what}` });
+    return { store, sql: store.database };
   } catch (error) {
     if (error instanceof DataDirectoryLocked) {
       io.err(

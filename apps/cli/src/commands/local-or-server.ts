@@ -4,6 +4,8 @@ import {
   DataDirectoryLocked,
   eventStoreConfigFromEnv,
   openEventStore,
+  type EventStore,
+  type SqlDatabase,
   type SqlEventStore,
 } from '@caretrail/event-store';
 import { authConfigFromEnv, issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
@@ -19,7 +21,7 @@ export type Reach<T> = { kind: 'local'; result: T } | { kind: 'server'; result: 
  * several processes share it safely.
  */
 export async function withStoreOrServer<T>(
-  local: (store: SqlEventStore) => Promise<T>,
+  local: (store: EventStore, sql: SqlDatabase) => Promise<T>,
   server: (api: ServerApi) => Promise<T>,
 ): Promise<Reach<T>> {
   let store: SqlEventStore;
@@ -30,7 +32,7 @@ export async function withStoreOrServer<T>(
     return { kind: 'server', result: await server(await serverApi(error)) };
   }
   try {
-    return { kind: 'local', result: await local(store) };
+    return { kind: 'local', result: await local(store, store.database) };
   } finally {
     await store.close();
   }

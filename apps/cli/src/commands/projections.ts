@@ -1,12 +1,7 @@
 import { parseArgs } from 'node:util';
-import type { SqlEventStore } from '@caretrail/event-store';
-import {
-  ProjectionHost,
-  UnknownProjection,
-  type ProjectionDefinition,
-  type ProjectionStatus,
-} from '@caretrail/projections';
-import { readModels } from '@caretrail/read-models';
+import type { EventStore, SqlDatabase } from '@caretrail/event-store';
+import { ProjectionHost, UnknownProjection, type ProjectionStatus } from '@caretrail/projections';
+import { readModels, type ReadModel } from '@caretrail/read-models';
 import { progressLine } from '@caretrail/admin-tasks';
 import { authConfigFromEnv } from '@caretrail/security';
 import { openStore, stderrProgress, UsageError, type CliIo } from './cli-io';
@@ -171,14 +166,15 @@ export class LocalControl implements ProjectionControl {
   private builder: ProjectionHost | null = null;
 
   constructor(
-    private readonly store: SqlEventStore,
-    private readonly definitions: readonly ProjectionDefinition[],
+    private readonly store: EventStore,
+    private readonly sql: SqlDatabase,
+    private readonly definitions: readonly ReadModel[],
   ) {
-    this.host = new ProjectionHost(store, definitions);
+    this.host = new ProjectionHost(store, sql, definitions);
   }
 
   get where(): string {
-    return this.store.database.backend === 'pglite'
+    return this.sql.backend === 'pglite'
       ? 'the embedded store (no server running)'
       : 'PostgreSQL directly (no server answering)';
   }
@@ -196,7 +192,7 @@ export class LocalControl implements ProjectionControl {
     const definition = this.definitions.find((d) => d.name === name);
     if (!definition) throw new UnknownProjection(name);
     const registered = (await this.host.status()).some((s) => s.name === name);
-    this.builder = new ProjectionHost(this.store, [definition], { reconcileMs: 200 });
+    this.builder = new ProjectionHost(this.store, this.sql, [definition], { reconcileMs: 200 });
     await this.builder.start();
     return registered ? this.builder.rebuild(name) : { generation: 1 };
   }
@@ -277,8 +273,8 @@ function defaultServer(io: CliIo): ProjectionControl | null {
 }
 
 async function openLocalControl(io: CliIo): Promise<ProjectionControl | null> {
-  const store = await openStore(io, 'projections');
-  return store && new LocalControl(store, readModels as ProjectionDefinition[]);
+  const opened = await openStore(io, 'projections');
+  return opened && new LocalControl(opened.store, opened.sql, readModels);
 }
 
 function failed(error: unknown, io: CliIo): number {

@@ -19,7 +19,7 @@ export async function replayCommand(argv: string[], io: CliIo, now: number = Dat
     const args = replayTaskArgs(values, now);
     const progress = io.progress ?? stderrProgress();
     const { result } = await withStoreOrServer(
-      (store) => replay(store, args, progress),
+      (store, sql) => replay(store, sql, args, progress),
       (server) =>
         server.task<ReplayResult>(
           '/admin/replays',

@@ -1,11 +1,10 @@
 import { isEventType, streamFor, upcast, type DomainEvent } from '@caretrail/domain';
-import { PostgresDatabase, SqlEventStore } from '@caretrail/event-store';
+import { openEventStoreOn, PostgresDatabase, type EventStore } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema, withAdminClient } from '@caretrail/event-store/testing';
 import { runCli } from '../testing/run-cli';
 import { seed, type SeedResult } from '@caretrail/seed';
 import { LocalControl } from './projections';
 import { readModels } from '@caretrail/read-models';
-import type { ProjectionDefinition } from '@caretrail/projections';
 
 const UNTIL = Date.parse('2026-11-28T18:00:00Z');
 
@@ -27,8 +26,12 @@ async function rowsOf(schema: string): Promise<Row[]> {
   });
 }
 
-async function openStore(schema: string): Promise<SqlEventStore> {
-  return SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema }));
+function openDatabase(schema: string): PostgresDatabase {
+  return new PostgresDatabase({ connectionString: testDatabaseUrl(), schema });
+}
+
+function openStore(schema: string): Promise<EventStore> {
+  return openEventStoreOn(openDatabase(schema));
 }
 
 describe('seed on PostgreSQL', () => {
@@ -142,8 +145,9 @@ describe('seed on PostgreSQL', () => {
   });
 
   it('feeds the read models: a rebuild from the command line applies every event', async () => {
-    const store = await openStore(first);
-    const control = new LocalControl(store, readModels as ProjectionDefinition[]);
+    const sql = openDatabase(first);
+    const store = await openEventStoreOn(sql);
+    const control = new LocalControl(store, sql, readModels);
     try {
       await control.rebuild('current-plan');
       for (let i = 0; i < 300; i++) {

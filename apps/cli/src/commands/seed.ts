@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runSeedTask, SEED_OPTIONS, seedTaskArgs, type SeedTaskArgs } from '@caretrail/admin-tasks';
-import { SqlPatientKeyStore, type SqlEventStore } from '@caretrail/event-store';
+import { SqlPatientKeyStore, type SqlDatabase } from '@caretrail/event-store';
 import { encryptEventData } from '@caretrail/care-log';
 import type { SeedResult } from '@caretrail/seed';
 import { CachingPatientKeyStore } from '@caretrail/security';
@@ -52,7 +52,7 @@ export async function seedCommand(argv: string[], io: CliIo): Promise<number> {
     const { json, ...args } = parseSeedArgs(argv);
     const progress = io.progress ?? stderrProgress();
     const { result } = await withStoreOrServer(
-      (store) => runSeedTask(store, args, { progress, seal: sealFor(store) }),
+      (store, sql) => runSeedTask(store, args, { progress, seal: sealFor(sql) }),
       // What this command checked is what the server runs: --until resolved here, to the minute.
       (server) =>
         server.task<SeedResult>('/admin/seed', { ...args, until: new Date(args.until).toISOString() }, progress),
@@ -70,10 +70,10 @@ export async function seedCommand(argv: string[], io: CliIo): Promise<number> {
 
 /** Personal data is sealed per patient as the API seals it, unless the deployment turned that off. */
 function sealFor(
-  store: SqlEventStore,
+  sql: SqlDatabase,
 ): ((type: string, data: Record<string, unknown>) => Promise<Record<string, unknown>>) | undefined {
   if (process.env['PERSONAL_DATA_ENCRYPTION'] === 'off') return undefined;
-  const keys = new CachingPatientKeyStore(new SqlPatientKeyStore(store.database));
+  const keys = new CachingPatientKeyStore(new SqlPatientKeyStore(sql));
   return (type, data) => encryptEventData(type, data, keys);
 }
 

@@ -8,7 +8,7 @@ import {
   type PatientViewName,
 } from '@caretrail/analytics';
 import { decodeDomainEvents } from '@caretrail/care-log';
-import type { SqlEventStore } from '@caretrail/event-store';
+import type { EventStore } from '@caretrail/event-store';
 import {
   choiceOption,
   instantOption,
@@ -48,7 +48,7 @@ export function patientAsOfArgs(patientId: unknown, options: TaskOptions, now: n
  * doses are only left out when adherence is not asked for.
  */
 export async function patientAsOfTask(
-  store: SqlEventStore,
+  store: EventStore,
   { patientId, asOf, basis, views }: PatientAsOfArgs,
 ): Promise<Record<string, unknown>> {
   const events = decodeDomainEvents(

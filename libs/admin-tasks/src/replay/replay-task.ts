@@ -3,11 +3,12 @@ import {
   START,
   checkpointOf,
   type Checkpoint,
-  type RecordedEvent,
-  type SqlEventStore,
+  type EventStore,
+  type SqlDatabase,
   type SqlQueryable,
+  type StoredEvent,
 } from '@caretrail/event-store';
-import { BatchProjector, ProjectionTables, type ProjectionDefinition } from '@caretrail/projections';
+import { BatchProjector, ProjectionTables } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
 import { progressLine, secondsSince, type Progress } from '../progress';
 import {
@@ -95,18 +96,23 @@ const after = (a: Checkpoint, b: Checkpoint): boolean => {
  * and model with that model's checkpoint: an interruption loses at most the batch in flight, and
  * the next run resumes where each model stopped.
  */
-export async function replay(store: SqlEventStore, options: ReplayOptions, progress?: Progress): Promise<ReplayResult> {
-  const tables = new ReplayTables(store.database.schema, options.into);
-  const definitions = options.models.map((name) => readModels.find((m) => m.name === name)!) as ProjectionDefinition[];
-  await tables.createState(store.database);
+export async function replay(
+  store: EventStore,
+  sql: SqlDatabase,
+  options: ReplayOptions,
+  progress?: Progress,
+): Promise<ReplayResult> {
+  const tables = new ReplayTables(sql.schema, options.into);
+  const definitions = options.models.map((name) => readModels.find((m) => m.name === name)!);
+  await tables.createState(sql);
   const state = new Map<string, { checkpoint: Checkpoint; finished: boolean }>();
   for (const definition of definitions) {
-    await tables.create(store.database, definition.name);
-    await store.database.query(
+    await tables.create(sql, definition.name);
+    await sql.query(
       `INSERT INTO ${tables.state()} (model, to_instant, basis, transaction_id, position) VALUES ($1, $2, $3, $4::xid8, $5) ON CONFLICT (model) DO NOTHING`,
       [definition.name, options.to, options.basis, START.transactionId, START.position],
     );
-    const { rows } = await store.database.query<{
+    const { rows } = await sql.query<{
       to_instant: Date;
       basis: string;
       transaction_id: string;
@@ -133,11 +139,11 @@ export async function replay(store: SqlEventStore, options: ReplayOptions, progr
   if (pending.length === 0) return { status: 'already-complete', read: 0, applied: 0, tables: names };
 
   const toMs = Date.parse(options.to);
-  const stood = (e: RecordedEvent): boolean =>
+  const stood = (e: StoredEvent): boolean =>
     Date.parse(options.basis === 'recorded' ? e.recordedAt : (e.occurredAt ?? e.recordedAt)) <= toMs;
   const projectors = pending.map((definition) => ({
     definition,
-    projector: new BatchProjector(store, tables, definition, 0, () => 'stop'),
+    projector: new BatchProjector({ store, sql, tables, definition, generation: 0 }),
   }));
   let from = pending.map((d) => state.get(d.name)!.checkpoint).reduce((a, b) => (after(a, b) ? b : a));
   const { headPosition } = await store.status();
@@ -159,7 +165,7 @@ export async function replay(store: SqlEventStore, options: ReplayOptions, progr
         previous: own.checkpoint,
         next,
         saveCheckpoint: async (executor) => {
-          await (executor ?? store.database).query(
+          await (executor ?? sql).query(
             `UPDATE ${tables.state()} SET transaction_id = $2::xid8, position = $3, applied = applied + $4 WHERE model = $1`,
             [definition.name, next.transactionId, next.position, unseen.length],
           );
@@ -173,7 +179,7 @@ export async function replay(store: SqlEventStore, options: ReplayOptions, progr
     from = next;
     progress?.(progressLine(`replay ${options.into}`, next.position, headPosition, secondsSince(started)));
   }
-  await store.database.query(`UPDATE ${tables.state()} SET finished = true WHERE model = ANY($1::text[])`, [
+  await sql.query(`UPDATE ${tables.state()} SET finished = true WHERE model = ANY($1::text[])`, [
     pending.map((d) => d.name),
   ]);
   progress?.(progressLine(`replay ${options.into}`, headPosition, headPosition, secondsSince(started)), true);

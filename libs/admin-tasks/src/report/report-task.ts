@@ -8,7 +8,7 @@ import {
   type ReportFormat,
 } from '@caretrail/analytics';
 import { decodeStoredEvent, isDomainEvent } from '@caretrail/care-log';
-import { START, checkpointOf, type RecordedEvent, type SqlEventStore } from '@caretrail/event-store';
+import { START, checkpointOf, type EventStore, type StoredEvent } from '@caretrail/event-store';
 import { progressLine, secondsSince, type Progress } from '../progress';
 import {
   choiceOption,
@@ -58,7 +58,7 @@ export function reportTaskArgs(options: TaskOptions): ReportTaskArgs {
 
 /** The treatment-effectiveness report over the whole log, with pseudonymous patients (docs/analytics.md). */
 export async function runReportTask(
-  store: SqlEventStore,
+  store: EventStore,
   args: ReportTaskArgs,
   { progress, pseudonyms }: { progress?: Progress; pseudonyms: Pseudonymizer },
 ): Promise<ReportTaskResult> {
@@ -82,7 +82,7 @@ export async function runReportTask(
  * is already being read while this one is folded.
  */
 export async function readHistories(
-  store: SqlEventStore,
+  store: EventStore,
   period: { from: string; to: string },
   progress?: Progress,
   batch = READ_BATCH,
@@ -90,7 +90,7 @@ export async function readHistories(
   const histories = new PatientHistories({ period });
   const { headPosition } = await store.status();
   const started = process.hrtime.bigint();
-  let pending: Promise<RecordedEvent[]> = store.readAll({ after: START, limit: batch });
+  let pending: Promise<StoredEvent[]> = store.readAll({ after: START, limit: batch });
   for (;;) {
     const events = await pending;
     if (events.length === 0) break;

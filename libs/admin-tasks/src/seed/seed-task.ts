@@ -1,4 +1,4 @@
-import type { SqlEventStore } from '@caretrail/event-store';
+import type { EventStore } from '@caretrail/event-store';
 import { AlreadySeeded, seed, type SeedResult } from '@caretrail/seed';
 import type { Progress } from '../progress';
 import {
@@ -66,10 +66,12 @@ export interface SeedTaskContext {
  * (`POST /admin/seed`). Seeding a seed twice is refused (TaskRefused).
  */
 export async function runSeedTask(
-  store: SqlEventStore,
+  store: EventStore,
   args: SeedTaskArgs,
   { progress, seal }: SeedTaskContext,
 ): Promise<SeedResult> {
+  // PGlite has one connection: appends queue anyway.
+  const { backend } = await store.status();
   try {
     const result = await seed(store, {
       patients: args.patients,
@@ -78,8 +80,7 @@ export async function runSeedTask(
       until: args.until,
       verify: args.verify,
       seal,
-      // PGlite has one connection: appends queue anyway.
-      concurrency: args.concurrency ?? (store.database.backend === 'pglite' ? 1 : 12),
+      concurrency: args.concurrency ?? (backend === 'pglite' ? 1 : 12),
       onProgress: (p) =>
         progress(
           `seed: ${p.patientsDone.toLocaleString('en-US')} of ${p.patients.toLocaleString('en-US')} patients done, ` +

@@ -1,5 +1,5 @@
 import { currentSchemaVersion, type DomainEvent } from '@caretrail/domain';
-import type { RecordedEvent as StoredEvent } from '@caretrail/event-store';
+import type { StoredEvent } from '@caretrail/event-store';
 import { PATIENT_DATA_ERASED } from '../personal-data/erasure-event';
 import { encodeDomainEvents, storePlain } from './domain-to-stored';
 import { decodeDomainEvents, decodeStoredEvent } from './stored-to-domain';

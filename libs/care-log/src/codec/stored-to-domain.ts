@@ -1,5 +1,5 @@
 import { isEventType, upcast, type DomainEvent } from '@caretrail/domain';
-import type { RecordedEvent as StoredEvent } from '@caretrail/event-store';
+import type { StoredEvent } from '@caretrail/event-store';
 
 /**
  * A stored event in the domain's current shape (upcast), with where and when

@@ -1,5 +1,5 @@
 import { streams } from '@caretrail/domain';
-import type { NewEvent, RecordedEvent } from '@caretrail/event-store';
+import type { NewEvent, StoredEvent } from '@caretrail/event-store';
 
 /**
  * The administrative record of an erasure (GDPR Art. 17). It is not a
@@ -20,7 +20,7 @@ export interface PatientDataErasedData {
   erasedAt: string;
 }
 
-export function isErasureEvent(event: Pick<RecordedEvent, 'type'>): boolean {
+export function isErasureEvent(event: Pick<StoredEvent, 'type'>): boolean {
   return event.type === PATIENT_DATA_ERASED;
 }
 

@@ -1,5 +1,5 @@
 import { personalDataFields } from '@caretrail/domain';
-import type { RecordedEvent } from '@caretrail/event-store';
+import type { StoredEvent } from '@caretrail/event-store';
 import {
   CachingPatientKeyStore,
   ERASED_TEXT,
@@ -40,7 +40,7 @@ const enrolled = {
   occurredAt: '2026-03-01T08:00:00Z',
 };
 
-function stored(type: string, data: Record<string, unknown>): RecordedEvent {
+function stored(type: string, data: Record<string, unknown>): StoredEvent {
   return {
     eventId: '00000000-0000-4000-8000-000000000001',
     type,

@@ -1,5 +1,5 @@
 import { isEventType, personalDataFields } from '@caretrail/domain';
-import type { RecordedEvent } from '@caretrail/event-store';
+import type { StoredEvent } from '@caretrail/event-store';
 import { isSealedField, openField, sealField, type PatientKeyStore } from '@caretrail/security';
 
 type JsonObject = { [key: string]: unknown };
@@ -47,15 +47,12 @@ export async function encryptEventData(
  * stored events calls: the write path (its loader), the projections, the history
  * view, time travel, exports.
  */
-export async function decryptEventData(event: RecordedEvent, keys: PatientKeyReader): Promise<RecordedEvent> {
+export async function decryptEventData(event: StoredEvent, keys: PatientKeyReader): Promise<StoredEvent> {
   return (await decryptEvents([event], keys))[0]!;
 }
 
 /** decryptEventData for many events: each patient's key is fetched once. */
-export async function decryptEvents(
-  events: readonly RecordedEvent[],
-  keys: PatientKeyReader,
-): Promise<RecordedEvent[]> {
+export async function decryptEvents(events: readonly StoredEvent[], keys: PatientKeyReader): Promise<StoredEvent[]> {
   const sealed = events.map((event) => hasSealedField(event.data));
   if (!sealed.includes(true)) return [...events];
   const patients = new Set<string>();
@@ -75,7 +72,7 @@ export async function decryptEvents(
   });
 }
 
-function patientIdOf(event: RecordedEvent): string {
+function patientIdOf(event: StoredEvent): string {
   const patientId = event.data['patientId'];
   return typeof patientId === 'string' ? patientId : '';
 }

@@ -6,7 +6,7 @@ import {
   type AppendResult,
   type EventStore,
   type NewEvent,
-  type RecordedEvent as StoredEvent,
+  type StoredEvent,
 } from '@caretrail/event-store';
 
 /**

@@ -1,5 +1,5 @@
 import type { CarePlanState, DomainCommand } from '@caretrail/domain';
-import type { RecordedEvent as StoredEvent } from '@caretrail/event-store';
+import type { StoredEvent } from '@caretrail/event-store';
 import { erasureEvent } from '../personal-data/erasure-event';
 import { MemoryEventLog } from '../testing/memory-event-log';
 import { eventStoreStateLoader } from './command-state-loader';

@@ -1,5 +1,5 @@
 import { foldCommandState, type CommandStreams, type DomainCommand } from '@caretrail/domain';
-import type { EventStore, RecordedEvent as StoredEvent } from '@caretrail/event-store';
+import type { EventStore, StoredEvent } from '@caretrail/event-store';
 import { decodeDomainEvents } from '../codec/stored-to-domain';
 
 /** The state a command is decided on, and the version of its target stream that state was read at. */

@@ -5,16 +5,21 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataDirectoryLocked } from '../errors';
 import { SqlEventStore } from '../sql/sql-event-store';
 import { eventStoreContract, events, headCheckpoint } from '../testing/event-store-contract';
+import { sqlAdapterGuarantees } from '../testing/sql-adapter-guarantees';
 import { LOCK_FILE } from './data-dir-lock';
 import { PgliteDatabase } from './pglite-database';
 
 const openStore = async (dataDir: string): Promise<SqlEventStore> =>
   SqlEventStore.open(await PgliteDatabase.open({ dataDir }));
 
-eventStoreContract('PGlite', async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-contract-'));
-  return { open: () => openStore(dataDir), destroy: async () => rmSync(dataDir, { recursive: true, force: true }) };
-});
+eventStoreContract(
+  'PGlite',
+  async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-contract-'));
+    return { open: () => openStore(dataDir), destroy: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  },
+  sqlAdapterGuarantees,
+);
 
 describe('event store on PGlite', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-pglite-'));

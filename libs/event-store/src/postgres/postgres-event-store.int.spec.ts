@@ -1,18 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { checkpointOf } from '../event-store';
 import { TransactionIdsWentBackwards } from '../errors';
 import { SqlEventStore } from '../sql/sql-event-store';
 import { eventStoreContract, events, follow, headCheckpoint } from '../testing/event-store-contract';
+import { sqlAdapterGuarantees } from '../testing/sql-adapter-guarantees';
 import { dropSchema, testDatabaseUrl, uniqueSchema, withAdminClient } from '../testing/postgres-test-database';
 import { PostgresDatabase } from './postgres-database';
 
 const openStore = (schema: string): Promise<SqlEventStore> =>
   SqlEventStore.open(new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, poolSize: 60 }));
 
-eventStoreContract('PostgreSQL', async () => {
-  const schema = uniqueSchema('contract');
-  return { open: () => openStore(schema), destroy: () => dropSchema(schema) };
-});
+eventStoreContract(
+  'PostgreSQL',
+  async () => {
+    const schema = uniqueSchema('contract');
+    return { open: () => openStore(schema), destroy: () => dropSchema(schema) };
+  },
+  sqlAdapterGuarantees,
+);
 
 describe('event store on PostgreSQL', () => {
   const schema = uniqueSchema('pg');
@@ -71,6 +77,35 @@ describe('event store on PostgreSQL', () => {
     release();
     await open;
     expect(await store.readAll({ after: from })).toHaveLength(2);
+  });
+
+  it('answers covers and lagAfter by the global order, not by position', async () => {
+    const from = await headCheckpoint(store);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let idTaken!: () => void;
+    const taken = new Promise<void>((resolve) => (idTaken = resolve));
+    // The first writer takes its transaction id now and its position only after the second committed:
+    // it comes first in the global order with the higher position.
+    const first = store.database.transaction(async (tx) => {
+      await tx.query('SELECT pg_current_xact_id()');
+      idTaken();
+      await held;
+      return store.appendWithin(tx, `careplan-${randomUUID()}`, events(1), { expectedVersion: 'no-stream' });
+    });
+    await taken;
+    const second = await store.append(`careplan-${randomUUID()}`, events(1), { expectedVersion: 'no-stream' });
+    release();
+    const firstResult = await first;
+    expect(firstResult.positions[0]).toBeGreaterThan(second.positions[0]!);
+
+    const [firstRead, secondRead] = await store.readAll({ after: from });
+    expect(firstRead!.position).toBe(firstResult.positions[0]);
+    const afterFirst = checkpointOf(firstRead!);
+    expect(await store.covers(afterFirst, firstResult.positions[0]!)).toBe(true);
+    // A lower position, but later in the order: a reader at afterFirst has not seen it.
+    expect(await store.covers(afterFirst, second.positions[0]!)).toBe(false);
+    expect(await store.lagAfter(afterFirst)).toEqual({ events: 1, oldestRecordedAt: secondRead!.recordedAt });
   });
 
   it('refuses to open a log whose transaction ids are ahead of the server (logical restore)', async () => {

@@ -1,24 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import type {
-  AppendOptions,
-  AppendResult,
-  EventMetadata,
-  EventStore,
-  ExpectedVersion,
-  NewEvent,
-  ReadAllOptions,
-  ReadPatientOptions,
-  ReadStreamOptions,
-  RecordedEvent,
-  StoreStatus,
-  WaitOptions,
+import {
+  MAX_EVENTS_PER_APPEND,
+  type AppendOptions,
+  type AppendResult,
+  type Checkpoint,
+  type EventMetadata,
+  type EventStore,
+  type ExpectedVersion,
+  type LogLag,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadPatientOptions,
+  type ReadStreamOptions,
+  type StoredEvent,
+  type StoreStatus,
+  type WaitOptions,
 } from '../event-store';
 import { IdempotencyKeyReused, InvalidAppend, TransactionIdsWentBackwards, WrongExpectedVersion } from '../errors';
 import { migrate } from './migrations/migrate';
 import { quoteIdent, sqlDetailOf, SqlState, sqlStateOf, type SqlDatabase, type SqlQueryable } from './sql-database';
 import { WakeUps } from './wake-ups';
 
-const MAX_EVENTS_PER_APPEND = 1000;
 const MAX_STREAM_ID_LENGTH = 200;
 
 interface EventRow {
@@ -172,7 +174,7 @@ export class SqlEventStore implements EventStore {
     this.wakeUps.signal();
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
     const { rows } = await this.database.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
        WHERE stream_id = $1 AND stream_version >= $2
@@ -188,7 +190,7 @@ export class SqlEventStore implements EventStore {
         options.limit ?? null,
       ],
     );
-    return rows.map(toRecordedEvent);
+    return rows.map(toStoredEvent);
   }
 
   async idempotentResult(idempotencyKey: string): Promise<AppendResult | undefined> {
@@ -217,7 +219,7 @@ export class SqlEventStore implements EventStore {
    * oldest one still running: every such transaction has finished, so
    * nothing can appear behind the checkpoint any more.
    */
-  async readAll({ after, limit = 500 }: ReadAllOptions): Promise<RecordedEvent[]> {
+  async readAll({ after, limit = 500 }: ReadAllOptions): Promise<StoredEvent[]> {
     // The ORDER BY names the table's columns (e.): a bare `transaction_id`
     // would bind to the output column `transaction_id::text` and sort the ids
     // as strings ('10000' < '9999'), which skips events once ids change
@@ -231,7 +233,7 @@ export class SqlEventStore implements EventStore {
        LIMIT $3`,
       [after.transactionId, after.position, limit],
     );
-    return rows.map(toRecordedEvent);
+    return rows.map(toStoredEvent);
   }
 
   /**
@@ -244,7 +246,7 @@ export class SqlEventStore implements EventStore {
    * doses, for every view but adherence). Only committed rows are visible, and
    * a patient's rows are few, so they are simply sorted.
    */
-  async readPatient(patientId: string, options: ReadPatientOptions = {}): Promise<RecordedEvent[]> {
+  async readPatient(patientId: string, options: ReadPatientOptions = {}): Promise<StoredEvent[]> {
     // Without metadata (actor, correlation ids) the rows are about half the size to send and parse.
     const columns =
       options.metadata === false ? EVENT_COLUMNS.replace('metadata', `'{}'::jsonb AS metadata`) : EVENT_COLUMNS;
@@ -257,7 +259,26 @@ export class SqlEventStore implements EventStore {
        ORDER BY e.transaction_id, e.position`,
       [patientId, options.recordedUntil ?? null, options.occurredUntil ?? null, options.excludeTypes ?? null],
     );
-    return rows.map(toRecordedEvent);
+    return rows.map(toStoredEvent);
+  }
+
+  async lagAfter(checkpoint: Checkpoint): Promise<LogLag> {
+    const { rows } = await this.database.query<{ events: string | number; oldest: Date | null }>(
+      `SELECT count(*) AS events, min(recorded_at) AS oldest FROM ${this.s}.events e
+       WHERE (e.transaction_id, e.position) > ($1::xid8, $2::bigint)`,
+      [checkpoint.transactionId, checkpoint.position],
+    );
+    const oldest = rows[0]?.oldest ?? null;
+    return { events: Number(rows[0]?.events ?? 0), oldestRecordedAt: oldest === null ? null : oldest.toISOString() };
+  }
+
+  async covers(checkpoint: Checkpoint, position: number): Promise<boolean> {
+    const { rows } = await this.database.query<{ covered: boolean }>(
+      `SELECT (e.transaction_id, e.position) <= ($2::xid8, $3::bigint) AS covered
+       FROM ${this.s}.events e WHERE e.position = $1`,
+      [position, checkpoint.transactionId, checkpoint.position],
+    );
+    return rows[0]?.covered ?? false;
   }
 
   waitForEvents(options: WaitOptions): Promise<void> {
@@ -342,7 +363,7 @@ function expectedVersionParams(expected: ExpectedVersion): [string, number | nul
   return typeof expected === 'number' ? ['exact', expected] : [expected, null];
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
+function toStoredEvent(row: EventRow): StoredEvent {
   return {
     eventId: row.event_id,
     type: row.event_type,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { START, type RecordedEvent } from '../event-store';
+import { START, type StoredEvent } from '../event-store';
 import { PgliteDatabase } from '../pglite/pglite-database';
 import { PostgresDatabase } from '../postgres/postgres-database';
 import { SqlEventStore } from '../sql/sql-event-store';
@@ -13,8 +13,8 @@ import { CheckpointMoved, CheckpointStore } from './checkpoint-store';
 import { EventHandlingFailed, Subscription, type SubscriptionHandler, type SubscriptionOptions } from './subscription';
 
 /** Collects what a handler saw; saves the checkpoint like a projection would. */
-function collector(failOn?: (e: RecordedEvent) => boolean): SubscriptionHandler & { seen: RecordedEvent[] } {
-  const seen: RecordedEvent[] = [];
+function collector(failOn?: (e: StoredEvent) => boolean): SubscriptionHandler & { seen: StoredEvent[] } {
+  const seen: StoredEvent[] = [];
   return {
     seen,
     async handle(batch, context) {
@@ -34,7 +34,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 20_000)
 }
 
 const run = (store: SqlEventStore, handler: SubscriptionHandler, options: Partial<SubscriptionOptions> = {}) => {
-  const subscription = new Subscription(store, handler, {
+  const subscription = new Subscription(store, store.database, handler, {
     name: 'test',
     idleWaitMs: 200,
     standbyRetryMs: 100,

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checkpointOf, START, type Checkpoint, type RecordedEvent } from '../event-store';
-import type { SqlQueryable } from '../sql/sql-database';
-import type { SqlEventStore } from '../sql/sql-event-store';
+import { checkpointOf, START, type Checkpoint, type EventStore, type StoredEvent } from '../event-store';
+import type { SqlDatabase, SqlQueryable } from '../sql/sql-database';
 import { CheckpointMoved, CheckpointStore } from './checkpoint-store';
 
 export type SubscriptionState =
@@ -21,13 +20,13 @@ export interface BatchContext {
 
 export interface SubscriptionHandler {
   /** Handles a batch in the global order; must call `saveCheckpoint` once it is durable. */
-  handle(batch: RecordedEvent[], context: BatchContext): Promise<void>;
+  handle(batch: StoredEvent[], context: BatchContext): Promise<void>;
 }
 
 /** An error that names the event it failed on (a poison event). */
 export class EventHandlingFailed extends Error {
   constructor(
-    readonly event: Pick<RecordedEvent, 'eventId' | 'type' | 'position' | 'streamId'>,
+    readonly event: Pick<StoredEvent, 'eventId' | 'type' | 'position' | 'streamId'>,
     readonly reason: unknown,
   ) {
     super(
@@ -92,12 +91,18 @@ export class Subscription {
   private loop: Promise<void> | undefined;
   private readonly checkpoints: CheckpointStore;
 
+  /**
+   * `store` is the log it follows; `sql` holds its checkpoint and its
+   * leadership lock, beside the tables its handler writes, so a handler can
+   * save both in one transaction.
+   */
   constructor(
-    private readonly store: SqlEventStore,
+    private readonly store: EventStore,
+    private readonly sql: SqlDatabase,
     private readonly handler: SubscriptionHandler,
     private readonly options: SubscriptionOptions,
   ) {
-    this.checkpoints = new CheckpointStore(store.database.schema);
+    this.checkpoints = new CheckpointStore(sql.schema);
   }
 
   start(): void {
@@ -142,7 +147,7 @@ export class Subscription {
 
   private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      const led = await this.store.database
+      const led = await this.sql
         .withConnection(async (connection) => {
           if (!(await this.tryLock(connection))) return false;
           try {
@@ -173,7 +178,7 @@ export class Subscription {
     }, LOCK_HEARTBEAT_MS);
     const done = AbortSignal.any([signal, lost.signal]);
     try {
-      this.checkpoint = await this.checkpoints.load(this.store.database, this.options.name);
+      this.checkpoint = await this.checkpoints.load(this.sql, this.options.name);
       if (this.checkpoint === START && this.options.from) this.checkpoint = this.options.from;
       let backoff = this.options.retryBackoffMs?.initial ?? 500;
       while (!done.aborted) {
@@ -222,7 +227,7 @@ export class Subscription {
       previous,
       next,
       saveCheckpoint: async (executor) => {
-        await this.checkpoints.save(executor ?? this.store.database, this.options.name, previous, next);
+        await this.checkpoints.save(executor ?? this.sql, this.options.name, previous, next);
         saved = true;
       },
     });
@@ -274,11 +279,11 @@ export class Subscription {
   }
 
   private lockKey(): string {
-    return `caretrail-subscription:${this.store.database.schema}:${this.options.name}`;
+    return `caretrail-subscription:${this.sql.schema}:${this.options.name}`;
   }
 
   private processKey(): string {
-    return `${this.store.database.backend}:${this.lockKey()}`;
+    return `${this.sql.backend}:${this.lockKey()}`;
   }
 }
 

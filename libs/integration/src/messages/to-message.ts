@@ -1,5 +1,5 @@
 import { isEventType, personalDataFields, upcast, type EventType } from '@caretrail/domain';
-import { EventHandlingFailed, type RecordedEvent } from '@caretrail/event-store';
+import { EventHandlingFailed, type StoredEvent } from '@caretrail/event-store';
 import type { IntegrationMessage } from '../publisher/event-publisher';
 import { messageDefinitions, type JsonSchema } from './message-schemas';
 import { areaFor, topicName } from './topics';
@@ -32,7 +32,7 @@ export function schemaId(type: EventType): string {
  * Throws EventHandlingFailed for an event it cannot publish (an unknown type
  * from a newer writer, no patient id): the relay retries instead of skipping.
  */
-export function toMessage(event: RecordedEvent, options: MessageOptions): IntegrationMessage {
+export function toMessage(event: StoredEvent, options: MessageOptions): IntegrationMessage {
   try {
     if (!isEventType(event.type))
       throw new Error(`unknown event type ${event.type}: is this relay older than the writer?`);

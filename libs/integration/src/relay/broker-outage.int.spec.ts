@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PostgresDatabase, SqlEventStore } from '@caretrail/event-store';
+import { openEventStoreOn, PostgresDatabase, type EventStore, type SqlDatabase } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { allTopics } from '../messages/topics';
 import { KafkajsPublisher } from '../publisher/kafkajs-publisher';
@@ -41,15 +41,14 @@ describe('the relay through a Kafka outage', () => {
 
     const schema = uniqueSchema('outage');
     cleanup.unshift(() => dropSchema(schema));
-    const open = async (applicationName: string): Promise<SqlEventStore> => {
-      const store = await SqlEventStore.open(
-        new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, applicationName }),
-      );
+    const open = async (applicationName: string): Promise<{ store: EventStore; sql: SqlDatabase }> => {
+      const sql = new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, applicationName });
+      const store = await openEventStoreOn(sql);
       cleanup.unshift(() => store.close());
-      return store;
+      return { store, sql };
     };
-    const writer = await open('outage-writer');
-    const relayStore = await open('outage-relay');
+    const { store: writer } = await open('outage-writer');
+    const { store: relayStore, sql: relaySql } = await open('outage-relay');
     const prefix = 'caretrail';
     const publisher = new KafkajsPublisher({
       brokers,
@@ -59,7 +58,7 @@ describe('the relay through a Kafka outage', () => {
       logLevel: 'nothing',
     });
     await publisher.start();
-    const relay = new Relay(relayStore, publisher, {
+    const relay = new Relay(relayStore, relaySql, publisher, {
       topicPrefix: prefix,
       source: '/caretrail-test',
       batchSize: 100,

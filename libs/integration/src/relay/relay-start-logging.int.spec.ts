@@ -1,4 +1,4 @@
-import { PostgresDatabase, SqlEventStore } from '@caretrail/event-store';
+import { openEventStoreOn, PostgresDatabase } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { kafkaRelayConfigFromEnv } from '../config';
 import { appendArgs, patientHistory, testKafkaBrokers, uniqueTopicPrefix, until } from '../testing/kafka';
@@ -23,11 +23,14 @@ describe('starting the relay (PostgreSQL, real broker)', () => {
     })!;
     const lines: { start: number; level: string; message: string }[] = [];
     for (const start of [1, 2]) {
-      const store = await SqlEventStore.open(
-        new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, applicationName: `${schema}-${start}` }),
-      );
+      const sql = new PostgresDatabase({
+        connectionString: testDatabaseUrl(),
+        schema,
+        applicationName: `${schema}-${start}`,
+      });
+      const store = await openEventStoreOn(sql);
       try {
-        const { relay, publisher } = createKafkaRelay(store, config, {
+        const { relay, publisher } = createKafkaRelay(store, sql, config, {
           idleWaitMs: 100,
           log: (level, message) => lines.push({ start, level, message }),
         });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { erasureEvent, erasureStream } from '@caretrail/care-log';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isEventType } from '@caretrail/domain';
-import { PostgresDatabase, SqlEventStore } from '@caretrail/event-store';
+import { openEventStoreOn, PostgresDatabase, type EventStore, type SqlDatabase } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema, withAdminClient } from '@caretrail/event-store/testing';
 import { allTopics } from '../messages/topics';
 import { KafkajsPublisher } from '../publisher/kafkajs-publisher';
@@ -29,9 +29,9 @@ const source = '/caretrail-test';
 interface Fixture {
   schema: string;
   prefix: string;
-  open(applicationName: string): Promise<SqlEventStore>;
+  open(applicationName: string): Promise<EventStore>;
   publisher(): KafkajsPublisher;
-  relay(store: SqlEventStore, publisher: InstrumentedPublisher): Relay;
+  relay(store: EventStore, publisher: InstrumentedPublisher): Relay;
   cleanup: (() => Promise<unknown>)[];
 }
 
@@ -39,14 +39,16 @@ async function fixture(name: string): Promise<Fixture> {
   const schema = uniqueSchema(name);
   const prefix = uniqueTopicPrefix(name);
   const cleanup: (() => Promise<unknown>)[] = [() => dropSchema(schema)];
+  // A relay keeps its checkpoint on the connections of the store it follows (a test kills them by application name).
+  const databases = new WeakMap<EventStore, SqlDatabase>();
   const f: Fixture = {
     schema,
     prefix,
     cleanup,
     async open(applicationName) {
-      const store = await SqlEventStore.open(
-        new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, applicationName }),
-      );
+      const sql = new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, applicationName });
+      const store = await openEventStoreOn(sql);
+      databases.set(store, sql);
       cleanup.unshift(() => store.close());
       return store;
     },
@@ -60,7 +62,7 @@ async function fixture(name: string): Promise<Fixture> {
       });
     },
     relay(store, publisher) {
-      const relay = new Relay(store, publisher, {
+      const relay = new Relay(store, databases.get(store)!, publisher, {
         topicPrefix: prefix,
         source,
         batchSize: 50,
@@ -80,7 +82,7 @@ async function fixture(name: string): Promise<Fixture> {
 }
 
 /** Appends each patient's history in order; patients are spread over concurrent writers. */
-async function appendPatients(store: SqlEventStore, patients: string[], writers: number, pauseMs = 0): Promise<number> {
+async function appendPatients(store: EventStore, patients: string[], writers: number, pauseMs = 0): Promise<number> {
   let appended = 0;
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {

@@ -5,8 +5,9 @@ import {
   type BatchContext,
   type Checkpoint,
   type ReadAllOptions,
-  type RecordedEvent,
-  type SqlEventStore,
+  type StoredEvent,
+  type EventStore,
+  type SqlDatabase,
   type SubscriptionHandler,
   type SubscriptionStatus,
 } from '@caretrail/event-store';
@@ -63,18 +64,20 @@ export class Relay {
   private readonly name: string;
   private readonly batchSize: number;
   private published = 0;
-  private prefetched: { after: Checkpoint; batch: Promise<RecordedEvent[]> } | undefined;
+  private prefetched: { after: Checkpoint; batch: Promise<StoredEvent[]> } | undefined;
 
   constructor(
-    private readonly store: SqlEventStore,
+    private readonly store: EventStore,
+    /** Holds the relay's checkpoint and leadership lock (docs/architecture.md). */
+    private readonly sql: SqlDatabase,
     private readonly publisher: EventPublisher,
     private readonly options: RelayOptions,
   ) {
     const handler: SubscriptionHandler = { handle: (batch, context) => this.handle(batch, context) };
     this.name = options.name ?? RELAY_SUBSCRIPTION;
     this.batchSize = options.batchSize ?? 500;
-    this.checkpoints = new CheckpointStore(store.database.schema);
-    this.subscription = new Subscription(options.prefetch === false ? store : this.prefetching(store), handler, {
+    this.checkpoints = new CheckpointStore(sql.schema);
+    this.subscription = new Subscription(options.prefetch === false ? store : this.prefetching(store), sql, handler, {
       name: this.name,
       batchSize: this.batchSize,
       onError: 'retry',
@@ -115,9 +118,7 @@ export class Relay {
   async status(): Promise<RelayStatus> {
     const subscription = this.subscription.status();
     // A standby has not loaded the checkpoint: report the leader's, from the table.
-    const checkpoint = subscription.leader
-      ? subscription.checkpoint
-      : await this.checkpoints.load(this.store.database, this.name);
+    const checkpoint = subscription.leader ? subscription.checkpoint : await this.checkpoints.load(this.sql, this.name);
     const { headPosition } = await this.store.status();
     const next = (await this.store.readAll({ after: checkpoint, limit: 1 }))[0];
     return {
@@ -142,8 +143,8 @@ export class Relay {
    * again. The proper home of this is an option of `Subscription` (event
    * store); until then the relay wraps the store it hands to its subscription.
    */
-  private prefetching(store: SqlEventStore): SqlEventStore {
-    const readAll = async (options: ReadAllOptions): Promise<RecordedEvent[]> => {
+  private prefetching(store: EventStore): EventStore {
+    const readAll = async (options: ReadAllOptions): Promise<StoredEvent[]> => {
       const prefetched = this.prefetched;
       this.prefetched = undefined;
       if (
@@ -166,7 +167,7 @@ export class Relay {
     });
   }
 
-  private async handle(batch: RecordedEvent[], context: BatchContext): Promise<void> {
+  private async handle(batch: StoredEvent[], context: BatchContext): Promise<void> {
     // The erasure record is administrative and its subject's data never
     // travelled on Kafka (no personal data is published): nothing to tell.
     const messages: IntegrationMessage[] = batch
@@ -185,7 +186,8 @@ export class Relay {
 
 /** A relay with the kafkajs publisher, configured from KafkaRelayConfig (apps/relay, the API host). */
 export function createKafkaRelay(
-  store: SqlEventStore,
+  store: EventStore,
+  sql: SqlDatabase,
   config: KafkaRelayConfig,
   overrides: Partial<RelayOptions> & { log?: (level: PublisherLogLineLevel, message: string) => void } = {},
 ): { relay: Relay; publisher: KafkajsPublisher } {
@@ -199,7 +201,7 @@ export function createKafkaRelay(
     logLevel: config.logLevel,
     ...(log ? { log } : {}),
   });
-  const relay = new Relay(store, publisher, {
+  const relay = new Relay(store, sql, publisher, {
     topicPrefix: config.topicPrefix,
     source: config.source,
     batchSize: config.batchSize,

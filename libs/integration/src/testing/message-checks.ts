@@ -1,7 +1,7 @@
 import Ajv from 'ajv';
 import { randomUUID } from 'node:crypto';
 import { currentSchemaVersion, eventTypes, type DomainEvent, type EventType } from '@caretrail/domain';
-import type { RecordedEvent } from '@caretrail/event-store';
+import type { StoredEvent } from '@caretrail/event-store';
 import { cloudEventHeadersSchema, messageSchema } from '../messages/asyncapi';
 import type { JsonSchema } from '../messages/message-schemas';
 
@@ -50,7 +50,7 @@ function closed(schema: JsonSchema): JsonSchema {
 }
 
 /** A domain event as the store hands it back, without touching a database. */
-export function recorded(event: DomainEvent, overrides: Partial<RecordedEvent> = {}): RecordedEvent {
+export function recorded(event: DomainEvent, overrides: Partial<StoredEvent> = {}): StoredEvent {
   return {
     eventId: randomUUID(),
     type: event.type,
