@@ -33,7 +33,11 @@ const writes: ReadonlyArray<Omit<MatrixRow, 'kind'>> = [
   { endpoint: 'POST /patients/{patientId}/care-plan', team: CLINICIANS, patientSelf: false },
   { endpoint: 'POST /patients/{patientId}/care-plan/reviews', team: CLINICIANS, patientSelf: false },
   { endpoint: 'POST /patients/{patientId}/care-team', team: CLINICIANS, patientSelf: false },
-  { endpoint: 'DELETE /patients/{patientId}/care-team/{removableUserId}', team: CLINICIANS, patientSelf: false },
+  {
+    endpoint: 'DELETE /patients/{patientId}/care-team/{removableUserId}?reason=Left%20the%20clinic',
+    team: CLINICIANS,
+    patientSelf: false,
+  },
   { endpoint: 'POST /patients/{patientId}/goals', team: CLINICIANS, patientSelf: false },
   { endpoint: 'POST /patients/{patientId}/goals/{goalId}/revisions', team: CLINICIANS, patientSelf: false },
   { endpoint: 'POST /patients/{patientId}/goals/{goalId}/achievement', team: CLINICIANS, patientSelf: false },

@@ -39,7 +39,6 @@ describe('the authorisation matrix', () => {
       role: 'care-manager',
       chosenByPatient: false,
     },
-    'DELETE /patients/{patientId}/care-team/{removableUserId}': { reason: 'Left the clinic' },
     'POST /patients/{patientId}/goals': { description: 'Sleep seven hours' },
     'POST /patients/{patientId}/goals/{goalId}/revisions': { description: 'Sleep six hours' },
     'POST /patients/{patientId}/goals/{goalId}/achievement': {},
@@ -191,11 +190,13 @@ describe('the authorisation matrix', () => {
     path: string,
     auth: string,
     body: unknown,
+    headers: Record<string, string> = {},
   ): Promise<{ status: number; text: string; body: Record<string, unknown> }> => {
     const response = await fetch(`${api.baseUrl}${path}`, {
       method,
-      headers: { Authorization: auth, 'Content-Type': 'application/json' },
-      ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
+      headers: { Authorization: auth, 'Content-Type': 'application/json', ...headers },
+      // A DELETE carries no body (its reason is in the query).
+      ...(method === 'GET' || method === 'DELETE' ? {} : { body: JSON.stringify(body ?? {}) }),
     });
     const text = await response.text();
     const json =
@@ -252,6 +253,18 @@ describe('the authorisation matrix', () => {
       }
     }
     expect(outcomes).toEqual(expected);
+  });
+
+  it('answers a stale If-Match from outside the team with 403, never 412 and the version', async () => {
+    const outsider = await api.bearer('other-therapist', 'therapist');
+    const writes = authorisationMatrix.filter((row) => row.kind === 'write');
+    const outcomes: string[] = [];
+    for (const row of writes) {
+      const [method, path] = pathOf(row.endpoint, ids['patientId']!);
+      const response = await send(method, path, outsider, bodies()[row.endpoint], { 'If-Match': '"999"' });
+      outcomes.push(`${row.endpoint}: ${response.status} ${response.body['code'] ?? ''}`);
+    }
+    expect(outcomes).toEqual(writes.map((row) => `${row.endpoint}: 403 forbidden`));
   });
 
   it('lists every endpoint of the API in the matrix', async () => {

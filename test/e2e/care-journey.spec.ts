@@ -160,13 +160,13 @@ describe.each(['postgres', 'pglite'] as const)('a week of care over HTTP on %s',
       }),
     );
 
-    // Concurrency: a write conditional on a stale version is refused with the current one.
+    // Concurrency: a write conditional on a stale version fails its precondition (412) and names the current one.
     const stale = await therapist.post(
       `${base}/care-plan/reviews`,
       { summary: 'Week one reviewed' },
       { 'If-Match': `"${plan.version}"` },
     );
-    expect(stale.status).toBe(409);
+    expect(stale.status).toBe(412);
     const current = stale.headers.get('etag')!;
     expectCreated(
       await therapist.post(`${base}/care-plan/reviews`, { summary: 'Week one reviewed' }, { 'If-Match': current }),

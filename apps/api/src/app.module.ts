@@ -1,14 +1,14 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { loggingOptions } from './logging';
-import { ProblemDetailsFilter } from './problems/problem-details.filter';
-import { validationPipe } from './problems/validation';
+import { ProblemDetailsFilter } from './http/problems/problem-details.filter';
+import { validationPipe } from './http/validation/validation-pipe';
 import { LoggerModule } from 'nestjs-pino';
-import type { ApiConfig } from './config';
+import type { ApiConfig } from './config/api-config';
 import { AdminTasksModule } from './admin-tasks/admin-tasks.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { AuditModule } from './audit/audit.module';
-import { AuthModule } from './auth/auth.module';
+import { AuthModule } from './http/auth/auth.module';
 import { HealthModule } from './health/health.module';
 import { IntegrityModule } from './integrity/integrity.module';
 import { IntegrationModule } from './integration/integration.module';
@@ -16,7 +16,7 @@ import { PatientsModule } from './patients/patients.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { QueriesModule } from './queries/queries.module';
-import { API_CONFIG } from './tokens';
+import { API_CONFIG } from './http/tokens';
 
 @Module({})
 export class AppModule {

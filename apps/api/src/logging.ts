@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Options } from 'pino-http';
-import type { ApiConfig } from './config';
+import type { ApiConfig } from './config/api-config';
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

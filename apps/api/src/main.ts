@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './app';
-import { apiConfigFromEnv } from './config';
+import { apiConfigFromEnv } from './config/api-config';
 
 async function main(): Promise<void> {
   const config = apiConfigFromEnv();

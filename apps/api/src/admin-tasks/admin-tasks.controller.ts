@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/problems/problem.openapi';
 import type { Request, Response } from 'express';
 import {
   loadPseudonymizer,
@@ -15,18 +16,22 @@ import {
 } from '@caretrail/admin-tasks';
 import type { EventStore, SqlDatabase } from '@caretrail/event-store';
 import { AccessAudit } from '../audit/access-audit';
-import { AuditCategory } from '../audit/audit-category';
+import { AuditCategory } from '../http/audit/audit-category';
 import { AuditRoutes } from '../audit/audit-routes';
-import { RequireRole } from '../auth/roles.guard';
-import type { ApiConfig } from '../config';
-import { EVENT_STORE, SQL_DATABASE } from '../event-store/event-store.module';
-import { PatientParams } from '../patients/validation';
+import { RequireRole } from '../http/auth/roles.guard';
+import type { ApiConfig } from '../config/api-config';
+import { API_CONFIG, EVENT_STORE, SQL_DATABASE } from '../http/tokens';
+import { PatientParams } from '../http/validation/decorators';
 import { PersonalData } from '../privacy/personal-data';
-import { Problem } from '../problems/problem';
-import { API_CONFIG } from '../tokens';
+import { Problem } from '../http/problems/problem';
 import { checkedOptions, streamTask } from './task-stream';
 
 const TASK_BODY = { schema: { type: 'object', additionalProperties: true } } as const;
+/** A long task answers one JSON object a line: progress, then the result or a problem. */
+const PROGRESS = {
+  description: 'NDJSON: {"progress": ...} lines, then {"done": true, "result": ...} or {"problem": ...}.',
+  content: { 'application/x-ndjson': { schema: { type: 'string' } } },
+};
 
 /**
  * The command line's tasks that open the store, run inside this process for
@@ -40,6 +45,7 @@ const TASK_BODY = { schema: { type: 'object', additionalProperties: true } } as 
 @ApiTags('admin')
 @ApiBearerAuth()
 @RequireRole('admin')
+@ApiProblems(400, 401, 403, 409, 503)
 @Controller('admin')
 export class AdminTasksController {
   /** Writers run one at a time per task: a second seed while one runs would only race it. */
@@ -58,7 +64,7 @@ export class AdminTasksController {
   @HttpCode(200)
   @AuditCategory('sample data', { action: 'create', detail: (request) => ({ options: request.body as unknown }) })
   @ApiBody(TASK_BODY)
-  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse(PROGRESS)
   @ApiOperation({
     summary:
       'Seed plausible histories (the options of `npm run cli -- seed`: patients, days, seed, until, concurrency, verify); NDJSON progress, then the result.',
@@ -77,7 +83,7 @@ export class AdminTasksController {
   @HttpCode(200)
   @AuditCategory('read models', { action: 'control', detail: (request) => ({ options: request.body as unknown }) })
   @ApiBody(TASK_BODY)
-  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse(PROGRESS)
   @ApiOperation({
     summary:
       'Rebuild read models as of an instant into tables of their own (the options of `npm run cli -- replay`: to, into, models, by, batch); NDJSON progress, then the result.',
@@ -91,7 +97,7 @@ export class AdminTasksController {
   @HttpCode(200)
   @AuditCategory('analytics', { action: 'export', detail: (request) => ({ options: request.body as unknown }) })
   @ApiBody(TASK_BODY)
-  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse(PROGRESS)
   @ApiOperation({
     summary:
       'The treatment-effectiveness report over pseudonymous patients (the options of `npm run cli -- report effectiveness`: from, to, format, min-cohort); NDJSON progress, then the rendered report.',
@@ -113,6 +119,7 @@ export class AdminTasksController {
     summary:
       'One patient as they stood at an instant (`npm run cli -- patient <id> --as-of`): query as-of, by (recorded|occurred), view (a comma-separated list).',
   })
+  @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
   asOf(@Param() { patientId }: PatientParams, @Query() query: TaskOptions): Promise<Record<string, unknown>> {
     const args = checkedOptions(() => patientAsOfArgs(patientId, query, Date.now()));
     return patientAsOfTask(this.store, args);

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { TaskArgumentError, TaskRefused, type Progress } from '@caretrail/admin-tasks';
-import { Problem } from '../problems/problem';
+import { Problem } from '../http/problems/problem';
 
 /** Checks a task's options before anything is answered: a mistake is a 400 problem naming the option. */
 export function checkedOptions<T>(check: () => T): T {

@@ -2,10 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Request } from 'express';
 import { AccessLog, type AccessAction, type AccessRecord } from '@caretrail/access-log';
 import type { SqlDatabase } from '@caretrail/event-store';
-import type { ApiConfig } from '../config';
-import { SQL_DATABASE } from '../event-store/event-store.module';
-import { API_CONFIG } from '../tokens';
-import { Problem } from '../problems/problem';
+import type { ApiConfig } from '../config/api-config';
+import { SQL_DATABASE, API_CONFIG } from '../http/tokens';
+import { Problem } from '../http/problems/problem';
 import type { RouteInfo } from './audit-routes';
 
 declare module 'express' {

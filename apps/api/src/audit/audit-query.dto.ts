@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { accessActions, accessOutcomes, type AccessAction, type AccessOutcome } from '@caretrail/access-log';
-import { ID_PATTERN, IsOptionalInstant } from '../patients/validation';
+import { ID_PATTERN, IsOptionalInstant } from '../http/validation/decorators';
 
 export const AUDIT_FORMATS = ['json', 'csv', 'ndjson'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];

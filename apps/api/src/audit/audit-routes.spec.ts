@@ -1,7 +1,7 @@
 import { Controller, Get, Post } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { AuditCategory } from './audit-category';
+import { AuditCategory } from '../http/audit/audit-category';
 import { AuditRoutes } from './audit-routes';
 
 @AuditCategory('doses')

@@ -2,7 +2,7 @@ import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/comm
 import { Injectable, RequestMethod, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import { AUDIT_CATEGORY, type AuditMetadata } from './audit-category';
+import { AUDIT_CATEGORY, type AuditMetadata } from '../http/audit/audit-category';
 
 export interface RouteInfo {
   method: string;

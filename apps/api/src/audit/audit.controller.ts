@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/problems/problem.openapi';
 import type { Request, Response } from 'express';
 import {
   CONTENT_TYPES,
@@ -11,13 +12,13 @@ import {
   type AccessLogPage,
 } from '@caretrail/access-log';
 import type { EventStore } from '@caretrail/event-store';
-import { RequireRole } from '../auth/roles.guard';
-import { EVENT_STORE } from '../event-store/event-store.module';
-import { PatientParams } from '../patients/validation';
+import { RequireRole } from '../http/auth/roles.guard';
+import { EVENT_STORE } from '../http/tokens';
+import { PatientParams } from '../http/validation/decorators';
 import { PersonalData } from '../privacy/personal-data';
-import { Problem } from '../problems/problem';
+import { Problem } from '../http/problems/problem';
 import { AccessAudit } from './access-audit';
-import { AuditCategory } from './audit-category';
+import { AuditCategory } from '../http/audit/audit-category';
 import { AuditQuery, HistoryQuery, type AuditFormat } from './audit-query.dto';
 import { AuditRoutes } from './audit-routes';
 import { patientHistory, type PatientHistory } from './patient-history';
@@ -42,6 +43,7 @@ const queryText = (request: Request, name: string): string | undefined => {
 @ApiTags('audit')
 @ApiBearerAuth()
 @RequireRole('admin')
+@ApiProblems(400, 401, 403, 503)
 @Controller()
 export class AuditController {
   constructor(
@@ -68,7 +70,25 @@ export class AuditController {
     summary:
       'The access log: filter by patient, user, action, outcome, time; newest or oldest first; pages by cursor. CSV and NDJSON stream every match.',
   })
-  @ApiProduces('application/json', 'text/csv', 'application/x-ndjson')
+  @ApiOkResponse({
+    description: 'A page of access records (JSON), or every match (CSV, NDJSON: ?format= or Accept).',
+    content: {
+      'application/json': {
+        schema: {
+          type: 'object',
+          additionalProperties: true,
+          properties: {
+            order: { type: 'string', enum: ['asc', 'desc'] },
+            limit: { type: 'integer' },
+            items: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            nextCursor: { type: 'string', nullable: true, description: 'Pass back as cursor; null on the last page.' },
+          },
+        },
+      },
+      'text/csv': { schema: { type: 'string' } },
+      'application/x-ndjson': { schema: { type: 'string' } },
+    },
+  })
   async accessLog(@Query() query: AuditQuery, @Req() request: Request, @Res() response: Response): Promise<void> {
     const filter: AccessLogFilter = {
       ...(query.patient === undefined ? {} : { patientId: query.patient }),
@@ -114,6 +134,17 @@ export class AuditController {
   @ApiOperation({
     summary:
       "A patient's full event trail in global order: who, when, why (correlation, causation, command), amendments linked both ways.",
+  })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['patientId', 'personalData', 'events'],
+      properties: {
+        patientId: { type: 'string' },
+        personalData: { type: 'string', enum: ['redacted', 'included'] },
+        events: { type: 'array', items: { type: 'object', additionalProperties: true } },
+      },
+    },
   })
   async history(@Param() { patientId }: PatientParams, @Query() query: HistoryQuery): Promise<PatientHistory> {
     const stored = await this.store.readPatient(patientId);

@@ -8,29 +8,27 @@ import {
   type TestPatient,
   type TestUser,
 } from '../testing/care-setup';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { useTestApi } from '../testing/harness';
 import { AuditRoutes } from './audit-routes';
 
 describe('the access log and the audit views', () => {
-  let api: TestApi;
+  const t = useTestApi({ enrol: false });
   let p: TestPatient;
   let admin: TestUser;
 
   beforeAll(async () => {
-    api = await startTestApi('postgres');
-    p = await enrolTestPatient(api);
-    admin = await testUser(api, 'admin');
+    p = await enrolTestPatient(t.api);
+    admin = await testUser(t.api, 'admin');
   });
-  afterAll(() => api?.close());
 
   /** The records of one request, by the correlation id it was sent with. */
   const recordsOf = async (correlationId: string): Promise<AccessRecord[]> => {
-    const { rows } = await api.sql.query<{ id: string }>(
-      `SELECT id FROM "${api.sql.schema}".access_log WHERE correlation_id = $1 ORDER BY id`,
+    const { rows } = await t.api.sql.query<{ id: string }>(
+      `SELECT id FROM "${t.api.sql.schema}".access_log WHERE correlation_id = $1 ORDER BY id`,
       [correlationId],
     );
     // Through the API, newest first: the records as GET /audit shows them.
-    const page = await api.http.get(`/audit?limit=1000`).set('Authorization', admin.auth).expect(200);
+    const page = await t.api.http.get(`/audit?limit=1000`).set('Authorization', admin.auth).expect(200);
     const ids = new Set(rows.map((r) => Number(r.id)));
     return (page.body.items as AccessRecord[]).filter((r) => ids.has(r.id)).reverse();
   };
@@ -38,14 +36,14 @@ describe('the access log and the audit views', () => {
   const correlation = () => `audit-test-${Date.now()}-${n++}`;
 
   it('declares a data category on every route under /patients, /registry, /admin and /audit', () => {
-    const routes = api.app.get(AuditRoutes);
+    const routes = t.api.app.get(AuditRoutes);
     expect(routes.undeclared().map((r) => `${r.method} ${r.path}`)).toEqual([]);
     expect(routes.all().filter((r) => r.audit).length).toBeGreaterThanOrEqual(40);
   });
 
   it('records a write before answering: who, which patient, what data, from where, under which correlation id', async () => {
     const id = correlation();
-    await api.http
+    await t.api.http
       .post(`/patients/${p.patientId}/outcomes`)
       .set({ Authorization: p.patient.auth, 'X-Correlation-Id': id })
       .send({ instrument: 'GAD-7', items: [1, 1, 1, 1, 1, 1, 1], total: 7 })
@@ -70,7 +68,7 @@ describe('the access log and the audit views', () => {
 
   it('records reads, and denials with the caller who was refused', async () => {
     const allowed = correlation();
-    await api.http
+    await t.api.http
       .get(`/patients/${p.patientId}/adherence`)
       .set({ Authorization: p.therapist.auth, 'X-Correlation-Id': allowed })
       .expect(200);
@@ -84,9 +82,9 @@ describe('the access log and the audit views', () => {
       }),
     ]);
 
-    const outsider = await testUser(api, 'prescriber');
+    const outsider = await testUser(t.api, 'prescriber');
     const denied = correlation();
-    const response = await api.http
+    const response = await t.api.http
       .get(`/patients/${p.patientId}/plan`)
       .set({ Authorization: outsider.auth, 'X-Correlation-Id': denied });
     expectForbidden(response, p);
@@ -103,7 +101,7 @@ describe('the access log and the audit views', () => {
     ]);
 
     const deniedWrite = correlation();
-    await api.http
+    await t.api.http
       .post(`/patients/${p.patientId}/medications/any/discontinuation`)
       .set({ Authorization: p.therapist.auth, 'X-Correlation-Id': deniedWrite })
       .send({ reason: 'patient-choice' })
@@ -121,7 +119,7 @@ describe('the access log and the audit views', () => {
 
   it('records a request without a valid token as denied, with no user', async () => {
     const id = correlation();
-    await api.http
+    await t.api.http
       .get(`/patients/${p.patientId}/plan`)
       .set({ Authorization: 'Bearer nonsense', 'X-Correlation-Id': id })
       .expect(401);
@@ -132,7 +130,7 @@ describe('the access log and the audit views', () => {
 
   it('records the patient an enrolment created, and the patients a caseload showed', async () => {
     const id = correlation();
-    const enrolled = await api.http
+    const enrolled = await t.api.http
       .post('/patients')
       .set({ Authorization: p.therapist.auth, 'X-Correlation-Id': id })
       .send({ name: { given: 'Nell', family: 'Gwynne' } })
@@ -142,36 +140,39 @@ describe('the access log and the audit views', () => {
     ]);
 
     const caseload = correlation();
-    await api.http.get('/registry').set({ Authorization: p.therapist.auth, 'X-Correlation-Id': caseload }).expect(200);
+    await t.api.http
+      .get('/registry')
+      .set({ Authorization: p.therapist.auth, 'X-Correlation-Id': caseload })
+      .expect(200);
     const [record] = await recordsOf(caseload);
     expect(record).toMatchObject({ category: 'registry', action: 'query', patientId: null, outcome: 'allowed' });
     expect(record!.detail).toEqual({ patientIds: expect.any(Array) });
   });
 
   it('answers 503 rather than serve a request it could not record', async () => {
-    const s = `"${api.sql.schema}"`;
+    const s = `"${t.api.sql.schema}"`;
     await withAdminClient((c) =>
       c.query(`ALTER TABLE ${s}.access_log ADD CONSTRAINT refuse_all CHECK (false) NOT VALID`),
     );
     try {
-      const read = await api.http.get(`/patients/${p.patientId}/plan`).set('Authorization', p.therapist.auth);
+      const read = await t.api.http.get(`/patients/${p.patientId}/plan`).set('Authorization', p.therapist.auth);
       expectProblem(read, 503, 'access-log-unavailable');
       expect(read.headers['retry-after']).toBe('1');
       expect(JSON.stringify(read.body)).not.toContain(p.givenName);
-      const denied = await api.http
+      const denied = await t.api.http
         .get(`/patients/${p.patientId}/plan`)
-        .set('Authorization', (await testUser(api, 'therapist')).auth);
+        .set('Authorization', (await testUser(t.api, 'therapist')).auth);
       expectProblem(denied, 503, 'access-log-unavailable');
     } finally {
       await withAdminClient((c) => c.query(`ALTER TABLE ${s}.access_log DROP CONSTRAINT refuse_all`));
     }
-    await api.http.get(`/patients/${p.patientId}/plan`).set('Authorization', p.therapist.auth).expect(200);
+    await t.api.http.get(`/patients/${p.patientId}/plan`).set('Authorization', p.therapist.auth).expect(200);
   });
 
   describe('GET /audit', () => {
     it('is for admins only, and a refused attempt is itself recorded', async () => {
       const id = correlation();
-      await api.http.get('/audit').set({ Authorization: p.therapist.auth, 'X-Correlation-Id': id }).expect(403);
+      await t.api.http.get('/audit').set({ Authorization: p.therapist.auth, 'X-Correlation-Id': id }).expect(403);
       expect(await recordsOf(id)).toEqual([
         expect.objectContaining({
           category: 'access log',
@@ -180,11 +181,11 @@ describe('the access log and the audit views', () => {
           userId: p.therapist.userId,
         }),
       ]);
-      await api.http.get('/audit?format=csv').set({ Authorization: p.patient.auth }).expect(403);
+      await t.api.http.get('/audit?format=csv').set({ Authorization: p.patient.auth }).expect(403);
     });
 
     it('filters by patient, user, action, outcome and time, newest first, in pages linked by a cursor', async () => {
-      const get = (query: string) => api.http.get(`/audit?${query}`).set('Authorization', admin.auth).expect(200);
+      const get = (query: string) => t.api.http.get(`/audit?${query}`).set('Authorization', admin.auth).expect(200);
       const denials = await get(`patient=${p.patientId}&outcome=denied`);
       expect(denials.body.items.length).toBeGreaterThanOrEqual(2);
       expect(denials.body.items.every((r: AccessRecord) => r.patientId === p.patientId && r.outcome === 'denied')).toBe(
@@ -207,7 +208,7 @@ describe('the access log and the audit views', () => {
       expect(future.body).toMatchObject({ items: [], nextCursor: null });
 
       const query = correlation();
-      await api.http
+      await t.api.http
         .get(`/audit?patient=${p.patientId}`)
         .set({ Authorization: admin.auth, 'X-Correlation-Id': query })
         .expect(200);
@@ -227,7 +228,7 @@ describe('the access log and the audit views', () => {
         ['cursor=abc', 'cursor'],
         ['format=xml', 'format'],
       ]) {
-        const response = await api.http.get(`/audit?${query}`).set('Authorization', admin.auth);
+        const response = await t.api.http.get(`/audit?${query}`).set('Authorization', admin.auth);
         expect({
           query,
           status: response.status,
@@ -242,7 +243,7 @@ describe('the access log and the audit views', () => {
 
     it('exports CSV (Accept: text/csv) and NDJSON (?format=ndjson), recording the export before it streams', async () => {
       const csvId = correlation();
-      const csv = await api.http
+      const csv = await t.api.http
         .get(`/audit?patient=${p.patientId}&order=asc`)
         .set({ Authorization: admin.auth, Accept: 'text/csv', 'X-Correlation-Id': csvId })
         .expect(200);
@@ -261,7 +262,7 @@ describe('the access log and the audit views', () => {
         }),
       ]);
 
-      const ndjson = await api.http
+      const ndjson = await t.api.http
         .get(`/audit?patient=${p.patientId}&format=ndjson`)
         .set('Authorization', admin.auth)
         .expect(200);
@@ -277,13 +278,13 @@ describe('the access log and the audit views', () => {
 
   describe('GET /patients/{id}/history', () => {
     it('shows the full trail in global order with who, when, why, and corrections linked both ways', async () => {
-      const recorded = await api.http
+      const recorded = await t.api.http
         .post(`/patients/${p.patientId}/outcomes`)
         .set('Authorization', p.patient.auth)
         .send({ instrument: 'PHQ-9', items: [1, 1, 1, 1, 1, 1, 1, 1, 1], total: 9 })
         .expect(201);
       const target = recorded.body.eventIds[0];
-      const corrected = await api.http
+      const corrected = await t.api.http
         .post(`/patients/${p.patientId}/entries/${target}/corrections`)
         .set('Authorization', p.patient.auth)
         .send({
@@ -294,7 +295,7 @@ describe('the access log and the audit views', () => {
         .expect(201);
 
       const id = correlation();
-      const history = await api.http
+      const history = await t.api.http
         .get(`/patients/${p.patientId}/history`)
         .set({ Authorization: admin.auth, 'X-Correlation-Id': id })
         .expect(200);
@@ -328,7 +329,7 @@ describe('the access log and the audit views', () => {
       ]);
 
       const included = correlation();
-      const full = await api.http
+      const full = await t.api.http
         .get(`/patients/${p.patientId}/history?personalData=include`)
         .set({ Authorization: admin.auth, 'X-Correlation-Id': included })
         .expect(200);
@@ -337,13 +338,13 @@ describe('the access log and the audit views', () => {
     });
 
     it('is refused to everyone but admins, the care team included', async () => {
-      for (const caller of [p.therapist, p.prescriber, p.patient, await testUser(api, 'analyst')]) {
-        const response = await api.http.get(`/patients/${p.patientId}/history`).set('Authorization', caller.auth);
+      for (const caller of [p.therapist, p.prescriber, p.patient, await testUser(t.api, 'analyst')]) {
+        const response = await t.api.http.get(`/patients/${p.patientId}/history`).set('Authorization', caller.auth);
         expect(response.status).toBe(403);
         expect(JSON.stringify(response.body)).not.toContain(p.givenName);
       }
       expectProblem(
-        await api.http.get('/patients/nobody-here/history').set('Authorization', admin.auth),
+        await t.api.http.get('/patients/nobody-here/history').set('Authorization', admin.auth),
         404,
         'unknown-patient',
       );
@@ -351,6 +352,6 @@ describe('the access log and the audit views', () => {
   });
 
   it('leaves an access chain that verifies', async () => {
-    await expect(verifyAccessChain(api.sql)).resolves.toMatchObject({ ok: true, firstBreak: null });
+    await expect(verifyAccessChain(t.api.sql)).resolves.toMatchObject({ ok: true, firstBreak: null });
   });
 });

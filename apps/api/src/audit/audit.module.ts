@@ -1,7 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { AccessAudit } from './access-audit';
-import { AccessLogInterceptor } from './access-log.interceptor';
+import { AccessObserverInterceptor } from '../http/audit/access-observer.interceptor';
+import { ACCESS_OBSERVER } from '../http/tokens';
+import { AccessLogObserver } from './access-log.observer';
 import { AuditController } from './audit.controller';
 import { AuditRoutes } from './audit-routes';
 
@@ -10,7 +12,12 @@ import { AuditRoutes } from './audit-routes';
 @Module({
   imports: [DiscoveryModule],
   controllers: [AuditController],
-  providers: [AccessAudit, AuditRoutes, { provide: APP_INTERCEPTOR, useClass: AccessLogInterceptor }],
-  exports: [AccessAudit, AuditRoutes],
+  providers: [
+    AccessAudit,
+    AuditRoutes,
+    { provide: ACCESS_OBSERVER, useClass: AccessLogObserver },
+    { provide: APP_INTERCEPTOR, useClass: AccessObserverInterceptor },
+  ],
+  exports: [AccessAudit, AuditRoutes, ACCESS_OBSERVER],
 })
 export class AuditModule {}

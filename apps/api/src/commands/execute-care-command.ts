@@ -1,40 +1,27 @@
-import { Inject } from '@nestjs/common';
-import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Inject, Injectable } from '@nestjs/common';
 import { eventStoreStateLoader, executeCommand, type CommandWritePorts } from '@caretrail/care-log';
 import type { DomainCommand, Actor } from '@caretrail/domain';
 import type { AppendResult, EventStore } from '@caretrail/event-store';
-import { EVENT_STORE } from '../event-store/event-store.module';
+import { EVENT_STORE } from '../http/tokens';
+import type { WriteRequest } from '../http/write/write-context';
 import { PersonalData } from '../privacy/personal-data';
 
-/** What the HTTP request adds to a command: concurrency, idempotency and tracing. */
-export interface WriteRequest {
-  /** The version the client read (If-Match); the write happens only if it is still current. */
-  ifMatch?: number;
-  idempotencyKey?: string;
-  correlationId: string;
-  /** Server time at which the request arrived. */
-  now: string;
-  clientAddress?: string;
-}
-
-/** Carries any domain command through the command bus to the one generic handler below. */
-export class ExecuteCareCommand extends Command<AppendResult> {
+/** Carries any domain command to the one generic handler below. */
+export class ExecuteCareCommand {
   constructor(
     readonly command: DomainCommand,
     readonly actor: Actor,
     readonly request: WriteRequest,
-  ) {
-    super();
-  }
+  ) {}
 }
 
 /**
- * The command bus's end of the write path: `executeCommand` of
+ * The API's end of the write path: `executeCommand` of
  * @caretrail/care-log on the event store, with this process's personal-data
  * keys (docs/architecture.md, "Write side").
  */
-@CommandHandler(ExecuteCareCommand)
-export class ExecuteCareCommandHandler implements ICommandHandler<ExecuteCareCommand, AppendResult> {
+@Injectable()
+export class ExecuteCareCommandHandler {
   private readonly ports: CommandWritePorts;
 
   constructor(@Inject(EVENT_STORE) store: EventStore, personalData: PersonalData) {

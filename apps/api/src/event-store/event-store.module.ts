@@ -1,15 +1,7 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { openEventStore, type EventStore, type SqlEventStore } from '@caretrail/event-store';
-import { API_CONFIG } from '../tokens';
-import type { ApiConfig } from '../config';
-
-/** The event store port (EventStore): what every caller of the log depends on. */
-export const EVENT_STORE = Symbol('EVENT_STORE');
-/**
- * The SqlDatabase beside it, for what keeps SQL tables of its own: read
- * models, checkpoints, the access log, patients' keys (docs/architecture.md).
- */
-export const SQL_DATABASE = Symbol('SQL_DATABASE');
+import { API_CONFIG, EVENT_STORE, SQL_DATABASE } from '../http/tokens';
+import type { ApiConfig } from '../config/api-config';
 
 @Injectable()
 class EventStoreCloser implements OnApplicationShutdown {

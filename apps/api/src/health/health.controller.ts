@@ -1,9 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/problems/problem.openapi';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { EventStore } from '@caretrail/event-store';
-import { Public } from '../auth/auth.guard';
-import { EVENT_STORE } from '../event-store/event-store.module';
+import { Public } from '../http/auth/auth.guard';
+import { EVENT_STORE } from '../http/tokens';
 
 @ApiTags('health')
 @Public()
@@ -18,6 +19,7 @@ export class HealthController {
   @Get()
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness and readiness: the event store answers.' })
+  @ApiProblems(503)
   check(): Promise<HealthCheckResult> {
     return this.health.check([
       async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
 import { createApp } from '../app';
-import { apiConfigFromEnv } from '../config';
+import { apiConfigFromEnv } from '../config/api-config';
 
 describe.each<[string, () => NodeJS.ProcessEnv]>([
   ['the embedded store', () => ({ DATA_DIR: mkdtempSync(join(tmpdir(), 'caretrail-api-')) })],

@@ -1,53 +1,37 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  asyncApiDocument,
-  documentedDefaults,
-  kafkaRelayConfigFromEnv,
-  type JsonSchema,
-  type RelayStatus,
-} from '@caretrail/integration';
+import { Controller, Get } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/problems/problem.openapi';
+import type { RelayStatus } from '@caretrail/integration';
 import type { Actor } from '@caretrail/domain';
-import { CurrentPrincipal, Public } from '../auth/auth.guard';
-import { Problem } from '../problems/problem';
+import { CurrentPrincipal } from '../http/auth/auth.guard';
+import { Problem } from '../http/problems/problem';
 import { RelayHost } from './relay-host';
 
+/** The relay's status, for admins. */
 @ApiTags('integration')
+@ApiBearerAuth()
 @Controller()
 export class IntegrationController {
-  private readonly document: JsonSchema;
-
-  constructor(private readonly host: RelayHost) {
-    // This installation's topics; the committed docs/asyncapi/asyncapi.json is the same document with the defaults.
-    const config = kafkaRelayConfigFromEnv(process.env);
-    this.document = asyncApiDocument(
-      config
-        ? {
-            topicPrefix: config.topicPrefix,
-            partitions: config.partitions,
-            replicationFactor: config.replicationFactor,
-            source: config.source,
-            brokers: config.brokers.join(','),
-          }
-        : documentedDefaults,
-    );
-  }
-
-  @Public()
-  @Get('asyncapi.json')
-  @Header('Cache-Control', 'public, max-age=300')
-  @ApiOperation({
-    summary: 'AsyncAPI 3 document of the Kafka topics integrators subscribe to (messages, headers, JSON Schemas).',
-  })
-  @ApiOkResponse({ description: 'The AsyncAPI document.' })
-  asyncApi(): JsonSchema {
-    return this.document;
-  }
+  constructor(private readonly host: RelayHost) {}
 
   @Get('integration/relay')
   @ApiOperation({
     summary: 'Status of the Kafka relay hosted by this process (admins): state, checkpoint, lag, last error.',
   })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      additionalProperties: true,
+      required: ['headPosition', 'lagEvents', 'lagSeconds', 'published'],
+      properties: {
+        headPosition: { type: 'integer' },
+        lagEvents: { type: 'integer' },
+        lagSeconds: { type: 'number' },
+        published: { type: 'integer' },
+      },
+    },
+  })
+  @ApiProblems(401, 403, 404)
   async relayStatus(@CurrentPrincipal() principal: Actor): Promise<RelayStatus> {
     if (principal.role !== 'admin')
       throw new Problem(403, 'forbidden', 'Not permitted', 'Only an admin may read the relay status.');

@@ -7,7 +7,7 @@ import {
   type Relay,
   type RelayStatus,
 } from '@caretrail/integration';
-import { EVENT_STORE, SQL_DATABASE } from '../event-store/event-store.module';
+import { EVENT_STORE, SQL_DATABASE } from '../http/tokens';
 
 /**
  * Whether this API process runs the Kafka relay (KAFKA_RELAY):

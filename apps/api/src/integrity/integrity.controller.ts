@@ -1,5 +1,6 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/problems/problem.openapi';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { verifyAccessChain, type AccessChainReport } from '@caretrail/access-log';
@@ -10,9 +11,9 @@ import {
   type LogAnchor,
   type SqlDatabase,
 } from '@caretrail/event-store';
-import { AuditCategory } from '../audit/audit-category';
-import { RequireRole } from '../auth/roles.guard';
-import { SQL_DATABASE } from '../event-store/event-store.module';
+import { AuditCategory } from '../http/audit/audit-category';
+import { RequireRole } from '../http/auth/roles.guard';
+import { SQL_DATABASE } from '../http/tokens';
 
 class AnchorQuery {
   @ApiPropertyOptional({
@@ -40,12 +41,24 @@ export interface IntegrityReport {
 @ApiTags('admin')
 @ApiBearerAuth()
 @RequireRole('admin')
+@ApiProblems(400, 401, 403, 503)
 @Controller('admin/integrity')
 export class IntegrityController {
   constructor(@Inject(SQL_DATABASE) private readonly sql: SqlDatabase) {}
 
   @Get('verify')
   @ApiOperation({ summary: 'Walk every hash chain (events and access log); report the first broken link of each.' })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['ok', 'events', 'accessLog'],
+      properties: {
+        ok: { type: 'boolean' },
+        events: { type: 'object', additionalProperties: true, description: 'The event hash chains.' },
+        accessLog: { type: 'object', additionalProperties: true, description: 'The access log hash chain.' },
+      },
+    },
+  })
   async verify(): Promise<IntegrityReport> {
     const events = await verifyEventChain(this.sql, this.sql.schema);
     const accessLog = await verifyAccessChain(this.sql);
@@ -54,6 +67,13 @@ export class IntegrityController {
 
   @Get('anchor')
   @ApiOperation({ summary: 'A digest of the log to keep outside the database; recompute it later to compare.' })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['position', 'digest', 'events'],
+      properties: { position: { type: 'integer' }, digest: { type: 'string' }, events: { type: 'integer' } },
+    },
+  })
   anchor(@Query() { upTo }: AnchorQuery): Promise<LogAnchor> {
     return anchorLog(this.sql, this.sql.schema, upTo);
   }

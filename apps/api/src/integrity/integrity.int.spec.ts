@@ -1,18 +1,14 @@
 import { withAdminClient } from '@caretrail/event-store/testing';
-import { enrolTestPatient, testUser } from '../testing/care-setup';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { testUser } from '../testing/care-setup';
+import { useTestApi } from '../testing/harness';
 
 describe('GET /admin/integrity', () => {
-  let api: TestApi;
-  beforeAll(async () => {
-    api = await startTestApi('postgres');
-    await enrolTestPatient(api);
-  });
-  afterAll(() => api?.close());
+  // Its patient gives the chains something to verify.
+  const t = useTestApi();
 
   it('verifies the chains for an admin', async () => {
-    const admin = await testUser(api, 'admin');
-    const response = await api.http.get('/admin/integrity/verify').set('Authorization', admin.auth).expect(200);
+    const admin = await testUser(t.api, 'admin');
+    const response = await t.api.http.get('/admin/integrity/verify').set('Authorization', admin.auth).expect(200);
     expect(response.body).toMatchObject({
       ok: true,
       events: { ok: true, firstBreak: null },
@@ -20,13 +16,13 @@ describe('GET /admin/integrity', () => {
     });
     expect(response.body.events.eventsChecked).toBeGreaterThan(0);
     expect(response.body.accessLog.recordsChecked).toBeGreaterThan(0);
-    const anchor = await api.http.get('/admin/integrity/anchor?upTo=1').set('Authorization', admin.auth).expect(200);
+    const anchor = await t.api.http.get('/admin/integrity/anchor?upTo=1').set('Authorization', admin.auth).expect(200);
     expect(anchor.body).toMatchObject({ position: 1, events: 1, digest: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
 
   it('names the first edited access record', async () => {
-    const admin = await testUser(api, 'admin');
-    const schema = api.sql.schema;
+    const admin = await testUser(t.api, 'admin');
+    const schema = t.api.sql.schema;
     await withAdminClient(async (client) => {
       await client.query(`ALTER TABLE "${schema}".access_log DISABLE TRIGGER USER`);
       await client.query(
@@ -34,7 +30,7 @@ describe('GET /admin/integrity', () => {
       );
       await client.query(`ALTER TABLE "${schema}".access_log ENABLE TRIGGER USER`);
     });
-    const response = await api.http.get('/admin/integrity/verify').set('Authorization', admin.auth).expect(200);
+    const response = await t.api.http.get('/admin/integrity/verify').set('Authorization', admin.auth).expect(200);
     expect(response.body).toMatchObject({
       ok: false,
       events: { ok: true },
@@ -43,10 +39,10 @@ describe('GET /admin/integrity', () => {
   });
 
   it('is for admins only, and refuses a malformed position', async () => {
-    const therapist = await testUser(api, 'therapist');
-    expect((await api.http.get('/admin/integrity/verify').set('Authorization', therapist.auth)).status).toBe(403);
-    const admin = await testUser(api, 'admin');
-    expect((await api.http.get('/admin/integrity/anchor?upTo=minus').set('Authorization', admin.auth)).status).toBe(
+    const therapist = await testUser(t.api, 'therapist');
+    expect((await t.api.http.get('/admin/integrity/verify').set('Authorization', therapist.auth)).status).toBe(403);
+    const admin = await testUser(t.api, 'admin');
+    expect((await t.api.http.get('/admin/integrity/anchor?upTo=minus').set('Authorization', admin.auth)).status).toBe(
       400,
     );
   });

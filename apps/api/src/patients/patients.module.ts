@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
 import { ExecuteCareCommandHandler } from '../commands/execute-care-command';
 import { CareCommands } from '../commands/write';
 import { CarePlanController } from './care-plan/care-plan.controller';
@@ -14,7 +13,6 @@ import { TherapyController } from './therapy/therapy.controller';
 
 /** Every write to a patient's record: one controller per area, one generic command handler. */
 @Module({
-  imports: [CqrsModule],
   controllers: [
     CarePlanController,
     TherapyController,

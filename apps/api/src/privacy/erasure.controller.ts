@@ -1,17 +1,17 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiProblems } from '../http/problems/problem.openapi';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { WrongExpectedVersion, type EventStore, type StoredEvent } from '@caretrail/event-store';
 import { erasureEvent, erasureStream, isErasureEvent } from '@caretrail/care-log';
 import type { CachingPatientKeyStore } from '@caretrail/security';
 import type { Actor } from '@caretrail/domain';
-import { AuditCategory } from '../audit/audit-category';
-import { CurrentPrincipal } from '../auth/auth.guard';
-import { RequireRole } from '../auth/roles.guard';
-import { EVENT_STORE } from '../event-store/event-store.module';
-import { IsText, PatientParams } from '../patients/validation';
-import { Problem } from '../problems/problem';
-import { PATIENT_KEYS } from './personal-data';
+import { AuditCategory } from '../http/audit/audit-category';
+import { CurrentPrincipal } from '../http/auth/auth.guard';
+import { RequireRole } from '../http/auth/roles.guard';
+import { EVENT_STORE, PATIENT_KEYS } from '../http/tokens';
+import { IsText, PatientParams } from '../http/validation/decorators';
+import { Problem } from '../http/problems/problem';
 
 export class ErasureDto {
   @IsText(
@@ -70,6 +70,7 @@ export class ErasureController {
     description: 'Key destroyed and erasure recorded; read models re-derive the patient.',
   })
   @ApiOkResponse({ type: ErasureResultDto, description: 'Already erased: the first erasure.' })
+  @ApiProblems(400, 401, 403, 404, 409, 503)
   async erase(
     @Param() { patientId }: PatientParams,
     @Body() body: ErasureDto,

@@ -1,6 +1,6 @@
 import { verifyEventChain } from '@caretrail/event-store';
 import { enrolTestPatient, testUser, type TestPatient, type TestUser } from '../testing/care-setup';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { useTestApi } from '../testing/harness';
 
 const DAY = 86_400_000;
 const at = (ms: number): string => new Date(ms).toISOString();
@@ -12,15 +12,15 @@ const at = (ms: number): string => new Date(ms).toISOString();
  * models, API answers), the clinical facts remain and the chain verifies.
  */
 describe('erasure by crypto-shredding', () => {
-  let api: TestApi;
+  const t = useTestApi({ enrol: false });
   let p: TestPatient;
   let admin: TestUser;
   let lastPosition = 0;
-  const s = (): string => `"${api.sql.schema}"`;
+  const s = (): string => `"${t.api.sql.schema}"`;
   const family = (): string => 'Lovelace';
 
   const post = async (path: string, auth: string, body: unknown, status = 201): Promise<Record<string, unknown>> => {
-    const response = await api.http
+    const response = await t.api.http
       .post(path)
       .set('Authorization', auth)
       .send(body as object);
@@ -31,15 +31,15 @@ describe('erasure by crypto-shredding', () => {
 
   /** Every place the log and the read models keep text: raw, as PostgreSQL stores it. */
   const storedText = async (): Promise<{ events: string; readModels: string }> => {
-    const events = await api.sql.query<{ t: string }>(`SELECT data::text || metadata::text AS t FROM ${s()}.events`);
-    const tables = await api.sql.query<{ table_name: string }>(
+    const events = await t.api.sql.query<{ t: string }>(`SELECT data::text || metadata::text AS t FROM ${s()}.events`);
+    const tables = await t.api.sql.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name LIKE 'rm\\_%' ORDER BY 1`,
-      [api.sql.schema],
+      [t.api.sql.schema],
     );
     expect(tables.rows.length).toBeGreaterThanOrEqual(4);
     let readModels = '';
     for (const { table_name } of tables.rows) {
-      const { rows } = await api.sql.query<{ t: string }>(`SELECT doc::text AS t FROM ${s()}."${table_name}"`);
+      const { rows } = await t.api.sql.query<{ t: string }>(`SELECT doc::text AS t FROM ${s()}."${table_name}"`);
       readModels += rows.map((r) => r.t).join('\n');
     }
     return { events: events.rows.map((r) => r.t).join('\n'), readModels };
@@ -47,16 +47,15 @@ describe('erasure by crypto-shredding', () => {
 
   const view = async (name: string, auth: string, minPosition = lastPosition): Promise<Record<string, unknown>> =>
     (
-      await api.http
+      await t.api.http
         .get(`/patients/${p.patientId}/${name}?minPosition=${minPosition}`)
         .set('Authorization', auth)
         .expect(200)
     ).body;
 
   beforeAll(async () => {
-    api = await startTestApi('postgres');
-    admin = await testUser(api, 'admin');
-    p = await enrolTestPatient(api);
+    admin = await testUser(t.api, 'admin');
+    p = await enrolTestPatient(t.api);
     const name = p.givenName;
     const now = Date.now();
     const startsAt =
@@ -94,7 +93,6 @@ describe('erasure by crypto-shredding', () => {
       total: 12,
     });
   });
-  afterAll(() => api?.close());
 
   it('stores names, contact details and free text as ciphertext only, even before erasure', async () => {
     const { events } = await storedText();
@@ -107,8 +105,8 @@ describe('erasure by crypto-shredding', () => {
   });
 
   it('is for admins only', async () => {
-    for (const user of [p.therapist, p.prescriber, p.patient, await testUser(api, 'analyst')]) {
-      const response = await api.http
+    for (const user of [p.therapist, p.prescriber, p.patient, await testUser(t.api, 'analyst')]) {
+      const response = await t.api.http
         .post(`/patients/${p.patientId}/erasure`)
         .set('Authorization', user.auth)
         .send({ reason: 'Art. 17' });
@@ -126,13 +124,13 @@ describe('erasure by crypto-shredding', () => {
       { reason: 7 },
       { reason: 'Art. 17', extra: true },
     ]) {
-      const response = await api.http
+      const response = await t.api.http
         .post(`/patients/${p.patientId}/erasure`)
         .set('Authorization', admin.auth)
         .send(body);
       expect({ body, status: response.status }).toEqual({ body, status: 400 });
     }
-    await api.http
+    await t.api.http
       .post('/patients/nobody-here/erasure')
       .set('Authorization', admin.auth)
       .send({ reason: 'Art. 17' })
@@ -161,14 +159,14 @@ describe('erasure by crypto-shredding', () => {
         alreadyErased: false,
         streamId: `careplan-${p.patientId}`,
       });
-      const { rows } = await api.sql.query<{ key: Buffer | null; destroyed_at: Date | null }>(
+      const { rows } = await t.api.sql.query<{ key: Buffer | null; destroyed_at: Date | null }>(
         `SELECT key, destroyed_at FROM ${s()}.patient_keys WHERE patient_id = $1`,
         [p.patientId],
       );
       expect(rows).toEqual([{ key: null, destroyed_at: expect.any(Date) }]);
       const again = await post(`/patients/${p.patientId}/erasure`, admin.auth, { reason: 'again' }, 200);
       expect(again).toEqual({ ...erasure, alreadyErased: true });
-      const recorded = (await api.store.readStream(`careplan-${p.patientId}`)).filter(
+      const recorded = (await t.api.store.readStream(`careplan-${p.patientId}`)).filter(
         (e) => e.type === 'PatientDataErased',
       );
       expect(recorded).toHaveLength(1);
@@ -194,7 +192,7 @@ describe('erasure by crypto-shredding', () => {
       const plan = JSON.stringify(await view('plan', p.therapist.auth));
       expect(plan).toContain('[erased]');
       for (const query of ['', '?personalData=include']) {
-        const history = await api.http
+        const history = await t.api.http
           .get(`/patients/${p.patientId}/history${query}`)
           .set('Authorization', admin.auth)
           .expect(200);
@@ -221,14 +219,14 @@ describe('erasure by crypto-shredding', () => {
     });
 
     it('still verifies the hash chain: it covers the ciphertext, which did not change', async () => {
-      expect(await verifyEventChain(api.sql, api.sql.schema)).toMatchObject({
+      expect(await verifyEventChain(t.api.sql, t.api.sql.schema)).toMatchObject({
         ok: true,
         firstBreak: null,
       });
     });
 
     it('takes clinical facts for the patient, but no new personal data', async () => {
-      const refused = await api.http
+      const refused = await t.api.http
         .post(`/patients/${p.patientId}/goals`)
         .set('Authorization', p.therapist.auth)
         .send({ description: 'New goal' });

@@ -2,11 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { StoredEvent } from '@caretrail/event-store';
 import { decryptEvents, encryptEventData } from '@caretrail/care-log';
 import { PatientKeyDestroyed, type CachingPatientKeyStore } from '@caretrail/security';
-import type { ApiConfig } from '../config';
-import { Problem } from '../problems/problem';
-import { API_CONFIG } from '../tokens';
-
-export const PATIENT_KEYS = Symbol('PATIENT_KEYS');
+import type { ApiConfig } from '../config/api-config';
+import { Problem } from '../http/problems/problem';
+import { API_CONFIG, PATIENT_KEYS } from '../http/tokens';
 
 /**
  * Personal data at rest for this process (docs/erasure.md): `seal` before

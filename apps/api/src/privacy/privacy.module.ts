@@ -1,11 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { SqlPatientKeyStore, type SqlDatabase } from '@caretrail/event-store';
 import { CachingPatientKeyStore } from '@caretrail/security';
-import { SQL_DATABASE } from '../event-store/event-store.module';
+import { PATIENT_KEYS, SQL_DATABASE } from '../http/tokens';
 import { ErasureController } from './erasure.controller';
-import { PATIENT_KEYS, PersonalData } from './personal-data';
+import { PersonalData } from './personal-data';
 
-export { PATIENT_KEYS, PersonalData };
+export { PersonalData };
 
 /** Patients' data keys (the `patient_keys` table by default), encryption at rest, and erasure. */
 @Global()

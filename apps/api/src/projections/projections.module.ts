@@ -11,15 +11,9 @@ import type { EventStore, SqlDatabase } from '@caretrail/event-store';
 import { ProjectionHost } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
 import type { CachingPatientKeyStore } from '@caretrail/security';
-import type { ApiConfig } from '../config';
-import { EVENT_STORE, SQL_DATABASE } from '../event-store/event-store.module';
-import { PATIENT_KEYS } from '../privacy/personal-data';
-import { API_CONFIG } from '../tokens';
+import type { ApiConfig } from '../config/api-config';
+import { EVENT_STORE, SQL_DATABASE, PATIENT_KEYS, API_CONFIG, PROJECTION_HOST } from '../http/tokens';
 import { AdminProjectionsController } from './admin-projections.controller';
-
-import { PROJECTION_HOST } from './projection-host.token';
-
-export { PROJECTION_HOST };
 
 const projectionsLogger = new Logger('Projections');
 

@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { decodeDomainEvents } from '@caretrail/care-log';
 import { canReadRecord, carePlanOf, streams, type Actor } from '@caretrail/domain';
 import type { EventStore } from '@caretrail/event-store';
-import { EVENT_STORE } from '../event-store/event-store.module';
-import { forbidden } from '../problems/problem-details.filter';
+import { EVENT_STORE } from '../http/tokens';
+import { forbidden } from '../http/problems/problem-details.filter';
 
 /**
  * Decides reads of a patient's record from the care-plan stream itself, not
@@ -14,11 +14,13 @@ import { forbidden } from '../problems/problem-details.filter';
 export class PatientAccess {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  async assertMayRead(patientId: string, principal: Actor): Promise<void> {
+  /** Resolves with the care-plan stream's version (the plan's ETag) when the principal may read. */
+  async assertMayRead(patientId: string, principal: Actor): Promise<number> {
     const events = await this.store.readStream(streams.carePlan(patientId));
     // Membership is no personal data: the stream is folded without opening it.
     const state = carePlanOf(decodeDomainEvents(events));
     // Unknown patients and other people's patients look the same.
     if (!canReadRecord(state, principal)) throw forbidden();
+    return events.length === 0 ? 0 : events[events.length - 1]!.streamVersion;
   }
 }

@@ -1,5 +1,8 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Controller, Get, Param, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/problems/problem.openapi';
+import { PatientViewAnswerDto } from './answers.dto';
 import {
   adherenceView,
   collaborationView,
@@ -16,9 +19,9 @@ import {
 } from '@caretrail/read-models';
 import type { PatientViewName } from '@caretrail/analytics';
 import type { Actor } from '@caretrail/domain';
-import { AuditCategory } from '../audit/audit-category';
-import { CurrentPrincipal } from '../auth/auth.guard';
-import { PatientParams } from '../patients/validation';
+import { AuditCategory } from '../http/audit/audit-category';
+import { CurrentPrincipal } from '../http/auth/auth.guard';
+import { PatientParams } from '../http/validation/decorators';
 import { PatientAccess } from './patient-access';
 import { PatientTimeTravel, type TimeTravelAnswer } from './patient-time-travel';
 import { PatientReadQuery } from './query.dto';
@@ -39,6 +42,21 @@ const VIEW_OF_MODEL: Record<ReadModelName, PatientViewName> = {
   registry: 'outcomes',
 };
 
+/** What every patient view answers, and how it can fail. */
+const ViewAnswer = (): MethodDecorator =>
+  applyDecorators(
+    ApiOkResponse({
+      type: PatientViewAnswerDto,
+      headers: {
+        ETag: {
+          description: "The care plan's version: If-Match for writes to the care plan.",
+          schema: { type: 'string' },
+        },
+      },
+    }),
+    ApiProblems(400, 401, 403, 503),
+  );
+
 /** The read models of one patient, for the patient and their care team; `?asOf=` travels back in time. */
 @ApiTags('patient views')
 @ApiBearerAuth()
@@ -52,6 +70,7 @@ export class PatientQueriesController {
 
   @Get('plan')
   @AuditCategory('care plan')
+  @ViewAnswer()
   @ApiOperation({
     summary:
       'The plan now: track, team, goals, medications and dose schedules, therapy, upcoming sessions, context, last review.',
@@ -60,8 +79,10 @@ export class PatientQueriesController {
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
     @CurrentPrincipal() principal: Actor,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
+      response,
       'current-plan',
       patientId,
       query,
@@ -73,13 +94,16 @@ export class PatientQueriesController {
 
   @Get('adherence')
   @AuditCategory('adherence')
+  @ViewAnswer()
   @ApiOperation({ summary: 'PDC over 30 and 90 days per medication, dose counts, session attendance.' })
   adherence(
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
     @CurrentPrincipal() principal: Actor,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
+      response,
       'adherence',
       patientId,
       query,
@@ -91,6 +115,7 @@ export class PatientQueriesController {
 
   @Get('collaboration')
   @AuditCategory('collaboration')
+  @ViewAnswer()
   @ApiOperation({
     summary: 'Open consultations, response latency, unreviewed and urgent side effects, last contact, case reviews.',
   })
@@ -98,8 +123,10 @@ export class PatientQueriesController {
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
     @CurrentPrincipal() principal: Actor,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
+      response,
       'collaboration',
       patientId,
       query,
@@ -111,6 +138,7 @@ export class PatientQueriesController {
 
   @Get('outcomes')
   @AuditCategory('outcomes')
+  @ViewAnswer()
   @ApiOperation({
     summary: 'Baseline and latest PHQ-9 / GAD-7, weeks in treatment, response, remission and follow-up flags.',
   })
@@ -118,8 +146,10 @@ export class PatientQueriesController {
     @Param() { patientId }: PatientParams,
     @Query() query: PatientReadQuery,
     @CurrentPrincipal() principal: Actor,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<ReadAnswer<unknown> | TimeTravelAnswer> {
     return this.answer(
+      response,
       'registry',
       patientId,
       query,
@@ -130,6 +160,7 @@ export class PatientQueriesController {
   }
 
   private async answer<Doc, View>(
+    response: Response,
     model: ReadModelName,
     patientId: string,
     query: PatientReadQuery,
@@ -138,11 +169,15 @@ export class PatientQueriesController {
     empty: (patientId: string) => Doc,
   ): Promise<ReadAnswer<View> | TimeTravelAnswer> {
     // Who may read is decided now, from the care team as it is today, whatever instant is asked for.
-    await this.access.assertMayRead(patientId, principal);
+    const carePlanVersion = await this.access.assertMayRead(patientId, principal);
     if (query.asOf !== undefined)
       return this.timeTravel.view(VIEW_OF_MODEL[model], patientId, query.asOf, query.asOfBasis);
     const { doc, position } = await this.reader.patientRow<Doc>(model, patientId, query.minPosition);
     const asOf = new Date().toISOString();
+    // What a client that did not write sends as If-Match to change the plan (docs/architecture.md, "Read side").
+    response.setHeader('ETag', `"${carePlanVersion}"`);
+    // Patient data is never kept by caches; the ETag is a write precondition, not a cache validator.
+    response.setHeader('Cache-Control', 'no-store');
     // An enrolled patient with nothing of this kind recorded yet has an empty view, not a 404.
     return { patientId, position, asOf, data: view(doc ?? empty(patientId), asOf) };
   }

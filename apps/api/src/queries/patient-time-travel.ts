@@ -8,7 +8,7 @@ import {
 } from '@caretrail/analytics';
 import { decodeDomainEvents } from '@caretrail/care-log';
 import type { EventStore } from '@caretrail/event-store';
-import { EVENT_STORE } from '../event-store/event-store.module';
+import { EVENT_STORE } from '../http/tokens';
 
 export interface TimeTravelAnswer {
   patientId: string;

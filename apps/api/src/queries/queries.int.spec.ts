@@ -1,20 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { enrolTestPatient, expectForbidden, testUser, type TestPatient } from '../testing/care-setup';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { useTestApi } from '../testing/harness';
 
 const DAY = 86_400_000;
 const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 describe('read models over HTTP', () => {
-  let api: TestApi;
+  const t = useTestApi({ enrol: false });
   let p: TestPatient;
   let medicationId: string;
   let lastPosition: number;
 
   beforeAll(async () => {
-    api = await startTestApi('postgres');
-    p = await enrolTestPatient(api);
-    const prescribed = await api.http
+    p = await enrolTestPatient(t.api);
+    const prescribed = await t.api.http
       .post(`/patients/${p.patientId}/medications`)
       .set('Authorization', p.prescriber.auth)
       .send({
@@ -26,16 +25,15 @@ describe('read models over HTTP', () => {
       .expect(201);
     medicationId = prescribed.body.id;
     const slot = new Date(Math.floor((Date.now() - DAY) / DAY) * DAY + 8 * 3_600_000).toISOString();
-    const dose = await api.http
+    const dose = await t.api.http
       .post(`/patients/${p.patientId}/doses/taken`)
       .set('Authorization', p.patient.auth)
       .send({ medicationId, scheduledFor: slot, occurredAt: slot })
       .expect(201);
     lastPosition = dose.body.position;
   });
-  afterAll(() => api?.close());
 
-  const get = (path: string, auth: string) => api.http.get(path).set('Authorization', auth);
+  const get = (path: string, auth: string) => t.api.http.get(path).set('Authorization', auth);
 
   it('answers the plan with the position it reflects, once it has caught up with the write', async () => {
     const response = await get(`/patients/${p.patientId}/plan?minPosition=${lastPosition}`, p.therapist.auth).expect(
@@ -56,9 +54,9 @@ describe('read models over HTTP', () => {
   });
 
   it('refuses readers outside the care team and other patients alike', async () => {
-    const outsider = await testUser(api, 'therapist');
-    const otherPatient = await testUser(api, 'patient');
-    const admin = await testUser(api, 'admin');
+    const outsider = await testUser(t.api, 'therapist');
+    const otherPatient = await testUser(t.api, 'patient');
+    const admin = await testUser(t.api, 'admin');
     for (const caller of [outsider, otherPatient, admin]) {
       expectForbidden(await get(`/patients/${p.patientId}/plan`, caller.auth), p);
     }
@@ -84,7 +82,7 @@ describe('read models over HTTP', () => {
     expect(
       mine.body.items.map((i: { patientId: string }) => i.patientId).concat(mine.body.total === 0 ? [] : []),
     ).toEqual(expect.any(Array));
-    const stranger = await testUser(api, 'therapist');
+    const stranger = await testUser(t.api, 'therapist');
     const theirs = await get('/registry', stranger.auth).expect(200);
     expect(theirs.body).toMatchObject({ total: 0, items: [] });
     expect((await get('/registry', p.patient.auth)).status).toBe(403);
@@ -93,7 +91,7 @@ describe('read models over HTTP', () => {
 
   describe('admin', () => {
     it('shows every read model’s status to admins only', async () => {
-      const admin = await testUser(api, 'admin');
+      const admin = await testUser(t.api, 'admin');
       const status = await get('/admin/projections', admin.auth).expect(200);
       expect(status.body.map((s: { name: string }) => s.name).sort()).toEqual([
         'adherence',
@@ -113,9 +111,9 @@ describe('read models over HTTP', () => {
     });
 
     it('rebuilds a read model while queries keep answering from the old copy', async () => {
-      const admin = await testUser(api, 'admin');
+      const admin = await testUser(t.api, 'admin');
       const before = await get(`/patients/${p.patientId}/adherence`, p.patient.auth).expect(200);
-      const started = await api.http
+      const started = await t.api.http
         .post('/admin/projections/adherence/rebuild')
         .set('Authorization', admin.auth)
         .expect(202);
@@ -134,20 +132,20 @@ describe('read models over HTTP', () => {
     });
 
     it('pauses and resumes, and names unknown read models', async () => {
-      const admin = await testUser(api, 'admin');
-      await api.http.post('/admin/projections/collaboration/pause').set('Authorization', admin.auth).expect(202);
+      const admin = await testUser(t.api, 'admin');
+      await t.api.http.post('/admin/projections/collaboration/pause').set('Authorization', admin.auth).expect(202);
       const paused = (await get('/admin/projections', admin.auth)).body.find(
         (s: { name: string }) => s.name === 'collaboration',
       );
       expect(paused.state).toBe('paused');
-      await api.http.post('/admin/projections/collaboration/resume').set('Authorization', admin.auth).expect(202);
-      const unknown = await api.http
+      await t.api.http.post('/admin/projections/collaboration/resume').set('Authorization', admin.auth).expect(202);
+      const unknown = await t.api.http
         .post('/admin/projections/no-such-model/rebuild')
         .set('Authorization', admin.auth)
         .expect(404);
       expect(unknown.body).toMatchObject({ code: 'unknown-projection' });
       expect(
-        (await api.http.post('/admin/projections/adherence/rebuild').set('Authorization', p.prescriber.auth)).status,
+        (await t.api.http.post('/admin/projections/adherence/rebuild').set('Authorization', p.prescriber.auth)).status,
       ).toBe(403);
     });
   });

@@ -29,7 +29,7 @@ export class ReadQuery {
   minPosition?: number;
 }
 
-/** The same instant form the write side accepts (patients/validation.ts): offset required. */
+/** The same instant form the write side accepts (http/validation/decorators.ts): offset required. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Time travel looks back: an instant after now (beyond the write side's clock-skew tolerance) is refused. */

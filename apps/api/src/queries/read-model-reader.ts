@@ -2,9 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Checkpoint, EventStore, SqlDatabase } from '@caretrail/event-store';
 import type { ProjectionHost } from '@caretrail/projections';
-import { EVENT_STORE, SQL_DATABASE } from '../event-store/event-store.module';
-import { Problem } from '../problems/problem';
-import { PROJECTION_HOST } from '../projections/projection-host.token';
+import { EVENT_STORE, SQL_DATABASE, PROJECTION_HOST } from '../http/tokens';
+import { Problem } from '../http/problems/problem';
 
 export type ReadModelName = 'current-plan' | 'adherence' | 'collaboration' | 'registry';
 

@@ -1,5 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '../http/problems/problem.openapi';
+import { RegistryAnswerDto } from './answers.dto';
 import {
   caseReviewQueue,
   type AdherenceDoc,
@@ -8,9 +10,9 @@ import {
   type RegistryDoc,
 } from '@caretrail/read-models';
 import type { Actor } from '@caretrail/domain';
-import { AuditCategory } from '../audit/audit-category';
-import { CurrentPrincipal } from '../auth/auth.guard';
-import { RequireRole } from '../auth/roles.guard';
+import { AuditCategory } from '../http/audit/audit-category';
+import { CurrentPrincipal } from '../http/auth/auth.guard';
+import { RequireRole } from '../http/auth/roles.guard';
 import { RegistryQuery } from './query.dto';
 import { ReadModelReader } from './read-model-reader';
 
@@ -37,6 +39,8 @@ export class RegistryController {
   constructor(private readonly reader: ReadModelReader) {}
 
   @Get()
+  @ApiOkResponse({ type: RegistryAnswerDto })
+  @ApiProblems(400, 401, 403, 503)
   // A caseload touches many patients: the ones this page showed are listed in the record.
   @AuditCategory('registry', {
     action: 'query',

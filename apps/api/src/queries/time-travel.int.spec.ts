@@ -6,14 +6,14 @@ import {
   daysAgo,
   type TestPatient,
 } from '../testing/care-setup';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { useTestApi } from '../testing/harness';
 
 const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const PHQ9 = { instrument: 'PHQ-9', items: [2, 2, 1, 1, 2, 1, 1, 0, 0], total: 10 };
 const minus = (instant: string, ms: number): string => new Date(Date.parse(instant) - ms).toISOString();
 
 describe('time travel over HTTP: ?asOf= on the patient views', () => {
-  let api: TestApi;
+  const t = useTestApi({ enrol: false });
   let p: TestPatient;
   let medicationId: string;
   /** recordedAt of the prescription, of the first PHQ-9, and of a dose reported two days late. */
@@ -23,17 +23,16 @@ describe('time travel over HTTP: ?asOf= on the patient views', () => {
   let lateDoseOccurredAt: string;
 
   const recordedAtOf = async (position: number): Promise<string> => {
-    const { rows } = await api.sql.query<{ recorded_at: Date }>(
-      `SELECT recorded_at FROM "${api.sql.schema}".events WHERE position = $1`,
+    const { rows } = await t.api.sql.query<{ recorded_at: Date }>(
+      `SELECT recorded_at FROM "${t.api.sql.schema}".events WHERE position = $1`,
       [position],
     );
     return rows[0]!.recorded_at.toISOString();
   };
 
   beforeAll(async () => {
-    api = await startTestApi('postgres');
-    p = await enrolTestPatient(api);
-    const prescribed = await api.http
+    p = await enrolTestPatient(t.api);
+    const prescribed = await t.api.http
       .post(`/patients/${p.patientId}/medications`)
       .set('Authorization', p.prescriber.auth)
       .send({
@@ -45,7 +44,7 @@ describe('time travel over HTTP: ?asOf= on the patient views', () => {
       .expect(201);
     medicationId = prescribed.body.id;
     prescribedAt = await recordedAtOf(prescribed.body.position);
-    const scored = await api.http
+    const scored = await t.api.http
       .post(`/patients/${p.patientId}/outcomes`)
       .set('Authorization', p.patient.auth)
       .send(PHQ9)
@@ -53,16 +52,15 @@ describe('time travel over HTTP: ?asOf= on the patient views', () => {
     scoredAt = await recordedAtOf(scored.body.position);
     // Taken three days ago, reported only now: what the clinic knew changed today.
     lateDoseOccurredAt = daysAgo(3);
-    const dose = await api.http
+    const dose = await t.api.http
       .post(`/patients/${p.patientId}/doses/taken`)
       .set('Authorization', p.patient.auth)
       .send({ medicationId, scheduledFor: lateDoseOccurredAt, occurredAt: lateDoseOccurredAt })
       .expect(201);
     lateDoseRecordedAt = await recordedAtOf(dose.body.position);
   });
-  afterAll(() => api?.close());
 
-  const get = (path: string, auth = p.therapist.auth) => api.http.get(path).set('Authorization', auth);
+  const get = (path: string, auth = p.therapist.auth) => t.api.http.get(path).set('Authorization', auth);
 
   it('shows an outcome from the instant it was recorded, not a millisecond before', async () => {
     const before = await get(`/patients/${p.patientId}/outcomes?asOf=${minus(scoredAt, 1)}`).expect(200);
@@ -126,8 +124,8 @@ describe('time travel over HTTP: ?asOf= on the patient views', () => {
   });
 
   it('lets only the care team and the patient travel in time', async () => {
-    const outsider = await testUser(api, 'therapist');
-    const analyst = await testUser(api, 'analyst');
+    const outsider = await testUser(t.api, 'therapist');
+    const analyst = await testUser(t.api, 'analyst');
     for (const caller of [outsider, analyst])
       expectForbidden(await get(`/patients/${p.patientId}/outcomes?asOf=${scoredAt}`, caller.auth), p);
   });

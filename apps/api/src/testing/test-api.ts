@@ -9,8 +9,8 @@ import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-stor
 import { issueLocalToken, loadOrCreateLocalSigningKey } from '@caretrail/security';
 import type { ActorRole } from '@caretrail/domain';
 import { createApp } from '../app';
-import { apiConfigFromEnv } from '../config';
-import { EVENT_STORE, SQL_DATABASE } from '../event-store/event-store.module';
+import { apiConfigFromEnv } from '../config/api-config';
+import { EVENT_STORE, SQL_DATABASE } from '../http/tokens';
 
 export interface TestApi {
   app: INestApplication;

@@ -116,6 +116,16 @@ describe('executeCommand', () => {
     expect(written.appended.nextExpectedVersion).toBe(appended.nextExpectedVersion + 1);
   });
 
+  it('with a stale If-Match tells a caller the domain refuses of the refusal, not of the version', async () => {
+    const log = new MemoryEventLog();
+    const ports = portsOf(log);
+    await executeCommand(ports, { command: enrol, context: therapist, correlationId: 'c-1' });
+    const outsider = { ...therapist, actor: { userId: 'someone-else', role: 'therapist' as const } };
+    await expect(
+      executeCommand(ports, { command: start, context: outsider, correlationId: 'c-2', ifMatch: 99 }),
+    ).rejects.toMatchObject({ kind: 'forbidden' });
+  });
+
   it('answers a repeated idempotency key from the store without deciding again, and refuses it for another stream', async () => {
     const log = new MemoryEventLog();
     const ports = portsOf(log);

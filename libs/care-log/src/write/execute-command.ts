@@ -60,8 +60,9 @@ export async function executeCommand(ports: CommandWritePorts, request: CommandR
   }
   for (let attempt = 1; ; attempt++) {
     const { state, version } = await ports.loader.load(command, streams);
-    if (ifMatch !== undefined && ifMatch !== version) throw new WrongExpectedVersion(streams.target, ifMatch, version);
     const events = decideCommand(command, state, context);
+    // Checked after the domain decided: who may not write hears the refusal, never the stream's version.
+    if (ifMatch !== undefined && ifMatch !== version) throw new WrongExpectedVersion(streams.target, ifMatch, version);
     const stored = await encodeDomainEvents(
       events,
       {

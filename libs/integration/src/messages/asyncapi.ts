@@ -62,6 +62,19 @@ export function cloudEventHeadersSchema(): JsonSchema {
         format: 'date-time',
         description: 'Extension: when CareTrail recorded it (RFC 3339, UTC).',
       },
+      ce_streamid: text('Extension: the CareTrail stream the event belongs to (a write answer’s streamId).'),
+      ce_streamversion: {
+        type: 'string',
+        pattern: '^[1-9][0-9]*$',
+        description:
+          'Extension: the event’s version in its stream, 1, 2, 3, ...: a version skipped within a stream is a message not yet received, one on a topic you do not consume (MedicationPrescribed is in the care plan’s stream), or an administrative event that is never published.',
+      },
+      ce_position: {
+        type: 'string',
+        pattern: '^[1-9][0-9]*$',
+        description:
+          'Extension: the event’s global position in the CareTrail log (a write answer’s position; read models report the position they reflect). Positions have gaps and are not delivered in numeric order across patients.',
+      },
       'content-type': { type: 'string', const: CONTENT_TYPE },
     },
     required: [
@@ -73,6 +86,9 @@ export function cloudEventHeadersSchema(): JsonSchema {
       'ce_time',
       'ce_dataschema',
       'ce_recordedat',
+      'ce_streamid',
+      'ce_streamversion',
+      'ce_position',
       'content-type',
     ],
   };

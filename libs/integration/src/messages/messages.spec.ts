@@ -126,6 +126,19 @@ describe('integration messages', () => {
       ce_recordedat: '2026-03-02T08:00:00.123Z',
     });
   });
+
+  it('carries the stream, the stream version and the global position as extension attributes', () => {
+    const event = recorded(sampleEvents.DoseTaken, {
+      streamId: 'doses-p-1-2026-03-01',
+      streamVersion: 2,
+      position: 4711,
+    });
+    expect(toMessage(event, options).headers).toMatchObject({
+      ce_streamid: 'doses-p-1-2026-03-01',
+      ce_streamversion: '2',
+      ce_position: '4711',
+    });
+  });
 });
 
 describe('the AsyncAPI document', () => {

@@ -53,6 +53,11 @@ export function toMessage(event: StoredEvent, options: MessageOptions): Integrat
       ),
       ce_dataschema: schemaId(type),
       ce_recordedat: toRfc3339(event.recordedAt),
+      // Extensions that tie a message to the log (docs/kafka.md): gaps show per stream, and a write's
+      // answer (streamId, version, position) names the message it produced.
+      ce_streamid: event.streamId,
+      ce_streamversion: String(event.streamVersion),
+      ce_position: String(event.position),
       'content-type': CONTENT_TYPE,
     };
     return {

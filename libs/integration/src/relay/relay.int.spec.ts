@@ -136,6 +136,22 @@ describe('the Kafka relay (PostgreSQL, real broker)', () => {
       expect(m.headers).toMatchObject({ ce_source: source, ce_subject: m.key, 'content-type': 'application/json' });
       expect(patients).toContain(m.key);
     }
+    // The extension attributes place each message in the log as the store recorded it, and over every
+    // topic a stream's versions arrive without a gap.
+    const versions = new Map<string, number[]>();
+    for (const m of first) {
+      const streamId = m.headers['ce_streamid'] ?? '';
+      const stored = (await store.readStream(streamId)).find((e) => e.eventId === m.headers['ce_id']);
+      expect({ streamVersion: m.headers['ce_streamversion'], position: m.headers['ce_position'] }).toEqual({
+        streamVersion: String(stored?.streamVersion),
+        position: String(stored?.position),
+      });
+      versions.set(streamId, [...(versions.get(streamId) ?? []), Number(m.headers['ce_streamversion'])]);
+    }
+    for (const [streamId, seen] of versions) {
+      const sorted = [...seen].sort((a, b) => a - b);
+      expect({ streamId, versions: sorted }).toEqual({ streamId, versions: sorted.map((_, i) => i + 1) });
+    }
     // Names never travel: every patient was enrolled as Ada Lovelace.
     expect(consumer.messages.some((m) => m.value.includes('Lovelace') || m.value.includes('ada@example.org'))).toBe(
       false,

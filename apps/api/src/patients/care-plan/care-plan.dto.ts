@@ -21,7 +21,7 @@ import {
   IsOptionalText,
   IsRecordId,
   IsText,
-} from '../validation';
+} from '../../http/validation/decorators';
 
 export const TRACKS = enumOf<TreatmentTrack>()(['integrated', 'medication-only', 'therapy-only']);
 export const TEAM_ROLES = enumOf<CareTeamRole>()(['therapist', 'prescriber', 'primary-care', 'care-manager']);
@@ -132,7 +132,8 @@ export class AssignCareTeamMemberDto {
   occurredAt?: string;
 }
 
-export class RemoveCareTeamMemberDto {
+/** The query of DELETE /patients/{patientId}/care-team/{userId}: a DELETE has no body. */
+export class RemoveCareTeamMemberQuery {
   @IsOptionalText(1000)
   reason?: string;
 

@@ -8,21 +8,15 @@ import {
   withoutWrites,
   type TestPatient,
 } from '../../testing/care-setup';
-import { eventCount, startTestApi, type TestApi } from '../../testing/test-api';
+import { useTestApi } from '../../testing/harness';
+import { eventCount } from '../../testing/test-api';
 
 describe('care plan endpoints', () => {
-  let api: TestApi;
-  let p: TestPatient;
+  const t = useTestApi();
 
-  beforeAll(async () => {
-    api = await startTestApi('postgres');
-    p = await enrolTestPatient(api);
-  });
-  afterAll(() => api?.close());
-
-  const post = (path: string, body: unknown, auth = p.therapist.auth) =>
-    api.http
-      .post(path.replace(':patientId', p.patientId))
+  const post = (path: string, body: unknown, auth = t.p.therapist.auth) =>
+    t.api.http
+      .post(path.replace(':patientId', t.p.patientId))
       .set('Authorization', auth)
       .send(body as object);
 
@@ -189,14 +183,14 @@ describe('care plan endpoints', () => {
         'matches',
       ],
     ])('%s', async (_, path, body, field, rule) => {
-      expectInvalid(await withoutWrites(api, () => post(path, body)), field, rule);
+      expectInvalid(await withoutWrites(t.api, () => post(path, body)), field, rule);
     });
 
     it('answers a body that is not JSON with 400 problem+json', async () => {
-      const response = await withoutWrites(api, () =>
-        api.http
-          .post(`/patients/${p.patientId}/care-plan/reviews`)
-          .set('Authorization', p.therapist.auth)
+      const response = await withoutWrites(t.api, () =>
+        t.api.http
+          .post(`/patients/${t.p.patientId}/care-plan/reviews`)
+          .set('Authorization', t.p.therapist.auth)
           .set('Content-Type', 'application/json')
           .send('{"summary": '),
       );
@@ -204,7 +198,7 @@ describe('care plan endpoints', () => {
     });
 
     it('answers a body over the size limit with 413 problem+json, not 500', async () => {
-      const response = await withoutWrites(api, () =>
+      const response = await withoutWrites(t.api, () =>
         post('/patients/:patientId/care-plan/reviews', { summary: 'x'.repeat(200_000) }),
       );
       expectProblem(response, 413, 'payload-too-large');
@@ -213,30 +207,30 @@ describe('care plan endpoints', () => {
 
   describe('writes', () => {
     it('enrols a patient, answering the new id, the stream version as ETag, and founding the team', async () => {
-      const therapist = await testUser(api, 'therapist');
-      const response = await api.http
+      const therapist = await testUser(t.api, 'therapist');
+      const response = await t.api.http
         .post('/patients')
         .set('Authorization', therapist.auth)
         .send({ name: { given: 'Grace', family: 'Hopper' }, timeZone: 'Europe/London' })
         .expect(201);
       expect(response.body).toMatchObject({ streamId: `careplan-${response.body.id}`, version: 2 });
       expect(response.headers['etag']).toBe('"2"');
-      expect(await lastEvent(api, response.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, response.body.streamId)).toMatchObject({
         type: 'CareTeamMemberAssigned',
         data: { userId: therapist.userId, role: 'therapist' },
       });
     });
 
     it('answers a retry with the same Idempotency-Key with the first result and writes nothing', async () => {
-      const therapist = await testUser(api, 'therapist');
+      const therapist = await testUser(t.api, 'therapist');
       const enrol = () =>
-        api.http
+        t.api.http
           .post('/patients')
           .set('Authorization', therapist.auth)
           .set('Idempotency-Key', 'enrol-1')
           .send({ name: { given: 'Grace', family: 'Hopper' } });
       const first = await enrol().expect(201);
-      const retry = await withoutWrites(api, () => enrol());
+      const retry = await withoutWrites(t.api, () => enrol());
       expect(retry.status).toBe(201);
       expect(retry.headers['idempotent-replayed']).toBe('true');
       expect(retry.body).toEqual(first.body);
@@ -248,7 +242,7 @@ describe('care plan endpoints', () => {
         targetDate: '2027-01-31',
       }).expect(201);
       await post(`/patients/:patientId/goals/${goal.body.id}/achievement`, {}).expect(201);
-      const response = await withoutWrites(api, () =>
+      const response = await withoutWrites(t.api, () =>
         post(`/patients/:patientId/goals/${goal.body.id}/revisions`, { description: 'Sleep 8 hours.' }),
       );
       expectProblem(response, 409, 'GOAL_ALREADY_ACHIEVED');
@@ -258,44 +252,100 @@ describe('care plan endpoints', () => {
       const response = await post('/patients/:patientId/holistic-context', {
         comorbidConditions: [{ description: 'Asthma' }],
       }).expect(201);
-      expect(await lastEvent(api, response.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, response.body.streamId)).toMatchObject({
         data: { comorbidConditions: [{ code: null, description: 'Asthma' }] },
       });
     });
 
-    it('refuses a write whose If-Match is stale with 409 and the current ETag', async () => {
-      const response = await withoutWrites(api, () =>
-        api.http
-          .post(`/patients/${p.patientId}/care-plan/reviews`)
-          .set('Authorization', p.therapist.auth)
+    it('refuses a write whose If-Match is stale with 412 and the current ETag', async () => {
+      const response = await withoutWrites(t.api, () =>
+        t.api.http
+          .post(`/patients/${t.p.patientId}/care-plan/reviews`)
+          .set('Authorization', t.p.therapist.auth)
           .set('If-Match', '"1"')
           .send({ summary: 'Stable.' }),
       );
-      expectProblem(response, 409, 'version-conflict');
+      expectProblem(response, 412, 'version-conflict');
       expect(response.headers['etag']).toMatch(/^"\d+"$/);
+    });
+
+    it('writes with a current If-Match, the ETag a read of the plan answered', async () => {
+      const read = await t.api.http
+        .get(`/patients/${t.p.patientId}/plan`)
+        .set('Authorization', t.p.therapist.auth)
+        .expect(200);
+      const written = await t.api.http
+        .post(`/patients/${t.p.patientId}/care-plan/reviews`)
+        .set('Authorization', t.p.therapist.auth)
+        .set('If-Match', read.headers['etag'] as string)
+        .send({ summary: 'Stable.' })
+        .expect(201);
+      expect(written.headers['etag']).toBe(`"${written.body.version}"`);
+    });
+
+    it('answers a 201 with the Location of the view that shows the write, once it reflects it', async () => {
+      const response = await post('/patients/:patientId/goals', { description: 'Walk daily.' }).expect(201);
+      expect(response.headers['location']).toBe(
+        `/patients/${t.p.patientId}/plan?minPosition=${response.body.position}`,
+      );
+      const view = await t.api.http
+        .get(response.headers['location'] as string)
+        .set('Authorization', t.p.therapist.auth);
+      expect(view.status).toBe(200);
+      expect(view.body.position).toBeGreaterThanOrEqual(response.body.position);
+    });
+
+    it('refuses a DELETE that carries a body, naming where its fields go, and writes nothing', async () => {
+      const response = await withoutWrites(t.api, () =>
+        t.api.http
+          .delete(`/patients/${t.p.patientId}/care-team/${t.p.prescriber.userId}`)
+          .set('Authorization', t.p.therapist.auth)
+          .send({ reason: 'Moved away.' }),
+      );
+      expectInvalid(response, 'body', 'noBody');
+    });
+
+    it('removes a member with a DELETE: no body, the reason in the query, 200 with the write answer', async () => {
+      const member = await testUser(t.api, 'care-manager');
+      await post('/patients/:patientId/care-team', {
+        userId: member.userId,
+        role: 'care-manager',
+        chosenByPatient: false,
+      }).expect(201);
+      const response = await t.api.http
+        .delete(`/patients/${t.p.patientId}/care-team/${member.userId}`)
+        .query({ reason: 'Moved to another clinic.' })
+        .set('Authorization', t.p.therapist.auth)
+        .expect(200);
+      expect(response.headers['location']).toBeUndefined();
+      expect(response.headers['etag']).toBe(`"${response.body.version}"`);
+      expect(await lastEvent(t.api, response.body.streamId)).toMatchObject({
+        type: 'CareTeamMemberRemoved',
+        data: { userId: member.userId, reason: 'Moved to another clinic.' },
+      });
     });
   });
 
   describe('domain refusals', () => {
     it('409 CARE_PLAN_ALREADY_OPEN: one open plan per episode', async () => {
       expectProblem(
-        await withoutWrites(api, () => post('/patients/:patientId/care-plan', { track: 'integrated' })),
+        await withoutWrites(t.api, () => post('/patients/:patientId/care-plan', { track: 'integrated' })),
         409,
         'CARE_PLAN_ALREADY_OPEN',
       );
     });
 
     it('422 TRACK_UNCHANGED: a track change changes the track', async () => {
-      const response = await withoutWrites(api, () =>
+      const response = await withoutWrites(t.api, () =>
         post('/patients/:patientId/care-plan/track', { track: 'integrated', reason: 'No change.' }),
       );
       expectProblem(response, 422, 'TRACK_UNCHANGED');
     });
 
     it('422 NO_OPEN_CARE_PLAN: a review needs an open plan', async () => {
-      const noPlan = await enrolTestPatient(api, { track: null });
-      const response = await withoutWrites(api, () =>
-        api.http
+      const noPlan = await enrolTestPatient(t.api, { track: null });
+      const response = await withoutWrites(t.api, () =>
+        t.api.http
           .post(`/patients/${noPlan.patientId}/care-plan/reviews`)
           .set('Authorization', noPlan.therapist.auth)
           .send({}),
@@ -304,9 +354,9 @@ describe('care plan endpoints', () => {
     });
 
     it('409 ALREADY_ON_CARE_TEAM: one place per user', async () => {
-      const response = await withoutWrites(api, () =>
+      const response = await withoutWrites(t.api, () =>
         post('/patients/:patientId/care-team', {
-          userId: p.prescriber.userId,
+          userId: t.p.prescriber.userId,
           role: 'prescriber',
           chosenByPatient: true,
         }),
@@ -316,46 +366,46 @@ describe('care plan endpoints', () => {
 
     it('404 GOAL_NOT_FOUND: achieving a goal that was never set', async () => {
       expectProblem(
-        await withoutWrites(api, () => post('/patients/:patientId/goals/no-such-goal/achievement', {})),
+        await withoutWrites(t.api, () => post('/patients/:patientId/goals/no-such-goal/achievement', {})),
         404,
         'GOAL_NOT_FOUND',
       );
     });
 
     it('404 CARE_TEAM_MEMBER_NOT_FOUND: removing a non-member', async () => {
-      const response = await withoutWrites(api, () =>
-        api.http.delete(`/patients/${p.patientId}/care-team/nobody`).set('Authorization', p.therapist.auth).send({}),
+      const response = await withoutWrites(t.api, () =>
+        t.api.http.delete(`/patients/${t.p.patientId}/care-team/nobody`).set('Authorization', t.p.therapist.auth),
       );
       expectProblem(response, 404, 'CARE_TEAM_MEMBER_NOT_FOUND');
     });
 
     it('403 without patient data: the patient may not change their own plan', async () => {
-      const response = await withoutWrites(api, () =>
-        post('/patients/:patientId/care-plan/reviews', { summary: 'All fine.' }, p.patient.auth),
+      const response = await withoutWrites(t.api, () =>
+        post('/patients/:patientId/care-plan/reviews', { summary: 'All fine.' }, t.p.patient.auth),
       );
-      expectForbidden(response, p);
+      expectForbidden(response, t.p);
     });
 
     it('403 without patient data: a clinician outside the care team', async () => {
-      const outsider = await testUser(api, 'therapist');
+      const outsider = await testUser(t.api, 'therapist');
       expectForbidden(
-        await withoutWrites(api, () => post('/patients/:patientId/goals', { description: 'Peek.' }, outsider.auth)),
-        p,
+        await withoutWrites(t.api, () => post('/patients/:patientId/goals', { description: 'Peek.' }, outsider.auth)),
+        t.p,
       );
     });
 
     it('403, the same answer, for a patient who does not exist', async () => {
-      const response = await withoutWrites(api, () =>
+      const response = await withoutWrites(t.api, () =>
         post('/patients/no-such-patient/goals', { description: 'Peek.' }),
       );
-      expectForbidden(response, p);
+      expectForbidden(response, t.p);
     });
 
     it('401 problem+json without a token', async () => {
-      const before = await eventCount(api.store);
-      const response = await api.http.post(`/patients/${p.patientId}/goals`).send({ description: 'Sleep.' });
+      const before = await eventCount(t.api.store);
+      const response = await t.api.http.post(`/patients/${t.p.patientId}/goals`).send({ description: 'Sleep.' });
       expectProblem(response, 401, 'unauthenticated');
-      expect(await eventCount(api.store)).toBe(before);
+      expect(await eventCount(t.api.store)).toBe(before);
     });
   });
 });

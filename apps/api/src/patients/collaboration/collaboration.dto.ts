@@ -10,7 +10,7 @@ import {
   IsNotBlank,
   IsText,
   IsWellFormedText,
-} from '../validation';
+} from '../../http/validation/decorators';
 
 export const CARE_TEAM_ROLES = enumOf<CareTeamRole>()(['therapist', 'prescriber', 'primary-care', 'care-manager']);
 export const URGENCIES = enumOf<Urgency>()(['routine', 'urgent']);

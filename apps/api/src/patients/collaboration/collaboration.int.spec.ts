@@ -9,21 +9,14 @@ import {
   withoutWrites,
   type TestPatient,
 } from '../../testing/care-setup';
-import { startTestApi, type TestApi } from '../../testing/test-api';
+import { useTestApi } from '../../testing/harness';
 
 describe('collaboration endpoints', () => {
-  let api: TestApi;
-  let p: TestPatient;
+  const t = useTestApi();
 
-  beforeAll(async () => {
-    api = await startTestApi('postgres');
-    p = await enrolTestPatient(api);
-  });
-  afterAll(() => api?.close());
-
-  const post = (path: string, body: unknown, auth = p.therapist.auth) =>
-    api.http
-      .post(`/patients/${p.patientId}${path}`)
+  const post = (path: string, body: unknown, auth = t.p.therapist.auth) =>
+    t.api.http
+      .post(`/patients/${t.p.patientId}${path}`)
       .set('Authorization', auth)
       .send(body as object);
   const askPrescriber = () =>
@@ -152,7 +145,7 @@ describe('collaboration endpoints', () => {
       ['a decision that is a number', '/case-reviews', { ...review, decisions: [5] }, 'decisions', 'isString'],
       ['no decisions', '/case-reviews', { attendees: review.attendees }, 'decisions', 'isArray'],
     ])('%s', async (_, path, body, field, rule) => {
-      expectInvalid(await withoutWrites(api, () => post(path, body)), field, rule);
+      expectInvalid(await withoutWrites(t.api, () => post(path, body)), field, rule);
     });
   });
 
@@ -160,14 +153,14 @@ describe('collaboration endpoints', () => {
     it('a therapist asks the prescriber, who answers once', async () => {
       const asked = await askPrescriber().expect(201);
       const { id } = asked.body;
-      expect(asked.body.streamId).toBe(`consultation-${p.patientId}-${id}`);
-      await post(`/consultations/${id}/answer`, { answer: 'Move it to the morning.' }, p.prescriber.auth).expect(201);
-      expect(await lastEvent(api, asked.body.streamId)).toMatchObject({
+      expect(asked.body.streamId).toBe(`consultation-${t.p.patientId}-${id}`);
+      await post(`/consultations/${id}/answer`, { answer: 'Move it to the morning.' }, t.p.prescriber.auth).expect(201);
+      expect(await lastEvent(t.api, asked.body.streamId)).toMatchObject({
         type: 'ConsultationAnswered',
-        data: { answeredBy: { userId: p.prescriber.userId, role: 'prescriber' }, answer: 'Move it to the morning.' },
+        data: { answeredBy: { userId: t.p.prescriber.userId, role: 'prescriber' }, answer: 'Move it to the morning.' },
       });
-      const again = await withoutWrites(api, () =>
-        post(`/consultations/${id}/answer`, { answer: 'Again.' }, p.prescriber.auth),
+      const again = await withoutWrites(t.api, () =>
+        post(`/consultations/${id}/answer`, { answer: 'Again.' }, t.p.prescriber.auth),
       );
       expectProblem(again, 409, 'CONSULTATION_ALREADY_ANSWERED');
     });
@@ -177,23 +170,23 @@ describe('collaboration endpoints', () => {
         body: 'Reports better sleep.',
         audience: ['prescriber'],
       }).expect(201);
-      expect(await lastEvent(api, response.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, response.body.streamId)).toMatchObject({
         type: 'CollaborationNoteShared',
-        data: { noteId: response.body.id, audience: ['prescriber'], author: { userId: p.therapist.userId } },
+        data: { noteId: response.body.id, audience: ['prescriber'], author: { userId: t.p.therapist.userId } },
       });
     });
 
     it('records a case review with its attendees and decisions', async () => {
       const attendees = [
-        { userId: p.therapist.userId, role: 'therapist' },
-        { userId: p.prescriber.userId, role: 'prescriber' },
-        { userId: p.patientId, role: 'patient' },
+        { userId: t.p.therapist.userId, role: 'therapist' },
+        { userId: t.p.prescriber.userId, role: 'prescriber' },
+        { userId: t.p.patientId, role: 'patient' },
       ];
       const response = await post('/case-reviews', {
         attendees,
         decisions: ['Continue CBT.', 'Review dose in 4 weeks.'],
       }).expect(201);
-      expect(await lastEvent(api, response.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, response.body.streamId)).toMatchObject({
         type: 'CaseReviewHeld',
         data: { caseReviewId: response.body.id, attendees, decisions: ['Continue CBT.', 'Review dose in 4 weeks.'] },
       });
@@ -202,14 +195,14 @@ describe('collaboration endpoints', () => {
 
   describe('domain refusals', () => {
     it('404 CONSULTATION_NOT_FOUND: answering a consultation never asked', async () => {
-      const response = await withoutWrites(api, () =>
-        post('/consultations/no-such-consultation/answer', { answer: 'Yes.' }, p.prescriber.auth),
+      const response = await withoutWrites(t.api, () =>
+        post('/consultations/no-such-consultation/answer', { answer: 'Yes.' }, t.p.prescriber.auth),
       );
       expectProblem(response, 404, 'CONSULTATION_NOT_FOUND');
     });
 
     it('422 CONSULTATION_ADDRESSEE_NOT_ON_TEAM: nobody on the team is a care manager', async () => {
-      const response = await withoutWrites(api, () =>
+      const response = await withoutWrites(t.api, () =>
         post('/consultations', { ...consultation, requestedRole: 'care-manager' }),
       );
       expectProblem(response, 422, 'CONSULTATION_ADDRESSEE_NOT_ON_TEAM');
@@ -217,7 +210,7 @@ describe('collaboration endpoints', () => {
 
     it('422 OCCURRED_IN_FUTURE: a case review dated tomorrow', async () => {
       expectProblem(
-        await withoutWrites(api, () => post('/case-reviews', { ...review, occurredAt: minutesFromNow(24 * 60) })),
+        await withoutWrites(t.api, () => post('/case-reviews', { ...review, occurredAt: minutesFromNow(24 * 60) })),
         422,
         'OCCURRED_IN_FUTURE',
       );
@@ -226,25 +219,25 @@ describe('collaboration endpoints', () => {
     it('403 without patient data: only the role asked answers', async () => {
       const { id } = (await askPrescriber().expect(201)).body;
       expectForbidden(
-        await withoutWrites(api, () => post(`/consultations/${id}/answer`, { answer: 'I will answer myself.' })),
-        p,
+        await withoutWrites(t.api, () => post(`/consultations/${id}/answer`, { answer: 'I will answer myself.' })),
+        t.p,
       );
     });
 
     it('403 without patient data: the patient does not share provider notes', async () => {
       expectForbidden(
-        await withoutWrites(api, () => post('/collaboration-notes', { body: 'Hello.' }, p.patient.auth)),
-        p,
+        await withoutWrites(t.api, () => post('/collaboration-notes', { body: 'Hello.' }, t.p.patient.auth)),
+        t.p,
       );
     });
 
     it('403 without patient data: a prescriber outside the care team', async () => {
-      const outsider = await testUser(api, 'prescriber');
+      const outsider = await testUser(t.api, 'prescriber');
       expectForbidden(
-        await withoutWrites(api, () =>
+        await withoutWrites(t.api, () =>
           post('/consultations', { ...consultation, requestedRole: 'therapist' }, outsider.auth),
         ),
-        p,
+        t.p,
       );
     });
   });

@@ -1,11 +1,9 @@
-import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import type { Actor } from '@caretrail/domain';
-import { AuditCategory } from '../../audit/audit-category';
-import { CurrentPrincipal } from '../../auth/auth.guard';
-import { CareCommands, Write, WriteResultDto } from '../../commands/write';
-import type { WriteRequest } from '../../commands/execute-care-command';
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuditCategory } from '../../http/audit/audit-category';
+import { CareCommands } from '../../commands/write';
+import { CareWrite, type WriteOutcome } from '../../http/write/care-write';
+import { WriteContext } from '../../http/write/write-context';
 import { CorrectEntryDto, EntryParams, MarkEnteredInErrorDto } from './corrections.dto';
 
 /**
@@ -15,44 +13,27 @@ import { CorrectEntryDto, EntryParams, MarkEnteredInErrorDto } from './correctio
 @AuditCategory('corrections')
 @ApiTags('corrections')
 @ApiBearerAuth()
-@ApiCreatedResponse({ type: WriteResultDto, description: 'Recorded. ETag: the stream version.' })
 @Controller('patients')
 export class CorrectionsController {
   constructor(private readonly commands: CareCommands) {}
 
   @Post(':patientId/entries/:eventId/corrections')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Amend fields of a recorded entry.' })
+  @CareWrite('Amend fields of a recorded entry.')
   correct(
     @Param() { patientId, eventId }: EntryParams,
     @Body() body: CorrectEntryDto,
-    @CurrentPrincipal() principal: Actor,
-    @Write() write: WriteRequest,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<WriteResultDto> {
-    return this.commands.send(
-      { type: 'CorrectEntry', data: { patientId, eventId, ...body } },
-      principal,
-      write,
-      response,
-    );
+    @WriteContext() write: WriteContext,
+  ): Promise<WriteOutcome> {
+    return this.commands.send({ type: 'CorrectEntry', data: { patientId, eventId, ...body } }, write);
   }
 
   @Post(':patientId/entries/:eventId/entered-in-error')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Mark a recorded entry entered in error (void it).' })
+  @CareWrite('Mark a recorded entry entered in error (void it).')
   markEnteredInError(
     @Param() { patientId, eventId }: EntryParams,
     @Body() body: MarkEnteredInErrorDto,
-    @CurrentPrincipal() principal: Actor,
-    @Write() write: WriteRequest,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<WriteResultDto> {
-    return this.commands.send(
-      { type: 'MarkEnteredInError', data: { patientId, eventId, ...body } },
-      principal,
-      write,
-      response,
-    );
+    @WriteContext() write: WriteContext,
+  ): Promise<WriteOutcome> {
+    return this.commands.send({ type: 'MarkEnteredInError', data: { patientId, eventId, ...body } }, write);
   }
 }

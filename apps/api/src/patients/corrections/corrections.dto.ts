@@ -2,7 +2,13 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayUnique, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { streamCategories, type JsonValue } from '@caretrail/domain';
-import { IsNestedArray, IsOptionalInstant, IsRecordId, IsText, IsWellFormedText } from '../validation';
+import {
+  IsNestedArray,
+  IsOptionalInstant,
+  IsRecordId,
+  IsText,
+  IsWellFormedText,
+} from '../../http/validation/decorators';
 
 /** A stream of one patient, as the write that recorded the entry answered it (`streamId`). */
 const STREAM = new RegExp(`^(${streamCategories.join('|')})-[A-Za-z0-9_-]{1,200}$`);
@@ -50,9 +56,9 @@ export class FieldChangeDto {
 
   @ApiProperty({
     description: `The corrected value: any JSON (null included), at most ${MAX_CHANGE_VALUE_CHARS} characters serialized.`,
-    nullable: true,
+    // OpenAPI 3.0 has no null type: a null correction matches the one nullable branch.
     oneOf: [
-      { type: 'string' },
+      { type: 'string', nullable: true },
       { type: 'number' },
       { type: 'boolean' },
       { type: 'object' },

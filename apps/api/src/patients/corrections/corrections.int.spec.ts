@@ -8,10 +8,10 @@ import {
   withoutWrites,
   type TestPatient,
 } from '../../testing/care-setup';
-import { startTestApi, type TestApi } from '../../testing/test-api';
+import { useTestApi } from '../../testing/harness';
 
 describe('correction endpoints', () => {
-  let api: TestApi;
+  const t = useTestApi({ enrol: false });
   let p: TestPatient;
   /** A PHQ-9 the patient recorded: its event id and stream. */
   let outcome: { eventId: string; stream: string };
@@ -21,7 +21,7 @@ describe('correction endpoints', () => {
   const phq9 = { instrument: 'PHQ-9', items: [1, 1, 1, 1, 1, 1, 1, 1, 1], total: 9 };
 
   const recordOutcome = async (patient: TestPatient): Promise<{ eventId: string; stream: string }> => {
-    const response = await api.http
+    const response = await t.api.http
       .post(`/patients/${patient.patientId}/outcomes`)
       .set('Authorization', patient.patient.auth)
       .send(phq9)
@@ -30,17 +30,15 @@ describe('correction endpoints', () => {
   };
 
   beforeAll(async () => {
-    api = await startTestApi('postgres');
-    p = await enrolTestPatient(api);
+    p = await enrolTestPatient(t.api);
     outcome = await recordOutcome(p);
     const stream = `careplan-${p.patientId}`;
-    const enrolled = (await api.store.readStream(stream)).find((e) => e.type === 'PatientEnrolled')!;
+    const enrolled = (await t.api.store.readStream(stream)).find((e) => e.type === 'PatientEnrolled')!;
     enrolment = { eventId: enrolled.eventId, stream };
   });
-  afterAll(() => api?.close());
 
   const post = (path: string, body: unknown, auth = p.patient.auth) =>
-    api.http
+    t.api.http
       .post(`/patients/${p.patientId}${path}`)
       .set('Authorization', auth)
       .send(body as object);
@@ -143,12 +141,12 @@ describe('correction endpoints', () => {
         'whitelist',
       ],
     ])('%s', async (_, action, body, field, rule) => {
-      expectInvalid(await withoutWrites(api, () => post(`/entries/${outcome.eventId}/${action}`, body)), field, rule);
+      expectInvalid(await withoutWrites(t.api, () => post(`/entries/${outcome.eventId}/${action}`, body)), field, rule);
     });
 
     it('an event id in the path that is not an id', async () => {
       expectInvalid(
-        await withoutWrites(api, () => post('/entries/not%20an%20id/corrections', valid)),
+        await withoutWrites(t.api, () => post('/entries/not%20an%20id/corrections', valid)),
         'eventId',
         'matches',
       );
@@ -166,7 +164,7 @@ describe('correction endpoints', () => {
         reason: 'Misread question 9.',
       }).expect(201);
       expect(response.body.streamId).toBe(outcome.stream);
-      expect(await lastEvent(api, outcome.stream)).toMatchObject({
+      expect(await lastEvent(t.api, outcome.stream)).toMatchObject({
         type: 'EntryCorrected',
         data: {
           eventId: outcome.eventId,
@@ -185,7 +183,7 @@ describe('correction endpoints', () => {
         { changes: [{ field: 'name.family', value: 'King' }], reason: 'Married name.' },
         p.therapist.auth,
       ).expect(201);
-      expect(await lastEvent(api, enrolment.stream)).toMatchObject({
+      expect(await lastEvent(t.api, enrolment.stream)).toMatchObject({
         type: 'EntryCorrected',
         data: { eventType: 'PatientEnrolled' },
       });
@@ -194,12 +192,12 @@ describe('correction endpoints', () => {
     it('marks an entry entered in error, once', async () => {
       const target = await recordOutcome(p);
       await markInError(target, { reason: 'Filled in by a relative.' }).expect(201);
-      expect(await lastEvent(api, target.stream)).toMatchObject({
+      expect(await lastEvent(t.api, target.stream)).toMatchObject({
         type: 'EntryEnteredInError',
         data: { eventId: target.eventId },
       });
       expectProblem(
-        await withoutWrites(api, () => markInError(target, { reason: 'Again.' })),
+        await withoutWrites(t.api, () => markInError(target, { reason: 'Again.' })),
         409,
         'ENTRY_ALREADY_ENTERED_IN_ERROR',
       );
@@ -208,17 +206,17 @@ describe('correction endpoints', () => {
 
   describe('domain refusals', () => {
     it('404 CORRECTION_TARGET_NOT_FOUND: an event id not in the named stream', async () => {
-      const response = await withoutWrites(api, () =>
+      const response = await withoutWrites(t.api, () =>
         correct({ eventId: enrolment.eventId, stream: outcome.stream }, { changes: [change], reason: 'x' }),
       );
       expectProblem(response, 404, 'CORRECTION_TARGET_NOT_FOUND');
     });
 
     it("404 CORRECTION_TARGET_NOT_FOUND: another patient's stream, refused before it is read", async () => {
-      const other = await enrolTestPatient(api);
+      const other = await enrolTestPatient(t.api);
       const theirs = await recordOutcome(other);
       expectProblem(
-        await withoutWrites(api, () => correct(theirs, { changes: [change], reason: 'x' }, p.therapist.auth)),
+        await withoutWrites(t.api, () => correct(theirs, { changes: [change], reason: 'x' }, p.therapist.auth)),
         404,
         'CORRECTION_TARGET_NOT_FOUND',
       );
@@ -226,7 +224,7 @@ describe('correction endpoints', () => {
 
     it('422 CORRECTION_TARGET_NOT_CORRECTABLE: a correction is not corrected; amend the original', async () => {
       const first = await correct(outcome, { changes: [{ field: 'total', value: 10 }], reason: 'Sum.' }).expect(201);
-      const response = await withoutWrites(api, () =>
+      const response = await withoutWrites(t.api, () =>
         correct(
           { eventId: first.body.eventIds[0], stream: outcome.stream },
           { changes: [{ field: 'reason', value: 'x' }], reason: 'x' },
@@ -236,7 +234,7 @@ describe('correction endpoints', () => {
     });
 
     it("422 INVALID_VALUE: an entry's identity is not amendable", async () => {
-      const response = await withoutWrites(api, () =>
+      const response = await withoutWrites(t.api, () =>
         correct(outcome, { changes: [{ field: 'patientId', value: 'someone-else' }], reason: 'x' }),
       );
       expectProblem(response, 422, 'INVALID_VALUE');
@@ -244,7 +242,7 @@ describe('correction endpoints', () => {
 
     it('403 without patient data: the patient amends only what they record themselves', async () => {
       expectForbidden(
-        await withoutWrites(api, () =>
+        await withoutWrites(t.api, () =>
           correct(enrolment, { changes: [{ field: 'name.family', value: 'X' }], reason: 'x' }),
         ),
         p,
@@ -252,13 +250,13 @@ describe('correction endpoints', () => {
     });
 
     it('403 without patient data: another patient', async () => {
-      const other = await testUser(api, 'patient');
-      expectForbidden(await withoutWrites(api, () => markInError(outcome, { reason: 'x' }, other.auth)), p);
+      const other = await testUser(t.api, 'patient');
+      expectForbidden(await withoutWrites(t.api, () => markInError(outcome, { reason: 'x' }, other.auth)), p);
     });
 
     it('403 without patient data: a clinician outside the care team', async () => {
-      const outsider = await testUser(api, 'therapist');
-      expectForbidden(await withoutWrites(api, () => markInError(outcome, { reason: 'x' }, outsider.auth)), p);
+      const outsider = await testUser(t.api, 'therapist');
+      expectForbidden(await withoutWrites(t.api, () => markInError(outcome, { reason: 'x' }, outsider.auth)), p);
     });
   });
 });

@@ -1,12 +1,10 @@
-import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import type { Actor } from '@caretrail/domain';
-import { AuditCategory } from '../../audit/audit-category';
-import { CurrentPrincipal } from '../../auth/auth.guard';
-import { CareCommands, Write, WriteResultDto } from '../../commands/write';
-import type { WriteRequest } from '../../commands/execute-care-command';
-import { PatientParams } from '../validation';
+import { Body, Controller, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { AuditCategory } from '../../http/audit/audit-category';
+import { CareCommands } from '../../commands/write';
+import { CareWrite, WritesShownIn, type WriteOutcome } from '../../http/write/care-write';
+import { WriteContext } from '../../http/write/write-context';
+import { PatientParams } from '../../http/validation/decorators';
 import { RecordDoseMissedDto, RecordDoseTakenDto } from './doses.dto';
 
 /**
@@ -16,34 +14,28 @@ import { RecordDoseMissedDto, RecordDoseTakenDto } from './doses.dto';
 @AuditCategory('doses')
 @ApiTags('doses')
 @ApiBearerAuth()
-@ApiCreatedResponse({ type: WriteResultDto, description: 'Recorded. ETag: the stream version.' })
+@WritesShownIn('adherence')
 @Controller('patients')
 export class DosesController {
   constructor(private readonly commands: CareCommands) {}
 
   @Post(':patientId/doses/taken')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Record a dose taken (late when reported after a miss or well after its slot).' })
+  @CareWrite('Record a dose taken (late when reported after a miss or well after its slot).')
   taken(
     @Param() { patientId }: PatientParams,
     @Body() body: RecordDoseTakenDto,
-    @CurrentPrincipal() principal: Actor,
-    @Write() write: WriteRequest,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'RecordDoseTaken', data: { patientId, ...body } }, principal, write, response);
+    @WriteContext() write: WriteContext,
+  ): Promise<WriteOutcome> {
+    return this.commands.send({ type: 'RecordDoseTaken', data: { patientId, ...body } }, write);
   }
 
   @Post(':patientId/doses/missed')
-  @HttpCode(201)
-  @ApiOperation({ summary: 'Record a missed dose (reason).' })
+  @CareWrite('Record a missed dose (reason).')
   missed(
     @Param() { patientId }: PatientParams,
     @Body() body: RecordDoseMissedDto,
-    @CurrentPrincipal() principal: Actor,
-    @Write() write: WriteRequest,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<WriteResultDto> {
-    return this.commands.send({ type: 'RecordDoseMissed', data: { patientId, ...body } }, principal, write, response);
+    @WriteContext() write: WriteContext,
+  ): Promise<WriteOutcome> {
+    return this.commands.send({ type: 'RecordDoseMissed', data: { patientId, ...body } }, write);
   }
 }

@@ -1,5 +1,12 @@
 import type { MissedReason } from '@caretrail/domain';
-import { enumOf, IsInstant, IsOptionalInstant, IsOptionalOneOf, IsOptionalText, IsRecordId } from '../validation';
+import {
+  enumOf,
+  IsInstant,
+  IsOptionalInstant,
+  IsOptionalOneOf,
+  IsOptionalText,
+  IsRecordId,
+} from '../../http/validation/decorators';
 
 export const MISSED_REASONS = enumOf<MissedReason>()(['forgot', 'side-effects', 'ran-out', 'asleep', 'other']);
 

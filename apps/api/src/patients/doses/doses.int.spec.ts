@@ -10,7 +10,8 @@ import {
   withoutWrites,
   type TestPatient,
 } from '../../testing/care-setup';
-import { eventCount, startTestApi, type TestApi } from '../../testing/test-api';
+import { useTestApi } from '../../testing/harness';
+import { eventCount } from '../../testing/test-api';
 
 /** 08:00 UTC, `days` days ago: a dose slot. */
 const slot = (days: number): string => `${daysAgo(days).slice(0, 10)}T08:00:00Z`;
@@ -18,7 +19,7 @@ const plusMinutes = (instant: string, minutes: number): string =>
   new Date(Date.parse(instant) + minutes * 60_000).toISOString();
 
 describe('dose endpoints', () => {
-  let api: TestApi;
+  const t = useTestApi({ enrol: false });
   let p: TestPatient;
   /** Daily at 08:00, started 20 days ago. */
   let medicationId: string;
@@ -27,7 +28,7 @@ describe('dose endpoints', () => {
 
   const prescribe = async (patient: TestPatient, startsAt: string): Promise<string> =>
     (
-      await api.http
+      await t.api.http
         .post(`/patients/${patient.patientId}/medications`)
         .set('Authorization', patient.prescriber.auth)
         .send({
@@ -40,20 +41,18 @@ describe('dose endpoints', () => {
     ).body.id;
 
   beforeAll(async () => {
-    api = await startTestApi('postgres');
-    p = await enrolTestPatient(api);
+    p = await enrolTestPatient(t.api);
     medicationId = await prescribe(p, daysAgo(20));
     stoppedId = await prescribe(p, daysAgo(20));
-    await api.http
+    await t.api.http
       .post(`/patients/${p.patientId}/medications/${stoppedId}/discontinuation`)
       .set('Authorization', p.prescriber.auth)
       .send({ reason: 'ineffective', stoppedAt: daysAgo(5) })
       .expect(201);
   });
-  afterAll(() => api?.close());
 
   const post = (path: string, body: unknown, auth = p.patient.auth) =>
-    api.http
+    t.api.http
       .post(`/patients/${p.patientId}${path}`)
       .set('Authorization', auth)
       .send(body as object);
@@ -154,17 +153,17 @@ describe('dose endpoints', () => {
       ['a missed dose without slot', '/doses/missed', { medicationId: 'med-1' }, 'scheduledFor', 'isIso8601'],
       ['a missed dose with an unknown field', '/doses/missed', { ...valid, late: true }, 'late', 'whitelist'],
     ])('%s', async (_, path, body, field, rule) => {
-      expectInvalid(await withoutWrites(api, () => post(path, body)), field, rule);
+      expectInvalid(await withoutWrites(t.api, () => post(path, body)), field, rule);
     });
   });
 
   describe('writes', () => {
     it('records a dose the patient took on time: one event in the month of its slot', async () => {
-      const before = await eventCount(api.store);
+      const before = await eventCount(t.api.store);
       const response = await taken(1).expect(201);
-      expect(await eventCount(api.store)).toBe(before + 1);
+      expect(await eventCount(t.api.store)).toBe(before + 1);
       expect(response.body.streamId).toBe(`doses-${p.patientId}-${slot(1).slice(0, 7)}`);
-      expect(await lastEvent(api, response.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, response.body.streamId)).toMatchObject({
         type: 'DoseTaken',
         data: { medicationId, scheduledFor: slot(1), recordedBy: { userId: p.patientId, role: 'patient' } },
       });
@@ -173,7 +172,7 @@ describe('dose endpoints', () => {
     it('records a missed dose, then the same dose taken late superseding it', async () => {
       const missed = await post('/doses/missed', { medicationId, scheduledFor: slot(2), reason: 'forgot' }).expect(201);
       const late = await taken(2, { occurredAt: plusMinutes(slot(2), 6 * 60) }).expect(201);
-      expect(await lastEvent(api, late.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, late.body.streamId)).toMatchObject({
         type: 'DoseTakenLate',
         data: { supersedesMissed: missed.body.eventIds[0] },
       });
@@ -185,13 +184,13 @@ describe('dose endpoints', () => {
 
     it('answers an offline retry with the same Idempotency-Key once', async () => {
       const send = () =>
-        api.http
+        t.api.http
           .post(`/patients/${p.patientId}/doses/taken`)
           .set('Authorization', p.patient.auth)
           .set('Idempotency-Key', 'device-7:dose:4')
           .send({ medicationId, scheduledFor: slot(4), occurredAt: plusMinutes(slot(4), 3) });
       const first = await send().expect(201);
-      const retry = await withoutWrites(api, () => send());
+      const retry = await withoutWrites(t.api, () => send());
       expect(retry.status).toBe(201);
       expect(retry.headers['idempotent-replayed']).toBe('true');
       expect(retry.body.eventIds).toEqual(first.body.eventIds);
@@ -201,31 +200,31 @@ describe('dose endpoints', () => {
   describe('domain refusals', () => {
     it('409 DOSE_ALREADY_RECORDED: one outcome per dose slot', async () => {
       await taken(6).expect(201);
-      expectProblem(await withoutWrites(api, () => taken(6)), 409, 'DOSE_ALREADY_RECORDED');
+      expectProblem(await withoutWrites(t.api, () => taken(6)), 409, 'DOSE_ALREADY_RECORDED');
     });
 
     it('404 MEDICATION_NOT_FOUND: a dose of a medication never prescribed', async () => {
       expectProblem(
-        await withoutWrites(api, () => taken(1, { medicationId: 'no-such-med' })),
+        await withoutWrites(t.api, () => taken(1, { medicationId: 'no-such-med' })),
         404,
         'MEDICATION_NOT_FOUND',
       );
     });
 
     it('422 MEDICATION_NOT_ACTIVE: a dose before the prescription started', async () => {
-      expectProblem(await withoutWrites(api, () => taken(25)), 422, 'MEDICATION_NOT_ACTIVE');
+      expectProblem(await withoutWrites(t.api, () => taken(25)), 422, 'MEDICATION_NOT_ACTIVE');
     });
 
     it('422 MEDICATION_NOT_ACTIVE: no dose after a medication was discontinued', async () => {
       expectProblem(
-        await withoutWrites(api, () => taken(2, { medicationId: stoppedId })),
+        await withoutWrites(t.api, () => taken(2, { medicationId: stoppedId })),
         422,
         'MEDICATION_NOT_ACTIVE',
       );
     });
 
     it('422 DOSE_NOT_YET_DUE: a dose is not missed before its time', async () => {
-      const response = await withoutWrites(api, () =>
+      const response = await withoutWrites(t.api, () =>
         post('/doses/missed', { medicationId, scheduledFor: minutesFromNow(24 * 60) }),
       );
       expectProblem(response, 422, 'DOSE_NOT_YET_DUE');
@@ -233,20 +232,20 @@ describe('dose endpoints', () => {
 
     it('422 OCCURRED_IN_FUTURE: a device clock a day ahead', async () => {
       expectProblem(
-        await withoutWrites(api, () => taken(7, { occurredAt: minutesFromNow(24 * 60) })),
+        await withoutWrites(t.api, () => taken(7, { occurredAt: minutesFromNow(24 * 60) })),
         422,
         'OCCURRED_IN_FUTURE',
       );
     });
 
     it('403 without patient data: another patient', async () => {
-      const other = await testUser(api, 'patient');
-      expectForbidden(await withoutWrites(api, () => taken(8, {}, other.auth)), p);
+      const other = await testUser(t.api, 'patient');
+      expectForbidden(await withoutWrites(t.api, () => taken(8, {}, other.auth)), p);
     });
 
     it('403 without patient data: an admin writes no clinical events', async () => {
-      const admin = await testUser(api, 'admin');
-      expectForbidden(await withoutWrites(api, () => taken(8, {}, admin.auth)), p);
+      const admin = await testUser(t.api, 'admin');
+      expectForbidden(await withoutWrites(t.api, () => taken(8, {}, admin.auth)), p);
     });
   });
 });

@@ -25,7 +25,7 @@ import {
   IsOptionalText,
   IsRecordId,
   IsText,
-} from '../validation';
+} from '../../http/validation/decorators';
 
 export const DAYS_OF_WEEK = enumOf<DayOfWeek>()(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 export const DISCONTINUATION_REASONS = enumOf<DiscontinuationReason>()([

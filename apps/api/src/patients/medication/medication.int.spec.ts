@@ -10,10 +10,10 @@ import {
   withoutWrites,
   type TestPatient,
 } from '../../testing/care-setup';
-import { startTestApi, type TestApi } from '../../testing/test-api';
+import { useTestApi } from '../../testing/harness';
 
 describe('medication endpoints', () => {
-  let api: TestApi;
+  const t = useTestApi({ enrol: false });
   let p: TestPatient;
   /** Prescribed 30 days ago, still active. */
   let medicationId: string;
@@ -27,14 +27,12 @@ describe('medication endpoints', () => {
   const adjustment = { strength: { value: 100, unit: 'mg' }, schedule: sertraline.schedule, effectiveFrom: daysAgo(1) };
 
   beforeAll(async () => {
-    api = await startTestApi('postgres');
-    p = await enrolTestPatient(api);
+    p = await enrolTestPatient(t.api);
     medicationId = (await prescribe(p, { startsAt: daysAgo(30) }).expect(201)).body.id;
   });
-  afterAll(() => api?.close());
 
   const post = (patient: TestPatient, path: string, body: unknown, auth = patient.prescriber.auth) =>
-    api.http
+    t.api.http
       .post(`/patients/${patient.patientId}${path}`)
       .set('Authorization', auth)
       .send(body as object);
@@ -235,13 +233,13 @@ describe('medication endpoints', () => {
         'matches',
       ],
     ])('%s', async (_, path, body, field, rule) => {
-      expectInvalid(await withoutWrites(api, () => post(p, path, body)), field, rule);
+      expectInvalid(await withoutWrites(t.api, () => post(p, path, body)), field, rule);
     });
   });
 
   describe('writes', () => {
     it('prescribes with a server-made id, adjusts the dose, discontinues, and then refuses to adjust', async () => {
-      const patient = await enrolTestPatient(api);
+      const patient = await enrolTestPatient(t.api);
       const prescribed = await prescribe(patient, {
         drug: { name: 'Bupropion' },
         strength: { value: 150, unit: 'mg' },
@@ -249,7 +247,7 @@ describe('medication endpoints', () => {
         startsAt: daysAgo(10),
       }).expect(201);
       const { id } = prescribed.body;
-      const created = await lastEvent(api, prescribed.body.streamId);
+      const created = await lastEvent(t.api, prescribed.body.streamId);
       expect(created).toMatchObject({
         type: 'MedicationPrescribed',
         data: {
@@ -261,7 +259,7 @@ describe('medication endpoints', () => {
       });
 
       await post(patient, `/medications/${id}/adjustments`, { ...adjustment, reason: 'Partial response.' }).expect(201);
-      expect(await lastEvent(api, prescribed.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, prescribed.body.streamId)).toMatchObject({
         type: 'DoseAdjusted',
         data: { supersedes: created.eventId, strength: { value: 100, unit: 'mg' } },
       });
@@ -270,23 +268,23 @@ describe('medication endpoints', () => {
         reason: 'side-effects',
         reasonDetail: 'Insomnia.',
       }).expect(201);
-      expect(await lastEvent(api, prescribed.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, prescribed.body.streamId)).toMatchObject({
         type: 'MedicationDiscontinued',
         data: { reason: 'side-effects' },
       });
-      const response = await withoutWrites(api, () => post(patient, `/medications/${id}/adjustments`, adjustment));
+      const response = await withoutWrites(t.api, () => post(patient, `/medications/${id}/adjustments`, adjustment));
       expectProblem(response, 409, 'MEDICATION_ALREADY_DISCONTINUED');
     });
 
     it('answers a retried prescription with the same id and writes it once', async () => {
       const send = () =>
-        api.http
+        t.api.http
           .post(`/patients/${p.patientId}/medications`)
           .set('Authorization', p.prescriber.auth)
           .set('Idempotency-Key', 'rx-42')
           .send(sertraline);
       const first = await send().expect(201);
-      const retry = await withoutWrites(api, () => send());
+      const retry = await withoutWrites(t.api, () => send());
       expect(retry.status).toBe(201);
       expect(retry.body.id).toBe(first.body.id);
     });
@@ -294,13 +292,13 @@ describe('medication endpoints', () => {
 
   describe('domain refusals', () => {
     it('403 without patient data: a therapist on the team does not prescribe', async () => {
-      expectForbidden(await withoutWrites(api, () => prescribe(p, {}, p.therapist.auth)), p);
+      expectForbidden(await withoutWrites(t.api, () => prescribe(p, {}, p.therapist.auth)), p);
     });
 
     it('403 without patient data: a prescriber outside the care team', async () => {
-      const outsider = await testUser(api, 'prescriber');
+      const outsider = await testUser(t.api, 'prescriber');
       expectForbidden(
-        await withoutWrites(api, () =>
+        await withoutWrites(t.api, () =>
           post(p, `/medications/${medicationId}/discontinuation`, { reason: 'other' }, outsider.auth),
         ),
         p,
@@ -309,7 +307,7 @@ describe('medication endpoints', () => {
 
     it('403 without patient data: the patient does not stop their own medication', async () => {
       expectForbidden(
-        await withoutWrites(api, () =>
+        await withoutWrites(t.api, () =>
           post(p, `/medications/${medicationId}/discontinuation`, { reason: 'patient-choice' }, p.patient.auth),
         ),
         p,
@@ -318,14 +316,14 @@ describe('medication endpoints', () => {
 
     it('404 MEDICATION_NOT_FOUND: adjusting a medication never prescribed', async () => {
       expectProblem(
-        await withoutWrites(api, () => post(p, '/medications/no-such-med/adjustments', adjustment)),
+        await withoutWrites(t.api, () => post(p, '/medications/no-such-med/adjustments', adjustment)),
         404,
         'MEDICATION_NOT_FOUND',
       );
     });
 
     it('422 DATE_BEFORE_MEDICATION_START: an adjustment takes effect after the start', async () => {
-      const response = await withoutWrites(api, () =>
+      const response = await withoutWrites(t.api, () =>
         post(p, `/medications/${medicationId}/adjustments`, { ...adjustment, effectiveFrom: daysAgo(60) }),
       );
       expectProblem(response, 422, 'DATE_BEFORE_MEDICATION_START');
@@ -333,15 +331,15 @@ describe('medication endpoints', () => {
 
     it('422 OCCURRED_IN_FUTURE: a prescription is not dated ahead', async () => {
       expectProblem(
-        await withoutWrites(api, () => prescribe(p, { occurredAt: minutesFromNow(24 * 60) })),
+        await withoutWrites(t.api, () => prescribe(p, { occurredAt: minutesFromNow(24 * 60) })),
         422,
         'OCCURRED_IN_FUTURE',
       );
     });
 
     it('422 THERAPY_ONLY_TRACK_HAS_NO_MEDICATION', async () => {
-      const patient = await enrolTestPatient(api, { track: 'therapy-only' });
-      expectProblem(await withoutWrites(api, () => prescribe(patient)), 422, 'THERAPY_ONLY_TRACK_HAS_NO_MEDICATION');
+      const patient = await enrolTestPatient(t.api, { track: 'therapy-only' });
+      expectProblem(await withoutWrites(t.api, () => prescribe(patient)), 422, 'THERAPY_ONLY_TRACK_HAS_NO_MEDICATION');
     });
   });
 });

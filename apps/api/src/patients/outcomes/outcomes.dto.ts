@@ -10,7 +10,7 @@ import {
   type ValidationArguments,
 } from 'class-validator';
 import { instruments, type Instrument, type InstrumentDefinition } from '@caretrail/domain';
-import { enumOf, IsOneOf, IsOptionalInstant } from '../validation';
+import { enumOf, IsOneOf, IsOptionalInstant } from '../../http/validation/decorators';
 
 export const INSTRUMENTS = enumOf<Instrument>()(['PHQ-9', 'GAD-7']);
 

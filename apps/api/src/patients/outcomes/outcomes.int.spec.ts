@@ -9,21 +9,14 @@ import {
   withoutWrites,
   type TestPatient,
 } from '../../testing/care-setup';
-import { startTestApi, type TestApi } from '../../testing/test-api';
+import { useTestApi } from '../../testing/harness';
 
 describe('outcome endpoints', () => {
-  let api: TestApi;
-  let p: TestPatient;
+  const t = useTestApi();
 
-  beforeAll(async () => {
-    api = await startTestApi('postgres');
-    p = await enrolTestPatient(api);
-  });
-  afterAll(() => api?.close());
-
-  const record = (body: unknown, auth = p.patient.auth) =>
-    api.http
-      .post(`/patients/${p.patientId}/outcomes`)
+  const record = (body: unknown, auth = t.p.patient.auth) =>
+    t.api.http
+      .post(`/patients/${t.p.patientId}/outcomes`)
       .set('Authorization', auth)
       .send(body as object);
 
@@ -60,29 +53,31 @@ describe('outcome endpoints', () => {
       ['a time without offset', { ...phq9, occurredAt: '2026-03-01T08:00:00' }, 'occurredAt', 'matches'],
       ['a time on 31 September', { ...phq9, occurredAt: '2026-09-31T08:00:00Z' }, 'occurredAt', 'isIso8601'],
     ])('%s', async (_, body, field, rule) => {
-      expectInvalid(await withoutWrites(api, () => record(body)), field, rule);
+      expectInvalid(await withoutWrites(t.api, () => record(body)), field, rule);
     });
   });
 
   describe('writes', () => {
     it('records a PHQ-9 the patient filled in, with its LOINC code', async () => {
       const response = await record(phq9).expect(201);
-      expect(response.body.streamId).toMatch(new RegExp(`^outcomes-${p.patientId}-\\d{4}$`));
-      expect(await lastEvent(api, response.body.streamId)).toMatchObject({
+      expect(response.body.streamId).toMatch(new RegExp(`^outcomes-${t.p.patientId}-\\d{4}$`));
+      expect(await lastEvent(t.api, response.body.streamId)).toMatchObject({
         type: 'OutcomeMeasured',
         data: {
           instrument: 'PHQ-9',
           loinc: '44261-6',
           items: phq9.items,
           total: 10,
-          administeredBy: { userId: p.patientId, role: 'patient' },
+          administeredBy: { userId: t.p.patientId, role: 'patient' },
         },
       });
     });
 
     it('records a GAD-7 a therapist administered', async () => {
-      const response = await record({ ...gad7, items: [3, 3, 3, 3, 3, 3, 3], total: 21 }, p.therapist.auth).expect(201);
-      expect(await lastEvent(api, response.body.streamId)).toMatchObject({
+      const response = await record({ ...gad7, items: [3, 3, 3, 3, 3, 3, 3], total: 21 }, t.p.therapist.auth).expect(
+        201,
+      );
+      expect(await lastEvent(t.api, response.body.streamId)).toMatchObject({
         data: { instrument: 'GAD-7', loinc: '70274-6', total: 21, administeredBy: { role: 'therapist' } },
       });
     });
@@ -91,33 +86,33 @@ describe('outcome endpoints', () => {
   describe('domain refusals', () => {
     it('422 OCCURRED_IN_FUTURE: a questionnaire dated tomorrow', async () => {
       expectProblem(
-        await withoutWrites(api, () => record({ ...phq9, occurredAt: minutesFromNow(24 * 60) })),
+        await withoutWrites(t.api, () => record({ ...phq9, occurredAt: minutesFromNow(24 * 60) })),
         422,
         'OCCURRED_IN_FUTURE',
       );
     });
 
     it('403 without patient data: another patient', async () => {
-      const other = await testUser(api, 'patient');
-      expectForbidden(await withoutWrites(api, () => record(phq9, other.auth)), p);
+      const other = await testUser(t.api, 'patient');
+      expectForbidden(await withoutWrites(t.api, () => record(phq9, other.auth)), t.p);
     });
 
     it('403 without patient data: a therapist outside the care team', async () => {
-      const outsider = await testUser(api, 'therapist');
-      expectForbidden(await withoutWrites(api, () => record(phq9, outsider.auth)), p);
+      const outsider = await testUser(t.api, 'therapist');
+      expectForbidden(await withoutWrites(t.api, () => record(phq9, outsider.auth)), t.p);
     });
 
     it('403 without patient data: an analyst writes nothing', async () => {
-      const analyst = await testUser(api, 'analyst');
-      expectForbidden(await withoutWrites(api, () => record(phq9, analyst.auth)), p);
+      const analyst = await testUser(t.api, 'analyst');
+      expectForbidden(await withoutWrites(t.api, () => record(phq9, analyst.auth)), t.p);
     });
 
     it('403, the same answer, for a patient not enrolled', async () => {
-      const stranger = await testUser(api, 'patient');
-      const response = await withoutWrites(api, () =>
-        api.http.post(`/patients/${stranger.userId}/outcomes`).set('Authorization', stranger.auth).send(phq9),
+      const stranger = await testUser(t.api, 'patient');
+      const response = await withoutWrites(t.api, () =>
+        t.api.http.post(`/patients/${stranger.userId}/outcomes`).set('Authorization', stranger.auth).send(phq9),
       );
-      expectForbidden(response, p);
+      expectForbidden(response, t.p);
     });
   });
 });

@@ -9,7 +9,7 @@ import {
   IsOptionalText,
   IsRecordId,
   IsText,
-} from '../validation';
+} from '../../http/validation/decorators';
 
 export const SEVERITIES = enumOf<Severity>()(['mild', 'moderate', 'severe']);
 export const SIDE_EFFECT_ACTIONS = enumOf<SideEffectAction>()([

@@ -10,20 +10,19 @@ import {
   withoutWrites,
   type TestPatient,
 } from '../../testing/care-setup';
-import { startTestApi, type TestApi } from '../../testing/test-api';
+import { useTestApi } from '../../testing/harness';
 
 describe('side-effect endpoints', () => {
-  let api: TestApi;
+  const t = useTestApi({ enrol: false });
   let p: TestPatient;
   let medicationId: string;
   /** Reported by the patient, not yet reviewed or resolved. */
   let sideEffectId: string;
 
   beforeAll(async () => {
-    api = await startTestApi('postgres');
-    p = await enrolTestPatient(api);
+    p = await enrolTestPatient(t.api);
     medicationId = (
-      await api.http
+      await t.api.http
         .post(`/patients/${p.patientId}/medications`)
         .set('Authorization', p.prescriber.auth)
         .send({
@@ -36,10 +35,9 @@ describe('side-effect endpoints', () => {
     ).body.id;
     sideEffectId = (await report({ symptom: 'Headache', severity: 'mild' }).expect(201)).body.id;
   });
-  afterAll(() => api?.close());
 
   const post = (path: string, body: unknown, auth = p.patient.auth) =>
-    api.http
+    t.api.http
       .post(`/patients/${p.patientId}${path}`)
       .set('Authorization', auth)
       .send(body as object);
@@ -151,7 +149,7 @@ describe('side-effect endpoints', () => {
         'matches',
       ],
     ])('%s', async (_, path, body, field, rule) => {
-      expectInvalid(await withoutWrites(api, () => post(path, body)), field, rule);
+      expectInvalid(await withoutWrites(t.api, () => post(path, body)), field, rule);
     });
   });
 
@@ -172,7 +170,7 @@ describe('side-effect endpoints', () => {
     ])('reports a side effect that is %s with urgent = %s', async (_, body, urgent) => {
       const response = await report({ ...body, suspectedMedicationId: medicationId }).expect(201);
       expect(response.body.streamId).toBe(`sideeffect-${p.patientId}-${response.body.id}`);
-      expect(await lastEvent(api, response.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, response.body.streamId)).toMatchObject({
         type: 'SideEffectReported',
         data: { urgent, suspectedMedicationId: medicationId, reportedBy: { userId: p.patientId, role: 'patient' } },
       });
@@ -185,13 +183,13 @@ describe('side-effect endpoints', () => {
         { action: 'dose-adjusted', note: 'Halved.' },
         p.prescriber.auth,
       ).expect(201);
-      expect(await lastEvent(api, reviewed.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, reviewed.body.streamId)).toMatchObject({
         type: 'SideEffectReviewed',
         data: { action: 'dose-adjusted', reviewedBy: { userId: p.prescriber.userId } },
       });
       await post(`/side-effects/${id}/resolution`, { note: 'Gone.' }).expect(201);
       expectProblem(
-        await withoutWrites(api, () => post(`/side-effects/${id}/resolution`, {})),
+        await withoutWrites(t.api, () => post(`/side-effects/${id}/resolution`, {})),
         409,
         'SIDE_EFFECT_ALREADY_RESOLVED',
       );
@@ -200,7 +198,7 @@ describe('side-effect endpoints', () => {
 
   describe('domain refusals', () => {
     it('404 SIDE_EFFECT_NOT_FOUND: reviewing a report that does not exist', async () => {
-      const response = await withoutWrites(api, () =>
+      const response = await withoutWrites(t.api, () =>
         post('/side-effects/no-such-report/reviews', { action: 'monitor' }, p.prescriber.auth),
       );
       expectProblem(response, 404, 'SIDE_EFFECT_NOT_FOUND');
@@ -208,7 +206,7 @@ describe('side-effect endpoints', () => {
 
     it('404 MEDICATION_NOT_FOUND: suspecting a medication the patient was never prescribed', async () => {
       expectProblem(
-        await withoutWrites(api, () => report({ ...nausea, suspectedMedicationId: 'no-such-med' })),
+        await withoutWrites(t.api, () => report({ ...nausea, suspectedMedicationId: 'no-such-med' })),
         404,
         'MEDICATION_NOT_FOUND',
       );
@@ -216,7 +214,7 @@ describe('side-effect endpoints', () => {
 
     it('422 OCCURRED_IN_FUTURE: an onset tomorrow', async () => {
       expectProblem(
-        await withoutWrites(api, () => report({ ...nausea, occurredAt: minutesFromNow(24 * 60) })),
+        await withoutWrites(t.api, () => report({ ...nausea, occurredAt: minutesFromNow(24 * 60) })),
         422,
         'OCCURRED_IN_FUTURE',
       );
@@ -224,7 +222,7 @@ describe('side-effect endpoints', () => {
 
     it('403 without patient data: a therapist does not review side effects', async () => {
       expectForbidden(
-        await withoutWrites(api, () =>
+        await withoutWrites(t.api, () =>
           post(`/side-effects/${sideEffectId}/reviews`, { action: 'monitor' }, p.therapist.auth),
         ),
         p,
@@ -232,9 +230,9 @@ describe('side-effect endpoints', () => {
     });
 
     it('403 without patient data: a prescriber outside the care team', async () => {
-      const outsider = await testUser(api, 'prescriber');
+      const outsider = await testUser(t.api, 'prescriber');
       expectForbidden(
-        await withoutWrites(api, () =>
+        await withoutWrites(t.api, () =>
           post(`/side-effects/${sideEffectId}/reviews`, { action: 'monitor' }, outsider.auth),
         ),
         p,
@@ -242,8 +240,8 @@ describe('side-effect endpoints', () => {
     });
 
     it('403 without patient data: another patient', async () => {
-      const other = await testUser(api, 'patient');
-      expectForbidden(await withoutWrites(api, () => report(nausea, other.auth)), p);
+      const other = await testUser(t.api, 'patient');
+      expectForbidden(await withoutWrites(t.api, () => report(nausea, other.auth)), p);
     });
   });
 });

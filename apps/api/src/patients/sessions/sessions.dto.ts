@@ -9,7 +9,7 @@ import {
   IsOptionalText,
   IsRecordId,
   IsText,
-} from '../validation';
+} from '../../http/validation/decorators';
 
 export const SESSION_KINDS = enumOf<SessionKind>()(['psychotherapy', 'medication-management']);
 export const CANCELLED_BY = enumOf<CancelledBy>()(['patient', 'clinician', 'clinic']);

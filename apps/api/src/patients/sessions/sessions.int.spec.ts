@@ -9,23 +9,22 @@ import {
   withoutWrites,
   type TestPatient,
 } from '../../testing/care-setup';
-import { eventCount, startTestApi, type TestApi } from '../../testing/test-api';
+import { useTestApi } from '../../testing/harness';
+import { eventCount } from '../../testing/test-api';
 
 describe('session endpoints', () => {
-  let api: TestApi;
+  const t = useTestApi({ enrol: false });
   let p: TestPatient;
   /** A session scheduled a week ahead: not yet due. */
   let upcoming: string;
 
   beforeAll(async () => {
-    api = await startTestApi('postgres');
-    p = await enrolTestPatient(api);
+    p = await enrolTestPatient(t.api);
     upcoming = (await schedule(p, { scheduledFor: minutesFromNow(7 * 24 * 60) }).expect(201)).body.id;
   });
-  afterAll(() => api?.close());
 
   const post = (patient: TestPatient, path: string, body: unknown, auth = patient.therapist.auth) =>
-    api.http
+    t.api.http
       .post(`/patients/${patient.patientId}${path}`)
       .set('Authorization', auth)
       .send(body as object);
@@ -132,7 +131,7 @@ describe('session endpoints', () => {
       ],
       ['a session id in the path that is not an id', '/sessions/not%20an%20id/attendance', {}, 'sessionId', 'matches'],
     ])('%s', async (_, path, body, field, rule) => {
-      expectInvalid(await withoutWrites(api, () => post(p, path, body)), field, rule);
+      expectInvalid(await withoutWrites(t.api, () => post(p, path, body)), field, rule);
     });
   });
 
@@ -141,17 +140,17 @@ describe('session endpoints', () => {
       const scheduled = await schedule(p).expect(201);
       const { id } = scheduled.body;
       expect(scheduled.body.streamId).toBe(`session-${p.patientId}-${id}`);
-      expect(await lastEvent(api, scheduled.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, scheduled.body.streamId)).toMatchObject({
         type: 'SessionScheduled',
         data: { sessionId: id, kind: 'psychotherapy', durationMinutes: 50, clinicianId: p.therapist.userId },
       });
       await post(p, `/sessions/${id}/attendance`, {}).expect(201);
-      expect(await lastEvent(api, scheduled.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, scheduled.body.streamId)).toMatchObject({
         type: 'SessionAttended',
         data: { kind: 'psychotherapy' },
       });
       expectProblem(
-        await withoutWrites(api, () => post(p, `/sessions/${id}/no-show`, {})),
+        await withoutWrites(t.api, () => post(p, `/sessions/${id}/no-show`, {})),
         409,
         'SESSION_ALREADY_CLOSED',
       );
@@ -159,16 +158,16 @@ describe('session endpoints', () => {
 
     it('names the same session on a retry with the same Idempotency-Key', async () => {
       const send = () =>
-        api.http
+        t.api.http
           .post(`/patients/${p.patientId}/sessions`)
           .set('Authorization', p.prescriber.auth)
           .set('Idempotency-Key', 'schedule-med-review')
           .send({ kind: 'medication-management', scheduledFor: minutesFromNow(60), durationMinutes: 20 });
       const first = await send().expect(201);
-      const before = await eventCount(api.store);
+      const before = await eventCount(t.api.store);
       const retry = await send().expect(201);
       expect(retry.body.id).toBe(first.body.id);
-      expect(await eventCount(api.store)).toBe(before);
+      expect(await eventCount(t.api.store)).toBe(before);
     });
 
     it('records a no-show, a reschedule and a cancellation', async () => {
@@ -179,7 +178,7 @@ describe('session endpoints', () => {
         scheduledFor: minutesFromNow(48 * 60),
         reason: 'Clash.',
       }).expect(201);
-      expect(await lastEvent(api, rescheduled.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, rescheduled.body.streamId)).toMatchObject({
         type: 'SessionRescheduled',
         data: { reason: 'Clash.' },
       });
@@ -190,7 +189,7 @@ describe('session endpoints', () => {
   describe('domain refusals', () => {
     it('404 SESSION_NOT_FOUND: attendance of a session never scheduled', async () => {
       expectProblem(
-        await withoutWrites(api, () => post(p, '/sessions/no-such-session/attendance', {})),
+        await withoutWrites(t.api, () => post(p, '/sessions/no-such-session/attendance', {})),
         404,
         'SESSION_NOT_FOUND',
       );
@@ -198,7 +197,7 @@ describe('session endpoints', () => {
 
     it('422 SESSION_IN_PAST: sessions are scheduled ahead', async () => {
       expectProblem(
-        await withoutWrites(api, () => schedule(p, { scheduledFor: minutesFromNow(-60) })),
+        await withoutWrites(t.api, () => schedule(p, { scheduledFor: minutesFromNow(-60) })),
         422,
         'SESSION_IN_PAST',
       );
@@ -206,7 +205,7 @@ describe('session endpoints', () => {
 
     it('422 SESSION_NOT_YET_DUE: not attended before its time', async () => {
       expectProblem(
-        await withoutWrites(api, () => post(p, `/sessions/${upcoming}/attendance`, {})),
+        await withoutWrites(t.api, () => post(p, `/sessions/${upcoming}/attendance`, {})),
         422,
         'SESSION_NOT_YET_DUE',
       );
@@ -214,25 +213,25 @@ describe('session endpoints', () => {
 
     it('422 INVALID_VALUE: the clinician holding the session is on the care team', async () => {
       expectProblem(
-        await withoutWrites(api, () => schedule(p, { clinicianId: 'somebody-else' })),
+        await withoutWrites(t.api, () => schedule(p, { clinicianId: 'somebody-else' })),
         422,
         'INVALID_VALUE',
       );
     });
 
     it('422 MEDICATION_ONLY_TRACK_HAS_NO_THERAPY: no psychotherapy after the switch', async () => {
-      const patient = await enrolTestPatient(api, { track: 'medication-only' });
-      expectProblem(await withoutWrites(api, () => schedule(patient)), 422, 'MEDICATION_ONLY_TRACK_HAS_NO_THERAPY');
+      const patient = await enrolTestPatient(t.api, { track: 'medication-only' });
+      expectProblem(await withoutWrites(t.api, () => schedule(patient)), 422, 'MEDICATION_ONLY_TRACK_HAS_NO_THERAPY');
     });
 
     it('403 without patient data: the patient does not schedule', async () => {
-      expectForbidden(await withoutWrites(api, () => schedule(p, {}, p.patient.auth)), p);
+      expectForbidden(await withoutWrites(t.api, () => schedule(p, {}, p.patient.auth)), p);
     });
 
     it('403 without patient data: a therapist outside the care team', async () => {
-      const outsider = await testUser(api, 'therapist');
+      const outsider = await testUser(t.api, 'therapist');
       expectForbidden(
-        await withoutWrites(api, () =>
+        await withoutWrites(t.api, () =>
           post(p, `/sessions/${upcoming}/cancellation`, { cancelledBy: 'clinic', reason: 'x' }, outsider.auth),
         ),
         p,

@@ -1,5 +1,12 @@
 import type { TherapyFrequency, TherapyModality } from '@caretrail/domain';
-import { enumOf, IsIntInRange, IsNested, IsOneOf, IsOptionalInstant, IsOptionalText } from '../validation';
+import {
+  enumOf,
+  IsIntInRange,
+  IsNested,
+  IsOneOf,
+  IsOptionalInstant,
+  IsOptionalText,
+} from '../../http/validation/decorators';
 
 export const MODALITIES = enumOf<TherapyModality>()(['CBT', 'DBT', 'other']);
 export const FREQUENCY_PERIODS = enumOf<TherapyFrequency['per']>()(['week', 'month']);

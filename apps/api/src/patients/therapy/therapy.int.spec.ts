@@ -9,20 +9,13 @@ import {
   withoutWrites,
   type TestPatient,
 } from '../../testing/care-setup';
-import { startTestApi, type TestApi } from '../../testing/test-api';
+import { useTestApi } from '../../testing/harness';
 
 describe('therapy endpoints', () => {
-  let api: TestApi;
-  let p: TestPatient;
-
-  beforeAll(async () => {
-    api = await startTestApi('postgres');
-    p = await enrolTestPatient(api);
-  });
-  afterAll(() => api?.close());
+  const t = useTestApi();
 
   const post = (patient: TestPatient, path: string, body: unknown, auth = patient.therapist.auth) =>
-    api.http
+    t.api.http
       .post(`/patients/${patient.patientId}${path}`)
       .set('Authorization', auth)
       .send(body as object);
@@ -151,15 +144,15 @@ describe('therapy endpoints', () => {
       ],
       ['a frequency that is an array', '/therapy/frequency', { frequency: [weekly] }, 'frequency', 'isObject'],
     ])('%s', async (_, path, body, field, rule) => {
-      expectInvalid(await withoutWrites(api, () => post(p, path, body)), field, rule);
+      expectInvalid(await withoutWrites(t.api, () => post(t.p, path, body)), field, rule);
     });
   });
 
   describe('writes', () => {
     it('prescribes therapy, then changes its modality and its frequency', async () => {
-      const patient = await enrolTestPatient(api);
+      const patient = await enrolTestPatient(t.api);
       const prescribed = await post(patient, '/therapy', { modality: 'CBT', frequency: weekly }).expect(201);
-      expect(await lastEvent(api, prescribed.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, prescribed.body.streamId)).toMatchObject({
         type: 'TherapyPrescribed',
         data: {
           modality: 'CBT',
@@ -173,7 +166,7 @@ describe('therapy endpoints', () => {
         modalityDetail: 'IPT',
         reason: 'Grief focus.',
       }).expect(201);
-      expect(await lastEvent(api, prescribed.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, prescribed.body.streamId)).toMatchObject({
         type: 'TherapyModalityChanged',
         data: { from: 'CBT', to: 'other', modalityDetail: 'IPT' },
       });
@@ -183,7 +176,7 @@ describe('therapy endpoints', () => {
         { frequency: { sessions: 2, per: 'month' } },
         patient.prescriber.auth,
       ).expect(201);
-      expect(await lastEvent(api, prescribed.body.streamId)).toMatchObject({
+      expect(await lastEvent(t.api, prescribed.body.streamId)).toMatchObject({
         type: 'TherapyFrequencyChanged',
         data: { from: weekly, to: { sessions: 2, per: 'month' } },
       });
@@ -192,17 +185,17 @@ describe('therapy endpoints', () => {
 
   describe('domain refusals', () => {
     beforeAll(async () => {
-      await post(p, '/therapy', { modality: 'CBT', frequency: weekly }).expect(201);
+      await post(t.p, '/therapy', { modality: 'CBT', frequency: weekly }).expect(201);
     });
 
     it('409 THERAPY_ALREADY_PRESCRIBED: one therapy per plan', async () => {
-      const response = await withoutWrites(api, () => post(p, '/therapy', { modality: 'DBT', frequency: weekly }));
+      const response = await withoutWrites(t.api, () => post(t.p, '/therapy', { modality: 'DBT', frequency: weekly }));
       expectProblem(response, 409, 'THERAPY_ALREADY_PRESCRIBED');
     });
 
     it('422 THERAPY_UNCHANGED: a frequency change changes the frequency', async () => {
       expectProblem(
-        await withoutWrites(api, () => post(p, '/therapy/frequency', { frequency: weekly })),
+        await withoutWrites(t.api, () => post(t.p, '/therapy/frequency', { frequency: weekly })),
         422,
         'THERAPY_UNCHANGED',
       );
@@ -210,39 +203,39 @@ describe('therapy endpoints', () => {
 
     it('422 INVALID_VALUE: "other" names the modality', async () => {
       expectProblem(
-        await withoutWrites(api, () => post(p, '/therapy/modality', { modality: 'other' })),
+        await withoutWrites(t.api, () => post(t.p, '/therapy/modality', { modality: 'other' })),
         422,
         'INVALID_VALUE',
       );
     });
 
     it('422 OCCURRED_IN_FUTURE: a change is not dated ahead', async () => {
-      const response = await withoutWrites(api, () =>
-        post(p, '/therapy/modality', { modality: 'DBT', occurredAt: minutesFromNow(60) }),
+      const response = await withoutWrites(t.api, () =>
+        post(t.p, '/therapy/modality', { modality: 'DBT', occurredAt: minutesFromNow(60) }),
       );
       expectProblem(response, 422, 'OCCURRED_IN_FUTURE');
     });
 
     it('404 NO_THERAPY_PRESCRIBED: changing a therapy that is not prescribed', async () => {
-      const patient = await enrolTestPatient(api);
+      const patient = await enrolTestPatient(t.api);
       expectProblem(
-        await withoutWrites(api, () => post(patient, '/therapy/modality', { modality: 'DBT' })),
+        await withoutWrites(t.api, () => post(patient, '/therapy/modality', { modality: 'DBT' })),
         404,
         'NO_THERAPY_PRESCRIBED',
       );
     });
 
     it('422 MEDICATION_ONLY_TRACK_HAS_NO_THERAPY', async () => {
-      const patient = await enrolTestPatient(api, { track: 'medication-only' });
-      const response = await withoutWrites(api, () =>
+      const patient = await enrolTestPatient(t.api, { track: 'medication-only' });
+      const response = await withoutWrites(t.api, () =>
         post(patient, '/therapy', { modality: 'CBT', frequency: weekly }),
       );
       expectProblem(response, 422, 'MEDICATION_ONLY_TRACK_HAS_NO_THERAPY');
     });
 
     it('422 NO_OPEN_CARE_PLAN: therapy is prescribed on an open plan', async () => {
-      const patient = await enrolTestPatient(api, { track: null });
-      const response = await withoutWrites(api, () =>
+      const patient = await enrolTestPatient(t.api, { track: null });
+      const response = await withoutWrites(t.api, () =>
         post(patient, '/therapy', { modality: 'CBT', frequency: weekly }),
       );
       expectProblem(response, 422, 'NO_OPEN_CARE_PLAN');
@@ -250,27 +243,29 @@ describe('therapy endpoints', () => {
 
     it('403 without patient data: the patient does not change their plan', async () => {
       expectForbidden(
-        await withoutWrites(api, () => post(p, '/therapy/modality', { modality: 'DBT' }, p.patient.auth)),
-        p,
+        await withoutWrites(t.api, () => post(t.p, '/therapy/modality', { modality: 'DBT' }, t.p.patient.auth)),
+        t.p,
       );
     });
 
     it('403 without patient data: a care manager on the team does not prescribe therapy', async () => {
-      const manager = await testUser(api, 'care-manager');
-      await post(p, '/care-team', { userId: manager.userId, role: 'care-manager', chosenByPatient: false }).expect(201);
+      const manager = await testUser(t.api, 'care-manager');
+      await post(t.p, '/care-team', { userId: manager.userId, role: 'care-manager', chosenByPatient: false }).expect(
+        201,
+      );
       expectForbidden(
-        await withoutWrites(api, () =>
-          post(p, '/therapy/frequency', { frequency: { sessions: 3, per: 'month' } }, manager.auth),
+        await withoutWrites(t.api, () =>
+          post(t.p, '/therapy/frequency', { frequency: { sessions: 3, per: 'month' } }, manager.auth),
         ),
-        p,
+        t.p,
       );
     });
 
     it('403 without patient data: a therapist outside the care team', async () => {
-      const outsider = await testUser(api, 'therapist');
+      const outsider = await testUser(t.api, 'therapist');
       expectForbidden(
-        await withoutWrites(api, () => post(p, '/therapy/modality', { modality: 'DBT' }, outsider.auth)),
-        p,
+        await withoutWrites(t.api, () => post(t.p, '/therapy/modality', { modality: 'DBT' }, outsider.auth)),
+        t.p,
       );
     });
   });

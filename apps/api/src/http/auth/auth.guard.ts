@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Inject,
   Injectable,
   SetMetadata,
@@ -7,15 +8,17 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { DECORATORS } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { InvalidToken, type TokenVerifier } from '@caretrail/security';
 import type { Actor, ActorRole } from '@caretrail/domain';
+import { TOKEN_VERIFIER } from '../tokens';
 
-export const TOKEN_VERIFIER = Symbol('TOKEN_VERIFIER');
 const PUBLIC_ROUTE = 'caretrail:public';
 
-/** Marks a route that needs no token (health, API documentation). Everything else does. */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+/** Marks a controller that needs no token (health, API documentation); its OpenAPI operations say `security: []`. */
+export const Public = (): ClassDecorator =>
+  applyDecorators(SetMetadata(PUBLIC_ROUTE, true), SetMetadata(DECORATORS.API_SECURITY, []));
 
 declare module 'express' {
   interface Request {
@@ -47,8 +50,12 @@ export class AuthGuard implements CanActivate {
 }
 
 /** The authenticated caller of this request. */
-export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
-  const principal = context.switchToHttp().getRequest<Request>().principal;
-  if (!principal) throw new InvalidToken('send a bearer token in the Authorization header');
-  return principal;
-});
+export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Actor =>
+  principalOf(context.switchToHttp().getRequest<Request>()),
+);
+
+/** The authenticated caller of a request that passed the AuthGuard. */
+export function principalOf(request: Request): Actor {
+  if (!request.principal) throw new InvalidToken('send a bearer token in the Authorization header');
+  return request.principal;
+}

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { invalidRequest, type FieldViolation } from './problem';
+import { invalidRequest, type FieldViolation } from '../problems/problem';
 
 /**
  * class-validator on every body and query: unknown fields refused, values

@@ -2,9 +2,9 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { isActorRole } from '@caretrail/domain';
 import { createTokenVerifier } from '@caretrail/security';
-import type { ApiConfig } from '../config';
-import { API_CONFIG } from '../tokens';
-import { AuthGuard, TOKEN_VERIFIER } from './auth.guard';
+import type { ApiConfig } from '../../config/api-config';
+import { API_CONFIG, TOKEN_VERIFIER } from '../tokens';
+import { AuthGuard } from './auth.guard';
 
 @Global()
 @Module({

@@ -1,10 +1,10 @@
-import { ArgumentsHost, Catch, HttpException, Logger, Optional, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Inject, Logger, Optional, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, PatientNotEnrolled } from '@caretrail/domain';
 import { IdempotencyKeyReused, InvalidAppend, WrongExpectedVersion } from '@caretrail/event-store';
 import { InvalidToken } from '@caretrail/security';
-import { AccessAudit } from '../audit/access-audit';
-import { AuditRoutes } from '../audit/audit-routes';
+import type { AccessObserver } from '../audit/access-observer';
+import { ACCESS_OBSERVER } from '../tokens';
 import { Problem } from './problem';
 
 const STATUS_OF_KIND = { forbidden: 403, 'not-found': 404, conflict: 409, rule: 422 } as const;
@@ -21,36 +21,21 @@ export const forbidden = (): Problem =>
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problems');
 
-  constructor(
-    @Optional() private readonly routes?: AuditRoutes,
-    @Optional() private readonly audit?: AccessAudit,
-  ) {}
+  constructor(@Optional() @Inject(ACCESS_OBSERVER) private readonly observer?: AccessObserver) {}
 
   catch(error: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const problem = this.toProblem(error);
+    const problem = this.toProblem(error, request);
     if (problem.status >= 500 && problem.code !== 'access-log-unavailable') {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
-    return this.recordAccess(request, problem)
+    return (this.observer ? this.observer.failed(request, problem) : Promise.resolve(problem))
       .then((answer) => this.send(request, response, answer))
       .catch((failure: unknown) =>
         this.logger.error(failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)),
       );
-  }
-
-  /** Failed requests to audited routes (denials above all) are recorded before they are answered. */
-  private async recordAccess(request: Request, problem: Problem): Promise<Problem> {
-    const route = this.routes?.forRequest(request);
-    if (!route || !this.audit) return problem;
-    try {
-      await this.audit.record(request, route, problem.status);
-      return problem;
-    } catch (error) {
-      return error instanceof Problem ? error : problem;
-    }
   }
 
   private send(request: Request, response: Response, problem: Problem): void {
@@ -66,7 +51,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       .send(JSON.stringify(problem.body(request.originalUrl.split('?')[0] ?? '/', correlationId)));
   }
 
-  private toProblem(error: unknown): Problem {
+  private toProblem(error: unknown, request: Request): Problem {
     if (error instanceof Problem) return error;
     if (error instanceof InvalidToken) {
       return new Problem(401, 'unauthenticated', 'Authentication required', error.message, undefined, {
@@ -80,8 +65,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return new Problem(STATUS_OF_KIND[error.kind], error.code, titleOf(error.code), error.message);
     }
     if (error instanceof WrongExpectedVersion) {
+      // The client's own precondition failed (RFC 9110 §13.1.1); without If-Match, retries ran out on a busy stream.
+      const ifMatch = request.header('if-match');
+      const preconditionFailed = ifMatch !== undefined && ifMatch !== '*';
       return new Problem(
-        409,
+        preconditionFailed ? 412 : 409,
         'version-conflict',
         'The record changed since you read it',
         `The record is at version ${error.actual}, the request expected ${String(error.expected)}. Read it again and retry.`,

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import type { AccessObserver } from '../http/audit/access-observer';
+import { Problem } from '../http/problems/problem';
+import { AccessAudit } from './access-audit';
+import { AuditRoutes } from './audit-routes';
+
+/** Records the accesses of audited routes, allowed or refused, before they are answered (docs/audit.md). */
+@Injectable()
+export class AccessLogObserver implements AccessObserver {
+  constructor(
+    private readonly routes: AuditRoutes,
+    private readonly audit: AccessAudit,
+  ) {}
+
+  async succeeded(request: Request, result: unknown): Promise<void> {
+    const route = this.routes.forRequest(request);
+    if (route?.audit) await this.audit.record(request, route, route.successStatus, result);
+  }
+
+  /** Denials above all are recorded; when the log cannot be written the answer becomes its 503. */
+  async failed(request: Request, problem: Problem): Promise<Problem> {
+    const route = this.routes.forRequest(request);
+    if (!route) return problem;
+    try {
+      await this.audit.record(request, route, problem.status);
+      return problem;
+    } catch (error) {
+      return error instanceof Problem ? error : problem;
+    }
+  }
+}

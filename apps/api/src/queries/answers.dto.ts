@@ -1,0 +1,46 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AS_OF_BASES } from '@caretrail/analytics';
+
+/** The OpenAPI shape of a patient view (ReadAnswer, or TimeTravelAnswer with `?asOf=`). */
+export class PatientViewAnswerDto {
+  @ApiProperty()
+  patientId!: string;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Global position of the last event the view reflects: compare with a write answer’s position.',
+  })
+  position!: number;
+  @ApiProperty({ format: 'date-time', description: 'The instant the view was computed for.' })
+  asOf!: string;
+  @ApiPropertyOptional({
+    enum: AS_OF_BASES,
+    description: 'Only with ?asOf=: whether events count from when they were recorded or when they occurred.',
+  })
+  asOfBasis?: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'The view itself (docs/read-models.md describes each).',
+  })
+  data!: Record<string, unknown>;
+}
+
+/** The OpenAPI shape of RegistryAnswer (registry.controller.ts). */
+export class RegistryAnswerDto {
+  @ApiProperty({ type: 'integer', description: 'Global position the caseload reflects.' })
+  position!: number;
+  @ApiProperty({ format: 'date-time' })
+  asOf!: string;
+  @ApiProperty({ type: 'integer' })
+  total!: number;
+  @ApiProperty({ type: 'integer' })
+  limit!: number;
+  @ApiProperty({ type: 'integer' })
+  offset!: number;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object', additionalProperties: true },
+    description: 'One patient each, with the reasons for case review.',
+  })
+  items!: Record<string, unknown>[];
+}

@@ -1,1 +1,0 @@
-export const API_CONFIG = Symbol('API_CONFIG');
