@@ -51,6 +51,11 @@ const writes: ReadonlyArray<Omit<MatrixRow, 'kind'>> = [
     team: PRESCRIBER,
     patientSelf: false,
   },
+  {
+    endpoint: 'POST /patients/{patientId}/medications/{medicationId}/adjustments/{adjustmentId}/cancellation',
+    team: PRESCRIBER,
+    patientSelf: false,
+  },
   { endpoint: 'POST /patients/{patientId}/doses/taken', team: CLINICIANS, patientSelf: true },
   { endpoint: 'POST /patients/{patientId}/doses/missed', team: CLINICIANS, patientSelf: true },
   { endpoint: 'POST /patients/{patientId}/sessions', team: CLINICIANS, patientSelf: false },

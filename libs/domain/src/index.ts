@@ -72,6 +72,7 @@ export type * from './therapy/commands';
 export type * from './medication/events';
 export type * from './medication/commands';
 export { isActiveAt } from './medication/activity';
+export { changeInEffect, pendingChanges, type RegimenChange } from './medication/regimen';
 export type * from './doses/events';
 export type * from './doses/commands';
 export { LATE_DOSE_AFTER_MS } from './doses/decide';

@@ -429,6 +429,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/patients/{patientId}/medications/{medicationId}/adjustments/{adjustmentId}/cancellation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a pending dose adjustment before it takes effect; it then never applies. */
+        post: operations["MedicationController_cancelAdjustment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/patients/{patientId}/medications/{medicationId}/discontinuation": {
         parameters: {
             query?: never;
@@ -1255,6 +1272,20 @@ export interface components {
              * @description From when the new dose applies; not before the medication started.
              */
             effectiveFrom: string;
+            reason?: string;
+            /**
+             * @description Required when an adjustment effective later than this one is still pending: `keep` it, or `cancel` it (docs/clinical-rules.md, "Regimen on a day").
+             * @enum {string}
+             */
+            pendingAdjustments?: "keep" | "cancel";
+            /**
+             * Format: date-time
+             * @description When it happened, if not now.
+             */
+            occurredAt?: string;
+        };
+        CancelDoseAdjustmentDto: {
+            /** @description Why the pending adjustment is withdrawn. */
             reason?: string;
             /**
              * Format: date-time
@@ -4048,6 +4079,118 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["AdjustDoseDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    /** @description The stream version after the write: send it as If-Match to write only if nothing changed. */
+                    ETag?: string;
+                    /** @description The patient view that shows the write, waiting for its position. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WriteResultDto"];
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The request conflicts with the record (the code says how). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description If-Match named a version that is no longer current; the ETag header has the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description A rule of the domain refused the request (the code says which). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    MedicationController_cancelAdjustment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A version this API returned (ETag): write only if the stream is still at it, else 412. */
+                "If-Match"?: string;
+                /** @description A retry with the same key returns the first answer without writing again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The patient. */
+                patientId: string;
+                /** @description The medication. */
+                medicationId: string;
+                /** @description The pending adjustment: its event id (the plan view’s nextAdjustment.adjustmentId). */
+                adjustmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelDoseAdjustmentDto"];
             };
         };
         responses: {

@@ -18,11 +18,18 @@ export type MedicationState = {
   readonly medicationId: string;
   readonly startsAt: IsoDateTime;
   readonly stoppedAt: IsoDateTime | null;
+  /** As prescribed; the adjustments change them from their effective dates. */
   readonly strength: Strength;
   readonly schedule: DoseSchedule;
   readonly prescribedEventId: string;
-  /** Event id of the prescription or latest adjustment; the next DoseAdjusted supersedes it. */
-  readonly currentEventId: string;
+  /** In recording order; which one applies on a day is medication/regimen.ts's answer. */
+  readonly adjustments: readonly AdjustmentState[];
+};
+
+export type AdjustmentState = {
+  readonly eventId: string;
+  readonly effectiveFrom: IsoDateTime;
+  readonly cancelled: boolean;
 };
 
 export type OpenCarePlan = {
@@ -125,16 +132,22 @@ function evolveEnrolled(state: EnrolledPatient, event: CarePlanStreamEvent, meta
         strength,
         schedule,
         prescribedEventId: meta.eventId,
-        currentEventId: meta.eventId,
+        adjustments: [],
       };
       return { ...state, medications: { ...state.medications, [medicationId]: medication } };
     }
     case 'DoseAdjusted':
       return withMedication(state, event.data.medicationId, (m) => ({
         ...m,
-        strength: event.data.strength,
-        schedule: event.data.schedule,
-        currentEventId: meta.eventId,
+        adjustments: [
+          ...m.adjustments,
+          { eventId: meta.eventId, effectiveFrom: event.data.effectiveFrom, cancelled: false },
+        ],
+      }));
+    case 'DoseAdjustmentCancelled':
+      return withMedication(state, event.data.medicationId, (m) => ({
+        ...m,
+        adjustments: m.adjustments.map((a) => (a.eventId === event.data.adjustmentId ? { ...a, cancelled: true } : a)),
       }));
     case 'MedicationDiscontinued':
       return withMedication(state, event.data.medicationId, (m) => ({ ...m, stoppedAt: event.data.stoppedAt }));

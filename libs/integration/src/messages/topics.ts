@@ -41,6 +41,7 @@ export const areaOf: { readonly [T in Exclude<EventType, 'EntryCorrected' | 'Ent
   TherapyFrequencyChanged: 'plan',
   MedicationPrescribed: 'medication',
   DoseAdjusted: 'medication',
+  DoseAdjustmentCancelled: 'medication',
   MedicationDiscontinued: 'medication',
   DoseTaken: 'medication',
   DoseMissed: 'medication',

@@ -21,8 +21,15 @@ export function storedDoseCounts(counts: DoseCounts): StoredDoseCounts {
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }
 
-/** A dose adjustment: its schedule applies from the local date of `effectiveFrom` (DOMAIN.md, adherence). */
-export type AdjustmentFact = { eventId: string; position: number; effectiveFrom: string; schedule: ScheduleFact };
+/** A dose adjustment: its schedule applies from the local date of `effectiveFrom` (docs/clinical-rules.md, "Regimen on a day"). */
+export type AdjustmentFact = {
+  eventId: string;
+  position: number;
+  effectiveFrom: string;
+  schedule: ScheduleFact;
+  /** The DoseAdjustmentCancelled that withdrew it before it took effect; absent or null: it stands. */
+  cancelEventId?: string | null;
+};
 
 export type MedicationFacts = {
   medicationId: string;
@@ -32,7 +39,7 @@ export type MedicationFacts = {
   startsAt: string;
   /** The prescription's schedule, in effect until the first adjustment's effective date. */
   schedule: ScheduleFact;
-  /** In recording order; on a given day the last recorded one already in effect applies. */
+  /** In recording order; which one applies on a day is the domain's `changeInEffect`. */
   adjustments: AdjustmentFact[];
   /** Eligibility ends before the local date of this instant. */
   stoppedAt: string | null;

@@ -1,6 +1,7 @@
-import type { DomainEvent } from '@caretrail/domain';
+import type { DomainEvent, EventOf } from '@caretrail/domain';
 import {
   adjusted,
+  adjustmentCancelled,
   dates,
   discontinued,
   enrolled,
@@ -54,17 +55,55 @@ describe('adherence read model: PDC (DOMAIN.md, adherence)', () => {
     expect(medication.pdc90).toMatchObject({ eligibleDays: 31, coveredDays: 19 });
   });
 
-  it('a backdated adjustment recorded later supersedes an earlier one already in effect', () => {
-    // Given: adjusted to 3/day from 10 March (recorded first), then back to 1/day from 5 March (recorded later).
-    const history = [
+  describe('regimen on a day: the latest effective date wins, not the latest recorded (docs/clinical-rules.md)', () => {
+    // Given: 2/day from 1 March; adjusted to 3/day from 10 March (recorded first), then a back-dated
+    // adjustment to 1/day from 5 March (recorded later); one dose a day taken from 5 March.
+    const history: Array<DomainEvent | Identified> = [
       enrolled(),
       prescribed('2026-03-01T00:00:00Z', { timesPerDay: 2 }),
-      adjusted('2026-03-10T00:00:00Z', { timesPerDay: 3 }),
+      withId('adj-3', adjusted('2026-03-10T00:00:00Z', { timesPerDay: 3 })),
       adjusted('2026-03-05T00:00:00Z', { timesPerDay: 1 }),
       ...takenOn(dates('2026-03-05', '2026-03-31')),
     ];
-    // Then from 5 March one dose a day covers: 27 of 30 (2-4 March need 2).
-    expect(medicationAfter(history).pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 27 });
+
+    it('a back-dated adjustment applies only until the later one takes effect', () =>
+      // 2-4 March need 2 (no dose), 5-9 March need 1 (covered: 5 days), 10-31 March need 3 (1 taken).
+      expect(medicationAfter(history).pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 5 }));
+
+    it('the later one cancelled explicitly: 1/day from 5 March covers 27 of 30', () =>
+      // 5-31 March is 27 days at 1/day; 2-4 March still need 2.
+      expect(medicationAfter([...history, adjustmentCancelled('adj-3', '2026-03-06T00:00:00Z')]).pdc30).toMatchObject({
+        eligibleDays: 30,
+        coveredDays: 27,
+      }));
+
+    it('the cancellation entered in error: the 3/day stands again (5 covered)', () =>
+      expect(
+        medicationAfter([
+          ...history,
+          withId('cancel', adjustmentCancelled('adj-3', '2026-03-06T00:00:00Z')),
+          enteredInError('cancel', 'DoseAdjustmentCancelled'),
+        ]).pdc30,
+      ).toMatchObject({ eligibleDays: 30, coveredDays: 5 }));
+
+    it('issue 13: titration recorded 5 Jan from 20 Jan, a cut recorded 12 Jan back-dated to 10 Jan: PDC30 is 19/30', () => {
+      // Once a day from 1 January, one dose taken every day. As of 30 January the window is 1-30 January:
+      // 1-19 January need 1 (19 covered); 20-30 January need 2 under the titration (1 taken: 11 not covered).
+      const recordedOn = (event: EventOf<'DoseAdjusted'>, occurredAt: string): EventOf<'DoseAdjusted'> => ({
+        ...event,
+        data: { ...event.data, occurredAt },
+      });
+      const january = [
+        enrolled('UTC', '2026-01-01T08:00:00Z'),
+        prescribed('2026-01-01T00:00:00Z', { timesPerDay: 1 }),
+        recordedOn(adjusted('2026-01-20T00:00:00Z', { timesPerDay: 2 }), '2026-01-05T10:00:00Z'),
+        recordedOn(adjusted('2026-01-10T00:00:00Z', { timesPerDay: 1 }), '2026-01-12T10:00:00Z'),
+        ...takenOn(dates('2026-01-01', '2026-01-30')),
+      ];
+      const pdc30 = medicationAfter(january, '2026-01-30T20:00:00Z').pdc30;
+      expect(pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 19, adherent: false });
+      expect(pdc30.pdc).toBeCloseTo(19 / 30, 10);
+    });
   });
 
   it('discontinuation mid-window: days from the discontinuation date on are not eligible', () => {

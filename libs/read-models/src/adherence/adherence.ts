@@ -21,6 +21,7 @@ import {
   doseCounts,
   storedDoseCounts,
   type AdherenceDoc,
+  type AdjustmentFact,
   type DoseIndexEntry,
   type DoseKind,
   type MedicationFacts,
@@ -35,6 +36,7 @@ export const DOSE_INDEX_MIN = 64;
 const MEDICATION_TYPES: ReadonlySet<EventType> = new Set([
   'MedicationPrescribed',
   'DoseAdjusted',
+  'DoseAdjustmentCancelled',
   'MedicationDiscontinued',
 ]);
 const DOSE_TYPES: ReadonlySet<EventType> = new Set(['DoseTaken', 'DoseTakenLate', 'DoseMissed']);
@@ -89,6 +91,8 @@ export function evolveAdherence(current: AdherenceDoc | undefined, { event, meta
               ],
             },
       );
+    case 'DoseAdjustmentCancelled':
+      return withAdjustment(doc, event.data.adjustmentId, (a) => ({ ...a, cancelEventId: meta.eventId }));
     case 'MedicationDiscontinued':
       return withMedication(doc, event.data.medicationId, (m) => ({
         ...m,
@@ -143,6 +147,20 @@ function withMedication(
   if (!medication || medication.voided) return doc;
   const updated = update(medication);
   return updated === medication ? doc : { ...doc, medications: { ...doc.medications, [medicationId]: updated } };
+}
+
+function withAdjustment(
+  doc: AdherenceDoc,
+  which: string | ((a: AdjustmentFact) => boolean),
+  update: (a: AdjustmentFact) => AdjustmentFact,
+): AdherenceDoc {
+  const matches = typeof which === 'string' ? (a: AdjustmentFact) => a.eventId === which : which;
+  const medication = Object.values(doc.medications).find((m) => m.adjustments.some(matches));
+  if (!medication) return doc;
+  return withMedication(doc, medication.medicationId, (m) => ({
+    ...m,
+    adjustments: m.adjustments.map((a) => (matches(a) ? update(a) : a)),
+  }));
 }
 
 /** Adds `delta` doses of `kind` to a local day; a day back at zero disappears from the map. */
@@ -246,6 +264,15 @@ function corrected(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
       return correctPrescription(doc, correction);
     case 'DoseAdjusted':
       return correctAdjustment(doc, correction);
+    case 'DoseAdjustmentCancelled':
+      // A cancellation entered in error: the adjustment stands again.
+      return correction.kind === 'void'
+        ? withAdjustment(
+            doc,
+            (a) => a.cancelEventId === correction.targetId,
+            (a) => ({ ...a, cancelEventId: null }),
+          )
+        : doc;
     case 'MedicationDiscontinued': {
       const medication = Object.values(doc.medications).find((m) => m.stopEventId === targetId);
       if (!medication) return doc;

@@ -27,6 +27,7 @@ const LOG_TYPES: ReadonlySet<EventType> = new Set<PlanLogEvent['type']>([
   'TherapyFrequencyChanged',
   'MedicationPrescribed',
   'DoseAdjusted',
+  'DoseAdjustmentCancelled',
   'MedicationDiscontinued',
 ]);
 const SESSION_TYPES: ReadonlySet<EventType> = new Set([
