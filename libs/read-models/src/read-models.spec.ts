@@ -289,7 +289,7 @@ describe('every read model', () => {
   it('names the four models of DOMAIN.md', () => {
     expect(readModels.map((m) => [m.name, m.version])).toEqual([
       ['current-plan', 1],
-      ['adherence', 2],
+      ['adherence', 3],
       ['collaboration', 1],
       ['registry', 1],
     ]);

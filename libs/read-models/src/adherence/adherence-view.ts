@@ -2,8 +2,12 @@ import { addDays, daysBetween, isInstant, localDate, toMillis, type LocalDate } 
 import { doseCounts, type AdherenceDoc, type MedicationFacts, type SessionFact } from './adherence-doc';
 import { medicationCalendar, pdcOver, type MedicationCalendar, type Pdc } from './pdc';
 
-/** Dose-level counts; `taken` = on time + late (a miss later reported taken is late, not missed). */
-export type DoseTally = { taken: number; onTime: number; late: number; missed: number };
+/**
+ * Dose-level counts; `taken` = on time + late (a miss later reported taken is late, not missed).
+ * `recordedLate`: of these doses, those recorded more than 24 h after they occurred, whatever their kind
+ * (docs/clinical-rules.md, "Late and recorded late").
+ */
+export type DoseTally = { taken: number; onTime: number; late: number; missed: number; recordedLate: number };
 
 export type MedicationAdherence = {
   medicationId: string;
@@ -103,6 +107,7 @@ function tally(
       sum.onTime += counts.onTime;
       sum.late += counts.late;
       sum.missed += counts.missed;
+      sum.recordedLate += counts.recordedLate;
     }
   }
   return { taken: sum.onTime + sum.late, ...sum };

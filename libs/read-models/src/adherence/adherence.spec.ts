@@ -145,7 +145,7 @@ describe('adherence read model: PDC (DOMAIN.md, adherence)', () => {
     ];
     const medication = medicationAfter(history);
     expect(medication.pdc30.coveredDays).toBe(30);
-    expect(medication.doses.last30Days).toEqual({ taken: 30, onTime: 29, late: 1, missed: 0 });
+    expect(medication.doses.last30Days).toEqual({ taken: 30, onTime: 29, late: 1, missed: 0, recordedLate: 0 });
   });
 
   it('extra doses never cover another day', () => {
@@ -293,9 +293,66 @@ describe('adherence read model: dose counts and session attendance', () => {
       missed('2026-03-22T08:00:00Z'),
     ];
     const { doses } = medicationAfter(history);
-    expect(doses.last30Days).toEqual({ taken: 2, onTime: 1, late: 1, missed: 1 });
-    expect(doses.last90Days).toEqual({ taken: 2, onTime: 1, late: 1, missed: 2 });
-    expect(doses.allTime).toEqual({ taken: 3, onTime: 2, late: 1, missed: 2 });
+    expect(doses.last30Days).toEqual({ taken: 2, onTime: 1, late: 1, missed: 1, recordedLate: 0 });
+    expect(doses.last90Days).toEqual({ taken: 2, onTime: 1, late: 1, missed: 2, recordedLate: 0 });
+    expect(doses.allTime).toEqual({ taken: 3, onTime: 2, late: 1, missed: 2, recordedLate: 0 });
+  });
+
+  describe('"late" (behaviour) and "recorded late" (data timeliness) are counted apart', () => {
+    // Given 1 dose/day from 1 March, as of 31 March:
+    // - 20 March: taken on time at 08:00, recorded 23 March 09:00 (73 h later: recorded late, not late);
+    // - 21 March: taken at 13:00 for the 08:00 slot (late), recorded 21 March 13:05 (on time);
+    // - 22 March: taken on time, recorded 23 March 08:00 (exactly 24 h: not recorded late);
+    // - 23 March: missed, recorded 25 March 08:00 (48 h: recorded late);
+    // - 24 March: taken on time, recorded 26 March 08:00 (recorded late), then entered in error.
+    const history: Array<DomainEvent | Identified> = [
+      enrolled(),
+      prescribed('2026-03-01T00:00:00Z'),
+      withId('d20', taken('2026-03-20T08:00:00Z'), '2026-03-23T09:00:00Z'),
+      withId('d21', takenLate('2026-03-21T13:00:00Z', '2026-03-21T08:00:00Z'), '2026-03-21T13:05:00Z'),
+      withId('d22', taken('2026-03-22T08:00:00Z'), '2026-03-23T08:00:00Z'),
+      withId('d23', missed('2026-03-23T08:00:00Z'), '2026-03-25T08:00:00Z'),
+      withId('d24', taken('2026-03-24T08:00:00Z'), '2026-03-26T08:00:00Z'),
+    ];
+
+    it('recordedLate counts 20 and 23 March (24 h exactly is not late); late counts only 21 March', () =>
+      // taken = 20, 21, 22, 24 March = 4 (onTime 3: 20, 22, 24; late 1: 21); missed 1 (23);
+      // recordedLate = 20, 23, 24 March = 3.
+      expect(medicationAfter(history).doses.last30Days).toEqual({
+        taken: 4,
+        onTime: 3,
+        late: 1,
+        missed: 1,
+        recordedLate: 3,
+      }));
+
+    it('a dose recorded late on time still covers its day: PDC counts 20 March', () =>
+      // Covered: 20, 21, 22, 24 March = 4 of the 30 eligible days.
+      expect(medicationAfter(history).pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 4 }));
+
+    it('a dose entered in error stops counting as recorded late too (24 March: 3 - 1 = 2)', () =>
+      expect(medicationAfter([...history, enteredInError('d24', 'DoseTaken')]).doses.last30Days).toMatchObject({
+        onTime: 2,
+        recordedLate: 2,
+      }));
+
+    it('a miss recorded late then taken late counts once, as late, with its own timeliness', () =>
+      // 23 March's miss (recorded late) is superseded by a dose taken late at 15:00, reported 25 March
+      // 09:00 (42 h: recorded late too): missed 1 -> 0, late 1 -> 2, recordedLate 3 - 1 + 1 = 3.
+      expect(
+        medicationAfter([
+          ...history,
+          withId('d23-late', takenLate('2026-03-23T15:00:00Z', '2026-03-23T08:00:00Z', 'd23'), '2026-03-25T09:00:00Z'),
+        ]).doses.last30Days,
+      ).toMatchObject({ late: 2, missed: 0, recordedLate: 3 }));
+
+    it('the same taken late reported within 24 h: the lateness of the miss leaves with it (3 - 1 = 2)', () =>
+      expect(
+        medicationAfter([
+          ...history,
+          withId('d23-late', takenLate('2026-03-24T07:00:00Z', '2026-03-23T08:00:00Z', 'd23'), '2026-03-25T06:00:00Z'),
+        ]).doses.last30Days,
+      ).toMatchObject({ late: 2, missed: 0, recordedLate: 2 }));
   });
 
   it('attendance rate = attended / (attended + missed); cancellations are excluded and reported apart', () => {
