@@ -38,4 +38,3 @@ export {
 } from './effectiveness/report';
 export { REPORT_FORMATS, renderReport, trajectoryChart, type ReportFormat } from './effectiveness/render';
 export { mean, wilson, type Mean, type Proportion } from './effectiveness/statistics';
-export { isCalendarDate } from './effectiveness/dates';

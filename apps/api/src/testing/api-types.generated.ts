@@ -999,7 +999,7 @@ export interface components {
             name: components["schemas"]["PersonNameDto"];
             contact?: components["schemas"]["ContactDto"];
             /**
-             * @description IANA time zone; adherence days are counted in it. Default UTC.
+             * @description IANA time zone the server’s own zone database resolves; adherence days are counted in it. Default UTC.
              * @example Europe/London
              */
             timeZone?: string;

@@ -1,13 +1,13 @@
 import {
   DEFAULT_MIN_COHORT,
   effectivenessReport,
-  isCalendarDate,
   PatientHistories,
   REPORT_FORMATS,
   renderReport,
   type ReportFormat,
 } from '@caretrail/analytics';
 import { decodeStoredEvent, isDomainEvent } from '@caretrail/care-log';
+import { isCalendarDate } from '@caretrail/domain';
 import { START, checkpointOf, type EventStore, type StoredEvent } from '@caretrail/event-store';
 import { progressLine, secondsSince, type Progress } from '../progress';
 import {

@@ -10,9 +10,15 @@
  * - adherence band: PDC pooled over the episode's medications from its start to the end of week 12
  *   (or the period's end), covered * 5 >= eligible * 4 is ">= 80 %"; no eligible day, no band.
  */
-import type { Instrument, TreatmentTrack, TherapyModality } from '@caretrail/domain';
 import { medicationCalendar, pdcOver, type EpisodeFact, type ScoreFact } from '@caretrail/read-models';
-import { addDays, daysBetween, localDate } from './dates';
+import {
+  addDays,
+  daysBetween,
+  localDate,
+  type Instrument,
+  type TreatmentTrack,
+  type TherapyModality,
+} from '@caretrail/domain';
 import type { PatientDocs } from './histories';
 
 export const WEEKS = [4, 8, 12] as const;

@@ -1,5 +1,5 @@
 import type { CancelledBy } from '@caretrail/domain';
-import type { LocalDate } from '../shared/local-time';
+import { type LocalDate } from '@caretrail/domain';
 import type { ScheduleFact } from '../shared/validation';
 
 /**

@@ -1,4 +1,5 @@
-import { addDays, daysBetween, isInstant, localDate, toMillis, type LocalDate } from '../shared/local-time';
+import { addDays, daysBetween, localDate, type LocalDate } from '@caretrail/domain';
+import { isInstant, toMillis } from '../shared/instants';
 import { doseCounts, type AdherenceDoc, type MedicationFacts, type SessionFact } from './adherence-doc';
 import { medicationCalendar, pdcOver, type MedicationCalendar, type Pdc } from './pdc';
 

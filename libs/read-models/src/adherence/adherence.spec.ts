@@ -1,4 +1,4 @@
-import type { DomainEvent, EventOf } from '@caretrail/domain';
+import { UnknownTimeZone, type DomainEvent, type EventOf } from '@caretrail/domain';
 import {
   adjusted,
   adjustmentCancelled,
@@ -196,6 +196,17 @@ describe('adherence read model: PDC (DOMAIN.md, adherence)', () => {
       eligibleDays: 3,
       coveredDays: 2,
     });
+  });
+
+  it('a stored zone that no longer resolves: the doses still project, the view is an explicit UnknownTimeZone error', () => {
+    // Given a patient enrolled before zones were checked against the runtime's database.
+    const doc = fold(adherenceModel, [
+      enrolled('Mars/Olympus'),
+      prescribed('2026-03-01T00:00:00Z'),
+      ...takenOn(dates('2026-03-01', '2026-03-31')),
+    ]);
+    expect(doc.timeZone).toBe('Mars/Olympus');
+    expect(() => adherenceView(doc, AS_OF)).toThrow(UnknownTimeZone);
   });
 
   it('no eligible day: PDC is null ("not enough data"), never 0 or 100 %', () => {

@@ -8,15 +8,8 @@ import {
   entityOfStream,
   type Correction,
 } from '../shared/corrections';
-import {
-  addDays,
-  DEFAULT_TIME_ZONE,
-  isInstant,
-  isValidTimeZone,
-  localDate,
-  toMillis,
-  type LocalDate,
-} from '../shared/local-time';
+import { addDays, DEFAULT_TIME_ZONE, isValidTimeZone, localDate, type LocalDate } from '@caretrail/domain';
+import { isInstant, toMillis } from '../shared/instants';
 import { isScheduleFact, scheduleFact, type ScheduleFact } from '../shared/validation';
 import {
   doseCounts,
@@ -71,7 +64,8 @@ export function evolveAdherence(current: AdherenceDoc | undefined, { event, meta
     case 'PatientEnrolled':
       return {
         ...doc,
-        timeZone: isValidTimeZone(event.data.timeZone) ? event.data.timeZone : DEFAULT_TIME_ZONE,
+        // As recorded: a zone that does not resolve makes the view an explicit error, not UTC (docs/clinical-rules.md).
+        timeZone: event.data.timeZone,
         enrolmentEventId: meta.eventId,
       };
     case 'MedicationPrescribed':
@@ -165,6 +159,15 @@ function withAdjustment(
   }));
 }
 
+/**
+ * The zone doses are bucketed in. A projection must not stop on one patient's row, so a stored zone
+ * that does not resolve buckets in UTC here; adherenceView then refuses the row (UnknownTimeZone), so
+ * these days are never shown as if they were the patient's.
+ */
+function countingZone(doc: AdherenceDoc): string {
+  return isValidTimeZone(doc.timeZone) ? doc.timeZone : DEFAULT_TIME_ZONE;
+}
+
 /** Adds `delta` doses of `kind` to a local day; a day back at zero disappears from the map. */
 function bump(
   doc: AdherenceDoc,
@@ -241,7 +244,7 @@ function doseRecorded(
     next = withDoseEntry(next, supersedesMissed, { ...missedDose, countsAs: null });
   }
   // A dose belongs to the local day of its occurredAt, whenever it was recorded (docs/clinical-rules.md, "PDC").
-  const day = localDate(data.occurredAt, doc.timeZone);
+  const day = localDate(data.occurredAt, countingZone(doc));
   const recordedLate =
     isInstant(meta.recordedAt) && toMillis(meta.recordedAt) - toMillis(data.occurredAt) > RECORDED_LATE_AFTER_MS;
   const entry: DoseIndexEntry = {
@@ -385,7 +388,7 @@ function correctDose(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
     isInstant(c.occurredAt),
   );
   if (!isInstant(occurredAt)) return doc;
-  const newDay = localDate(occurredAt, doc.timeZone);
+  const newDay = localDate(occurredAt, countingZone(doc));
   if (newDay === day) return doc;
   const movedEntry = { ...entry, day: newDay };
   const moved = bumpDose(bumpDose(doc, entry, kind, -1), movedEntry, kind, 1);

@@ -8,7 +8,7 @@
  * - PDC = covered / eligible, capped at 100 %, null with no eligible day; adherent means PDC >= 80 %.
  */
 import { changeInEffect } from '@caretrail/domain';
-import { addDays, localDate, weekday, type LocalDate } from '../shared/local-time';
+import { addDays, localDate, weekday, type LocalDate } from '@caretrail/domain';
 import type { ScheduleFact } from '../shared/validation';
 import { doseCounts, type DoseCounts, type MedicationFacts } from './adherence-doc';
 

@@ -1,5 +1,5 @@
 import type { CareTeamRole, Fibser, Severity, Urgency } from '@caretrail/domain';
-import { toMillis } from '../shared/local-time';
+import { toMillis } from '../shared/instants';
 import { isUrgentSideEffect } from './collaboration';
 import type { CollaborationDoc, ContactFact, SideEffectFact } from './collaboration-doc';
 

@@ -1,7 +1,7 @@
 import { isUrgent, type Actor, type CareTeamRole, type EventType } from '@caretrail/domain';
 import type { ProjectedEvent, ReadModel } from '../contract';
 import { amend, correctionOf, correctsOneOf, type Correction } from '../shared/corrections';
-import { isInstant, toMillis } from '../shared/local-time';
+import { isInstant, toMillis } from '../shared/instants';
 import { isIntInRange, isObject } from '../shared/validation';
 import type { CollaborationDoc, ConsultationFact, ContactFact, ContactKind, SideEffectFact } from './collaboration-doc';
 

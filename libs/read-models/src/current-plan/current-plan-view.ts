@@ -1,5 +1,6 @@
 import { changeInEffect, pendingChanges, type DoseSchedule, type Strength } from '@caretrail/domain';
-import { localDate, toMillis } from '../shared/local-time';
+import { localDate } from '@caretrail/domain';
+import { toMillis } from '../shared/instants';
 import type { AdjustmentEntry, CurrentPlan, CurrentPlanDoc, MedicationEntry, SessionEntry } from './current-plan-doc';
 
 export type ActiveMedication = Omit<MedicationEntry, 'adjustments'> & {

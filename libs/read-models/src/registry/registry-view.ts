@@ -9,7 +9,8 @@
  * - no follow-up within 4 weeks: the plan is open and no PHQ-9 for more than 28 days.
  */
 import type { Instrument } from '@caretrail/domain';
-import { addDays, daysBetween, localDate, toMillis } from '../shared/local-time';
+import { addDays, daysBetween, localDate } from '@caretrail/domain';
+import { toMillis } from '../shared/instants';
 import type { EpisodeFact, RegistryDoc, ScoreFact } from './registry-doc';
 
 export const WEEK_8 = 8;
