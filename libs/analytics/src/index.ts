@@ -6,6 +6,7 @@
  */
 export {
   AS_OF_BASES,
+  caseReviewRowAsOf,
   DEFAULT_AS_OF_BASIS,
   DOSE_TYPES,
   PATIENT_VIEWS,
@@ -13,6 +14,7 @@ export {
   patientAsOf,
   typesNotNeededBy,
   type AsOfBasis,
+  type CaseReviewRowAsOf,
   type PatientAsOf,
   type PatientViewName,
 } from './time-travel';

@@ -794,7 +794,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My caseload with its case-review flags; filter by flag, paginate with limit and offset. */
+        /** My caseload with its case-review flags; filter by flag, paginate with limit and offset; with asOf, the queue as it stood then. */
         get: operations["RegistryController_caseload"];
         put?: never;
         post?: never;
@@ -1503,8 +1503,16 @@ export interface components {
         RegistryAnswerDto: {
             /** @description Global position the caseload reflects. */
             position: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description The instant the queue was computed for (now, or ?asOf=).
+             */
             asOf: string;
+            /**
+             * @description Only with ?asOf=: whether events count from when they were recorded or when they occurred.
+             * @enum {string}
+             */
+            asOfBasis?: "recorded" | "occurred";
             total: number;
             limit: number;
             offset: number;
@@ -6261,6 +6269,10 @@ export interface operations {
             query?: {
                 /** @description Read-your-writes: the position a write returned; the answer waits (up to 2 s) until the read model reflects it, else 503. */
                 minPosition?: number;
+                /** @description Time travel: the view as it stood at this instant, replayed from the patient’s events (minPosition is then not needed: the log is read directly). */
+                asOf?: string;
+                /** @description With asOf: `recorded` = events recorded at or before asOf (what the clinic knew then; the default, for audits); `occurred` = events whose occurredAt (else recordedAt) is at or before asOf, late reports included. */
+                asOfBasis?: "recorded" | "occurred";
                 /** @description Only patients with this reason for case review. */
                 flag?: "not-improving-at-week-8" | "no-follow-up-within-4-weeks" | "urgent-side-effect" | "pdc-below-80";
                 limit?: number;
