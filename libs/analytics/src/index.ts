@@ -1,5 +1,5 @@
 /**
- * @caretrail/analytics: the analysts' questions of DOMAIN.md as pure functions. Time travel folds a
+ * @caretrail/analytics: the analysts' questions (docs/analytics.md) as pure functions. Time travel folds a
  * patient's events up to T through the read models; the treatment-effectiveness report folds the
  * whole log into per-patient docs and aggregates pseudonymous cohorts. No I/O, no clock: the
  * command line and the API read the events and hand them in. docs/analytics.md has the definitions.

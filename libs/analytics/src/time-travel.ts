@@ -1,5 +1,5 @@
 /**
- * Time travel (DOMAIN.md, "Analysts' questions": what was this patient's plan, adherence and score
+ * Time travel (docs/analytics.md: what was this patient's plan, adherence and score
  * on date T?): the patient's events up to T, folded through the same pure read models the
  * projections run, then viewed as of T. Which events count as "up to T" is the caller's basis
  * (docs/analytics.md): recorded at or before T (what the clinic knew then), or occurred at or

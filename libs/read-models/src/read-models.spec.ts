@@ -286,7 +286,7 @@ function foldEach(model: ReadModel<unknown>, events: readonly ProjectedEvent[], 
 }
 
 describe('every read model', () => {
-  it('names the four models of DOMAIN.md', () => {
+  it('names the four models of docs/read-models.md', () => {
     expect(readModels.map((m) => [m.name, m.version])).toEqual([
       ['current-plan', 1],
       ['adherence', 3],

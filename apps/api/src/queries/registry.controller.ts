@@ -35,7 +35,7 @@ type CaseloadRows = { position: number; asOf: string; rows: CaseReviewRow[]; asO
 /**
  * The measurement-based-care caseload of the calling clinician: the
  * patients on whose care team they are, with the reasons for case review
- * (DOMAIN.md: not improving at week 8, no follow-up within 4 weeks, an
+ * (docs/clinical-rules.md, "Case-review queue": not improving at week 8, no follow-up within 4 weeks, an
  * urgent side effect, PDC below 80 %), most weeks in treatment first.
  */
 @ApiTags('registry')

@@ -3,7 +3,7 @@ import type { IsoDateTime } from '../shared/time';
 export type DayOfWeek = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
 /**
- * What PDC needs (DOMAIN.md, adherence): doses per day and the days that have doses.
+ * What PDC needs (docs/clinical-rules.md, "PDC"): doses per day and the days that have doses.
  * `times` are local wall-clock times (`HH:mm`) in the patient's zone, one per daily dose, when known.
  */
 export type DoseSchedule = { timesPerDay: number; daysOfWeek: DayOfWeek[]; times: string[] | null };

@@ -23,7 +23,7 @@ export type MedicationAdherence = {
   doses: { last30Days: DoseTally; last90Days: DoseTally; allTime: DoseTally };
 };
 
-/** DOMAIN.md: attendance rate = attended / (attended + missed); cancellations are excluded and reported apart. */
+/** Attendance rate = attended / (attended + missed); cancellations are excluded and reported apart (docs/clinical-rules.md, "Attendance"). */
 export type Attendance = {
   attended: number;
   missed: number;

@@ -34,7 +34,7 @@ function medicationAfter(history: ReadonlyArray<DomainEvent | Identified>, asOf 
   return medication;
 }
 
-describe('adherence read model: PDC (DOMAIN.md, adherence)', () => {
+describe('adherence read model: PDC (docs/clinical-rules.md, "PDC")', () => {
   it('schedule of a day is the one in effect: 2/day until 16 March, then 1/day', () => {
     // Given 2 doses/day from 1 March, adjusted to 1/day from 16 March.
     // 2-5 March: 2 doses (covered, 4 days); 6-15 March: 1 dose (not covered under 2/day, 10 days);

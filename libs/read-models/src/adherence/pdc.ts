@@ -1,11 +1,6 @@
 /**
- * Proportion of days covered, exactly as DOMAIN.md ("Read models", adherence) defines it:
- * - days are calendar days in the patient's zone; a window of N days ends with the as-of day and includes it;
- * - a day is eligible when the medication is active on it (on or after the start date, before the
- *   discontinuation date) and the schedule in effect that day calls for at least one dose;
- * - a day is covered when the doses taken that day (on time or late) are at least the doses scheduled;
- *   extra doses never cover another day;
- * - PDC = covered / eligible, capped at 100 %, null with no eligible day; adherent means PDC >= 80 %.
+ * Proportion of days covered, exactly as docs/clinical-rules.md ("PDC", "Adherence threshold") defines
+ * it; the schedule of each day comes from "Regimen on a day".
  */
 import { changeInEffect } from '@caretrail/domain';
 import { addDays, localDate, weekday, type LocalDate } from '@caretrail/domain';

@@ -23,7 +23,7 @@ export function emptyCollaborationDoc(patientId: string): CollaborationDoc {
   return { patientId, consultations: {}, sideEffects: {}, contacts: [], caseReviews: [] };
 }
 
-/** DOMAIN.md: the collaboration read model follows the exchanges between the therapist and the prescriber. */
+/** docs/read-models.md, "Collaboration": the collaboration read model follows the exchanges between the therapist and the prescriber. */
 function betweenTherapistAndPrescriber(a: CareTeamRole | Actor['role'], b: CareTeamRole | Actor['role']): boolean {
   return (a === 'therapist' && b === 'prescriber') || (a === 'prescriber' && b === 'therapist');
 }
@@ -250,7 +250,7 @@ function isFibser(value: unknown): boolean {
   return isObject(value) && ['frequency', 'intensity', 'burden'].every((k) => isIntInRange(value[k], 0, 6));
 }
 
-/** DOMAIN.md: a severe side effect, or FIBSER burden >= 5, opens an urgent item for the prescriber. */
+/** A severe side effect, or FIBSER burden >= 5, opens an urgent item for the prescriber (docs/clinical-rules.md, "Urgent side effects"). */
 export function isUrgentSideEffect(s: SideEffectFact): boolean {
   return isUrgent(s.severity, s.fibser);
 }

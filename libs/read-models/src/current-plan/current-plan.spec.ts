@@ -83,7 +83,7 @@ function viewAfter(history: ReadonlyArray<DomainEvent | Identified>, asOf = AS_O
   return currentPlanView(fold(currentPlanModel, history), asOf);
 }
 
-describe('current plan read model (DOMAIN.md, read models: current plan)', () => {
+describe('current plan read model (docs/read-models.md, "Current plan")', () => {
   it('shows track, care team, goals, therapy, medications, holistic context and the last review', () => {
     const view = viewAfter([
       ...integrated,
