@@ -1,5 +1,15 @@
 import type { DomainEvent, EventOf } from '../events';
-import { MED, PATIENT, as, integratedPlan, prescribed, prescriber, outsider, therapist } from '../testing/fixtures';
+import {
+  MED,
+  PATIENT,
+  adjusted,
+  as,
+  integratedPlan,
+  prescribed,
+  prescriber,
+  outsider,
+  therapist,
+} from '../testing/fixtures';
 import { given, withId } from '../testing/given-when-then';
 import { NotOnCareTeam, RoleNotPermitted } from '../shared/errors';
 import type { AdjustDose, CancelDoseAdjustment } from './commands';
@@ -53,21 +63,10 @@ describe('regimen on a day (docs/clinical-rules.md, "Regimen on a day")', () => 
 
 describe('adjusting while a later adjustment is pending', () => {
   const daily = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-  const titration: EventOf<'DoseAdjusted'> = {
-    type: 'DoseAdjusted',
-    data: {
-      patientId: PATIENT,
-      carePlanId: 'plan-1',
-      medicationId: MED,
-      supersedes: 'rx-1',
-      strength: { value: 50, unit: 'mg' },
-      schedule: { timesPerDay: 2, daysOfWeek: [...daily], times: null },
-      effectiveFrom: '2026-03-20T00:00:00Z',
-      reason: null,
-      prescriberId: prescriber.userId,
-      occurredAt: '2026-03-05T09:00:00Z',
-    },
-  };
+  const titration = adjusted({
+    strength: { value: 50, unit: 'mg' },
+    schedule: { timesPerDay: 2, daysOfWeek: [...daily], times: null },
+  });
   const history = [...integratedPlan, withId('rx-1', prescribed()), withId('adj-titration', titration)];
   const backDatedCut = (pendingAdjustments?: 'keep' | 'cancel'): AdjustDose => ({
     type: 'AdjustDose',
@@ -122,21 +121,7 @@ describe('adjusting while a later adjustment is pending', () => {
 });
 
 describe('cancelling a pending dose adjustment', () => {
-  const pending: EventOf<'DoseAdjusted'> = {
-    type: 'DoseAdjusted',
-    data: {
-      patientId: PATIENT,
-      carePlanId: 'plan-1',
-      medicationId: MED,
-      supersedes: 'rx-1',
-      strength: { value: 100, unit: 'mg' },
-      schedule: { timesPerDay: 1, daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], times: null },
-      effectiveFrom: '2026-03-20T00:00:00Z',
-      reason: null,
-      prescriberId: prescriber.userId,
-      occurredAt: '2026-03-05T09:00:00Z',
-    },
-  };
+  const pending = adjusted();
   const history: Array<DomainEvent | ReturnType<typeof withId>> = [
     ...integratedPlan,
     withId('rx-1', prescribed()),
