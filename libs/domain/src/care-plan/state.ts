@@ -30,6 +30,8 @@ export type AdjustmentState = {
   readonly eventId: string;
   readonly effectiveFrom: IsoDateTime;
   readonly cancelled: boolean;
+  /** The DoseAdjustmentCancelled that withdrew it, so voiding that cancellation restores it. */
+  readonly cancelEventId: string | null;
 };
 
 export type OpenCarePlan = {
@@ -141,20 +143,22 @@ function evolveEnrolled(state: EnrolledPatient, event: CarePlanStreamEvent, meta
         ...m,
         adjustments: [
           ...m.adjustments,
-          { eventId: meta.eventId, effectiveFrom: event.data.effectiveFrom, cancelled: false },
+          { eventId: meta.eventId, effectiveFrom: event.data.effectiveFrom, cancelled: false, cancelEventId: null },
         ],
       }));
     case 'DoseAdjustmentCancelled':
       return withMedication(state, event.data.medicationId, (m) => ({
         ...m,
-        adjustments: m.adjustments.map((a) => (a.eventId === event.data.adjustmentId ? { ...a, cancelled: true } : a)),
+        adjustments: m.adjustments.map((a) =>
+          a.eventId === event.data.adjustmentId ? { ...a, cancelled: true, cancelEventId: meta.eventId } : a,
+        ),
       }));
     case 'MedicationDiscontinued':
       return withMedication(state, event.data.medicationId, (m) => ({ ...m, stoppedAt: event.data.stoppedAt }));
     case 'EntryEnteredInError': {
       // A prescription entered in error never existed: no dose may be recorded against it.
       const voided = Object.values(state.medications).find((m) => m.prescribedEventId === event.data.eventId);
-      if (!voided) return state;
+      if (!voided) return adjustmentVoided(state, event.data.eventId);
       const { [voided.medicationId]: _removed, ...rest } = state.medications;
       return { ...state, medications: rest };
     }
@@ -165,6 +169,27 @@ function evolveEnrolled(state: EnrolledPatient, event: CarePlanStreamEvent, meta
 
 function withPlan(state: EnrolledPatient, update: (plan: OpenCarePlan) => OpenCarePlan): EnrolledPatient {
   return state.plan ? { ...state, plan: update(state.plan) } : state;
+}
+
+/**
+ * An adjustment entered in error never applies, and is no pending change to decide about; a
+ * cancellation entered in error lets its adjustment stand again (as the read models do).
+ */
+function adjustmentVoided(state: EnrolledPatient, eventId: string): EnrolledPatient {
+  const medication = Object.values(state.medications).find((m) =>
+    m.adjustments.some((a) => a.eventId === eventId || a.cancelEventId === eventId),
+  );
+  if (!medication) return state;
+  return withMedication(state, medication.medicationId, (m) => ({
+    ...m,
+    adjustments: m.adjustments.flatMap((a) =>
+      a.eventId === eventId
+        ? []
+        : a.cancelEventId === eventId
+          ? [{ ...a, cancelled: false, cancelEventId: null }]
+          : [a],
+    ),
+  }));
 }
 
 function withMedication(

@@ -1,6 +1,7 @@
 import type { DomainEvent, EventOf } from '../events';
 import {
   MED,
+  NOW,
   PATIENT,
   adjusted,
   as,
@@ -127,6 +128,14 @@ describe('cancelling a pending dose adjustment', () => {
     withId('rx-1', prescribed()),
     withId('adj-1', pending),
   ];
+  const cancelledData = () => ({
+    patientId: PATIENT,
+    carePlanId: 'plan-1',
+    medicationId: MED,
+    adjustmentId: 'adj-1',
+    reason: null,
+    prescriberId: prescriber.userId,
+  });
   const cancel = (adjustmentId = 'adj-1'): CancelDoseAdjustment => ({
     type: 'CancelDoseAdjustment',
     data: { patientId: PATIENT, medicationId: MED, adjustmentId, reason: 'Tolerating current dose.' },
@@ -162,6 +171,36 @@ describe('cancelling a pending dose adjustment', () => {
 
   it('rule AdjustmentNotFound: the adjustment must be one of the medication', () =>
     given(history).when(cancel('adj-unknown'), as(prescriber)).thenThrows(AdjustmentNotFound));
+
+  const enteredInError = (eventId: string, eventType: string): DomainEvent => ({
+    type: 'EntryEnteredInError',
+    data: {
+      patientId: PATIENT,
+      stream: `careplan-${PATIENT}`,
+      eventId,
+      eventType,
+      reason: 'Wrong patient.',
+      markedBy: prescriber,
+      occurredAt: '2026-03-06T09:00:00Z',
+    },
+  });
+
+  it('a cancellation entered in error: the adjustment is pending again, and can be cancelled again', () =>
+    expect(
+      given([
+        ...history,
+        withId('cancel-1', { type: 'DoseAdjustmentCancelled', data: { ...cancelledData(), occurredAt: NOW } }),
+        enteredInError('cancel-1', 'DoseAdjustmentCancelled'),
+      ])
+        .when(cancel(), as(prescriber))
+        .events()
+        .map((e) => e.type),
+    ).toEqual(['DoseAdjustmentCancelled']));
+
+  it('rule AdjustmentNotFound: an adjustment entered in error is nothing to cancel', () =>
+    given([...history, enteredInError('adj-1', 'DoseAdjusted')])
+      .when(cancel(), as(prescriber))
+      .thenThrows(AdjustmentNotFound));
 
   it('rule RoleNotPermitted / NotOnCareTeam: only a prescriber on the care team cancels', () => {
     given(history).when(cancel(), as(therapist)).thenThrows(RoleNotPermitted);
