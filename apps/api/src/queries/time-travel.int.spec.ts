@@ -99,6 +99,15 @@ describe('time travel over HTTP: ?asOf= on the patient views', () => {
     expect(now.body.data.medications[0].doses.allTime.taken).toBe(1);
   });
 
+  it('counts that dose as recorded late (3 days after it occurred, over 24 h) but not late (taken at its slot)', async () => {
+    const tally = async (query: string) =>
+      (await get(`/patients/${p.patientId}/adherence${query}`, p.patient.auth).expect(200)).body.data.medications[0]
+        .doses.allTime;
+    // Live view (the projection) and time travel (the same model replayed) agree.
+    for (const query of ['', `?asOf=${lateDoseRecordedAt}`])
+      expect(await tally(query)).toMatchObject({ taken: 1, onTime: 1, late: 0, recordedLate: 1 });
+  });
+
   it('answers collaboration as of an instant too, and an empty view before enrolment', async () => {
     const response = await get(`/patients/${p.patientId}/collaboration?asOf=2020-01-01T00:00:00Z`).expect(200);
     expect(response.body).toMatchObject({
