@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../events';
 import { MedicationNotFound } from '../medication/errors';
+import { UnknownTimeZone } from '../shared/calendar';
 import { InvalidValue, NotOwnRecord, RoleNotPermitted } from '../shared/errors';
 import {
   MED,
@@ -63,6 +64,47 @@ describe('corrections', () => {
           },
         },
       ]));
+
+  it.each([
+    ['Europe/Londn', UnknownTimeZone],
+    ['Mars/Olympus', UnknownTimeZone],
+  ] as const)('rule UnknownTimeZone: the zone of an enrolment is not corrected to "%s"', (zone, error) =>
+    given(plan)
+      .when(
+        {
+          type: 'CorrectEntry',
+          data: {
+            patientId: PATIENT,
+            stream: 'careplan-p-1',
+            eventId: 'enrol-1',
+            changes: [{ field: 'timeZone', value: zone }],
+            reason: 'Moved.',
+          },
+        },
+        as(therapist),
+      )
+      .thenThrows(error),
+  );
+
+  it('corrects the zone of an enrolment to one the runtime resolves', () =>
+    expect(
+      given(plan)
+        .when(
+          {
+            type: 'CorrectEntry',
+            data: {
+              patientId: PATIENT,
+              stream: 'careplan-p-1',
+              eventId: 'enrol-1',
+              changes: [{ field: 'timeZone', value: 'Europe/London' }],
+              reason: 'Moved.',
+            },
+          },
+          as(therapist),
+        )
+        .events()
+        .map((e) => e.type),
+    ).toEqual(['EntryCorrected']));
 
   it('rule CorrectionTargetNotFound: a correction points at an existing event', () =>
     given(plan)
