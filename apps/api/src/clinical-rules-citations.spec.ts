@@ -50,7 +50,7 @@ describe('citations of the clinical rules', () => {
     expect(cited.filter((section) => !sections.has(section))).toEqual([]);
   });
 
-  it('no file cites DOMAIN.md or ARCHITECTURE.md, which are not in the repository', () => {
+  it('no file cites the DOMAIN or ARCHITECTURE documents, which are not in the repository', () => {
     const stale = ['DOMAIN', 'ARCHITECTURE'].map((name) => `${name}.md`);
     const citing = files.filter(
       (file) =>
