@@ -24,6 +24,7 @@ export {
   type CommandWritePorts,
   type CommandWritten,
 } from './write/execute-command';
+export { StreamWriteQueue } from './write/stream-write-queue';
 export {
   decryptEventData,
   decryptEvents,

@@ -18,7 +18,7 @@ export class WrongExpectedVersion extends EventStoreError {
   }
 }
 
-/** An idempotency key was sent again with a different stream. */
+/** An idempotency key was sent again with a different stream or a different request. */
 export class IdempotencyKeyReused extends EventStoreError {
   readonly code = 'idempotency-key-reused';
   constructor(

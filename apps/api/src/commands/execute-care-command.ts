@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eventStoreStateLoader, executeCommand, type CommandWritePorts } from '@caretrail/care-log';
+import { eventStoreStateLoader, executeCommand, StreamWriteQueue, type CommandWritePorts } from '@caretrail/care-log';
 import type { DomainCommand, Actor } from '@caretrail/domain';
 import type { AppendResult, EventStore } from '@caretrail/event-store';
 import { EVENT_STORE } from '../http/tokens';
@@ -29,6 +29,8 @@ export class ExecuteCareCommandHandler {
       log: store,
       loader: eventStoreStateLoader(store, (events) => personalData.open(events)),
       seal: (type, data) => personalData.seal(type, data),
+      // One queue per process: this handler is a singleton.
+      queue: new StreamWriteQueue(),
     };
   }
 
@@ -40,6 +42,7 @@ export class ExecuteCareCommandHandler {
       ...(request.ifMatch === undefined ? {} : { ifMatch: request.ifMatch }),
       // Keys are scoped to the caller: nobody can replay someone else's response.
       ...(request.idempotencyKey ? { idempotencyKey: `${actor.userId}:${request.idempotencyKey}` } : {}),
+      ...(request.requestHash ? { requestHash: request.requestHash } : {}),
       ...(request.clientAddress ? { extra: { clientAddress: request.clientAddress } } : {}),
     });
     return appended;
