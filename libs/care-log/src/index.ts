@@ -23,6 +23,7 @@ export {
   type CommandRequest,
   type CommandWritePorts,
   type CommandWritten,
+  type StreamIntegrityCheck,
 } from './write/execute-command';
 export { StreamWriteQueue } from './write/stream-write-queue';
 export {

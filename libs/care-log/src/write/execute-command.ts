@@ -34,10 +34,20 @@ export interface CommandWritePorts {
   readonly loader: CommandStateLoader;
   readonly log: Pick<EventStore, 'append' | 'idempotentResult'>;
   readonly seal: SealPersonalData;
+  /**
+   * Verifies the hash chains of the streams a command loads before it is decided on them, throwing
+   * BrokenChain when one was changed behind the store's back (the SQL store's StreamChainGuard).
+   */
+  readonly integrity?: StreamIntegrityCheck;
   /** This process's writes to one stream, one after another; without it every write runs at once. */
   readonly queue?: StreamWriteQueue;
   /** Waits before deciding again after a lost race; `setTimeout` unless a spec wants no waiting. */
   readonly pause?: (ms: number) => Promise<void>;
+}
+
+/** Refuses to decide on a tampered stream: throws (BrokenChain) when a chain does not verify. */
+export interface StreamIntegrityCheck {
+  check(streamIds: readonly string[]): Promise<void>;
 }
 
 export interface CommandWritten {
@@ -54,9 +64,9 @@ const MAX_BACKOFF_MS = 200;
 const FIRST_BACKOFF_MS = 4;
 
 /**
- * The one write path (docs/architecture.md, "Write side"): load and fold the
- * streams the command table names, decide, seal, append to the target with
- * the version read. Writes of this process to one stream are queued
+ * The one write path (docs/architecture.md, "Write side"): verify the hash
+ * chains of the streams the command table names (`ports.integrity`), load and
+ * fold them, decide, seal, append to the target with the version read. Writes of this process to one stream are queued
  * (`ports.queue`); a race lost to another process without If-Match is
  * decided again on the new state after a short random wait (full jitter, so
  * the losers do not collide again), at most MAX_COMMAND_ATTEMPTS times;
@@ -82,6 +92,7 @@ async function decideAndAppend(
   if (first) return first;
   for (let attempt = 1; ; attempt++) {
     try {
+      await ports.integrity?.check(streams.load);
       const { state, version } = await ports.loader.load(command, streams);
       const events = decideCommand(command, state, context);
       // Checked after the domain decided: who may not write hears the refusal, never the stream's version.
