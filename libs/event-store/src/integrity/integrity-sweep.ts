@@ -1,6 +1,12 @@
 import { quoteIdent, type SqlQueryable } from '../sql/sql-database';
 import type { StreamChainGuard } from './stream-chain-guard';
-import { chainBreakOf, firstShortenedStream, recomputedHash, type ChainBreak } from './verify-chain';
+import {
+  chainBreakOf,
+  firstShortenedStream,
+  recomputedHash,
+  type ChainBreak,
+  type ChainCheckRow,
+} from './verify-chain';
 
 /**
  * - `checking`: the first pass over the log has not finished;
@@ -115,14 +121,7 @@ export class IntegritySweep {
   }
 
   private async verifyBatch(): Promise<ChainBreak[]> {
-    const { rows } = await this.executor.query<{
-      position: string | number;
-      stream_id: string;
-      stream_version: string | number;
-      content_ok: boolean;
-      link_ok: boolean;
-      version_ok: boolean;
-    }>(
+    const { rows } = await this.executor.query<ChainCheckRow>(
       `SELECT e.position, e.stream_id, e.stream_version,
               e.hash = ${recomputedHash(this.s, 'e')} AS content_ok,
               e.previous_hash IS NOT DISTINCT FROM p.hash AS link_ok,
@@ -137,7 +136,7 @@ export class IntegritySweep {
     const found = rows.filter((row) => !row.content_ok || !row.link_ok || !row.version_ok).map(chainBreakOf);
     this.eventsChecked += rows.length;
     if (rows.length === this.batchSize) {
-      this.checkpoint = Number(rows[rows.length - 1]!.position);
+      this.checkpoint = Number(rows.at(-1)?.position ?? this.checkpoint);
       return found;
     }
     const shortened = await firstShortenedStream(this.executor, this.s);

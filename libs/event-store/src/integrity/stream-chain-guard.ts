@@ -116,6 +116,7 @@ export class StreamChainGuard {
     // Re-inserted so that the map's order is the order of use: the oldest entry is dropped first.
     this.heads.delete(streamId);
     this.heads.set(streamId, head);
-    if (this.heads.size > this.capacity) this.heads.delete(this.heads.keys().next().value!);
+    const oldest = this.heads.keys().next().value;
+    if (this.heads.size > this.capacity && oldest !== undefined) this.heads.delete(oldest);
   }
 }

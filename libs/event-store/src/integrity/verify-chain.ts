@@ -32,14 +32,7 @@ export interface ChainReport {
  */
 export async function verifyEventChain(executor: SqlQueryable, schema: string): Promise<ChainReport> {
   const s = quoteIdent(schema);
-  const { rows: breaks } = await executor.query<{
-    position: string | number;
-    stream_id: string;
-    stream_version: string | number;
-    content_ok: boolean;
-    link_ok: boolean;
-    version_ok: boolean;
-  }>(
+  const { rows: breaks } = await executor.query<ChainCheckRow>(
     `WITH chain AS (
        SELECT position, stream_id, stream_version, hash, previous_hash,
               lag(hash) OVER w AS expected_previous,
@@ -90,14 +83,21 @@ export function recomputedHash(s: string, e = ''): string {
     .join(', ')})`;
 }
 
-/** A row that failed one of the checks, as a break; the version sequence is reported before content and links. */
-export function chainBreakOf(row: {
+/** One event's checks, as the verifying queries return them. */
+export interface ChainCheckRow {
   position: string | number;
   stream_id: string;
   stream_version: string | number;
+  /** The stored hash equals the one recomputed from the stored content. */
   content_ok: boolean;
+  /** The event points at its predecessor's hash. */
+  link_ok: boolean;
+  /** Its predecessor in the stream exists (versions 1, 2, 3, …). */
   version_ok: boolean;
-}): ChainBreak {
+}
+
+/** A row that failed one of the checks, as a break; the version sequence is reported before content and links. */
+export function chainBreakOf(row: Omit<ChainCheckRow, 'link_ok'>): ChainBreak {
   const reason: ChainBreakReason = !row.version_ok
     ? 'version-gap'
     : !row.content_ok
