@@ -1,4 +1,5 @@
 import { useTestApi } from '../testing/harness';
+import { startTestApi, type TestApi } from '../testing/test-api';
 
 /**
  * Many clients writing to one patient at once, on PostgreSQL
@@ -50,5 +51,44 @@ describe('concurrent writes to one stream', () => {
     expect(reused.status).toBe(422);
     expect(reused.body).toMatchObject({ code: 'idempotency-key-reused' });
     expect((await send('Walk daily.')).status).toBe(201);
+  });
+
+  describe('from two API processes on one store', () => {
+    let second: TestApi;
+    beforeAll(async () => {
+      second = await startTestApi('postgres', { beside: t.api });
+    });
+    afterAll(() => second.close());
+    /** Requests alternate between the two processes. */
+    const via = (i: number): TestApi => (i % 2 === 0 ? t.api : second);
+
+    it('accepts every write without If-Match: a race lost to the other process is decided again', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 32 }, (_, i) =>
+          via(i)
+            .http.post(goals())
+            .set('Authorization', t.p.therapist.auth)
+            .send({ description: `Shared goal ${i}.` }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 201));
+      expect(new Set(answers.map((answer) => Number(answer.body.version))).size).toBe(32);
+    });
+
+    it('answers every request with one Idempotency-Key with the first answer, whichever process got it', async () => {
+      const before = await t.api.store.streamVersion(`careplan-${t.p.patientId}`);
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          via(i)
+            .http.post(goals())
+            .set('Authorization', t.p.therapist.auth)
+            .set('Idempotency-Key', 'one-goal-two-processes')
+            .send({ description: 'Call a friend weekly.' }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 201));
+      expect(new Set(answers.map((answer) => JSON.stringify(answer.body))).size).toBe(1);
+      expect(await t.api.store.streamVersion(`careplan-${t.p.patientId}`)).toBe(before + 1);
+    });
   });
 });
