@@ -18,6 +18,8 @@ export interface TestApi {
   store: EventStore;
   /** The database beside the store, for tests that look at tables directly. */
   sql: SqlDatabase;
+  /** DATA_DIR: the local signing key, and on PGlite the cluster itself (`pgdata/`). */
+  dataDir: string;
   /** A bearer header value for this user and role. */
   bearer(userId: string, role: ActorRole): Promise<string>;
   close(): Promise<void>;
@@ -40,6 +42,7 @@ export async function startTestApi(backend: 'postgres' | 'pglite' = 'postgres'):
     http: request(app.getHttpServer()),
     store: app.get<EventStore>(EVENT_STORE),
     sql: app.get<SqlDatabase>(SQL_DATABASE),
+    dataDir,
     bearer: async (userId, role) => `Bearer ${await issueLocalToken(key, { userId, role })}`,
     close: async () => {
       await app.close();
