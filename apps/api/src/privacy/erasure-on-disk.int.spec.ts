@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import fs, { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { testUser, type TestUser } from '../testing/care-setup';
 import { startTestApi, type TestApi } from '../testing/test-api';
@@ -34,6 +34,26 @@ function filesUnder(dir: string): string[] {
 }
 
 /**
+ * Collects what the process writes to stdout and stderr (pino writes with fs.writeSync on fd 1,
+ * Nest and console through the streams) instead of printing it.
+ */
+function captureLogs(): { lines: string[]; restore(): void } {
+  const lines: string[] = [];
+  const writeSync = fs.writeSync.bind(fs) as (fd: number, ...rest: unknown[]) => number;
+  const spies = [
+    jest.spyOn(fs, 'writeSync').mockImplementation(((fd: number, data: unknown, ...rest: unknown[]) => {
+      if (fd !== 1 && fd !== 2) return writeSync(fd, data, ...rest);
+      lines.push(String(data));
+      return Buffer.byteLength(String(data));
+    }) as typeof fs.writeSync),
+    ...[process.stdout, process.stderr].map((stream) =>
+      jest.spyOn(stream, 'write').mockImplementation((data: unknown) => (lines.push(String(data)), true)),
+    ),
+  ];
+  return { lines, restore: () => spies.forEach((spy) => spy.mockRestore()) };
+}
+
+/**
  * Erasure leaves no plaintext on disk (docs/erasure.md, "What erasure
  * guarantees"): read-model rows keep names and free text sealed under the
  * patient's key, so once the key is destroyed neither the tables' files
@@ -52,6 +72,7 @@ describe.each([
   let therapist: TestUser;
   let patient: TestUser;
   let position = 0;
+  let logs: ReturnType<typeof captureLogs>;
 
   const post = async (path: string, user: TestUser, body: object, status = 201): Promise<Record<string, unknown>> => {
     const response = await api.http.post(path).set('Authorization', user.auth).send(body);
@@ -70,7 +91,9 @@ describe.each([
     );
 
   beforeAll(async () => {
-    api = await startTestApi(backend);
+    logs = captureLogs();
+    // Every request logged, so the test below sees what an operator's log would hold.
+    api = await startTestApi(backend, { LOG_LEVEL: 'trace' });
     if (backend === 'postgres') {
       const { rows } = await api.sql.query<{ file: string }>('SELECT pg_walfile_name(pg_current_wal_lsn()) AS file');
       walStart = rows[0]!.file;
@@ -88,6 +111,7 @@ describe.each([
   });
 
   afterAll(async () => {
+    logs.restore();
     if (!closed) await api.close();
     else rmSync(api.dataDir, { recursive: true, force: true });
   });
@@ -154,5 +178,11 @@ describe.each([
     }
     const holding = files.filter(({ file, what }) => bytesOf(file, what)?.includes(marker) ?? false);
     expect(holding.map(({ file }) => file)).toEqual([]);
+  });
+
+  it('writes no personal field to the log', () => {
+    const lines = logs.lines.join('');
+    expect(lines).toContain(`/patients/${patientId}/side-effects`);
+    expect(lines).not.toContain(marker);
   });
 });

@@ -29,10 +29,14 @@ export interface TestApi {
  * The real API on the real PostgreSQL (a schema of its own) or on PGlite (a
  * temporary data directory), with local tokens.
  */
-export async function startTestApi(backend: 'postgres' | 'pglite' = 'postgres'): Promise<TestApi> {
+export async function startTestApi(
+  backend: 'postgres' | 'pglite' = 'postgres',
+  /** Settings over the test defaults, e.g. `LOG_LEVEL` for a test that reads the logs. */
+  settings: NodeJS.ProcessEnv = {},
+): Promise<TestApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-e2e-'));
   const schema = uniqueSchema('e2e');
-  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...settings };
   if (backend === 'postgres') Object.assign(env, { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema });
   const app = await createApp(apiConfigFromEnv(env));
   await app.init();
