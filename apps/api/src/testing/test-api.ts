@@ -18,6 +18,8 @@ export interface TestApi {
   store: EventStore;
   /** The database beside the store, for tests that look at tables directly. */
   sql: SqlDatabase;
+  /** DATA_DIR: the local signing key, and on PGlite the cluster itself (`pgdata/`). */
+  dataDir: string;
   /** A bearer header value for this user and role. */
   bearer(userId: string, role: ActorRole): Promise<string>;
   close(): Promise<void>;
@@ -27,10 +29,14 @@ export interface TestApi {
  * The real API on the real PostgreSQL (a schema of its own) or on PGlite (a
  * temporary data directory), with local tokens.
  */
-export async function startTestApi(backend: 'postgres' | 'pglite' = 'postgres'): Promise<TestApi> {
+export async function startTestApi(
+  backend: 'postgres' | 'pglite' = 'postgres',
+  /** Settings over the test defaults, e.g. `LOG_LEVEL` for a test that reads the logs. */
+  settings: NodeJS.ProcessEnv = {},
+): Promise<TestApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-e2e-'));
   const schema = uniqueSchema('e2e');
-  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...settings };
   if (backend === 'postgres') Object.assign(env, { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema });
   const app = await createApp(apiConfigFromEnv(env));
   await app.init();
@@ -40,6 +46,7 @@ export async function startTestApi(backend: 'postgres' | 'pglite' = 'postgres'):
     http: request(app.getHttpServer()),
     store: app.get<EventStore>(EVENT_STORE),
     sql: app.get<SqlDatabase>(SQL_DATABASE),
+    dataDir,
     bearer: async (userId, role) => `Bearer ${await issueLocalToken(key, { userId, role })}`,
     close: async () => {
       await app.close();
