@@ -33,6 +33,14 @@ export {
   type PatientKeyReader,
 } from './personal-data/personal-data-encryption';
 export {
+  hasSealedRowField,
+  holdsPersonalData,
+  openReadModelRow,
+  openReadModelRowWith,
+  sealReadModelRow,
+  type ReadModelRowOwner,
+} from './personal-data/read-model-rows';
+export {
   erasureEvent,
   erasureStream,
   isErasureEvent,

@@ -13,14 +13,18 @@ export type ExpectedVersion =
   /** The stream must currently hold exactly this many events (0 = no stream). */
   number | 'no-stream' | 'stream-exists' | 'any';
 
-export interface Actor {
+/**
+ * Who wrote an event, as its metadata stores it. The store keeps the role as
+ * text: which roles exist is the domain's business (its `Actor`).
+ */
+export interface MetadataActor {
   userId: string;
   role: string;
 }
 
 /** Metadata a writer supplies with an event; the store adds the rest. */
 export interface EventMetadataInput {
-  actor?: Actor;
+  actor?: MetadataActor;
   correlationId?: string;
   causationId?: string;
   /** When the fact happened, when it differs from when it was recorded. */

@@ -1,5 +1,5 @@
 import { useTestApi } from '../testing/harness';
-import { startTestApi, type TestApi } from '../testing/test-api';
+import { startTestApiBeside, type TestApi } from '../testing/test-api';
 
 /**
  * Many clients writing to one patient at once, on PostgreSQL
@@ -56,7 +56,7 @@ describe('concurrent writes to one stream', () => {
   describe('from two API processes on one store', () => {
     let second: TestApi;
     beforeAll(async () => {
-      second = await startTestApi('postgres', { beside: t.api });
+      second = await startTestApiBeside(t.api);
     });
     afterAll(() => second.close());
     /** Requests alternate between the two processes. */
