@@ -23,7 +23,9 @@ export {
   type CommandRequest,
   type CommandWritePorts,
   type CommandWritten,
+  type StreamIntegrityCheck,
 } from './write/execute-command';
+export { StreamWriteQueue } from './write/stream-write-queue';
 export {
   decryptEventData,
   decryptEvents,

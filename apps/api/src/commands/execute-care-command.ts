@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { eventStoreStateLoader, executeCommand, type CommandWritePorts } from '@caretrail/care-log';
+import { eventStoreStateLoader, executeCommand, StreamWriteQueue, type CommandWritePorts } from '@caretrail/care-log';
 import type { DomainCommand, Actor } from '@caretrail/domain';
-import type { AppendResult, EventStore } from '@caretrail/event-store';
+import { BrokenChain, type AppendResult, type EventStore } from '@caretrail/event-store';
 import { EVENT_STORE } from '../http/tokens';
 import type { WriteRequest } from '../http/write/write-context';
+import { IntegrityMonitor } from '../integrity/integrity-monitor';
 import { PersonalData } from '../privacy/personal-data';
 
 /** Carries any domain command to the one generic handler below. */
@@ -24,15 +25,31 @@ export class ExecuteCareCommand {
 export class ExecuteCareCommandHandler {
   private readonly ports: CommandWritePorts;
 
-  constructor(@Inject(EVENT_STORE) store: EventStore, personalData: PersonalData) {
+  constructor(
+    @Inject(EVENT_STORE) store: EventStore,
+    personalData: PersonalData,
+    private readonly integrity: IntegrityMonitor,
+  ) {
     this.ports = {
       log: store,
       loader: eventStoreStateLoader(store, (events) => personalData.open(events)),
       seal: (type, data) => personalData.seal(type, data),
+      // One queue per process: this handler is a singleton.
+      queue: new StreamWriteQueue(),
+      integrity: integrity.guard,
     };
   }
 
-  async execute({ command, actor, request }: ExecuteCareCommand): Promise<AppendResult> {
+  async execute(command: ExecuteCareCommand): Promise<AppendResult> {
+    try {
+      return await this.decide(command);
+    } catch (error) {
+      if (error instanceof BrokenChain) throw this.integrity.refusal(error);
+      throw error;
+    }
+  }
+
+  private async decide({ command, actor, request }: ExecuteCareCommand): Promise<AppendResult> {
     const { appended } = await executeCommand(this.ports, {
       command,
       context: { now: request.now, actor },
@@ -40,6 +57,7 @@ export class ExecuteCareCommandHandler {
       ...(request.ifMatch === undefined ? {} : { ifMatch: request.ifMatch }),
       // Keys are scoped to the caller: nobody can replay someone else's response.
       ...(request.idempotencyKey ? { idempotencyKey: `${actor.userId}:${request.idempotencyKey}` } : {}),
+      ...(request.requestHash ? { requestHash: request.requestHash } : {}),
       ...(request.clientAddress ? { extra: { clientAddress: request.clientAddress } } : {}),
     });
     return appended;
