@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
 import { eventStoreStateLoader, executeCommand, StreamWriteQueue, type CommandWritePorts } from '@caretrail/care-log';
 import type { DomainCommand, Actor } from '@caretrail/domain';
 import { BrokenChain, type AppendResult, type EventStore } from '@caretrail/event-store';
@@ -6,6 +7,7 @@ import { EVENT_STORE } from '../http/tokens';
 import type { WriteRequest } from '../http/write/write-context';
 import { IntegrityMonitor } from '../integrity/integrity-monitor';
 import { PersonalData } from '../privacy/personal-data';
+import { CareEventsRecorded } from './care-events-recorded';
 
 /** Carries any domain command to the one generic handler below. */
 export class ExecuteCareCommand {
@@ -19,7 +21,8 @@ export class ExecuteCareCommand {
 /**
  * The API's end of the write path: `executeCommand` of
  * @caretrail/care-log on the event store, with this process's personal-data
- * keys (docs/architecture.md, "Write side").
+ * keys (docs/architecture.md, "Write side"). Each recorded command is
+ * published on the in-process EventBus as `CareEventsRecorded`.
  */
 @Injectable()
 export class ExecuteCareCommandHandler {
@@ -29,6 +32,7 @@ export class ExecuteCareCommandHandler {
     @Inject(EVENT_STORE) store: EventStore,
     personalData: PersonalData,
     private readonly integrity: IntegrityMonitor,
+    private readonly events: EventBus,
   ) {
     this.ports = {
       log: store,
@@ -50,7 +54,7 @@ export class ExecuteCareCommandHandler {
   }
 
   private async decide({ command, actor, request }: ExecuteCareCommand): Promise<AppendResult> {
-    const { appended } = await executeCommand(this.ports, {
+    const { appended, events } = await executeCommand(this.ports, {
       command,
       context: { now: request.now, actor },
       correlationId: request.correlationId,
@@ -60,6 +64,18 @@ export class ExecuteCareCommandHandler {
       ...(request.requestHash ? { requestHash: request.requestHash } : {}),
       ...(request.clientAddress ? { extra: { clientAddress: request.clientAddress } } : {}),
     });
+    this.events.publish(
+      new CareEventsRecorded(
+        command.type,
+        appended.streamId,
+        appended.nextExpectedVersion,
+        String(appended.positions.at(-1) ?? ''),
+        events.map((event) => event.type),
+        appended.replayed,
+        actor.role,
+        request.correlationId,
+      ),
+    );
     return appended;
   }
 }
