@@ -1,7 +1,7 @@
 /**
  * Who may do what: the expected authorisation of every endpoint (writes,
  * patient reads, the registry, admin and audit views), stated independently
- * of the code that enforces it (DOMAIN.md's users table and rules). The
+ * of the code that enforces it (docs/domain.md, "Who may issue what"). The
  * matrix test checks the API against it, for every role, on the patient's
  * care team and off it.
  *
@@ -48,6 +48,11 @@ const writes: ReadonlyArray<Omit<MatrixRow, 'kind'>> = [
   { endpoint: 'POST /patients/{patientId}/medications', team: PRESCRIBER, patientSelf: false },
   {
     endpoint: 'POST /patients/{patientId}/medications/{medicationId}/adjustments',
+    team: PRESCRIBER,
+    patientSelf: false,
+  },
+  {
+    endpoint: 'POST /patients/{patientId}/medications/{medicationId}/adjustments/{adjustmentId}/cancellation',
     team: PRESCRIBER,
     patientSelf: false,
   },

@@ -56,6 +56,11 @@ describe('the authorisation matrix', () => {
       strength: { value: 75, unit: 'mg' },
       schedule: { timesPerDay: 1, daysOfWeek: EVERY_DAY },
       effectiveFrom: at(now),
+      // The adjustment set up below is still pending and effective later: it stands.
+      pendingAdjustments: 'keep',
+    },
+    'POST /patients/{patientId}/medications/{medicationId}/adjustments/{adjustmentId}/cancellation': {
+      reason: 'Titration no longer needed',
     },
     'POST /patients/{patientId}/doses/taken': {
       medicationId: ids['medicationId'],
@@ -144,6 +149,13 @@ describe('the authorisation matrix', () => {
         startsAt: at(now - 10 * DAY),
       }),
     )['id'];
+    ids['adjustmentId'] = created(
+      await prescriber.post(`${base}/medications/${ids['medicationId']}/adjustments`, {
+        strength: { value: 100, unit: 'mg' },
+        schedule: { timesPerDay: 1, daysOfWeek: EVERY_DAY },
+        effectiveFrom: at(now + 30 * DAY),
+      }),
+    )['eventIds'][0];
     ids['sessionId'] = created(
       await therapist.post(`${base}/sessions`, {
         kind: 'psychotherapy',

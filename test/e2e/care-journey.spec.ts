@@ -138,13 +138,18 @@ describe.each(['postgres', 'pglite'] as const)('a week of care over HTTP on %s',
       }),
     );
 
-    // Questionnaires: totals must match their items.
+    // Questionnaires: totals must match their items (12), else the domain's 422 OUTCOME_TOTAL_MISMATCH (docs/domain.md).
     const phq9 = [2, 2, 1, 2, 1, 1, 2, 1, 0];
     expectCreated(await patient.post(`${base}/outcomes`, { instrument: 'PHQ-9', items: phq9, total: 12 }));
     expectCreated(
       await patient.post(`${base}/outcomes`, { instrument: 'GAD-7', items: [1, 2, 1, 1, 0, 1, 2], total: 8 }),
     );
-    expect((await patient.post(`${base}/outcomes`, { instrument: 'PHQ-9', items: phq9, total: 13 })).status).toBe(400);
+    expect(
+      (await patient.post(`${base}/outcomes`, { instrument: 'PHQ-9', items: phq9, total: 13 })).body,
+    ).toMatchObject({
+      status: 422,
+      code: 'OUTCOME_TOTAL_MISMATCH',
+    });
 
     // The therapist asks the prescriber, who answers.
     const consultationId = expectCreated(

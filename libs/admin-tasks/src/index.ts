@@ -12,6 +12,7 @@ export { replay, REPLAY_OPTIONS, replayTaskArgs, type ReplayOptions, type Replay
 export {
   readHistories,
   REPORT_OPTIONS,
+  reportPeriod,
   reportTaskArgs,
   runReportTask,
   type ReportTaskArgs,

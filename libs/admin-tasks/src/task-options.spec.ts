@@ -1,4 +1,11 @@
-import { patientAsOfArgs, replayTaskArgs, reportTaskArgs, seedTaskArgs, TaskArgumentError } from './index';
+import {
+  patientAsOfArgs,
+  replayTaskArgs,
+  reportPeriod,
+  reportTaskArgs,
+  seedTaskArgs,
+  TaskArgumentError,
+} from './index';
 
 const now = Date.parse('2026-11-28T10:15:42Z');
 
@@ -56,6 +63,10 @@ describe('admin task options: the same check for argv strings and a JSON body', 
       minCohort: 3,
     });
     expect(() => reportTaskArgs({ from: '2026-06-30', to: '2026-01-01' })).toThrow('must not be before --from');
+    // Without --from/--to the report covers the whole log: no usage error, the bounds come from the log.
+    expect(reportTaskArgs({})).toEqual({ format: 'md', minCohort: 5 });
+    expect(reportTaskArgs({ to: '2026-06-30' })).toEqual({ to: '2026-06-30', format: 'md', minCohort: 5 });
+    expect(() => reportTaskArgs({ from: '2026-02-30' })).toThrow('--from must be a date YYYY-MM-DD');
     expect(() => reportTaskArgs({ from: '2026-01-01', to: '2026-06-30', 'min-cohort': 0 })).toThrow(
       '--min-cohort must be a whole number 1 or more (got 0)',
     );
@@ -69,5 +80,22 @@ describe('admin task options: the same check for argv strings and a JSON body', 
     expect(() => patientAsOfArgs('p-1', { 'as-of': '2026-03-01T00:00:00Z', view: 'doses' }, now)).toThrow(
       '--view must be one of: plan, adherence, collaboration, outcomes (got "doses")',
     );
+  });
+});
+
+describe('the report period without --from or --to: the whole log', () => {
+  // The log's earliest instant is on 5 January 2026, its latest on 20 May 2026 (UTC dates).
+  const span = { first: '2026-01-05', last: '2026-05-20' };
+
+  it.each([
+    [{}, { from: '2026-01-05', to: '2026-05-20' }, 'neither: first to last day of the log'],
+    [{ from: '2026-03-01' }, { from: '2026-03-01', to: '2026-05-20' }, 'from only: to the last day'],
+    [{ to: '2026-02-01' }, { from: '2026-01-05', to: '2026-02-01' }, 'to only: from the first day'],
+    [{ from: '2026-06-01' }, { from: '2026-06-01', to: '2026-06-01' }, 'from after the log: that one day'],
+  ])('%j gives %j (%s)', (args, period, _why) => expect(reportPeriod(args, span)).toEqual(period));
+
+  it('an empty log: the one day of the given bound, else today', () => {
+    expect(reportPeriod({}, null, '2026-11-30')).toEqual({ from: '2026-11-30', to: '2026-11-30' });
+    expect(reportPeriod({ to: '2026-02-01' }, null, '2026-11-30')).toEqual({ from: '2026-02-01', to: '2026-02-01' });
   });
 });

@@ -1,11 +1,12 @@
 /**
- * @caretrail/analytics: the analysts' questions of DOMAIN.md as pure functions. Time travel folds a
+ * @caretrail/analytics: the analysts' questions (docs/analytics.md) as pure functions. Time travel folds a
  * patient's events up to T through the read models; the treatment-effectiveness report folds the
  * whole log into per-patient docs and aggregates pseudonymous cohorts. No I/O, no clock: the
  * command line and the API read the events and hand them in. docs/analytics.md has the definitions.
  */
 export {
   AS_OF_BASES,
+  caseReviewRowAsOf,
   DEFAULT_AS_OF_BASIS,
   DOSE_TYPES,
   PATIENT_VIEWS,
@@ -13,6 +14,7 @@ export {
   patientAsOf,
   typesNotNeededBy,
   type AsOfBasis,
+  type CaseReviewRowAsOf,
   type PatientAsOf,
   type PatientViewName,
 } from './time-travel';
@@ -38,4 +40,3 @@ export {
 } from './effectiveness/report';
 export { REPORT_FORMATS, renderReport, trajectoryChart, type ReportFormat } from './effectiveness/render';
 export { mean, wilson, type Mean, type Proportion } from './effectiveness/statistics';
-export { isCalendarDate } from './effectiveness/dates';

@@ -1,6 +1,6 @@
-import { adherenceModel, type ProjectedEvent } from '@caretrail/read-models';
+import { adherenceModel, caseReviewQueue, type ProjectedEvent } from '@caretrail/read-models';
 import { doseTaken, patientHistory, projectAll, range, at } from './testing/cohort-events';
-import { PATIENT_VIEWS, patientAsOf, typesNotNeededBy } from './time-travel';
+import { caseReviewRowAsOf, PATIENT_VIEWS, patientAsOf, typesNotNeededBy } from './time-travel';
 
 const history = projectAll(
   patientHistory({
@@ -53,5 +53,45 @@ describe('time travel: a patient as they stood at T', () => {
       const onlyDoses = projectAll(range(0, 3).map((d) => doseTaken('p1', d)));
       expect(patientAsOf(name, 'p1', onlyDoses, at(5), 'recorded').position).toBe(0);
     }
+  });
+});
+
+describe('time travel: the case-review queue as it stood at T', () => {
+  // PHQ-9 20 at day 0, 18 at day 28, 18 at day 56 (09:00); a dose every day from day 0 to 60.
+  const stalled = projectAll(
+    patientHistory({ id: 'p2', track: 'integrated', drug: 'Sertraline', phq9: [20, 18, 18], doseDays: range(0, 61) }),
+  );
+  const queueAt = (instant: string) => {
+    const known = stalled.filter((e) => e.meta.recordedAt <= instant);
+    const { row } = caseReviewRowAsOf('p2', known);
+    return caseReviewQueue(row ? [row] : [], instant);
+  };
+
+  it("before enrolment there is no row, and the patient is in nobody's caseload", () =>
+    expect(caseReviewRowAsOf('p2', [])).toEqual({ row: null, careTeam: [], position: 0 }));
+
+  it('day 55: 7 whole weeks in treatment (55 / 7 = 7.9), so not yet judged at week 8', () =>
+    expect(queueAt(at(55, '10:00:00.000Z'))).toEqual([]));
+
+  it('day 56 after the score: week 8, PHQ-9 20 -> 18 is a 10 % drop (< 50 %): not improving', () => {
+    const [entry] = queueAt(at(56, '10:00:00.000Z'));
+    expect(entry).toMatchObject({ patientId: 'p2', weeksInTreatment: 8, reasons: ['not-improving-at-week-8'] });
+  });
+
+  it('names the care team of T, whose caseload the patient was in', () => {
+    const joined = projectAll([
+      {
+        type: 'CareTeamMemberAssigned',
+        data: {
+          patientId: 'p2',
+          userId: 'u-care-manager',
+          role: 'care-manager',
+          chosenByPatient: false,
+          assignedBy: { userId: 'u-therapist', role: 'therapist' },
+          occurredAt: at(30),
+        },
+      },
+    ]);
+    expect(caseReviewRowAsOf('p2', [...stalled, ...joined]).careTeam).toEqual(['u-care-manager']);
   });
 });

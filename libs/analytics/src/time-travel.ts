@@ -1,5 +1,5 @@
 /**
- * Time travel (DOMAIN.md, "Analysts' questions": what was this patient's plan, adherence and score
+ * Time travel (docs/analytics.md: what was this patient's plan, adherence and score
  * on date T?): the patient's events up to T, folded through the same pure read models the
  * projections run, then viewed as of T. Which events count as "up to T" is the caller's basis
  * (docs/analytics.md): recorded at or before T (what the clinic knew then), or occurred at or
@@ -18,6 +18,7 @@ import {
   emptyRegistryDoc,
   registryModel,
   registryView,
+  type CaseReviewRow,
   type ProjectedEvent,
   type ReadModel,
 } from '@caretrail/read-models';
@@ -102,4 +103,34 @@ export function patientAsOf(
   const selected = views[name];
   const { doc, position } = foldEvents(selected.model, events, patientId);
   return { patientId, view: name, asOf, basis, position, data: selected.view(doc ?? selected.empty(patientId), asOf) };
+}
+
+export interface CaseReviewRowAsOf {
+  /** The patient's rows as they stood; null when the patient was not enrolled yet. */
+  row: CaseReviewRow | null;
+  /** User ids on the care team then: whose caseload the patient was in. */
+  careTeam: string[];
+  /** Position of the last event folded; 0 when none was. */
+  position: number;
+}
+
+/**
+ * One patient's case-review row as it stood at T (docs/analytics.md, "The registry as of a day"):
+ * `events` are that patient's events that stood at T, every type, in the global order. The same
+ * pure models the projections run fold them, and the care team of T says whose caseload it was in.
+ */
+export function caseReviewRowAsOf(patientId: string, events: readonly ProjectedEvent[]): CaseReviewRowAsOf {
+  const registry = foldEvents(registryModel, events, patientId);
+  const adherence = foldEvents(adherenceModel, events, patientId);
+  const collaboration = foldEvents(collaborationModel, events, patientId);
+  const plan = foldEvents(currentPlanModel, events, patientId);
+  const position = Math.max(registry.position, adherence.position, collaboration.position, plan.position);
+  return {
+    row:
+      registry.doc && registry.doc.enrolmentEventId !== null
+        ? { registry: registry.doc, adherence: adherence.doc ?? null, collaboration: collaboration.doc ?? null }
+        : null,
+    careTeam: plan.doc?.plan.careTeam.map((m) => m.userId) ?? [],
+    position,
+  };
 }

@@ -185,6 +185,7 @@ export const commandDeciders = {
   ChangeTherapyFrequency: onCarePlan(TREATING_CLINICIANS, decideTherapy),
   PrescribeMedication: onCarePlan(PRESCRIBER, decideMedication),
   AdjustDose: onCarePlan(PRESCRIBER, decideMedication),
+  CancelDoseAdjustment: onCarePlan(PRESCRIBER, decideMedication),
   DiscontinueMedication: onCarePlan(PRESCRIBER, decideMedication),
   ScheduleSession: sessionDecider,
   RecordSessionAttended: sessionDecider,

@@ -6,6 +6,7 @@ import * as medication from './medication/errors';
 import * as outcomes from './outcomes/errors';
 import * as safety from './safety/errors';
 import * as sessions from './sessions/errors';
+import * as calendar from './shared/calendar';
 import * as shared from './shared/errors';
 import * as therapy from './therapy/errors';
 
@@ -14,6 +15,7 @@ const { DomainError: _base, domainError: _factory, ...sharedErrors } = shared;
 /** Every domain error class, for the HTTP mapping, the docs and the uniqueness test. */
 export const domainErrors = [
   ...Object.values(sharedErrors),
+  calendar.UnknownTimeZone,
   ...Object.values(carePlan),
   ...Object.values(therapy),
   ...Object.values(medication),

@@ -52,6 +52,7 @@ export const eventSchemas: { readonly [T in EventType]: EventSchema } = {
   TherapyFrequencyChanged: { version: 1, stream: 'careplan' },
   MedicationPrescribed: { version: 1, stream: 'careplan' },
   DoseAdjusted: { version: 1, stream: 'careplan' },
+  DoseAdjustmentCancelled: { version: 1, stream: 'careplan' },
   MedicationDiscontinued: { version: 1, stream: 'careplan' },
   SessionScheduled: { version: 1, stream: 'session' },
   SessionAttended: { version: 1, stream: 'session' },
@@ -98,6 +99,7 @@ export function streamFor(event: DomainEvent): string {
     case 'TherapyFrequencyChanged':
     case 'MedicationPrescribed':
     case 'DoseAdjusted':
+    case 'DoseAdjustmentCancelled':
     case 'MedicationDiscontinued':
       return streams.carePlan(event.data.patientId);
     case 'SessionScheduled':

@@ -72,6 +72,21 @@ export type * from './therapy/commands';
 export type * from './medication/events';
 export type * from './medication/commands';
 export { isActiveAt } from './medication/activity';
+export { changeInEffect, pendingChanges, type RegimenChange } from './medication/regimen';
+export {
+  addDays,
+  DEFAULT_TIME_ZONE,
+  daysBetween,
+  epochDay,
+  fromEpochDay,
+  isCalendarDate,
+  isValidTimeZone,
+  localDate,
+  UnknownTimeZone,
+  weekday,
+  weekdayOfEpochDay,
+  type LocalDate,
+} from './shared/calendar';
 export type * from './doses/events';
 export type * from './doses/commands';
 export { LATE_DOSE_AFTER_MS } from './doses/decide';

@@ -22,6 +22,7 @@ export const personalDataFields: { readonly [T in EventType]: readonly string[] 
   TherapyFrequencyChanged: [],
   MedicationPrescribed: ['instructions'],
   DoseAdjusted: ['reason'],
+  DoseAdjustmentCancelled: ['reason'],
   MedicationDiscontinued: ['reasonDetail'],
   SessionScheduled: [],
   SessionAttended: [],

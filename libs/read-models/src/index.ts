@@ -1,5 +1,5 @@
 /**
- * @caretrail/read-models: the four read models of DOMAIN.md as pure functions over plain JSON docs.
+ * @caretrail/read-models: the four read models (docs/read-models.md) as pure functions over plain JSON docs.
  * No I/O, no clock, no framework. The projection runner calls `keysOf` and `evolve` in the global
  * order and stores the docs as jsonb; the query side calls the `*View` functions with the as-of
  * instant, because windows such as "PDC over 30 days" move with the day, not with the events.

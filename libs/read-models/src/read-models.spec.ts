@@ -3,6 +3,7 @@ import type { ProjectedEvent, ReadModel } from './contract';
 import { readModels } from './index';
 import {
   adjusted,
+  adjustmentCancelled,
   assigned,
   caseReviewHeld,
   consultationAnswered,
@@ -152,7 +153,11 @@ const everyType: { [T in EventType]: Array<DomainEvent | Identified> } = {
     withId('evt-rx', prescribed('2026-02-01T00:00:00Z', { timesPerDay: 2 })),
     withId('evt-rx-2', prescribed('2026-02-01T00:00:00Z', {}, 'med-2')),
   ],
-  DoseAdjusted: [withId('evt-adj', adjusted('2026-02-15T00:00:00Z', { timesPerDay: 1 }))],
+  DoseAdjusted: [
+    withId('evt-adj', adjusted('2026-02-15T00:00:00Z', { timesPerDay: 1 })),
+    withId('evt-adj-2', adjusted('2026-03-01T00:00:00Z', { timesPerDay: 3 })),
+  ],
+  DoseAdjustmentCancelled: [withId('evt-adj-cancel', adjustmentCancelled('evt-adj-2', '2026-02-20T00:00:00Z'))],
   MedicationDiscontinued: [withId('evt-stop', discontinued('2026-03-20T00:00:00Z', 'med-2'))],
   DoseTaken: [
     withId('evt-dose-1', taken('2026-02-16T08:00:00Z')),
@@ -210,6 +215,7 @@ const everyType: { [T in EventType]: Array<DomainEvent | Identified> } = {
   ],
   EntryEnteredInError: [
     enteredInError('evt-review', 'CarePlanReviewed'),
+    enteredInError('evt-adj-cancel', 'DoseAdjustmentCancelled'),
     enteredInError('evt-dose-1', 'DoseTaken'),
     enteredInError('evt-se-review', 'SideEffectReviewed'),
     enteredInError('evt-note', 'CollaborationNoteShared'),
@@ -234,6 +240,7 @@ const order: EventType[] = [
   'TherapyFrequencyChanged',
   'MedicationPrescribed',
   'DoseAdjusted',
+  'DoseAdjustmentCancelled',
   'DoseTaken',
   'DoseMissed',
   'DoseTakenLate',
@@ -279,10 +286,10 @@ function foldEach(model: ReadModel<unknown>, events: readonly ProjectedEvent[], 
 }
 
 describe('every read model', () => {
-  it('names the four models of DOMAIN.md', () => {
+  it('names the four models of docs/read-models.md', () => {
     expect(readModels.map((m) => [m.name, m.version])).toEqual([
       ['current-plan', 2],
-      ['adherence', 2],
+      ['adherence', 3],
       ['collaboration', 2],
       ['registry', 1],
     ]);

@@ -1,27 +1,14 @@
 /**
  * Calendar helpers for the simulated clock. Days are epoch days (days since
  * 1970-01-01) of a patient's local calendar; instants are epoch milliseconds.
+ * Dates and weekdays of those days come from the domain's calendar (@caretrail/domain).
  */
-import type { DayOfWeek } from '@caretrail/domain';
-
 export const MINUTE = 60_000;
 export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
-/** Monday first, as in the domain's schedules. */
-const WEEKDAYS: readonly DayOfWeek[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-
-/** 1970-01-01 was a Thursday. */
-export function weekdayOf(day: number): DayOfWeek {
-  return WEEKDAYS[(((day + 3) % 7) + 7) % 7]!;
-}
-
 export function isoInstant(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-export function isoDate(day: number): string {
-  return new Date(day * DAY).toISOString().slice(0, 10);
 }
 
 const zones = new Map<string, Zone>();

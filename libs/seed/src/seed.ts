@@ -1,6 +1,6 @@
-import { streams, type DomainCommand, type DomainError } from '@caretrail/domain';
+import { fromEpochDay, streams, type DomainCommand, type DomainError } from '@caretrail/domain';
 import type { EventStore } from '@caretrail/event-store';
-import { DAY, isoDate } from './clock';
+import { DAY } from './clock';
 import { DomainWriter } from './domain-writer';
 import { cliniciansFor } from './patient/clinicians';
 import { PatientSimulation } from './patient/patient-simulation';
@@ -138,7 +138,7 @@ export async function seed(store: EventStore, options: SeedOptions): Promise<See
     seed: options.seed,
     patients: options.patients,
     days: options.days,
-    from: isoDate(firstDay),
+    from: fromEpochDay(firstDay),
     until: new Date(options.until).toISOString(),
     commands: writer.stats.commands,
     events: writer.stats.appended,

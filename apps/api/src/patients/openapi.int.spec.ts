@@ -53,7 +53,7 @@ describe('the OpenAPI document at /docs-json', () => {
         })),
       )
       .filter(({ route }) => !route.startsWith('GET '));
-    expect(writes).toHaveLength(34);
+    expect(writes).toHaveLength(35);
     expect(paths['/patients/{patientId}/erasure']?.['post']?.responses).toHaveProperty('202');
     for (const { route, operation } of writes) {
       const removal = route.startsWith('DELETE ');

@@ -29,8 +29,13 @@ export class PatientViewAnswerDto {
 export class RegistryAnswerDto {
   @ApiProperty({ type: 'integer', description: 'Global position the caseload reflects.' })
   position!: number;
-  @ApiProperty({ format: 'date-time' })
+  @ApiProperty({ format: 'date-time', description: 'The instant the queue was computed for (now, or ?asOf=).' })
   asOf!: string;
+  @ApiPropertyOptional({
+    enum: AS_OF_BASES,
+    description: 'Only with ?asOf=: whether events count from when they were recorded or when they occurred.',
+  })
+  asOfBasis?: string;
   @ApiProperty({ type: 'integer' })
   total!: number;
   @ApiProperty({ type: 'integer' })

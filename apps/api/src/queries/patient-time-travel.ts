@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  caseReviewRowAsOf,
   DEFAULT_AS_OF_BASIS,
   patientAsOf,
+  type CaseReviewRowAsOf,
   typesNotNeededBy,
   type AsOfBasis,
   type PatientViewName,
@@ -36,12 +38,22 @@ export class PatientTimeTravel {
     basis: AsOfBasis = DEFAULT_AS_OF_BASIS,
   ): Promise<TimeTravelAnswer> {
     const instant = new Date(asOf).toISOString();
+    const events = await this.eventsAsOf(patientId, instant, basis, typesNotNeededBy(name));
+    const answer = patientAsOf(name, patientId, events, instant, basis);
+    return { patientId, position: answer.position, asOf: instant, asOfBasis: basis, data: answer.data };
+  }
+
+  /** One patient's case-review row (registry, adherence, collaboration) and care team as they stood at `asOf`. */
+  async caseReviewRow(patientId: string, asOf: string, basis: AsOfBasis): Promise<CaseReviewRowAsOf> {
+    return caseReviewRowAsOf(patientId, await this.eventsAsOf(patientId, new Date(asOf).toISOString(), basis, []));
+  }
+
+  private async eventsAsOf(patientId: string, instant: string, basis: AsOfBasis, excludeTypes: readonly string[]) {
     const events = await this.store.readPatient(patientId, {
       ...(basis === 'recorded' ? { recordedUntil: instant } : { occurredUntil: instant }),
-      excludeTypes: typesNotNeededBy(name),
+      excludeTypes,
       metadata: false,
     });
-    const answer = patientAsOf(name, patientId, decodeDomainEvents(events), instant, basis);
-    return { patientId, position: answer.position, asOf: instant, asOfBasis: basis, data: answer.data };
+    return decodeDomainEvents(events);
   }
 }

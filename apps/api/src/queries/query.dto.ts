@@ -75,7 +75,8 @@ export const REGISTRY_FLAGS = [
   'pdc-below-80',
 ] as const;
 
-export class RegistryQuery extends ReadQuery {
+/** The caseload now, or as it stood at `asOf` on the same basis as the patient views (docs/analytics.md). */
+export class RegistryQuery extends PatientReadQuery {
   @ApiPropertyOptional({ enum: REGISTRY_FLAGS, description: 'Only patients with this reason for case review.' })
   @IsOptional()
   @IsIn(REGISTRY_FLAGS)

@@ -6,29 +6,36 @@ import {
   caseReviewQueue,
   type AdherenceDoc,
   type CaseReviewEntry,
+  type CaseReviewRow,
   type CollaborationDoc,
   type RegistryDoc,
 } from '@caretrail/read-models';
+import { DEFAULT_AS_OF_BASIS, type AsOfBasis } from '@caretrail/analytics';
 import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../http/audit/audit-category';
 import { CurrentPrincipal } from '../http/auth/auth.guard';
 import { RequireRole } from '../http/auth/roles.guard';
+import { PatientTimeTravel } from './patient-time-travel';
 import { RegistryQuery } from './query.dto';
 import { ReadModelReader } from './read-model-reader';
 
 export interface RegistryAnswer {
   position: number;
   asOf: string;
+  /** Only with ?asOf=: which events stood at asOf. */
+  asOfBasis?: AsOfBasis;
   total: number;
   limit: number;
   offset: number;
   items: CaseReviewEntry[];
 }
 
+type CaseloadRows = { position: number; asOf: string; rows: CaseReviewRow[]; asOfBasis?: AsOfBasis };
+
 /**
  * The measurement-based-care caseload of the calling clinician: the
  * patients on whose care team they are, with the reasons for case review
- * (DOMAIN.md: not improving at week 8, no follow-up within 4 weeks, an
+ * (docs/clinical-rules.md, "Case-review queue": not improving at week 8, no follow-up within 4 weeks, an
  * urgent side effect, PDC below 80 %), most weeks in treatment first.
  */
 @ApiTags('registry')
@@ -36,7 +43,10 @@ export interface RegistryAnswer {
 @RequireRole('therapist', 'prescriber', 'primary-care', 'care-manager')
 @Controller('registry')
 export class RegistryController {
-  constructor(private readonly reader: ReadModelReader) {}
+  constructor(
+    private readonly reader: ReadModelReader,
+    private readonly timeTravel: PatientTimeTravel,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: RegistryAnswerDto })
@@ -48,32 +58,53 @@ export class RegistryController {
       patientIds: (result as RegistryAnswer | undefined)?.items.map((item) => item.patientId) ?? [],
     }),
   })
-  @ApiOperation({ summary: 'My caseload with its case-review flags; filter by flag, paginate with limit and offset.' })
+  @ApiOperation({
+    summary:
+      'My caseload with its case-review flags; filter by flag, paginate with limit and offset; with asOf, the queue as it stood then.',
+  })
   async caseload(@Query() query: RegistryQuery, @CurrentPrincipal() principal: Actor): Promise<RegistryAnswer> {
-    const checkpoint = await this.reader.reach('registry', query.minPosition);
     const patientIds = await this.reader.caseloadOf(principal.userId);
+    const { position, asOf, rows, asOfBasis } = query.asOf
+      ? await this.rowsAsOf(patientIds, principal.userId, query.asOf, query.asOfBasis ?? DEFAULT_AS_OF_BASIS)
+      : await this.rowsNow(patientIds, query.minPosition);
+    const queue = caseReviewQueue(rows, asOf).filter((entry) => !query.flag || entry.reasons.includes(query.flag));
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    return {
+      position,
+      asOf,
+      ...(asOfBasis ? { asOfBasis } : {}),
+      total: queue.length,
+      limit,
+      offset,
+      items: queue.slice(offset, offset + limit),
+    };
+  }
+
+  private async rowsNow(patientIds: string[], minPosition: number | undefined): Promise<CaseloadRows> {
+    const checkpoint = await this.reader.reach('registry', minPosition);
     const [registry, adherence, collaboration] = await Promise.all([
       this.reader.patientRows<RegistryDoc>('registry', patientIds),
       this.reader.patientRows<AdherenceDoc>('adherence', patientIds),
       this.reader.patientRows<CollaborationDoc>('collaboration', patientIds),
     ]);
-    const asOf = new Date().toISOString();
     const rows = patientIds.flatMap((id) => {
       const doc = registry.get(id);
       return doc
         ? [{ registry: doc, adherence: adherence.get(id) ?? null, collaboration: collaboration.get(id) ?? null }]
         : [];
     });
-    const queue = caseReviewQueue(rows, asOf).filter((entry) => !query.flag || entry.reasons.includes(query.flag));
-    const limit = query.limit ?? 50;
-    const offset = query.offset ?? 0;
-    return {
-      position: checkpoint.position,
-      asOf,
-      total: queue.length,
-      limit,
-      offset,
-      items: queue.slice(offset, offset + limit),
-    };
+    return { position: checkpoint.position, asOf: new Date().toISOString(), rows };
+  }
+
+  /**
+   * Time travel of the queue (docs/analytics.md): each patient of the caller's caseload replayed to
+   * `asOf`, kept when the caller was on their care team then. Reads the log, not the projections.
+   */
+  private async rowsAsOf(patientIds: string[], userId: string, asOf: string, basis: AsOfBasis): Promise<CaseloadRows> {
+    const replayed = await Promise.all(patientIds.map((id) => this.timeTravel.caseReviewRow(id, asOf, basis)));
+    const rows = replayed.flatMap(({ row, careTeam }) => (row && careTeam.includes(userId) ? [row] : []));
+    const position = Math.max(0, ...replayed.map((r) => r.position));
+    return { position, asOf: new Date(asOf).toISOString(), rows, asOfBasis: basis };
   }
 }

@@ -99,6 +99,15 @@ describe('time travel over HTTP: ?asOf= on the patient views', () => {
     expect(now.body.data.medications[0].doses.allTime.taken).toBe(1);
   });
 
+  it('counts that dose as recorded late (3 days after it occurred, over 24 h) but not late (taken at its slot)', async () => {
+    const tally = async (query: string) =>
+      (await get(`/patients/${p.patientId}/adherence${query}`, p.patient.auth).expect(200)).body.data.medications[0]
+        .doses.allTime;
+    // Live view (the projection) and time travel (the same model replayed) agree.
+    for (const query of ['', `?asOf=${lateDoseRecordedAt}`])
+      expect(await tally(query)).toMatchObject({ taken: 1, onTime: 1, late: 0, recordedLate: 1 });
+  });
+
   it('answers collaboration as of an instant too, and an empty view before enrolment', async () => {
     const response = await get(`/patients/${p.patientId}/collaboration?asOf=2020-01-01T00:00:00Z`).expect(200);
     expect(response.body).toMatchObject({
@@ -128,5 +137,54 @@ describe('time travel over HTTP: ?asOf= on the patient views', () => {
     const analyst = await testUser(t.api, 'analyst');
     for (const caller of [outsider, analyst])
       expectForbidden(await get(`/patients/${p.patientId}/outcomes?asOf=${scoredAt}`, caller.auth), p);
+  });
+
+  describe('the registry and case-review queue as of an instant (?asOf= on GET /registry)', () => {
+    type Entry = { patientId: string; reasons: string[] };
+    const reasonsOf = async (query: string, auth = p.therapist.auth): Promise<string[]> => {
+      const { body } = await get(`/registry?${query}`, auth).expect(200);
+      // Not listed: no reason for case review at all.
+      return (body.items as Entry[]).find((e) => e.patientId === p.patientId)?.reasons ?? [];
+    };
+    let occurredAt: string;
+    let reportedAt: string;
+    let reviewPosition: number;
+
+    beforeAll(async () => {
+      // A severe side effect that began a day ago, reported now, then reviewed by the prescriber.
+      occurredAt = daysAgo(1);
+      const reported = await t.api.http
+        .post(`/patients/${p.patientId}/side-effects`)
+        .set('Authorization', p.patient.auth)
+        .send({ symptom: 'Agitation', severity: 'severe', occurredAt })
+        .expect(201);
+      reportedAt = await recordedAtOf(reported.body.position);
+      const reviewed = await t.api.http
+        .post(`/patients/${p.patientId}/side-effects/${reported.body.id}/reviews`)
+        .set('Authorization', p.prescriber.auth)
+        .send({ action: 'monitor' })
+        .expect(201);
+      reviewPosition = reviewed.body.position;
+    });
+
+    it('shows the urgent flag the team saw between the report and its review, and not after', async () => {
+      expect(await reasonsOf(`asOf=${minus(reportedAt, 1)}`)).not.toContain('urgent-side-effect');
+      expect(await reasonsOf(`asOf=${reportedAt}`)).toContain('urgent-side-effect');
+      expect(await reasonsOf(`minPosition=${reviewPosition}`)).not.toContain('urgent-side-effect');
+      const { body } = await get(`/registry?asOf=${reportedAt}`).expect(200);
+      expect(body).toMatchObject({ asOf: reportedAt, asOfBasis: 'recorded' });
+    });
+
+    it('"occurred": a millisecond before the report the side effect had begun, though nobody knew it yet', async () => {
+      const justBefore = minus(reportedAt, 1);
+      expect(await reasonsOf(`asOf=${justBefore}&asOfBasis=recorded`)).not.toContain('urgent-side-effect');
+      expect(await reasonsOf(`asOf=${justBefore}&asOfBasis=occurred`)).toContain('urgent-side-effect');
+    });
+
+    it('lists only patients whose care team the caller was on, and refuses a future asOf', async () => {
+      const stranger = await testUser(t.api, 'therapist');
+      expect((await get(`/registry?asOf=${reportedAt}`, stranger.auth).expect(200)).body).toMatchObject({ total: 0 });
+      expectInvalid(await get(`/registry?asOf=${daysAgo(-2)}`), 'asOf', 'notInFuture');
+    });
   });
 });

@@ -429,6 +429,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/patients/{patientId}/medications/{medicationId}/adjustments/{adjustmentId}/cancellation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a pending dose adjustment before it takes effect; it then never applies. */
+        post: operations["MedicationController_cancelAdjustment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/patients/{patientId}/medications/{medicationId}/discontinuation": {
         parameters: {
             query?: never;
@@ -777,7 +794,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** My caseload with its case-review flags; filter by flag, paginate with limit and offset. */
+        /** My caseload with its case-review flags; filter by flag, paginate with limit and offset; with asOf, the queue as it stood then. */
         get: operations["RegistryController_caseload"];
         put?: never;
         post?: never;
@@ -999,7 +1016,7 @@ export interface components {
             name: components["schemas"]["PersonNameDto"];
             contact?: components["schemas"]["ContactDto"];
             /**
-             * @description IANA time zone; adherence days are counted in it. Default UTC.
+             * @description IANA time zone the server’s own zone database resolves; adherence days are counted in it. Default UTC.
              * @example Europe/London
              */
             timeZone?: string;
@@ -1274,6 +1291,20 @@ export interface components {
             effectiveFrom: string;
             reason?: string;
             /**
+             * @description Required when an adjustment effective later than this one is still pending: `keep` it, or `cancel` it (docs/clinical-rules.md, "Regimen on a day").
+             * @enum {string}
+             */
+            pendingAdjustments?: "keep" | "cancel";
+            /**
+             * Format: date-time
+             * @description When it happened, if not now.
+             */
+            occurredAt?: string;
+        };
+        CancelDoseAdjustmentDto: {
+            /** @description Why the pending adjustment is withdrawn. */
+            reason?: string;
+            /**
              * Format: date-time
              * @description When it happened, if not now.
              */
@@ -1489,8 +1520,16 @@ export interface components {
         RegistryAnswerDto: {
             /** @description Global position the caseload reflects. */
             position: number;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description The instant the queue was computed for (now, or ?asOf=).
+             */
             asOf: string;
+            /**
+             * @description Only with ?asOf=: whether events count from when they were recorded or when they occurred.
+             * @enum {string}
+             */
+            asOfBasis?: "recorded" | "occurred";
             total: number;
             limit: number;
             offset: number;
@@ -4155,6 +4194,118 @@ export interface operations {
             };
         };
     };
+    MedicationController_cancelAdjustment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A version this API returned (ETag): write only if the stream is still at it, else 412. */
+                "If-Match"?: string;
+                /** @description A retry with the same key returns the first answer without writing again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The patient. */
+                patientId: string;
+                /** @description The medication. */
+                medicationId: string;
+                /** @description The pending adjustment: its event id (the plan view’s nextAdjustment.adjustmentId). */
+                adjustmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelDoseAdjustmentDto"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            201: {
+                headers: {
+                    /** @description The stream version after the write: send it as If-Match to write only if nothing changed. */
+                    ETag?: string;
+                    /** @description The patient view that shows the write, waiting for its position. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WriteResultDto"];
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The request conflicts with the record (the code says how). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description If-Match named a version that is no longer current; the ETag header has the current one. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description A rule of the domain refused the request (the code says which). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
     MedicationController_discontinue: {
         parameters: {
             query?: never;
@@ -6135,6 +6286,10 @@ export interface operations {
             query?: {
                 /** @description Read-your-writes: the position a write returned; the answer waits (up to 2 s) until the read model reflects it, else 503. */
                 minPosition?: number;
+                /** @description Time travel: the view as it stood at this instant, replayed from the patient’s events (minPosition is then not needed: the log is read directly). */
+                asOf?: string;
+                /** @description With asOf: `recorded` = events recorded at or before asOf (what the clinic knew then; the default, for audits); `occurred` = events whose occurredAt (else recordedAt) is at or before asOf, late reports included. */
+                asOfBasis?: "recorded" | "occurred";
                 /** @description Only patients with this reason for case review. */
                 flag?: "not-improving-at-week-8" | "no-follow-up-within-4-weeks" | "urgent-side-effect" | "pdc-below-80";
                 limit?: number;

@@ -111,6 +111,17 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
         expect(first.out).not.toContain(secret);
     });
 
+    it('without --from and --to covers the whole log (its first to its last day)', async () => {
+      const whole = await call('report', 'effectiveness', '--format', 'json');
+      expect(whole.code).toBe(0);
+      const report = JSON.parse(whole.out);
+      // Every patient's plan started on 2026-01-06, inside the log's span: all six are reported.
+      expect(report.patients).toBe(6);
+      // The earliest instant of the log is an enrolment on 2026-01-05 (the day before the plans started).
+      expect(report.period.from).toBe('2026-01-05');
+      expect(report.period.to >= '2026-01-06').toBe(true);
+    });
+
     it('writes an HTML file with SVG charts, the same for the same log', async () => {
       const out = join(dataDir, 'report.html');
       expect(
@@ -152,7 +163,6 @@ describe('command line: patient, report and replay on PostgreSQL', () => {
 
     it.each([
       [['report'], 'the only report is "effectiveness"'],
-      [['report', 'effectiveness', '--to', '2026-06-30'], '--from must be a date YYYY-MM-DD'],
       [['report', 'effectiveness', '--from', '2026-02-30', '--to', '2026-06-30'], '--from must be a date YYYY-MM-DD'],
       [
         ['report', 'effectiveness', '--from', '2026-06-01', '--to', '2026-01-01'],

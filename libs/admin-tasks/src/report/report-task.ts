@@ -1,13 +1,13 @@
 import {
   DEFAULT_MIN_COHORT,
   effectivenessReport,
-  isCalendarDate,
   PatientHistories,
   REPORT_FORMATS,
   renderReport,
   type ReportFormat,
 } from '@caretrail/analytics';
 import { decodeStoredEvent, isDomainEvent } from '@caretrail/care-log';
+import { isCalendarDate } from '@caretrail/domain';
 import { START, checkpointOf, type EventStore, type StoredEvent } from '@caretrail/event-store';
 import { progressLine, secondsSince, type Progress } from '../progress';
 import {
@@ -25,8 +25,10 @@ export const REPORT_OPTIONS = ['from', 'to', 'format', 'min-cohort'] as const;
 const READ_BATCH = 5000;
 
 export interface ReportTaskArgs {
-  from: string;
-  to: string;
+  /** Without it, the date of the log's first event: the report covers the whole log. */
+  from?: string;
+  /** Without it, the date of the log's last event. */
+  to?: string;
   format: ReportFormat;
   minCohort: number;
 }
@@ -43,14 +45,15 @@ export function reportTaskArgs(options: TaskOptions): ReportTaskArgs {
   onlyKnownOptions(options, REPORT_OPTIONS);
   const from = stringOption(options, 'from');
   const to = stringOption(options, 'to');
-  if (from === undefined || !isCalendarDate(from))
-    throw new TaskArgumentError(`--from must be a date YYYY-MM-DD (got ${JSON.stringify(from ?? null)})`);
-  if (to === undefined || !isCalendarDate(to))
-    throw new TaskArgumentError(`--to must be a date YYYY-MM-DD (got ${JSON.stringify(to ?? null)})`);
-  if (to < from) throw new TaskArgumentError(`--to (${to}) must not be before --from (${from})`);
+  if (from !== undefined && !isCalendarDate(from))
+    throw new TaskArgumentError(`--from must be a date YYYY-MM-DD (got ${JSON.stringify(from)})`);
+  if (to !== undefined && !isCalendarDate(to))
+    throw new TaskArgumentError(`--to must be a date YYYY-MM-DD (got ${JSON.stringify(to)})`);
+  if (from !== undefined && to !== undefined && to < from)
+    throw new TaskArgumentError(`--to (${to}) must not be before --from (${from})`);
   return {
-    from,
-    to,
+    ...(from === undefined ? {} : { from }),
+    ...(to === undefined ? {} : { to }),
     format: choiceOption(options, 'format', REPORT_FORMATS, 'md'),
     minCohort: wholeNumberOption(options, 'min-cohort', { fallback: DEFAULT_MIN_COHORT, min: 1 }),
   };
@@ -62,8 +65,9 @@ export async function runReportTask(
   args: ReportTaskArgs,
   { progress, pseudonyms }: { progress?: Progress; pseudonyms: Pseudonymizer },
 ): Promise<ReportTaskResult> {
-  const period = { from: args.from, to: args.to };
-  const histories = await readHistories(store, period, progress);
+  const given = args.from !== undefined && args.to !== undefined ? { from: args.from, to: args.to } : undefined;
+  const histories = await readHistories(store, given, progress);
+  const period = given ?? reportPeriod(args, histories.span());
   const report = effectivenessReport(histories, {
     period,
     minCohort: args.minCohort,
@@ -78,16 +82,35 @@ export async function runReportTask(
 }
 
 /**
+ * A bound left out covers the whole log on that side: from the UTC date of its earliest instant, to
+ * that of its latest (docs/analytics.md, "Treatment-effectiveness report"). An empty log reports on
+ * the one day of the other bound, or of today.
+ */
+export function reportPeriod(
+  args: Pick<ReportTaskArgs, 'from' | 'to'>,
+  span: { first: string; last: string } | null,
+  today = new Date().toISOString().slice(0, 10),
+): { from: string; to: string } {
+  // A derived bound never crosses a given one: the period then shrinks to that given day.
+  const to = args.to ?? maxDate(span ? span.last : (args.from ?? today), args.from);
+  const from = args.from ?? minDate(span ? span.first : to, to);
+  return { from, to };
+}
+
+const maxDate = (a: string, b: string | undefined): string => (b !== undefined && b > a ? b : a);
+const minDate = (a: string, b: string): string => (b < a ? b : a);
+
+/**
  * The whole log in the global order, folded into every patient's read-model docs. The next batch
  * is already being read while this one is folded.
  */
 export async function readHistories(
   store: EventStore,
-  period: { from: string; to: string },
+  period: { from: string; to: string } | undefined,
   progress?: Progress,
   batch = READ_BATCH,
 ): Promise<PatientHistories> {
-  const histories = new PatientHistories({ period });
+  const histories = new PatientHistories(period ? { period } : {});
   const { headPosition } = await store.status();
   const started = process.hrtime.bigint();
   let pending: Promise<StoredEvent[]> = store.readAll({ after: START, limit: batch });

@@ -53,6 +53,8 @@ const MODELS: ReadonlyArray<readonly [Slot, ReadModel<unknown>]> = [
 export class PatientHistories {
   private readonly patients = new Map<string, PatientDocs>();
   private count = 0;
+  private earliest = Number.POSITIVE_INFINITY;
+  private latest = Number.NEGATIVE_INFINITY;
   private readonly from: number | null;
   private readonly until: number | null;
   private readonly windowMs: number;
@@ -65,6 +67,11 @@ export class PatientHistories {
 
   add(e: ProjectedEvent): void {
     this.count++;
+    for (const instant of [e.meta.recordedAt, e.meta.occurredAt]) {
+      const t = instant === null ? Number.NaN : Date.parse(instant);
+      if (t < this.earliest) this.earliest = t;
+      if (t > this.latest) this.latest = t;
+    }
     if (this.from !== null && DOSES.has(e.event.type) && !this.judged(e)) return;
     for (const [slot, model] of MODELS) {
       for (const key of model.keysOf(e)) {
@@ -96,6 +103,13 @@ export class PatientHistories {
   addAll(events: Iterable<ProjectedEvent>): this {
     for (const e of events) this.add(e);
     return this;
+  }
+
+  /** UTC dates of the earliest and latest instant (recorded or occurred) of the events seen; null before any. */
+  span(): { first: string; last: string } | null {
+    if (this.count === 0 || !Number.isFinite(this.earliest)) return null;
+    const date = (t: number): string => new Date(t).toISOString().slice(0, 10);
+    return { first: date(this.earliest), last: date(this.latest) };
   }
 
   /** Events seen (all of them, whether a model kept them or not). */

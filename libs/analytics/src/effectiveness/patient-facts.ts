@@ -6,13 +6,19 @@
  * - track and modality: those the episode started with (intention to treat);
  * - baseline: the first score of the episode (registry definition), if measured by day 14;
  *   week k (4, 8, 12): the score nearest to day 7k within ±7 days; change = week k - baseline;
- * - response at week 12: 2 x week-12 score <= baseline; remission: week-12 score < 5 (DOMAIN.md);
+ * - response at week 12: 2 x week-12 score <= baseline; remission: week-12 score < 5 (docs/clinical-rules.md, "PHQ-9 response and remission");
  * - adherence band: PDC pooled over the episode's medications from its start to the end of week 12
  *   (or the period's end), covered * 5 >= eligible * 4 is ">= 80 %"; no eligible day, no band.
  */
-import type { Instrument, TreatmentTrack, TherapyModality } from '@caretrail/domain';
 import { medicationCalendar, pdcOver, type EpisodeFact, type ScoreFact } from '@caretrail/read-models';
-import { addDays, daysBetween, localDate } from './dates';
+import {
+  addDays,
+  daysBetween,
+  localDate,
+  type Instrument,
+  type TreatmentTrack,
+  type TherapyModality,
+} from '@caretrail/domain';
 import type { PatientDocs } from './histories';
 
 export const WEEKS = [4, 8, 12] as const;

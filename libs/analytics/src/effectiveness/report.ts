@@ -1,5 +1,5 @@
 /**
- * The treatment-effectiveness report (DOMAIN.md, "Analysts' questions"): outcome trajectories by
+ * The treatment-effectiveness report (docs/analytics.md, "Treatment-effectiveness report"): outcome trajectories by
  * treatment track, therapy modality, medication and adherence band, with response and remission
  * rates (95 % Wilson intervals), side-effect incidence per medication and the score change after
  * dose adjustments. Pure: the same histories and options give the same report, to the byte once

@@ -21,7 +21,7 @@ export function requireTeamMember(patient: EnrolledPatient, actor: Actor): CareT
   return member;
 }
 
-/** Only a prescriber on the patient's care team prescribes, adjusts or discontinues (DOMAIN.md). */
+/** Only a prescriber on the patient's care team prescribes, adjusts or discontinues (docs/domain.md, "Who may issue what"). */
 export function requireTeamPrescriber(patient: EnrolledPatient, actor: Actor): CareTeamMember {
   const member = requireTeamMember(patient, actor);
   if (member.role !== 'prescriber') throw new NotTeamPrescriber(actor.userId, patient.patientId);
@@ -55,7 +55,7 @@ export function careTeamGaps(patient: EnrolledPatient): CareTeamRole[] {
 
 /**
  * Who may read a patient's record: the patient and the members of their care
- * team (DOMAIN.md, users). Admins and analysts see patient data only through
+ * team (docs/domain.md, "Who may issue what"). Admins and analysts see patient data only through
  * their own audited or de-identified views.
  */
 export function canReadRecord(state: CarePlanState, actor: Actor): boolean {

@@ -7,6 +7,7 @@ import {
   InvalidTimestamp,
 } from '../shared/errors';
 import { TherapyOnlyTrackHasNoMedication } from '../medication/errors';
+import { UnknownTimeZone } from '../shared/calendar';
 import { given } from '../testing/given-when-then';
 import {
   NOW,
@@ -129,16 +130,16 @@ describe('enrolment', () => {
       .when({ type: 'EnrolPatient', data: { patientId: PATIENT, name: { given: 'A', family: 'B' } } }, as(therapist))
       .thenThrows(PatientAlreadyEnrolled));
 
-  it('rule InvalidValue: refuses a time zone that is not an IANA name', () =>
-    given([])
-      .when(
-        {
-          type: 'EnrolPatient',
-          data: { patientId: PATIENT, name: { given: 'A', family: 'B' }, timeZone: 'CET+1 summer' },
-        },
-        as(therapist),
-      )
-      .thenThrows(InvalidValue));
+  it.each(['CET+1 summer', 'Europe/Londn', 'Mars/Olympus'])(
+    'rule UnknownTimeZone: refuses "%s", a zone the runtime does not resolve',
+    (timeZone) =>
+      given([])
+        .when(
+          { type: 'EnrolPatient', data: { patientId: PATIENT, name: { given: 'A', family: 'B' }, timeZone } },
+          as(therapist),
+        )
+        .thenThrows(UnknownTimeZone),
+  );
 
   it('rule RoleNotPermitted: a patient cannot enrol anyone, not even themselves', () =>
     given([])

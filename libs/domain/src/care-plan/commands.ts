@@ -8,7 +8,7 @@ export type EnrolPatient = {
     patientId: string;
     name: { given: string; family: string };
     contact?: { email?: string | null; phone?: string | null };
-    /** IANA time zone; defaults to UTC (DOMAIN.md, adherence). */
+    /** IANA time zone; defaults to UTC (docs/clinical-rules.md, "Days and time zones"). */
     timeZone?: string;
     occurredAt?: IsoDateTime;
   };

@@ -1,6 +1,6 @@
 import { actorRef, isCareTeamRole, type ActorRole, type CareTeamRole, type CommandContext } from '../shared/actor';
 import { assertNever } from '../shared/assert-never';
-import { InvalidValue, RoleNotPermitted } from '../shared/errors';
+import { RoleNotPermitted } from '../shared/errors';
 import { assertIsoDate, resolveOccurredAt } from '../shared/time';
 import { optionalText, requireText } from '../shared/validation';
 import { currentMedications } from '../medication/activity';
@@ -20,11 +20,9 @@ import {
   LastPrescriberWithActiveMedications,
   TrackUnchanged,
 } from './errors';
+import { DEFAULT_TIME_ZONE, isValidTimeZone, UnknownTimeZone } from '../shared/calendar';
 import type { CarePlanEvent } from './events';
 import type { CarePlanState, EnrolledPatient } from './state';
-
-// IANA names ("Europe/Berlin", "America/Argentina/Buenos_Aires") or UTC; resolution is the read side's job.
-const TIME_ZONE = /^(UTC|[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+)$/;
 
 export function decideCarePlan(
   command: CarePlanCommand,
@@ -36,9 +34,10 @@ export function decideCarePlan(
   const occurredAt = resolveOccurredAt(command.data.occurredAt, now);
 
   if (command.type === 'EnrolPatient') {
-    const { patientId, name, contact, timeZone = 'UTC' } = command.data;
+    const { patientId, name, contact, timeZone = DEFAULT_TIME_ZONE } = command.data;
     if (state.status === 'enrolled') throw new PatientAlreadyEnrolled(patientId);
-    if (!TIME_ZONE.test(timeZone)) throw new InvalidValue('timeZone', `must be an IANA time zone, got "${timeZone}"`);
+    // Resolved by the runtime's zone database, as the read models will count days in it (docs/clinical-rules.md, "Days and time zones").
+    if (!isValidTimeZone(timeZone)) throw new UnknownTimeZone(timeZone);
     requireText(name.given, 'name.given');
     requireText(name.family, 'name.family');
     return [

@@ -9,7 +9,7 @@ export type PatientEnrolled = {
   type: 'PatientEnrolled';
   data: {
     patientId: string;
-    /** IANA zone; adherence days are calendar days in this zone (DOMAIN.md, adherence). */
+    /** IANA zone; adherence days are calendar days in this zone (docs/clinical-rules.md, "Days and time zones"). */
     timeZone: string;
     name: { given: string; family: string };
     contact: { email: string | null; phone: string | null };
@@ -66,7 +66,7 @@ export type CareTeamMemberAssigned = {
     patientId: string;
     userId: string;
     role: CareTeamRole;
-    /** DOMAIN.md: therapist and prescriber are chosen with the patient; the choice is recorded. */
+    /** Therapist and prescriber are chosen with the patient; the choice is recorded (docs/domain.md, "Choices"). */
     chosenByPatient: boolean;
     assignedBy: Actor;
     occurredAt: IsoDateTime;

@@ -18,11 +18,20 @@ export type MedicationState = {
   readonly medicationId: string;
   readonly startsAt: IsoDateTime;
   readonly stoppedAt: IsoDateTime | null;
+  /** As prescribed; the adjustments change them from their effective dates. */
   readonly strength: Strength;
   readonly schedule: DoseSchedule;
   readonly prescribedEventId: string;
-  /** Event id of the prescription or latest adjustment; the next DoseAdjusted supersedes it. */
-  readonly currentEventId: string;
+  /** In recording order; which one applies on a day is medication/regimen.ts's answer. */
+  readonly adjustments: readonly AdjustmentState[];
+};
+
+export type AdjustmentState = {
+  readonly eventId: string;
+  readonly effectiveFrom: IsoDateTime;
+  readonly cancelled: boolean;
+  /** The DoseAdjustmentCancelled that withdrew it, so voiding that cancellation restores it. */
+  readonly cancelEventId: string | null;
 };
 
 export type OpenCarePlan = {
@@ -125,23 +134,31 @@ function evolveEnrolled(state: EnrolledPatient, event: CarePlanStreamEvent, meta
         strength,
         schedule,
         prescribedEventId: meta.eventId,
-        currentEventId: meta.eventId,
+        adjustments: [],
       };
       return { ...state, medications: { ...state.medications, [medicationId]: medication } };
     }
     case 'DoseAdjusted':
       return withMedication(state, event.data.medicationId, (m) => ({
         ...m,
-        strength: event.data.strength,
-        schedule: event.data.schedule,
-        currentEventId: meta.eventId,
+        adjustments: [
+          ...m.adjustments,
+          { eventId: meta.eventId, effectiveFrom: event.data.effectiveFrom, cancelled: false, cancelEventId: null },
+        ],
+      }));
+    case 'DoseAdjustmentCancelled':
+      return withMedication(state, event.data.medicationId, (m) => ({
+        ...m,
+        adjustments: m.adjustments.map((a) =>
+          a.eventId === event.data.adjustmentId ? { ...a, cancelled: true, cancelEventId: meta.eventId } : a,
+        ),
       }));
     case 'MedicationDiscontinued':
       return withMedication(state, event.data.medicationId, (m) => ({ ...m, stoppedAt: event.data.stoppedAt }));
     case 'EntryEnteredInError': {
       // A prescription entered in error never existed: no dose may be recorded against it.
       const voided = Object.values(state.medications).find((m) => m.prescribedEventId === event.data.eventId);
-      if (!voided) return state;
+      if (!voided) return adjustmentVoided(state, event.data.eventId);
       const { [voided.medicationId]: _removed, ...rest } = state.medications;
       return { ...state, medications: rest };
     }
@@ -152,6 +169,27 @@ function evolveEnrolled(state: EnrolledPatient, event: CarePlanStreamEvent, meta
 
 function withPlan(state: EnrolledPatient, update: (plan: OpenCarePlan) => OpenCarePlan): EnrolledPatient {
   return state.plan ? { ...state, plan: update(state.plan) } : state;
+}
+
+/**
+ * An adjustment entered in error never applies, and is no pending change to decide about; a
+ * cancellation entered in error lets its adjustment stand again (as the read models do).
+ */
+function adjustmentVoided(state: EnrolledPatient, eventId: string): EnrolledPatient {
+  const medication = Object.values(state.medications).find((m) =>
+    m.adjustments.some((a) => a.eventId === eventId || a.cancelEventId === eventId),
+  );
+  if (!medication) return state;
+  return withMedication(state, medication.medicationId, (m) => ({
+    ...m,
+    adjustments: m.adjustments.flatMap((a) =>
+      a.eventId === eventId
+        ? []
+        : a.cancelEventId === eventId
+          ? [{ ...a, cancelled: false, cancelEventId: null }]
+          : [a],
+    ),
+  }));
 }
 
 function withMedication(

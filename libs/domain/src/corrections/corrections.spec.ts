@@ -1,5 +1,6 @@
 import type { DomainEvent } from '../events';
 import { MedicationNotFound } from '../medication/errors';
+import { UnknownTimeZone } from '../shared/calendar';
 import { InvalidValue, NotOwnRecord, RoleNotPermitted } from '../shared/errors';
 import {
   MED,
@@ -63,6 +64,33 @@ describe('corrections', () => {
           },
         },
       ]));
+
+  const correctZone = (timeZone: string) =>
+    given(plan).when(
+      {
+        type: 'CorrectEntry',
+        data: {
+          patientId: PATIENT,
+          stream: 'careplan-p-1',
+          eventId: 'enrol-1',
+          changes: [{ field: 'timeZone', value: timeZone }],
+          reason: 'Moved.',
+        },
+      },
+      as(therapist),
+    );
+
+  it.each(['Europe/Londn', 'Mars/Olympus'])(
+    'rule UnknownTimeZone: the zone of an enrolment is not corrected to "%s"',
+    (zone) => correctZone(zone).thenThrows(UnknownTimeZone),
+  );
+
+  it('corrects the zone of an enrolment to one the runtime resolves', () =>
+    expect(
+      correctZone('Europe/London')
+        .events()
+        .map((e) => e.type),
+    ).toEqual(['EntryCorrected']));
 
   it('rule CorrectionTargetNotFound: a correction points at an existing event', () =>
     given(plan)

@@ -1,6 +1,7 @@
 import { requireEnrolled, requireTeamMember } from '../care-plan/access';
 import { actorRef, type CommandContext } from '../shared/actor';
 import { assertNever } from '../shared/assert-never';
+import { isValidTimeZone, UnknownTimeZone } from '../shared/calendar';
 import { InvalidValue, NotOwnRecord, RoleNotPermitted } from '../shared/errors';
 import { isStreamOfPatient, streamCategory, type StreamCategory } from '../shared/streams';
 import { resolveOccurredAt } from '../shared/time';
@@ -70,6 +71,8 @@ function validChanges(changes: FieldChange[]): FieldChange[] {
     requireText(change.field, 'changes[].field');
     if (IDENTITY_FIELDS.includes(change.field))
       throw new InvalidValue(`changes.${change.field}`, 'is the identity of the entry and cannot be amended');
+    // A corrected zone is checked as at enrolment: days are counted in it (docs/clinical-rules.md, "Days and time zones").
+    if (change.field === 'timeZone' && !isValidTimeZone(change.value)) throw new UnknownTimeZone(String(change.value));
   }
   return changes.map((c) => ({ field: c.field, value: c.value }));
 }

@@ -33,7 +33,7 @@ export function decideDose(command: DoseCommand, state: DoseDecisionState, conte
       assertNotInFuture(occurredAt, context.now, 'occurredAt');
       requireActiveAt(patient, medicationId, occurredAt);
       if (slot && slot.status !== 'missed') throw new DoseAlreadyRecorded(medicationId, scheduledFor, slot.status);
-      // DOMAIN.md: a missed dose later reported as taken counts as taken (and as late), not as missed.
+      // A missed dose later reported as taken counts as taken (and as late), not as missed (docs/clinical-rules.md, "Late and recorded late").
       if (slot?.status === 'missed') {
         return [{ type: 'DoseTakenLate', data: { ...base, occurredAt, supersedesMissed: slot.eventId, recordedBy } }];
       }
@@ -68,7 +68,7 @@ export function decideDose(command: DoseCommand, state: DoseDecisionState, conte
   }
 }
 
-/** Doses are recorded only against a medication active on the plan at occurredAt (DOMAIN.md). */
+/** Doses are recorded only against a medication active on the plan at occurredAt (docs/domain.md, "Rules": MedicationNotActive). */
 function requireActiveAt(patient: EnrolledPatient, medicationId: string, at: string): MedicationState {
   const medication = patient.medications[medicationId];
   if (!medication) throw new MedicationNotFound(medicationId);

@@ -30,6 +30,25 @@ export type AdjustDose = {
     schedule: DoseScheduleInput;
     effectiveFrom: IsoDateTime;
     reason?: string | null;
+    /**
+     * Adjustments still pending with a later effective date: do they stand (`keep`) or are they
+     * withdrawn (`cancel`)? Required when there are any, so none disappears silently.
+     */
+    pendingAdjustments?: PendingAdjustmentsDecision;
+    occurredAt?: IsoDateTime;
+  };
+};
+
+export type PendingAdjustmentsDecision = 'keep' | 'cancel';
+
+export type CancelDoseAdjustment = {
+  type: 'CancelDoseAdjustment';
+  data: {
+    patientId: string;
+    medicationId: string;
+    /** Event id of the pending DoseAdjusted. */
+    adjustmentId: string;
+    reason?: string | null;
     occurredAt?: IsoDateTime;
   };
 };
@@ -47,4 +66,4 @@ export type DiscontinueMedication = {
   };
 };
 
-export type MedicationCommand = PrescribeMedication | AdjustDose | DiscontinueMedication;
+export type MedicationCommand = PrescribeMedication | AdjustDose | CancelDoseAdjustment | DiscontinueMedication;

@@ -1,5 +1,5 @@
 import { requireEnrolled, requireOpenPlan, requireTeamPrescriber } from '../care-plan/access';
-import type { CarePlanState, EnrolledPatient, MedicationState } from '../care-plan/state';
+import type { AdjustmentState, CarePlanState, EnrolledPatient, MedicationState } from '../care-plan/state';
 import type { CommandContext } from '../shared/actor';
 import { assertNever } from '../shared/assert-never';
 import { InvalidValue } from '../shared/errors';
@@ -7,14 +7,18 @@ import { isBefore, resolveOccurredAt, toMillis } from '../shared/time';
 import { isIntegerInRange, optionalText, requireText } from '../shared/validation';
 import type { DoseScheduleInput, MedicationCommand } from './commands';
 import {
+  AdjustmentNotFound,
+  AdjustmentNotPending,
   DateBeforeMedicationStart,
   InvalidDoseSchedule,
   MedicationAlreadyDiscontinued,
   MedicationAlreadyPrescribed,
   MedicationNotFound,
+  PendingAdjustmentsDecisionRequired,
   TherapyOnlyTrackHasNoMedication,
 } from './errors';
-import type { DayOfWeek, DoseSchedule, MedicationEvent, Strength } from './events';
+import type { DayOfWeek, DoseAdjustmentCancelled, DoseSchedule, MedicationEvent, Strength } from './events';
+import { changeInEffect, pendingChanges } from './regimen';
 
 const DAYS: readonly DayOfWeek[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const WALL_CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -56,19 +60,59 @@ export function decideMedication(
     }
     case 'AdjustDose': {
       const medication = requireCurrent(patient, command.data.medicationId, context.now);
-      const { effectiveFrom } = command.data;
+      const { effectiveFrom, pendingAdjustments } = command.data;
       if (isBefore(effectiveFrom, medication.startsAt)) {
         throw new DateBeforeMedicationStart('effectiveFrom', effectiveFrom, medication.startsAt);
       }
+      const from = toMillis(effectiveFrom, 'effectiveFrom');
+      // A back-dated adjustment leaves a later pending one in force by the effective-date rule; the
+      // prescriber says so, or withdraws it, explicitly (docs/clinical-rules.md, "Regimen on a day").
+      const later = pendingChanges(medication.adjustments, effectiveMillis, toMillis(occurredAt, 'occurredAt')).filter(
+        (a) => effectiveMillis(a) > from,
+      );
+      if (later.length > 0 && pendingAdjustments === undefined)
+        throw new PendingAdjustmentsDecisionRequired(later.map((a) => a.eventId));
+      const reason = optionalText(command.data.reason, 'reason');
+      const cancellations: DoseAdjustmentCancelled[] =
+        pendingAdjustments === 'cancel'
+          ? later.map((a) => ({
+              type: 'DoseAdjustmentCancelled',
+              data: { ...base, adjustmentId: a.eventId, reason, prescriberId, occurredAt },
+            }))
+          : [];
       return [
+        ...cancellations,
         {
           type: 'DoseAdjusted',
           data: {
             ...base,
-            supersedes: medication.currentEventId,
+            supersedes:
+              changeInEffect(medication.adjustments, effectiveMillis, from)?.eventId ?? medication.prescribedEventId,
             strength: validStrength(command.data.strength),
             schedule: validSchedule(command.data.schedule),
             effectiveFrom,
+            reason,
+            prescriberId,
+            occurredAt,
+          },
+        },
+      ];
+    }
+    case 'CancelDoseAdjustment': {
+      const medication = requireCurrent(patient, command.data.medicationId, context.now);
+      const { adjustmentId } = command.data;
+      const adjustment = medication.adjustments.find((a) => a.eventId === adjustmentId);
+      if (!adjustment) throw new AdjustmentNotFound(medication.medicationId, adjustmentId);
+      if (adjustment.cancelled) throw new AdjustmentNotPending(adjustmentId, 'is already cancelled');
+      // Once in effect, doses were taken under it: only a correction (entered in error) can remove it.
+      if (!isBefore(occurredAt, adjustment.effectiveFrom))
+        throw new AdjustmentNotPending(adjustmentId, `took effect at ${adjustment.effectiveFrom}`);
+      return [
+        {
+          type: 'DoseAdjustmentCancelled',
+          data: {
+            ...base,
+            adjustmentId,
             reason: optionalText(command.data.reason, 'reason'),
             prescriberId,
             occurredAt,
@@ -99,6 +143,8 @@ export function decideMedication(
       return assertNever(command);
   }
 }
+
+const effectiveMillis = (a: AdjustmentState): number => toMillis(a.effectiveFrom, 'effectiveFrom');
 
 function requireCurrent(patient: EnrolledPatient, medicationId: string, now: string): MedicationState {
   const medication = patient.medications[medicationId];

@@ -39,3 +39,27 @@ export class DateBeforeMedicationStart extends domainError('DATE_BEFORE_MEDICATI
     super(`${field} ${value} is before the medication starts (${startsAt}).`);
   }
 }
+
+export class AdjustmentNotFound extends domainError('ADJUSTMENT_NOT_FOUND', 'not-found') {
+  constructor(medicationId: string, adjustmentId: string) {
+    super(`Medication ${medicationId} has no dose adjustment ${adjustmentId}.`);
+  }
+}
+
+export class AdjustmentNotPending extends domainError('ADJUSTMENT_NOT_PENDING', 'conflict') {
+  constructor(adjustmentId: string, why: string) {
+    super(`Dose adjustment ${adjustmentId} ${why}; only a pending adjustment can be cancelled.`);
+  }
+}
+
+export class PendingAdjustmentsDecisionRequired extends domainError(
+  'PENDING_ADJUSTMENTS_DECISION_REQUIRED',
+  'conflict',
+) {
+  constructor(adjustmentIds: readonly string[]) {
+    super(
+      `Adjustments ${adjustmentIds.join(', ')} take effect later and are still pending: ` +
+        'say whether they stand (pendingAdjustments "keep") or are cancelled ("cancel").',
+    );
+  }
+}

@@ -3,7 +3,7 @@ import type { IsoDateTime } from '../shared/time';
 export type DayOfWeek = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
 /**
- * What PDC needs (DOMAIN.md, adherence): doses per day and the days that have doses.
+ * What PDC needs (docs/clinical-rules.md, "PDC"): doses per day and the days that have doses.
  * `times` are local wall-clock times (`HH:mm`) in the patient's zone, one per daily dose, when known.
  */
 export type DoseSchedule = { timesPerDay: number; daysOfWeek: DayOfWeek[]; times: string[] | null };
@@ -39,7 +39,7 @@ export type DoseAdjusted = {
     supersedes: string;
     strength: Strength;
     schedule: DoseSchedule;
-    /** The schedule of a day is the one in effect on it (DOMAIN.md, adherence). */
+    /** From this instant's date, unless an adjustment effective later applies (docs/clinical-rules.md, "Regimen on a day"). */
     effectiveFrom: IsoDateTime;
     reason: string | null;
     prescriberId: string;
@@ -62,4 +62,19 @@ export type MedicationDiscontinued = {
   };
 };
 
-export type MedicationEvent = MedicationPrescribed | DoseAdjusted | MedicationDiscontinued;
+/** A pending adjustment withdrawn before it took effect: it never applies (docs/clinical-rules.md, "Regimen on a day"). */
+export type DoseAdjustmentCancelled = {
+  type: 'DoseAdjustmentCancelled';
+  data: {
+    patientId: string;
+    carePlanId: string;
+    medicationId: string;
+    /** Event id of the DoseAdjusted withdrawn. */
+    adjustmentId: string;
+    reason: string | null;
+    prescriberId: string;
+    occurredAt: IsoDateTime;
+  };
+};
+
+export type MedicationEvent = MedicationPrescribed | DoseAdjusted | DoseAdjustmentCancelled | MedicationDiscontinued;

@@ -15,7 +15,7 @@ export const URGENT_FIBSER_BURDEN = 5;
 
 export type SideEffectDecisionState = { readonly plan: CarePlanState; readonly sideEffect: SideEffectState };
 
-/** A severe side effect, or FIBSER burden >= 5, opens an urgent item for the prescriber (DOMAIN.md). */
+/** A severe side effect, or FIBSER burden >= 5, opens an urgent item for the prescriber (docs/clinical-rules.md, "Urgent side effects"). */
 export function isUrgent(severity: Severity, fibser: Fibser | null): boolean {
   return severity === 'severe' || (fibser !== null && fibser.burden >= URGENT_FIBSER_BURDEN);
 }

@@ -115,7 +115,7 @@ export function decideSession(
   }
 }
 
-/** A medication-only track has no therapy sessions scheduled after the switch (DOMAIN.md). */
+/** A medication-only track has no therapy sessions scheduled after the switch (docs/domain.md, "Choices"). */
 function assertTrackAllows(patient: EnrolledPatient, kind: SessionKind): void {
   const plan = requireOpenPlan(patient);
   if (kind === 'psychotherapy' && plan.track === 'medication-only') {

@@ -92,6 +92,24 @@ export const prescribed = (
   },
 });
 
+/** A dose adjustment of MED recorded on 5 March, effective 20 March: pending at NOW (10 March). */
+export const adjusted = (overrides: Partial<EventOf<'DoseAdjusted'>['data']> = {}): EventOf<'DoseAdjusted'> => ({
+  type: 'DoseAdjusted',
+  data: {
+    patientId: PATIENT,
+    carePlanId: 'plan-1',
+    medicationId: MED,
+    supersedes: 'rx-1',
+    strength: { value: 100, unit: 'mg' },
+    schedule: { timesPerDay: 1, daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], times: null },
+    effectiveFrom: '2026-03-20T00:00:00Z',
+    reason: null,
+    prescriberId: prescriber.userId,
+    occurredAt: '2026-03-05T09:00:00Z',
+    ...overrides,
+  },
+});
+
 export const discontinuedAt = (stoppedAt: string, medicationId = MED): EventOf<'MedicationDiscontinued'> => ({
   type: 'MedicationDiscontinued',
   data: {

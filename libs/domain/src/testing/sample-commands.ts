@@ -56,6 +56,10 @@ export const sampleCommands: { readonly [K in CommandType]: CommandOf<K> } = {
       effectiveFrom: '2026-03-11T00:00:00Z',
     },
   },
+  CancelDoseAdjustment: {
+    type: 'CancelDoseAdjustment',
+    data: { patientId, medicationId: MED, adjustmentId: 'adj-pending', reason: 'Titration no longer needed.' },
+  },
   DiscontinueMedication: {
     type: 'DiscontinueMedication',
     data: { patientId, medicationId: MED, reason: 'course-completed' },

@@ -117,6 +117,17 @@ export const sampleEvents: { readonly [T in EventType]: EventOf<T> } = {
       occurredAt: at,
     },
   },
+  DoseAdjustmentCancelled: {
+    type: 'DoseAdjustmentCancelled',
+    data: {
+      ...base,
+      medicationId: 'med-sertraline',
+      adjustmentId: 'evt-2',
+      reason: 'Titration no longer needed.',
+      prescriberId: prescriber.userId,
+      occurredAt: at,
+    },
+  },
   MedicationDiscontinued: { ...discontinuedAt(at), data: { ...discontinuedAt(at).data, reasonDetail: 'Nausea.' } },
   SessionScheduled: {
     type: 'SessionScheduled',

@@ -254,6 +254,17 @@ export const messageDefinitions: { readonly [T in EventType]: MessageDefinition 
       occurredAt,
     }),
   },
+  DoseAdjustmentCancelled: {
+    version: 1,
+    summary: 'A pending dose adjustment was withdrawn before it took effect; it never applies.',
+    data: object({
+      ...carePlan,
+      medicationId: ids.medicationId,
+      adjustmentId: id('Event id of the DoseAdjusted withdrawn.'),
+      prescriberId: id('The prescriber.'),
+      occurredAt,
+    }),
+  },
   MedicationDiscontinued: {
     version: 1,
     summary: 'A medication was discontinued.',

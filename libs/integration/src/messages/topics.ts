@@ -1,7 +1,7 @@
 import { isEventType, type EventType } from '@caretrail/domain';
 
 /**
- * The areas integrators subscribe to (DOMAIN.md, "Integrators' view"): one
+ * The areas integrators subscribe to (docs/kafka.md): one
  * topic each, key = patient id, so one patient's events of an area stay in
  * one partition, in order.
  */
@@ -41,6 +41,7 @@ export const areaOf: { readonly [T in Exclude<EventType, 'EntryCorrected' | 'Ent
   TherapyFrequencyChanged: 'plan',
   MedicationPrescribed: 'medication',
   DoseAdjusted: 'medication',
+  DoseAdjustmentCancelled: 'medication',
   MedicationDiscontinued: 'medication',
   DoseTaken: 'medication',
   DoseMissed: 'medication',

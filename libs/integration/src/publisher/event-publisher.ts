@@ -1,6 +1,6 @@
 /**
  * The producer port. kafkajs is the client today but is no longer
- * maintained (ARCHITECTURE.md, Kafka): nothing outside the adapter knows it,
+ * maintained (docs/architecture.md, docs/kafka.md): nothing outside the adapter knows it,
  * so another client can replace it behind this interface.
  */
 export interface IntegrationMessage {

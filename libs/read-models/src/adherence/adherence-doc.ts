@@ -1,11 +1,14 @@
 import type { CancelledBy } from '@caretrail/domain';
-import type { LocalDate } from '../shared/local-time';
+import { type LocalDate } from '@caretrail/domain';
 import type { ScheduleFact } from '../shared/validation';
 
-/** Doses of one local day, by how they were reported. */
-export type DoseCounts = { onTime: number; late: number; missed: number };
+/**
+ * Doses of one local day, by how they were reported; `recordedLate` counts those among them recorded
+ * more than 24 h after they occurred (data timeliness, not behaviour: docs/clinical-rules.md, "Late and recorded late").
+ */
+export type DoseCounts = { onTime: number; late: number; missed: number; recordedLate: number };
 /** How one dose event counts: DoseTaken, DoseTakenLate or DoseMissed. */
-export type DoseKind = keyof DoseCounts;
+export type DoseKind = 'onTime' | 'late' | 'missed';
 
 /**
  * DoseCounts as a day stores them: kinds without a dose are left out (`{ onTime: 3 }`), which
@@ -14,15 +17,27 @@ export type DoseKind = keyof DoseCounts;
 export type StoredDoseCounts = Partial<DoseCounts>;
 
 export function doseCounts(stored: StoredDoseCounts | undefined): DoseCounts {
-  return { onTime: stored?.onTime ?? 0, late: stored?.late ?? 0, missed: stored?.missed ?? 0 };
+  return {
+    onTime: stored?.onTime ?? 0,
+    late: stored?.late ?? 0,
+    missed: stored?.missed ?? 0,
+    recordedLate: stored?.recordedLate ?? 0,
+  };
 }
 
 export function storedDoseCounts(counts: DoseCounts): StoredDoseCounts {
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }
 
-/** A dose adjustment: its schedule applies from the local date of `effectiveFrom` (DOMAIN.md, adherence). */
-export type AdjustmentFact = { eventId: string; position: number; effectiveFrom: string; schedule: ScheduleFact };
+/** A dose adjustment: its schedule applies from the local date of `effectiveFrom` (docs/clinical-rules.md, "Regimen on a day"). */
+export type AdjustmentFact = {
+  eventId: string;
+  position: number;
+  effectiveFrom: string;
+  schedule: ScheduleFact;
+  /** The DoseAdjustmentCancelled that withdrew it before it took effect; absent or null: it stands. */
+  cancelEventId?: string | null;
+};
 
 export type MedicationFacts = {
   medicationId: string;
@@ -32,7 +47,7 @@ export type MedicationFacts = {
   startsAt: string;
   /** The prescription's schedule, in effect until the first adjustment's effective date. */
   schedule: ScheduleFact;
-  /** In recording order; on a given day the last recorded one already in effect applies. */
+  /** In recording order; which one applies on a day is the domain's `changeInEffect`. */
   adjustments: AdjustmentFact[];
   /** Eligibility ends before the local date of this instant. */
   stoppedAt: string | null;
@@ -49,6 +64,8 @@ export type DoseIndexEntry = {
   day: LocalDate;
   /** null once it counts nowhere: entered in error, or a miss superseded by a dose taken late. */
   countsAs: DoseKind | null;
+  /** Recorded more than 24 h after it occurred: counted in the day's `recordedLate` wherever it counts. */
+  recordedLate?: boolean;
 };
 
 /** A session attended, missed or cancelled (only these count for attendance). */

@@ -1,9 +1,14 @@
-import { addDays, daysBetween, isInstant, localDate, toMillis, type LocalDate } from '../shared/local-time';
+import { addDays, daysBetween, localDate, type LocalDate } from '@caretrail/domain';
+import { isInstant, toMillis } from '../shared/instants';
 import { doseCounts, type AdherenceDoc, type MedicationFacts, type SessionFact } from './adherence-doc';
 import { medicationCalendar, pdcOver, type MedicationCalendar, type Pdc } from './pdc';
 
-/** Dose-level counts; `taken` = on time + late (a miss later reported taken is late, not missed). */
-export type DoseTally = { taken: number; onTime: number; late: number; missed: number };
+/**
+ * Dose-level counts; `taken` = on time + late (a miss later reported taken is late, not missed).
+ * `recordedLate`: of these doses, those recorded more than 24 h after they occurred, whatever their kind
+ * (docs/clinical-rules.md, "Late and recorded late").
+ */
+export type DoseTally = { taken: number; onTime: number; late: number; missed: number; recordedLate: number };
 
 export type MedicationAdherence = {
   medicationId: string;
@@ -18,7 +23,7 @@ export type MedicationAdherence = {
   doses: { last30Days: DoseTally; last90Days: DoseTally; allTime: DoseTally };
 };
 
-/** DOMAIN.md: attendance rate = attended / (attended + missed); cancellations are excluded and reported apart. */
+/** Attendance rate = attended / (attended + missed); cancellations are excluded and reported apart (docs/clinical-rules.md, "Attendance"). */
 export type Attendance = {
   attended: number;
   missed: number;
@@ -103,6 +108,7 @@ function tally(
       sum.onTime += counts.onTime;
       sum.late += counts.late;
       sum.missed += counts.missed;
+      sum.recordedLate += counts.recordedLate;
     }
   }
   return { taken: sum.onTime + sum.late, ...sum };

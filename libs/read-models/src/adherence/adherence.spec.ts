@@ -1,6 +1,7 @@
-import type { DomainEvent } from '@caretrail/domain';
+import { UnknownTimeZone, type DomainEvent, type EventOf } from '@caretrail/domain';
 import {
   adjusted,
+  adjustmentCancelled,
   dates,
   discontinued,
   enrolled,
@@ -33,7 +34,7 @@ function medicationAfter(history: ReadonlyArray<DomainEvent | Identified>, asOf 
   return medication;
 }
 
-describe('adherence read model: PDC (DOMAIN.md, adherence)', () => {
+describe('adherence read model: PDC (docs/clinical-rules.md, "PDC")', () => {
   it('schedule of a day is the one in effect: 2/day until 16 March, then 1/day', () => {
     // Given 2 doses/day from 1 March, adjusted to 1/day from 16 March.
     // 2-5 March: 2 doses (covered, 4 days); 6-15 March: 1 dose (not covered under 2/day, 10 days);
@@ -54,17 +55,55 @@ describe('adherence read model: PDC (DOMAIN.md, adherence)', () => {
     expect(medication.pdc90).toMatchObject({ eligibleDays: 31, coveredDays: 19 });
   });
 
-  it('a backdated adjustment recorded later supersedes an earlier one already in effect', () => {
-    // Given: adjusted to 3/day from 10 March (recorded first), then back to 1/day from 5 March (recorded later).
-    const history = [
+  describe('regimen on a day: the latest effective date wins, not the latest recorded (docs/clinical-rules.md)', () => {
+    // Given: 2/day from 1 March; adjusted to 3/day from 10 March (recorded first), then a back-dated
+    // adjustment to 1/day from 5 March (recorded later); one dose a day taken from 5 March.
+    const history: Array<DomainEvent | Identified> = [
       enrolled(),
       prescribed('2026-03-01T00:00:00Z', { timesPerDay: 2 }),
-      adjusted('2026-03-10T00:00:00Z', { timesPerDay: 3 }),
+      withId('adj-3', adjusted('2026-03-10T00:00:00Z', { timesPerDay: 3 })),
       adjusted('2026-03-05T00:00:00Z', { timesPerDay: 1 }),
       ...takenOn(dates('2026-03-05', '2026-03-31')),
     ];
-    // Then from 5 March one dose a day covers: 27 of 30 (2-4 March need 2).
-    expect(medicationAfter(history).pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 27 });
+
+    it('a back-dated adjustment applies only until the later one takes effect', () =>
+      // 2-4 March need 2 (no dose), 5-9 March need 1 (covered: 5 days), 10-31 March need 3 (1 taken).
+      expect(medicationAfter(history).pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 5 }));
+
+    it('the later one cancelled explicitly: 1/day from 5 March covers 27 of 30', () =>
+      // 5-31 March is 27 days at 1/day; 2-4 March still need 2.
+      expect(medicationAfter([...history, adjustmentCancelled('adj-3', '2026-03-06T00:00:00Z')]).pdc30).toMatchObject({
+        eligibleDays: 30,
+        coveredDays: 27,
+      }));
+
+    it('the cancellation entered in error: the 3/day stands again (5 covered)', () =>
+      expect(
+        medicationAfter([
+          ...history,
+          withId('cancel', adjustmentCancelled('adj-3', '2026-03-06T00:00:00Z')),
+          enteredInError('cancel', 'DoseAdjustmentCancelled'),
+        ]).pdc30,
+      ).toMatchObject({ eligibleDays: 30, coveredDays: 5 }));
+
+    it('issue 13: titration recorded 5 Jan from 20 Jan, a cut recorded 12 Jan back-dated to 10 Jan: PDC30 is 19/30', () => {
+      // Once a day from 1 January, one dose taken every day. As of 30 January the window is 1-30 January:
+      // 1-19 January need 1 (19 covered); 20-30 January need 2 under the titration (1 taken: 11 not covered).
+      const recordedOn = (event: EventOf<'DoseAdjusted'>, occurredAt: string): EventOf<'DoseAdjusted'> => ({
+        ...event,
+        data: { ...event.data, occurredAt },
+      });
+      const january = [
+        enrolled('UTC', '2026-01-01T08:00:00Z'),
+        prescribed('2026-01-01T00:00:00Z', { timesPerDay: 1 }),
+        recordedOn(adjusted('2026-01-20T00:00:00Z', { timesPerDay: 2 }), '2026-01-05T10:00:00Z'),
+        recordedOn(adjusted('2026-01-10T00:00:00Z', { timesPerDay: 1 }), '2026-01-12T10:00:00Z'),
+        ...takenOn(dates('2026-01-01', '2026-01-30')),
+      ];
+      const pdc30 = medicationAfter(january, '2026-01-30T20:00:00Z').pdc30;
+      expect(pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 19, adherent: false });
+      expect(pdc30.pdc).toBeCloseTo(19 / 30, 10);
+    });
   });
 
   it('discontinuation mid-window: days from the discontinuation date on are not eligible', () => {
@@ -106,7 +145,7 @@ describe('adherence read model: PDC (DOMAIN.md, adherence)', () => {
     ];
     const medication = medicationAfter(history);
     expect(medication.pdc30.coveredDays).toBe(30);
-    expect(medication.doses.last30Days).toEqual({ taken: 30, onTime: 29, late: 1, missed: 0 });
+    expect(medication.doses.last30Days).toEqual({ taken: 30, onTime: 29, late: 1, missed: 0, recordedLate: 0 });
   });
 
   it('extra doses never cover another day', () => {
@@ -157,6 +196,17 @@ describe('adherence read model: PDC (DOMAIN.md, adherence)', () => {
       eligibleDays: 3,
       coveredDays: 2,
     });
+  });
+
+  it('a stored zone that no longer resolves: the doses still project, the view is an explicit UnknownTimeZone error', () => {
+    // Given a patient enrolled before zones were checked against the runtime's database.
+    const doc = fold(adherenceModel, [
+      enrolled('Mars/Olympus'),
+      prescribed('2026-03-01T00:00:00Z'),
+      ...takenOn(dates('2026-03-01', '2026-03-31')),
+    ]);
+    expect(doc.timeZone).toBe('Mars/Olympus');
+    expect(() => adherenceView(doc, AS_OF)).toThrow(UnknownTimeZone);
   });
 
   it('no eligible day: PDC is null ("not enough data"), never 0 or 100 %', () => {
@@ -254,9 +304,66 @@ describe('adherence read model: dose counts and session attendance', () => {
       missed('2026-03-22T08:00:00Z'),
     ];
     const { doses } = medicationAfter(history);
-    expect(doses.last30Days).toEqual({ taken: 2, onTime: 1, late: 1, missed: 1 });
-    expect(doses.last90Days).toEqual({ taken: 2, onTime: 1, late: 1, missed: 2 });
-    expect(doses.allTime).toEqual({ taken: 3, onTime: 2, late: 1, missed: 2 });
+    expect(doses.last30Days).toEqual({ taken: 2, onTime: 1, late: 1, missed: 1, recordedLate: 0 });
+    expect(doses.last90Days).toEqual({ taken: 2, onTime: 1, late: 1, missed: 2, recordedLate: 0 });
+    expect(doses.allTime).toEqual({ taken: 3, onTime: 2, late: 1, missed: 2, recordedLate: 0 });
+  });
+
+  describe('"late" (behaviour) and "recorded late" (data timeliness) are counted apart', () => {
+    // Given 1 dose/day from 1 March, as of 31 March:
+    // - 20 March: taken on time at 08:00, recorded 23 March 09:00 (73 h later: recorded late, not late);
+    // - 21 March: taken at 13:00 for the 08:00 slot (late), recorded 21 March 13:05 (on time);
+    // - 22 March: taken on time, recorded 23 March 08:00 (exactly 24 h: not recorded late);
+    // - 23 March: missed, recorded 25 March 08:00 (48 h: recorded late);
+    // - 24 March: taken on time, recorded 26 March 08:00 (recorded late), then entered in error.
+    const history: Array<DomainEvent | Identified> = [
+      enrolled(),
+      prescribed('2026-03-01T00:00:00Z'),
+      withId('d20', taken('2026-03-20T08:00:00Z'), '2026-03-23T09:00:00Z'),
+      withId('d21', takenLate('2026-03-21T13:00:00Z', '2026-03-21T08:00:00Z'), '2026-03-21T13:05:00Z'),
+      withId('d22', taken('2026-03-22T08:00:00Z'), '2026-03-23T08:00:00Z'),
+      withId('d23', missed('2026-03-23T08:00:00Z'), '2026-03-25T08:00:00Z'),
+      withId('d24', taken('2026-03-24T08:00:00Z'), '2026-03-26T08:00:00Z'),
+    ];
+
+    it('recordedLate counts 20 and 23 March (24 h exactly is not late); late counts only 21 March', () =>
+      // taken = 20, 21, 22, 24 March = 4 (onTime 3: 20, 22, 24; late 1: 21); missed 1 (23);
+      // recordedLate = 20, 23, 24 March = 3.
+      expect(medicationAfter(history).doses.last30Days).toEqual({
+        taken: 4,
+        onTime: 3,
+        late: 1,
+        missed: 1,
+        recordedLate: 3,
+      }));
+
+    it('a dose recorded late on time still covers its day: PDC counts 20 March', () =>
+      // Covered: 20, 21, 22, 24 March = 4 of the 30 eligible days.
+      expect(medicationAfter(history).pdc30).toMatchObject({ eligibleDays: 30, coveredDays: 4 }));
+
+    it('a dose entered in error stops counting as recorded late too (24 March: 3 - 1 = 2)', () =>
+      expect(medicationAfter([...history, enteredInError('d24', 'DoseTaken')]).doses.last30Days).toMatchObject({
+        onTime: 2,
+        recordedLate: 2,
+      }));
+
+    it('a miss recorded late then taken late counts once, as late, with its own timeliness', () =>
+      // 23 March's miss (recorded late) is superseded by a dose taken late at 15:00, reported 25 March
+      // 09:00 (42 h: recorded late too): missed 1 -> 0, late 1 -> 2, recordedLate 3 - 1 + 1 = 3.
+      expect(
+        medicationAfter([
+          ...history,
+          withId('d23-late', takenLate('2026-03-23T15:00:00Z', '2026-03-23T08:00:00Z', 'd23'), '2026-03-25T09:00:00Z'),
+        ]).doses.last30Days,
+      ).toMatchObject({ late: 2, missed: 0, recordedLate: 3 }));
+
+    it('the same taken late reported within 24 h: the lateness of the miss leaves with it (3 - 1 = 2)', () =>
+      expect(
+        medicationAfter([
+          ...history,
+          withId('d23-late', takenLate('2026-03-24T07:00:00Z', '2026-03-23T08:00:00Z', 'd23'), '2026-03-25T06:00:00Z'),
+        ]).doses.last30Days,
+      ).toMatchObject({ late: 2, missed: 0, recordedLate: 2 }));
   });
 
   it('attendance rate = attended / (attended + missed); cancellations are excluded and reported apart', () => {

@@ -8,19 +8,15 @@ import {
   entityOfStream,
   type Correction,
 } from '../shared/corrections';
-import {
-  addDays,
-  DEFAULT_TIME_ZONE,
-  isInstant,
-  isValidTimeZone,
-  localDate,
-  type LocalDate,
-} from '../shared/local-time';
+import { addDays, DEFAULT_TIME_ZONE, isValidTimeZone, localDate, type LocalDate } from '@caretrail/domain';
+import { isInstant, toMillis } from '../shared/instants';
 import { isScheduleFact, scheduleFact, type ScheduleFact } from '../shared/validation';
 import {
   doseCounts,
   storedDoseCounts,
   type AdherenceDoc,
+  type AdjustmentFact,
+  type DoseCounts,
   type DoseIndexEntry,
   type DoseKind,
   type MedicationFacts,
@@ -35,6 +31,7 @@ export const DOSE_INDEX_MIN = 64;
 const MEDICATION_TYPES: ReadonlySet<EventType> = new Set([
   'MedicationPrescribed',
   'DoseAdjusted',
+  'DoseAdjustmentCancelled',
   'MedicationDiscontinued',
 ]);
 const DOSE_TYPES: ReadonlySet<EventType> = new Set(['DoseTaken', 'DoseTakenLate', 'DoseMissed']);
@@ -67,7 +64,8 @@ export function evolveAdherence(current: AdherenceDoc | undefined, { event, meta
     case 'PatientEnrolled':
       return {
         ...doc,
-        timeZone: isValidTimeZone(event.data.timeZone) ? event.data.timeZone : DEFAULT_TIME_ZONE,
+        // As recorded: a zone that does not resolve makes the view an explicit error, not UTC (docs/clinical-rules.md).
+        timeZone: event.data.timeZone,
         enrolmentEventId: meta.eventId,
       };
     case 'MedicationPrescribed':
@@ -89,6 +87,8 @@ export function evolveAdherence(current: AdherenceDoc | undefined, { event, meta
               ],
             },
       );
+    case 'DoseAdjustmentCancelled':
+      return withAdjustment(doc, event.data.adjustmentId, (a) => ({ ...a, cancelEventId: meta.eventId }));
     case 'MedicationDiscontinued':
       return withMedication(doc, event.data.medicationId, (m) => ({
         ...m,
@@ -96,12 +96,12 @@ export function evolveAdherence(current: AdherenceDoc | undefined, { event, meta
         stopEventId: meta.eventId,
       }));
     case 'DoseTaken':
-      return doseRecorded(doc, meta.eventId, event.data, 'onTime', null);
+      return doseRecorded(doc, meta, event.data, 'onTime', null);
     case 'DoseTakenLate':
-      // DOMAIN.md: a missed dose later reported as taken counts as taken (and as late), not as missed.
-      return doseRecorded(doc, meta.eventId, event.data, 'late', event.data.supersedesMissed);
+      // A missed dose later reported as taken counts as taken (and as late), not as missed (docs/clinical-rules.md, "Late and recorded late").
+      return doseRecorded(doc, meta, event.data, 'late', event.data.supersedesMissed);
     case 'DoseMissed':
-      return doseRecorded(doc, meta.eventId, event.data, 'missed', null);
+      return doseRecorded(doc, meta, event.data, 'missed', null);
     case 'SessionAttended':
     case 'SessionMissed':
     case 'SessionCancelled':
@@ -145,21 +145,56 @@ function withMedication(
   return updated === medication ? doc : { ...doc, medications: { ...doc.medications, [medicationId]: updated } };
 }
 
+function withAdjustment(
+  doc: AdherenceDoc,
+  which: string | ((a: AdjustmentFact) => boolean),
+  update: (a: AdjustmentFact) => AdjustmentFact,
+): AdherenceDoc {
+  const matches = typeof which === 'string' ? (a: AdjustmentFact) => a.eventId === which : which;
+  const medication = Object.values(doc.medications).find((m) => m.adjustments.some(matches));
+  if (!medication) return doc;
+  return withMedication(doc, medication.medicationId, (m) => ({
+    ...m,
+    adjustments: m.adjustments.map((a) => (matches(a) ? update(a) : a)),
+  }));
+}
+
+/**
+ * The zone doses are bucketed in. A projection must not stop on one patient's row, so a stored zone
+ * that does not resolve buckets in UTC here; adherenceView then refuses the row (UnknownTimeZone), so
+ * these days are never shown as if they were the patient's.
+ */
+function countingZone(doc: AdherenceDoc): string {
+  return isValidTimeZone(doc.timeZone) ? doc.timeZone : DEFAULT_TIME_ZONE;
+}
+
 /** Adds `delta` doses of `kind` to a local day; a day back at zero disappears from the map. */
-function bump(doc: AdherenceDoc, medicationId: string, day: LocalDate, kind: DoseKind, delta: number): AdherenceDoc {
+function bump(
+  doc: AdherenceDoc,
+  medicationId: string,
+  day: LocalDate,
+  kind: keyof DoseCounts,
+  delta: number,
+): AdherenceDoc {
   return withMedication(doc, medicationId, (m) => {
     const month = day.slice(0, 7);
     const dayOfMonth = day.slice(8, 10);
     const days = { ...(m.doses[month] ?? {}) };
     const counts = doseCounts(days[dayOfMonth]);
     counts[kind] = Math.max(0, counts[kind] + delta);
-    if (counts.onTime + counts.late + counts.missed === 0) delete days[dayOfMonth];
+    if (counts.onTime + counts.late + counts.missed + counts.recordedLate === 0) delete days[dayOfMonth];
     else days[dayOfMonth] = storedDoseCounts(counts);
     const doses = { ...m.doses };
     if (Object.keys(days).length === 0) delete doses[month];
     else doses[month] = days;
     return { ...m, doses };
   });
+}
+
+/** One dose event counted on a day: its kind, and its lateness of recording when it has one. */
+function bumpDose(doc: AdherenceDoc, entry: DoseIndexEntry, kind: DoseKind, delta: number): AdherenceDoc {
+  const counted = bump(doc, entry.medicationId, entry.day, kind, delta);
+  return entry.recordedLate ? bump(counted, entry.medicationId, entry.day, 'recordedLate', delta) : counted;
 }
 
 function findDose(doc: AdherenceDoc, eventId: string): DoseIndexEntry | undefined {
@@ -188,26 +223,38 @@ function withDoseEntry(
 
 type DoseData = { medicationId: string; occurredAt: string };
 
+/** Recorded more than this after it occurred: the report was late, whatever the dose (docs/clinical-rules.md, "Late and recorded late"). */
+export const RECORDED_LATE_AFTER_MS = 24 * 3_600_000;
+
 function doseRecorded(
   doc: AdherenceDoc,
-  eventId: string,
+  meta: ProjectedEvent['meta'],
   data: DoseData,
   kind: DoseKind,
   supersedesMissed: string | null,
 ): AdherenceDoc {
+  const { eventId } = meta;
   if (doc.lastDoseIds.includes(eventId) || findDose(doc, eventId)) return doc;
   const medication = doc.medications[data.medicationId];
   if (!medication || medication.voided || !isInstant(data.occurredAt)) return doc;
   let next = doc;
   const missedDose = supersedesMissed === null ? undefined : findDose(doc, supersedesMissed);
   if (supersedesMissed !== null && missedDose && missedDose.countsAs === 'missed') {
-    next = bump(next, missedDose.medicationId, missedDose.day, 'missed', -1);
+    next = bumpDose(next, missedDose, 'missed', -1);
     next = withDoseEntry(next, supersedesMissed, { ...missedDose, countsAs: null });
   }
-  // DOMAIN.md: a dose belongs to the local day of its occurredAt, whenever it was recorded.
-  const day = localDate(data.occurredAt, doc.timeZone);
-  next = bump(next, data.medicationId, day, kind, 1);
-  next = withDoseEntry(next, eventId, { medicationId: data.medicationId, day, countsAs: kind });
+  // A dose belongs to the local day of its occurredAt, whenever it was recorded (docs/clinical-rules.md, "PDC").
+  const day = localDate(data.occurredAt, countingZone(doc));
+  const recordedLate =
+    isInstant(meta.recordedAt) && toMillis(meta.recordedAt) - toMillis(data.occurredAt) > RECORDED_LATE_AFTER_MS;
+  const entry: DoseIndexEntry = {
+    medicationId: data.medicationId,
+    day,
+    countsAs: kind,
+    ...(recordedLate ? { recordedLate } : {}),
+  };
+  next = bumpDose(next, entry, kind, 1);
+  next = withDoseEntry(next, eventId, entry);
   const newestDoseDay = doc.newestDoseDay === null || day > doc.newestDoseDay ? day : doc.newestDoseDay;
   const lastDoseIds = [...doc.lastDoseIds.slice(-(DOSE_INDEX_MIN - 1)), eventId];
   return { ...next, recentDoses: pruneDoseIndex(next.recentDoses, newestDoseDay), lastDoseIds, newestDoseDay };
@@ -246,6 +293,15 @@ function corrected(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
       return correctPrescription(doc, correction);
     case 'DoseAdjusted':
       return correctAdjustment(doc, correction);
+    case 'DoseAdjustmentCancelled':
+      // A cancellation entered in error: the adjustment stands again.
+      return correction.kind === 'void'
+        ? withAdjustment(
+            doc,
+            (a) => a.cancelEventId === correction.targetId,
+            (a) => ({ ...a, cancelEventId: null }),
+          )
+        : doc;
     case 'MedicationDiscontinued': {
       const medication = Object.values(doc.medications).find((m) => m.stopEventId === targetId);
       if (!medication) return doc;
@@ -323,19 +379,20 @@ function correctDose(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
   const entry = findDose(doc, correction.targetId);
   // Doses older than the index live on as day counts only (outside every PDC window); see docs/read-models.md.
   if (!entry || entry.countsAs === null) return doc;
-  const { medicationId, day, countsAs: kind } = entry;
+  const { day, countsAs: kind } = entry;
   if (correction.kind === 'void') {
-    return withDoseEntry(bump(doc, medicationId, day, kind, -1), correction.targetId, { ...entry, countsAs: null });
+    return withDoseEntry(bumpDose(doc, entry, kind, -1), correction.targetId, { ...entry, countsAs: null });
   }
   if (!changesField(correction.changes, 'occurredAt')) return doc;
   const { occurredAt } = amend<{ occurredAt: unknown }>({ occurredAt: null }, correction.changes, (c) =>
     isInstant(c.occurredAt),
   );
   if (!isInstant(occurredAt)) return doc;
-  const newDay = localDate(occurredAt, doc.timeZone);
+  const newDay = localDate(occurredAt, countingZone(doc));
   if (newDay === day) return doc;
-  const moved = bump(bump(doc, medicationId, day, kind, -1), medicationId, newDay, kind, 1);
-  return withDoseEntry(moved, correction.targetId, { ...entry, day: newDay }, day);
+  const movedEntry = { ...entry, day: newDay };
+  const moved = bumpDose(bumpDose(doc, entry, kind, -1), movedEntry, kind, 1);
+  return withDoseEntry(moved, correction.targetId, movedEntry, day);
 }
 
 function correctSession(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
@@ -381,8 +438,9 @@ function keysOf({ event }: ProjectedEvent): string[] {
 
 export const adherenceModel: ReadModel<AdherenceDoc> = {
   name: 'adherence',
-  // 2: day counts and the dose index became named fields; stored rows rebuild at start-up (docs/read-models.md).
-  version: 2,
+  // 2: day counts and the dose index became named fields; 3: days count doses recorded late.
+  // Stored rows rebuild at start-up (docs/read-models.md).
+  version: 3,
   keysOf,
   evolve: evolveAdherence,
   patientOf: (doc) => doc.patientId,

@@ -1,13 +1,9 @@
 /**
- * Proportion of days covered, exactly as DOMAIN.md ("Read models", adherence) defines it:
- * - days are calendar days in the patient's zone; a window of N days ends with the as-of day and includes it;
- * - a day is eligible when the medication is active on it (on or after the start date, before the
- *   discontinuation date) and the schedule in effect that day calls for at least one dose;
- * - a day is covered when the doses taken that day (on time or late) are at least the doses scheduled;
- *   extra doses never cover another day;
- * - PDC = covered / eligible, capped at 100 %, null with no eligible day; adherent means PDC >= 80 %.
+ * Proportion of days covered, exactly as docs/clinical-rules.md ("PDC", "Adherence threshold") defines
+ * it; the schedule of each day comes from "Regimen on a day".
  */
-import { addDays, localDate, weekday, type LocalDate } from '../shared/local-time';
+import { changeInEffect } from '@caretrail/domain';
+import { addDays, localDate, weekday, type LocalDate } from '@caretrail/domain';
 import type { ScheduleFact } from '../shared/validation';
 import { doseCounts, type DoseCounts, type MedicationFacts } from './adherence-doc';
 
@@ -35,17 +31,11 @@ export function medicationCalendar(medication: MedicationFacts, timeZone: string
   const stopDate = medication.stoppedAt === null ? null : localDate(medication.stoppedAt, timeZone);
   const adjustments = medication.adjustments.map((a) => ({
     from: localDate(a.effectiveFrom, timeZone),
-    position: a.position,
+    cancelled: a.cancelEventId !== undefined && a.cancelEventId !== null,
     schedule: a.schedule,
   }));
-
-  // The schedule of a day is the one in effect on it: of the adjustments whose effective date has
-  // come, the one recorded last (a later adjustment supersedes an earlier one even when backdated).
-  const scheduleOn = (day: LocalDate): ScheduleFact => {
-    let current: { position: number; schedule: ScheduleFact } | null = null;
-    for (const a of adjustments) if (a.from <= day && (current === null || a.position > current.position)) current = a;
-    return current?.schedule ?? medication.schedule;
-  };
+  const scheduleOn = (day: LocalDate): ScheduleFact =>
+    changeInEffect(adjustments, (a) => a.from, day)?.schedule ?? medication.schedule;
 
   return {
     startDate,

@@ -1,5 +1,5 @@
 import type { CareTeamRole, Fibser, Severity, Urgency } from '@caretrail/domain';
-import { toMillis } from '../shared/local-time';
+import { toMillis } from '../shared/instants';
 import { isUrgentSideEffect } from './collaboration';
 import type { CollaborationDoc, ContactFact, SideEffectFact } from './collaboration-doc';
 
@@ -37,7 +37,7 @@ export type CollaborationView = {
   responseLatency: { answered: number; medianMs: number | null; worstMs: number | null };
   /** Not yet reviewed by a prescriber (resolved ones included: the prescriber still has to look). */
   unreviewedSideEffects: SideEffectItem[];
-  /** DOMAIN.md: a severe side effect, or FIBSER burden >= 5, is an urgent item for the prescriber until reviewed. */
+  /** A severe side effect, or FIBSER burden >= 5, is an urgent item for the prescriber until reviewed (docs/clinical-rules.md, "Urgent side effects"). */
   urgentItems: SideEffectItem[];
   /** Latest consultation, answer, shared note or case review between therapist and prescriber. */
   lastContact: (ContactFact & { daysAgo: number }) | null;

@@ -25,7 +25,7 @@ function viewAfter(history: ReadonlyArray<DomainEvent | Identified>, asOf = AS_O
   return collaborationView(fold(collaborationModel, history), asOf);
 }
 
-describe('collaboration read model (DOMAIN.md, provider collaboration)', () => {
+describe('collaboration read model (docs/read-models.md, "Collaboration")', () => {
   it('response latency: median and worst of the answered consultations', () => {
     // Given answers after 2 h, 10 h, 4 h and 30 h: median (4 + 10) / 2 = 7 h, worst 30 h.
     const asked = (id: string, day: string, hours: number): DomainEvent[] => {

@@ -1,7 +1,7 @@
 import { isUrgent, type Actor, type CareTeamRole, type EventType } from '@caretrail/domain';
 import type { ProjectedEvent, ReadModel } from '../contract';
 import { amend, correctionOf, correctsOneOf, type Correction } from '../shared/corrections';
-import { isInstant, toMillis } from '../shared/local-time';
+import { isInstant, toMillis } from '../shared/instants';
 import { isIntInRange, isObject } from '../shared/validation';
 import type { CollaborationDoc, ConsultationFact, ContactFact, ContactKind, SideEffectFact } from './collaboration-doc';
 
@@ -23,7 +23,7 @@ export function emptyCollaborationDoc(patientId: string): CollaborationDoc {
   return { patientId, consultations: {}, sideEffects: {}, contacts: [], caseReviews: [] };
 }
 
-/** DOMAIN.md: the collaboration read model follows the exchanges between the therapist and the prescriber. */
+/** docs/read-models.md, "Collaboration": the collaboration read model follows the exchanges between the therapist and the prescriber. */
 function betweenTherapistAndPrescriber(a: CareTeamRole | Actor['role'], b: CareTeamRole | Actor['role']): boolean {
   return (a === 'therapist' && b === 'prescriber') || (a === 'prescriber' && b === 'therapist');
 }
@@ -250,7 +250,7 @@ function isFibser(value: unknown): boolean {
   return isObject(value) && ['frequency', 'intensity', 'burden'].every((k) => isIntInRange(value[k], 0, 6));
 }
 
-/** DOMAIN.md: a severe side effect, or FIBSER burden >= 5, opens an urgent item for the prescriber. */
+/** A severe side effect, or FIBSER burden >= 5, opens an urgent item for the prescriber (docs/clinical-rules.md, "Urgent side effects"). */
 export function isUrgentSideEffect(s: SideEffectFact): boolean {
   return isUrgent(s.severity, s.fibser);
 }

@@ -33,6 +33,7 @@ export type PlanLogEvent = Extract<
       | 'TherapyFrequencyChanged'
       | 'MedicationPrescribed'
       | 'DoseAdjusted'
+      | 'DoseAdjustmentCancelled'
       | 'MedicationDiscontinued';
   }
 >;
@@ -83,6 +84,8 @@ export type AdjustmentEntry = {
   effectiveFrom: string;
   strength: Strength;
   schedule: DoseSchedule;
+  /** Withdrawn before it took effect (DoseAdjustmentCancelled): it never applies. Absent on rows older than the event. */
+  cancelled?: boolean;
 };
 
 export type MedicationEntry = {
@@ -93,7 +96,7 @@ export type MedicationEntry = {
   startsAt: string;
   instructions: string | null;
   prescriberId: string;
-  /** In recording order; the view picks the one in effect at its as-of instant. */
+  /** In recording order; the view asks the domain's `changeInEffect` which one applies at its as-of instant. */
   adjustments: AdjustmentEntry[];
   stoppedAt: string | null;
   discontinuationReason: DiscontinuationReason | null;

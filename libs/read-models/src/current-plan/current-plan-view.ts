@@ -1,14 +1,21 @@
-import type { DoseSchedule, Strength } from '@caretrail/domain';
-import { localDate, toMillis } from '../shared/local-time';
-import type { CurrentPlan, CurrentPlanDoc, MedicationEntry, SessionEntry } from './current-plan-doc';
+import { changeInEffect, pendingChanges, type DoseSchedule, type Strength } from '@caretrail/domain';
+import { localDate } from '@caretrail/domain';
+import { toMillis } from '../shared/instants';
+import type { AdjustmentEntry, CurrentPlan, CurrentPlanDoc, MedicationEntry, SessionEntry } from './current-plan-doc';
 
 export type ActiveMedication = Omit<MedicationEntry, 'adjustments'> & {
-  /** Strength and schedule in effect at the as-of instant (DOMAIN.md: an adjustment takes effect from its effective date). */
+  /** Strength and schedule in effect at the as-of instant (docs/clinical-rules.md, "Regimen on a day"). */
   currentSince: string;
   /** Not started yet: prescribed to start after the as-of instant. */
   startsInFuture: boolean;
-  /** An adjustment recorded with an effective date still ahead, if any. */
-  nextAdjustment: { effectiveFrom: string; strength: Strength; schedule: DoseSchedule } | null;
+  /** The next adjustment to take effect after the as-of instant, if any (a cancelled one never does). */
+  nextAdjustment: {
+    /** What a cancellation names (POST .../adjustments/{adjustmentId}/cancellation). */
+    adjustmentId: string;
+    effectiveFrom: string;
+    strength: Strength;
+    schedule: DoseSchedule;
+  } | null;
 };
 
 export type UpcomingSession = Pick<
@@ -57,13 +64,9 @@ export function currentPlanView(doc: CurrentPlanDoc, asOf: string): CurrentPlanV
 
 function activeMedication(m: MedicationEntry, at: number): ActiveMedication {
   const { adjustments, ...rest } = m;
-  // In effect: of the adjustments whose effective instant has come, the one recorded last.
-  const inEffect = adjustments
-    .filter((a) => toMillis(a.effectiveFrom) <= at)
-    .sort((a, b) => b.position - a.position)[0];
-  const pending = adjustments
-    .filter((a) => toMillis(a.effectiveFrom) > at)
-    .sort((a, b) => toMillis(a.effectiveFrom) - toMillis(b.effectiveFrom))[0];
+  const effective = (a: AdjustmentEntry): number => toMillis(a.effectiveFrom);
+  const inEffect = changeInEffect(adjustments, effective, at);
+  const [pending] = pendingChanges(adjustments, effective, at);
   return {
     ...rest,
     strength: inEffect?.strength ?? m.strength,
@@ -71,7 +74,12 @@ function activeMedication(m: MedicationEntry, at: number): ActiveMedication {
     currentSince: inEffect?.effectiveFrom ?? m.startsAt,
     startsInFuture: toMillis(m.startsAt) > at,
     nextAdjustment: pending
-      ? { effectiveFrom: pending.effectiveFrom, strength: pending.strength, schedule: pending.schedule }
+      ? {
+          adjustmentId: pending.eventId,
+          effectiveFrom: pending.effectiveFrom,
+          strength: pending.strength,
+          schedule: pending.schedule,
+        }
       : null,
   };
 }

@@ -1,6 +1,7 @@
 import type { DomainEvent, EventOf } from '@caretrail/domain';
 import {
   adjusted,
+  adjustmentCancelled,
   assigned,
   corrected,
   discontinued,
@@ -82,7 +83,7 @@ function viewAfter(history: ReadonlyArray<DomainEvent | Identified>, asOf = AS_O
   return currentPlanView(fold(currentPlanModel, history), asOf);
 }
 
-describe('current plan read model (DOMAIN.md, read models: current plan)', () => {
+describe('current plan read model (docs/read-models.md, "Current plan")', () => {
   it('shows track, care team, goals, therapy, medications, holistic context and the last review', () => {
     const view = viewAfter([
       ...integrated,
@@ -135,6 +136,61 @@ describe('current plan read model (DOMAIN.md, read models: current plan)', () =>
       currentSince: '2026-03-15T00:00:00Z',
       nextAdjustment: null,
     });
+  });
+
+  describe('issue 13: a titration recorded 5 Jan from 20 Jan, then a cut recorded 12 Jan back-dated to 10 Jan', () => {
+    const recordedOn = (event: EventOf<'DoseAdjusted'>, occurredAt: string): EventOf<'DoseAdjusted'> => ({
+      ...event,
+      data: { ...event.data, occurredAt, strength: { value: event.data.schedule.timesPerDay * 25, unit: 'mg' } },
+    });
+    // 50 mg once a day from 1 January; titration 2/day (50 mg) from 20 January; cut 1/day (25 mg) from 10 January.
+    const history: Array<DomainEvent | Identified> = [
+      ...integrated,
+      prescribed('2026-01-01T00:00:00Z', { timesPerDay: 1 }),
+      withId('titration', recordedOn(adjusted('2026-01-20T00:00:00Z', { timesPerDay: 2 }), '2026-01-05T10:00:00Z')),
+      recordedOn(adjusted('2026-01-10T00:00:00Z', { timesPerDay: 1 }), '2026-01-12T10:00:00Z'),
+    ];
+
+    it('as of 15 January: the cut is in effect and the titration is next', () =>
+      expect(viewAfter(history, '2026-01-15T12:00:00Z').medications[0]).toMatchObject({
+        schedule: { timesPerDay: 1 },
+        strength: { value: 25 },
+        currentSince: '2026-01-10T00:00:00Z',
+        nextAdjustment: {
+          adjustmentId: 'titration',
+          effectiveFrom: '2026-01-20T00:00:00Z',
+          schedule: { timesPerDay: 2 },
+        },
+      }));
+
+    it('as of 25 January: the titration happened (twice a day), though recorded before the cut', () =>
+      expect(viewAfter(history, '2026-01-25T12:00:00Z').medications[0]).toMatchObject({
+        schedule: { timesPerDay: 2 },
+        strength: { value: 50 },
+        currentSince: '2026-01-20T00:00:00Z',
+        nextAdjustment: null,
+      }));
+
+    it('the titration cancelled explicitly: never next, never in effect', () => {
+      const cancelled = [...history, adjustmentCancelled('titration', '2026-01-12T10:00:00Z')];
+      expect(viewAfter(cancelled, '2026-01-15T12:00:00Z').medications[0]).toMatchObject({ nextAdjustment: null });
+      expect(viewAfter(cancelled, '2026-01-25T12:00:00Z').medications[0]).toMatchObject({
+        schedule: { timesPerDay: 1 },
+        currentSince: '2026-01-10T00:00:00Z',
+      });
+    });
+
+    it('the cancellation entered in error: the titration is next again', () =>
+      expect(
+        viewAfter(
+          [
+            ...history,
+            withId('cancel', adjustmentCancelled('titration', '2026-01-12T10:00:00Z')),
+            enteredInError('cancel', 'DoseAdjustmentCancelled'),
+          ],
+          '2026-01-15T12:00:00Z',
+        ).medications[0],
+      ).toMatchObject({ nextAdjustment: { effectiveFrom: '2026-01-20T00:00:00Z' } }));
   });
 
   it('a discontinued medication is no longer active once stopped', () => {

@@ -1,7 +1,8 @@
 import { personalDataFields, type DomainEvent, type EventOf, type EventType } from '@caretrail/domain';
 import type { ProjectedEvent, ReadModel } from '../contract';
 import { amend, correctionOf, correctsOneOf, type Correction } from '../shared/corrections';
-import { DEFAULT_TIME_ZONE, isInstant, isValidTimeZone, toMillis } from '../shared/local-time';
+import { DEFAULT_TIME_ZONE, isValidTimeZone } from '@caretrail/domain';
+import { isInstant, toMillis } from '../shared/instants';
 import { isIntInRange, isObject, isScheduleFact } from '../shared/validation';
 import type { CurrentPlanDoc, PlanLogEntry, PlanLogEvent, SessionEntry } from './current-plan-doc';
 import { derivePlan, emptyPlan } from './derive-plan';
@@ -27,6 +28,7 @@ const LOG_TYPES: ReadonlySet<EventType> = new Set<PlanLogEvent['type']>([
   'TherapyFrequencyChanged',
   'MedicationPrescribed',
   'DoseAdjusted',
+  'DoseAdjustmentCancelled',
   'MedicationDiscontinued',
 ]);
 const SESSION_TYPES: ReadonlySet<EventType> = new Set([
@@ -67,7 +69,7 @@ export function evolveCurrentPlan(
     // Names and contact details stay out of read models: the plan does not need them.
     return {
       ...doc,
-      timeZone: isValidTimeZone(event.data.timeZone) ? event.data.timeZone : DEFAULT_TIME_ZONE,
+      timeZone: event.data.timeZone,
       enrolmentEventId: meta.eventId,
       enrolledAt: event.data.occurredAt,
     };

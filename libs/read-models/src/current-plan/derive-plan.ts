@@ -167,6 +167,11 @@ function apply(plan: CurrentPlan, { id, position, event }: PlanLogEntry): Curren
         adjustments: [...m.adjustments, { eventId: id, position, effectiveFrom, strength, schedule }],
       }));
     }
+    case 'DoseAdjustmentCancelled':
+      return withMedication(plan, event.data.medicationId, (m) => ({
+        ...m,
+        adjustments: m.adjustments.map((a) => (a.eventId === event.data.adjustmentId ? { ...a, cancelled: true } : a)),
+      }));
     case 'MedicationDiscontinued':
       return withMedication(plan, event.data.medicationId, (m) => ({
         ...m,

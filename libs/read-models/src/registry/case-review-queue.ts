@@ -31,7 +31,7 @@ export type CaseReviewEntry = {
 };
 
 /**
- * DOMAIN.md: the case-review queue lists patients with either registry flag, an open urgent
+ * docs/clinical-rules.md, "Case-review queue": the queue lists patients with either registry flag, an open urgent
  * side-effect item, or PDC below 80 %, most weeks in treatment first (then by patient id).
  */
 export function caseReviewQueue(rows: readonly CaseReviewRow[], asOf: string): CaseReviewEntry[] {

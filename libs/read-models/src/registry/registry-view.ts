@@ -1,15 +1,11 @@
 /**
- * Measurement-based care (docs/read-models.md, "Registry"):
- * - the episode of care runs from 14 days before the care plan's start to its closure;
- * - baseline: the first score of the instrument from 14 days before the plan's start to 28 days after it
- *   (none in that window: no baseline, and no change or response); latest: the most recent by occurredAt;
- * - weeks in treatment count from the care plan's start (whole weeks of calendar days in the patient's zone);
- * - response: latest at most half the baseline (a drop of 50 % or more); remission: latest below 5;
- * - not improving at week 8: 8 or more weeks in treatment and a PHQ-9 baseline without response;
- * - no follow-up within 4 weeks: the plan is open and no PHQ-9 for more than 28 days.
+ * Measurement-based care, computed as docs/clinical-rules.md defines it: "Baseline window",
+ * "PHQ-9 response and remission" (and the same for the GAD-7), "Week-8 not improving" and
+ * "Follow-up gap". Weeks in treatment are whole weeks of the patient's calendar days from the plan's start.
  */
 import type { Instrument } from '@caretrail/domain';
-import { addDays, daysBetween, localDate, toMillis } from '../shared/local-time';
+import { addDays, daysBetween, localDate } from '@caretrail/domain';
+import { toMillis } from '../shared/instants';
 import type { EpisodeFact, RegistryDoc, ScoreFact } from './registry-doc';
 
 export const WEEK_8 = 8;

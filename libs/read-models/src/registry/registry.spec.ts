@@ -31,7 +31,7 @@ function viewAfter(history: ReadonlyArray<DomainEvent | Identified>, asOf: strin
   return registryView(fold(registryModel, history), asOf);
 }
 
-describe('registry (DOMAIN.md, measurement-based care)', () => {
+describe('registry (docs/clinical-rules.md, measurement-based care)', () => {
   it('baseline is the first PHQ-9 of the episode by occurredAt, latest the most recent, whenever recorded', () => {
     const view = viewAfter(
       [...episode, outcome('PHQ-9', 14, day(14)), outcome('PHQ-9', 18, day(1)), outcome('PHQ-9', 12, day(7))],

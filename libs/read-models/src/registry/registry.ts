@@ -1,7 +1,8 @@
 import { instruments, type EventType } from '@caretrail/domain';
 import type { ProjectedEvent, ReadModel } from '../contract';
 import { amend, changesField, correctionOf, correctsOneOf, type Correction } from '../shared/corrections';
-import { DEFAULT_TIME_ZONE, isInstant, isValidTimeZone } from '../shared/local-time';
+import { DEFAULT_TIME_ZONE, isValidTimeZone } from '@caretrail/domain';
+import { isInstant } from '../shared/instants';
 import { isIntInRange } from '../shared/validation';
 import type { RegistryDoc, ScoreFact } from './registry-doc';
 
@@ -22,7 +23,7 @@ export function evolveRegistry(current: RegistryDoc | undefined, { event, meta }
     case 'PatientEnrolled':
       return {
         ...doc,
-        timeZone: isValidTimeZone(event.data.timeZone) ? event.data.timeZone : DEFAULT_TIME_ZONE,
+        timeZone: event.data.timeZone,
         enrolmentEventId: meta.eventId,
       };
     case 'CarePlanStarted':

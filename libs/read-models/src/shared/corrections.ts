@@ -1,5 +1,5 @@
 /**
- * Corrections (DOMAIN.md, "Corrections"): an EntryCorrected / EntryEnteredInError event names the
+ * Corrections (docs/domain.md, "Choices": corrections; docs/read-models.md): an EntryCorrected / EntryEnteredInError event names the
  * event it amends by id and type; read models apply them to the facts they keep. The write side
  * does not check that an amended value fits the target's schema, so every model validates an
  * amended fact before it keeps it and ignores a change that would break it.

@@ -132,6 +132,23 @@ export const adjusted = (
   },
 });
 
+export const adjustmentCancelled = (
+  adjustmentId: string,
+  occurredAt: string,
+  medicationId = MED,
+): EventOf<'DoseAdjustmentCancelled'> => ({
+  type: 'DoseAdjustmentCancelled',
+  data: {
+    patientId: PATIENT,
+    carePlanId: 'plan-1',
+    medicationId,
+    adjustmentId,
+    reason: null,
+    prescriberId: prescriber.userId,
+    occurredAt,
+  },
+});
+
 export const discontinued = (stoppedAt: string, medicationId = MED): EventOf<'MedicationDiscontinued'> => ({
   type: 'MedicationDiscontinued',
   data: {

@@ -1,6 +1,6 @@
-import { streams, type TreatmentTrack } from '@caretrail/domain';
+import { fromEpochDay, streams, type TreatmentTrack } from '@caretrail/domain';
 import * as catalog from '../catalog';
-import { DAY, isoDate, MINUTE } from '../clock';
+import { DAY, MINUTE } from '../clock';
 import { planConsultation, planCaseReview } from './collaboration';
 import { planPrescription, planAdjustment, planDiscontinuation } from './medication';
 import { planOutcomes } from './outcomes';
@@ -108,7 +108,7 @@ export function planEnrolment(p: PatientRecord, day: number): void {
     const goal = { id: p.ids.next(), achieved: false };
     p.goals.push(goal);
     const description = catalog.goals[(p.rng.int(0, catalog.goals.length - 1) + i) % catalog.goals.length]!;
-    const targetDate = isoDate(day + p.rng.int(8, 26) * 7);
+    const targetDate = fromEpochDay(day + p.rng.int(8, 26) * 7);
     p.at(t + (15 + i) * MINUTE, () =>
       p.issue(
         { type: 'SetTreatmentGoal', data: { patientId: pid, goalId: goal.id, description, targetDate } },
@@ -171,7 +171,7 @@ export function planClinicalDay(p: PatientRecord, day: number): void {
   // Care-plan reviews every 12 weeks.
   if (day >= p.nextReviewDay) {
     const at = p.zone.at(day, p.rng.int(9 * 60, 17 * 60));
-    const nextReviewDue = isoDate(day + 84);
+    const nextReviewDue = fromEpochDay(day + 84);
     const summary =
       p.trajectory === 'improving' ? 'Improving; continue the plan.' : 'Limited progress; discussed options.';
     p.at(at, () =>

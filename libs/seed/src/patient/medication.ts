@@ -1,11 +1,11 @@
-import { streams, type MissedReason } from '@caretrail/domain';
+import { streams, weekdayOfEpochDay, type MissedReason } from '@caretrail/domain';
 import * as catalog from '../catalog';
-import { DAY, HOUR, MINUTE, weekdayOf } from '../clock';
+import { DAY, HOUR, MINUTE } from '../clock';
 import { planSideEffect } from './side-effects';
 import type { PatientRecord, Medication, StopReason } from './patient-record';
 
 export function planDoses(p: PatientRecord, day: number): void {
-  const weekday = weekdayOf(day);
+  const weekday = weekdayOfEpochDay(day);
   const weekend = weekday === 'sat' || weekday === 'sun';
   for (const medication of p.medications.values()) {
     const schedule = [...medication.schedules].reverse().find((s) => s.fromDay <= day);

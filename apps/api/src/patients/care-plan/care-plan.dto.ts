@@ -7,6 +7,7 @@ import {
   IsIn,
   IsOptional,
   IsString,
+  IsTimeZone,
   Length,
   Matches,
   ValidateNested,
@@ -58,13 +59,13 @@ export class EnrolPatientDto {
 
   @ApiPropertyOptional({
     example: 'Europe/London',
-    description: 'IANA time zone; adherence days are counted in it. Default UTC.',
+    description:
+      'IANA time zone the server’s own zone database resolves; adherence days are counted in it. Default UTC.',
   })
   @IsOptional()
   @IsString()
-  @Matches(/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){0,2}$/, {
-    message: '$property must be an IANA time zone such as Europe/London',
-  })
+  // The runtime's Intl database, the same the domain and the read models use (docs/clinical-rules.md, "Days and time zones").
+  @IsTimeZone({ message: '$property must be an IANA time zone such as Europe/London' })
   @Length(1, 64)
   timeZone?: string;
 

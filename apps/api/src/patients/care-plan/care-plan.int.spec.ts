@@ -51,7 +51,22 @@ describe('care plan endpoints', () => {
         '/patients',
         { name: { given: 'A', family: 'L' }, timeZone: 'GMT+1 (summer)' },
         'timeZone',
-        'matches',
+        'isTimeZone',
+      ],
+      // Shaped like IANA names, but unknown to the runtime's zone database: refused, never counted in UTC.
+      [
+        'a misspelt time zone',
+        '/patients',
+        { name: { given: 'A', family: 'L' }, timeZone: 'Europe/Londn' },
+        'timeZone',
+        'isTimeZone',
+      ],
+      [
+        'a time zone on Mars',
+        '/patients',
+        { name: { given: 'A', family: 'L' }, timeZone: 'Mars/Olympus' },
+        'timeZone',
+        'isTimeZone',
       ],
       [
         'an unknown top-level field',

@@ -5,9 +5,16 @@ import { CareCommands, newRecordId } from '../../commands/write';
 import { CareWrite, type WriteOutcome } from '../../http/write/care-write';
 import { WriteContext } from '../../http/write/write-context';
 import { PatientParams } from '../../http/validation/decorators';
-import { AdjustDoseDto, DiscontinueMedicationDto, MedicationParams, PrescribeMedicationDto } from './medication.dto';
+import {
+  AdjustDoseDto,
+  CancelDoseAdjustmentDto,
+  DiscontinueMedicationDto,
+  DoseAdjustmentParams,
+  MedicationParams,
+  PrescribeMedicationDto,
+} from './medication.dto';
 
-/** Prescriptions, dose adjustments and discontinuations: the team's prescriber only. */
+/** Prescriptions, dose adjustments (and cancelling a pending one) and discontinuations: the team's prescriber only. */
 @AuditCategory('medication list')
 @ApiTags('medication')
 @ApiBearerAuth()
@@ -38,6 +45,19 @@ export class MedicationController {
     @WriteContext() write: WriteContext,
   ): Promise<WriteOutcome> {
     return this.commands.send({ type: 'AdjustDose', data: { patientId, medicationId, ...body } }, write);
+  }
+
+  @Post(':patientId/medications/:medicationId/adjustments/:adjustmentId/cancellation')
+  @CareWrite('Cancel a pending dose adjustment before it takes effect; it then never applies.')
+  cancelAdjustment(
+    @Param() { patientId, medicationId, adjustmentId }: DoseAdjustmentParams,
+    @Body() body: CancelDoseAdjustmentDto,
+    @WriteContext() write: WriteContext,
+  ): Promise<WriteOutcome> {
+    return this.commands.send(
+      { type: 'CancelDoseAdjustment', data: { patientId, medicationId, adjustmentId, ...body } },
+      write,
+    );
   }
 
   @Post(':patientId/medications/:medicationId/discontinuation')

@@ -14,7 +14,7 @@ import {
   ValidateBy,
   type ValidationArguments,
 } from 'class-validator';
-import type { DayOfWeek, DiscontinuationReason } from '@caretrail/domain';
+import type { DayOfWeek, DiscontinuationReason, PendingAdjustmentsDecision } from '@caretrail/domain';
 import {
   enumOf,
   IsInstant,
@@ -22,11 +22,13 @@ import {
   IsNested,
   IsOneOf,
   IsOptionalInstant,
+  IsOptionalOneOf,
   IsOptionalText,
   IsRecordId,
   IsText,
 } from '../../http/validation/decorators';
 
+export const PENDING_ADJUSTMENTS_DECISIONS = enumOf<PendingAdjustmentsDecision>()(['keep', 'cancel']);
 export const DAYS_OF_WEEK = enumOf<DayOfWeek>()(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 export const DISCONTINUATION_REASONS = enumOf<DiscontinuationReason>()([
   'side-effects',
@@ -148,6 +150,20 @@ export class AdjustDoseDto {
   @IsOptionalText(1000)
   reason?: string;
 
+  @IsOptionalOneOf(
+    PENDING_ADJUSTMENTS_DECISIONS,
+    'Required when an adjustment effective later than this one is still pending: `keep` it, or `cancel` it (docs/clinical-rules.md, "Regimen on a day").',
+  )
+  pendingAdjustments?: PendingAdjustmentsDecision;
+
+  @IsOptionalInstant()
+  occurredAt?: string;
+}
+
+export class CancelDoseAdjustmentDto {
+  @IsOptionalText(1000, 'Why the pending adjustment is withdrawn.')
+  reason?: string;
+
   @IsOptionalInstant()
   occurredAt?: string;
 }
@@ -171,4 +187,9 @@ export class MedicationParams {
   patientId!: string;
   @IsRecordId('The medication.')
   medicationId!: string;
+}
+
+export class DoseAdjustmentParams extends MedicationParams {
+  @IsRecordId('The pending adjustment: its event id (the plan view’s nextAdjustment.adjustmentId).')
+  adjustmentId!: string;
 }

@@ -276,6 +276,58 @@ describe('medication endpoints', () => {
       expectProblem(response, 409, 'MEDICATION_ALREADY_DISCONTINUED');
     });
 
+    it('a back-dated adjustment while a later one is pending: the prescriber keeps or cancels it, explicitly', async () => {
+      const patient = await enrolTestPatient(t.api);
+      const { id } = (await prescribe(patient, { startsAt: daysAgo(10) }).expect(201)).body;
+      // A titration from 5 days ahead, then a cut back-dated to 3 days ago, recorded now.
+      const titration = {
+        ...adjustment,
+        strength: { value: 100, unit: 'mg' },
+        effectiveFrom: minutesFromNow(5 * 24 * 60),
+      };
+      const titrated = (await post(patient, `/medications/${id}/adjustments`, titration).expect(201)).body;
+      const cut = { ...adjustment, strength: { value: 25, unit: 'mg' }, effectiveFrom: daysAgo(3) };
+      const undecided = await withoutWrites(t.api, () => post(patient, `/medications/${id}/adjustments`, cut));
+      expectProblem(undecided, 409, 'PENDING_ADJUSTMENTS_DECISION_REQUIRED');
+      const kept = (
+        await post(patient, `/medications/${id}/adjustments`, { ...cut, pendingAdjustments: 'keep' }).expect(201)
+      ).body;
+
+      const planAt = async (position: number) =>
+        (
+          await t.api.http
+            .get(`/patients/${patient.patientId}/plan?minPosition=${position}`)
+            .set('Authorization', patient.prescriber.auth)
+            .expect(200)
+        ).body.data.medications[0];
+      // Now: the cut (25 mg) applies; the titration (100 mg in 5 days) is next and names its event id.
+      expect(await planAt(kept.position)).toMatchObject({
+        strength: { value: 25 },
+        nextAdjustment: { adjustmentId: titrated.eventIds[0], strength: { value: 100 } },
+      });
+
+      const cancellation = `/medications/${id}/adjustments/${titrated.eventIds[0]}/cancellation`;
+      const cancelled = (await post(patient, cancellation, { reason: 'Tolerating 25 mg.' }).expect(201)).body;
+      expect(await lastEvent(t.api, cancelled.streamId)).toMatchObject({
+        type: 'DoseAdjustmentCancelled',
+        data: { medicationId: id, adjustmentId: titrated.eventIds[0], prescriberId: patient.prescriber.userId },
+      });
+      expect(await planAt(cancelled.position)).toMatchObject({ strength: { value: 25 }, nextAdjustment: null });
+      expectProblem(await withoutWrites(t.api, () => post(patient, cancellation, {})), 409, 'ADJUSTMENT_NOT_PENDING');
+      expectProblem(
+        await withoutWrites(t.api, () =>
+          post(patient, `/medications/${id}/adjustments/no-such-adjustment/cancellation`, {}),
+        ),
+        404,
+        'ADJUSTMENT_NOT_FOUND',
+      );
+      // Only the team's prescriber cancels.
+      expectForbidden(
+        await withoutWrites(t.api, () => post(patient, cancellation, {}, patient.therapist.auth)),
+        patient,
+      );
+    });
+
     it('answers a retried prescription with the same id and writes it once', async () => {
       const send = () =>
         t.api.http

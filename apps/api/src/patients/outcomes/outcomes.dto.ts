@@ -29,9 +29,6 @@ function definitionOf(args?: ValidationArguments): InstrumentDefinition | undefi
   return instrument && instruments[instrument];
 }
 
-const isIntArray = (value: unknown): value is number[] =>
-  Array.isArray(value) && value.every((v) => Number.isInteger(v));
-
 /** PHQ-9 has 9 answers, GAD-7 has 7: the size depends on the instrument. */
 const HasItemCountOfInstrument = (): PropertyDecorator =>
   ValidateBy({
@@ -43,32 +40,6 @@ const HasItemCountOfInstrument = (): PropertyDecorator =>
       },
       defaultMessage: (args?: ValidationArguments) =>
         `items must hold ${definitionOf(args)?.itemCount ?? 'the instrument\u2019s'} answers for ${String(sibling(args, 'instrument'))}`,
-    },
-  });
-
-/** Both layers check the total (the domain again, with OUTCOME_TOTAL_*): the request is refused before anything is read. */
-const IsWithinInstrumentRange = (): PropertyDecorator =>
-  ValidateBy({
-    name: 'maxOfInstrument',
-    validator: {
-      validate: (total: unknown, args?: ValidationArguments) => {
-        const definition = definitionOf(args);
-        return !definition || typeof total !== 'number' || total <= definition.totalMax;
-      },
-      defaultMessage: (args?: ValidationArguments) =>
-        `total must not be greater than ${definitionOf(args)?.totalMax ?? HIGHEST_TOTAL} for ${String(sibling(args, 'instrument'))}`,
-    },
-  });
-
-const EqualsSumOfItems = (): PropertyDecorator =>
-  ValidateBy({
-    name: 'sumOfItems',
-    validator: {
-      validate: (total: unknown, args?: ValidationArguments) => {
-        const items = sibling(args, 'items');
-        return !isIntArray(items) || typeof total !== 'number' || total === items.reduce((a, b) => a + b, 0);
-      },
-      defaultMessage: () => 'total must equal the sum of the item answers',
     },
   });
 
@@ -98,11 +69,10 @@ export class RecordOutcomeDto {
     maximum: HIGHEST_TOTAL,
     description: 'Sum of the items: PHQ-9 0-27, GAD-7 0-21.',
   })
+  // The total's rules (the sum of the items, the instrument's range) are the domain's: answered
+  // 422 OUTCOME_TOTAL_MISMATCH / OUTCOME_TOTAL_OUT_OF_RANGE, as docs/domain.md documents.
   @IsInt()
   @Min(0)
-  @Max(HIGHEST_TOTAL)
-  @IsWithinInstrumentRange()
-  @EqualsSumOfItems()
   total!: number;
 
   @IsOptionalInstant('When the questionnaire was filled in, if not now.')
