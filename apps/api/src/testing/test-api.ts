@@ -25,12 +25,16 @@ export interface TestApi {
 
 /**
  * The real API on the real PostgreSQL (a schema of its own) or on PGlite (a
- * temporary data directory), with local tokens.
+ * temporary data directory), with local tokens. Rate limiting is off unless
+ * `env` turns it on: a spec sends many requests from one address.
  */
-export async function startTestApi(backend: 'postgres' | 'pglite' = 'postgres'): Promise<TestApi> {
+export async function startTestApi(
+  backend: 'postgres' | 'pglite' = 'postgres',
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<TestApi> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-e2e-'));
   const schema = uniqueSchema('e2e');
-  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+  const env: NodeJS.ProcessEnv = { DATA_DIR: dataDir, LOG_LEVEL: 'silent', RATE_LIMIT: 'off', ...extraEnv };
   if (backend === 'postgres') Object.assign(env, { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema });
   const app = await createApp(apiConfigFromEnv(env));
   await app.init();

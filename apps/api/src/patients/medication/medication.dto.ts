@@ -25,6 +25,7 @@ import {
   IsOptionalText,
   IsRecordId,
   IsText,
+  MaxDecimalPlaces,
 } from '../../http/validation/decorators';
 
 export const DAYS_OF_WEEK = enumOf<DayOfWeek>()(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
@@ -60,7 +61,8 @@ export class StrengthDto {
     maximum: MAX_STRENGTH,
     example: 50,
   })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(4)
   @IsPositive()
   @Max(MAX_STRENGTH)
   value!: number;
