@@ -57,8 +57,8 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     rateLimit: {
       enabled: env['RATE_LIMIT'] !== 'off',
       windowMs: positiveInteger(env, 'RATE_LIMIT_WINDOW_SECONDS', 60) * 1000,
-      perAddress: positiveInteger(env, 'RATE_LIMIT_PER_ADDRESS', 1200),
-      perPrincipal: positiveInteger(env, 'RATE_LIMIT_PER_PRINCIPAL', 600),
+      perAddress: positiveInteger(env, 'RATE_LIMIT_PER_ADDRESS', 3000),
+      perPrincipal: positiveInteger(env, 'RATE_LIMIT_PER_PRINCIPAL', 1200),
     },
   };
 }

@@ -1,20 +1,30 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { isActorRole } from '@caretrail/domain';
 import { createTokenVerifier } from '@caretrail/security';
 import type { ApiConfig } from '../../config/api-config';
 import { API_CONFIG, TOKEN_VERIFIER } from '../tokens';
+import { AddressThrottleGuard, PrincipalThrottleGuard, throttlerOptions } from '../throttling/throttle.guards';
 import { AuthGuard } from './auth.guard';
 
+/**
+ * Global guards run in the order they are provided here: the per-address
+ * limit before any token is verified, the per-user limit once the token
+ * says who is asking (docs/architecture.md#http-edge).
+ */
 @Global()
 @Module({
+  imports: [ThrottlerModule.forRootAsync({ inject: [API_CONFIG], useFactory: throttlerOptions })],
   providers: [
     {
       provide: TOKEN_VERIFIER,
       inject: [API_CONFIG],
       useFactory: (config: ApiConfig) => createTokenVerifier(config.auth, isActorRole),
     },
+    { provide: APP_GUARD, useClass: AddressThrottleGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: PrincipalThrottleGuard },
   ],
   exports: [TOKEN_VERIFIER],
 })

@@ -13,8 +13,8 @@ describe('the headers every answer carries', () => {
     const t = useTestApi();
 
     it.each([
-      ['a patient read', (): string => `/patients/${t.p.patientId}`, true],
-      ['a refusal', (): string => '/patients/not-there', false],
+      ['a patient read', (): string => `/patients/${t.p.patientId}/plan`, true],
+      ['a refusal', (): string => '/patients/p-1/plan', false],
       ['health', (): string => '/health', false],
     ])('%s: no X-Powered-By, no-store, nosniff, a CSP that loads and frames nothing', async (_, path, auth) => {
       const call = t.api.http.get(path());
