@@ -8,6 +8,7 @@ import type { ApiConfig } from './config/api-config';
 import { strictJsonBody } from './http/body/json-body';
 import { answerClientErrorsAsProblems } from './http/connection/client-errors';
 import { DOCS_PATH, securityHeaders } from './http/headers/security-headers';
+import { addressRateLimit } from './http/throttling/rate-limits';
 
 /** Builds the API application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: ApiConfig): Promise<INestApplication> {
@@ -19,7 +20,7 @@ export async function createApp(config: ApiConfig): Promise<INestApplication> {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(securityHeaders(), strictJsonBody());
+  app.use(securityHeaders(), addressRateLimit(app, config.rateLimit), strictJsonBody());
   answerClientErrorsAsProblems(app.getHttpServer());
   app.enableShutdownHooks();
   const openApi = new DocumentBuilder()

@@ -23,7 +23,7 @@ export interface ApiConfig {
   accessLog: boolean;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For/-Proto to believe (TRUST_PROXY; unset = none). */
   trustProxy: boolean | number | string;
-  /** Requests per client address and per principal (docs/audit.md#floods); `enabled: false` for benchmarks. */
+  /** Requests per client address and per principal (docs/architecture.md#http-edge); `enabled: false` for benchmarks. */
   rateLimit: RateLimitConfig;
 }
 

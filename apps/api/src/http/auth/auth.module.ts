@@ -5,13 +5,13 @@ import { isActorRole } from '@caretrail/domain';
 import { createTokenVerifier } from '@caretrail/security';
 import type { ApiConfig } from '../../config/api-config';
 import { API_CONFIG, TOKEN_VERIFIER } from '../tokens';
-import { AddressThrottleGuard, PrincipalThrottleGuard, throttlerOptions } from '../throttling/throttle.guards';
+import { PrincipalThrottleGuard, throttlerOptions } from '../throttling/rate-limits';
 import { AuthGuard } from './auth.guard';
 
 /**
- * Global guards run in the order they are provided here: the per-address
- * limit before any token is verified, the per-user limit once the token
- * says who is asking (docs/architecture.md#http-edge).
+ * Global guards run in the order they are provided here: the per-user limit
+ * once the token says who is asking (docs/architecture.md#http-edge). The
+ * per-address limit runs earlier, as middleware (app.ts).
  */
 @Global()
 @Module({
@@ -22,7 +22,6 @@ import { AuthGuard } from './auth.guard';
       inject: [API_CONFIG],
       useFactory: (config: ApiConfig) => createTokenVerifier(config.auth, isActorRole),
     },
-    { provide: APP_GUARD, useClass: AddressThrottleGuard },
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: PrincipalThrottleGuard },
   ],

@@ -17,6 +17,22 @@ describe('rate limits', () => {
     });
   });
 
+  describe('per client address, before routing and before the body is read', () => {
+    const t = useTestApi({
+      enrol: false,
+      env: { RATE_LIMIT: 'on', RATE_LIMIT_PER_ADDRESS: '4', RATE_LIMIT_PER_PRINCIPAL: '1000' },
+    });
+
+    it('counts unknown paths and refused bodies too, and refuses whatever comes next', async () => {
+      await t.api.http.get('/nowhere').expect(404);
+      await t.api.http.get('/nowhere/else').expect(404);
+      await t.api.http.post('/patients').set('Content-Type', 'text/plain').send('hello').expect(415);
+      await t.api.http.post('/patients').set('Content-Type', 'application/json').send('{"a":1,"a":2}').expect(400);
+      expectProblem(await t.api.http.get('/nowhere'), 429, 'too-many-requests');
+      expectProblem(await t.api.http.get('/health'), 429, 'too-many-requests');
+    });
+  });
+
   describe('per authenticated user', () => {
     const t = useTestApi({
       enrol: false,
