@@ -30,14 +30,7 @@ export async function startApiProcess(backend: 'postgres' | 'pglite'): Promise<A
   const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-e2e-'));
   const schema = uniqueSchema('e2e');
   const port = await freePort();
-  // The authorisation matrix sends thousands of requests a minute from one address; the limits have their own spec.
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PORT: String(port),
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    RATE_LIMIT: 'off',
-  };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
   delete env['DATABASE_URL'];
   if (backend === 'postgres') Object.assign(env, { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema });
   let output = '';
