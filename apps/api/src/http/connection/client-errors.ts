@@ -32,6 +32,8 @@ export function answerClientErrorsAsProblems(server: Server): void {
         `Content-Length: ${Buffer.byteLength(body)}\r\n` +
         'Cache-Control: no-store\r\n' +
         'X-Content-Type-Options: nosniff\r\n' +
+        'X-Frame-Options: DENY\r\n' +
+        "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n" +
         'Connection: close\r\n\r\n' +
         body,
     );

@@ -50,6 +50,8 @@ describe('the headers every answer carries', () => {
     it('answers a 64 KB header with 431 problem+json', async () => {
       const response = await t.api.http.get('/health').set('X-Padding', 'a'.repeat(64 * 1024));
       expectProblem(response, 431, 'request-header-fields-too-large');
+      expect(response.headers).toMatchObject(everyAnswer);
+      expect(response.headers['content-security-policy']).toMatch(/default-src 'none'/);
     });
   });
 
