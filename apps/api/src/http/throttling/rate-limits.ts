@@ -11,6 +11,7 @@ import {
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApiConfig, RateLimitConfig } from '../../config/api-config';
 import { Problem } from '../problems/problem';
+import { FixedWindowStorage } from './fixed-window-storage';
 import { API_CONFIG } from '../tokens';
 
 const BY_ADDRESS = 'address';
@@ -27,10 +28,14 @@ export const tooManyRequests = (retryAfterSeconds: number): Problem =>
     { 'Retry-After': String(Math.max(1, retryAfterSeconds)) },
   );
 
-/** The throttler's options: one count per user across every route (per route is the library's default). */
+/**
+ * The throttler's options: one count per user across every route (per route is the library's default),
+ * in a storage of fixed windows that the per-address middleware shares.
+ */
 export function throttlerOptions(config: ApiConfig): ThrottlerModuleOptions {
   const { windowMs, perPrincipal } = config.rateLimit;
   return {
+    storage: new FixedWindowStorage(),
     setHeaders: false,
     generateKey: (_context, tracker, name) => `${name}:${tracker}`,
     throttlers: [
