@@ -102,11 +102,14 @@ async function get(port: number, path: string): Promise<{ code: number; body: un
 }
 
 /** The readiness answer once it is `code`, or the last one after 30 s. */
-async function untilReady(started: Started, code = 200): Promise<{ code: number; body: unknown }> {
+/** The readiness answer once it has `code` and, when given, the subscription `state` (or the last one after 30 s). */
+async function untilReady(started: Started, code = 200, state?: string): Promise<{ code: number; body: unknown }> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     const answer = await get(started.port, HEALTH_PATHS.ready);
-    if (answer.code === code || Date.now() > deadline) return answer;
+    const reached =
+      answer.code === code && (state === undefined || (answer.body as { state?: string }).state === state);
+    if (reached || Date.now() > deadline) return answer;
     await sleep(100);
   }
 }
@@ -183,7 +186,8 @@ describe('the processes the image runs, through the entry script', () => {
       (line) => (typeof line['msg'] === 'string' && line['msg'].startsWith('status on') ? line['port'] : undefined),
     );
     try {
-      expect(await untilReady(relay, 503)).toMatchObject({
+      // Not ready from the start; `retrying` once its first publish failed.
+      expect(await untilReady(relay, 503, 'retrying')).toMatchObject({
         code: 503,
         body: { status: 'down', state: 'retrying', lastError: { message: expect.any(String) } },
       });

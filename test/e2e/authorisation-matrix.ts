@@ -125,6 +125,7 @@ export const authorisationMatrix: readonly MatrixRow[] = [
     patientSelf: false,
     anyone: ADMIN,
   },
+  { endpoint: 'GET /admin/integrity', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
   { endpoint: 'GET /admin/integrity/verify', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
   { endpoint: 'GET /admin/integrity/anchor', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
   // The audit views: admins only, the patient's own care team included among the refused.

@@ -23,13 +23,23 @@ export {
   type CommandRequest,
   type CommandWritePorts,
   type CommandWritten,
+  type StreamIntegrityCheck,
 } from './write/execute-command';
+export { StreamWriteQueue } from './write/stream-write-queue';
 export {
   decryptEventData,
   decryptEvents,
   encryptEventData,
   type PatientKeyReader,
 } from './personal-data/personal-data-encryption';
+export {
+  hasSealedRowField,
+  holdsPersonalData,
+  openReadModelRow,
+  openReadModelRowWith,
+  sealReadModelRow,
+  type ReadModelRowOwner,
+} from './personal-data/read-model-rows';
 export {
   erasureEvent,
   erasureStream,

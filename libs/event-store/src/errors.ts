@@ -1,4 +1,5 @@
 import type { ExpectedVersion } from './event-store';
+import type { ChainBreak } from './integrity/verify-chain';
 
 /** Base of every error the event store raises on purpose. */
 export abstract class EventStoreError extends Error {
@@ -18,7 +19,7 @@ export class WrongExpectedVersion extends EventStoreError {
   }
 }
 
-/** An idempotency key was sent again with a different stream. */
+/** An idempotency key was sent again with a different stream or a different request. */
 export class IdempotencyKeyReused extends EventStoreError {
   readonly code = 'idempotency-key-reused';
   constructor(
@@ -70,5 +71,22 @@ export class InvalidAppend extends EventStoreError {
   constructor(message: string) {
     super(message);
     this.name = 'InvalidAppend';
+  }
+}
+
+/**
+ * A stream's hash chain does not verify: its stored history was changed
+ * behind the store's back (docs/audit.md, "Tamper evidence"). Nothing may
+ * be decided on it until an operator has restored it.
+ */
+export class BrokenChain extends EventStoreError {
+  readonly code = 'broken-chain';
+  constructor(readonly chainBreak: ChainBreak) {
+    super(
+      `The hash chain of stream ${chainBreak.streamId} is broken (${chainBreak.reason}` +
+        `${chainBreak.streamVersion === null ? '' : ` at version ${chainBreak.streamVersion}`}` +
+        `${chainBreak.position === null ? '' : `, position ${chainBreak.position}`}); refusing to decide on it`,
+    );
+    this.name = 'BrokenChain';
   }
 }

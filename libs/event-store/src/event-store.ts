@@ -13,14 +13,18 @@ export type ExpectedVersion =
   /** The stream must currently hold exactly this many events (0 = no stream). */
   number | 'no-stream' | 'stream-exists' | 'any';
 
-export interface Actor {
+/**
+ * Who wrote an event, as its metadata stores it. The store keeps the role as
+ * text: which roles exist is the domain's business (its `Actor`).
+ */
+export interface MetadataActor {
   userId: string;
   role: string;
 }
 
 /** Metadata a writer supplies with an event; the store adds the rest. */
 export interface EventMetadataInput {
-  actor?: Actor;
+  actor?: MetadataActor;
   correlationId?: string;
   causationId?: string;
   /** When the fact happened, when it differs from when it was recorded. */
@@ -43,6 +47,17 @@ export interface AppendOptions {
   expectedVersion: ExpectedVersion;
   /** A retried append with the same key returns the first result and appends nothing. */
   idempotencyKey?: string;
+  /**
+   * The writer's hash of the request that carried the key, kept with it: the
+   * same key with another hash is refused (IdempotencyKeyReused).
+   */
+  requestHash?: string;
+}
+
+/** What an idempotency key keeps: the first append's result and the hash of the request it answered. */
+export interface IdempotentResult extends AppendResult {
+  /** Absent when the first append gave none. */
+  requestHash?: string;
 }
 
 export interface AppendResult {
@@ -159,7 +174,7 @@ export interface EventStore {
    * The result stored for an idempotency key, if an append used it: lets a
    * caller answer a retry before deciding anything again.
    */
-  idempotentResult(idempotencyKey: string): Promise<AppendResult | undefined>;
+  idempotentResult(idempotencyKey: string): Promise<IdempotentResult | undefined>;
   /** Current version of a stream, 0 when it does not exist. */
   streamVersion(streamId: string): Promise<number>;
   /** The next batch of the global order after a checkpoint; empty when caught up. */

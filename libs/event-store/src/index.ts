@@ -29,4 +29,11 @@ export {
   type ChainReport,
   type LogAnchor,
 } from './integrity/verify-chain';
+export { StreamChainGuard, type VerifiedHead } from './integrity/stream-chain-guard';
+export {
+  IntegritySweep,
+  type IntegritySweepOptions,
+  type IntegrityState,
+  type IntegrityStatus,
+} from './integrity/integrity-sweep';
 export { SqlPatientKeyStore } from './keys/sql-patient-key-store';

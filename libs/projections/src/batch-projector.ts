@@ -9,14 +9,29 @@ import {
   type StoredEvent,
   type SubscriptionHandler,
 } from '@caretrail/event-store';
-import { decodeStoredEvent, decryptEvents, isErasureEvent, type PatientKeyReader } from '@caretrail/care-log';
-import { CachingPatientKeyStore } from '@caretrail/security';
+import {
+  decodeStoredEvent,
+  decryptEvents,
+  holdsPersonalData,
+  isErasureEvent,
+  openReadModelRow,
+  sealReadModelRow,
+  type PatientKeyReader,
+} from '@caretrail/care-log';
+import { CachingPatientKeyStore, PatientKeyDestroyed, type PatientKeyStore } from '@caretrail/security';
 import type { ProjectedEvent, ReadModel } from '@caretrail/read-models';
 import type { PoisonPolicy } from './projection';
 import type { ProjectionTables } from './projection-tables';
 
-/** Patients' keys as the projections use them: read, and forgotten when a patient is erased. */
-export type ProjectionKeys = PatientKeyReader & { forget?(patientId: string): void };
+/**
+ * Patients' keys as the projections use them: read to open events and rows, made to seal a row
+ * whose patient has none yet, and forgotten when a patient is erased.
+ */
+export type ProjectionKeys = PatientKeyReader &
+  Pick<PatientKeyStore, 'getOrCreate'> & { forget?(patientId: string): void };
+
+/** Each patient's key for this batch's rows; null once erased. */
+type RowKeys = Map<string, Uint8Array | null>;
 
 /** One step of a batch: an event to apply, or an erasure that re-derives a patient's rows. */
 type Step =
@@ -68,6 +83,7 @@ export class BatchProjector implements SubscriptionHandler {
 
   async handle(batch: StoredEvent[], context: BatchContext): Promise<void> {
     const steps = await this.stepsOf(batch);
+    const rowKeys = await this.rowKeysOf(steps);
     await this.sql.transaction(async (tx) => {
       if (steps.length > 0) {
         const keys = [...new Set(steps.flatMap((step) => (step.kind === 'event' ? step.keys : [])))];
@@ -75,7 +91,7 @@ export class BatchProjector implements SubscriptionHandler {
           `SELECT key, doc FROM ${this.table} WHERE key = ANY($1::text[])`,
           [keys],
         );
-        const docs = new Map<string, unknown>(rows.map((row) => [row.key, row.doc]));
+        const docs = new Map<string, unknown>(rows.map((row) => [row.key, this.openRow(row.doc, rowKeys)]));
         const positions = new Map<string, number>();
         const parked: Array<{ e: ProjectedEvent; error: unknown }> = [];
         for (const step of steps) {
@@ -99,7 +115,11 @@ export class BatchProjector implements SubscriptionHandler {
         }
         await this.upsert(
           tx,
-          [...positions.keys()].map((key) => ({ key, doc: docs.get(key), position: positions.get(key)! })),
+          [...positions.keys()].map((key) => ({
+            key,
+            doc: this.sealRow(docs.get(key), rowKeys),
+            position: positions.get(key)!,
+          })),
         );
         if (parked.length > 0) await this.park(tx, parked);
       }
@@ -131,6 +151,50 @@ export class BatchProjector implements SubscriptionHandler {
       if (keys.length > 0) steps.push({ kind: 'event', e: projected, keys });
     }
     return steps;
+  }
+
+  /**
+   * The keys of the patients whose rows this batch touches (every read model keeps a patient's
+   * rows apart, docs/read-models.md), fetched before the transaction for the reason above. A
+   * patient without a key yet gets one, so a row is never stored with plaintext; an erased one
+   * gets null, and the row's personal fields are written as erased.
+   */
+  private async rowKeysOf(steps: Step[]): Promise<RowKeys> {
+    const rowKeys: RowKeys = new Map();
+    if (!this.definition.personalFields?.length) return rowKeys;
+    const patients = new Set(
+      steps.map((step) => (step.kind === 'event' ? step.e.event.data.patientId : step.patientId)),
+    );
+    await Promise.all(
+      [...patients].map(async (patientId) => {
+        const key = (await this.keys.get(patientId)) ?? (await this.keys.getOrCreate(patientId).catch(destroyedAsNull));
+        rowKeys.set(patientId, key);
+      }),
+    );
+    return rowKeys;
+  }
+
+  private openRow(doc: unknown, rowKeys: RowKeys): unknown {
+    if (!this.definition.personalFields?.length) return doc;
+    return openReadModelRow(doc, this.keyOfRow(doc, rowKeys), this.ownerOf(doc));
+  }
+
+  private sealRow(doc: unknown, rowKeys: RowKeys): unknown {
+    const fields = this.definition.personalFields ?? [];
+    if (!holdsPersonalData(doc, fields)) return doc;
+    return sealReadModelRow(doc, fields, this.keyOfRow(doc, rowKeys), this.ownerOf(doc));
+  }
+
+  private keyOfRow(doc: unknown, rowKeys: RowKeys): Uint8Array | null {
+    const patientId = this.definition.patientOf(doc);
+    const key = rowKeys.get(patientId);
+    // Refuse rather than store or serve a row whose patient the batch did not name.
+    if (key === undefined) throw new Error(`${this.definition.name}: no key was fetched for patient ${patientId}`);
+    return key;
+  }
+
+  private ownerOf(doc: unknown): { readModel: string; patientId: string } {
+    return { readModel: this.definition.name, patientId: this.definition.patientOf(doc) };
   }
 
   /** The erased patient's domain events up to the erasure, in the global order, as read models see them now. */
@@ -198,4 +262,9 @@ export class BatchProjector implements SubscriptionHandler {
 
 function patientIdOf(e: StoredEvent): string {
   return String(e.data['patientId'] ?? '');
+}
+
+function destroyedAsNull(error: unknown): null {
+  if (error instanceof PatientKeyDestroyed) return null;
+  throw error;
 }

@@ -21,4 +21,10 @@ export interface ReadModel<Doc = unknown> {
   evolve(doc: Doc | undefined, e: ProjectedEvent): Doc;
   /** The patient a row belongs to (for care-team scoped queries). */
   patientOf(doc: Doc): string;
+  /**
+   * Where the doc holds personal data (names, contact details, free text): dotted paths, `*` for
+   * every key of an object or element of a list. The runner stores these sealed under the patient's
+   * key and readers open them, so erasure leaves no plaintext in a table (docs/erasure.md).
+   */
+  personalFields?: readonly string[];
 }

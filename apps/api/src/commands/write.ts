@@ -7,8 +7,9 @@ import { ExecuteCareCommand, ExecuteCareCommandHandler } from './execute-care-co
 
 /**
  * Runs domain commands for the write endpoints and shapes what they answer.
- * The handler is called directly: one command class went to one handler, so
- * a command bus added a lookup and nothing else (docs/architecture.md).
+ * The handler is called directly: one command class goes to one handler, so
+ * a command bus would add a lookup and nothing else; what a write recorded is
+ * published on the EventBus (docs/architecture.md, "Write side").
  */
 @Injectable()
 export class CareCommands {

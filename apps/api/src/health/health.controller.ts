@@ -1,10 +1,11 @@
-import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiProblems } from '../http/problems/problem.openapi';
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { EventStore } from '@caretrail/event-store';
 import { Public } from '../http/auth/auth.guard';
 import { EVENT_STORE } from '../http/tokens';
+import { IntegrityMonitor } from '../integrity/integrity-monitor';
 
 @ApiTags('health')
 @Public()
@@ -14,13 +15,32 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly integrity: IntegrityMonitor,
   ) {}
 
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness and readiness: the event store answers.' })
-  @ApiProblems(503)
-  check(): Promise<HealthCheckResult> {
+  @ApiOperation({
+    summary:
+      'Readiness: the event store answers and no hash chain is known to be broken ' +
+      '(integrity: checking, ok, degraded or failing, with the reason).',
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'A check is down: the body is the same report, naming what failed and why.',
+    schema: { type: 'object', additionalProperties: true },
+  })
+  async check(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult> {
+    try {
+      return await this.checks();
+    } catch (error) {
+      // Terminus throws the report on a failed check; an operator needs the report, not a bare 503.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(503);
+      return error.getResponse() as HealthCheckResult;
+    }
+  }
+
+  private checks(): Promise<HealthCheckResult> {
     return this.health.check([
       async () => {
         const indicator = this.indicators.check('eventStore');
@@ -30,6 +50,13 @@ export class HealthController {
         } catch (error) {
           return indicator.down({ message: (error as Error).message });
         }
+      },
+      () => {
+        // A broken chain fails the check: the server must not look healthy while it refuses to decide.
+        const indicator = this.indicators.check('integrity');
+        const { state, reason, firstBreak, passes, lastPassCompletedAt } = this.integrity.status();
+        const details = { state, reason, firstBreak, passes, lastPassCompletedAt };
+        return state === 'failing' ? indicator.down(details) : indicator.up(details);
       },
     ]);
   }

@@ -26,7 +26,11 @@ describe.each<[string, () => NodeJS.ProcessEnv]>([
 
   it('answers 200 with the event store up', async () => {
     const response = await request(app.getHttpServer()).get('/health').expect(200);
-    expect(response.body).toMatchObject({ status: 'ok', info: { eventStore: { status: 'up' } } });
+    expect(response.body).toMatchObject({
+      status: 'ok',
+      info: { eventStore: { status: 'up' }, integrity: { status: 'up', firstBreak: null } },
+    });
+    expect(['checking', 'ok']).toContain(response.body.info.integrity.state);
   });
 
   it('serves the OpenAPI document', async () => {

@@ -8,12 +8,14 @@ import {
   anchorLog,
   verifyEventChain,
   type ChainReport,
+  type IntegrityStatus,
   type LogAnchor,
   type SqlDatabase,
 } from '@caretrail/event-store';
 import { AuditCategory } from '../http/audit/audit-category';
 import { RequireRole } from '../http/auth/roles.guard';
 import { SQL_DATABASE } from '../http/tokens';
+import { IntegrityMonitor } from './integrity-monitor';
 
 class AnchorQuery {
   @ApiPropertyOptional({
@@ -44,7 +46,37 @@ export interface IntegrityReport {
 @ApiProblems(400, 401, 403, 503)
 @Controller('admin/integrity')
 export class IntegrityController {
-  constructor(@Inject(SQL_DATABASE) private readonly sql: SqlDatabase) {}
+  constructor(
+    @Inject(SQL_DATABASE) private readonly sql: SqlDatabase,
+    private readonly monitor: IntegrityMonitor,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'What this server knows of the hash chains now: the background verifier’s state (checking, ok, degraded, ' +
+      'failing), its place in the log, and every break found, on a load for a decision or by the verifier.',
+  })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['state', 'reason', 'firstBreak', 'breaks', 'checkpoint', 'passes', 'eventsChecked'],
+      properties: {
+        state: { type: 'string', enum: ['checking', 'ok', 'degraded', 'failing'] },
+        reason: { type: 'string', nullable: true },
+        firstBreak: { type: 'object', nullable: true, additionalProperties: true },
+        breaks: { type: 'array', items: { type: 'object', additionalProperties: true } },
+        checkpoint: { type: 'integer', description: 'The last position the current pass verified.' },
+        passes: { type: 'integer', description: 'Passes over the whole log completed since the server started.' },
+        eventsChecked: { type: 'integer' },
+        lastPassCompletedAt: { type: 'string', nullable: true },
+        lastError: { type: 'string', nullable: true },
+      },
+    },
+  })
+  status(): IntegrityStatus {
+    return this.monitor.status();
+  }
 
   @Get('verify')
   @ApiOperation({ summary: 'Walk every hash chain (events and access log); report the first broken link of each.' })
@@ -61,6 +93,7 @@ export class IntegrityController {
   })
   async verify(): Promise<IntegrityReport> {
     const events = await verifyEventChain(this.sql, this.sql.schema);
+    if (events.firstBreak) this.monitor.reportBreak(events.firstBreak, 'full verification');
     const accessLog = await verifyAccessChain(this.sql);
     return { ok: events.ok && accessLog.ok, events, accessLog };
   }

@@ -1,5 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { IntegrityController } from './integrity.controller';
+import { IntegrityMonitor } from './integrity-monitor';
 
-@Module({ controllers: [IntegrityController] })
+/** Global: the write path (commands) and `/health` use the one monitor of this process. */
+@Global()
+@Module({ controllers: [IntegrityController], providers: [IntegrityMonitor], exports: [IntegrityMonitor] })
 export class IntegrityModule {}

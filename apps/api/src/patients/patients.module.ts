@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CommandActivityLog } from '../commands/care-events-recorded';
 import { ExecuteCareCommandHandler } from '../commands/execute-care-command';
 import { CareCommands } from '../commands/write';
 import { CarePlanController } from './care-plan/care-plan.controller';
@@ -13,6 +15,7 @@ import { TherapyController } from './therapy/therapy.controller';
 
 /** Every write to a patient's record: one controller per area, one generic command handler. */
 @Module({
+  imports: [CqrsModule],
   controllers: [
     CarePlanController,
     TherapyController,
@@ -24,6 +27,6 @@ import { TherapyController } from './therapy/therapy.controller';
     CollaborationController,
     CorrectionsController,
   ],
-  providers: [ExecuteCareCommandHandler, CareCommands],
+  providers: [ExecuteCareCommandHandler, CareCommands, CommandActivityLog],
 })
 export class PatientsModule {}

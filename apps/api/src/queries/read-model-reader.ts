@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Checkpoint, EventStore, SqlDatabase } from '@caretrail/event-store';
 import type { ProjectionHost } from '@caretrail/projections';
-import { EVENT_STORE, SQL_DATABASE, PROJECTION_HOST } from '../http/tokens';
+import { openReadModelRowWith, type PatientKeyReader } from '@caretrail/care-log';
+import { EVENT_STORE, SQL_DATABASE, PROJECTION_HOST, PATIENT_KEYS } from '../http/tokens';
 import { Problem } from '../http/problems/problem';
 
 export type ReadModelName = 'current-plan' | 'adherence' | 'collaboration' | 'registry';
@@ -10,7 +11,11 @@ export type ReadModelName = 'current-plan' | 'adherence' | 'collaboration' | 're
 /** How long a read-your-writes query waits for its read model before answering 503. */
 const MAX_WAIT_MS = 2000;
 
-/** Rows of the read models as they stand, and the point of the log they reflect. */
+/**
+ * Rows of the read models as they stand, and the point of the log they reflect. Rows keep
+ * personal fields sealed under the patient's key; they are opened here, for the answer only
+ * (read as erased once the key is destroyed, docs/erasure.md).
+ */
 @Injectable()
 export class ReadModelReader {
   constructor(
@@ -18,6 +23,7 @@ export class ReadModelReader {
     /** The read models' tables; the log itself is only asked through the port. */
     @Inject(SQL_DATABASE) private readonly sql: SqlDatabase,
     @Inject(PROJECTION_HOST) private readonly host: ProjectionHost,
+    @Inject(PATIENT_KEYS) private readonly keys: PatientKeyReader,
   ) {}
 
   /** The row of one patient in one read model (every model keys its rows by patient). */
@@ -29,7 +35,8 @@ export class ReadModelReader {
     const checkpoint = await this.reach(model, minPosition);
     const { table } = await this.host.activeTable(model);
     const { rows } = await this.sql.query<{ doc: Doc }>(`SELECT doc FROM ${table} WHERE key = $1`, [patientId]);
-    return { doc: rows[0]?.doc, position: checkpoint.position };
+    const doc = rows[0] ? await this.open(model, patientId, rows[0].doc) : undefined;
+    return { doc, position: checkpoint.position };
   }
 
   /** Rows of several patients in one read model. */
@@ -39,7 +46,11 @@ export class ReadModelReader {
       `SELECT key, doc FROM ${table} WHERE key = ANY($1::text[])`,
       [[...patientIds]],
     );
-    return new Map(rows.map((r) => [r.key, r.doc]));
+    return new Map(await Promise.all(rows.map(async (r) => [r.key, await this.open(model, r.key, r.doc)] as const)));
+  }
+
+  private open<Doc>(model: ReadModelName, patientId: string, doc: Doc): Promise<Doc> {
+    return openReadModelRowWith(doc, this.keys, { readModel: model, patientId });
   }
 
   /** Patients on whose care team this clinician is now (from the current-plan read model). */

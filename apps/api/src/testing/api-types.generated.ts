@@ -62,7 +62,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness and readiness: the event store answers. */
+        /** Readiness: the event store answers and no hash chain is known to be broken (integrity: checking, ok, degraded or failing, with the reason). */
         get: operations["HealthController_check"];
         put?: never;
         post?: never;
@@ -779,6 +779,23 @@ export interface paths {
         };
         /** My caseload with its case-review flags; filter by flag, paginate with limit and offset. */
         get: operations["RegistryController_caseload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What this server knows of the hash chains now: the background verifier’s state (checking, ok, degraded, failing), its place in the log, and every break found, on a load for a decision or by the verifier. */
+        get: operations["IntegrityController_status"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1795,7 +1812,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After.
+             * @description A check is down: the body is the same report, naming what failed and why.
              *
              *     The Health Check is not successful
              */
@@ -6135,6 +6152,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RegistryAnswerDto"];
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    IntegrityController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "checking" | "ok" | "degraded" | "failing";
+                        reason: string | null;
+                        firstBreak: {
+                            [key: string]: unknown;
+                        } | null;
+                        breaks: {
+                            [key: string]: unknown;
+                        }[];
+                        /** @description The last position the current pass verified. */
+                        checkpoint: number;
+                        /** @description Passes over the whole log completed since the server started. */
+                        passes: number;
+                        eventsChecked: number;
+                        lastPassCompletedAt?: string | null;
+                        lastError?: string | null;
+                    };
                 };
             };
             /** @description The request is not valid: every broken field and rule is named. */

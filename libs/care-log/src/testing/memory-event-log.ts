@@ -5,6 +5,7 @@ import {
   type AppendOptions,
   type AppendResult,
   type EventStore,
+  type IdempotentResult,
   type NewEvent,
   type StoredEvent,
 } from '@caretrail/event-store';
@@ -16,7 +17,7 @@ import {
  */
 export class MemoryEventLog implements Pick<EventStore, 'append' | 'readStream' | 'idempotentResult'> {
   readonly streams = new Map<string, StoredEvent[]>();
-  private readonly results = new Map<string, AppendResult>();
+  private readonly results = new Map<string, IdempotentResult>();
   private position = 0;
   /** Runs before every append: lets a spec slip in a concurrent writer. */
   beforeAppend: (streamId: string) => Promise<void> = () => Promise.resolve();
@@ -30,8 +31,12 @@ export class MemoryEventLog implements Pick<EventStore, 'append' | 'readStream' 
   appendNow(streamId: string, events: NewEvent[], options: AppendOptions): AppendResult {
     const key = options.idempotencyKey;
     const first = key === undefined ? undefined : this.results.get(key);
-    if (first && first.streamId !== streamId) throw new IdempotencyKeyReused(key!, first.streamId);
-    if (first) return { ...first, replayed: true };
+    const otherRequest =
+      first?.requestHash !== undefined &&
+      options.requestHash !== undefined &&
+      first.requestHash !== options.requestHash;
+    if (first && (first.streamId !== streamId || otherRequest)) throw new IdempotencyKeyReused(key!, first.streamId);
+    if (first) return { ...withoutRequestHash(first), replayed: true };
     const stream = this.streams.get(streamId) ?? [];
     if (typeof options.expectedVersion === 'number' && options.expectedVersion !== stream.length)
       throw new WrongExpectedVersion(streamId, options.expectedVersion, stream.length);
@@ -57,7 +62,12 @@ export class MemoryEventLog implements Pick<EventStore, 'append' | 'readStream' 
       transactionId: String(this.position),
       replayed: false,
     };
-    if (key !== undefined) this.results.set(key, result);
+    if (key !== undefined) {
+      this.results.set(
+        key,
+        options.requestHash === undefined ? result : { ...result, requestHash: options.requestHash },
+      );
+    }
     return result;
   }
 
@@ -65,8 +75,12 @@ export class MemoryEventLog implements Pick<EventStore, 'append' | 'readStream' 
     return [...(this.streams.get(streamId) ?? [])];
   }
 
-  async idempotentResult(idempotencyKey: string): Promise<AppendResult | undefined> {
+  async idempotentResult(idempotencyKey: string): Promise<IdempotentResult | undefined> {
     const first = this.results.get(idempotencyKey);
     return first && { ...first, replayed: true };
   }
+}
+
+function withoutRequestHash({ requestHash: _, ...result }: IdempotentResult): AppendResult {
+  return result;
 }

@@ -9,7 +9,8 @@ import { IdempotencyKeyReused, WrongExpectedVersion } from '@caretrail/event-sto
 import { storePlain, type SealPersonalData } from '../codec/domain-to-stored';
 import { MemoryEventLog } from '../testing/memory-event-log';
 import { eventStoreStateLoader, type CommandStateLoader } from './command-state-loader';
-import { executeCommand, MAX_COMMAND_ATTEMPTS, type CommandWritePorts } from './execute-command';
+import { executeCommand, MAX_COMMAND_ATTEMPTS, type CommandRequest, type CommandWritePorts } from './execute-command';
+import { StreamWriteQueue } from './stream-write-queue';
 
 const patientId = 'p-1';
 const stream = `careplan-${patientId}`;
@@ -22,7 +23,12 @@ const goal: DomainCommand = {
 const start: DomainCommand = { type: 'StartCarePlan', data: { patientId, carePlanId: 'plan-1', track: 'integrated' } };
 
 function portsOf(log: MemoryEventLog, seal: SealPersonalData = storePlain): CommandWritePorts {
-  return { log, seal, loader: eventStoreStateLoader(log, (events) => Promise.resolve([...events])) };
+  return {
+    log,
+    seal,
+    loader: eventStoreStateLoader(log, (events) => Promise.resolve([...events])),
+    pause: () => Promise.resolve(),
+  };
 }
 
 describe('executeCommand', () => {
@@ -80,7 +86,7 @@ describe('executeCommand', () => {
     expect(log.streams.get(stream)![0]!.data['name']).toEqual({ sealed: true });
   });
 
-  it('decides again on fresh state after a lost race, at most three times', async () => {
+  it('decides again on fresh state after a lost race, at most MAX_COMMAND_ATTEMPTS times', async () => {
     const log = new MemoryEventLog();
     const ports = portsOf(log);
     await executeCommand(ports, { command: enrol, context: therapist, correlationId: 'c-1' });
@@ -149,6 +155,69 @@ describe('executeCommand', () => {
     await expect(
       executeCommand(ports, { command: elsewhere, context: therapist, correlationId: 'c-3', idempotencyKey: 'u-1:k' }),
     ).rejects.toThrow(IdempotencyKeyReused);
+  });
+
+  it('lets every still-valid write through when two processes write one stream at once', async () => {
+    const log = new MemoryEventLog();
+    await executeCommand(portsOf(log), { command: enrol, context: therapist, correlationId: 'c-1' });
+    await executeCommand(portsOf(log), { command: start, context: therapist, correlationId: 'c-s' });
+    // Each append yields first, so the other process's writer can land between a read and an append.
+    log.beforeAppend = () => new Promise((resolve) => setImmediate(resolve));
+    const processes = [new StreamWriteQueue(), new StreamWriteQueue()];
+    const goals = processes.flatMap((queue, p) =>
+      Array.from({ length: 4 }, (_, i) =>
+        executeCommand(
+          { ...portsOf(log), queue },
+          {
+            command: { ...goal, data: { ...goal.data, goalId: `g-${p}-${i}` } } as DomainCommand,
+            context: therapist,
+            correlationId: `c-${p}-${i}`,
+          },
+        ),
+      ),
+    );
+    const written = await Promise.all(goals);
+    expect(written.map((w) => w.appended.nextExpectedVersion).sort((a, b) => a - b)).toEqual([
+      4, 5, 6, 7, 8, 9, 10, 11,
+    ]);
+  });
+
+  it('answers a key whose first request committed while this one decided with the first answer', async () => {
+    const log = new MemoryEventLog();
+    const ports = portsOf(log);
+    await executeCommand(ports, { command: enrol, context: therapist, correlationId: 'c-1' });
+    await executeCommand(ports, { command: start, context: therapist, correlationId: 'c-s' });
+    const request: CommandRequest = {
+      command: goal,
+      context: therapist,
+      correlationId: 'c-2',
+      idempotencyKey: 'u-1:goal',
+      requestHash: 'h-1',
+    };
+    let first: Promise<unknown> = Promise.resolve();
+    // In another process: found no stored answer, then reads the state the first request left.
+    const late: CommandStateLoader = {
+      load: async (command, streams) => {
+        await first;
+        return ports.loader.load(command, streams);
+      },
+    };
+    const second = executeCommand({ ...ports, loader: late }, request);
+    first = executeCommand(ports, request);
+    const answered = (await first) as { appended: object };
+    expect(await second).toEqual({ appended: { ...answered.appended, replayed: true }, events: [] });
+    expect(log.streams.get(stream)).toHaveLength(4);
+  });
+
+  it('refuses a key sent again with another request', async () => {
+    const log = new MemoryEventLog();
+    const ports = portsOf(log);
+    await executeCommand(ports, { command: enrol, context: therapist, correlationId: 'c-1' });
+    await executeCommand(ports, { command: start, context: therapist, correlationId: 'c-s' });
+    const request = { command: goal, context: therapist, correlationId: 'c-2', idempotencyKey: 'u-1:g' };
+    await executeCommand(ports, { ...request, requestHash: 'h-1' });
+    await expect(executeCommand(ports, { ...request, requestHash: 'h-2' })).rejects.toThrow(IdempotencyKeyReused);
+    expect((await executeCommand(ports, { ...request, requestHash: 'h-1' })).appended.replayed).toBe(true);
   });
 
   it('takes its state from whatever loader it is given', async () => {

@@ -2,12 +2,14 @@ import {
   commandStreams,
   decideCommand,
   type CommandContext,
+  type CommandStreams,
   type DomainCommand,
   type DomainEvent,
 } from '@caretrail/domain';
 import { IdempotencyKeyReused, WrongExpectedVersion, type AppendResult, type EventStore } from '@caretrail/event-store';
 import { encodeDomainEvents, type SealPersonalData } from '../codec/domain-to-stored';
 import type { CommandStateLoader } from './command-state-loader';
+import type { StreamWriteQueue } from './stream-write-queue';
 
 /** A command as a writer sends it, with what the request adds: concurrency, idempotency, tracing. */
 export interface CommandRequest {
@@ -19,6 +21,8 @@ export interface CommandRequest {
   readonly ifMatch?: number;
   /** Stored with the append; a repeat is answered with the first result. Scope it to the caller. */
   readonly idempotencyKey?: string;
+  /** A hash of the request that carried the key (method, route, body): the key with another request is refused. */
+  readonly requestHash?: string;
   /** Kept in every event's `metadata.extra` next to the command type. */
   readonly extra?: Readonly<Record<string, unknown>>;
   /** Ids for the new events when the writer must know them in advance. */
@@ -30,6 +34,20 @@ export interface CommandWritePorts {
   readonly loader: CommandStateLoader;
   readonly log: Pick<EventStore, 'append' | 'idempotentResult'>;
   readonly seal: SealPersonalData;
+  /**
+   * Verifies the hash chains of the streams a command loads before it is decided on them, throwing
+   * BrokenChain when one was changed behind the store's back (the SQL store's StreamChainGuard).
+   */
+  readonly integrity?: StreamIntegrityCheck;
+  /** This process's writes to one stream, one after another; without it every write runs at once. */
+  readonly queue?: StreamWriteQueue;
+  /** Waits before deciding again after a lost race; `setTimeout` unless a spec wants no waiting. */
+  readonly pause?: (ms: number) => Promise<void>;
+}
+
+/** Refuses to decide on a tampered stream: throws (BrokenChain) when a chain does not verify. */
+export interface StreamIntegrityCheck {
+  check(streamIds: readonly string[]): Promise<void>;
 }
 
 export interface CommandWritten {
@@ -39,50 +57,96 @@ export interface CommandWritten {
 }
 
 /** A lost race without If-Match is decided again on fresh state, at most this often. */
-export const MAX_COMMAND_ATTEMPTS = 3;
+export const MAX_COMMAND_ATTEMPTS = 8;
+
+/** The longest wait between two attempts; the first waits are a few milliseconds. */
+const MAX_BACKOFF_MS = 200;
+const FIRST_BACKOFF_MS = 4;
 
 /**
- * The one write path (docs/architecture.md, "Write side"): load and fold the
- * streams the command table names, decide, seal, append to the target with
- * the version read. Deciding again after a conflict is safe because the
- * decision is made on the new state; with If-Match the writer asked to hear
- * of the conflict instead (WrongExpectedVersion). A repeated idempotency key
- * is answered from the stored result before anything is decided again.
+ * The one write path (docs/architecture.md, "Write side"): verify the hash
+ * chains of the streams the command table names (`ports.integrity`), load and
+ * fold them, decide, seal, append to the target with the version read. Writes of this process to one stream are queued
+ * (`ports.queue`); a race lost to another process without If-Match is
+ * decided again on the new state after a short random wait (full jitter, so
+ * the losers do not collide again), at most MAX_COMMAND_ATTEMPTS times;
+ * with If-Match the writer asked to hear of the conflict instead
+ * (WrongExpectedVersion). A repeated idempotency key is answered from the
+ * stored result before anything is decided, and again when the attempt
+ * failed because the first request with that key committed meanwhile.
  * Throws DomainError when the domain refuses.
  */
 export async function executeCommand(ports: CommandWritePorts, request: CommandRequest): Promise<CommandWritten> {
-  const { command, context, idempotencyKey, ifMatch } = request;
-  const streams = commandStreams(command, context);
-  if (idempotencyKey !== undefined) {
-    const first = await ports.log.idempotentResult(idempotencyKey);
-    if (first && first.streamId !== streams.target) throw new IdempotencyKeyReused(idempotencyKey, first.streamId);
-    if (first) return { appended: first, events: [] };
-  }
+  const streams = commandStreams(request.command, request.context);
+  const write = () => decideAndAppend(ports, request, streams);
+  return ports.queue ? ports.queue.run(streams.target, write) : write();
+}
+
+async function decideAndAppend(
+  ports: CommandWritePorts,
+  request: CommandRequest,
+  streams: CommandStreams,
+): Promise<CommandWritten> {
+  const { command, context, idempotencyKey, requestHash, ifMatch } = request;
+  const first = await storedAnswer(ports, request, streams.target);
+  if (first) return first;
   for (let attempt = 1; ; attempt++) {
-    const { state, version } = await ports.loader.load(command, streams);
-    const events = decideCommand(command, state, context);
-    // Checked after the domain decided: who may not write hears the refusal, never the stream's version.
-    if (ifMatch !== undefined && ifMatch !== version) throw new WrongExpectedVersion(streams.target, ifMatch, version);
-    const stored = await encodeDomainEvents(
-      events,
-      {
-        actor: context.actor,
-        commandType: command.type,
-        correlationId: request.correlationId,
-        ...(request.extra ? { extra: request.extra } : {}),
-        ...(request.newEventId ? { newEventId: request.newEventId } : {}),
-      },
-      ports.seal,
-    );
     try {
+      await ports.integrity?.check(streams.load);
+      const { state, version } = await ports.loader.load(command, streams);
+      const events = decideCommand(command, state, context);
+      // Checked after the domain decided: who may not write hears the refusal, never the stream's version.
+      if (ifMatch !== undefined && ifMatch !== version)
+        throw new WrongExpectedVersion(streams.target, ifMatch, version);
+      const stored = await encodeDomainEvents(
+        events,
+        {
+          actor: context.actor,
+          commandType: command.type,
+          correlationId: request.correlationId,
+          ...(request.extra ? { extra: request.extra } : {}),
+          ...(request.newEventId ? { newEventId: request.newEventId } : {}),
+        },
+        ports.seal,
+      );
       const appended = await ports.log.append(streams.target, stored, {
         expectedVersion: version,
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        ...(requestHash === undefined ? {} : { requestHash }),
       });
       return { appended, events };
     } catch (error) {
+      // The first request with this key (in another process) committed while this one decided:
+      // the domain now refuses a repeat, but the client asked for the first answer.
+      const answered = await storedAnswer(ports, request, streams.target);
+      if (answered) return answered;
       const retry = error instanceof WrongExpectedVersion && ifMatch === undefined && attempt < MAX_COMMAND_ATTEMPTS;
       if (!retry) throw error;
+      await (ports.pause ?? sleep)(backoffMs(attempt));
     }
   }
+}
+
+/** The stored answer to the request's idempotency key, if it has one; refused when it answered another request. */
+async function storedAnswer(
+  ports: CommandWritePorts,
+  { idempotencyKey, requestHash }: CommandRequest,
+  target: string,
+): Promise<CommandWritten | undefined> {
+  if (idempotencyKey === undefined) return undefined;
+  const first = await ports.log.idempotentResult(idempotencyKey);
+  if (!first) return undefined;
+  const otherRequest =
+    first.requestHash !== undefined && requestHash !== undefined && first.requestHash !== requestHash;
+  if (first.streamId !== target || otherRequest) throw new IdempotencyKeyReused(idempotencyKey, first.streamId);
+  const { requestHash: _stored, ...appended } = first;
+  return { appended, events: [] };
+}
+
+function backoffMs(attempt: number): number {
+  return Math.random() * Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempt);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

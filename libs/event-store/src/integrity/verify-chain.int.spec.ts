@@ -7,6 +7,9 @@ import { PostgresDatabase } from '../postgres/postgres-database';
 import { SqlEventStore } from '../sql/sql-event-store';
 import { events } from '../testing/event-store-contract';
 import { dropSchema, testDatabaseUrl, uniqueSchema, withAdminClient } from '../testing/postgres-test-database';
+import { BrokenChain } from '../errors';
+import { IntegritySweep } from './integrity-sweep';
+import { StreamChainGuard } from './stream-chain-guard';
 import { anchorLog, verifyEventChain } from './verify-chain';
 
 /**
@@ -94,6 +97,58 @@ describe('tamper evidence on PostgreSQL', () => {
     const report = await verifyEventChain(store.database, schema);
     expect(report.ok).toBe(false);
     expect(report.firstBreak).toMatchObject({ streamId: stream, position: positions[1] });
+  });
+
+  it('verifies a stream before a decision from the last event it verified, and refuses a broken one', async () => {
+    const guard = new StreamChainGuard(store.database, schema);
+    const queries = jest.spyOn(store.database, 'query');
+    await guard.check([stream]);
+    expect(queries.mock.calls.at(-1)![1]).toEqual([stream, 0]);
+    await store.append(stream, events(1), { expectedVersion: 4 });
+    await guard.check([stream]);
+    // Only the event appended since is hashed.
+    expect(queries.mock.calls.at(-1)![1]).toEqual([stream, 4]);
+    await store.append(stream, events(1), { expectedVersion: 5 });
+    // An event not verified yet is edited: the next decision on the stream hashes it and refuses.
+    await tamper(`UPDATE $schema.events SET data = '{"i": 99}' WHERE stream_id = $1 AND stream_version = 6`, [stream]);
+    await expect(guard.check([stream])).rejects.toThrow(BrokenChain);
+    await expect(guard.check([stream])).rejects.toMatchObject({
+      chainBreak: { reason: 'content-changed', streamId: stream, streamVersion: 6 },
+    });
+    expect(guard.breaks).toHaveLength(1);
+  });
+
+  it('refuses a stream whose last events were removed', async () => {
+    await tamper(`DELETE FROM $schema.events WHERE position = $1`, [positions[3]]);
+    await expect(new StreamChainGuard(store.database, schema).check([stream])).rejects.toMatchObject({
+      chainBreak: { reason: 'stream-length', streamId: stream },
+    });
+  });
+
+  it('sweeps the log in the background a batch at a time and reports a break in its status', async () => {
+    const guard = new StreamChainGuard(store.database, schema);
+    const sweep = new IntegritySweep(store.database, schema, guard, { batchSize: 2 });
+    expect(sweep.status()).toMatchObject({ state: 'checking', passes: 0 });
+    expect(await sweep.step()).toEqual([]);
+    expect(sweep.status()).toMatchObject({ state: 'checking', checkpoint: positions[1] });
+    expect(await sweep.completePass()).toEqual([]);
+    expect(sweep.status()).toMatchObject({ state: 'ok', passes: 1, checkpoint: 0, eventsChecked: 6 });
+
+    await tamper(`UPDATE $schema.events SET data = '{"i": 99}' WHERE position = $1`, [positions[2]]);
+    const found = await sweep.completePass();
+    const firstBreak = { reason: 'content-changed', streamId: stream, streamVersion: 3, position: positions[2] };
+    expect(found).toEqual([firstBreak]);
+    expect(sweep.status()).toMatchObject({ state: 'failing', firstBreak, passes: 2 });
+    expect(sweep.status().reason).toContain(stream);
+    await expect(guard.check([stream])).rejects.toThrow(BrokenChain);
+    // Found again in the next pass, but reported once.
+    expect(await sweep.completePass()).toEqual([]);
+  });
+
+  it('reports a sweep that cannot run as degraded', async () => {
+    const sweep = new IntegritySweep(store.database, `${schema}_missing`, new StreamChainGuard(store.database, schema));
+    expect(await sweep.step()).toEqual([]);
+    expect(sweep.status()).toMatchObject({ state: 'degraded', lastError: expect.any(String) });
   });
 
   it('catches a rewrite that recomputes every hash, against an anchor kept outside', async () => {

@@ -32,20 +32,12 @@ export interface ChainReport {
  */
 export async function verifyEventChain(executor: SqlQueryable, schema: string): Promise<ChainReport> {
   const s = quoteIdent(schema);
-  const { rows: breaks } = await executor.query<{
-    position: string | number;
-    stream_id: string;
-    stream_version: string | number;
-    content_ok: boolean;
-    link_ok: boolean;
-    version_ok: boolean;
-  }>(
+  const { rows: breaks } = await executor.query<ChainCheckRow>(
     `WITH chain AS (
        SELECT position, stream_id, stream_version, hash, previous_hash,
               lag(hash) OVER w AS expected_previous,
               lag(stream_version) OVER w AS prior_version,
-              ${s}.event_hash(previous_hash, position, transaction_id, stream_id, stream_version, event_id, event_type,
-                              schema_version, data, metadata, recorded_at, occurred_at) AS recomputed
+              ${recomputedHash(s)} AS recomputed
        FROM ${s}.events
        WINDOW w AS (PARTITION BY stream_id ORDER BY stream_version)
      )
@@ -64,37 +56,71 @@ export async function verifyEventChain(executor: SqlQueryable, schema: string): 
   );
   const eventsChecked = Number(counted[0]?.events ?? 0);
   const first = breaks[0];
-  if (first) {
-    const reason: ChainBreakReason = !first.version_ok
-      ? 'version-gap'
-      : !first.content_ok
-        ? 'content-changed'
-        : 'link-broken';
-    return {
-      ok: false,
-      eventsChecked,
-      firstBreak: {
-        reason,
-        streamId: first.stream_id,
-        streamVersion: Number(first.stream_version),
-        position: Number(first.position),
-      },
-    };
-  }
-  const { rows: lengths } = await executor.query<{ stream_id: string }>(
+  if (first) return { ok: false, eventsChecked, firstBreak: chainBreakOf(first) };
+  const shortened = await firstShortenedStream(executor, s);
+  if (shortened) return { ok: false, eventsChecked, firstBreak: shortened };
+  return { ok: true, eventsChecked, firstBreak: null };
+}
+
+/** SQL recomputing the hash of the `events` row aliased `e` from its stored content (`s` is the quoted schema). */
+export function recomputedHash(s: string, e = ''): string {
+  const c = (column: string) => (e === '' ? column : `${e}.${column}`);
+  return `${s}.event_hash(${[
+    'previous_hash',
+    'position',
+    'transaction_id',
+    'stream_id',
+    'stream_version',
+    'event_id',
+    'event_type',
+    'schema_version',
+    'data',
+    'metadata',
+    'recorded_at',
+    'occurred_at',
+  ]
+    .map(c)
+    .join(', ')})`;
+}
+
+/** One event's checks, as the verifying queries return them. */
+export interface ChainCheckRow {
+  position: string | number;
+  stream_id: string;
+  stream_version: string | number;
+  /** The stored hash equals the one recomputed from the stored content. */
+  content_ok: boolean;
+  /** The event points at its predecessor's hash. */
+  link_ok: boolean;
+  /** Its predecessor in the stream exists (versions 1, 2, 3, …). */
+  version_ok: boolean;
+}
+
+/** A row that failed one of the checks, as a break; the version sequence is reported before content and links. */
+export function chainBreakOf(row: Omit<ChainCheckRow, 'link_ok'>): ChainBreak {
+  const reason: ChainBreakReason = !row.version_ok
+    ? 'version-gap'
+    : !row.content_ok
+      ? 'content-changed'
+      : 'link-broken';
+  return {
+    reason,
+    streamId: row.stream_id,
+    streamVersion: Number(row.stream_version),
+    position: Number(row.position),
+  };
+}
+
+/** The first stream (by id) whose recorded length differs from the events it holds: its last events removed. */
+export async function firstShortenedStream(executor: SqlQueryable, s: string): Promise<ChainBreak | null> {
+  const { rows } = await executor.query<{ stream_id: string }>(
     `SELECT st.stream_id FROM ${s}.streams st
      LEFT JOIN (SELECT stream_id, count(*) AS events FROM ${s}.events GROUP BY stream_id) e USING (stream_id)
      WHERE coalesce(e.events, 0) <> st.version
      ORDER BY st.stream_id LIMIT 1`,
   );
-  if (lengths[0]) {
-    return {
-      ok: false,
-      eventsChecked,
-      firstBreak: { reason: 'stream-length', streamId: lengths[0].stream_id, streamVersion: null, position: null },
-    };
-  }
-  return { ok: true, eventsChecked, firstBreak: null };
+  const stream = rows[0];
+  return stream ? { reason: 'stream-length', streamId: stream.stream_id, streamVersion: null, position: null } : null;
 }
 
 export interface LogAnchor {

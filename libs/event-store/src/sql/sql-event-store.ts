@@ -7,6 +7,7 @@ import {
   type EventMetadata,
   type EventStore,
   type ExpectedVersion,
+  type IdempotentResult,
   type LogLag,
   type NewEvent,
   type ReadAllOptions,
@@ -76,7 +77,7 @@ export class SqlEventStore implements EventStore {
     executor: SqlQueryable,
     streamId: string,
     events: NewEvent[],
-    { expectedVersion, idempotencyKey }: AppendOptions,
+    { expectedVersion, idempotencyKey, requestHash }: AppendOptions,
   ): Promise<AppendResult> {
     assertAppendable(streamId, events, expectedVersion);
     if (events.length === 1 && idempotencyKey === undefined) {
@@ -89,7 +90,7 @@ export class SqlEventStore implements EventStore {
     );
     try {
       const { rows } = await executor.query<{ result: AppendResult }>(
-        `SELECT ${this.s}.append_events($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[], $9::timestamptz[], $10) AS result`,
+        `SELECT ${this.s}.append_events_checked($1, $2, $3, $4::uuid[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[], $9::timestamptz[], $10, $11) AS result`,
         [
           streamId,
           expected,
@@ -101,6 +102,7 @@ export class SqlEventStore implements EventStore {
           metadata,
           events.map((e) => e.metadata?.occurredAt ?? null),
           idempotencyKey ?? null,
+          requestHash ?? null,
         ],
       );
       return rows[0]!.result;
@@ -193,14 +195,17 @@ export class SqlEventStore implements EventStore {
     return rows.map(toStoredEvent);
   }
 
-  async idempotentResult(idempotencyKey: string): Promise<AppendResult | undefined> {
+  async idempotentResult(idempotencyKey: string): Promise<IdempotentResult | undefined> {
     // An append still in flight stores '{}' until it commits; only other
     // sessions see that row, and only once it is complete.
-    const { rows } = await this.database.query<{ result: AppendResult }>(
-      `SELECT result || '{"replayed": true}'::jsonb AS result FROM ${this.s}.idempotency_keys WHERE idempotency_key = $1`,
+    const { rows } = await this.database.query<{ result: AppendResult; request_hash: string | null }>(
+      `SELECT result || '{"replayed": true}'::jsonb AS result, request_hash
+       FROM ${this.s}.idempotency_keys WHERE idempotency_key = $1`,
       [idempotencyKey],
     );
-    return rows[0]?.result;
+    const row = rows[0];
+    if (!row) return undefined;
+    return row.request_hash === null ? row.result : { ...row.result, requestHash: row.request_hash };
   }
 
   async streamVersion(streamId: string): Promise<number> {

@@ -271,6 +271,27 @@ export function eventStoreContract<S extends EventStore>(
         expect(await store.streamVersion(id)).toBe(1);
       });
 
+      it('keeps the request hash with the key and refuses the key with another request', async () => {
+        const id = stream();
+        const key = `goal-${randomUUID()}`;
+        const first = await store.append(id, [event('GoalSet')], {
+          expectedVersion: 'any',
+          idempotencyKey: key,
+          requestHash: 'hash-a',
+        });
+        expect(await store.idempotentResult(key)).toEqual({ ...first, replayed: true, requestHash: 'hash-a' });
+        await expect(
+          store.append(id, [event('GoalSet')], { expectedVersion: 'any', idempotencyKey: key, requestHash: 'hash-b' }),
+        ).rejects.toBeInstanceOf(IdempotencyKeyReused);
+        const again = await store.append(id, [event('GoalSet')], {
+          expectedVersion: 'any',
+          idempotencyKey: key,
+          requestHash: 'hash-a',
+        });
+        expect(again).toEqual({ ...first, replayed: true });
+        expect(await store.streamVersion(id)).toBe(1);
+      });
+
       it('refuses a key reused for another stream', async () => {
         const key = `dose-${randomUUID()}`;
         const other = stream();

@@ -261,8 +261,10 @@ function keysOf({ event }: ProjectedEvent): string[] {
 
 export const collaborationModel: ReadModel<CollaborationDoc> = {
   name: 'collaboration',
-  version: 1,
+  // 2: personal fields are stored sealed (docs/erasure.md); stored rows rebuild at start-up.
+  version: 2,
   keysOf,
   evolve: evolveCollaboration,
   patientOf: (doc) => doc.patientId,
+  personalFields: ['consultations.*.topic', 'sideEffects.*.symptom'],
 };

@@ -1,4 +1,4 @@
-import type { DomainEvent, EventOf, EventType } from '@caretrail/domain';
+import { personalDataFields, type DomainEvent, type EventOf, type EventType } from '@caretrail/domain';
 import type { ProjectedEvent, ReadModel } from '../contract';
 import { amend, correctionOf, correctsOneOf, type Correction } from '../shared/corrections';
 import { DEFAULT_TIME_ZONE, isInstant, isValidTimeZone, toMillis } from '../shared/local-time';
@@ -255,10 +255,22 @@ function keysOf({ event }: ProjectedEvent): string[] {
   return TYPES.has(event.type) || correctsOneOf(event, TYPES) ? [event.data.patientId] : [];
 }
 
+/** The plan's free text, and every logged event's personal fields as the domain lists them. */
+const PERSONAL_FIELDS: readonly string[] = [
+  'plan.goals.*.description',
+  'plan.medications.*.instructions',
+  'plan.holisticContext.lifestyle',
+  'plan.holisticContext.supportSystem',
+  'plan.holisticContext.comorbidConditions',
+  ...new Set([...LOG_TYPES].flatMap((type) => personalDataFields[type].map((path) => `log.*.event.data.${path}`))),
+];
+
 export const currentPlanModel: ReadModel<CurrentPlanDoc> = {
   name: 'current-plan',
-  version: 1,
+  // 2: personal fields are stored sealed (docs/erasure.md); stored rows rebuild at start-up.
+  version: 2,
   keysOf,
   evolve: evolveCurrentPlan,
   patientOf: (doc) => doc.patientId,
+  personalFields: PERSONAL_FIELDS,
 };

@@ -3,12 +3,15 @@ import type { Request } from 'express';
 import type { Actor } from '@caretrail/domain';
 import { principalOf } from '../auth/auth.guard';
 import { invalidRequest } from '../problems/problem';
+import { requestHashOf } from './request-hash';
 
 /** What the HTTP request adds to a command: concurrency, idempotency and tracing. */
 export interface WriteRequest {
   /** The version the client read (If-Match); the write happens only if it is still current. */
   ifMatch?: number;
   idempotencyKey?: string;
+  /** With an Idempotency-Key: what the key must be sent with again (requestHashOf). */
+  requestHash?: string;
   correlationId: string;
   /** Server time at which the request arrived. */
   now: string;
@@ -60,7 +63,7 @@ function writeRequestOf(request: Request): WriteRequest {
   }
   return {
     ...(ifMatch === undefined ? {} : { ifMatch }),
-    ...(keyHeader === undefined ? {} : { idempotencyKey: keyHeader }),
+    ...(keyHeader === undefined ? {} : { idempotencyKey: keyHeader, requestHash: requestHashOf(request) }),
     correlationId: String(request.id),
     now: new Date().toISOString(),
     ...(request.ip ? { clientAddress: request.ip } : {}),

@@ -157,12 +157,14 @@ describe('session endpoints', () => {
     });
 
     it('names the same session on a retry with the same Idempotency-Key', async () => {
+      // A retry repeats the request exactly: the key with another body is refused (docs/architecture.md).
+      const body = { kind: 'medication-management', scheduledFor: minutesFromNow(60), durationMinutes: 20 };
       const send = () =>
         t.api.http
           .post(`/patients/${p.patientId}/sessions`)
           .set('Authorization', p.prescriber.auth)
           .set('Idempotency-Key', 'schedule-med-review')
-          .send({ kind: 'medication-management', scheduledFor: minutesFromNow(60), durationMinutes: 20 });
+          .send(body);
       const first = await send().expect(201);
       const before = await eventCount(t.api.store);
       const retry = await send().expect(201);

@@ -6,6 +6,7 @@ import { projections } from './0003-projections';
 import { patientIndex } from './0004-patient-index';
 import { accessLog } from './0005-access-log';
 import { patientKeys } from './0006-patient-keys';
+import { idempotencyRequestHash } from './0007-idempotency-request-hash';
 
 /**
  * Versioned schema migrations, shared by every SQL back end. A migration is
@@ -18,6 +19,7 @@ const migrations: ReadonlyArray<{ name: string; sql: (schema: string) => string 
   { name: '0004-patient-index', sql: patientIndex },
   { name: '0005-access-log', sql: accessLog },
   { name: '0006-patient-keys', sql: patientKeys },
+  { name: '0007-idempotency-request-hash', sql: idempotencyRequestHash },
 ];
 
 /**

@@ -1,0 +1,122 @@
+import { BrokenChain } from '../errors';
+import { quoteIdent, type SqlQueryable } from '../sql/sql-database';
+import { chainBreakOf, recomputedHash, type ChainBreak } from './verify-chain';
+
+/** The last event of a stream whose chain this process has recomputed, up to and including it. */
+export interface VerifiedHead {
+  version: number;
+  /** The event's stored hash (hex): the next event must link to it. */
+  hash: string;
+}
+
+/** How far each stream was verified is remembered for this many streams; others are verified from their start. */
+const REMEMBERED_STREAMS = 100_000;
+
+/**
+ * Refuses to decide on a stream whose hash chain is broken
+ * (docs/audit.md, "Tamper evidence"). Before a command is decided, each
+ * stream it loads is verified from the last event this process verified
+ * (the verified head), so a write hashes only the events appended since:
+ * its own previous write's and other processes'. A break (found here or by
+ * the background sweep, `IntegritySweep`) is remembered until restart, and
+ * every later decision on that stream is refused with BrokenChain.
+ * Edits to events this process verified earlier are the sweep's to find.
+ */
+export class StreamChainGuard {
+  private readonly s: string;
+  private readonly heads = new Map<string, VerifiedHead>();
+  private readonly broken = new Map<string, ChainBreak>();
+
+  constructor(
+    private readonly executor: SqlQueryable,
+    schema: string,
+    private readonly capacity = REMEMBERED_STREAMS,
+  ) {
+    this.s = quoteIdent(schema);
+  }
+
+  /** Throws BrokenChain naming the first break of the first broken stream. */
+  async check(streamIds: readonly string[]): Promise<void> {
+    await Promise.all(streamIds.map((streamId) => this.checkOne(streamId)));
+  }
+
+  /** Records a break found elsewhere (the sweep, a full verification): its stream is refused from now on. */
+  reportBreak(chainBreak: ChainBreak): boolean {
+    this.heads.delete(chainBreak.streamId);
+    if (this.broken.has(chainBreak.streamId)) return false;
+    this.broken.set(chainBreak.streamId, chainBreak);
+    return true;
+  }
+
+  /** Every break known to this process, in the order they were found. */
+  get breaks(): ChainBreak[] {
+    return [...this.broken.values()];
+  }
+
+  private async checkOne(streamId: string): Promise<void> {
+    const known = this.broken.get(streamId);
+    if (known) throw new BrokenChain(known);
+    const { head, firstBreak } = await this.verifyAfter(streamId, this.heads.get(streamId));
+    if (firstBreak) {
+      this.reportBreak(firstBreak);
+      throw new BrokenChain(firstBreak);
+    }
+    if (head) this.remember(streamId, head);
+  }
+
+  /*
+   * One statement, so the stream's recorded length and its events come from
+   * one snapshot: an append landing meanwhile cannot look like a removal.
+   */
+  private async verifyAfter(
+    streamId: string,
+    after: VerifiedHead | undefined,
+  ): Promise<{ head: VerifiedHead | undefined; firstBreak: ChainBreak | null }> {
+    const { rows } = await this.executor.query<{
+      recorded: string | number | null;
+      position: string | number | null;
+      stream_version: string | number;
+      hash: string;
+      previous: string | null;
+      content_ok: boolean;
+    }>(
+      `SELECT (SELECT version FROM ${this.s}.streams WHERE stream_id = $1) AS recorded,
+              e.position, e.stream_version, encode(e.hash, 'hex') AS hash, encode(e.previous_hash, 'hex') AS previous,
+              e.hash = ${recomputedHash(this.s, 'e')} AS content_ok
+       FROM (SELECT 1) one
+       LEFT JOIN ${this.s}.events e ON e.stream_id = $1 AND e.stream_version > $2
+       ORDER BY e.stream_version`,
+      [streamId, after?.version ?? 0],
+    );
+    let head = after;
+    for (const row of rows) {
+      if (row.position === null) continue;
+      const version = Number(row.stream_version);
+      const checks = {
+        ...row,
+        position: row.position,
+        stream_id: streamId,
+        version_ok: version === (head?.version ?? 0) + 1,
+      };
+      if (!checks.version_ok || !row.content_ok || row.previous !== (head?.hash ?? null)) {
+        return { head, firstBreak: chainBreakOf(checks) };
+      }
+      head = { version, hash: row.hash };
+    }
+    const recorded = Number(rows[0]?.recorded ?? 0);
+    if (recorded !== (head?.version ?? 0)) {
+      return { head, firstBreak: { reason: 'stream-length', streamId, streamVersion: null, position: null } };
+    }
+    return { head, firstBreak: null };
+  }
+
+  private remember(streamId: string, head: VerifiedHead): void {
+    const known = this.heads.get(streamId);
+    if (known && known.version >= head.version) return;
+    // Re-inserted so that the map's order is the order of use: the oldest entry is dropped first.
+    this.heads.delete(streamId);
+    this.heads.set(streamId, head);
+    const oldest = this.heads.keys().next().value;
+    if (this.heads.size > this.capacity && oldest !== undefined) this.heads.delete(oldest);
+  }
+}
