@@ -10,6 +10,7 @@ import {
 import type { SqlDatabase } from '@caretrail/event-store';
 import type { ApiConfig } from '../config/api-config';
 import { SQL_DATABASE, API_CONFIG } from '../http/tokens';
+import { clientAddressOf } from '../http/connection/client-address';
 import { Problem } from '../http/problems/problem';
 import { ID_PATTERN } from '../http/validation/decorators';
 import type { RouteInfo } from './audit-routes';
@@ -101,7 +102,7 @@ export class AccessAudit implements OnModuleDestroy {
       await this.writeSummaries(
         this.unauthenticated.add({
           at: new Date().toISOString(),
-          clientAddress: request.ip ?? null,
+          clientAddress: clientAddressOf(request),
           status,
           method: request.method,
           route: route.path,
@@ -126,7 +127,7 @@ export class AccessAudit implements OnModuleDestroy {
         status,
         method: request.method,
         route: route.path,
-        clientAddress: request.ip ?? null,
+        clientAddress: clientAddressOf(request),
         correlationId: String(request.id),
         detail: (status < 400 ? audit.detail?.(request, result) : undefined) ?? {},
       });

@@ -390,3 +390,27 @@ describe('the access log and the audit views', () => {
     await expect(verifyAccessChain(t.api.sql)).resolves.toMatchObject({ ok: true, firstBreak: null });
   });
 });
+
+describe('client addresses behind a proxy the API trusts', () => {
+  const t = useTestApi({ env: { TRUST_PROXY: 'true' } });
+
+  it('records and counts only an IP address, whatever X-Forwarded-For says', async () => {
+    const forged = 'x'.repeat(8000);
+    await t.api.http
+      .get(`/patients/${t.p.patientId}/plan`)
+      .set({ Authorization: t.p.therapist.auth, 'X-Forwarded-For': forged, 'X-Correlation-Id': 'proxy-forged-1' })
+      .expect(200);
+    await t.api.http
+      .get(`/patients/${t.p.patientId}/plan`)
+      .set({ Authorization: t.p.therapist.auth, 'X-Forwarded-For': '203.0.113.7', 'X-Correlation-Id': 'proxy-real-1' })
+      .expect(200);
+    const { rows } = await t.api.sql.query<{ correlation_id: string; client_address: string | null }>(
+      `SELECT correlation_id, client_address FROM "${t.api.sql.schema}".access_log
+        WHERE correlation_id IN ('proxy-forged-1', 'proxy-real-1') ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { correlation_id: 'proxy-forged-1', client_address: null },
+      { correlation_id: 'proxy-real-1', client_address: '203.0.113.7' },
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/throttler';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { ApiConfig, RateLimitConfig } from '../../config/api-config';
+import { clientAddressOf } from '../connection/client-address';
 import { Problem } from '../problems/problem';
 import { FixedWindowStorage } from './fixed-window-storage';
 import { API_CONFIG } from '../tokens';
@@ -59,7 +60,7 @@ export function addressRateLimit(app: INestApplicationContext, limits: RateLimit
   const storage = app.get<ThrottlerStorage>(getStorageToken());
   return (request: Request, _response: Response, next: NextFunction) => {
     if (!limits.enabled) return next();
-    const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
+    const address = clientAddressOf(request) ?? 'not an address';
     storage
       .increment(`${BY_ADDRESS}:${address}`, limits.windowMs, limits.perAddress, limits.windowMs, BY_ADDRESS)
       .then(
