@@ -12,3 +12,8 @@ export {
   type AccessLogPageRequest,
 } from './access-log';
 export * from './export-format';
+export {
+  UNAUTHENTICATED_CATEGORY,
+  UnauthenticatedAttempts,
+  type UnauthenticatedAttempt,
+} from './unauthenticated-attempts';

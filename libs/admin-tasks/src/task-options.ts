@@ -1,3 +1,5 @@
+import { ISO_INSTANT } from '@caretrail/domain';
+
 /**
  * The options of an admin task, checked once for both callers: the command
  * line hands over what it parsed from argv (strings), the API the JSON body
@@ -20,7 +22,6 @@ export class TaskRefused extends Error {
 
 export type TaskOptions = Readonly<Record<string, unknown>>;
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** Refuses options the task does not know, as the command line's strict parsing does. */
@@ -67,7 +68,7 @@ export function wholeNumberOption(
 }
 
 export function isInstant(value: string): boolean {
-  return INSTANT.test(value) && !Number.isNaN(Date.parse(value));
+  return ISO_INSTANT.test(value) && !Number.isNaN(Date.parse(value));
 }
 
 /** An ISO-8601 instant with its offset (the API's rule), as a normalised UTC string. */

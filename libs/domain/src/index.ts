@@ -45,7 +45,7 @@ export {
 export { streams, streamCategories, streamCategory, isStreamOfPatient, type StreamCategory } from './shared/streams';
 export { upcast, currentSchemaVersion, sideEffectReportedV1toV2, UpcastError } from './upcasting';
 export { personalDataFields, redactPersonalData, type RedactedEvent } from './personal-data';
-export { CLOCK_SKEW_TOLERANCE_MS, utcMonth, utcYear, type IsoDate, type IsoDateTime } from './shared/time';
+export { CLOCK_SKEW_TOLERANCE_MS, ISO_INSTANT, utcMonth, utcYear, type IsoDate, type IsoDateTime } from './shared/time';
 
 // Errors
 export { domainErrors, type DomainErrorCode } from './errors';

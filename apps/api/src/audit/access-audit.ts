@@ -1,10 +1,18 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Request } from 'express';
-import { AccessLog, type AccessAction, type AccessRecord } from '@caretrail/access-log';
+import {
+  AccessLog,
+  UnauthenticatedAttempts,
+  type AccessAction,
+  type AccessRecord,
+  type AccessRecordInput,
+} from '@caretrail/access-log';
 import type { SqlDatabase } from '@caretrail/event-store';
 import type { ApiConfig } from '../config/api-config';
 import { SQL_DATABASE, API_CONFIG } from '../http/tokens';
+import { clientAddressOf } from '../http/connection/client-address';
 import { Problem } from '../http/problems/problem';
+import { ID_PATTERN } from '../http/validation/decorators';
 import type { RouteInfo } from './audit-routes';
 
 declare module 'express' {
@@ -32,15 +40,44 @@ export const accessLogUnavailable = (): Problem =>
  * cannot be written the request fails with 503 instead (docs/audit.md).
  */
 @Injectable()
-export class AccessAudit {
+export class AccessAudit implements OnModuleDestroy {
   private readonly logger = new Logger('AccessLog');
   readonly log: AccessLog;
   private readonly enabled: boolean;
+  private readonly unauthenticated = new UnauthenticatedAttempts();
+  private readonly closing: NodeJS.Timeout;
 
   constructor(@Inject(SQL_DATABASE) sql: SqlDatabase, @Inject(API_CONFIG) config: ApiConfig) {
     this.log = new AccessLog(sql);
     this.enabled = config.accessLog;
     if (!this.enabled) this.logger.warn('ACCESS_LOG=off: accesses to patient data are NOT recorded (benchmarks only)');
+    this.closing = setInterval(() => void this.closeUnauthenticatedWindows(), 5_000).unref();
+  }
+
+  /** Before the store closes (onApplicationShutdown): the open minutes are written now. */
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.closing);
+    await this.closeUnauthenticatedWindows(true);
+  }
+
+  /**
+   * Writes the summary records of the minutes that are over (all of them when
+   * `everything`). A failure is logged: the requests were answered already.
+   */
+  async closeUnauthenticatedWindows(everything = false): Promise<void> {
+    await this.writeSummaries(this.unauthenticated.close(new Date().toISOString(), everything));
+  }
+
+  private async writeSummaries(records: AccessRecordInput[]): Promise<void> {
+    await Promise.all(
+      records.map((record) =>
+        this.log.append(record).catch((error: unknown) => {
+          this.logger.error(
+            `unauthenticated attempts of ${record.clientAddress} not recorded: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }),
+      ),
+    );
   }
 
   /**
@@ -59,6 +96,22 @@ export class AccessAudit {
       typeof audit.action === 'function'
         ? audit.action(request)
         : (audit.action ?? (request.method === 'GET' ? 'read' : 'create'));
+    if (!request.principal) {
+      // No caller to hold to account: counted per address and minute, not written per request.
+      request.accessRecord = 'written';
+      await this.writeSummaries(
+        this.unauthenticated.add({
+          at: new Date().toISOString(),
+          clientAddress: clientAddressOf(request),
+          status,
+          method: request.method,
+          route: route.path,
+          action,
+          correlationId: String(request.id),
+        }),
+      );
+      return undefined;
+    }
     const params = request.params as Record<string, string | undefined>;
     try {
       const patientId = audit.patient ? audit.patient(request, result) : params['patientId'];
@@ -66,14 +119,15 @@ export class AccessAudit {
         recordedAt: new Date().toISOString(),
         userId: request.principal?.userId ?? null,
         role: request.principal?.role ?? null,
-        patientId: typeof patientId === 'string' ? patientId : null,
+        // Only a well-formed id is stored: a path segment is whatever the client typed.
+        patientId: typeof patientId === 'string' && ID_PATTERN.test(patientId) ? patientId : null,
         category: audit.category,
         action,
         outcome: status === 401 || status === 403 ? 'denied' : 'allowed',
         status,
         method: request.method,
         route: route.path,
-        clientAddress: request.ip ?? null,
+        clientAddress: clientAddressOf(request),
         correlationId: String(request.id),
         detail: (status < 400 ? audit.detail?.(request, result) : undefined) ?? {},
       });

@@ -1,4 +1,4 @@
-import { verifyAccessChain, type AccessRecord } from '@caretrail/access-log';
+import { UNAUTHENTICATED_CATEGORY, verifyAccessChain, type AccessRecord } from '@caretrail/access-log';
 import { withAdminClient } from '@caretrail/event-store/testing';
 import {
   enrolTestPatient,
@@ -9,6 +9,7 @@ import {
   type TestUser,
 } from '../testing/care-setup';
 import { useTestApi } from '../testing/harness';
+import { AccessAudit } from './access-audit';
 import { AuditRoutes } from './audit-routes';
 
 describe('the access log and the audit views', () => {
@@ -117,15 +118,49 @@ describe('the access log and the audit views', () => {
     ]);
   });
 
-  it('records a request without a valid token as denied, with no user', async () => {
-    const id = correlation();
+  it('sums up requests without a valid token per address and minute in one denied record with a count', async () => {
+    const audit = t.api.app.get(AccessAudit);
+    await audit.closeUnauthenticatedWindows(true);
+    const first = correlation();
+    const later = [correlation(), correlation()];
+    const eightThousand = 'x'.repeat(8000);
     await t.api.http
       .get(`/patients/${p.patientId}/plan`)
-      .set({ Authorization: 'Bearer nonsense', 'X-Correlation-Id': id })
+      .set({ Authorization: 'Bearer nonsense', 'X-Correlation-Id': first })
       .expect(401);
-    expect(await recordsOf(id)).toEqual([
-      expect.objectContaining({ userId: null, role: null, patientId: p.patientId, outcome: 'denied', status: 401 }),
-    ]);
+    await t.api.http.get(`/patients/${eightThousand}/plan`).set('X-Correlation-Id', later[0]!).expect(401);
+    await t.api.http.post(`/patients/${p.patientId}/goals`).set('X-Correlation-Id', later[1]!).send({}).expect(401);
+    expect(await recordsOf(first)).toEqual([]);
+
+    await audit.closeUnauthenticatedWindows(true);
+    expect(await recordsOf(later[0]!)).toEqual([]);
+    expect(await recordsOf(later[1]!)).toEqual([]);
+    const [summary, ...others] = await recordsOf(first);
+    expect(others).toEqual([]);
+    expect(summary).toMatchObject({
+      userId: null,
+      role: null,
+      patientId: null,
+      category: UNAUTHENTICATED_CATEGORY,
+      outcome: 'denied',
+      status: 401,
+      route: '/patients/:patientId/plan',
+      detail: {
+        attempts: 3,
+        byStatus: { 401: 3 },
+        byRoute: { 'GET /patients/:patientId/plan': 2, 'POST /patients/:patientId/goals': 1 },
+      },
+    });
+    expect(JSON.stringify(summary)).not.toContain('xxxxxxxx');
+  });
+
+  it('stores only a well-formed patient id, whoever asks', async () => {
+    const id = correlation();
+    await t.api.http
+      .get(`/patients/${'x'.repeat(8000)}/plan`)
+      .set({ Authorization: p.therapist.auth, 'X-Correlation-Id': id })
+      .expect(400);
+    expect(await recordsOf(id)).toEqual([expect.objectContaining({ userId: p.therapist.userId, patientId: null })]);
   });
 
   it('records the patient an enrolment created, and the patients a caseload showed', async () => {
@@ -353,5 +388,29 @@ describe('the access log and the audit views', () => {
 
   it('leaves an access chain that verifies', async () => {
     await expect(verifyAccessChain(t.api.sql)).resolves.toMatchObject({ ok: true, firstBreak: null });
+  });
+});
+
+describe('client addresses behind a proxy the API trusts', () => {
+  const t = useTestApi({ env: { TRUST_PROXY: 'true' } });
+
+  it('records and counts only an IP address, whatever X-Forwarded-For says', async () => {
+    const forged = 'x'.repeat(8000);
+    await t.api.http
+      .get(`/patients/${t.p.patientId}/plan`)
+      .set({ Authorization: t.p.therapist.auth, 'X-Forwarded-For': forged, 'X-Correlation-Id': 'proxy-forged-1' })
+      .expect(200);
+    await t.api.http
+      .get(`/patients/${t.p.patientId}/plan`)
+      .set({ Authorization: t.p.therapist.auth, 'X-Forwarded-For': '203.0.113.7', 'X-Correlation-Id': 'proxy-real-1' })
+      .expect(200);
+    const { rows } = await t.api.sql.query<{ correlation_id: string; client_address: string | null }>(
+      `SELECT correlation_id, client_address FROM "${t.api.sql.schema}".access_log
+        WHERE correlation_id IN ('proxy-forged-1', 'proxy-real-1') ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { correlation_id: 'proxy-forged-1', client_address: null },
+      { correlation_id: 'proxy-real-1', client_address: '203.0.113.7' },
+    ]);
   });
 });

@@ -21,6 +21,20 @@ export interface ApiConfig {
    * by default; ACCESS_LOG=off exists for the audit-cost benchmark only.
    */
   accessLog: boolean;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For/-Proto to believe (TRUST_PROXY; unset = none). */
+  trustProxy: boolean | number | string;
+  /** Requests per client address and per principal (docs/architecture.md#http-edge); `enabled: false` for benchmarks. */
+  rateLimit: RateLimitConfig;
+}
+
+export interface RateLimitConfig {
+  enabled: boolean;
+  /** The window the limits count in, in milliseconds. */
+  windowMs: number;
+  /** Requests one client address may send per window, authenticated or not. */
+  perAddress: number;
+  /** Requests one authenticated user may send per window, from any address. */
+  perPrincipal: number;
 }
 
 /** Everything the API reads from its environment, in one place. */
@@ -39,5 +53,27 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     projectionPoisonPolicy: env['PROJECTION_POISON_POLICY'] === 'park' ? 'park' : 'stop',
     personalDataEncryption: env['PERSONAL_DATA_ENCRYPTION'] !== 'off',
     accessLog: env['ACCESS_LOG'] !== 'off',
+    trustProxy: trustProxyFromEnv(env['TRUST_PROXY']),
+    rateLimit: {
+      enabled: env['RATE_LIMIT'] !== 'off',
+      windowMs: positiveInteger(env, 'RATE_LIMIT_WINDOW_SECONDS', 60) * 1000,
+      perAddress: positiveInteger(env, 'RATE_LIMIT_PER_ADDRESS', 3000),
+      perPrincipal: positiveInteger(env, 'RATE_LIMIT_PER_PRINCIPAL', 1200),
+    },
   };
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+/** `true`/`false`, a hop count, or Express's list of addresses and subnets (`loopback, 10.0.0.0/8`). */
+function trustProxyFromEnv(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw;
 }

@@ -13,7 +13,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { AS_OF_BASES, type AsOfBasis } from '@caretrail/analytics';
-import { CLOCK_SKEW_TOLERANCE_MS } from '@caretrail/domain';
+import { CLOCK_SKEW_TOLERANCE_MS, ISO_INSTANT } from '@caretrail/domain';
 
 export class ReadQuery {
   @ApiPropertyOptional({
@@ -28,9 +28,6 @@ export class ReadQuery {
   @Max(Number.MAX_SAFE_INTEGER)
   minPosition?: number;
 }
-
-/** The same instant form the write side accepts (http/validation/decorators.ts): offset required. */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Time travel looks back: an instant after now (beyond the write side's clock-skew tolerance) is refused. */
 const IsNotInFuture = (): PropertyDecorator =>
@@ -52,7 +49,9 @@ export class PatientReadQuery extends ReadQuery {
   })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
-  @Matches(INSTANT, { message: '$property must be YYYY-MM-DDThh:mm[:ss[.fff]] with a time zone offset (Z or ±hh:mm)' })
+  @Matches(ISO_INSTANT, {
+    message: '$property must be YYYY-MM-DDThh:mm[:ss[.fff]] with a time zone offset (Z or ±hh:mm up to ±14:00)',
+  })
   @MaxLength(40)
   @IsNotInFuture()
   asOf?: string;

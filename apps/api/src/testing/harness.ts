@@ -11,13 +11,13 @@ export interface ApiHarness {
 /**
  * The set-up every API integration spec shares: the real API on PostgreSQL (a schema of its own)
  * started before the file's tests and closed after them, and one enrolled patient unless
- * `enrol: false`. Call it at the top of the spec's describe block.
+ * `enrol: false`; `env` adds to the API's environment. Call it at the top of the spec's describe block.
  */
-export function useTestApi({ enrol = true }: { enrol?: boolean } = {}): ApiHarness {
+export function useTestApi({ enrol = true, env = {} }: { enrol?: boolean; env?: NodeJS.ProcessEnv } = {}): ApiHarness {
   let api: TestApi | undefined;
   let patient: TestPatient | undefined;
   beforeAll(async () => {
-    api = await startTestApi('postgres');
+    api = await startTestApi('postgres', env);
     if (enrol) patient = await enrolTestPatient(api);
   });
   afterAll(() => api?.close());

@@ -29,7 +29,8 @@ export interface TestApi {
 
 /**
  * The real API on the real PostgreSQL (a schema of its own) or on PGlite (a
- * temporary data directory), with local tokens.
+ * temporary data directory), with local tokens. Rate limiting is off unless
+ * `settings` turn it on: a spec sends many requests from one address.
  */
 export async function startTestApi(
   backend: 'postgres' | 'pglite' = 'postgres',
@@ -39,6 +40,7 @@ export async function startTestApi(
   const env: NodeJS.ProcessEnv = {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'caretrail-e2e-')),
     LOG_LEVEL: 'silent',
+    RATE_LIMIT: 'off',
     ...settings,
     ...(backend === 'postgres' ? { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: uniqueSchema('e2e') } : {}),
   };

@@ -21,6 +21,7 @@ import {
   type SqlDatabase,
 } from '@caretrail/event-store';
 import { adminToken, apiBaseUrl, operator, ServerFailed } from './local-or-server';
+import { ISO_INSTANT } from '@caretrail/domain';
 
 export const AUDIT_EXPORT_USAGE = `  npm run cli -- audit export [--format csv|ndjson] [--from <instant>] [--to <instant>]
                               [--patient <id>] [--user <id>] [--out <file>]
@@ -34,7 +35,6 @@ export const AUDIT_EXPORT_USAGE = `  npm run cli -- audit export [--format csv|n
 type Print = (line: string) => void;
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 interface ExportRequest {
   format: ExportFormat;
@@ -84,7 +84,7 @@ function parse(argv: string[], err: Print): ExportRequest | number {
   }
   for (const name of ['from', 'to'] as const) {
     const value = values[name];
-    if (value !== undefined && (!INSTANT.test(value) || Number.isNaN(Date.parse(value)))) {
+    if (value !== undefined && (!ISO_INSTANT.test(value) || Number.isNaN(Date.parse(value)))) {
       err(`--${name} must be an instant with its offset, e.g. 2026-03-01T00:00:00Z`);
       return 2;
     }

@@ -5,7 +5,11 @@ export type IsoDateTime = string;
 /** A calendar date, `2026-03-02`. */
 export type IsoDate = string;
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/**
+ * The extended form with its offset. Offsets stop at ±14:00, the widest any IANA zone uses;
+ * PostgreSQL refuses a displacement beyond ±15:59, so a wider one would fail in the store instead.
+ */
+export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-](0\d|1[0-3]):[0-5]\d|[+-]14:00)$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 

@@ -22,6 +22,7 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
+import { ISO_INSTANT } from '@caretrail/domain';
 
 /** Ids in paths and bodies: UUIDs or similar opaque tokens, never free text. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -113,10 +114,11 @@ export const IsOptionalText = (max: number, description?: string): PropertyDecor
  * isISO8601 alone also lets through week dates, ordinal dates, the basic form and hour-only
  * times, which the domain would refuse with a 422 after the request was accepted.
  */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const instantRules = (): PropertyDecorator[] => [
   IsISO8601({ strict: true, strictSeparator: true }),
-  Matches(INSTANT, { message: '$property must be YYYY-MM-DDThh:mm[:ss[.fff]] with a time zone offset (Z or ±hh:mm)' }),
+  Matches(ISO_INSTANT, {
+    message: '$property must be YYYY-MM-DDThh:mm[:ss[.fff]] with a time zone offset (Z or ±hh:mm up to ±14:00)',
+  }),
   MaxLength(40),
 ];
 
@@ -162,6 +164,24 @@ export const IsOneOf = (values: readonly string[], description?: string): Proper
 
 export const IsOptionalOneOf = (values: readonly string[], description?: string): PropertyDecorator =>
   applyDecorators(ApiPropertyOptional({ enum: values, description }), IsOptional(), IsIn(values));
+
+/**
+ * At most `places` digits after the point. class-validator's `maxDecimalPlaces` reads the digits
+ * from `String(value)` and throws a TypeError on the exponent form (`1e-7`), a 500 for a client's
+ * number; rounding to the places and comparing never throws.
+ */
+export const MaxDecimalPlaces = (places: number, options?: ValidationOptions): PropertyDecorator =>
+  ValidateBy(
+    {
+      name: 'maxDecimalPlaces',
+      constraints: [places],
+      validator: {
+        validate: (value: unknown) => typeof value !== 'number' || Number(value.toFixed(places)) === value,
+        defaultMessage: buildMessage((each) => `${each}$property must have at most ${places} decimal places`, options),
+      },
+    },
+    options,
+  );
 
 /** A whole number within bounds (scores, counts, minutes). */
 export const IsIntInRange = (min: number, max: number, description?: string): PropertyDecorator =>

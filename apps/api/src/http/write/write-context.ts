@@ -4,6 +4,7 @@ import type { Actor } from '@caretrail/domain';
 import { principalOf } from '../auth/auth.guard';
 import { invalidRequest } from '../problems/problem';
 import { requestHashOf } from './request-hash';
+import { clientAddressOf } from '../connection/client-address';
 
 /** What the HTTP request adds to a command: concurrency, idempotency and tracing. */
 export interface WriteRequest {
@@ -61,11 +62,12 @@ function writeRequestOf(request: Request): WriteRequest {
       },
     ]);
   }
+  const clientAddress = clientAddressOf(request);
   return {
     ...(ifMatch === undefined ? {} : { ifMatch }),
     ...(keyHeader === undefined ? {} : { idempotencyKey: keyHeader, requestHash: requestHashOf(request) }),
     correlationId: String(request.id),
     now: new Date().toISOString(),
-    ...(request.ip ? { clientAddress: request.ip } : {}),
+    ...(clientAddress === null ? {} : { clientAddress }),
   };
 }

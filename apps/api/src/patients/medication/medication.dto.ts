@@ -26,6 +26,7 @@ import {
   IsOptionalText,
   IsRecordId,
   IsText,
+  MaxDecimalPlaces,
 } from '../../http/validation/decorators';
 
 export const PENDING_ADJUSTMENTS_DECISIONS = enumOf<PendingAdjustmentsDecision>()(['keep', 'cancel']);
@@ -62,7 +63,8 @@ export class StrengthDto {
     maximum: MAX_STRENGTH,
     example: 50,
   })
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 4 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(4)
   @IsPositive()
   @Max(MAX_STRENGTH)
   value!: number;

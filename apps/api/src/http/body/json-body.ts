@@ -1,0 +1,136 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { raw } from 'express';
+import { Problem } from '../problems/problem';
+
+/** Deeper than any request body the API defines; far below what the validation pipe's recursion survives. */
+export const MAX_JSON_DEPTH = 32;
+/** The largest request body: a care-plan change or a note is a few kilobytes. */
+export const MAX_BODY_BYTES = 100 * 1024;
+
+const badBody = (code: string, detail: string): Problem =>
+  new Problem(400, code, 'The request body is not valid', detail);
+
+const unsupportedMediaType = (): Problem =>
+  new Problem(
+    415,
+    'unsupported-media-type',
+    'Unsupported media type',
+    'Send the request body as application/json (UTF-8).',
+    undefined,
+    { 'Accept-Post': 'application/json' },
+  );
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * Reads every request body as strict JSON before anything else sees it
+ * (docs/architecture.md#http-edge): JSON only (415 otherwise), well-formed
+ * UTF-8, an object or an array at the top, at most MAX_JSON_DEPTH levels,
+ * no key twice in one object, at most MAX_BODY_BYTES. Anything else is the
+ * client's 4xx here, rather than a stack overflow or an ambiguous value later.
+ */
+export function strictJsonBody(): RequestHandler {
+  const readRaw = raw({ type: () => true, limit: MAX_BODY_BYTES });
+  return (request: Request, response: Response, next: NextFunction) => {
+    if (!hasBody(request)) return next();
+    if (!isJson(request.headers['content-type'])) return next(unsupportedMediaType());
+    readRaw(request, response, (error?: unknown) => {
+      if (error) return next(error);
+      try {
+        request.body = parseStrictJson(request.body as Buffer);
+        next();
+      } catch (problem) {
+        next(problem);
+      }
+    });
+  };
+}
+
+function hasBody(request: Request): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function isJson(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const [type = '', ...parameters] = contentType.toLowerCase().split(';');
+  const mediaType = type.trim();
+  if (mediaType !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(mediaType)) return false;
+  const charset = parameters.map((p) => p.trim()).find((p) => p.startsWith('charset='));
+  return charset === undefined || charset.replace(/"/g, '') === 'charset=utf-8';
+}
+
+/** Decodes, checks depth and duplicate keys, then parses: a client's 400 for each way a body can be wrong. */
+export function parseStrictJson(bytes: Buffer): unknown {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw badBody('invalid-utf8', 'The request body is not well-formed UTF-8.');
+  }
+  const start = /\S/.exec(text);
+  if (!start || (start[0] !== '{' && start[0] !== '[')) {
+    throw badBody('bad-request', 'The request body must be a JSON object or array.');
+  }
+  scanStructure(text);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw badBody('bad-request', `The request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+interface Frame {
+  readonly keys: Set<string> | undefined;
+  expectKey: boolean;
+}
+
+/**
+ * Walks the text once, without recursion, counting nesting and collecting each
+ * object's keys. Syntax errors are left to JSON.parse.
+ */
+function scanStructure(text: string): void {
+  const stack: Frame[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"') {
+      const end = endOfString(text, i);
+      const top = stack[stack.length - 1];
+      if (top?.keys && top.expectKey) {
+        const key = decodeKey(text.slice(i, end + 1));
+        if (top.keys.has(key)) {
+          throw badBody('duplicate-json-key', `The key "${key.slice(0, 64)}" appears twice in one object.`);
+        }
+        top.keys.add(key);
+        top.expectKey = false;
+      }
+      i = end;
+    } else if (char === '{' || char === '[') {
+      if (stack.length >= MAX_JSON_DEPTH) {
+        throw badBody('json-too-deep', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+      }
+      stack.push({ keys: char === '{' ? new Set() : undefined, expectKey: char === '{' });
+    } else if (char === '}' || char === ']') {
+      stack.pop();
+    } else if (char === ',') {
+      const top = stack[stack.length - 1];
+      if (top?.keys) top.expectKey = true;
+    }
+  }
+}
+
+function endOfString(text: string, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i;
+  }
+  return text.length;
+}
+
+function decodeKey(literal: string): string {
+  try {
+    return JSON.parse(literal) as string;
+  } catch {
+    throw badBody('bad-request', 'The request body is not valid JSON: a key is not a valid string.');
+  }
+}
