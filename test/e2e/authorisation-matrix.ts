@@ -97,6 +97,7 @@ const writes: ReadonlyArray<Omit<MatrixRow, 'kind'>> = [
 
 const NOBODY: readonly TeamRole[] = [];
 const ADMIN: readonly Role[] = ['admin'];
+const EVERYONE: readonly Role[] = [...CLINICIANS, 'patient', 'admin', 'analyst'];
 
 export const authorisationMatrix: readonly MatrixRow[] = [
   ...writes.map((row) => ({ ...row, kind: 'write' as const })),
@@ -157,6 +158,23 @@ export const authorisationMatrix: readonly MatrixRow[] = [
     patientSelf: false,
     anyone: ADMIN,
   },
+  // FHIR R4 (docs/fhir.md): the clinical reads' rule for the record, admins for AuditEvent, anyone for metadata.
+  { endpoint: 'GET /fhir/R4/metadata', kind: 'read', team: NOBODY, patientSelf: false, anyone: EVERYONE },
+  { endpoint: 'GET /fhir/R4/{fhirSearchType}?patient={patientId}', kind: 'read', team: CLINICIANS, patientSelf: true },
+  { endpoint: 'GET /fhir/R4/{fhirPatientType}/{patientId}', kind: 'read', team: CLINICIANS, patientSelf: true },
+  {
+    endpoint: 'GET /fhir/R4/{fhirPatientType}/{patientId}/_history',
+    kind: 'read',
+    team: CLINICIANS,
+    patientSelf: true,
+  },
+  {
+    endpoint: 'GET /fhir/R4/{fhirPatientType}/{patientId}/_history/{firstVersion}',
+    kind: 'read',
+    team: CLINICIANS,
+    patientSelf: true,
+  },
+  { endpoint: 'GET /fhir/R4/{fhirAuditType}', kind: 'audit', team: NOBODY, patientSelf: false, anyone: ADMIN },
   // Last: it erases the test patient's personal data.
   { endpoint: 'POST /patients/{patientId}/erasure', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
 ];

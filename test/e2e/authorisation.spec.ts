@@ -185,6 +185,10 @@ describe('the authorisation matrix', () => {
     ids['doseStream'] = dose['streamId'];
     ids['removableUserId'] = 'removable';
     ids['projection'] = 'adherence';
+    ids['fhirSearchType'] = 'Observation';
+    ids['fhirPatientType'] = 'Patient';
+    ids['fhirAuditType'] = 'AuditEvent';
+    ids['firstVersion'] = '1';
   });
   afterAll(() => api?.stop());
 
@@ -212,7 +216,7 @@ describe('the authorisation matrix', () => {
     });
     const text = await response.text();
     const json =
-      /^application\/(problem\+)?json/.test(response.headers.get('content-type') ?? '') && text
+      /^application\/(problem\+|fhir\+)?json/.test(response.headers.get('content-type') ?? '') && text
         ? (JSON.parse(text) as Record<string, unknown>)
         : {};
     return { status: response.status, text, body: json };
@@ -235,7 +239,11 @@ describe('the authorisation matrix', () => {
       outcomes.push(
         `${caller.label}: ${denied ? 'denied' : response.status === 401 || response.status === 400 ? `status ${response.status}` : 'allowed'}`,
       );
-      if (denied) {
+      if (denied && path.startsWith('/fhir/')) {
+        // The FHIR API says the same as an OperationOutcome.
+        expect(response.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'forbidden' }] });
+        if (row.kind === 'read') expect(response.text).toContain('You are not permitted to do this for this patient.');
+      } else if (denied) {
         expect(response.body).toMatchObject({ status: 403, code: 'forbidden' });
         // A refusal of anything about a patient says nothing about them.
         if (row.kind === 'write' || row.kind === 'read')

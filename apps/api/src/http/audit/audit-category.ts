@@ -24,7 +24,8 @@ export type DataCategory =
   | 'integrity'
   | 'read models'
   | 'sample data'
-  | 'analytics';
+  | 'analytics'
+  | 'fhir';
 
 export interface AuditOptions {
   /** Default: `read` for GET, `create` for every other method (every write appends). */
