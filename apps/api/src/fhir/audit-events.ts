@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessLogFilter } from '@caretrail/access-log';
-import type { Bundle } from '@medplum/fhirtypes';
+import type { AuditEvent, Bundle } from '@medplum/fhirtypes';
 import { auditEventOf, searchBundle, type FhirSearch } from '@caretrail/fhir';
 import { AccessAudit } from '../audit/access-audit';
 import { notFound } from './fhir-access';
@@ -14,7 +14,7 @@ import { notFound } from './fhir-access';
 export class AuditEvents {
   constructor(private readonly audit: AccessAudit) {}
 
-  async read(id: string) {
+  async read(id: string): Promise<AuditEvent> {
     if (!/^[1-9]\d{0,15}$/.test(id)) throw notFound(`No AuditEvent has the id ${id}.`);
     const { items } = await this.audit.log.page({}, { order: 'asc', limit: 1, cursor: String(Number(id) - 1) });
     const record = items[0];
