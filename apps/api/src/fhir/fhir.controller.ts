@@ -59,6 +59,8 @@ export class FhirController {
   ) {}
 
   @Get('metadata')
+  // Under /fhir every route is audited (docs/audit.md); this one touches no patient.
+  @AuditCategory('fhir', { patient: () => null, detail: () => ({ resourceType: 'CapabilityStatement' }) })
   @Header('Content-Type', FHIR_JSON)
   @ApiOperation({ summary: 'The CapabilityStatement: exactly the types, interactions and parameters served.' })
   @FhirAnswer('A CapabilityStatement.', 401)
