@@ -1,11 +1,32 @@
 import type { Communication } from '@medplum/fhirtypes';
-import type { EventOf } from '@caretrail/domain';
+import type { Actor, EventOf } from '@caretrail/domain';
 import { caretrailSystem } from '../codes';
 import { change, userReference, type FoldContext, type ResourceChange } from './context';
 
-const category = (code: string): NonNullable<Communication['category']> => [
-  { coding: [{ system: caretrailSystem.consultation, code }], text: code },
-];
+const CONSULTATION_ID = 'https://caretrail.dev/fhir/NamingSystem/consultation-id';
+
+/** One message between providers about the patient: sent, by whom, what it says. */
+function message(
+  ctx: FoldContext,
+  id: string,
+  kind: 'consultation-request' | 'consultation-answer' | 'note',
+  sent: { occurredAt: string; sender: Actor; text: string },
+  rest: Partial<Communication>,
+): ResourceChange[] {
+  return [
+    change<Communication>('Communication', id, () => ({
+      resourceType: 'Communication',
+      id,
+      status: 'completed',
+      category: [{ coding: [{ system: caretrailSystem.consultation, code: kind }], text: kind }],
+      subject: ctx.patient,
+      sent: sent.occurredAt,
+      sender: userReference(sent.sender),
+      payload: [{ contentString: sent.text }],
+      ...rest,
+    })),
+  ];
+}
 
 /** Consultations between providers: the request and the answer, which names it (`inResponseTo`). */
 export function consultationRequested(
@@ -14,21 +35,17 @@ export function consultationRequested(
   id: string,
 ): ResourceChange[] {
   ctx.consultations.set(data.consultationId, id);
-  return [
-    change<Communication>('Communication', id, () => ({
-      resourceType: 'Communication',
-      id,
-      identifier: [{ system: 'https://caretrail.dev/fhir/NamingSystem/consultation-id', value: data.consultationId }],
-      status: 'completed',
-      category: category('consultation-request'),
+  return message(
+    ctx,
+    id,
+    'consultation-request',
+    { occurredAt: data.occurredAt, sender: data.requestedBy, text: data.topic },
+    {
+      identifier: [{ system: CONSULTATION_ID, value: data.consultationId }],
       priority: data.urgency === 'urgent' ? 'urgent' : 'routine',
-      subject: ctx.patient,
-      sent: data.occurredAt,
-      sender: userReference(data.requestedBy),
       recipient: [{ display: data.requestedRole }],
-      payload: [{ contentString: data.topic }],
-    })),
-  ];
+    },
+  );
 }
 
 export function consultationAnswered(
@@ -37,36 +54,27 @@ export function consultationAnswered(
   id: string,
 ): ResourceChange[] {
   const request = ctx.consultations.get(data.consultationId);
-  return [
-    change<Communication>('Communication', id, () => ({
-      resourceType: 'Communication',
-      id,
-      identifier: [{ system: 'https://caretrail.dev/fhir/NamingSystem/consultation-id', value: data.consultationId }],
-      status: 'completed',
-      category: category('consultation-answer'),
-      subject: ctx.patient,
+  return message(
+    ctx,
+    id,
+    'consultation-answer',
+    { occurredAt: data.occurredAt, sender: data.answeredBy, text: data.answer },
+    {
+      identifier: [{ system: CONSULTATION_ID, value: data.consultationId }],
       ...(request === undefined ? {} : { inResponseTo: [{ reference: `Communication/${request}` }] }),
-      sent: data.occurredAt,
-      sender: userReference(data.answeredBy),
-      payload: [{ contentString: data.answer }],
-    })),
-  ];
+    },
+  );
 }
 
 export const noteShared = (
   ctx: FoldContext,
   { data }: EventOf<'CollaborationNoteShared'>,
   id: string,
-): ResourceChange[] => [
-  change<Communication>('Communication', id, () => ({
-    resourceType: 'Communication',
+): ResourceChange[] =>
+  message(
+    ctx,
     id,
-    status: 'completed',
-    category: category('note'),
-    subject: ctx.patient,
-    sent: data.occurredAt,
-    sender: userReference(data.author),
-    recipient: data.audience.map((role) => ({ display: role })),
-    payload: [{ contentString: data.body }],
-  })),
-];
+    'note',
+    { occurredAt: data.occurredAt, sender: data.author, text: data.body },
+    { recipient: data.audience.map((role) => ({ display: role })) },
+  );

@@ -42,6 +42,28 @@ function remember(
   return known.drug;
 }
 
+/** A prescription or adjustment as a new active order of the prescriber's. */
+function newRequest(
+  ctx: FoldContext,
+  id: string,
+  data: { medicationId: string; occurredAt: string; prescriberId: string },
+  drug: CodeableConcept,
+  rest: Partial<MedicationRequest>,
+): ResourceChange {
+  return change<MedicationRequest>('MedicationRequest', id, () => ({
+    resourceType: 'MedicationRequest',
+    id,
+    identifier: [{ system: MEDICATION_ID, value: data.medicationId }],
+    status: 'active',
+    intent: 'order',
+    medicationCodeableConcept: drug,
+    subject: ctx.patient,
+    authoredOn: data.occurredAt,
+    requester: userReference({ userId: data.prescriberId, role: 'prescriber' }),
+    ...rest,
+  }));
+}
+
 export function prescribed(
   ctx: FoldContext,
   { data }: EventOf<'MedicationPrescribed'>,
@@ -50,21 +72,12 @@ export function prescribed(
 ): ResourceChange[] {
   const drug = remember(ctx, data.medicationId, eventId, id, drugConcept(data.drug));
   return [
-    change<MedicationRequest>('MedicationRequest', id, () => ({
-      resourceType: 'MedicationRequest',
-      id,
-      identifier: [{ system: MEDICATION_ID, value: data.medicationId }],
-      status: 'active',
-      intent: 'order',
-      medicationCodeableConcept: drug,
-      subject: ctx.patient,
-      authoredOn: data.occurredAt,
-      requester: userReference({ userId: data.prescriberId, role: 'prescriber' }),
+    newRequest(ctx, id, data, drug, {
       ...(ctx.carePlans.has(data.carePlanId)
         ? { basedOn: [{ reference: `CarePlan/${ctx.carePlans.get(data.carePlanId)}` }] }
         : {}),
       dosageInstruction: [dosage(data.strength, data.schedule, data.instructions, data.startsAt)],
-    })),
+    }),
     ...medicationActivity(ctx, data.carePlanId, id),
   ];
 }
@@ -84,20 +97,11 @@ export function adjusted(
       status: 'stopped',
       statusReason: { text: `Replaced by an adjustment effective from ${data.effectiveFrom}` },
     })),
-    change<MedicationRequest>('MedicationRequest', id, () => ({
-      resourceType: 'MedicationRequest',
-      id,
-      identifier: [{ system: MEDICATION_ID, value: data.medicationId }],
-      status: 'active',
-      intent: 'order',
-      medicationCodeableConcept: drug,
-      subject: ctx.patient,
-      authoredOn: data.occurredAt,
-      requester: userReference({ userId: data.prescriberId, role: 'prescriber' }),
+    newRequest(ctx, id, data, drug, {
       ...(prior === undefined ? {} : { priorPrescription: { reference: `MedicationRequest/${prior}` } }),
       ...(data.reason === null ? {} : { reasonCode: [{ text: data.reason }] }),
       dosageInstruction: [dosage(data.strength, data.schedule, null, data.effectiveFrom)],
-    })),
+    }),
   ];
 }
 
