@@ -16,3 +16,13 @@ export { operationOutcome, issueCodeOf, type OutcomeIssue } from './operation-ou
 export { capabilityStatement } from './capability-statement';
 export { auditEventOf, type AccessRecordFields } from './audit-event';
 export { instrumentCodes, extensionUrl, LOINC, RXNORM, SNOMED } from './codes';
+export {
+  exportGroups,
+  NDJSON,
+  parseExportRequest,
+  PSEUDONYMISE,
+  type ExportGroup,
+  type ExportRequest,
+} from './export/export-request';
+export { pseudonymised, withheldEvent, WITHHELD } from './export/pseudonymise';
+export { exportedResources, inGroup } from './export/export-lines';

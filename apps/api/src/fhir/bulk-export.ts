@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { loadPseudonymizer, type Pseudonymizer } from '@caretrail/admin-tasks';
+import { decryptEvents, isDomainEvent, isErasureEvent, type PatientKeyReader } from '@caretrail/care-log';
+import { START, checkpointOf, type EventStore, type StoredEvent } from '@caretrail/event-store';
+import { exportedResources, PatientResources, withheldEvent, type ExportRequest } from '@caretrail/fhir';
+import type { ApiConfig } from '../config/api-config';
+import { API_CONFIG, EVENT_STORE } from '../http/tokens';
+import { PersonalData } from '../privacy/personal-data';
+import { fhirSourceOf } from './patient-log-reader';
+
+const READ_BATCH = 1000;
+/** Reads every sealed field as erased: what a pseudonymous export sees of personal data. */
+const NO_KEYS: PatientKeyReader = { get: () => Promise.resolve(null) };
+/** How long a finished export's files stay for download (docs/fhir.md, "Bulk export"). */
+export const EXPORT_RETENTION_MS = 60 * 60_000;
+
+export interface ExportJob {
+  readonly id: string;
+  /** Only the user who asked polls, downloads or cancels it. */
+  readonly owner: string;
+  readonly request: ExportRequest;
+  readonly requestUrl: string;
+  /** Events recorded up to this instant are exported: one consistent cut of the log. */
+  readonly transactionTime: string;
+  readonly dir: string;
+  status: 'running' | 'complete' | 'failed' | 'cancelled';
+  patientsDone: number;
+  patientsTotal: number | null;
+  readonly counts: Map<string, number>;
+  error: string | null;
+}
+
+/**
+ * Bulk Data exports (FHIR Bulk Data Access 2.0, docs/fhir.md): one job per
+ * kick-off, run in the background in this process. It lists the patients
+ * from the log (their enrolments), then reads, folds and writes one patient
+ * at a time, so memory holds one patient's resources and the list of ids
+ * however long the log. Files are NDJSON per type under
+ * DATA_DIR/fhir-export/<job>, removed on DELETE or after the retention.
+ */
+@Injectable()
+export class BulkExports implements OnModuleDestroy {
+  private readonly logger = new Logger('BulkExport');
+  private readonly jobs = new Map<string, ExportJob>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private pseudonyms: Pseudonymizer | undefined;
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly personalData: PersonalData,
+  ) {}
+
+  start(owner: string, request: ExportRequest, requestUrl: string): ExportJob {
+    const id = randomUUID();
+    const job: ExportJob = {
+      id,
+      owner,
+      request,
+      requestUrl,
+      transactionTime: new Date().toISOString(),
+      dir: join(this.config.auth.dataDir, 'fhir-export', id),
+      status: 'running',
+      patientsDone: 0,
+      patientsTotal: null,
+      counts: new Map(),
+      error: null,
+    };
+    this.jobs.set(id, job);
+    void this.run(job).catch((error: unknown) => {
+      job.status = job.status === 'cancelled' ? 'cancelled' : 'failed';
+      job.error = 'The export failed; it has been logged.';
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    });
+    return job;
+  }
+
+  /** The job, for its owner only: anybody else hears it does not exist. */
+  find(id: string, owner: string): ExportJob | undefined {
+    const job = this.jobs.get(id);
+    return job && job.owner === owner ? job : undefined;
+  }
+
+  /** Stops a running job and deletes its files (DELETE on the status URL). */
+  async cancel(job: ExportJob): Promise<void> {
+    if (job.status === 'running') job.status = 'cancelled';
+    this.jobs.delete(job.id);
+    await rm(job.dir, { recursive: true, force: true });
+  }
+
+  fileOf(job: ExportJob, type: string): string {
+    return join(job.dir, `${type}.ndjson`);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    await Promise.all([...this.jobs.values()].map((job) => this.cancel(job)));
+  }
+
+  private async run(job: ExportJob): Promise<void> {
+    await mkdir(job.dir, { recursive: true, mode: 0o700 });
+    const patients = await this.patientIds(job);
+    job.patientsTotal = patients.length;
+    const files = new Map<string, WriteStream>();
+    const pseudonyms = job.request.pseudonymise ? this.pseudonymizer() : undefined;
+    try {
+      for (const patientId of patients) {
+        if (job.status === 'cancelled') return;
+        const { resources, erased } = await this.patientResources(patientId, job);
+        const pseudonym = pseudonyms && { of: pseudonyms.pseudonymOf(patientId), keyId: pseudonyms.keyId };
+        for (const { type, resource } of exportedResources(resources, job.request, { pseudonym, erased })) {
+          let file = files.get(type);
+          if (!file) {
+            file = createWriteStream(this.fileOf(job, type), { mode: 0o600 });
+            files.set(type, file);
+          }
+          if (!file.write(`${JSON.stringify(resource)}\n`)) await once(file, 'drain');
+          job.counts.set(type, (job.counts.get(type) ?? 0) + 1);
+        }
+        job.patientsDone += 1;
+      }
+    } finally {
+      await Promise.all([...files.values()].map((file) => new Promise((resolve) => file.end(resolve))));
+    }
+    if (job.status !== 'running') return;
+    job.status = 'complete';
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.cancel(job);
+    }, EXPORT_RETENTION_MS).unref();
+    this.timers.add(timer);
+  }
+
+  /** Every enrolled patient up to the job's cut, in the order of the log, read in batches. */
+  private async patientIds(job: ExportJob): Promise<string[]> {
+    const ids = new Set<string>();
+    let after = START;
+    for (;;) {
+      if (job.status === 'cancelled') return [];
+      const batch: StoredEvent[] = await this.store.readAll({ after, limit: READ_BATCH });
+      for (const event of batch)
+        if (event.type === 'PatientEnrolled' && event.recordedAt <= job.transactionTime)
+          ids.add(String(event.data['patientId']));
+      if (batch.length < READ_BATCH) return [...ids];
+      after = checkpointOf(batch[batch.length - 1]!);
+    }
+  }
+
+  /**
+   * One patient as of the job's cut. A pseudonymous export never opens
+   * personal data: sealed fields are read as if the key were gone (their
+   * kind kept), then withheld.
+   */
+  private async patientResources(
+    patientId: string,
+    job: ExportJob,
+  ): Promise<{ resources: PatientResources; erased: boolean }> {
+    const stored = await this.store.readPatient(patientId, { recordedUntil: job.transactionTime });
+    const pseudonymise = job.request.pseudonymise;
+    const opened = pseudonymise ? await decryptEvents(stored, NO_KEYS) : await this.personalData.open(stored);
+    const sources = opened
+      .filter(isDomainEvent)
+      .map(fhirSourceOf)
+      .map((source) => (pseudonymise ? { ...source, event: withheldEvent(source.event) } : source));
+    return { resources: PatientResources.of(patientId, sources), erased: stored.some(isErasureEvent) };
+  }
+
+  private pseudonymizer(): Pseudonymizer {
+    this.pseudonyms ??= loadPseudonymizer({ ...process.env, DATA_DIR: this.config.auth.dataDir });
+    return this.pseudonyms;
+  }
+}
