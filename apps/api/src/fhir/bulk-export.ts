@@ -4,18 +4,13 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { loadPseudonymizer, type Pseudonymizer } from '@caretrail/admin-tasks';
-import { decryptEvents, isDomainEvent, isErasureEvent, type PatientKeyReader } from '@caretrail/care-log';
-import { START, checkpointOf, type EventStore, type StoredEvent } from '@caretrail/event-store';
-import { exportedResources, PatientResources, withheldEvent, type ExportRequest } from '@caretrail/fhir';
+import { exportFhir, loadPseudonymizer, type Pseudonymizer } from '@caretrail/admin-tasks';
+import type { EventStore } from '@caretrail/event-store';
+import type { ExportRequest } from '@caretrail/fhir';
 import type { ApiConfig } from '../config/api-config';
 import { API_CONFIG, EVENT_STORE } from '../http/tokens';
 import { PersonalData } from '../privacy/personal-data';
-import { fhirSourceOf } from './patient-log-reader';
 
-const READ_BATCH = 1000;
-/** Reads every sealed field as erased: what a pseudonymous export sees of personal data. */
-const NO_KEYS: PatientKeyReader = { get: () => Promise.resolve(null) };
 /** How long a finished export's files stay for download (docs/fhir.md, "Bulk export"). */
 export const EXPORT_RETENTION_MS = 60 * 60_000;
 
@@ -37,10 +32,8 @@ export interface ExportJob {
 
 /**
  * Bulk Data exports (FHIR Bulk Data Access 2.0, docs/fhir.md): one job per
- * kick-off, run in the background in this process. It lists the patients
- * from the log (their enrolments), then reads, folds and writes one patient
- * at a time, so memory holds one patient's resources and the list of ids
- * however long the log. Files are NDJSON per type under
+ * kick-off, run in the background in this process by `exportFhir`
+ * (libs/admin-tasks: one patient at a time, bounded memory). Files are NDJSON per type under
  * DATA_DIR/fhir-export/<job>, removed on DELETE or after the retention.
  */
 @Injectable()
@@ -104,26 +97,33 @@ export class BulkExports implements OnModuleDestroy {
 
   private async run(job: ExportJob): Promise<void> {
     await mkdir(job.dir, { recursive: true, mode: 0o700 });
-    const patients = await this.patientIds(job);
-    job.patientsTotal = patients.length;
     const files = new Map<string, WriteStream>();
-    const pseudonyms = job.request.pseudonymise ? this.pseudonymizer() : undefined;
     try {
-      for (const patientId of patients) {
-        if (job.status === 'cancelled') return;
-        const { resources, erased } = await this.patientResources(patientId, job);
-        const pseudonym = pseudonyms && { of: pseudonyms.pseudonymOf(patientId), keyId: pseudonyms.keyId };
-        for (const { type, resource } of exportedResources(resources, job.request, { pseudonym, erased })) {
-          let file = files.get(type);
-          if (!file) {
-            file = createWriteStream(this.fileOf(job, type), { mode: 0o600 });
-            files.set(type, file);
-          }
-          if (!file.write(`${JSON.stringify(resource)}\n`)) await once(file, 'drain');
-          job.counts.set(type, (job.counts.get(type) ?? 0) + 1);
-        }
-        job.patientsDone += 1;
-      }
+      await exportFhir(
+        {
+          store: this.store,
+          open: (events) => this.personalData.open(events),
+          ...(job.request.pseudonymise ? { pseudonyms: this.pseudonymizer() } : {}),
+        },
+        job.request,
+        {
+          transactionTime: job.transactionTime,
+          cancelled: () => job.status === 'cancelled',
+          progress: (done, total) => {
+            job.patientsDone = done;
+            job.patientsTotal = total;
+          },
+          write: async (type, line) => {
+            let file = files.get(type);
+            if (!file) {
+              file = createWriteStream(this.fileOf(job, type), { mode: 0o600 });
+              files.set(type, file);
+            }
+            if (!file.write(line)) await once(file, 'drain');
+            job.counts.set(type, (job.counts.get(type) ?? 0) + 1);
+          },
+        },
+      );
     } finally {
       await Promise.all([...files.values()].map((file) => new Promise((resolve) => file.end(resolve))));
     }
@@ -134,40 +134,6 @@ export class BulkExports implements OnModuleDestroy {
       void this.cancel(job);
     }, EXPORT_RETENTION_MS).unref();
     this.timers.add(timer);
-  }
-
-  /** Every enrolled patient up to the job's cut, in the order of the log, read in batches. */
-  private async patientIds(job: ExportJob): Promise<string[]> {
-    const ids = new Set<string>();
-    let after = START;
-    for (;;) {
-      if (job.status === 'cancelled') return [];
-      const batch: StoredEvent[] = await this.store.readAll({ after, limit: READ_BATCH });
-      for (const event of batch)
-        if (event.type === 'PatientEnrolled' && event.recordedAt <= job.transactionTime)
-          ids.add(String(event.data['patientId']));
-      if (batch.length < READ_BATCH) return [...ids];
-      after = checkpointOf(batch[batch.length - 1]!);
-    }
-  }
-
-  /**
-   * One patient as of the job's cut. A pseudonymous export never opens
-   * personal data: sealed fields are read as if the key were gone (their
-   * kind kept), then withheld.
-   */
-  private async patientResources(
-    patientId: string,
-    job: ExportJob,
-  ): Promise<{ resources: PatientResources; erased: boolean }> {
-    const stored = await this.store.readPatient(patientId, { recordedUntil: job.transactionTime });
-    const pseudonymise = job.request.pseudonymise;
-    const opened = pseudonymise ? await decryptEvents(stored, NO_KEYS) : await this.personalData.open(stored);
-    const sources = opened
-      .filter(isDomainEvent)
-      .map(fhirSourceOf)
-      .map((source) => (pseudonymise ? { ...source, event: withheldEvent(source.event) } : source));
-    return { resources: PatientResources.of(patientId, sources), erased: stored.some(isErasureEvent) };
   }
 
   private pseudonymizer(): Pseudonymizer {

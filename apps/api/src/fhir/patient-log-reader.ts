@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { decodeStoredEvent, isDomainEvent, isErasureEvent } from '@caretrail/care-log';
+import { fhirSourceOf } from '@caretrail/admin-tasks';
+import { isDomainEvent, isErasureEvent } from '@caretrail/care-log';
 import type { StoredEvent, EventStore } from '@caretrail/event-store';
-import { PatientResources, type FhirSourceEvent } from '@caretrail/fhir';
+import { PatientResources } from '@caretrail/fhir';
 import { EVENT_STORE } from '../http/tokens';
 import { PersonalData } from '../privacy/personal-data';
 
@@ -9,25 +10,6 @@ export interface PatientFhirRecord {
   readonly resources: PatientResources;
   /** The patient's personal data was erased: their Patient answers 410 (docs/erasure.md). */
   readonly erased: boolean;
-}
-
-/** A stored event as the FHIR fold reads it: decoded, with who and why from its metadata. */
-export function fhirSourceOf(stored: StoredEvent): FhirSourceEvent {
-  const { event, meta } = decodeStoredEvent(stored);
-  const extra = stored.metadata.extra ?? {};
-  return {
-    event,
-    meta: {
-      eventId: meta.eventId,
-      position: meta.position,
-      recordedAt: meta.recordedAt,
-      occurredAt: meta.occurredAt,
-      actor: stored.metadata.actor ? { userId: stored.metadata.actor.userId, role: stored.metadata.actor.role } : null,
-      correlationId: stored.metadata.correlationId ?? null,
-      causationId: stored.metadata.causationId ?? null,
-      command: typeof extra['command'] === 'string' ? extra['command'] : null,
-    },
-  };
 }
 
 /**
