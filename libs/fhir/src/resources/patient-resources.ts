@@ -33,6 +33,8 @@ const ENTERED_IN_ERROR = new Set([
  */
 export class PatientResources {
   private readonly versions = new Map<ResourceKey, ResourceVersion[]>();
+  /** The keys of each type in creation order: reads of one type never walk the others. */
+  private readonly keysOfType = new Map<string, ResourceKey[]>();
   private readonly ctx: FoldContext;
   /** Every event the fold has seen, by id, as amended by corrections so far. */
   private readonly sources = new Map<string, FhirSourceEvent>();
@@ -64,18 +66,21 @@ export class PatientResources {
     for (const { key, next } of changes) {
       const list = this.versions.get(key) ?? [];
       const previous = list[list.length - 1]?.resource;
-      const resource = next(previous && structuredClone(previous));
+      // Changes build a new resource and never touch `previous` (`update` works on a copy), so versions stay as made.
+      const resource = next(previous);
       if (resource === undefined) continue;
       const versionId = String(list.length + 1);
       resource.meta = { versionId, lastUpdated: source.meta.recordedAt };
       list.push({ resource, position: source.meta.position });
-      this.versions.set(key, list);
+      if (list.length === 1) this.created(resource.resourceType, key, list);
       this.remember(key, source.meta.eventId, previous === undefined);
       targets.push(`${key}/_history/${versionId}`);
     }
     const provenance = provenanceOf(this.ctx.idOf(source), this.ctx.patient, source, targets);
     provenance.meta = { versionId: '1', lastUpdated: source.meta.recordedAt };
-    this.versions.set(keyOf('Provenance', provenance.id!), [{ resource: provenance, position: source.meta.position }]);
+    const key = keyOf('Provenance', provenance.id!);
+    if (!this.versions.has(key))
+      this.created('Provenance', key, [{ resource: provenance, position: source.meta.position }]);
   }
 
   /** Every version of one resource, oldest first; undefined when it does not exist. */
@@ -85,15 +90,22 @@ export class PatientResources {
 
   /** The current version of every resource of a type, in the order they were created. */
   current(resourceType: string): Resource[] {
-    const prefix = `${resourceType}/`;
-    return [...this.versions]
-      .filter(([key]) => key.startsWith(prefix))
-      .map(([, list]) => list[list.length - 1]!.resource);
+    return (this.keysOfType.get(resourceType) ?? []).map((key) => {
+      const list = this.versions.get(key)!;
+      return list[list.length - 1]!.resource;
+    });
   }
 
   /** Every resource's current version, in creation order (the export's per-patient input). */
   all(): Resource[] {
     return [...this.versions.values()].map((list) => list[list.length - 1]!.resource);
+  }
+
+  private created(resourceType: string, key: ResourceKey, list: ResourceVersion[]): void {
+    this.versions.set(key, list);
+    const keys = this.keysOfType.get(resourceType) ?? [];
+    keys.push(key);
+    this.keysOfType.set(resourceType, keys);
   }
 
   private remember(key: ResourceKey, eventId: string, created: boolean): void {
@@ -128,7 +140,7 @@ export class PatientResources {
         source.event.type === 'EntryEnteredInError'
           ? this.enteredInError(source.event.data.eventId)
           : mapEvent(this.ctx, source);
-      for (const c of changes) if (c.key === key) resource = c.next(resource && structuredClone(resource));
+      for (const c of changes) if (c.key === key) resource = c.next(resource);
     }
     return resource!;
   }
