@@ -1,5 +1,4 @@
 import type { Bundle, BundleEntry, BundleLink, Resource } from '@medplum/fhirtypes';
-import type { ResourceVersion } from './resources/patient-resources';
 import type { FhirSearch } from './search/search';
 
 /**
@@ -44,18 +43,13 @@ const entry = (base: string, resource: Resource, mode: 'match' | 'include'): Bun
 });
 
 /** A resource's versions, newest first (FHIR history): the first is a create, later ones updates. */
-export function historyBundle(
-  base: string,
-  resourceType: string,
-  id: string,
-  versions: readonly ResourceVersion[],
-): Bundle {
+export function historyBundle(base: string, resourceType: string, id: string, versions: readonly Resource[]): Bundle {
   return {
     resourceType: 'Bundle',
     type: 'history',
     total: versions.length,
     link: [{ relation: 'self', url: `${base}/${resourceType}/${id}/_history` }],
-    entry: [...versions].reverse().map(({ resource }) => {
+    entry: [...versions].reverse().map((resource) => {
       const version = resource.meta?.versionId ?? '1';
       return {
         fullUrl: `${base}/${resourceType}/${id}`,

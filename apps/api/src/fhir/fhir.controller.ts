@@ -121,12 +121,7 @@ export class FhirController {
     @CurrentPrincipal() principal: Actor,
   ): Promise<Bundle> {
     const versions = await this.versions(resourceType, id, principal);
-    return historyBundle(
-      fhirBase(request),
-      resourceType,
-      id,
-      versions.map((resource) => ({ resource, position: 0 })),
-    );
+    return historyBundle(fhirBase(request), resourceType, id, versions);
   }
 
   @Get(':resourceType/:id/_history/:versionId')

@@ -28,7 +28,7 @@ const one = (query: SearchQuery, name: string): string | undefined => {
 };
 
 /** Parses a kick-off's parameters; anything unknown or out of its rule is refused, naming it. */
-export function parseExportRequest(query: SearchQuery, group: string = 'all'): ExportRequest {
+export function parseExportRequest(query: SearchQuery, group = 'all'): ExportRequest {
   if (!(exportGroups as readonly string[]).includes(group))
     throw new FhirSearchError('Group', `must be one of ${exportGroups.join(', ')}`);
   for (const name of Object.keys(query))
