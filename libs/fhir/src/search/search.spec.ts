@@ -26,6 +26,12 @@ describe('FHIR search', () => {
     expect(() => parseSearch('Observation', { date: '2026-13-40x' })).toThrow(/date: must be a date/);
     expect(() => parseSearch('Observation', { _count: '-1' })).toThrow(/_count: must be a whole number/);
     expect(() => parseSearch('Observation', { _include: 'Observation:performer' })).toThrow(/_include/);
+    expect(() => parseSearch('AuditEvent', { _include: 'AuditEvent:patient' })).toThrow(/_include/);
+    expect(() => parseSearch('Observation', { status: ['final', 'amended'] })).toThrow(/status: may be given once/);
+    expect(() => parseSearch('Observation', { date: 'xx2026' })).toThrow(/date: the prefix/);
+    expect(() => parseSearch('Observation', { date: '2026-03-02T10:00' })).toThrow(/time zone/);
+    expect(() => parseSearch('Observation', { patient: 'Group/x' })).toThrow(/patient:/);
+    expect(() => parseSearch('Observation', { _format: 'xml' })).toThrow(/_format/);
   });
 
   it('pages with next and previous links that carry the query', () => {

@@ -89,8 +89,8 @@ export function parseSearch(resourceType: ServedType, query: SearchQuery): FhirS
     if (value !== `${resourceType}:patient` && value !== `${resourceType}:subject`)
       throw new FhirSearchError('_include', `only ${resourceType}:patient is served`);
   }
-  if (resourceType === 'Patient' && include.length > 0)
-    throw new FhirSearchError('_include', 'Patient includes nothing');
+  if ((resourceType === 'Patient' || resourceType === 'AuditEvent') && include.length > 0)
+    throw new FhirSearchError('_include', `${resourceType} includes nothing`);
   return {
     resourceType,
     patient,
