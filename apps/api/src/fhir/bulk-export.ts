@@ -28,6 +28,8 @@ export interface ExportJob {
   patientsTotal: number | null;
   readonly counts: Map<string, number>;
   error: string | null;
+  /** Settles when the job has stopped writing (finished, failed or cancelled). */
+  finished: Promise<void>;
 }
 
 /**
@@ -63,10 +65,12 @@ export class BulkExports implements OnModuleDestroy {
       patientsTotal: null,
       counts: new Map(),
       error: null,
+      finished: Promise.resolve(),
     };
     this.jobs.set(id, job);
-    void this.run(job).catch((error: unknown) => {
-      job.status = job.status === 'cancelled' ? 'cancelled' : 'failed';
+    job.finished = this.run(job).catch((error: unknown) => {
+      if (job.status === 'cancelled') return;
+      job.status = 'failed';
       job.error = 'The export failed; it has been logged.';
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     });
@@ -83,6 +87,8 @@ export class BulkExports implements OnModuleDestroy {
   async cancel(job: ExportJob): Promise<void> {
     if (job.status === 'running') job.status = 'cancelled';
     this.jobs.delete(job.id);
+    // The job stops at the next patient; its files go once nothing writes to them any more.
+    await job.finished;
     await rm(job.dir, { recursive: true, force: true });
   }
 
@@ -98,6 +104,7 @@ export class BulkExports implements OnModuleDestroy {
   private async run(job: ExportJob): Promise<void> {
     await mkdir(job.dir, { recursive: true, mode: 0o700 });
     const files = new Map<string, WriteStream>();
+    let failure: Error | undefined;
     try {
       await exportFhir(
         {
@@ -117,8 +124,11 @@ export class BulkExports implements OnModuleDestroy {
             let file = files.get(type);
             if (!file) {
               file = createWriteStream(this.fileOf(job, type), { mode: 0o600 });
+              // A failed write (disk full) fails the job at its end instead of the process now.
+              file.on('error', (error) => (failure ??= error));
               files.set(type, file);
             }
+            if (failure) throw failure;
             if (!file.write(line)) await once(file, 'drain');
             job.counts.set(type, (job.counts.get(type) ?? 0) + 1);
           },
@@ -127,6 +137,7 @@ export class BulkExports implements OnModuleDestroy {
     } finally {
       await Promise.all([...files.values()].map((file) => new Promise((resolve) => file.end(resolve))));
     }
+    if (failure) throw failure;
     if (job.status !== 'running') return;
     job.status = 'complete';
     const timer = setTimeout(() => {
