@@ -61,6 +61,8 @@ export class FoldContext {
   readonly medications = new Map<string, { drug: CodeableConcept; requests: Map<string, string> }>();
   /** Event id of a prescription or adjustment → the MedicationRequest it made. */
   readonly requestOfEvent = new Map<string, string>();
+  /** MedicationRequest id → the instant its regimen applies from (start or effective date). */
+  readonly requestStarts = new Map<string, string>();
   readonly sessions = new Map<string, string>();
   readonly sideEffects = new Map<string, string>();
   readonly consultations = new Map<string, string>();
@@ -73,9 +75,28 @@ export class FoldContext {
     return resourceId(this.patientId, source.meta.position);
   }
 
-  /** The request in force for a medication as the log stands: the latest prescription or adjustment not cancelled. */
+  /** The latest prescription or adjustment of a medication not cancelled, as the log stands. */
   latestRequest(medicationId: string): string | undefined {
     const requests = [...(this.medications.get(medicationId)?.requests.values() ?? [])];
     return requests[requests.length - 1];
+  }
+
+  /**
+   * The request whose regimen applied at an instant: of those not cancelled,
+   * the one taking effect last at or before it; the first one for an instant
+   * before them all. By instant, where docs/clinical-rules.md ("Regimen on a
+   * day") counts the patient's local dates: this only names the order a dose
+   * answered, it decides nothing.
+   */
+  requestInForce(medicationId: string, at: string): string | undefined {
+    const requests = [...(this.medications.get(medicationId)?.requests.values() ?? [])];
+    const t = Date.parse(at);
+    let inForce: string | undefined;
+    let from = -Infinity;
+    for (const id of requests) {
+      const start = Date.parse(this.requestStarts.get(id) ?? '');
+      if (start <= t && start >= from) [inForce, from] = [id, start];
+    }
+    return inForce ?? requests[0];
   }
 }

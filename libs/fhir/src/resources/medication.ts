@@ -71,6 +71,7 @@ export function prescribed(
   eventId: string,
 ): ResourceChange[] {
   const drug = remember(ctx, data.medicationId, eventId, id, drugConcept(data.drug));
+  ctx.requestStarts.set(id, data.startsAt);
   return [
     newRequest(ctx, id, data, drug, {
       ...(ctx.carePlans.has(data.carePlanId)
@@ -91,6 +92,7 @@ export function adjusted(
 ): ResourceChange[] {
   const prior = ctx.requestOfEvent.get(data.supersedes);
   const drug = remember(ctx, data.medicationId, eventId, id);
+  ctx.requestStarts.set(id, data.effectiveFrom);
   return [
     ...update<MedicationRequest>('MedicationRequest', prior, (request) => ({
       ...request,
@@ -144,7 +146,7 @@ type DoseEvent = EventOf<'DoseTaken'> | EventOf<'DoseMissed'> | EventOf<'DoseTak
  */
 export function dose(ctx: FoldContext, event: DoseEvent, id: string): ResourceChange[] {
   const { data } = event;
-  const request = ctx.latestRequest(data.medicationId);
+  const request = ctx.requestInForce(data.medicationId, data.scheduledFor);
   const base: MedicationAdministration = {
     resourceType: 'MedicationAdministration',
     id,

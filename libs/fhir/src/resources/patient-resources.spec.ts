@@ -12,6 +12,8 @@ import type {
   QuestionnaireResponse,
   Resource,
 } from '@medplum/fhirtypes';
+import type { DomainEvent } from '@caretrail/domain';
+import { sampleEvents } from '@caretrail/domain/testing';
 import { fhirProblems } from '../testing/validate';
 import { courseOfCare, PATIENT, sourceEvents } from '../testing/patient-log';
 import { servedTypes } from '../search/resource-types';
@@ -71,6 +73,29 @@ describe('the FHIR view of a patient folded from their log', () => {
     expect(missed.statusReason?.[0]).toMatchObject({ coding: [{ code: 'other' }], text: 'At a funeral.' });
     expect(missed.effectiveDateTime).toBe('2026-03-02T08:00:00Z');
     expect(missed.meta?.lastUpdated).toBe('2026-03-02T09:00:00.000Z');
+  });
+
+  it('names the request whose regimen applied to a dose, not one effective later', () => {
+    const s = sampleEvents;
+    const dose = (scheduledFor: string): DomainEvent => ({
+      ...s.DoseTaken,
+      data: { ...s.DoseTaken.data, scheduledFor, occurredAt: scheduledFor },
+    });
+    const events: DomainEvent[] = [
+      s.PatientEnrolled,
+      s.CarePlanStarted,
+      s.MedicationPrescribed,
+      {
+        ...s.DoseAdjusted,
+        data: { ...s.DoseAdjusted.data, supersedes: 'evt-3', effectiveFrom: '2026-03-20T00:00:00Z' },
+      },
+      dose('2026-03-10T08:00:00Z'),
+      dose('2026-03-21T08:00:00Z'),
+    ];
+    const resources = PatientResources.of(PATIENT, sourceEvents(events));
+    const [before, after] = resources.current('MedicationAdministration') as MedicationAdministration[];
+    expect(before!.request?.reference).toBe(`MedicationRequest/${PATIENT}.103`);
+    expect(after!.request?.reference).toBe(`MedicationRequest/${PATIENT}.104`);
   });
 
   it('marks what an entry entered in error created, and replays a corrected entry', () => {
