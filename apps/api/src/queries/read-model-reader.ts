@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Checkpoint, EventStore, SqlDatabase } from '@caretrail/event-store';
 import type { ProjectionHost } from '@caretrail/projections';
 import { openReadModelRowWith, type PatientKeyReader } from '@caretrail/care-log';
+import type { AdherenceDoc, CaseReviewRow, CollaborationDoc, RegistryDoc } from '@caretrail/read-models';
 import { EVENT_STORE, SQL_DATABASE, PROJECTION_HOST, PATIENT_KEYS } from '../http/tokens';
 import { Problem } from '../http/problems/problem';
 
@@ -47,6 +48,21 @@ export class ReadModelReader {
       [[...patientIds]],
     );
     return new Map(await Promise.all(rows.map(async (r) => [r.key, await this.open(model, r.key, r.doc)] as const)));
+  }
+
+  /** The rows the case-review queue is computed from, for patients with a registry row. */
+  async caseReviewRows(patientIds: readonly string[]): Promise<CaseReviewRow[]> {
+    const [registry, adherence, collaboration] = await Promise.all([
+      this.patientRows<RegistryDoc>('registry', patientIds),
+      this.patientRows<AdherenceDoc>('adherence', patientIds),
+      this.patientRows<CollaborationDoc>('collaboration', patientIds),
+    ]);
+    return patientIds.flatMap((id) => {
+      const doc = registry.get(id);
+      return doc
+        ? [{ registry: doc, adherence: adherence.get(id) ?? null, collaboration: collaboration.get(id) ?? null }]
+        : [];
+    });
   }
 
   private open<Doc>(model: ReadModelName, patientId: string, doc: Doc): Promise<Doc> {

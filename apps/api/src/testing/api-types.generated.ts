@@ -79,7 +79,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** My patients (the care teams I am on) by name, with track, weeks in treatment and case-review flags; search by name, page with limit and offset. */
+        get: operations["CaseloadController_caseload"];
         put?: never;
         /** Enrol a patient; the enrolling clinician founds the care team. */
         post: operations["CarePlanController_enrol"];
@@ -730,6 +731,23 @@ export interface paths {
         put?: never;
         /** Resume a paused read model, or retry one stopped by an event it could not apply. */
         post: operations["AdminProjectionsController_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/patients/{patientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One patient: name, contact, time zone, enrolment, and a summary of plan, team, medications, scores and flags. */
+        get: operations["CaseloadController_patient"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1652,6 +1670,73 @@ export interface components {
              */
             occurredAt?: string;
         };
+        PatientNameDto: {
+            /** @example Grace */
+            given: string;
+            /** @example Hopper */
+            family: string;
+        };
+        CaseloadEntryDto: {
+            patientId: string;
+            /** @description Opened under the patient’s key for this answer; null once the personal data was erased. */
+            name: components["schemas"]["PatientNameDto"] | null;
+            /** @description The patient’s personal data was erased (docs/erasure.md). */
+            erased: boolean;
+            /** Format: date-time */
+            enrolledAt: string | null;
+            /**
+             * @description Null before a plan starts.
+             * @example integrated
+             */
+            track: string | null;
+            weeksInTreatment: number | null;
+            /** @description Reasons for case review (docs/clinical-rules.md, "Case-review queue"); empty when none. */
+            flags: string[];
+        };
+        CaseloadAnswerDto: {
+            /** @description Global position the list reflects. */
+            position: number;
+            /**
+             * Format: date-time
+             * @description The instant the list was computed for (now, or ?asOf=).
+             */
+            asOf: string;
+            total: number;
+            limit: number;
+            offset: number;
+            items: components["schemas"]["CaseloadEntryDto"][];
+        };
+        PatientSummaryAnswerDto: {
+            patientId: string;
+            /** @description Opened under the patient’s key for this answer; null once the personal data was erased. */
+            name: components["schemas"]["PatientNameDto"] | null;
+            /** @description The patient’s personal data was erased (docs/erasure.md). */
+            erased: boolean;
+            /** Format: date-time */
+            enrolledAt: string | null;
+            /**
+             * @description Null before a plan starts.
+             * @example integrated
+             */
+            track: string | null;
+            weeksInTreatment: number | null;
+            /** @description Reasons for case review (docs/clinical-rules.md, "Case-review queue"); empty when none. */
+            flags: string[];
+            /** @description Global position the read models reflect. */
+            position: number;
+            /** Format: date-time */
+            asOf: string;
+            /** @description Email and phone as enrolled; null once erased. */
+            contact: {
+                [key: string]: unknown;
+            } | null;
+            /** @example Europe/London */
+            timeZone: string | null;
+            /** @description The care plan (track, status, review dates), care team, active medications and the latest PHQ-9 / GAD-7 summaries. */
+            summary: {
+                [key: string]: unknown;
+            };
+        };
         PatientViewAnswerDto: {
             patientId: string;
             /** @description Global position of the last event the view reflects: compare with a write answer’s position. */
@@ -1672,22 +1757,22 @@ export interface components {
             };
         };
         RegistryAnswerDto: {
-            /** @description Global position the caseload reflects. */
+            /** @description Global position the list reflects. */
             position: number;
             /**
              * Format: date-time
-             * @description The instant the queue was computed for (now, or ?asOf=).
+             * @description The instant the list was computed for (now, or ?asOf=).
              */
             asOf: string;
+            total: number;
+            limit: number;
+            offset: number;
             /**
              * @description Only with ?asOf=: whether events count from when they were recorded or when they occurred.
              * @enum {string}
              */
             asOfBasis?: "recorded" | "occurred";
-            total: number;
-            limit: number;
-            offset: number;
-            /** @description One patient each, with the reasons for case review. */
+            /** @description One patient each, with the reasons for case review, and the name opened for this answer. */
             items: {
                 [key: string]: unknown;
             }[];
@@ -2065,6 +2150,68 @@ export interface operations {
                             };
                         };
                     };
+                };
+            };
+        };
+    };
+    CaseloadController_caseload: {
+        parameters: {
+            query?: {
+                /** @description Read-your-writes: the position a write returned; the answer waits (up to 2 s) until the read model reflects it, else 503. */
+                minPosition?: number;
+                /** @description Only patients whose given or family name contains this text (case-insensitive). */
+                name?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseloadAnswerDto"];
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
         };
@@ -6216,6 +6363,64 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    CaseloadController_patient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient. */
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientSummaryAnswerDto"];
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
