@@ -9,6 +9,7 @@ import { strictJsonBody } from './http/body/json-body';
 import { answerClientErrorsAsProblems } from './http/connection/client-errors';
 import { DOCS_PATH, securityHeaders } from './http/headers/security-headers';
 import { addressRateLimit } from './http/throttling/rate-limits';
+import { correlationId } from './logging';
 
 /** Builds the API application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: ApiConfig): Promise<INestApplication> {
@@ -20,7 +21,7 @@ export async function createApp(config: ApiConfig): Promise<INestApplication> {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(securityHeaders(), addressRateLimit(app, config.rateLimit), strictJsonBody());
+  app.use(correlationId(), securityHeaders(), addressRateLimit(app, config.rateLimit), strictJsonBody());
   answerClientErrorsAsProblems(app.getHttpServer());
   app.enableShutdownHooks();
   const openApi = new DocumentBuilder()

@@ -33,6 +33,28 @@ describe('request bodies a client can get wrong are its 4xx, never a 500, and wr
     expectInvalid(response, 'a', 'whitelist');
   });
 
+  it('answers malformed JSON with 400 carrying the correlation id like every other error', async () => {
+    const response = await withoutWrites(t.api, () =>
+      t.api.http
+        .post('/patients')
+        .set('Authorization', t.p.therapist.auth)
+        .set('Content-Type', 'application/json')
+        .set('X-Correlation-Id', 'malformed-json-1')
+        .serialize(asSent)
+        .send('{"name":'),
+    );
+    expectProblem(response, 400);
+    expect(response.body.correlationId).toBe('malformed-json-1');
+    expect(response.headers['x-correlation-id']).toBe('malformed-json-1');
+  });
+
+  it('answers a missing required field with one violation, not one per rule', async () => {
+    const response = await sendRaw('/patients', '{"timeZone":"Europe/London"}');
+    expectInvalid(response, 'name', 'isDefined');
+    expect(response.body.errors).toEqual([{ field: 'name', rule: 'isDefined', message: 'name is required' }]);
+    expect(response.body.detail).toBe('name: name is required');
+  });
+
   it('answers a key given twice in one object with 400', async () => {
     const response = await sendRaw('/patients', '{"name":{"given":"A","family":"B","fam\\u0069ly":"C"}}');
     expectProblem(response, 400, 'duplicate-json-key');

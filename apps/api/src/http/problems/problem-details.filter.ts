@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Inject, Logger, Optional, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, PatientNotEnrolled } from '@caretrail/domain';
+import { DomainError, PatientNotEnrolled, whoMayIssue, type CommandType } from '@caretrail/domain';
 import { IdempotencyKeyReused, InvalidAppend, WrongExpectedVersion } from '@caretrail/event-store';
 import { InvalidToken } from '@caretrail/security';
 import type { AccessObserver } from '../audit/access-observer';
@@ -9,9 +9,23 @@ import { Problem } from './problem';
 
 const STATUS_OF_KIND = { forbidden: 403, 'not-found': 404, conflict: 409, rule: 422 } as const;
 
-/** The one message every denial carries: it says nothing about the patient. */
-export const forbidden = (): Problem =>
-  new Problem(403, 'forbidden', 'Not permitted', 'You are not permitted to do this for this patient.');
+/**
+ * The one message every denial carries: it says nothing about the patient. A refused
+ * command adds its rule (docs/domain.md, "Who may issue what"), which depends on the
+ * command alone, so an unknown patient and someone else's patient still read the same.
+ */
+export const forbidden = (rule?: string): Problem =>
+  new Problem(
+    403,
+    'forbidden',
+    'Not permitted',
+    `You are not permitted to do this for this patient.${rule ? ` ${rule}` : ''}`,
+  );
+
+const ruleOf = (error: DomainError): string | undefined =>
+  error.command !== undefined && Object.hasOwn(whoMayIssue, error.command)
+    ? whoMayIssue[error.command as CommandType]
+    : undefined;
 
 /**
  * Every error leaves the API as application/problem+json (RFC 9457). Only
@@ -60,9 +74,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       });
     }
     // A patient who does not exist and one the caller may not see look the same.
-    if (error instanceof PatientNotEnrolled) return forbidden();
+    if (error instanceof PatientNotEnrolled) return forbidden(ruleOf(error));
     if (error instanceof DomainError) {
-      if (error.kind === 'forbidden') return forbidden();
+      if (error.kind === 'forbidden') return forbidden(ruleOf(error));
       return new Problem(STATUS_OF_KIND[error.kind], error.code, titleOf(error.code), error.message);
     }
     if (error instanceof WrongExpectedVersion) {

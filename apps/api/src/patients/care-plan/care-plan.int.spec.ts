@@ -22,7 +22,7 @@ describe('care plan endpoints', () => {
 
   describe('refuse a malformed body with 400, naming the field and the rule, and write nothing', () => {
     it.each<[string, string, unknown, string, string]>([
-      ['enrolment without a name', '/patients', {}, 'name', 'isObject'],
+      ['enrolment without a name', '/patients', {}, 'name', 'isDefined'],
       ['a name that is a string', '/patients', { name: 'Ada Lovelace' }, 'name', 'isObject'],
       ['an empty given name', '/patients', { name: { given: '', family: 'L' } }, 'name.given', 'isLength'],
       [
@@ -109,7 +109,7 @@ describe('care plan endpoints', () => {
         '/patients/:patientId/care-plan/track',
         { track: 'therapy-only' },
         'reason',
-        'isString',
+        'isDefined',
       ],
       [
         'a 4001-character review summary',
@@ -159,7 +159,7 @@ describe('care plan endpoints', () => {
         '/patients/:patientId/goals',
         { targetDate: '2026-12-01' },
         'description',
-        'isString',
+        'isDefined',
       ],
       ['a blank goal', '/patients/:patientId/goals', { description: ' \n ' }, 'description', 'notBlank'],
       [
