@@ -258,7 +258,7 @@ describe('the authorisation matrix', () => {
         expect(response.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'forbidden' }] });
         if (row.kind === 'read') expect(response.text).toContain('You are not permitted to do this for this patient.');
       } else if (denied) {
-        expect(response.body).toMatchObject({ status: 403, code: 'forbidden' });
+        expect(response.body).toMatchObject({ status: 403, code: 'FORBIDDEN' });
         // A refusal of anything about a patient says nothing about them.
         if (row.kind === 'write' || row.kind === 'read')
           expect(response.body['detail']).toMatch(/^You are not permitted to do this for this patient\.( Only .+\.)?$/);

@@ -91,7 +91,7 @@ export class ReadModelReader {
       if (Date.now() >= deadline) {
         throw new Problem(
           503,
-          'read-model-behind',
+          'READ_MODEL_BEHIND',
           'The read model has not caught up yet',
           `The ${model} read model has not reached position ${minPosition}; retry shortly.`,
           undefined,

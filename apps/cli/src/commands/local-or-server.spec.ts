@@ -155,7 +155,7 @@ describe('store commands while a server holds the embedded data directory', () =
 
   it('seed says what the server refused, with exit code 1', async () => {
     fake.handler = ndjson({
-      problem: { status: 409, code: 'already-seeded', detail: 'The store already holds the patients of --seed "x".' },
+      problem: { status: 409, code: 'ALREADY_SEEDED', detail: 'The store already holds the patients of --seed "x".' },
     });
     const { code, err } = await call('seed', '--seed', 'x');
     expect(code).toBe(1);
@@ -170,7 +170,7 @@ describe('store commands while a server holds the embedded data directory', () =
   });
 
   it('a token the server refuses says how to give another', async () => {
-    fake.handler = problem(403, 'This needs one of the roles: admin.', 'forbidden');
+    fake.handler = problem(403, 'This needs one of the roles: admin.', 'FORBIDDEN');
     process.env['CARETRAIL_TOKEN'] = 'a-therapist-token';
     const { code, err } = await call('seed');
     expect(code).toBe(1);

@@ -17,7 +17,7 @@ const STATUS_OF_KIND = { forbidden: 403, 'not-found': 404, conflict: 409, rule: 
 export const forbidden = (rule?: string): Problem =>
   new Problem(
     403,
-    'forbidden',
+    'FORBIDDEN',
     'Not permitted',
     `You are not permitted to do this for this patient.${rule ? ` ${rule}` : ''}`,
   );
@@ -42,7 +42,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(error, request);
-    if (problem.status >= 500 && problem.code !== 'access-log-unavailable') {
+    if (problem.status >= 500 && problem.code !== 'ACCESS_LOG_UNAVAILABLE') {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
     return (this.observer ? this.observer.failed(request, problem) : Promise.resolve(problem))
@@ -69,7 +69,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private toProblem(error: unknown, request: Request): Problem {
     if (error instanceof Problem) return error;
     if (error instanceof InvalidToken) {
-      return new Problem(401, 'unauthenticated', 'Authentication required', error.message, undefined, {
+      return new Problem(401, 'UNAUTHENTICATED', 'Authentication required', error.message, undefined, {
         'WWW-Authenticate': `Bearer error="invalid_token", error_description="${error.message}"`,
       });
     }
@@ -85,7 +85,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const preconditionFailed = ifMatch !== undefined && ifMatch !== '*';
       return new Problem(
         preconditionFailed ? 412 : 409,
-        'version-conflict',
+        'VERSION_CONFLICT',
         'The record changed since you read it',
         `The record is at version ${error.actual}, the request expected ${String(error.expected)}. Read it again and retry.`,
         undefined,
@@ -95,20 +95,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof IdempotencyKeyReused) {
       return new Problem(
         422,
-        'idempotency-key-reused',
+        'IDEMPOTENCY_KEY_REUSED',
         'Idempotency key already used',
         'This Idempotency-Key was used for a different request; send a new key for a new request.',
       );
     }
-    if (error instanceof InvalidAppend) return new Problem(422, 'invalid-append', 'Invalid request', error.message);
+    if (error instanceof InvalidAppend) return new Problem(422, 'INVALID_APPEND', 'Invalid request', error.message);
     if (error instanceof HttpException) return fromHttpException(error);
     if (isClientHttpError(error)) {
-      const code = error.status === 413 ? 'payload-too-large' : `http-${error.status}`;
+      const code = error.status === 413 ? 'PAYLOAD_TOO_LARGE' : `HTTP_${error.status}`;
       return new Problem(error.status, code, titleOf(code), error.message);
     }
     return new Problem(
       500,
-      'internal-error',
+      'INTERNAL_ERROR',
       'Internal error',
       'The request could not be completed; it has been logged.',
     );
@@ -124,12 +124,12 @@ function fromHttpException(error: HttpException): Problem {
       : error.message;
   const code =
     status === 404
-      ? 'not-found'
+      ? 'NOT_FOUND'
       : status === 413
-        ? 'payload-too-large'
+        ? 'PAYLOAD_TOO_LARGE'
         : status === 400
-          ? 'bad-request'
-          : `http-${status}`;
+          ? 'BAD_REQUEST'
+          : `HTTP_${status}`;
   return new Problem(status, code, titleOf(code), message);
 }
 

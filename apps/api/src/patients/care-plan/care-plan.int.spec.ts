@@ -209,14 +209,14 @@ describe('care plan endpoints', () => {
           .set('Content-Type', 'application/json')
           .send('{"summary": '),
       );
-      expectProblem(response, 400, 'bad-request');
+      expectProblem(response, 400, 'BAD_REQUEST');
     });
 
     it('answers a body over the size limit with 413 problem+json, not 500', async () => {
       const response = await withoutWrites(t.api, () =>
         post('/patients/:patientId/care-plan/reviews', { summary: 'x'.repeat(200_000) }),
       );
-      expectProblem(response, 413, 'payload-too-large');
+      expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
     });
   });
 
@@ -280,7 +280,7 @@ describe('care plan endpoints', () => {
           .set('If-Match', '"1"')
           .send({ summary: 'Stable.' }),
       );
-      expectProblem(response, 412, 'version-conflict');
+      expectProblem(response, 412, 'VERSION_CONFLICT');
       expect(response.headers['etag']).toMatch(/^"\d+"$/);
     });
 
@@ -419,7 +419,7 @@ describe('care plan endpoints', () => {
     it('401 problem+json without a token', async () => {
       const before = await eventCount(t.api.store);
       const response = await t.api.http.post(`/patients/${t.p.patientId}/goals`).send({ description: 'Sleep.' });
-      expectProblem(response, 401, 'unauthenticated');
+      expectProblem(response, 401, 'UNAUTHENTICATED');
       expect(await eventCount(t.api.store)).toBe(before);
     });
   });
