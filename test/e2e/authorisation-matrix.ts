@@ -113,6 +113,14 @@ export const authorisationMatrix: readonly MatrixRow[] = [
   // The caseload by name: the same rule as the registry (only the caller's own patients are listed).
   { endpoint: 'GET /patients', kind: 'registry', team: NOBODY, patientSelf: false, anyone: CLINICIANS },
   // Operating the read models: admins, who never see a patient's record there.
+  // De-identified figures for analysts; no patient record is shown (docs/analytics.md).
+  {
+    endpoint: 'GET /reports/effectiveness',
+    kind: 'admin',
+    team: NOBODY,
+    patientSelf: false,
+    anyone: ['analyst'],
+  },
   { endpoint: 'GET /admin/projections', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
   {
     endpoint: 'POST /admin/projections/{projection}/pause',

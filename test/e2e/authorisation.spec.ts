@@ -298,7 +298,7 @@ describe('the authorisation matrix', () => {
       const response = await send(method, path, outsider, bodies()[row.endpoint], { 'If-Match': '"999"' });
       outcomes.push(`${row.endpoint}: ${response.status} ${response.body['code'] ?? ''}`);
     }
-    expect(outcomes).toEqual(writes.map((row) => `${row.endpoint}: 403 forbidden`));
+    expect(outcomes).toEqual(writes.map((row) => `${row.endpoint}: 403 FORBIDDEN`));
   });
 
   it('lists every endpoint of the API in the matrix', async () => {

@@ -6,6 +6,7 @@ import { validationPipe } from './http/validation/validation-pipe';
 import { LoggerModule } from 'nestjs-pino';
 import type { ApiConfig } from './config/api-config';
 import { AdminTasksModule } from './admin-tasks/admin-tasks.module';
+import { ReportsModule } from './reports/reports.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { FhirModule } from './fhir/fhir.module';
 import { AuditModule } from './audit/audit.module';
@@ -38,6 +39,7 @@ export class AppModule {
         IntegrityModule,
         IntegrationModule,
         AdminTasksModule,
+        ReportsModule,
         FhirModule,
       ],
       providers: [

@@ -975,6 +975,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/effectiveness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Treatment effectiveness over pseudonymous patients (md, json, csv or html with charts); period, asOf and cohort filters; small cohorts suppressed. */
+        get: operations["ReportsController_effectiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/fhir/R4/$export": {
         parameters: {
             query?: never;
@@ -7253,6 +7270,67 @@ export interface operations {
             };
             /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    ReportsController_effectiveness: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (plans started from then); default: the log’s first day. */
+                from?: string;
+                /** @description Last day of the period; default: the log’s last day. */
+                to?: string;
+                format?: "md" | "json" | "csv" | "html";
+                minCohort?: number;
+                /** @description The log as it stood at this instant: only events recorded at or before it. */
+                asOf?: string;
+                /** @description Only one dimension (all, track, modality, medication, adherence) or one cohort of it, as dimension:value (track:integrated, medication:Sertraline). */
+                cohort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as a file (Content-Disposition: attachment), in the format asked for. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                    "application/json": string;
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
