@@ -5,3 +5,4 @@
  * (`POST /admin/seed`) when that server holds the embedded store.
  */
 export { AlreadySeeded, seed, type SeedOptions, type SeedProgress, type SeedResult } from './seed';
+export { seedSignIns, type SeedSignIns } from './sign-ins';

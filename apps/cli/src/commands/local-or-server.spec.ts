@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { isActorRole } from '@caretrail/domain';
 import { createTokenVerifier } from '@caretrail/security';
 import { runCli } from '../testing/run-cli';
+import { seedSignIns } from '@caretrail/seed';
 import { seedCommand } from './seed';
 
 interface Seen {
@@ -151,6 +152,18 @@ describe('store commands while a server holds the embedded data directory', () =
       ['seed: 1 of 3 patients done', undefined],
       ['seed: done', true],
     ]);
+  });
+
+  it('seed prints whom to sign in as, with the token command for each', async () => {
+    fake.handler = ndjson({ progress: 'seed: done', done: true }, { result: seedResult });
+    const { code, out } = await call('seed', '--patients', '3', '--seed', 'held');
+    expect(code).toBe(0);
+    const patients = seedSignIns('held', 3).patient;
+    expect(patients).toHaveLength(3);
+    expect(out).toContain('npm run -s cli -- token --user therapist-0001 --role therapist');
+    expect(out).toContain('npm run -s cli -- token --user prescriber-0001 --role prescriber');
+    expect(out).toContain('npm run -s cli -- token --user care-manager-0001 --role care-manager');
+    for (const patientId of patients) expect(out).toContain(`token --user ${patientId} --role patient`);
   });
 
   it('seed says what the server refused, with exit code 1', async () => {
