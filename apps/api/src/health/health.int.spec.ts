@@ -33,6 +33,13 @@ describe.each<[string, () => NodeJS.ProcessEnv]>([
     expect(['checking', 'ok']).toContain(response.body.info.integrity.state);
   });
 
+  it('answers GET / with a page linking the console, the API documents and health, without a token', async () => {
+    const response = await request(app.getHttpServer()).get('/').expect(200);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    for (const link of ['/docs', '/docs-json', '/asyncapi.json', '/health'])
+      expect(response.text).toContain(`href="${link}"`);
+  });
+
   it('serves the OpenAPI document', async () => {
     const response = await request(app.getHttpServer()).get('/docs-json').expect(200);
     expect(response.body.paths).toHaveProperty('/health');
