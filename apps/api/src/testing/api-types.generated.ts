@@ -1191,12 +1191,19 @@ export interface components {
             alreadyErased: boolean;
         };
         PersonNameDto: {
-            /** @description Given name. */
+            /**
+             * @description Given name.
+             * @example Grace
+             */
             given: string;
-            /** @description Family name. */
+            /**
+             * @description Family name.
+             * @example Hopper
+             */
             family: string;
         };
         ContactDto: {
+            /** @example grace.hopper@example.org */
             email?: string;
             /** @example +44 20 7946 0000 */
             phone?: string;
@@ -1212,6 +1219,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-05T09:00:00Z
              */
             occurredAt?: string;
         };
@@ -1233,7 +1241,10 @@ export interface components {
             id?: string;
         };
         StartCarePlanDto: {
-            /** @enum {string} */
+            /**
+             * @example integrated
+             * @enum {string}
+             */
             track: "integrated" | "medication-only" | "therapy-only";
             /**
              * Format: date-time
@@ -1276,9 +1287,15 @@ export interface components {
             occurredAt?: string;
         };
         AssignCareTeamMemberDto: {
-            /** @description The clinician (user id). */
+            /**
+             * @description The clinician (user id).
+             * @example dr-priya
+             */
             userId: string;
-            /** @enum {string} */
+            /**
+             * @example prescriber
+             * @enum {string}
+             */
             role: "therapist" | "prescriber" | "primary-care" | "care-manager";
             /** @description Whether the patient chose this clinician. */
             chosenByPatient: boolean;
@@ -1419,7 +1436,10 @@ export interface components {
             reason?: string;
         };
         DrugDto: {
-            /** @description Drug name, e.g. Sertraline. */
+            /**
+             * @description Drug name, e.g. Sertraline.
+             * @example Sertraline
+             */
             name: string;
             /**
              * @description RxNorm concept id (RxCUI).
@@ -1440,15 +1460,28 @@ export interface components {
             unit: string;
         };
         DoseScheduleDto: {
-            /** @description Doses per day on a scheduled day. */
+            /**
+             * @description Doses per day on a scheduled day.
+             * @example 1
+             */
             timesPerDay: number;
-            /** @description Days with doses. */
+            /**
+             * @description Days with doses.
+             * @example [
+             *       "mon",
+             *       "tue",
+             *       "wed",
+             *       "thu",
+             *       "fri",
+             *       "sat",
+             *       "sun"
+             *     ]
+             */
             daysOfWeek: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
             /**
              * @description Local wall-clock times (HH:mm, the patient's zone), one per daily dose.
              * @example [
-             *       "08:00",
-             *       "20:00"
+             *       "08:00"
              *     ]
              */
             times?: string[];
@@ -1460,9 +1493,13 @@ export interface components {
             /**
              * Format: date-time
              * @description First instant doses count.
+             * @example 2026-01-05T00:00:00Z
              */
             startsAt: string;
-            /** @description Instructions for the patient. */
+            /**
+             * @description Instructions for the patient.
+             * @example Take with breakfast.
+             */
             instructions?: string;
             /**
              * Format: date-time
@@ -1515,16 +1552,18 @@ export interface components {
             occurredAt?: string;
         };
         RecordDoseTakenDto: {
-            /** @description The medication the dose belongs to. */
+            /** @description The medication the dose belongs to (the id the prescription answered). */
             medicationId: string;
             /**
              * Format: date-time
              * @description The dose slot, e.g. 2026-03-01T08:00:00+01:00.
+             * @example 2026-01-06T08:00:00Z
              */
             scheduledFor: string;
             /**
              * Format: date-time
              * @description When it was taken, by the device's clock.
+             * @example 2026-01-06T08:10:00Z
              */
             occurredAt: string;
         };
@@ -1534,27 +1573,45 @@ export interface components {
             /**
              * Format: date-time
              * @description The dose slot that was missed.
+             * @example 2026-01-07T08:00:00Z
              */
             scheduledFor: string;
             /**
              * Format: date-time
              * @description When it was missed; defaults to the scheduled time.
+             * @example 2026-01-07T08:00:00Z
              */
             occurredAt?: string;
             /** @enum {string} */
             reason?: "forgot" | "side-effects" | "ran-out" | "asleep" | "other";
+            /**
+             * @description More about why.
+             * @example Left the pills at home.
+             */
             reasonDetail?: string;
         };
         FibserDto: {
-            /** @description How often: 0 none to 6 all the time. */
+            /**
+             * @description How often: 0 none to 6 all the time.
+             * @example 3
+             */
             frequency: number;
-            /** @description How intense: 0 none to 6 intolerable. */
+            /**
+             * @description How intense: 0 none to 6 intolerable.
+             * @example 2
+             */
             intensity: number;
-            /** @description How much it impairs functioning: 0 none to 6 unable to function; 5 or more is urgent. */
+            /**
+             * @description How much it impairs functioning: 0 none to 6 unable to function; 5 or more is urgent.
+             * @example 2
+             */
             burden: number;
         };
         ReportSideEffectDto: {
-            /** @description What the patient notices, e.g. nausea. */
+            /**
+             * @description What the patient notices, e.g. nausea.
+             * @example Nausea
+             */
             symptom: string;
             /**
              * @description Severe opens an urgent item for the prescriber.
@@ -1568,6 +1625,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-07T20:00:00Z
              */
             occurredAt?: string;
         };
@@ -1608,11 +1666,15 @@ export interface components {
              *     ]
              */
             items: number[];
-            /** @description Sum of the items: PHQ-9 0-27, GAD-7 0-21. */
+            /**
+             * @description Sum of the items: PHQ-9 0-27, GAD-7 0-21.
+             * @example 10
+             */
             total: number;
             /**
              * Format: date-time
              * @description When the questionnaire was filled in, if not now.
+             * @example 2026-01-08T09:00:00Z
              */
             occurredAt?: string;
         };
