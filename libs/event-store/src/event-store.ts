@@ -1,3 +1,5 @@
+import type { SqlQueryable } from './sql/sql-database';
+
 /**
  * The event store port: everything CareTrail needs from an append-only log.
  * Adapters (PostgreSQL and PGlite today; what a KurrentDB one would need is
@@ -52,6 +54,21 @@ export interface AppendOptions {
    * same key with another hash is refused (IdempotencyKeyReused).
    */
   requestHash?: string;
+  /**
+   * The versions of the other streams the writer decided on (stream id to
+   * version, 0 = no stream): the append fails with WrongExpectedVersion,
+   * writing nothing, when one of them has moved since. Optimistic concurrency
+   * on every stream a decision read, not only on the target.
+   */
+  readVersions?: Readonly<Record<string, number>>;
+  /**
+   * More work in the append's own transaction, after the events are written
+   * (the access record of the request that wrote them): it commits with the
+   * events or, when it throws, neither does. Runs for an idempotent replay too.
+   * SQL adapters hand it their transaction; another back end would need its
+   * own way to make the two atomic.
+   */
+  alongside?: (transaction: SqlQueryable) => Promise<void>;
 }
 
 /** What an idempotency key keeps: the first append's result and the hash of the request it answered. */

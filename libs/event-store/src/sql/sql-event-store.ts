@@ -20,6 +20,7 @@ import {
 import { IdempotencyKeyReused, InvalidAppend, TransactionIdsWentBackwards, WrongExpectedVersion } from '../errors';
 import { migrate } from './migrations/migrate';
 import { quoteIdent, sqlDetailOf, SqlState, sqlStateOf, type SqlDatabase, type SqlQueryable } from './sql-database';
+import { checkReadVersions } from './read-versions';
 import { WakeUps } from './wake-ups';
 
 const MAX_STREAM_ID_LENGTH = 200;
@@ -64,8 +65,24 @@ export class SqlEventStore implements EventStore {
   }
 
   async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    const result = await this.appendWithin(this.database, streamId, events, options);
+    const result =
+      options.readVersions === undefined && options.alongside === undefined
+        ? await this.appendWithin(this.database, streamId, events, options)
+        : await this.database.transaction((tx) => this.appendWithAlongside(tx, streamId, events, options));
     if (!result.replayed) this.signalNewEvents();
+    return result;
+  }
+
+  /** The append with its read versions checked first and its `alongside` work after, in one transaction. */
+  private async appendWithAlongside(
+    tx: SqlQueryable,
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    if (options.readVersions) await checkReadVersions(tx, this.s, options.readVersions);
+    const result = await this.appendWithin(tx, streamId, events, options);
+    await options.alongside?.(tx);
     return result;
   }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SqlState, sqlStateOf } from '../sql/sql-database';
+import { SqlState, sqlStateOf, type SqlQueryable } from '../sql/sql-database';
 import type { SqlEventStore } from '../sql/sql-event-store';
 import { events, expectReadersToSeeEveryConcurrentAppend, newStreamId } from './event-store-contract';
 
@@ -45,6 +45,37 @@ export function sqlAdapterGuarantees(current: () => SqlEventStore): void {
           (e: unknown) => e,
         );
       expect(sqlStateOf(error)).toBe(SqlState.uniqueViolation);
+    });
+  });
+
+  describe('work alongside an append, in its transaction', () => {
+    it('sees the events, commits with them, and when it fails neither is written', async () => {
+      const store = current();
+      const s = `"${store.database.schema}"`;
+      await store.database.query(`CREATE TABLE IF NOT EXISTS ${s}.alongside_probe (stream_id text, events bigint)`);
+      const probe = async (tx: SqlQueryable, streamId: string): Promise<void> => {
+        await tx.query(`INSERT INTO ${s}.alongside_probe SELECT $1, count(*) FROM ${s}.events WHERE stream_id = $1`, [
+          streamId,
+        ]);
+      };
+      const kept = newStreamId();
+      await store.append(kept, events(1), { expectedVersion: 'no-stream', alongside: (tx) => probe(tx, kept) });
+      const failed = newStreamId();
+      await expect(
+        store.append(failed, events(2), {
+          expectedVersion: 'no-stream',
+          alongside: async (tx) => {
+            await probe(tx, failed);
+            throw new Error('the access record could not be written');
+          },
+        }),
+      ).rejects.toThrow('the access record could not be written');
+      const { rows } = await store.database.query<{ stream_id: string; events: string | number }>(
+        `SELECT stream_id, events FROM ${s}.alongside_probe WHERE stream_id IN ($1, $2)`,
+        [kept, failed],
+      );
+      expect(rows.map((row) => [row.stream_id, Number(row.events)])).toEqual([[kept, 1]]);
+      expect(await store.streamVersion(failed)).toBe(0);
     });
   });
 
