@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import { eventStoreStateLoader, executeCommand, StreamWriteQueue, type CommandWritePorts } from '@caretrail/care-log';
+import { executeCommand, FoldedStateCache, StreamWriteQueue, type CommandWritePorts } from '@caretrail/care-log';
 import type { DomainCommand, Actor } from '@caretrail/domain';
 import { BrokenChain, type AppendResult, type EventStore } from '@caretrail/event-store';
 import { EVENT_STORE } from '../http/tokens';
@@ -27,6 +27,8 @@ export class ExecuteCareCommand {
 @Injectable()
 export class ExecuteCareCommandHandler {
   private readonly ports: CommandWritePorts;
+  /** Folded state of the streams this process wrote lately (docs/architecture.md, "Folded state cache"). */
+  readonly cache: FoldedStateCache;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -34,9 +36,13 @@ export class ExecuteCareCommandHandler {
     private readonly integrity: IntegrityMonitor,
     private readonly events: EventBus,
   ) {
+    this.cache = new FoldedStateCache(store, (events) => personalData.open(events));
+    // An erasure here drops the patient's opened state at once; one elsewhere moves the care-plan
+    // stream every cached state of the patient read, so it is reloaded before it is used again.
+    personalData.onErased((patientId) => this.cache.evictPatient(patientId));
     this.ports = {
       log: store,
-      loader: eventStoreStateLoader(store, (events) => personalData.open(events)),
+      loader: this.cache,
       seal: (type, data) => personalData.seal(type, data),
       // One queue per process: this handler is a singleton.
       queue: new StreamWriteQueue(),
@@ -54,7 +60,7 @@ export class ExecuteCareCommandHandler {
   }
 
   private async decide({ command, actor, request }: ExecuteCareCommand): Promise<AppendResult> {
-    const { appended, events } = await executeCommand(this.ports, {
+    const { appended, events, alongsideCommitted } = await executeCommand(this.ports, {
       command,
       context: { now: request.now, actor },
       correlationId: request.correlationId,
@@ -63,7 +69,10 @@ export class ExecuteCareCommandHandler {
       ...(request.idempotencyKey ? { idempotencyKey: `${actor.userId}:${request.idempotencyKey}` } : {}),
       ...(request.requestHash ? { requestHash: request.requestHash } : {}),
       ...(request.clientAddress ? { extra: { clientAddress: request.clientAddress } } : {}),
+      // The access record commits with the events (docs/audit.md).
+      ...(request.access ? { alongside: request.access.write } : {}),
     });
+    if (alongsideCommitted) request.access?.committed();
     this.events.publish(
       new CareEventsRecorded(
         command.type,

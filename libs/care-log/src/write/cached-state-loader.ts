@@ -1,6 +1,8 @@
 import {
   deciderFor,
   isStreamOfPatient,
+  streamCategory,
+  streams as streamNames,
   type CommandStreams,
   type DomainCommand,
   type DomainEvent,
@@ -8,6 +10,8 @@ import {
 import type { AppendResult, EventStore } from '@caretrail/event-store';
 import { decodeDomainEvents } from '../codec/stored-to-domain';
 import type { CommandStateLoader, LoadedCommandState, OpenPersonalData } from './command-state-loader';
+
+const CARE_PLAN_PREFIX = streamNames.carePlan('');
 
 export interface FoldedStateCacheOptions {
   /** Streams whose folded state is kept; the least recently used goes first. Default 10,000. */
@@ -117,10 +121,15 @@ export class FoldedStateCache implements CommandStateLoader {
     entry.versions.set(streams.target, appended.nextExpectedVersion);
   }
 
-  /** Forgets the state of every stream named, and of every entry that read one of them. */
+  /**
+   * Forgets the state of every stream named; entries that read one of them
+   * reload before they are trusted. A care plan that moved behind this
+   * process's back may hold an erasure: every state of that patient goes.
+   */
   invalidate(streamIds: readonly string[]): void {
     for (const stream of streamIds) {
       this.entries.delete(stream);
+      if (streamCategory(stream) === 'careplan') this.evictPatient(stream.slice(CARE_PLAN_PREFIX.length));
       // Unknown again: the next entry that read it reloads before it is trusted.
       this.known.set(stream, Number.NaN);
     }

@@ -62,6 +62,8 @@ export interface CommandWritten {
   readonly appended: AppendResult;
   /** What the domain decided, in the clear; empty when an idempotent repeat was answered from the store. */
   readonly events: readonly DomainEvent[];
+  /** True when the request's `alongside` work committed with this result (false when answered from a stored key). */
+  readonly alongsideCommitted: boolean;
 }
 
 /** A lost race without If-Match is decided again on fresh state, at most this often. */
@@ -128,7 +130,7 @@ async function decideAndAppend(
         ...(request.alongside ? { alongside: request.alongside } : {}),
       });
       ports.loader.recorded?.(command, streams, loaded, events, appended);
-      return { appended, events };
+      return { appended, events, alongsideCommitted: request.alongside !== undefined };
     } catch (error) {
       // The first request with this key (in another process) committed while this one decided:
       // the domain now refuses a repeat, but the client asked for the first answer.
@@ -165,7 +167,7 @@ async function storedAnswer(
     first.requestHash !== undefined && requestHash !== undefined && first.requestHash !== requestHash;
   if (first.streamId !== target || otherRequest) throw new IdempotencyKeyReused(idempotencyKey, first.streamId);
   const { requestHash: _stored, ...appended } = first;
-  return { appended, events: [] };
+  return { appended, events: [], alongsideCommitted: false };
 }
 
 function backoffMs(attempt: number): number {

@@ -1,5 +1,21 @@
 import type { Request } from 'express';
+import type { SqlQueryable } from '@caretrail/event-store';
 import type { Problem } from '../problems/problem';
+
+/** A write's access record, to be written in the transaction of the write's events (docs/audit.md). */
+export interface AccessAlongside {
+  /** Writes the record with the transaction's executor; throws the problem to answer when it cannot. */
+  write(transaction: SqlQueryable): Promise<void>;
+  /** The transaction committed: the request is recorded. */
+  committed(): void;
+}
+
+declare module 'express' {
+  interface Request {
+    /** Set before a write's handler runs when its access can be recorded with its events. */
+    accessAlongside?: AccessAlongside;
+  }
+}
 
 /**
  * Hears how every request ended, before it is answered. The edge knows no
@@ -11,4 +27,6 @@ export interface AccessObserver {
   succeeded(request: Request, result: unknown): Promise<void>;
   /** The request failed with this problem; resolves with the problem to answer, the same or a replacement. */
   failed(request: Request, problem: Problem): Promise<Problem>;
+  /** Before a write's handler: its record to write with its events, when that is possible. */
+  alongside?(request: Request): AccessAlongside | undefined;
 }
