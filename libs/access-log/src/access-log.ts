@@ -148,6 +148,16 @@ export class AccessLog {
     return stored as AccessRecord;
   }
 
+  /**
+   * The call that appends `record` to its chain, for a writer that runs it in
+   * its own statement or transaction (the event store's `alongside`): a
+   * set-returning function call with parameters from `$1`.
+   */
+  statementFor(record: AccessRecordInput): { call: string; params: unknown[] } {
+    const clean = sanitised(record);
+    return this.callOf(accessChainOf(clean), [clean]);
+  }
+
   private async drain(chain: number, queue: Pending[]): Promise<void> {
     try {
       while (queue.length > 0) {
@@ -183,12 +193,28 @@ export class AccessLog {
     chain: number,
     records: AccessRecordInput[],
   ): Promise<AccessRecord[]> {
-    const column = <T>(pick: (r: AccessRecordInput) => T): T[] => records.map(pick);
+    const { call, params } = this.callOf(chain, records);
     const { rows } = await executor.query<{ id: string | number; previous_hash: string; hash: string }>(
-      `SELECT id, previous_hash, hash FROM ${this.s}.append_access_chain($1,
+      `SELECT id, previous_hash, hash FROM ${call}`,
+      params,
+    );
+    if (rows.length !== records.length)
+      throw new Error(`append_access_chain wrote ${rows.length} of ${records.length} records`);
+    return rows.map((row, i) => ({
+      ...(records[i] as AccessRecordInput),
+      id: Number(row.id),
+      previousHash: row.previous_hash,
+      hash: row.hash,
+    }));
+  }
+
+  private callOf(chain: number, records: AccessRecordInput[]): { call: string; params: unknown[] } {
+    const column = <T>(pick: (r: AccessRecordInput) => T): T[] => records.map(pick);
+    return {
+      call: `${this.s}.append_access_chain($1,
          $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
          $10::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::jsonb[])`,
-      [
+      params: [
         chain,
         column(canonicalContent),
         column((r) => r.recordedAt),
@@ -205,15 +231,7 @@ export class AccessLog {
         column((r) => r.correlationId),
         column((r) => JSON.stringify(r.detail)),
       ],
-    );
-    if (rows.length !== records.length)
-      throw new Error(`append_access_chain wrote ${rows.length} of ${records.length} records`);
-    return rows.map((row, i) => ({
-      ...(records[i] as AccessRecordInput),
-      id: Number(row.id),
-      previousHash: row.previous_hash,
-      hash: row.hash,
-    }));
+    };
   }
 
   async page(

@@ -1,5 +1,3 @@
-import type { SqlQueryable } from './sql/sql-database';
-
 /**
  * The event store port: everything CareTrail needs from an append-only log.
  * Adapters (PostgreSQL and PGlite today; what a KurrentDB one would need is
@@ -62,13 +60,25 @@ export interface AppendOptions {
    */
   readVersions?: Readonly<Record<string, number>>;
   /**
-   * More work in the append's own transaction, after the events are written
-   * (the access record of the request that wrote them): it commits with the
-   * events or, when it throws, neither does. Runs for an idempotent replay too.
-   * SQL adapters hand it their transaction; another back end would need its
-   * own way to make the two atomic.
+   * One more statement in the append's own transaction, run once the events
+   * are written (the access record of the request that wrote them): it
+   * commits with the events or, when it fails, neither does. Runs for an
+   * idempotent replay too.
    */
-  alongside?: (transaction: SqlQueryable) => Promise<void>;
+  alongside?: AlongsideStatement;
+}
+
+/**
+ * A statement for AppendOptions.alongside: a call of a set-returning SQL
+ * function, written as it stands in a FROM clause, with parameters `$1`,
+ * `$2`, ... (the SQL adapters renumber them; no other `$` may appear). A
+ * single-event append runs it in the same statement as the events, so the
+ * write stays one round trip. Another back end would need its own way to
+ * make the two atomic.
+ */
+export interface AlongsideStatement {
+  readonly call: string;
+  readonly params: readonly unknown[];
 }
 
 /** What an idempotency key keeps: the first append's result and the hash of the request it answered. */

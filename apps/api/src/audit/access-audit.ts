@@ -138,17 +138,17 @@ export class AccessAudit implements OnModuleDestroy {
     const action: AccessAction =
       typeof audit.action === 'function' ? audit.action(request) : (audit.action ?? 'create');
     return {
-      write: async (transaction) => {
-        try {
-          await this.log.appendWithin(transaction, this.recordOf(request, route, audit, action, route.successStatus));
-        } catch (error) {
-          request.accessRecord = 'failed';
-          this.logger.error(`access record not written: ${error instanceof Error ? error.message : String(error)}`);
-          throw accessLogUnavailable();
-        }
-      },
+      statement: () => this.log.statementFor(this.recordOf(request, route, audit, action, route.successStatus)),
       committed: () => {
         request.accessRecord = 'written';
+      },
+      // The events and the record are one statement: a failure we cannot place may be the record's.
+      failed: (error) => {
+        request.accessRecord = 'failed';
+        this.logger.error(
+          `write and its access record not written: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return accessLogUnavailable();
       },
     };
   }

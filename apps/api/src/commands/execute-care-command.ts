@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { executeCommand, FoldedStateCache, StreamWriteQueue, type CommandWritePorts } from '@caretrail/care-log';
-import type { DomainCommand, Actor } from '@caretrail/domain';
-import { BrokenChain, type AppendResult, type EventStore } from '@caretrail/event-store';
+import { DomainError, type DomainCommand, type Actor } from '@caretrail/domain';
+import { BrokenChain, EventStoreError, type AppendResult, type EventStore } from '@caretrail/event-store';
+import { Problem } from '../http/problems/problem';
 import { EVENT_STORE } from '../http/tokens';
 import type { WriteRequest } from '../http/write/write-context';
 import { IntegrityMonitor } from '../integrity/integrity-monitor';
@@ -55,6 +56,9 @@ export class ExecuteCareCommandHandler {
       return await this.decide(command);
     } catch (error) {
       if (error instanceof BrokenChain) throw this.integrity.refusal(error);
+      // A refusal, a conflict or a problem is the write's own answer; anything else may be its access record's.
+      const known = error instanceof DomainError || error instanceof EventStoreError || error instanceof Problem;
+      if (!known && command.request.access) throw command.request.access.failed(error);
       throw error;
     }
   }
@@ -70,7 +74,7 @@ export class ExecuteCareCommandHandler {
       ...(request.requestHash ? { requestHash: request.requestHash } : {}),
       ...(request.clientAddress ? { extra: { clientAddress: request.clientAddress } } : {}),
       // The access record commits with the events (docs/audit.md).
-      ...(request.access ? { alongside: request.access.write } : {}),
+      ...(request.access ? { alongside: request.access.statement } : {}),
     });
     if (alongsideCommitted) request.access?.committed();
     this.events.publish(

@@ -9,7 +9,7 @@ import {
 import {
   IdempotencyKeyReused,
   WrongExpectedVersion,
-  type AppendOptions,
+  type AlongsideStatement,
   type AppendResult,
   type EventStore,
 } from '@caretrail/event-store';
@@ -33,8 +33,8 @@ export interface CommandRequest {
   readonly extra?: Readonly<Record<string, unknown>>;
   /** Ids for the new events when the writer must know them in advance. */
   readonly newEventId?: () => string;
-  /** Written in the append's transaction (the request's access record): it commits with the events or neither does. */
-  readonly alongside?: AppendOptions['alongside'];
+  /** A statement run with the append (the request's access record): it commits with the events or neither does. */
+  readonly alongside?: () => AlongsideStatement;
 }
 
 /** Everything the write needs from outside; each may be swapped (the seed buffers its appends, for one). */
@@ -127,7 +127,7 @@ async function decideAndAppend(
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
         ...(requestHash === undefined ? {} : { requestHash }),
         ...(readVersions && Object.keys(readVersions).length > 0 ? { readVersions } : {}),
-        ...(request.alongside ? { alongside: request.alongside } : {}),
+        ...(request.alongside ? { alongside: request.alongside() } : {}),
       });
       ports.loader.recorded?.(command, streams, loaded, events, appended);
       return { appended, events, alongsideCommitted: request.alongside !== undefined };

@@ -1,3 +1,4 @@
+import type { AlongsideStatement, AppendOptions } from '../event-store';
 import { WrongExpectedVersion } from '../errors';
 import type { SqlQueryable } from './sql-database';
 
@@ -30,4 +31,47 @@ export async function checkReadVersions(
   );
   const moved = rows[0];
   if (moved) throw new WrongExpectedVersion(moved.stream_id, Number(moved.expected), Number(moved.version));
+}
+
+/**
+ * What a single-event append adds to its one statement for `readVersions`
+ * and `alongside` (docs/architecture.md, "Folded state cache"): a condition
+ * for the stream's write, so nothing is written when a stream read moved,
+ * and a lateral call of the alongside function per inserted event, so it
+ * runs only when the event was written. Parameters are numbered after the
+ * append's own `firstParam - 1`.
+ */
+export function singleAppendExtras(
+  schema: string,
+  { readVersions, alongside }: Pick<AppendOptions, 'readVersions' | 'alongside'>,
+  firstParam: number,
+): { guard: string; join: string; params: unknown[] } {
+  const params: unknown[] = [];
+  let guard = 'true';
+  const entries = Object.entries(readVersions ?? {});
+  if (entries.length > 0) {
+    params.push(
+      entries.map(([id]) => id),
+      entries.map(([, version]) => version),
+    );
+    guard = `NOT EXISTS (SELECT 1 FROM unnest($${firstParam}::text[], $${firstParam + 1}::bigint[]) AS r(stream_id, expected)
+      LEFT JOIN ${schema}.streams rs ON rs.stream_id = r.stream_id
+      WHERE coalesce(rs.version, 0) <> r.expected)`;
+  }
+  let join = '';
+  if (alongside) {
+    const offset = firstParam - 1 + params.length;
+    join = `CROSS JOIN LATERAL (SELECT count(*) AS alongside FROM ${renumbered(alongside, offset)} WHERE inserted.position > 0) extra`;
+    params.push(...alongside.params);
+  }
+  return { guard, join, params };
+}
+
+/** Runs an alongside statement on its own, in the caller's transaction. */
+export async function runAlongside(executor: SqlQueryable, alongside: AlongsideStatement): Promise<void> {
+  await executor.query(`SELECT count(*) FROM ${alongside.call}`, [...alongside.params]);
+}
+
+function renumbered({ call }: AlongsideStatement, offset: number): string {
+  return call.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
 }

@@ -1,13 +1,15 @@
 import type { Request } from 'express';
-import type { SqlQueryable } from '@caretrail/event-store';
+import type { AlongsideStatement } from '@caretrail/event-store';
 import type { Problem } from '../problems/problem';
 
 /** A write's access record, to be written in the transaction of the write's events (docs/audit.md). */
 export interface AccessAlongside {
-  /** Writes the record with the transaction's executor; throws the problem to answer when it cannot. */
-  write(transaction: SqlQueryable): Promise<void>;
-  /** The transaction committed: the request is recorded. */
+  /** The statement that writes the record, built when the write is about to be appended. */
+  statement(): AlongsideStatement;
+  /** The append committed: the request is recorded. */
   committed(): void;
+  /** The append failed for a reason the write path does not know (not a refusal or a conflict): the problem to answer. */
+  failed(error: unknown): unknown;
 }
 
 declare module 'express' {
