@@ -6,8 +6,9 @@ const slot = (days: number): string => `${daysAgo(days).slice(0, 10)}T08:00:00Z`
 
 /**
  * The write path's cost in statements (docs/performance.md, "Write path"):
- * a dose command on streams this process wrote lately reads nothing and
- * writes its event and its access record in one statement.
+ * a dose command on streams this process wrote lately reads nothing, checks
+ * the streams' hash chains while it decides, and writes its event and its
+ * access record in one statement.
  */
 describe('the statements of a dose command', () => {
   const t = useTestApi({ enrol: false });
@@ -61,12 +62,16 @@ describe('the statements of a dose command', () => {
         occurredAt: new Date(Date.parse(slot(days)) + 600_000).toISOString(),
       });
 
-  it('reads both streams once, then only appends: the event and its access record in one statement', async () => {
+  it('reads both streams once; then checks their chains and appends the event with its access record', async () => {
+    const reads = (statements: string[]) => statements.filter((text) => /^SELECT position, transaction_id/.test(text));
     const cold = await statementsOf(() => taken(3).expect(201));
-    expect(cold.length).toBeGreaterThanOrEqual(3);
+    expect(reads(cold)).toHaveLength(2);
     const warm = await statementsOf(() => taken(2).expect(201));
-    expect(warm).toHaveLength(1);
-    expect(warm[0]).toMatch(/^WITH stream AS/);
+    expect(reads(warm)).toEqual([]);
+    // The chain check of the two streams (docs/audit.md, "Tamper evidence"), then one statement that writes.
+    expect(warm.filter((text) => /^SELECT \(SELECT version FROM/.test(text))).toHaveLength(2);
+    expect(warm.filter((text) => /^WITH stream AS/.test(text))).toHaveLength(1);
+    expect(warm).toHaveLength(3);
     // The record is there, in the same transaction as the event.
     const { rows } = await t.api.sql.query<{ records: string }>(
       `SELECT count(*) AS records FROM "${t.api.sql.schema}".access_log a

@@ -162,6 +162,30 @@ describe('FoldedStateCache', () => {
     ).rejects.toBeInstanceOf(WrongExpectedVersion);
   });
 
+  it('checks the hash chains of a warm command while it is decided, and appends nothing when they do not verify', async () => {
+    const { ports, log } = await setUp();
+    const checked: string[][] = [];
+    let broken = false;
+    const guarded: CommandWritePorts = {
+      ...ports,
+      integrity: {
+        check: async (streamIds) => {
+          checked.push([...streamIds]);
+          if (broken) throw new Error('the chain of the care plan does not verify');
+        },
+      },
+    };
+    await record(guarded, taken(2));
+    await record(guarded, taken(3));
+    expect(checked).toEqual([
+      [plan, doses],
+      [plan, doses],
+    ]);
+    broken = true;
+    await expect(record(guarded, taken(4))).rejects.toThrow('does not verify');
+    expect((await log.readStream(doses)).map((e) => e.streamVersion)).toEqual([1, 2]);
+  });
+
   it('keeps at most maxEntries states, drops idle ones, and forgets a patient on erasure', async () => {
     const log = new MemoryEventLog();
     let now = 0;

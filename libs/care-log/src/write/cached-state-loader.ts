@@ -37,6 +37,10 @@ interface Entry {
  * again. Keyed by the target stream; each entry holds the state and the
  * version of every stream folded into it.
  *
+ * Tamper evidence holds as without a cache: the hash chains of the loaded
+ * streams are checked on every command (for a warm one while it is decided,
+ * before anything is appended).
+ *
  * The cache is never trusted to be fresh: other processes write the same
  * streams. The append expects the target's cached version and checks the
  * other streams' versions (`readVersions`), so a stale entry makes it fail
@@ -79,7 +83,10 @@ export class FoldedStateCache implements CommandStateLoader {
       // Most recently used last: Map keeps insertion order.
       this.entries.delete(streams.target);
       this.entries.set(streams.target, cached);
-      return this.loaded(cached, streams, true);
+      // The chains are checked while the command is decided; the append waits for the result.
+      const checked = verify?.(streams.load);
+      checked?.catch(() => undefined);
+      return { ...this.loaded(cached, streams, true), ...(checked ? { checked } : {}) };
     }
     this.missCount++;
     await verify?.(streams.load);

@@ -14,6 +14,11 @@ export interface LoadedCommandState {
   readonly readVersions?: Readonly<Record<string, number>>;
   /** True when the state came from memory, not from the store: a conflict or refusal is checked on fresh state. */
   readonly fromCache?: boolean;
+  /**
+   * The hash-chain check of the loaded streams, still running while the
+   * command is decided on state held in memory: the append waits for it.
+   */
+  readonly checked?: Promise<void>;
 }
 
 /**
@@ -22,7 +27,10 @@ export interface LoadedCommandState {
  * of folded state (docs/architecture.md, "Write side").
  */
 export interface CommandStateLoader {
-  /** `verify` runs before streams are read from the store (the hash-chain check), not for state held in memory. */
+  /**
+   * `verify` (the hash-chain check) runs before streams are read from the
+   * store; for state held in memory it runs alongside the decision (`checked`).
+   */
   load(
     command: DomainCommand,
     streams: CommandStreams,

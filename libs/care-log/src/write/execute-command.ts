@@ -122,6 +122,7 @@ async function decideAndAppend(
         },
         ports.seal,
       );
+      await loaded.checked;
       const appended = await ports.log.append(streams.target, stored, {
         expectedVersion: version,
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
