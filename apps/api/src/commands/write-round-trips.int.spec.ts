@@ -1,4 +1,4 @@
-import { daysAgo, enrolTestPatient, type TestPatient } from '../testing/care-setup';
+import { daysAgo, enrolTestPatient, prescribeTestMedication, type TestPatient } from '../testing/care-setup';
 import { useTestApi } from '../testing/harness';
 
 /** 08:00 UTC, `days` days ago: a dose slot. */
@@ -17,18 +17,7 @@ describe('the statements of a dose command', () => {
 
   beforeAll(async () => {
     p = await enrolTestPatient(t.api);
-    medicationId = (
-      await t.api.http
-        .post(`/patients/${p.patientId}/medications`)
-        .set('Authorization', p.prescriber.auth)
-        .send({
-          drug: { name: 'Sertraline' },
-          strength: { value: 50, unit: 'mg' },
-          schedule: { timesPerDay: 1, daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], times: ['08:00'] },
-          startsAt: daysAgo(20),
-        })
-        .expect(201)
-    ).body.id;
+    medicationId = await prescribeTestMedication(t.api, p, daysAgo(20), ['08:00']);
   });
 
   /** The statements on the log, the streams and the access log that name this patient, while `send` runs. */
