@@ -47,7 +47,7 @@ export class ExecuteCareCommandHandler {
       seal: (type, data) => personalData.seal(type, data),
       // One queue per process: this handler is a singleton.
       queue: new StreamWriteQueue(),
-      integrity: integrity.guard,
+      ...(integrity.writeCheck ? { integrity: integrity.writeCheck } : {}),
     };
   }
 
