@@ -91,7 +91,7 @@ export class FoldedStateCache implements CommandStateLoader {
     this.missCount++;
     await verify?.(streams.load);
     const read = await Promise.all(streams.load.map((stream) => this.store.readStream(stream)));
-    const versions = new Map(streams.load.map((stream, i) => [stream, read[i]!.at(-1)?.streamVersion ?? 0]));
+    const versions = new Map(streams.load.map((stream, i) => [stream, read[i]?.at(-1)?.streamVersion ?? 0]));
     let state = decider.initialState();
     for (const { event, meta } of decodeDomainEvents(await this.open(read.flat())))
       state = decider.evolve(state, event, meta);
@@ -99,7 +99,10 @@ export class FoldedStateCache implements CommandStateLoader {
     for (const [stream, version] of versions) this.remember(stream, version);
     this.entries.delete(streams.target);
     this.entries.set(streams.target, entry);
-    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries) break;
+      this.entries.delete(oldest);
+    }
     return this.loaded(entry, streams, false);
   }
 
@@ -123,7 +126,8 @@ export class FoldedStateCache implements CommandStateLoader {
     }
     const { evolve } = deciderFor(command);
     events.forEach((event, i) => {
-      entry.state = evolve(entry.state, event, { eventId: appended.eventIds[i]!, streamName: streams.target });
+      const eventId = appended.eventIds[i] ?? '';
+      entry.state = evolve(entry.state, event, { eventId, streamName: streams.target });
     });
     entry.versions.set(streams.target, appended.nextExpectedVersion);
   }
@@ -173,7 +177,10 @@ export class FoldedStateCache implements CommandStateLoader {
     this.known.delete(stream);
     this.known.set(stream, version);
     // Twice the entries: each names the target and mostly one more stream.
-    while (this.known.size > 2 * this.maxEntries) this.known.delete(this.known.keys().next().value!);
+    for (const oldest of this.known.keys()) {
+      if (this.known.size <= 2 * this.maxEntries) break;
+      this.known.delete(oldest);
+    }
   }
 
   /** Oldest-used first: stops at the first entry still in use. */

@@ -101,7 +101,8 @@ async function decideAndAppend(
   const { command, context, idempotencyKey, requestHash, ifMatch } = request;
   const first = await storedAnswer(ports, request, streams.target);
   if (first) return first;
-  const verify = ports.integrity && ((ids: readonly string[]) => ports.integrity!.check(ids));
+  const { integrity } = ports;
+  const verify = integrity && ((ids: readonly string[]) => integrity.check(ids));
   for (let attempt = 1; ; attempt++) {
     let loaded: LoadedCommandState | undefined;
     try {

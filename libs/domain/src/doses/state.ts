@@ -36,11 +36,8 @@ export const initialDoseMonthState = (): DoseMonthState => ({
 export function doseSlotOf(state: DoseMonthState, key: string): DoseSlot | undefined {
   const writes = state.writes.byKey.get(key);
   if (!writes) return undefined;
-  for (let i = writes.length - 1; i >= 0; i--) {
-    const [n, slot] = writes[i]!;
-    if (n <= state.seen) return slot ?? undefined;
-  }
-  return undefined;
+  const seen = writes.findLast(([n]) => n <= state.seen);
+  return seen?.[1] ?? undefined;
 }
 
 /** Instants with different offsets name the same slot. */

@@ -45,8 +45,7 @@ export class StreamChainGuard {
       if (known) throw new BrokenChain(known);
     }
     const verified = await this.verifyAfter(streamIds);
-    for (const streamId of streamIds) {
-      const { head, firstBreak } = verified.get(streamId)!;
+    for (const [streamId, { head, firstBreak }] of verified) {
       if (firstBreak) {
         this.reportBreak(firstBreak);
         throw new BrokenChain(firstBreak);
