@@ -74,6 +74,8 @@ export class StreamChainGuard {
   private async verifyAfter(
     streamIds: readonly string[],
   ): Promise<Map<string, { head: VerifiedHead | undefined; firstBreak: ChainBreak | null }>> {
+    // Taken before the query: a concurrent check may move the heads while it runs.
+    const after = streamIds.map((streamId) => this.heads.get(streamId));
     const { rows } = await this.executor.query<{
       stream_id: string;
       recorded: string | number | null;
@@ -89,13 +91,13 @@ export class StreamChainGuard {
        FROM unnest($1::text[], $2::bigint[]) AS g(stream_id, after_version)
        LEFT JOIN ${this.s}.events e ON e.stream_id = g.stream_id AND e.stream_version > g.after_version
        ORDER BY g.stream_id, e.stream_version`,
-      [streamIds, streamIds.map((streamId) => this.heads.get(streamId)?.version ?? 0)],
+      [streamIds, after.map((head) => head?.version ?? 0)],
     );
     const results = new Map<string, { head: VerifiedHead | undefined; firstBreak: ChainBreak | null }>();
-    for (const streamId of streamIds) {
+    streamIds.forEach((streamId, i) => {
       const ofStream = rows.filter((row) => row.stream_id === streamId);
-      results.set(streamId, verifyRows(streamId, this.heads.get(streamId), ofStream));
-    }
+      results.set(streamId, verifyRows(streamId, after[i], ofStream));
+    });
     return results;
   }
 

@@ -128,6 +128,16 @@ describe('tamper evidence on PostgreSQL', () => {
     expect(guard.breaks).toHaveLength(1);
   });
 
+  it('lets concurrent decisions on one stream verify it at once', async () => {
+    const guard = new StreamChainGuard(store.database, schema);
+    const other = `careplan-${randomUUID()}`;
+    await store.append(other, events(3), { expectedVersion: 'no-stream' });
+    await Promise.all([guard.check([other]), guard.check([other]), guard.check([stream, other])]);
+    await store.append(other, events(1), { expectedVersion: 3 });
+    await expect(Promise.all([guard.check([other]), guard.check([other])])).resolves.toBeDefined();
+    expect(guard.breaks).toEqual([]);
+  });
+
   it('refuses a stream whose last events were removed', async () => {
     await tamper(`DELETE FROM $schema.events WHERE position = $1`, [positions[3]]);
     await expect(new StreamChainGuard(store.database, schema).check([stream])).rejects.toMatchObject({
