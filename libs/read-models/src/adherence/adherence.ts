@@ -1,5 +1,5 @@
 import type { EventOf, EventType } from '@caretrail/domain';
-import type { ProjectedEvent, ReadModel } from '../contract';
+import type { DetailRow, ProjectedEvent, ReadModel, RowLayout } from '../contract';
 import {
   amend,
   changesField,
@@ -21,6 +21,7 @@ import {
   type DoseKind,
   type MedicationFacts,
   type SessionFact,
+  type StoredDoseCounts,
 } from './adherence-doc';
 
 /** Keeps every dose inside any 90-day PDC window correctable: the as-of day is never before the newest dose. */
@@ -168,7 +169,10 @@ function countingZone(doc: AdherenceDoc): string {
   return isValidTimeZone(doc.timeZone) ? doc.timeZone : DEFAULT_TIME_ZONE;
 }
 
-/** Adds `delta` doses of `kind` to a local day; a day back at zero disappears from the map. */
+/**
+ * Adds `delta` doses of `kind` to a local day, in place (the doc is the caller's working copy,
+ * docs/read-models.md "Principles"); a day back at zero disappears, and so does an empty month.
+ */
 function bump(
   doc: AdherenceDoc,
   medicationId: string,
@@ -176,19 +180,17 @@ function bump(
   kind: keyof DoseCounts,
   delta: number,
 ): AdherenceDoc {
-  return withMedication(doc, medicationId, (m) => {
-    const month = day.slice(0, 7);
-    const dayOfMonth = day.slice(8, 10);
-    const days = { ...(m.doses[month] ?? {}) };
-    const counts = doseCounts(days[dayOfMonth]);
-    counts[kind] = Math.max(0, counts[kind] + delta);
-    if (counts.onTime + counts.late + counts.missed + counts.recordedLate === 0) delete days[dayOfMonth];
-    else days[dayOfMonth] = storedDoseCounts(counts);
-    const doses = { ...m.doses };
-    if (Object.keys(days).length === 0) delete doses[month];
-    else doses[month] = days;
-    return { ...m, doses };
-  });
+  const medication = doc.medications[medicationId];
+  if (!medication || medication.voided) return doc;
+  const month = day.slice(0, 7);
+  const dayOfMonth = day.slice(8, 10);
+  const days = medication.doses[month] ?? (medication.doses[month] = {});
+  const counts = doseCounts(days[dayOfMonth]);
+  counts[kind] = Math.max(0, counts[kind] + delta);
+  if (counts.onTime + counts.late + counts.missed + counts.recordedLate === 0) delete days[dayOfMonth];
+  else days[dayOfMonth] = storedDoseCounts(counts);
+  if (delta < 0 && Object.keys(days).length === 0) delete medication.doses[month];
+  return doc;
 }
 
 /** One dose event counted on a day: its kind, and its lateness of recording when it has one. */
@@ -205,20 +207,20 @@ function findDose(doc: AdherenceDoc, eventId: string): DoseIndexEntry | undefine
   return undefined;
 }
 
+/** Records where a dose counts, in place; `previousDay` is where it counted before a correction moved it. */
 function withDoseEntry(
   doc: AdherenceDoc,
   eventId: string,
   entry: DoseIndexEntry,
   previousDay?: LocalDate,
 ): AdherenceDoc {
-  const recentDoses = { ...doc.recentDoses };
-  if (previousDay !== undefined && previousDay.slice(0, 7) !== entry.day.slice(0, 7)) {
-    const { [eventId]: _moved, ...rest } = recentDoses[previousDay.slice(0, 7)] ?? {};
-    recentDoses[previousDay.slice(0, 7)] = rest;
-  }
   const month = entry.day.slice(0, 7);
-  recentDoses[month] = { ...(recentDoses[month] ?? {}), [eventId]: entry };
-  return { ...doc, recentDoses };
+  if (previousDay !== undefined && previousDay.slice(0, 7) !== month) {
+    const previous = doc.recentDoses[previousDay.slice(0, 7)];
+    if (previous) delete previous[eventId];
+  }
+  (doc.recentDoses[month] ??= {})[eventId] = entry;
+  return doc;
 }
 
 type DoseData = { medicationId: string; occurredAt: string };
@@ -237,14 +239,14 @@ function doseRecorded(
   if (doc.lastDoseIds.includes(eventId) || findDose(doc, eventId)) return doc;
   const medication = doc.medications[data.medicationId];
   if (!medication || medication.voided || !isInstant(data.occurredAt)) return doc;
-  let next = doc;
+  // Everything that can fail is computed before the doc changes.
   const missedDose = supersedesMissed === null ? undefined : findDose(doc, supersedesMissed);
-  if (supersedesMissed !== null && missedDose && missedDose.countsAs === 'missed') {
-    next = bumpDose(next, missedDose, 'missed', -1);
-    next = withDoseEntry(next, supersedesMissed, { ...missedDose, countsAs: null });
-  }
   // A dose belongs to the local day of its occurredAt, whenever it was recorded (docs/clinical-rules.md, "PDC").
   const day = localDate(data.occurredAt, countingZone(doc));
+  if (supersedesMissed !== null && missedDose && missedDose.countsAs === 'missed') {
+    bumpDose(doc, missedDose, 'missed', -1);
+    withDoseEntry(doc, supersedesMissed, { ...missedDose, countsAs: null });
+  }
   const recordedLate =
     isInstant(meta.recordedAt) && toMillis(meta.recordedAt) - toMillis(data.occurredAt) > RECORDED_LATE_AFTER_MS;
   const entry: DoseIndexEntry = {
@@ -253,17 +255,19 @@ function doseRecorded(
     countsAs: kind,
     ...(recordedLate ? { recordedLate } : {}),
   };
-  next = bumpDose(next, entry, kind, 1);
-  next = withDoseEntry(next, eventId, entry);
-  const newestDoseDay = doc.newestDoseDay === null || day > doc.newestDoseDay ? day : doc.newestDoseDay;
-  const lastDoseIds = [...doc.lastDoseIds.slice(-(DOSE_INDEX_MIN - 1)), eventId];
-  return { ...next, recentDoses: pruneDoseIndex(next.recentDoses, newestDoseDay), lastDoseIds, newestDoseDay };
+  bumpDose(doc, entry, kind, 1);
+  withDoseEntry(doc, eventId, entry);
+  if (doc.newestDoseDay === null || day > doc.newestDoseDay) doc.newestDoseDay = day;
+  doc.lastDoseIds.push(eventId);
+  if (doc.lastDoseIds.length > DOSE_INDEX_MIN) doc.lastDoseIds.splice(0, doc.lastDoseIds.length - DOSE_INDEX_MIN);
+  pruneDoseIndex(doc.recentDoses, doc.newestDoseDay);
+  return doc;
 }
 
-function pruneDoseIndex(index: AdherenceDoc['recentDoses'], newestDay: LocalDate): AdherenceDoc['recentDoses'] {
+/** Drops, in place, the index's months that end before DOSE_INDEX_DAYS ahead of the newest dose. */
+function pruneDoseIndex(index: AdherenceDoc['recentDoses'], newestDay: LocalDate): void {
   const horizonMonth = addDays(newestDay, -DOSE_INDEX_DAYS).slice(0, 7);
-  if (Object.keys(index).every((month) => month >= horizonMonth)) return index;
-  return Object.fromEntries(Object.entries(index).filter(([month]) => month >= horizonMonth));
+  for (const month of Object.keys(index)) if (month < horizonMonth) delete index[month];
 }
 
 function sessionClosed(
@@ -277,7 +281,8 @@ function sessionClosed(
     at: event.data.occurredAt,
     cancelledBy: event.type === 'SessionCancelled' ? event.data.cancelledBy : null,
   };
-  return { ...doc, sessions: { ...doc.sessions, [event.data.sessionId]: session } };
+  doc.sessions[event.data.sessionId] = session;
+  return doc;
 }
 
 function corrected(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
@@ -383,16 +388,20 @@ function correctDose(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
   if (correction.kind === 'void') {
     return withDoseEntry(bumpDose(doc, entry, kind, -1), correction.targetId, { ...entry, countsAs: null });
   }
-  if (!changesField(correction.changes, 'occurredAt')) return doc;
-  const { occurredAt } = amend<{ occurredAt: unknown }>({ occurredAt: null }, correction.changes, (c) =>
-    isInstant(c.occurredAt),
-  );
-  if (!isInstant(occurredAt)) return doc;
-  const newDay = localDate(occurredAt, countingZone(doc));
-  if (newDay === day) return doc;
+  const newDay = amendedDoseDay(doc, correction);
+  if (newDay === null || newDay === day) return doc;
   const movedEntry = { ...entry, day: newDay };
   const moved = bumpDose(bumpDose(doc, entry, kind, -1), movedEntry, kind, 1);
   return withDoseEntry(moved, correction.targetId, movedEntry, day);
+}
+
+/** The local day an amendment moves a dose to; null when it leaves the day alone or is invalid. */
+function amendedDoseDay(doc: AdherenceDoc, correction: Correction): LocalDate | null {
+  if (correction.kind !== 'amend' || !changesField(correction.changes, 'occurredAt')) return null;
+  const { occurredAt } = amend<{ occurredAt: unknown }>({ occurredAt: null }, correction.changes, (c) =>
+    isInstant(c.occurredAt),
+  );
+  return isInstant(occurredAt) ? localDate(occurredAt, countingZone(doc)) : null;
 }
 
 function correctSession(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
@@ -436,12 +445,95 @@ function keysOf({ event }: ProjectedEvent): string[] {
   return TYPES.has(event.type) || correctsOneOf(event, CORRECTED_TYPES) ? [event.data.patientId] : [];
 }
 
+/** A month of one medication's dose calendar, stored as a row of its own (docs/read-models.md, "Row layout"). */
+export type DoseMonthRow = { medicationId: string; month: string; days: Record<string, StoredDoseCounts> };
+
+/** `<patientId>|<medicationId>|<YYYY-MM>`: the patient row's key is the patient id alone. */
+export function doseMonthKey(patientId: string, medicationId: string, month: string): string {
+  return `${patientId}|${medicationId}|${month}`;
+}
+
+/**
+ * The dose months an event changes, found the way evolve finds them: the local month of a dose's
+ * day, the month where a superseded miss or a corrected dose counts (from the recent-dose index) and
+ * the month an amended occurredAt moves it to.
+ */
+function doseMonthsOf(doc: AdherenceDoc | undefined, { event, meta }: ProjectedEvent): string[] {
+  if (doc === undefined) return [];
+  const key = (medicationId: string, day: LocalDate): string =>
+    doseMonthKey(doc.patientId, medicationId, day.slice(0, 7));
+  switch (event.type) {
+    case 'DoseTaken':
+    case 'DoseTakenLate':
+    case 'DoseMissed': {
+      const { medicationId, occurredAt } = event.data;
+      if (doc.lastDoseIds.includes(meta.eventId) || findDose(doc, meta.eventId)) return [];
+      const medication = doc.medications[medicationId];
+      if (!medication || medication.voided || !isInstant(occurredAt)) return [];
+      const keys = [key(medicationId, localDate(occurredAt, countingZone(doc)))];
+      const missed = event.type === 'DoseTakenLate' ? event.data.supersedesMissed : null;
+      const missedDose = missed === null ? undefined : findDose(doc, missed);
+      if (missedDose) keys.push(key(missedDose.medicationId, missedDose.day));
+      return keys;
+    }
+    case 'EntryCorrected':
+    case 'EntryEnteredInError': {
+      const correction = correctionOf(event);
+      if (correction === null || !DOSE_TYPES.has(correction.targetType as EventType)) return [];
+      const entry = findDose(doc, correction.targetId);
+      if (!entry || entry.countsAs === null) return [];
+      const newDay = amendedDoseDay(doc, correction);
+      return newDay === null
+        ? [key(entry.medicationId, entry.day)]
+        : [key(entry.medicationId, entry.day), key(entry.medicationId, newDay)];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * One small patient row (zone, enrolment, medication facts, the recent-dose index, closed sessions)
+ * plus one row per medication and month of dose counts: a dose rewrites its month, never the years
+ * before it, and a view of a window reads only the months it spans.
+ */
+const adherenceRows: RowLayout<AdherenceDoc> = {
+  detailKeysOf: doseMonthsOf,
+  attach(doc, { row }) {
+    const { medicationId, month, days } = row as DoseMonthRow;
+    const medication = doc.medications[medicationId];
+    // A voided prescription's months count nowhere (its doses are dropped with it).
+    if (medication && !medication.voided) medication.doses[month] = days;
+  },
+  head(doc) {
+    const medications: Record<string, MedicationFacts> = {};
+    for (const [id, medication] of Object.entries(doc.medications)) medications[id] = { ...medication, doses: {} };
+    return { ...doc, medications };
+  },
+  details(doc) {
+    const rows: DetailRow[] = [];
+    for (const medication of Object.values(doc.medications)) {
+      for (const [month, days] of Object.entries(medication.doses)) {
+        const row: DoseMonthRow = { medicationId: medication.medicationId, month, days };
+        rows.push({ key: doseMonthKey(doc.patientId, medication.medicationId, month), row });
+      }
+    }
+    return rows;
+  },
+  assemble(head, details) {
+    const doc = head as AdherenceDoc;
+    for (const detail of details) adherenceRows.attach(doc, detail);
+    return doc;
+  },
+};
+
 export const adherenceModel: ReadModel<AdherenceDoc> = {
   name: 'adherence',
-  // 2: day counts and the dose index became named fields; 3: days count doses recorded late.
-  // Stored rows rebuild at start-up (docs/read-models.md).
-  version: 3,
+  // 2: day counts and the dose index became named fields; 3: days count doses recorded late;
+  // 4: dose months are rows of their own. Stored rows rebuild at start-up (docs/read-models.md).
+  version: 4,
   keysOf,
   evolve: evolveAdherence,
   patientOf: (doc) => doc.patientId,
+  rows: adherenceRows,
 };
