@@ -54,8 +54,16 @@ export type MedicationFacts = {
   stopEventId: string | null;
   /** The prescription was entered in error: the medication and its doses count nowhere. */
   voided: boolean;
-  /** Doses by the local day of their occurredAt: `{ 'YYYY-MM': { 'DD': { onTime: 3 } } }`. */
+  /**
+   * Doses by the local day of their occurredAt: `{ 'YYYY-MM': { 'DD': { onTime: 3 } } }`. A month
+   * whose doses all stopped counting stays, empty, so its row keeps saying when it last changed.
+   */
   doses: Record<string, Record<string, StoredDoseCounts>>;
+  /**
+   * When the last event that changed each month's counts was recorded: time travel takes a month
+   * from its stored row when nothing changed it after the as-of instant (docs/analytics.md).
+   */
+  monthsRecordedUntil?: Record<string, string>;
 };
 
 /** Where one recent dose event counts: its medication, its local day and as what. */

@@ -461,7 +461,9 @@ describe('adherence read model: rows per medication and month (docs/read-models.
       takenLate('2026-03-01T01:00:00Z', '2026-02-28T20:00:00Z', 'miss-feb'),
     ];
     expect(allTime(history)).toMatchObject({ taken: 1, late: 1, missed: 0 });
+    // February stays, empty: its row says when it last changed (docs/analytics.md, time travel).
     expect(fold(adherenceModel, history).medications['med-sertraline']?.doses).toEqual({
+      '2026-02': {},
       '2026-03': { '01': { late: 1 } },
     });
   });
@@ -475,8 +477,12 @@ describe('adherence read model: rows per medication and month (docs/read-models.
       corrected('d-jan', 'DoseTaken', [{ field: 'occurredAt', value: '2026-02-01T08:00:00Z' }]),
       enteredInError('d-jan-2', 'DoseTaken'),
     ];
-    expect(fold(adherenceModel, history).medications['med-sertraline']?.doses).toEqual({
-      '2026-02': { '01': { onTime: 1 }, '10': { onTime: 1 } },
+    const medication = fold(adherenceModel, history).medications['med-sertraline'];
+    expect(medication?.doses).toEqual({ '2026-01': {}, '2026-02': { '01': { onTime: 1 }, '10': { onTime: 1 } } });
+    // Both corrections are recorded on 1 April (the builders' default): when each month last changed.
+    expect(medication?.monthsRecordedUntil).toEqual({
+      '2026-01': '2026-04-01T09:00:00Z',
+      '2026-02': '2026-04-01T09:00:00Z',
     });
     expect(allTime(history)).toMatchObject({ taken: 2, onTime: 2 });
   });

@@ -110,7 +110,7 @@ export function evolveAdherence(current: AdherenceDoc | undefined, { event, meta
     case 'EntryCorrected':
     case 'EntryEnteredInError': {
       const correction = correctionOf(event);
-      return correction ? corrected(doc, correction) : doc;
+      return correction ? corrected(doc, correction, meta.recordedAt) : doc;
     }
     default:
       return doc;
@@ -179,6 +179,7 @@ function bump(
   day: LocalDate,
   kind: keyof DoseCounts,
   delta: number,
+  recordedAt: string,
 ): AdherenceDoc {
   const medication = doc.medications[medicationId];
   if (!medication || medication.voided) return doc;
@@ -189,14 +190,23 @@ function bump(
   counts[kind] = Math.max(0, counts[kind] + delta);
   if (counts.onTime + counts.late + counts.missed + counts.recordedLate === 0) delete days[dayOfMonth];
   else days[dayOfMonth] = storedDoseCounts(counts);
-  if (delta < 0 && Object.keys(days).length === 0) delete medication.doses[month];
+  const stamps = (medication.monthsRecordedUntil ??= {});
+  const stamp = stamps[month];
+  if (isInstant(recordedAt) && (stamp === undefined || toMillis(stamp) < toMillis(recordedAt)))
+    stamps[month] = recordedAt;
   return doc;
 }
 
 /** One dose event counted on a day: its kind, and its lateness of recording when it has one. */
-function bumpDose(doc: AdherenceDoc, entry: DoseIndexEntry, kind: DoseKind, delta: number): AdherenceDoc {
-  const counted = bump(doc, entry.medicationId, entry.day, kind, delta);
-  return entry.recordedLate ? bump(counted, entry.medicationId, entry.day, 'recordedLate', delta) : counted;
+function bumpDose(
+  doc: AdherenceDoc,
+  entry: DoseIndexEntry,
+  kind: DoseKind,
+  delta: number,
+  recordedAt: string,
+): AdherenceDoc {
+  const counted = bump(doc, entry.medicationId, entry.day, kind, delta, recordedAt);
+  return entry.recordedLate ? bump(counted, entry.medicationId, entry.day, 'recordedLate', delta, recordedAt) : counted;
 }
 
 function findDose(doc: AdherenceDoc, eventId: string): DoseIndexEntry | undefined {
@@ -244,7 +254,7 @@ function doseRecorded(
   // A dose belongs to the local day of its occurredAt, whenever it was recorded (docs/clinical-rules.md, "PDC").
   const day = localDate(data.occurredAt, countingZone(doc));
   if (supersedesMissed !== null && missedDose && missedDose.countsAs === 'missed') {
-    bumpDose(doc, missedDose, 'missed', -1);
+    bumpDose(doc, missedDose, 'missed', -1, meta.recordedAt);
     withDoseEntry(doc, supersedesMissed, { ...missedDose, countsAs: null });
   }
   const recordedLate =
@@ -255,7 +265,7 @@ function doseRecorded(
     countsAs: kind,
     ...(recordedLate ? { recordedLate } : {}),
   };
-  bumpDose(doc, entry, kind, 1);
+  bumpDose(doc, entry, kind, 1, meta.recordedAt);
   withDoseEntry(doc, eventId, entry);
   if (doc.newestDoseDay === null || day > doc.newestDoseDay) doc.newestDoseDay = day;
   doc.lastDoseIds.push(eventId);
@@ -285,7 +295,7 @@ function sessionClosed(
   return doc;
 }
 
-function corrected(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
+function corrected(doc: AdherenceDoc, correction: Correction, recordedAt: string): AdherenceDoc {
   const { targetId } = correction;
   switch (correction.targetType) {
     case 'PatientEnrolled': {
@@ -320,7 +330,7 @@ function corrected(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
     case 'DoseTaken':
     case 'DoseTakenLate':
     case 'DoseMissed':
-      return correctDose(doc, correction);
+      return correctDose(doc, correction, recordedAt);
     case 'SessionScheduled':
     case 'SessionAttended':
     case 'SessionMissed':
@@ -380,18 +390,21 @@ function correctAdjustment(doc: AdherenceDoc, correction: Correction): Adherence
   }));
 }
 
-function correctDose(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
+function correctDose(doc: AdherenceDoc, correction: Correction, recordedAt: string): AdherenceDoc {
   const entry = findDose(doc, correction.targetId);
   // Doses older than the index live on as day counts only (outside every PDC window); see docs/read-models.md.
   if (!entry || entry.countsAs === null) return doc;
   const { day, countsAs: kind } = entry;
   if (correction.kind === 'void') {
-    return withDoseEntry(bumpDose(doc, entry, kind, -1), correction.targetId, { ...entry, countsAs: null });
+    return withDoseEntry(bumpDose(doc, entry, kind, -1, recordedAt), correction.targetId, {
+      ...entry,
+      countsAs: null,
+    });
   }
   const newDay = amendedDoseDay(doc, correction);
   if (newDay === null || newDay === day) return doc;
   const movedEntry = { ...entry, day: newDay };
-  const moved = bumpDose(bumpDose(doc, entry, kind, -1), movedEntry, kind, 1);
+  const moved = bumpDose(bumpDose(doc, entry, kind, -1, recordedAt), movedEntry, kind, 1, recordedAt);
   return withDoseEntry(moved, correction.targetId, movedEntry, day);
 }
 
@@ -446,7 +459,13 @@ function keysOf({ event }: ProjectedEvent): string[] {
 }
 
 /** A month of one medication's dose calendar, stored as a row of its own (docs/read-models.md, "Row layout"). */
-export type DoseMonthRow = { medicationId: string; month: string; days: Record<string, StoredDoseCounts> };
+export type DoseMonthRow = {
+  medicationId: string;
+  month: string;
+  days: Record<string, StoredDoseCounts>;
+  /** When the last event that changed it was recorded. */
+  recordedUntil: string | null;
+};
 
 /** `<patientId>|<medicationId>|<YYYY-MM>`: the patient row's key is the patient id alone. */
 export function doseMonthKey(patientId: string, medicationId: string, month: string): string {
@@ -500,21 +519,25 @@ function doseMonthsOf(doc: AdherenceDoc | undefined, { event, meta }: ProjectedE
 const adherenceRows: RowLayout<AdherenceDoc> = {
   detailKeysOf: doseMonthsOf,
   attach(doc, { row }) {
-    const { medicationId, month, days } = row as DoseMonthRow;
+    const { medicationId, month, days, recordedUntil } = row as DoseMonthRow;
     const medication = doc.medications[medicationId];
     // A voided prescription's months count nowhere (its doses are dropped with it).
-    if (medication && !medication.voided) medication.doses[month] = days;
+    if (!medication || medication.voided) return;
+    medication.doses[month] = days;
+    if (recordedUntil) (medication.monthsRecordedUntil ??= {})[month] = recordedUntil;
   },
   head(doc) {
     const medications: Record<string, MedicationFacts> = {};
-    for (const [id, medication] of Object.entries(doc.medications)) medications[id] = { ...medication, doses: {} };
+    for (const [id, { monthsRecordedUntil: _inTheMonthRows, ...medication }] of Object.entries(doc.medications))
+      medications[id] = { ...medication, doses: {} };
     return { ...doc, medications };
   },
   details(doc) {
     const rows: DetailRow[] = [];
     for (const medication of Object.values(doc.medications)) {
       for (const [month, days] of Object.entries(medication.doses)) {
-        const row: DoseMonthRow = { medicationId: medication.medicationId, month, days };
+        const recordedUntil = medication.monthsRecordedUntil?.[month] ?? null;
+        const row: DoseMonthRow = { medicationId: medication.medicationId, month, days, recordedUntil };
         rows.push({ key: doseMonthKey(doc.patientId, medication.medicationId, month), row });
       }
     }
