@@ -399,16 +399,14 @@ export class BatchProjector implements SubscriptionHandler {
     rows: Array<{ key: string; patientId: string; doc: unknown; position: number }>,
   ): Promise<void> {
     if (rows.length === 0) return;
+    // One jsonb parameter for the whole batch: node-postgres sends it as one string, where a
+    // jsonb[] array literal is escaped character by character (docs/performance.md).
     await tx.query(
       `INSERT INTO ${this.table} (key, patient_id, doc, position)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[])
+       SELECT key, patient_id, doc, position
+       FROM jsonb_to_recordset($1::jsonb) AS r(key text, patient_id text, doc jsonb, position bigint)
        ON CONFLICT (key) DO UPDATE SET patient_id = EXCLUDED.patient_id, doc = EXCLUDED.doc, position = EXCLUDED.position`,
-      [
-        rows.map((r) => r.key),
-        rows.map((r) => r.patientId),
-        rows.map((r) => JSON.stringify(r.doc)),
-        rows.map((r) => r.position),
-      ],
+      [JSON.stringify(rows.map((r) => ({ key: r.key, patient_id: r.patientId, doc: r.doc, position: r.position })))],
     );
   }
 
