@@ -235,6 +235,22 @@ function withDoseEntry(
 
 type DoseData = { medicationId: string; occurredAt: string };
 
+/**
+ * The local day of an instant, remembered for the last few thousand: the projector asks for a dose's
+ * day when it decides which month rows to read and again when it folds the dose.
+ */
+const days = new Map<string, LocalDate>();
+function dayOf(instant: string, timeZone: string): LocalDate {
+  const key = `${timeZone} ${instant}`;
+  let day = days.get(key);
+  if (day === undefined) {
+    if (days.size >= 4096) days.clear();
+    day = localDate(instant, timeZone);
+    days.set(key, day);
+  }
+  return day;
+}
+
 /** Recorded more than this after it occurred: the report was late, whatever the dose (docs/clinical-rules.md, "Late and recorded late"). */
 export const RECORDED_LATE_AFTER_MS = 24 * 3_600_000;
 
@@ -252,7 +268,7 @@ function doseRecorded(
   // Everything that can fail is computed before the doc changes.
   const missedDose = supersedesMissed === null ? undefined : findDose(doc, supersedesMissed);
   // A dose belongs to the local day of its occurredAt, whenever it was recorded (docs/clinical-rules.md, "PDC").
-  const day = localDate(data.occurredAt, countingZone(doc));
+  const day = dayOf(data.occurredAt, countingZone(doc));
   if (supersedesMissed !== null && missedDose && missedDose.countsAs === 'missed') {
     bumpDose(doc, missedDose, 'missed', -1, meta.recordedAt);
     withDoseEntry(doc, supersedesMissed, { ...missedDose, countsAs: null });
@@ -414,7 +430,7 @@ function amendedDoseDay(doc: AdherenceDoc, correction: Correction): LocalDate | 
   const { occurredAt } = amend<{ occurredAt: unknown }>({ occurredAt: null }, correction.changes, (c) =>
     isInstant(c.occurredAt),
   );
-  return isInstant(occurredAt) ? localDate(occurredAt, countingZone(doc)) : null;
+  return isInstant(occurredAt) ? dayOf(occurredAt, countingZone(doc)) : null;
 }
 
 function correctSession(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
@@ -489,7 +505,7 @@ function doseMonthsOf(doc: AdherenceDoc | undefined, { event, meta }: ProjectedE
       if (doc.lastDoseIds.includes(meta.eventId) || findDose(doc, meta.eventId)) return [];
       const medication = doc.medications[medicationId];
       if (!medication || medication.voided || !isInstant(occurredAt)) return [];
-      const keys = [key(medicationId, localDate(occurredAt, countingZone(doc)))];
+      const keys = [key(medicationId, dayOf(occurredAt, countingZone(doc)))];
       const missed = event.type === 'DoseTakenLate' ? event.data.supersedesMissed : null;
       const missedDose = missed === null ? undefined : findDose(doc, missed);
       if (missedDose) keys.push(key(missedDose.medicationId, missedDose.day));
