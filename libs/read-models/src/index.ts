@@ -22,7 +22,14 @@ export {
 } from './current-plan/current-plan-view';
 export type * from './current-plan/current-plan-doc';
 
-export { adherenceModel, doseMonthKey, emptyAdherenceDoc, type DoseMonthRow } from './adherence/adherence';
+export {
+  ADHERENCE_DOSE_TYPES,
+  ADHERENCE_EVENT_TYPES,
+  adherenceModel,
+  doseMonthKey,
+  emptyAdherenceDoc,
+  type DoseMonthRow,
+} from './adherence/adherence';
 export {
   adherenceView,
   type AdherenceView,

@@ -43,6 +43,13 @@ const TYPES: ReadonlySet<EventType> = new Set<EventType>([
   ...DOSE_TYPES,
   ...SESSION_TYPES,
 ]);
+/**
+ * The event types adherence folds, corrections aside (which it folds when they target one of these
+ * or a SessionScheduled): what time travel reads for it (docs/analytics.md).
+ */
+export const ADHERENCE_EVENT_TYPES: ReadonlySet<EventType> = TYPES;
+export const ADHERENCE_DOSE_TYPES: ReadonlySet<EventType> = DOSE_TYPES;
+
 /** A session scheduled in error never happened: its attendance no longer counts. */
 const CORRECTED_TYPES: ReadonlySet<EventType> = new Set<EventType>([...TYPES, 'SessionScheduled']);
 
