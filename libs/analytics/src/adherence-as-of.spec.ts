@@ -224,7 +224,7 @@ describe('adherence as of a day from the month rows (docs/analytics.md)', () => 
     const asOf = iso(START + 400 * DAY);
     const touched = JSON.parse(JSON.stringify(stored)) as AdherenceDoc;
     touched.medications[MED]!.monthsRecordedUntil!['2024-03'] = iso(START + 401 * DAY);
-    expect(planAdherenceAsOf(stored, asOf, null)?.fromMonth).toBe('2024-09');
+    expect(planAdherenceAsOf(stored, asOf, null)?.fromMonth).toBe('2025-01');
     expect(planAdherenceAsOf(touched, asOf, null)?.fromMonth).toBe('2024-03');
   });
 

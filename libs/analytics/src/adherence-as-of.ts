@@ -1,7 +1,8 @@
 /**
  * Adherence as of T without replaying five years of doses (docs/analytics.md, "Adherence as of a
  * day from the month rows"): on the recorded basis, a month of dose counts that no event recorded
- * after T changed is, as stored by the projection, exactly what a replay up to T would give. So the
+ * after T changed is, as stored by the projection, exactly what a replay up to T would give (every
+ * event before the last change was recorded before it, so the replay reaches the same state). So the
  * replay reads the medication and session facts of the whole history (few), the doses of the last
  * ADHERENCE_WINDOW_DAYS before T (and of any older month changed after T), and takes the older
  * months from the stored rows. When that could differ from a full replay (a voided prescription, a
@@ -21,10 +22,11 @@ import {
 import { foldEvents, type PatientAsOf } from './time-travel';
 
 /**
- * Longer than the dose index the model keeps (120 days before the newest dose), so every dose a
- * correction or a dose taken late can reach inside the PDC windows is replayed.
+ * Doses of the last month before T are always replayed: that is where late reports and doses taken
+ * late land. The answer does not depend on it: every older month is replayed too when something
+ * recorded after T changed it, and otherwise its stored row is exact.
  */
-export const ADHERENCE_WINDOW_DAYS = 130;
+export const ADHERENCE_WINDOW_DAYS = 31;
 const DAY_MS = 86_400_000;
 const CORRECTION_TYPES: ReadonlySet<string> = new Set(['EntryCorrected', 'EntryEnteredInError']);
 
