@@ -82,6 +82,19 @@ export class ReadModelReader {
     return docs;
   }
 
+  /**
+   * A patient's doc as the projection stores it now, and when the oldest event it has not applied yet
+   * was recorded (null when none): what adherence as of a day starts from (docs/analytics.md).
+   */
+  async storedDoc<Doc>(
+    model: ReadModelName,
+    patientId: string,
+  ): Promise<{ doc: Doc | undefined; unprojectedSince: string | null }> {
+    const { checkpoint } = await this.host.activeTable(model);
+    const [docs, lag] = await Promise.all([this.docsOf<Doc>(model, [patientId]), this.store.lagAfter(checkpoint)]);
+    return { doc: docs.get(patientId), unprojectedSince: lag.events === 0 ? null : lag.oldestRecordedAt };
+  }
+
   private open<Doc>(model: ReadModelName, patientId: string, doc: Doc): Promise<Doc> {
     return openReadModelRowWith(doc, this.keys, { readModel: model, patientId });
   }
