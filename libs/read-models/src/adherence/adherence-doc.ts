@@ -76,6 +76,25 @@ export type DoseIndexEntry = {
   recordedLate?: boolean;
 };
 
+const KIND_CODES: Record<string, DoseKind | null> = { o: 'onTime', l: 'late', m: 'missed', x: null };
+
+/** An index entry as stored: the day of the month, how it counts (`o`, `l`, `m`, `x` for nowhere), `!` if recorded late. */
+export function encodeDoseEntry(entry: DoseIndexEntry): string {
+  const kind =
+    entry.countsAs === 'onTime' ? 'o' : entry.countsAs === 'late' ? 'l' : entry.countsAs === 'missed' ? 'm' : 'x';
+  return `${entry.day.slice(8, 10)}${kind}${entry.recordedLate ? '!' : ''}`;
+}
+
+export function decodeDoseEntry(month: string, medicationId: string, code: string): DoseIndexEntry {
+  const countsAs = KIND_CODES[code.charAt(2)] ?? null;
+  return {
+    medicationId,
+    day: `${month}-${code.slice(0, 2)}`,
+    countsAs,
+    ...(code.charAt(3) === '!' ? { recordedLate: true } : {}),
+  };
+}
+
 /** A session attended, missed or cancelled (only these count for attendance). */
 export type SessionFact = {
   status: 'attended' | 'missed' | 'cancelled';
@@ -93,10 +112,11 @@ export type AdherenceDoc = {
   medications: Record<string, MedicationFacts>;
   /**
    * The dose events of the local months that overlap the last DOSE_INDEX_DAYS days (counted back
-   * from the newest dose), by month then event id: what corrections and a miss turned late need.
-   * Older doses live on only as day counts.
+   * from the newest dose), by month, medication and event id: what corrections and a miss turned
+   * late need. Older doses live on only as day counts. Each entry is written short (`encodeDoseEntry`:
+   * `'05o'`, `'17m!'`) because the patient row carries the whole index with every batch.
    */
-  recentDoses: Record<string, Record<string, DoseIndexEntry>>;
+  recentDoses: Record<string, Record<string, Record<string, string>>>;
   /** The last DOSE_INDEX_MIN dose event ids applied, whatever their day: a redelivered old dose stays a no-op. */
   lastDoseIds: string[];
   newestDoseDay: LocalDate | null;

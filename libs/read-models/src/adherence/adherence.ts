@@ -12,7 +12,9 @@ import { addDays, DEFAULT_TIME_ZONE, isValidTimeZone, localDate, type LocalDate 
 import { isInstant, toMillis } from '../shared/instants';
 import { isScheduleFact, scheduleFact, type ScheduleFact } from '../shared/validation';
 import {
+  decodeDoseEntry,
   doseCounts,
+  encodeDoseEntry,
   storedDoseCounts,
   type AdherenceDoc,
   type AdjustmentFact,
@@ -217,9 +219,12 @@ function bumpDose(
 }
 
 function findDose(doc: AdherenceDoc, eventId: string): DoseIndexEntry | undefined {
-  for (const month of Object.values(doc.recentDoses)) {
-    const entry = month[eventId];
-    if (entry) return entry;
+  for (const month in doc.recentDoses) {
+    const medications = doc.recentDoses[month] ?? {};
+    for (const medicationId in medications) {
+      const code = medications[medicationId]?.[eventId];
+      if (code !== undefined) return decodeDoseEntry(month, medicationId, code);
+    }
   }
   return undefined;
 }
@@ -233,10 +238,11 @@ function withDoseEntry(
 ): AdherenceDoc {
   const month = entry.day.slice(0, 7);
   if (previousDay !== undefined && previousDay.slice(0, 7) !== month) {
-    const previous = doc.recentDoses[previousDay.slice(0, 7)];
+    const previous = doc.recentDoses[previousDay.slice(0, 7)]?.[entry.medicationId];
     if (previous) delete previous[eventId];
   }
-  (doc.recentDoses[month] ??= {})[eventId] = entry;
+  const medications = (doc.recentDoses[month] ??= {});
+  (medications[entry.medicationId] ??= {})[eventId] = encodeDoseEntry(entry);
   return doc;
 }
 
