@@ -104,8 +104,15 @@ describe('batch projector: rows folded in place, detail rows read where events n
     });
     let after = (await store.readAll({ after: START, limit: 1_000_000 })).at(-1)?.position ?? 0;
     return {
-      async project(): Promise<void> {
-        const batch = (await store.readAll({ after: START, limit: 1_000_000 })).filter((e) => e.position > after);
+      /** Waits until the `count` events appended since the last call are readable (gap-safe reads). */
+      async project(count: number): Promise<void> {
+        const deadline = Date.now() + 30_000;
+        let batch = (await store.readAll({ after: START, limit: 1_000_000 })).filter((e) => e.position > after);
+        while (batch.length < count && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          batch = (await store.readAll({ after: START, limit: 1_000_000 })).filter((e) => e.position > after);
+        }
+        expect(batch).toHaveLength(count);
         after = batch.at(-1)?.position ?? after;
         await batchProjector.handle(batch, {
           previous: START,
@@ -132,7 +139,7 @@ describe('batch projector: rows folded in place, detail rows read where events n
       event('MedicationDiscontinued', 'p-rows', 'second'),
       event('DoseTaken', 'p-rows', 'm'),
     ]);
-    await p.project();
+    await p.project(3);
     expect(await p.rows()).toEqual({
       'p-rows': { patientId: 'p-rows', doc: { patientId: 'p-rows', doses: 2, target: 'second', buckets: {} } },
       'p-rows|main': { patientId: 'p-rows', doc: [eventIds[0]] },
@@ -147,7 +154,7 @@ describe('batch projector: rows folded in place, detail rows read where events n
       event('MedicationDiscontinued', 'p-lazy', 'second'),
       event('DoseTaken', 'p-lazy', 'm'),
     ]);
-    await p.project();
+    await p.project(3);
     // Before this batch the patient row points at `second`; the first event points it back at `main`,
     // which only then has to be read, and the miss empties `second`.
     const second = await append('p-lazy', [
@@ -155,7 +162,7 @@ describe('batch projector: rows folded in place, detail rows read where events n
       event('DoseTaken', 'p-lazy', 'm'),
       event('DoseMissed', 'p-lazy', 'second'),
     ]);
-    await p.project();
+    await p.project(3);
     const rows = await p.rows();
     expect(rows['p-lazy|main']?.doc).toEqual([first.eventIds[0], second.eventIds[1]]);
     expect(rows['p-lazy|second']).toBeUndefined();
@@ -165,13 +172,13 @@ describe('batch projector: rows folded in place, detail rows read where events n
   it('parks a poison event without leaving its half-applied change in the rows, and applies the rest', async () => {
     const p = await projector('park');
     const before = await append('p-poison', [event('DoseTaken', 'p-poison', 'm')]);
-    await p.project();
+    await p.project(1);
     const batch = await append('p-poison', [
       event('DoseTaken', 'p-poison', 'm'),
       event('DoseTaken', 'p-poison', 'poison'),
       event('DoseTaken', 'p-poison', 'm'),
     ]);
-    await p.project();
+    await p.project(3);
     const rows = await p.rows();
     expect(rows['p-poison']?.doc).toMatchObject({ doses: 3 });
     expect(rows['p-poison|main']?.doc).toEqual([before.eventIds[0], batch.eventIds[0], batch.eventIds[2]]);
@@ -185,7 +192,7 @@ describe('batch projector: rows folded in place, detail rows read where events n
   it('stops on a poison event under the stop policy and writes nothing of the batch', async () => {
     const p = await projector('stop');
     await append('p-stop', [event('DoseTaken', 'p-stop', 'm'), event('DoseTaken', 'p-stop', 'poison')]);
-    await expect(p.project()).rejects.toThrow(/DoseTaken/);
+    await expect(p.project(2)).rejects.toThrow(/DoseTaken/);
     expect(await p.rows()).toEqual({});
   });
 });

@@ -64,13 +64,6 @@ function forgetRow(work: Working, key: string): void {
   work.positions.delete(key);
 }
 
-/** A detail row could not be read: the batch fails as a whole, it is not the event's fault. */
-class DetailLoadFailed extends Error {
-  constructor(override readonly cause: unknown) {
-    super('reading detail rows failed');
-  }
-}
-
 /** One step of a batch: an event to apply, or an erasure that re-derives a patient's rows. */
 type Step =
   | { kind: 'event'; e: ProjectedEvent; keys: string[] }
@@ -259,28 +252,30 @@ export class BatchProjector implements SubscriptionHandler {
     parked: Array<{ e: ProjectedEvent; error: unknown }>,
   ): Promise<void> {
     const layout = this.definition.rows;
+    let needed: Array<[string, string[]]> = [];
     try {
-      let needed: Array<[string, string[]]> = [];
-      try {
-        if (layout) needed = eventKeys.map((key) => [key, layout.detailKeysOf(work.docs.get(key), e)]);
-      } catch (error) {
-        this.poisoned(e, error, parked);
-        return;
-      }
-      for (const [key, detailKeys] of needed) await this.loadDetails(tx, work, key, detailKeys);
+      if (layout) needed = eventKeys.map((key) => [key, layout.detailKeysOf(work.docs.get(key), e)]);
+    } catch (error) {
+      // Nothing has changed yet: the event alone is poison.
+      this.poisoned(e, error, parked);
+      return;
+    }
+    // Reading rows is not the event's fault: a failure fails the batch, whatever the poison policy.
+    for (const [key, detailKeys] of needed) await this.loadDetails(tx, work, key, detailKeys);
+    try {
       for (const key of eventKeys) {
         work.docs.set(key, this.definition.evolve(work.docs.get(key), e));
         work.positions.set(key, e.meta.position);
       }
-      for (const key of eventKeys) {
-        const applied = work.applied.get(key);
-        if (applied) applied.push(e);
-        else work.applied.set(key, [e]);
-      }
     } catch (error) {
-      if (error instanceof DetailLoadFailed) throw error.cause;
       for (const key of eventKeys) this.rederive(work, key);
       this.poisoned(e, error, parked);
+      return;
+    }
+    for (const key of eventKeys) {
+      const applied = work.applied.get(key);
+      if (applied) applied.push(e);
+      else work.applied.set(key, [e]);
     }
   }
 
@@ -351,14 +346,10 @@ export class BatchProjector implements SubscriptionHandler {
     for (const detailKey of missing) details.requested.add(detailKey);
     // A patient row new in this batch has no stored detail rows.
     if (!work.stored.has(key) || !work.docs.has(key)) return;
-    const { rows } = await tx
-      .query<{ key: string; doc: string }>(
-        `SELECT key, doc::text AS doc FROM ${this.table} WHERE key = ANY($1::text[])`,
-        [missing],
-      )
-      .catch((error: unknown) => {
-        throw new DetailLoadFailed(error);
-      });
+    const { rows } = await tx.query<{ key: string; doc: string }>(
+      `SELECT key, doc::text AS doc FROM ${this.table} WHERE key = ANY($1::text[])`,
+      [missing],
+    );
     for (const row of rows) this.attach(work, key, row.key, row.doc);
   }
 
