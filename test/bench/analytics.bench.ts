@@ -40,7 +40,7 @@ import {
   type StoredEvent,
 } from '@caretrail/event-store';
 import { BatchProjector, ProjectionTables } from '@caretrail/projections';
-import { adherenceModel, type AdherenceDoc, type DetailRow } from '@caretrail/read-models';
+import { adherenceModel, type DetailRow } from '@caretrail/read-models';
 import { readHistories } from '@caretrail/admin-tasks';
 import { seed } from '@caretrail/seed';
 import {
@@ -479,7 +479,8 @@ async function projectAdherence(store: EventStore, database: SqlDatabase, schema
   for (;;) {
     const batch = await store.readAll({ after, limit: READ_BATCH });
     if (batch.length === 0) break;
-    const last = batch[batch.length - 1]!;
+    const last = batch[batch.length - 1];
+    if (!last) break;
     const next = { transactionId: last.transactionId, position: last.position };
     await projector.handle(batch, { previous: after, next, saveCheckpoint: async () => undefined });
     after = next;
@@ -501,7 +502,8 @@ async function adherenceAsOfFromRows(
   );
   const head = rows.find((r) => r.key === patientId)?.doc;
   const details: DetailRow[] = rows.filter((r) => r.key !== patientId).map((r) => ({ key: r.key, row: r.doc }));
-  const stored = head === undefined ? undefined : (adherenceModel.rows!.assemble(head, details) as AdherenceDoc);
+  const layout = adherenceModel.rows;
+  const stored = head === undefined || !layout ? undefined : layout.assemble(head, details);
   const plan = planAdherenceAsOf(stored, asOf, null);
   if (stored && plan) {
     const read = (options: ReadPatientOptions) => store.readPatient(patientId, { ...options, metadata: false });

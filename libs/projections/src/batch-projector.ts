@@ -336,7 +336,10 @@ export class BatchProjector implements SubscriptionHandler {
       [[...owners.keys()]],
     );
     for (const [key, detailKeys] of wanted) detailsOf(work, key).requested = new Set(detailKeys);
-    for (const row of rows) this.attach(work, owners.get(row.key)!, row.key, row.doc);
+    for (const row of rows) {
+      const owner = owners.get(row.key);
+      if (owner !== undefined) this.attach(work, owner, row.key, row.doc);
+    }
   }
 
   private async loadDetails(tx: SqlQueryable, work: Working, key: string, detailKeys: string[]): Promise<void> {
