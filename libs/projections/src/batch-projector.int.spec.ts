@@ -7,6 +7,7 @@ import {
   type SqlDatabase,
 } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema } from '@caretrail/event-store/testing';
+import { erasureEvent } from '@caretrail/care-log';
 import type { ReadModel } from '@caretrail/read-models';
 import { BatchProjector } from './batch-projector';
 import type { PoisonPolicy } from './projection';
@@ -167,6 +168,38 @@ describe('batch projector: rows folded in place, detail rows read where events n
     expect(rows['p-lazy|main']?.doc).toEqual([first.eventIds[0], second.eventIds[1]]);
     expect(rows['p-lazy|second']).toBeUndefined();
     expect(rows['p-lazy']?.doc).toMatchObject({ doses: 3, target: 'main' });
+  });
+
+  it('re-derives an erased patient’s patient row and detail rows from the history, within the batch', async () => {
+    const p = await projector();
+    const first = await append('p-erased', [
+      event('DoseTaken', 'p-erased', 'm'),
+      event('MedicationDiscontinued', 'p-erased', 'second'),
+      event('DoseTaken', 'p-erased', 'm'),
+    ]);
+    await p.project(3);
+    // A row of the patient's that the history does not make: erasure drops every row of the patient.
+    await database.query(
+      `INSERT INTO ${tables.table('buckets', generation)} (key, patient_id, doc, position) VALUES ($1, $2, $3, 1)`,
+      ['p-erased|stray', 'p-erased', JSON.stringify(['x'])],
+    );
+    const erasure = erasureEvent(
+      {
+        patientId: 'p-erased',
+        reason: 'Art. 17',
+        erasedBy: { userId: 'a', role: 'admin' },
+        erasedAt: new Date().toISOString(),
+      },
+      { correlationId: 'c' },
+    );
+    await store.append('careplan-p-erased', [erasure], { expectedVersion: 'any' });
+    const after = await append('p-erased', [event('DoseTaken', 'p-erased', 'm')]);
+    await p.project(2);
+    const rows = await p.rows();
+    expect(rows['p-erased']?.doc).toMatchObject({ doses: 3, target: 'second' });
+    expect(rows['p-erased|main']?.doc).toEqual([first.eventIds[0]]);
+    expect(rows['p-erased|second']?.doc).toEqual([first.eventIds[2], after.eventIds[0]]);
+    expect(rows['p-erased|stray']).toBeUndefined();
   });
 
   it('parks a poison event without leaving its half-applied change in the rows, and applies the rest', async () => {
