@@ -156,6 +156,8 @@ export interface ReadPatientOptions {
   recordedUntil?: string;
   /** Only events whose occurredAt, else recordedAt, is at or before this instant. */
   occurredUntil?: string;
+  /** Only events whose occurredAt, else recordedAt, is at or after this instant (a window of a long history). */
+  occurredFrom?: string;
   /** Leave out events of these types. */
   excludeTypes?: readonly string[];
   /** false: every event's metadata is `{}` (folds that do not need it read half the bytes). Default true. */

@@ -289,7 +289,9 @@ export class SqlEventStore implements EventStore {
    * (what the clinic knew then); `occurredUntil`: only events whose
    * occurredAt, else recordedAt, is at or before it (late reports included).
    * `excludeTypes` leaves out event types the caller will not fold (the daily
-   * doses, for every view but adherence). Only committed rows are visible, and
+   * doses, for every view but adherence); `occurredFrom` keeps only events
+   * whose occurredAt, else recordedAt, is at or after it (adherence as of a
+   * day reads only the recent doses, docs/analytics.md). Only committed rows are visible, and
    * a patient's rows are few, so they are simply sorted.
    */
   async readPatient(patientId: string, options: ReadPatientOptions = {}): Promise<StoredEvent[]> {
@@ -302,8 +304,15 @@ export class SqlEventStore implements EventStore {
          AND ($2::timestamptz IS NULL OR e.recorded_at <= $2)
          AND ($3::timestamptz IS NULL OR coalesce(e.occurred_at, e.recorded_at) <= $3)
          AND ($4::text[] IS NULL OR NOT (e.event_type = ANY($4::text[])))
+         AND ($5::timestamptz IS NULL OR coalesce(e.occurred_at, e.recorded_at) >= $5)
        ORDER BY e.transaction_id, e.position`,
-      [patientId, options.recordedUntil ?? null, options.occurredUntil ?? null, options.excludeTypes ?? null],
+      [
+        patientId,
+        options.recordedUntil ?? null,
+        options.occurredUntil ?? null,
+        options.excludeTypes ?? null,
+        options.occurredFrom ?? null,
+      ],
     );
     return rows.map(toStoredEvent);
   }

@@ -367,6 +367,13 @@ export function eventStoreContract<S extends EventStore>(
           'PatientEnrolled',
           'DoseTaken',
         ]);
+        // The late report happened in 2020: from `between` on, only what was recorded (occurred) since.
+        expect((await store.readPatient(a, { occurredFrom: between })).map((e) => e.type)).toEqual(['CarePlanStarted']);
+        expect(
+          (
+            await store.readPatient(a, { occurredFrom: '2019-12-31T00:00:00.000Z', excludeTypes: ['CarePlanStarted'] })
+          ).map((e) => e.type),
+        ).toEqual(['PatientEnrolled', 'DoseTaken']);
         expect((await store.readPatient(a, { excludeTypes: ['DoseTaken'] })).map((e) => e.type)).toEqual([
           'PatientEnrolled',
           'CarePlanStarted',
