@@ -45,6 +45,8 @@ export {
   shardCountFrom,
   shardKeyOf,
   shardOf,
+  shardingConfigFromEnv,
+  type ShardingConfig,
 } from './subscriptions/shards';
 export {
   LeaseLost,

@@ -125,7 +125,8 @@ export class ProjectionHost {
   private started = false;
   private readonly log: ProjectionLog;
   private readonly shards: number;
-  private readonly member: string;
+  /** This host's id in the shard leases: what `GET /admin/projections` shows as a shard's owner. */
+  readonly member: string;
 
   /**
    * `store` is the log the read models follow; `sql` holds their

@@ -55,3 +55,21 @@ export function leaseMsFrom(value: string | undefined, variable: string, fallbac
   }
   return ms;
 }
+
+/** How a process shares out its subscribers' work (docs/deployment.md, Environment). */
+export interface ShardingConfig {
+  /** PROJECTION_SHARDS: shards of a new read-model generation. */
+  projectionShards: number;
+  /** RELAY_SHARDS: shards of the Kafka relay, fixed once it has run. */
+  relayShards: number;
+  /** SHARD_LEASE_MS: how long a shard lease lives without a heartbeat. */
+  leaseMs: number;
+}
+
+export function shardingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ShardingConfig {
+  return {
+    projectionShards: shardCountFrom(env['PROJECTION_SHARDS'], 'PROJECTION_SHARDS'),
+    relayShards: shardCountFrom(env['RELAY_SHARDS'], 'RELAY_SHARDS'),
+    leaseMs: leaseMsFrom(env['SHARD_LEASE_MS'], 'SHARD_LEASE_MS', 10_000),
+  };
+}
