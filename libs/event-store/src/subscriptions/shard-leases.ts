@@ -19,6 +19,21 @@ export class LeaseLost extends Error {
   }
 }
 
+/** A holder configured with a shard count other than the one the subscriber's shards were created with. */
+export class ShardCountChanged extends Error {
+  constructor(
+    readonly subscriber: string,
+    readonly recorded: number,
+    readonly configured: number,
+  ) {
+    super(
+      `${subscriber} was divided into ${recorded} shards and this process is configured with ${configured}; ` +
+        'the count is fixed once work started (docs/architecture.md, "Shards and leases")',
+    );
+    this.name = 'ShardCountChanged';
+  }
+}
+
 export interface ShardLeaseOptions {
   /** The subscriber whose shards these are (a read model generation, the relay). */
   subscriber: string;
@@ -74,8 +89,19 @@ export class ShardLeases {
     return Date.now() < this.validUntil ? this.holding : new Map();
   }
 
-  /** Makes sure every shard has a lease row and this process is a member. */
+  /**
+   * Makes sure every shard has a lease row and this process is a member. The rows record the shard
+   * count: a holder configured with another count is refused rather than splitting the log twice.
+   */
   async join(): Promise<void> {
+    const { rows } = await this.sql.query<{ shards: number }>(
+      `SELECT count(*)::int AS shards FROM ${this.leases} WHERE subscriber = $1`,
+      [this.options.subscriber],
+    );
+    const recorded = rows[0]?.shards ?? 0;
+    if (recorded > 0 && recorded !== this.options.shards) {
+      throw new ShardCountChanged(this.options.subscriber, recorded, this.options.shards);
+    }
     await this.sql.query(
       `INSERT INTO ${this.leases} (subscriber, shard) SELECT $1, generate_series(0, $2 - 1) ON CONFLICT DO NOTHING`,
       [this.options.subscriber, this.options.shards],
