@@ -5,13 +5,8 @@ import { CheckpointMoved } from './checkpoint-store';
 import { ShardCheckpoints, type ShardCheckpoint } from './shard-checkpoints';
 import { LeaseLost, ShardLeases, type ShardReport } from './shard-leases';
 import { compareCheckpoints, shardKeyOf, shardOf } from './shards';
-import {
-  EventHandlingFailed,
-  type SubscriptionHandler,
-  type SubscriptionOptions,
-  type SubscriptionState,
-  type SubscriptionStatus,
-} from './subscription';
+import { LogFollower } from './log-follower';
+import type { SubscriptionHandler, SubscriptionOptions, SubscriptionStatus } from './subscription-types';
 
 export interface ShardedSubscriptionOptions extends Omit<SubscriptionOptions, 'standbyRetryMs'> {
   /** Shards the log is divided into for this subscriber; fixed for its life (docs/architecture.md). */
@@ -48,19 +43,10 @@ export const DEFAULT_LEASE_MS = 10_000;
  * lease fence. A patient's events are all in one shard, so they are applied
  * in order, by one holder at a time.
  */
-export class ShardedSubscription {
-  private state: SubscriptionState = 'stopped';
+export class ShardedSubscription extends LogFollower {
   private readonly leases: ShardLeases;
   private readonly checkpoints: ShardCheckpoints;
-  private positions = new Map<number, ShardCheckpoint>();
-  private processed = 0;
-  private lastEventRecordedAt: string | null = null;
-  private lastError: SubscriptionStatus['lastError'] = null;
-  private rate = { since: Date.now(), count: 0, perSecond: 0 };
-  private paused = false;
-  private resumeRequested = false;
-  private stopping: AbortController | undefined;
-  private loop: Promise<void> | undefined;
+  private readonly positions = new Map<number, ShardCheckpoint>();
   private readonly leaseMs: number;
 
   constructor(
@@ -69,6 +55,7 @@ export class ShardedSubscription {
     private readonly handler: SubscriptionHandler,
     private readonly options: ShardedSubscriptionOptions,
   ) {
+    super();
     this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.leases = new ShardLeases(sql, {
       subscriber: options.name,
@@ -84,31 +71,8 @@ export class ShardedSubscription {
     return this.leases.member;
   }
 
-  start(): void {
-    if (this.loop) return;
-    this.stopping = new AbortController();
-    this.state = 'starting';
-    this.loop = this.run(this.stopping.signal).finally(() => {
-      this.state = 'stopped';
-      this.positions.clear();
-      this.loop = undefined;
-    });
-  }
-
-  async stop(): Promise<void> {
-    this.stopping?.abort();
-    await this.loop;
-  }
-
-  /** Finishes the batch in hand, then holds (keeping its shards). */
-  pause(): void {
-    this.paused = true;
-  }
-
-  /** Resumes after a pause or a failure (retrying the failed batch). */
-  resume(): void {
-    this.paused = false;
-    if (this.state === 'failed') this.resumeRequested = true;
+  protected override stopped(): void {
+    this.positions.clear();
   }
 
   status(): ShardedSubscriptionStatus {
@@ -122,7 +86,7 @@ export class ShardedSubscription {
       checkpoint: least ?? START,
       leader: held.length > 0,
       processed: this.processed,
-      eventsPerSecond: this.rate.perSecond,
+      eventsPerSecond: this.eventsPerSecond,
       lastEventRecordedAt: this.lastEventRecordedAt,
       lastError: this.lastError,
       held,
@@ -130,10 +94,10 @@ export class ShardedSubscription {
   }
 
   private report(): ShardReport {
-    return { state: this.state, lastError: this.lastError, eventsPerSecond: this.rate.perSecond };
+    return { state: this.state, lastError: this.lastError, eventsPerSecond: this.eventsPerSecond };
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
+  protected async run(signal: AbortSignal): Promise<void> {
     const heartbeat = setInterval(
       () => void this.leases.heartbeat(this.report()).catch((error: unknown) => this.recordError(error)),
       Math.max(200, Math.floor(this.leaseMs / 3)),
@@ -170,15 +134,7 @@ export class ShardedSubscription {
           await sleep(rebalanceMs, undefined, { signal }).catch(() => undefined);
           continue;
         }
-        if (this.state === 'failed' && this.resumeRequested) {
-          this.resumeRequested = false;
-          this.state = 'running';
-        }
-        if (this.paused || this.state === 'failed') {
-          if (this.paused) this.state = 'paused';
-          await sleep(200, undefined, { signal }).catch(() => undefined);
-          continue;
-        }
+        if (await this.holding(signal)) continue;
         stepping = true;
         const handled = await this.step(held, signal);
         stepping = false;
@@ -253,22 +209,5 @@ export class ShardedSubscription {
   private isDue(e: StoredEvent, mine: ReadonlyMap<number, ShardCheckpoint>): boolean {
     const at = mine.get(shardOf(shardKeyOf(e), this.options.shards));
     return at !== undefined && compareCheckpoints(checkpointOf(e), at.checkpoint) > 0;
-  }
-
-  private measure(count: number): void {
-    const now = Date.now();
-    this.rate.count += count;
-    const elapsed = now - this.rate.since;
-    if (elapsed >= 1000) {
-      this.rate = { since: now, count: 0, perSecond: Math.round((this.rate.count * 1000) / elapsed) };
-    }
-  }
-
-  private recordError(error: unknown): void {
-    this.lastError = {
-      message: error instanceof Error ? error.message : String(error),
-      ...(error instanceof EventHandlingFailed ? { eventId: error.event.eventId } : {}),
-      at: new Date().toISOString(),
-    };
   }
 }
