@@ -472,7 +472,7 @@ export class ProjectionHost {
       all,
       START,
     );
-    if ([...checkpoints.values()].some((c) => !c.stored)) return false;
+    // A shard that has not saved yet is at the start of the log: caught up only while the log is empty.
     if ((await this.lag(leastOf([...checkpoints.values()]))).events > 0) return false;
     const old = row.active_generation;
     const switched = await this.sql.transaction(async (tx) => {

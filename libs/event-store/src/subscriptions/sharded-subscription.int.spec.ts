@@ -210,6 +210,31 @@ describe('sharded subscription on PostgreSQL', () => {
     }
   });
 
+  it('refuses to work with another shard count than the subscriber’s shards were created with', async () => {
+    const first = subscribe(store, store.database, recorder(store.database, 'count', 'first'), {
+      name: 'count',
+      member: 'first',
+    });
+    await until(() => first.status().held.length === SHARDS, 'the first holds every shard');
+    await first.stop();
+    const other = subscribe(store, store.database, recorder(store.database, 'count', 'other'), {
+      name: 'count',
+      member: 'other',
+      shards: SHARDS * 2,
+      retryBackoffMs: { initial: 50, max: 100 },
+    });
+    try {
+      await until(() => other.status().lastError !== null, 'the other reports why it does not work');
+      expect(other.status()).toMatchObject({
+        state: 'retrying',
+        held: [],
+        lastError: { message: expect.stringContaining(`divided into ${SHARDS} shards`) },
+      });
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('fails the fence in the transaction of a holder whose lease another took', async () => {
     const stale = new ShardLeases(store.database, { subscriber: 'lease', shards: 1, leaseMs: 1000, member: 'stale' });
     await stale.join();
