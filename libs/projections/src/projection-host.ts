@@ -473,7 +473,11 @@ export class ProjectionHost {
       START,
     );
     // A shard that has not saved yet is at the start of the log: caught up only while the log is empty.
-    if ((await this.lag(leastOf([...checkpoints.values()]))).events > 0) return false;
+    // The cheap read first: while the least advanced shard still has events to read, the count of
+    // the rest of the log (lagAfter) is not worth its cost.
+    const least = leastOf([...checkpoints.values()]);
+    if ((await this.store.readAll({ after: least, limit: 1 })).length > 0) return false;
+    if ((await this.lag(least)).events > 0) return false;
     const old = row.active_generation;
     const switched = await this.sql.transaction(async (tx) => {
       const { rows } = await tx.query(

@@ -36,7 +36,11 @@ const SHARD: SchemaObject = {
     leaseExpiresAt: { type: 'string', format: 'date-time' },
     state: { type: 'string', description: 'What the holder last reported; unassigned while no process holds it.' },
     checkpoint: CHECKPOINT,
-    lagEvents: { type: 'integer', description: 'Events after the shard’s checkpoint in the global order.' },
+    lagEvents: {
+      type: 'integer',
+      description:
+        'Events after the shard’s checkpoint in the global order, estimated (head minus checkpoint position).',
+    },
     eventsPerSecond: { type: 'number' },
     lastError: { type: 'object', nullable: true, additionalProperties: true },
   },

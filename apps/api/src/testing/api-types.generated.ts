@@ -5837,7 +5837,7 @@ export interface operations {
                                     transactionId: string;
                                     position: number;
                                 };
-                                /** @description Events after the shard’s checkpoint in the global order. */
+                                /** @description Events after the shard’s checkpoint in the global order, estimated (head minus checkpoint position). */
                                 lagEvents: number;
                                 eventsPerSecond?: number;
                                 lastError?: {
@@ -5862,7 +5862,7 @@ export interface operations {
                                 transactionId: string;
                                 position: number;
                             };
-                            /** @description Events after the shard’s checkpoint in the global order. */
+                            /** @description Events after the shard’s checkpoint in the global order, estimated (head minus checkpoint position). */
                             lagEvents: number;
                             eventsPerSecond?: number;
                             lastError?: {

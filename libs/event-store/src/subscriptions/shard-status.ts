@@ -12,7 +12,12 @@ export interface ShardStatus {
   /** What the holder last reported at its heartbeat. */
   state: string;
   checkpoint: Checkpoint;
-  /** Events after the shard's checkpoint in the global order (all shards', which it still reads past). */
+  /**
+   * Events after the shard's checkpoint in the global order (all shards', which it still reads past),
+   * estimated like the relay's lag: head position minus checkpoint position, 0 when nothing is left
+   * to read. An estimate because counting the rest of a long log on every status read would cost
+   * as much as a rebuild's reads.
+   */
   lagEvents: number;
   lastError: { message: string; eventId: string | null; at: string } | null;
   eventsPerSecond: number;
@@ -32,12 +37,12 @@ interface LeaseRow {
 
 /**
  * The shards of a subscriber from the lease rows and the checkpoints, for
- * `GET /admin/projections`. Lag is counted once per distinct checkpoint
+ * `GET /admin/projections`. Lag is estimated once per distinct checkpoint
  * (shards of one holder usually share one).
  */
 export async function shardStatuses(
   sql: SqlQueryable & { schema: string },
-  store: Pick<EventStore, 'lagAfter'>,
+  store: Pick<EventStore, 'readAll' | 'status'>,
   subscriber: string,
   shards: number,
 ): Promise<ShardStatus[]> {
@@ -50,14 +55,17 @@ export async function shardStatuses(
   const leases = new Map(rows.map((r) => [r.shard, r]));
   const all = Array.from({ length: shards }, (_, shard) => shard);
   const checkpoints = await new ShardCheckpoints(sql.schema, subscriber).load(sql, all, START);
+  const { headPosition } = await store.status();
   const lags = new Map<string, Promise<number>>();
   const lagOf = (c: Checkpoint): Promise<number> => {
     const key = `${c.transactionId}:${c.position}`;
-    if (!lags.has(key))
+    if (!lags.has(key)) {
+      const next = store.readAll({ after: c, limit: 1 });
       lags.set(
         key,
-        store.lagAfter(c).then((lag) => lag.events),
+        next.then((found) => (found.length === 0 ? 0 : Math.max(1, headPosition - c.position))),
       );
+    }
     return lags.get(key)!;
   };
   return Promise.all(
