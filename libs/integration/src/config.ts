@@ -20,7 +20,7 @@ export interface KafkaRelayConfig {
   logLevel: PublisherLogLevel;
   /** RELAY_SHARDS (default 16): shards the relays share out; fixed once the relay has run (docs/kafka.md). */
   shards?: number;
-  /** SHARD_LEASE_MS (default 10 000): how long a relay's shard lease lives without a heartbeat. */
+  /** SHARD_LEASE_MS (default 6000): how long a relay's shard lease lives without a heartbeat. */
   leaseMs?: number;
 }
 

@@ -37,7 +37,7 @@ export interface ProjectionHostOptions {
    * created with (the registry records it); a new count applies from the next rebuild.
    */
   shards?: number;
-  /** Lease duration of a shard (SHARD_LEASE_MS, default 10 s): a dead process's shards move after it. */
+  /** Lease duration of a shard (SHARD_LEASE_MS, default 6 s): a dead process's shards move after it. */
   leaseMs?: number;
   /** This host's member id in the shard leases (default: host/pid/random). */
   member?: string;

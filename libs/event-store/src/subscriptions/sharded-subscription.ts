@@ -11,7 +11,7 @@ import type { SubscriptionHandler, SubscriptionOptions, SubscriptionStatus } fro
 export interface ShardedSubscriptionOptions extends Omit<SubscriptionOptions, 'standbyRetryMs'> {
   /** Shards the log is divided into for this subscriber; fixed for its life (docs/architecture.md). */
   shards: number;
-  /** Lease duration; default 10 s. Heartbeats renew it every third of it. */
+  /** Lease duration; default 6 s. Heartbeats renew it every third of it. */
   leaseMs?: number;
   /** How often this process looks for its fair share (joins, deaths); default a third of the lease. */
   rebalanceMs?: number;
@@ -32,7 +32,7 @@ export interface ShardedSubscriptionStatus extends SubscriptionStatus {
   held: HeldShardStatus[];
 }
 
-export const DEFAULT_LEASE_MS = 10_000;
+export const DEFAULT_LEASE_MS = 6_000;
 
 /**
  * Follows the gap-safe global order for the shards of one subscriber that

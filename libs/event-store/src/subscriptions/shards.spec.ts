@@ -28,7 +28,7 @@ describe('patient shards', () => {
   });
 
   it('reads the shard count and lease from the environment, refusing nonsense by name', () => {
-    expect(shardingConfigFromEnv({})).toEqual({ projectionShards: 16, relayShards: 16, leaseMs: 10_000 });
+    expect(shardingConfigFromEnv({})).toEqual({ projectionShards: 16, relayShards: 16, leaseMs: 6000 });
     expect(shardingConfigFromEnv({ PROJECTION_SHARDS: '4', RELAY_SHARDS: '8', SHARD_LEASE_MS: '3000' })).toEqual({
       projectionShards: 4,
       relayShards: 8,

@@ -70,6 +70,6 @@ export function shardingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Sha
   return {
     projectionShards: shardCountFrom(env['PROJECTION_SHARDS'], 'PROJECTION_SHARDS'),
     relayShards: shardCountFrom(env['RELAY_SHARDS'], 'RELAY_SHARDS'),
-    leaseMs: leaseMsFrom(env['SHARD_LEASE_MS'], 'SHARD_LEASE_MS', 10_000),
+    leaseMs: leaseMsFrom(env['SHARD_LEASE_MS'], 'SHARD_LEASE_MS', 6000),
   };
 }

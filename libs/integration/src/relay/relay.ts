@@ -32,7 +32,7 @@ export interface RelayOptions extends MessageOptions {
    * patient's events are in one shard, so they reach Kafka in order. Fixed once the relay has run.
    */
   shards?: number;
-  /** Lease duration of a shard (SHARD_LEASE_MS, default 10 s). */
+  /** Lease duration of a shard (SHARD_LEASE_MS, default 6 s). */
   leaseMs?: number;
   batchSize?: number;
   /** Backoff while the broker is unreachable (default 250 ms doubling to 5 s). */
