@@ -106,6 +106,11 @@ export class ShardLeases {
       `INSERT INTO ${this.leases} (subscriber, shard) SELECT $1, generate_series(0, $2 - 1) ON CONFLICT DO NOTHING`,
       [this.options.subscriber, this.options.shards],
     );
+    // Members that died without leaving (kill -9) are forgotten after an hour; until then they only count as dead.
+    await this.sql.query(
+      `DELETE FROM ${this.members} WHERE subscriber = $1 AND expires_at < now() - interval '1 hour'`,
+      [this.options.subscriber],
+    );
     await this.heartbeat();
   }
 
