@@ -14,10 +14,12 @@ import {
   type ReadPatientOptions,
   type ReadStreamOptions,
   type StoredEvent,
+  type StreamAppend,
   type StoreStatus,
   type WaitOptions,
 } from '../event-store';
 import { IdempotencyKeyReused, InvalidAppend, TransactionIdsWentBackwards, WrongExpectedVersion } from '../errors';
+import { appendBatchIn, assertBatchAppendable } from './append-batch';
 import { migrate } from './migrations/migrate';
 import { quoteIdent, sqlDetailOf, SqlState, sqlStateOf, type SqlDatabase, type SqlQueryable } from './sql-database';
 import { WakeUps } from './wake-ups';
@@ -67,6 +69,14 @@ export class SqlEventStore implements EventStore {
     const result = await this.appendWithin(this.database, streamId, events, options);
     if (!result.replayed) this.signalNewEvents();
     return result;
+  }
+
+  /** Several streams in one transaction, all or nothing (./append-batch.ts). */
+  async appendBatch(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertBatchAppendable(appends, (a) => assertAppendable(a.streamId, a.events, a.expectedVersion));
+    const results = await appendBatchIn(this.database, this.s, appends);
+    this.signalNewEvents();
+    return results;
   }
 
   /**

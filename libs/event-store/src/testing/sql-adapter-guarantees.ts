@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { verifyEventChain } from '../integrity/verify-chain';
 import { SqlState, sqlStateOf } from '../sql/sql-database';
 import type { SqlEventStore } from '../sql/sql-event-store';
 import { events, expectReadersToSeeEveryConcurrentAppend, newStreamId } from './event-store-contract';
@@ -45,6 +46,29 @@ export function sqlAdapterGuarantees(current: () => SqlEventStore): void {
           (e: unknown) => e,
         );
       expect(sqlStateOf(error)).toBe(SqlState.uniqueViolation);
+    });
+  });
+
+  describe('tamper evidence of batch appends', () => {
+    it("chains every batched event to its stream's predecessor, across batches and single appends", async () => {
+      const store = current();
+      const [a, b] = [newStreamId(), newStreamId()];
+      await store.append(a, events(2), { expectedVersion: 'no-stream' });
+      await store.appendBatch([
+        { streamId: a, events: events(3), expectedVersion: 2 },
+        { streamId: b, events: events(2), expectedVersion: 0 },
+      ]);
+      await store.appendBatch([{ streamId: b, events: events(1), expectedVersion: 2 }]);
+      await store.append(a, events(1), { expectedVersion: 5 });
+
+      const { rows } = await store.database.query<{ stream_id: string; linked: boolean }>(
+        `SELECT stream_id, previous_hash IS NOT DISTINCT FROM lag(hash) OVER (PARTITION BY stream_id ORDER BY stream_version) AS linked
+         FROM "${store.database.schema}".events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_version`,
+        [[a, b]],
+      );
+      expect(rows).toHaveLength(9);
+      expect(rows.every((r) => r.linked)).toBe(true);
+      expect(await verifyEventChain(store.database, store.database.schema)).toMatchObject({ ok: true });
     });
   });
 
