@@ -97,6 +97,8 @@ const writes: ReadonlyArray<Omit<MatrixRow, 'kind'>> = [
 
 const NOBODY: readonly TeamRole[] = [];
 const ADMIN: readonly Role[] = ['admin'];
+const EXPORTERS: readonly Role[] = ['admin', 'analyst'];
+const EVERYONE: readonly Role[] = [...CLINICIANS, 'patient', 'admin', 'analyst'];
 
 export const authorisationMatrix: readonly MatrixRow[] = [
   ...writes.map((row) => ({ ...row, kind: 'write' as const })),
@@ -156,6 +158,59 @@ export const authorisationMatrix: readonly MatrixRow[] = [
     team: NOBODY,
     patientSelf: false,
     anyone: ADMIN,
+  },
+  // FHIR R4 (docs/fhir.md): the clinical reads' rule for the record, admins for AuditEvent, anyone for metadata.
+  { endpoint: 'GET /fhir/R4/metadata', kind: 'read', team: NOBODY, patientSelf: false, anyone: EVERYONE },
+  { endpoint: 'GET /fhir/R4/{fhirSearchType}?patient={patientId}', kind: 'read', team: CLINICIANS, patientSelf: true },
+  { endpoint: 'GET /fhir/R4/{fhirPatientType}/{patientId}', kind: 'read', team: CLINICIANS, patientSelf: true },
+  {
+    endpoint: 'GET /fhir/R4/{fhirPatientType}/{patientId}/_history',
+    kind: 'read',
+    team: CLINICIANS,
+    patientSelf: true,
+  },
+  {
+    endpoint: 'GET /fhir/R4/{fhirPatientType}/{patientId}/_history/{firstVersion}',
+    kind: 'read',
+    team: CLINICIANS,
+    patientSelf: true,
+  },
+  { endpoint: 'GET /fhir/R4/{fhirAuditType}', kind: 'audit', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  // Bulk export: admins, analysts only pseudonymous; a job is its requester's (another's answers 404).
+  {
+    endpoint: 'GET /fhir/R4/$export?_pseudonymise=true',
+    kind: 'admin',
+    team: NOBODY,
+    patientSelf: false,
+    anyone: EXPORTERS,
+  },
+  {
+    endpoint: 'GET /fhir/R4/Group/{exportGroup}/$export',
+    kind: 'admin',
+    team: NOBODY,
+    patientSelf: false,
+    anyone: ADMIN,
+  },
+  {
+    endpoint: 'GET /fhir/R4/$export-status/{exportJob}',
+    kind: 'admin',
+    team: NOBODY,
+    patientSelf: false,
+    anyone: EXPORTERS,
+  },
+  {
+    endpoint: 'GET /fhir/R4/$export-file/{exportJob}/{exportFile}',
+    kind: 'admin',
+    team: NOBODY,
+    patientSelf: false,
+    anyone: EXPORTERS,
+  },
+  {
+    endpoint: 'DELETE /fhir/R4/$export-status/{exportJob}',
+    kind: 'admin',
+    team: NOBODY,
+    patientSelf: false,
+    anyone: EXPORTERS,
   },
   // Last: it erases the test patient's personal data.
   { endpoint: 'POST /patients/{patientId}/erasure', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },

@@ -7,6 +7,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { ApiConfig } from './config/api-config';
 import { AdminTasksModule } from './admin-tasks/admin-tasks.module';
 import { EventStoreModule } from './event-store/event-store.module';
+import { FhirModule } from './fhir/fhir.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './http/auth/auth.module';
 import { HealthModule } from './health/health.module';
@@ -37,6 +38,7 @@ export class AppModule {
         IntegrityModule,
         IntegrationModule,
         AdminTasksModule,
+        FhirModule,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },

@@ -52,7 +52,7 @@ describe('the OpenAPI document as a contract', () => {
     expect(errors).toEqual([]);
   });
 
-  it('declares a server, security on every operation, and problem+json for every 4xx', () => {
+  it('declares a server, security on every operation, and problem+json (FHIR: OperationOutcome) for every 4xx', () => {
     expect(document['servers']).toEqual([expect.objectContaining({ url: '/' })]);
     const paths = document['paths'] as Record<string, Record<string, Operation>>;
     for (const [path, operations] of Object.entries(paths)) {
@@ -68,8 +68,9 @@ describe('the OpenAPI document as a contract', () => {
           expect({ route, status, content }).toEqual({
             route,
             status,
+            // The FHIR API's errors are OperationOutcome resources (docs/fhir.md, "Errors").
             content: status.startsWith('4')
-              ? ['application/problem+json']
+              ? [path.startsWith('/fhir/') ? 'application/fhir+json' : 'application/problem+json']
               : expect.arrayContaining([expect.any(String)]),
           });
         }

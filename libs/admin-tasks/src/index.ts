@@ -25,3 +25,4 @@ export {
   patientAsOfTask,
   type PatientAsOfArgs,
 } from './patient-as-of/patient-as-of-task';
+export { exportFhir, fhirSourceOf, type FhirExportPorts, type FhirExportRun } from './fhir-export/export-fhir';

@@ -15,7 +15,7 @@ export interface RouteInfo {
 }
 
 /** Paths whose routes touch patient data, or act on it (admin, audit), and must be audited. */
-export const AUDITED_PREFIXES = ['/patients', '/registry', '/admin', '/audit'] as const;
+export const AUDITED_PREFIXES = ['/patients', '/registry', '/admin', '/audit', '/fhir'] as const;
 
 /**
  * Every route of the application with its audit declaration, looked up by

@@ -36,7 +36,7 @@ describe('the access log and the audit views', () => {
   let n = 0;
   const correlation = () => `audit-test-${Date.now()}-${n++}`;
 
-  it('declares a data category on every route under /patients, /registry, /admin and /audit', () => {
+  it('declares a data category on every route under /patients, /registry, /admin, /audit and /fhir', () => {
     const routes = t.api.app.get(AuditRoutes);
     expect(routes.undeclared().map((r) => `${r.method} ${r.path}`)).toEqual([]);
     expect(routes.all().filter((r) => r.audit).length).toBeGreaterThanOrEqual(40);

@@ -24,7 +24,8 @@ export type DataCategory =
   | 'integrity'
   | 'read models'
   | 'sample data'
-  | 'analytics';
+  | 'analytics'
+  | 'fhir';
 
 export interface AuditOptions {
   /** Default: `read` for GET, `create` for every other method (every write appends). */
@@ -45,7 +46,7 @@ export const AUDIT_CATEGORY = 'caretrail:audit-category';
  * Declares the data category of a route (or of every route of a controller)
  * and so puts it in the access log: every request, allowed or denied, gets a
  * record before it is answered. Every route under /patients, /registry,
- * /admin and /audit must carry one (audit-routes.int.spec.ts).
+ * /admin, /audit and /fhir must carry one (audit-routes.int.spec.ts).
  */
 export const AuditCategory = (category: DataCategory, options: AuditOptions = {}): MethodDecorator & ClassDecorator =>
   SetMetadata<string, AuditMetadata>(AUDIT_CATEGORY, { category, ...options });

@@ -38,7 +38,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       );
   }
 
-  private send(request: Request, response: Response, problem: Problem): void {
+  /** Writes the problem; a surface with its own error format (FHIR's OperationOutcome) overrides this. */
+  protected send(request: Request, response: Response, problem: Problem): void {
     if (response.headersSent) {
       // A streamed export failed half-way: the client sees a truncated body, never a second status.
       response.destroy();
