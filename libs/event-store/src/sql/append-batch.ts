@@ -119,11 +119,14 @@ export async function appendBatchIn(
       });
     });
   } catch (error) {
+    // The (stream, version) constraint is the last line of defence behind the locked check above.
     if (
       sqlStateOf(error) === SqlState.uniqueViolation &&
       String((error as { constraint?: string }).constraint).includes('stream_version')
     ) {
-      throw new WrongExpectedVersion(String((error as { detail?: string }).detail ?? ''), 'any', Number.NaN);
+      const detail = String((error as { detail?: string }).detail ?? '');
+      const clash = appends.find((a) => detail.includes(`(${a.streamId}, `)) ?? appends[0]!;
+      throw new WrongExpectedVersion(clash.streamId, clash.expectedVersion, Number.NaN);
     }
     throw error;
   }
