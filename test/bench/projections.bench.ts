@@ -411,7 +411,7 @@ async function measureSize(url: string, log: GeneratedLog, models: string[], rou
 
 function sizeText(r: SizeReport, rounds: number): string {
   const g = r.generation;
-  const generated = `${g.reused ? 'kept from an earlier run; generated' : 'generated'} at ${formatRate(g.eventsPerSecond)} events/s in ${g.seconds.toFixed(0)} s by ${g.processes} processes (peak RSS ${g.peakRssMiB.map((m) => m.toFixed(0)).join(', ')} MiB)`;
+  const generated = `${g.reused ? 'kept from an earlier run; generated' : 'generated'} at ${formatRate(g.eventsPerSecond)} events/s in ${g.seconds.toFixed(0)} s by ${g.processes} processes (peak RSS ${g.peakRssMiB.map((m) => m.toFixed(0)).join(', ')} MiB)${Object.keys(g.refused ?? {}).length > 0 ? `; refused commands ${JSON.stringify(g.refused)}` : ''}`;
   return [
     `${r.events.toLocaleString('en-US')} events (${r.patients.toLocaleString('en-US')} patients x ${r.days} days, schema ${r.schema}, ${generated}), median (min-max) of ${rounds} rounds after a warm-up`,
     '',
