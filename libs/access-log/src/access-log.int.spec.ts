@@ -11,7 +11,7 @@ import {
   type SqlDatabase,
 } from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema, withAdminClient } from '@caretrail/event-store/testing';
-import { AccessLog, verifyAccessChain } from './access-log';
+import { AccessLog, accessChainOf, verifyAccessChain } from './access-log';
 import { accessRecordHash, GENESIS_HASH, type AccessRecord, type AccessRecordInput } from './access-record';
 import { csvHeader, csvLine, ndjsonLine } from './export-format';
 
@@ -146,6 +146,42 @@ describe('the access log on PostgreSQL', () => {
     expect(JSON.parse(ndjsonLine(stored))).toEqual(stored);
   });
 
+  it('spreads records over chains by patient, each chained on its own, and locks one chain at a time', async () => {
+    const other = await freshLog();
+    const patients = Array.from({ length: 40 }, (_, i) => `chained-${i}`);
+    await Promise.all(patients.flatMap((patientId) => [0, 1, 2].map(() => other.log.append(record({ patientId })))));
+    const report = await verifyAccessChain(other.db);
+    expect(report).toMatchObject({ ok: true, firstBreak: null, breaks: [], recordsChecked: 120 });
+    expect(report.chains.length).toBeGreaterThan(1);
+    const { rows } = await other.db.query<{ patient_id: string; chains: string }>(
+      `SELECT patient_id, count(DISTINCT chain) AS chains FROM "${other.schema}".access_log GROUP BY patient_id`,
+    );
+    // All records about one patient are in the chain accessChainOf names.
+    expect(rows.every((row) => Number(row.chains) === 1)).toBe(true);
+    const { rows: chainOfFirst } = await other.db.query<{ chain: number }>(
+      `SELECT chain FROM "${other.schema}".access_log WHERE patient_id = $1 LIMIT 1`,
+      [patients[0]],
+    );
+    expect(chainOfFirst[0]!.chain).toBe(accessChainOf({ patientId: patients[0]!, userId: null, clientAddress: null }));
+    await other.close();
+  });
+
+  it('writes a record inside a transaction the caller holds: it commits with that transaction or not at all', async () => {
+    const other = await freshLog();
+    await expect(
+      other.db.transaction(async (tx) => {
+        await other.log.appendWithin(tx, record({ userId: 'rolled-back' }));
+        throw new Error('the events of the request failed');
+      }),
+    ).rejects.toThrow('the events of the request failed');
+    const committed = await other.db.transaction((tx) => other.log.appendWithin(tx, record({ userId: 'committed' })));
+    expect(committed.previousHash).toBe(GENESIS_HASH);
+    const { items } = await other.log.page({});
+    expect(items.map((r) => r.userId)).toEqual(['committed']);
+    await expect(verifyAccessChain(other.db)).resolves.toMatchObject({ ok: true, recordsChecked: 1 });
+    await other.close();
+  });
+
   describe('detects tampering by someone who bypasses the triggers', () => {
     it('an edited field', async () => {
       const ids: number[] = [];
@@ -197,6 +233,62 @@ describe('the access log on PostgreSQL', () => {
         ok: false,
         firstBreak: { reason: 'link-broken', id: ids[1] },
       });
+      await other.close();
+    });
+
+    it('names the first break of each chain, and the chains nobody touched still verify', async () => {
+      const other = await freshLog();
+      // Patients whose records land in different chains.
+      const byChain = new Map<number, string>();
+      for (let i = 0; byChain.size < 3; i++) {
+        const patientId = `per-chain-${i}`;
+        const chain = accessChainOf({ patientId, userId: null, clientAddress: null });
+        if (!byChain.has(chain)) byChain.set(chain, patientId);
+      }
+      const [a, b, c] = [...byChain.entries()];
+      const ids = new Map<string, number[]>();
+      for (let i = 0; i < 3; i++)
+        for (const [, patientId] of [a!, b!, c!]) {
+          const stored = await other.log.append(record({ patientId }));
+          ids.set(patientId, [...(ids.get(patientId) ?? []), stored.id]);
+        }
+      await withAdminClient(async (client) => {
+        const t = `"${other.schema}".access_log`;
+        await client.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
+        await client.query(`UPDATE ${t} SET status = 200 WHERE id = $1`, [ids.get(a![1])![1]]);
+        await client.query(`DELETE FROM ${t} WHERE id = $1`, [ids.get(b![1])![0]]);
+      });
+      const report = await verifyAccessChain(other.db);
+      const expected = [
+        { chain: a![0], reason: 'content-changed', id: ids.get(a![1])![1]! },
+        { chain: b![0], reason: 'link-broken', id: ids.get(b![1])![1]! },
+      ].sort((x, y) => x.chain - y.chain);
+      expect(report.ok).toBe(false);
+      expect(report.breaks).toEqual(expected);
+      expect(report.firstBreak).toEqual([...expected].sort((x, y) => x.id - y.id)[0]);
+      const untouched = report.chains.find((head) => head.chain === c![0])!;
+      expect(untouched).toMatchObject({ firstBreak: null, records: 3, last: { id: ids.get(c![1])![2] } });
+      await other.close();
+    });
+
+    it('the checkpoint over all chains changes when the newest record of any chain is removed', async () => {
+      const other = await freshLog();
+      const stored: AccessRecord[] = [];
+      for (let i = 0; i < 6; i++) stored.push(await other.log.append(record({ patientId: `checkpoint-${i}` })));
+      const before = await verifyAccessChain(other.db);
+      // Not the newest record overall, but the newest of its own chain.
+      const victim = stored.find(
+        (r) => !stored.some((later) => later.id > r.id && accessChainOf(later) === accessChainOf(r)),
+      )!;
+      expect(victim.id).not.toBe(before.last!.id);
+      await withAdminClient(async (client) => {
+        await client.query(`ALTER TABLE "${other.schema}".access_log DISABLE TRIGGER USER`);
+        await client.query(`DELETE FROM "${other.schema}".access_log WHERE id = $1`, [victim.id]);
+      });
+      const after = await verifyAccessChain(other.db);
+      expect(after.ok).toBe(true);
+      expect(after.last).toEqual(before.last);
+      expect(after.checkpoint).not.toBe(before.checkpoint);
       await other.close();
     });
 

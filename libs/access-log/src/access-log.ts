@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { SqlQueryable } from '@caretrail/event-store';
 import {
   accessRecordHash,
@@ -75,44 +76,98 @@ export class InvalidCursor extends Error {
 }
 
 /**
- * The append-only access log (migration 0005): one global hash chain,
- * written one record per statement through `append_access_record`.
+ * How many hash chains new records are spread over (docs/audit.md). Each
+ * record stores its chain, so the verifier needs no configuration and the
+ * number may change between releases without breaking a chain.
+ */
+export const ACCESS_CHAINS = 16;
+
+/**
+ * The chain of a record: a stable hash of the patient it is about, else of
+ * the user, else of the client address. All records about one patient are
+ * in one chain, in order; requests about other patients extend other chains
+ * under other locks.
+ */
+export function accessChainOf(record: Pick<AccessRecordInput, 'patientId' | 'userId' | 'clientAddress'>): number {
+  const key = record.patientId ?? record.userId ?? record.clientAddress ?? '';
+  // FNV-1a over UTF-16 code units: cheap, stable across processes and versions.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % ACCESS_CHAINS;
+}
+
+interface Pending {
+  record: AccessRecordInput;
+  resolve(stored: AccessRecord): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The append-only access log (migrations 0005 and 0008): records spread over
+ * ACCESS_CHAINS hash chains by patient, each chain extended under its own
+ * lock through `append_access_chain`.
  */
 export class AccessLog {
   private readonly s: string;
+  /** Records waiting for their chain's next batch, per chain. */
+  private readonly queues = new Map<number, Pending[]>();
 
   constructor(private readonly db: AccessLogDatabase) {
     this.s = quoteIdent(db.schema);
   }
 
   /**
-   * Appends one record. Records of concurrent callers are written together
-   * (group commit): while one batch is being written the next ones queue,
-   * and the next batch goes out as soon as it is done. A lone caller waits
-   * for nothing; under load one lock and one commit serve many requests.
-   * Resolves once the record is committed.
+   * Appends one record. Records of concurrent callers for the same chain are
+   * written together (group commit per chain): while one batch of a chain is
+   * being written its next records queue, and the next batch goes out as soon
+   * as it is done. Chains are written in parallel. A lone caller waits for
+   * nothing. Resolves once the record is committed.
    */
   append(record: AccessRecordInput): Promise<AccessRecord> {
+    const clean = sanitised(record);
+    const chain = accessChainOf(clean);
     return new Promise((resolve, reject) => {
-      this.queue.push({ record: sanitised(record), resolve, reject });
-      if (!this.writing) void this.drain();
+      const queue = this.queues.get(chain);
+      if (queue) queue.push({ record: clean, resolve, reject });
+      else {
+        const fresh: Pending[] = [{ record: clean, resolve, reject }];
+        this.queues.set(chain, fresh);
+        void this.drain(chain, fresh);
+      }
     });
   }
 
-  private readonly queue: Array<{
-    record: AccessRecordInput;
-    resolve(stored: AccessRecord): void;
-    reject(error: unknown): void;
-  }> = [];
-  private writing = false;
+  /**
+   * Appends one record with `executor`, inside a transaction the caller holds
+   * (the events of the same request): the record commits with them or not at
+   * all. Its chain stays locked until that transaction ends.
+   */
+  async appendWithin(executor: SqlQueryable, record: AccessRecordInput): Promise<AccessRecord> {
+    const clean = sanitised(record);
+    const [stored] = await this.appendAll(executor, accessChainOf(clean), [clean]);
+    return stored as AccessRecord;
+  }
 
-  private async drain(): Promise<void> {
-    this.writing = true;
+  /**
+   * The call that appends `record` to its chain, for a writer that runs it in
+   * its own statement or transaction (the event store's `alongside`): a
+   * set-returning function call with parameters from `$1`.
+   */
+  statementFor(record: AccessRecordInput): { call: string; params: unknown[] } {
+    const clean = sanitised(record);
+    return this.callOf(accessChainOf(clean), [clean]);
+  }
+
+  private async drain(chain: number, queue: Pending[]): Promise<void> {
     try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
+      while (queue.length > 0) {
+        const batch = queue.splice(0, MAX_BATCH);
         try {
-          const stored = await this.appendAll(batch.map((b) => b.record));
+          const stored = await this.appendAll(
+            this.db,
+            chain,
+            batch.map((b) => b.record),
+          );
           batch.forEach((b, i) => b.resolve(stored[i] as AccessRecord));
         } catch (error) {
           const [only] = batch;
@@ -122,21 +177,45 @@ export class AccessLog {
           }
           // One bad record must not fail the requests that shared its batch: write them one by one.
           for (const b of batch)
-            await this.appendAll([b.record]).then(([stored]) => b.resolve(stored as AccessRecord), b.reject);
+            await this.appendAll(this.db, chain, [b.record]).then(
+              ([stored]) => b.resolve(stored as AccessRecord),
+              b.reject,
+            );
         }
       }
     } finally {
-      this.writing = false;
+      this.queues.delete(chain);
     }
   }
 
-  private async appendAll(records: AccessRecordInput[]): Promise<AccessRecord[]> {
+  private async appendAll(
+    executor: SqlQueryable,
+    chain: number,
+    records: AccessRecordInput[],
+  ): Promise<AccessRecord[]> {
+    const { call, params } = this.callOf(chain, records);
+    const { rows } = await executor.query<{ id: string | number; previous_hash: string; hash: string }>(
+      `SELECT id, previous_hash, hash FROM ${call}`,
+      params,
+    );
+    if (rows.length !== records.length)
+      throw new Error(`append_access_chain wrote ${rows.length} of ${records.length} records`);
+    return rows.map((row, i) => ({
+      ...(records[i] as AccessRecordInput),
+      id: Number(row.id),
+      previousHash: row.previous_hash,
+      hash: row.hash,
+    }));
+  }
+
+  private callOf(chain: number, records: AccessRecordInput[]): { call: string; params: unknown[] } {
     const column = <T>(pick: (r: AccessRecordInput) => T): T[] => records.map(pick);
-    const { rows } = await this.db.query<{ id: string | number; previous_hash: string; hash: string }>(
-      `SELECT id, previous_hash, hash FROM ${this.s}.append_access_records(
-         $1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-         $9::int[], $10::text[], $11::text[], $12::text[], $13::text[], $14::jsonb[])`,
-      [
+    return {
+      call: `${this.s}.append_access_chain($1,
+         $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+         $10::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::jsonb[])`,
+      params: [
+        chain,
         column(canonicalContent),
         column((r) => r.recordedAt),
         column((r) => r.userId),
@@ -152,15 +231,7 @@ export class AccessLog {
         column((r) => r.correlationId),
         column((r) => JSON.stringify(r.detail)),
       ],
-    );
-    if (rows.length !== records.length)
-      throw new Error(`append_access_records wrote ${rows.length} of ${records.length} records`);
-    return rows.map((row, i) => ({
-      ...(records[i] as AccessRecordInput),
-      id: Number(row.id),
-      previousHash: row.previous_hash,
-      hash: row.hash,
-    }));
+    };
   }
 
   async page(
@@ -228,19 +299,47 @@ export type AccessChainBreakReason =
   /** The record does not point at its predecessor's hash: a record before it was removed, inserted or moved. */
   | 'link-broken';
 
+export interface AccessChainBreak {
+  reason: AccessChainBreakReason;
+  /** The first record of the chain that does not verify. */
+  id: number;
+  chain: number;
+}
+
+export interface AccessChainHead {
+  chain: number;
+  records: number;
+  /** The newest record of the chain that verified. */
+  last: { id: number; hash: string } | null;
+  /** The chain's first break; records after it in that chain are not checked. */
+  firstBreak: AccessChainBreak | null;
+}
+
 export interface AccessChainReport {
   ok: boolean;
   recordsChecked: number;
-  firstBreak: { reason: AccessChainBreakReason; id: number } | null;
-  /** The last record walked: keep its hash outside the database to detect later removal of the tail. */
+  /** The break with the lowest id over all chains. */
+  firstBreak: AccessChainBreak | null;
+  /** The first break of each broken chain, by chain. */
+  breaks: AccessChainBreak[];
+  /** The newest record walked over all chains. */
   last: { id: number; hash: string } | null;
+  /** Every chain's head, by chain. */
+  chains: AccessChainHead[];
+  /**
+   * sha256 over every chain's number, length and head hash: a checkpoint of
+   * the whole log. Keep it outside the database; removing the newest records
+   * of any chain changes it.
+   */
+  checkpoint: string;
 }
 
 /**
- * Walks the access log's hash chain in id order, recomputing every hash
- * from the stored columns, and reports the first broken link with its id.
- * Removing the newest records leaves a valid shorter chain: compare `last`
- * with an anchor kept outside the database to catch that.
+ * Walks the access log's hash chains in id order, recomputing every hash
+ * from the stored columns, and reports the first break of each chain with
+ * its id (docs/audit.md). Removing the newest records of a chain leaves a
+ * valid shorter chain: compare `checkpoint` (or the chains' `last`) with a
+ * copy kept outside the database to catch that.
  */
 export async function verifyAccessChain(
   executor: SqlQueryable & { readonly schema?: string },
@@ -248,30 +347,49 @@ export async function verifyAccessChain(
 ): Promise<AccessChainReport> {
   if (schema === undefined) throw new TypeError('verifyAccessChain needs the schema of the access log');
   const s = quoteIdent(schema);
-  let expectedPrevious = GENESIS_HASH;
+  const chains = new Map<number, AccessChainHead & { expectedPrevious: string }>();
   let after = 0;
   let recordsChecked = 0;
   let last: AccessChainReport['last'] = null;
   for (;;) {
-    const { rows } = await executor.query<AccessRow>(
-      `SELECT ${COLUMNS} FROM ${s}.access_log WHERE id > $1 ORDER BY id LIMIT 5000`,
+    const { rows } = await executor.query<AccessRow & { chain: number }>(
+      `SELECT ${COLUMNS}, chain FROM ${s}.access_log WHERE id > $1 ORDER BY id LIMIT 5000`,
       [after],
     );
     for (const row of rows) {
       const record = toRecord(row);
-      recordsChecked++;
-      if (record.previousHash !== expectedPrevious)
-        return { ok: false, recordsChecked, firstBreak: { reason: 'link-broken', id: record.id }, last };
-      if (accessRecordHash(record.previousHash, record) !== record.hash) {
-        return { ok: false, recordsChecked, firstBreak: { reason: 'content-changed', id: record.id }, last };
+      const chain = Number(row.chain);
+      let head = chains.get(chain);
+      if (!head) {
+        head = { chain, records: 0, last: null, firstBreak: null, expectedPrevious: GENESIS_HASH };
+        chains.set(chain, head);
       }
-      expectedPrevious = record.hash;
       last = { id: record.id, hash: record.hash };
+      if (head.firstBreak) continue;
+      recordsChecked++;
+      head.records++;
+      if (record.previousHash !== head.expectedPrevious)
+        head.firstBreak = { reason: 'link-broken', id: record.id, chain };
+      else if (accessRecordHash(record.previousHash, record) !== record.hash)
+        head.firstBreak = { reason: 'content-changed', id: record.id, chain };
+      else {
+        head.expectedPrevious = record.hash;
+        head.last = { id: record.id, hash: record.hash };
+      }
     }
     const lastRow = rows[rows.length - 1];
-    if (!lastRow) return { ok: true, recordsChecked, firstBreak: null, last };
+    if (!lastRow) break;
     after = Number(lastRow.id);
   }
+  const heads = [...chains.values()]
+    .sort((x, y) => x.chain - y.chain)
+    .map(({ expectedPrevious: _next, ...head }) => head);
+  const breaks = heads.flatMap((head) => (head.firstBreak ? [head.firstBreak] : []));
+  const firstBreak = breaks.reduce<AccessChainBreak | null>((a, b) => (a === null || b.id < a.id ? b : a), null);
+  const checkpoint = createHash('sha256')
+    .update(heads.map((head) => `${head.chain}:${head.records}:${head.last?.hash ?? GENESIS_HASH}`).join('\n'))
+    .digest('hex');
+  return { ok: firstBreak === null, recordsChecked, firstBreak, breaks, last, chains: heads, checkpoint };
 }
 
 function toRecord(row: AccessRow): AccessRecord {

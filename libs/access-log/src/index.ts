@@ -1,9 +1,13 @@
 export * from './access-record';
 export {
+  ACCESS_CHAINS,
   AccessLog,
+  accessChainOf,
   InvalidCursor,
   verifyAccessChain,
+  type AccessChainBreak,
   type AccessChainBreakReason,
+  type AccessChainHead,
   type AccessChainReport,
   type AccessLogDatabase,
   type AccessLogFilter,

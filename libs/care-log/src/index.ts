@@ -26,6 +26,7 @@ export {
   type StreamIntegrityCheck,
 } from './write/execute-command';
 export { StreamWriteQueue } from './write/stream-write-queue';
+export { FoldedStateCache, type FoldedStateCacheOptions } from './write/cached-state-loader';
 export {
   decryptEventData,
   decryptEvents,

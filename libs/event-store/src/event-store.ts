@@ -55,6 +55,33 @@ export interface AppendOptions {
    * same key with another hash is refused (IdempotencyKeyReused).
    */
   requestHash?: string;
+  /**
+   * The versions of the other streams the writer decided on (stream id to
+   * version, 0 = no stream): the append fails with WrongExpectedVersion,
+   * writing nothing, when one of them has moved since. Optimistic concurrency
+   * on every stream a decision read, not only on the target.
+   */
+  readVersions?: Readonly<Record<string, number>>;
+  /**
+   * One more statement in the append's own transaction, run once the events
+   * are written (the access record of the request that wrote them): it
+   * commits with the events or, when it fails, neither does. Runs for an
+   * idempotent replay too.
+   */
+  alongside?: AlongsideStatement;
+}
+
+/**
+ * A statement for AppendOptions.alongside: a call of a set-returning SQL
+ * function, written as it stands in a FROM clause, with parameters `$1`,
+ * `$2`, ... (the SQL adapters renumber them; no other `$` may appear). A
+ * single-event append runs it in the same statement as the events, so the
+ * write stays one round trip. Another back end would need its own way to
+ * make the two atomic.
+ */
+export interface AlongsideStatement {
+  readonly call: string;
+  readonly params: readonly unknown[];
 }
 
 /**

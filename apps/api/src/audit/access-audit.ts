@@ -13,6 +13,8 @@ import { SQL_DATABASE, API_CONFIG } from '../http/tokens';
 import { clientAddressOf } from '../http/connection/client-address';
 import { Problem } from '../http/problems/problem';
 import { ID_PATTERN } from '../http/validation/decorators';
+import type { AccessAlongside } from '../http/audit/access-observer';
+import type { AuditMetadata } from '../http/audit/audit-category';
 import type { RouteInfo } from './audit-routes';
 
 declare module 'express' {
@@ -112,25 +114,8 @@ export class AccessAudit implements OnModuleDestroy {
       );
       return undefined;
     }
-    const params = request.params as Record<string, string | undefined>;
     try {
-      const patientId = audit.patient ? audit.patient(request, result) : params['patientId'];
-      const record = await this.log.append({
-        recordedAt: new Date().toISOString(),
-        userId: request.principal?.userId ?? null,
-        role: request.principal?.role ?? null,
-        // Only a well-formed id is stored: a path segment is whatever the client typed.
-        patientId: typeof patientId === 'string' && ID_PATTERN.test(patientId) ? patientId : null,
-        category: audit.category,
-        action,
-        outcome: status === 401 || status === 403 ? 'denied' : 'allowed',
-        status,
-        method: request.method,
-        route: route.path,
-        clientAddress: clientAddressOf(request),
-        correlationId: String(request.id),
-        detail: (status < 400 ? audit.detail?.(request, result) : undefined) ?? {},
-      });
+      const record = await this.log.append(this.recordOf(request, route, audit, action, status, result));
       request.accessRecord = 'written';
       return record;
     } catch (error) {
@@ -138,5 +123,61 @@ export class AccessAudit implements OnModuleDestroy {
       this.logger.error(`access record not written: ${error instanceof Error ? error.message : String(error)}`);
       throw accessLogUnavailable();
     }
+  }
+
+  /**
+   * For a successful write whose record needs nothing from its result: the
+   * record, written in the transaction that appends the write's events, so
+   * it commits with them or neither does (docs/audit.md). `committed` is
+   * called once that transaction committed; until then the request counts
+   * as unrecorded, and its ordinary record is written after the handler.
+   */
+  alongside(request: Request, route: RouteInfo): AccessAlongside | undefined {
+    const audit = route.audit;
+    if (!audit || !this.enabled || !request.principal || audit.patient || audit.detail) return undefined;
+    const action: AccessAction =
+      typeof audit.action === 'function' ? audit.action(request) : (audit.action ?? 'create');
+    return {
+      statement: () => this.log.statementFor(this.recordOf(request, route, audit, action, route.successStatus)),
+      committed: () => {
+        request.accessRecord = 'written';
+      },
+      // The events and the record are one statement: a failure we cannot place may be the record's.
+      failed: (error) => {
+        request.accessRecord = 'failed';
+        this.logger.error(
+          `write and its access record not written: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        return accessLogUnavailable();
+      },
+    };
+  }
+
+  private recordOf(
+    request: Request,
+    route: RouteInfo,
+    audit: AuditMetadata,
+    action: AccessAction,
+    status: number,
+    result?: unknown,
+  ): AccessRecordInput {
+    const params = request.params as Record<string, string | undefined>;
+    const patientId = audit.patient ? audit.patient(request, result) : params['patientId'];
+    return {
+      recordedAt: new Date().toISOString(),
+      userId: request.principal?.userId ?? null,
+      role: request.principal?.role ?? null,
+      // Only a well-formed id is stored: a path segment is whatever the client typed.
+      patientId: typeof patientId === 'string' && ID_PATTERN.test(patientId) ? patientId : null,
+      category: audit.category,
+      action,
+      outcome: status === 401 || status === 403 ? 'denied' : 'allowed',
+      status,
+      method: request.method,
+      route: route.path,
+      clientAddress: clientAddressOf(request),
+      correlationId: String(request.id),
+      detail: (status < 400 ? audit.detail?.(request, result) : undefined) ?? {},
+    };
   }
 }

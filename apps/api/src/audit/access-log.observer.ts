@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import type { AccessObserver } from '../http/audit/access-observer';
+import type { AccessAlongside, AccessObserver } from '../http/audit/access-observer';
 import { Problem } from '../http/problems/problem';
 import { AccessAudit } from './access-audit';
 import { AuditRoutes } from './audit-routes';
@@ -16,6 +16,12 @@ export class AccessLogObserver implements AccessObserver {
   async succeeded(request: Request, result: unknown): Promise<void> {
     const route = this.routes.forRequest(request);
     if (route?.audit) await this.audit.record(request, route, route.successStatus, result);
+  }
+
+  /** A write's record goes into the transaction of its events when it needs nothing from the result. */
+  alongside(request: Request): AccessAlongside | undefined {
+    const route = this.routes.forRequest(request);
+    return route ? this.audit.alongside(request, route) : undefined;
   }
 
   /** Denials above all are recorded; when the log cannot be written the answer becomes its 503. */

@@ -204,6 +204,43 @@ describe('the access log and the audit views', () => {
     await t.api.http.get(`/patients/${p.patientId}/plan`).set('Authorization', p.therapist.auth).expect(200);
   });
 
+  it('writes the record of a write in the transaction of its events: without the record, no events', async () => {
+    const s = `"${t.api.sql.schema}"`;
+    const outcomes = async (): Promise<number> => {
+      const { rows } = await t.api.sql.query<{ n: string }>(
+        `SELECT count(*) AS n FROM ${s}.events WHERE stream_id LIKE $1`,
+        [`outcomes-${p.patientId}-%`],
+      );
+      return Number(rows[0]!.n);
+    };
+    const send = (id: string) =>
+      t.api.http
+        .post(`/patients/${p.patientId}/outcomes`)
+        .set({ Authorization: p.patient.auth, 'X-Correlation-Id': id })
+        .send({ instrument: 'GAD-7', items: [0, 1, 0, 1, 0, 1, 0], total: 3 });
+    const before = await outcomes();
+    await withAdminClient((c) =>
+      c.query(`ALTER TABLE ${s}.access_log ADD CONSTRAINT refuse_outcomes CHECK (category <> 'outcomes') NOT VALID`),
+    );
+    try {
+      expectProblem(await send(correlation()), 503, 'access-log-unavailable');
+      expect(await outcomes()).toBe(before);
+    } finally {
+      await withAdminClient((c) => c.query(`ALTER TABLE ${s}.access_log DROP CONSTRAINT refuse_outcomes`));
+    }
+    const id = correlation();
+    const written = await send(id).expect(201);
+    expect(await outcomes()).toBe(before + 1);
+    // One record, in the same transaction as the event it is about.
+    const { rows } = await t.api.sql.query<{ same: boolean }>(
+      `SELECT a.xmin = e.xmin AS same FROM ${s}.access_log a, ${s}.events e
+       WHERE a.correlation_id = $1 AND e.event_id = $2`,
+      [id, (written.body as { eventIds: string[] }).eventIds[0]],
+    );
+    expect(rows).toEqual([{ same: true }]);
+    expect(await recordsOf(id)).toEqual([expect.objectContaining({ status: 201, category: 'outcomes' })]);
+  });
+
   describe('GET /audit', () => {
     it('is for admins only, and a refused attempt is itself recorded', async () => {
       const id = correlation();

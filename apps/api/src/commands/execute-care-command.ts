@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import { eventStoreStateLoader, executeCommand, StreamWriteQueue, type CommandWritePorts } from '@caretrail/care-log';
-import type { DomainCommand, Actor } from '@caretrail/domain';
-import { BrokenChain, type AppendResult, type EventStore } from '@caretrail/event-store';
+import { executeCommand, FoldedStateCache, StreamWriteQueue, type CommandWritePorts } from '@caretrail/care-log';
+import { DomainError, type DomainCommand, type Actor } from '@caretrail/domain';
+import { BrokenChain, EventStoreError, type AppendResult, type EventStore } from '@caretrail/event-store';
+import { Problem } from '../http/problems/problem';
 import { EVENT_STORE } from '../http/tokens';
 import type { WriteRequest } from '../http/write/write-context';
 import { IntegrityMonitor } from '../integrity/integrity-monitor';
@@ -27,6 +28,8 @@ export class ExecuteCareCommand {
 @Injectable()
 export class ExecuteCareCommandHandler {
   private readonly ports: CommandWritePorts;
+  /** Folded state of the streams this process wrote lately (docs/architecture.md, "Folded state cache"). */
+  readonly cache: FoldedStateCache;
 
   constructor(
     @Inject(EVENT_STORE) store: EventStore,
@@ -34,13 +37,17 @@ export class ExecuteCareCommandHandler {
     private readonly integrity: IntegrityMonitor,
     private readonly events: EventBus,
   ) {
+    this.cache = new FoldedStateCache(store, (events) => personalData.open(events));
+    // An erasure here drops the patient's opened state at once; one elsewhere moves the care-plan
+    // stream every cached state of the patient read, so it is reloaded before it is used again.
+    personalData.onErased((patientId) => this.cache.evictPatient(patientId));
     this.ports = {
       log: store,
-      loader: eventStoreStateLoader(store, (events) => personalData.open(events)),
+      loader: this.cache,
       seal: (type, data) => personalData.seal(type, data),
       // One queue per process: this handler is a singleton.
       queue: new StreamWriteQueue(),
-      integrity: integrity.guard,
+      ...(integrity.writeCheck ? { integrity: integrity.writeCheck } : {}),
     };
   }
 
@@ -49,12 +56,15 @@ export class ExecuteCareCommandHandler {
       return await this.decide(command);
     } catch (error) {
       if (error instanceof BrokenChain) throw this.integrity.refusal(error);
+      // A refusal, a conflict or a problem is the write's own answer; anything else may be its access record's.
+      const known = error instanceof DomainError || error instanceof EventStoreError || error instanceof Problem;
+      if (!known && command.request.access) throw command.request.access.failed(error);
       throw error;
     }
   }
 
   private async decide({ command, actor, request }: ExecuteCareCommand): Promise<AppendResult> {
-    const { appended, events } = await executeCommand(this.ports, {
+    const { appended, events, alongsideCommitted } = await executeCommand(this.ports, {
       command,
       context: { now: request.now, actor },
       correlationId: request.correlationId,
@@ -63,7 +73,10 @@ export class ExecuteCareCommandHandler {
       ...(request.idempotencyKey ? { idempotencyKey: `${actor.userId}:${request.idempotencyKey}` } : {}),
       ...(request.requestHash ? { requestHash: request.requestHash } : {}),
       ...(request.clientAddress ? { extra: { clientAddress: request.clientAddress } } : {}),
+      // The access record commits with the events (docs/audit.md).
+      ...(request.access ? { alongside: request.access.statement } : {}),
     });
+    if (alongsideCommitted) request.access?.committed();
     this.events.publish(
       new CareEventsRecorded(
         command.type,

@@ -21,6 +21,13 @@ export interface ApiConfig {
    * by default; ACCESS_LOG=off exists for the audit-cost benchmark only.
    */
   accessLog: boolean;
+  /**
+   * Verify the hash chains of the streams a command loads, and sweep the log
+   * (docs/audit.md, "Tamper evidence"). On by default; INTEGRITY_CHECKS=off
+   * exists for the audit-cost benchmark only, whose "off" side drops the hash
+   * trigger: every chain would then read as broken.
+   */
+  integrityChecks: boolean;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For/-Proto to believe (TRUST_PROXY; unset = none). */
   trustProxy: boolean | number | string;
   /** Requests per client address and per principal (docs/architecture.md#http-edge); `enabled: false` for benchmarks. */
@@ -53,6 +60,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     projectionPoisonPolicy: env['PROJECTION_POISON_POLICY'] === 'park' ? 'park' : 'stop',
     personalDataEncryption: env['PERSONAL_DATA_ENCRYPTION'] !== 'off',
     accessLog: env['ACCESS_LOG'] !== 'off',
+    integrityChecks: env['INTEGRITY_CHECKS'] !== 'off',
     trustProxy: trustProxyFromEnv(env['TRUST_PROXY']),
     rateLimit: {
       enabled: env['RATE_LIMIT'] !== 'off',

@@ -8,7 +8,8 @@ import {
   type SqlDatabase,
 } from '@caretrail/event-store';
 import { Problem } from '../http/problems/problem';
-import { SQL_DATABASE } from '../http/tokens';
+import type { ApiConfig } from '../config/api-config';
+import { API_CONFIG, SQL_DATABASE } from '../http/tokens';
 
 /** How often the background sweep verifies its next batch of events. */
 const SWEEP_INTERVAL_MS = 1000;
@@ -30,12 +31,24 @@ export class IntegrityMonitor implements OnApplicationBootstrap, OnApplicationSh
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
 
-  constructor(@Inject(SQL_DATABASE) sql: SqlDatabase) {
+  constructor(
+    @Inject(SQL_DATABASE) sql: SqlDatabase,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {
     this.guard = new StreamChainGuard(sql, sql.schema);
     this.sweep = new IntegritySweep(sql, sql.schema, this.guard);
   }
 
+  /** The check the write path runs before appending; none with INTEGRITY_CHECKS=off (benchmarks only). */
+  get writeCheck(): StreamChainGuard | undefined {
+    return this.config.integrityChecks ? this.guard : undefined;
+  }
+
   onApplicationBootstrap(): void {
+    if (!this.config.integrityChecks) {
+      this.logger.warn('INTEGRITY_CHECKS=off: hash chains are NOT verified (benchmarks only)');
+      return;
+    }
     this.timer = setInterval(() => {
       this.running = this.running.then(() => this.step());
     }, SWEEP_INTERVAL_MS);

@@ -12,6 +12,7 @@ import { RequireRole } from '../http/auth/roles.guard';
 import { EVENT_STORE, PATIENT_KEYS } from '../http/tokens';
 import { IsText, PatientParams } from '../http/validation/decorators';
 import { Problem } from '../http/problems/problem';
+import { PersonalData } from './personal-data';
 
 export class ErasureDto {
   @IsText(
@@ -56,6 +57,7 @@ export class ErasureController {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(PATIENT_KEYS) private readonly keys: CachingPatientKeyStore,
+    private readonly personalData: PersonalData,
   ) {}
 
   @Post(':patientId/erasure')
@@ -95,6 +97,7 @@ export class ErasureController {
         return this.result(patientId, earlier, true);
       }
       const { destroyedAt } = await this.keys.destroy(patientId);
+      this.personalData.erased(patientId);
       const event = erasureEvent(
         {
           patientId,

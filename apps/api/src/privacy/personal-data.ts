@@ -14,6 +14,8 @@ import { API_CONFIG, PATIENT_KEYS } from '../http/tokens';
  */
 @Injectable()
 export class PersonalData {
+  private readonly erasureListeners: Array<(patientId: string) => void> = [];
+
   constructor(
     @Inject(PATIENT_KEYS) readonly keys: CachingPatientKeyStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
@@ -37,5 +39,15 @@ export class PersonalData {
 
   open(events: readonly StoredEvent[]): Promise<StoredEvent[]> {
     return decryptEvents(events, this.keys);
+  }
+
+  /** Who holds opened personal data in memory (the write path's state cache) and must drop a patient's on erasure. */
+  onErased(listener: (patientId: string) => void): void {
+    this.erasureListeners.push(listener);
+  }
+
+  /** A patient's key was destroyed in this process: nothing opened with it may stay in memory. */
+  erased(patientId: string): void {
+    for (const listener of this.erasureListeners) listener(patientId);
   }
 }

@@ -61,6 +61,27 @@ export async function enrolTestPatient(
   return { patientId, givenName, therapist, prescriber, patient: await testUser(api, 'patient', patientId) };
 }
 
+/** A daily Sertraline 50 mg prescribed by the patient's prescriber from `startsAt`: its medication id. */
+export async function prescribeTestMedication(
+  api: TestApi,
+  patient: TestPatient,
+  startsAt: string,
+  times?: string[],
+): Promise<string> {
+  const daily = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  const prescribed = await api.http
+    .post(`/patients/${patient.patientId}/medications`)
+    .set('Authorization', patient.prescriber.auth)
+    .send({
+      drug: { name: 'Sertraline' },
+      strength: { value: 50, unit: 'mg' },
+      schedule: { timesPerDay: 1, daysOfWeek: daily, ...(times ? { times } : {}) },
+      startsAt,
+    })
+    .expect(201);
+  return String(prescribed.body.id);
+}
+
 /**
  * The last event of a stream, as the application reads it: stored, with its
  * personal data opened (it is stored sealed, docs/erasure.md).

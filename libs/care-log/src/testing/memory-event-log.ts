@@ -40,6 +40,10 @@ export class MemoryEventLog implements Pick<EventStore, 'append' | 'readStream' 
     const stream = this.streams.get(streamId) ?? [];
     if (typeof options.expectedVersion === 'number' && options.expectedVersion !== stream.length)
       throw new WrongExpectedVersion(streamId, options.expectedVersion, stream.length);
+    for (const [read, version] of Object.entries(options.readVersions ?? {})) {
+      const actual = this.streams.get(read)?.length ?? 0;
+      if (actual !== version) throw new WrongExpectedVersion(read, version, actual);
+    }
     const stored = events.map((e, i): StoredEvent => ({
       eventId: e.eventId ?? randomUUID(),
       type: e.type,

@@ -1,5 +1,5 @@
-import { foldCommandState, type CommandStreams, type DomainCommand } from '@caretrail/domain';
-import type { EventStore, StoredEvent } from '@caretrail/event-store';
+import { foldCommandState, type CommandStreams, type DomainCommand, type DomainEvent } from '@caretrail/domain';
+import type { AppendResult, EventStore, StoredEvent } from '@caretrail/event-store';
 import { decodeDomainEvents } from '../codec/stored-to-domain';
 
 /** The state a command is decided on, and the version of its target stream that state was read at. */
@@ -7,6 +7,18 @@ export interface LoadedCommandState {
   readonly state: unknown;
   /** Events in the target stream when it was read (0 = no stream): the append expects exactly this. */
   readonly version: number;
+  /**
+   * The versions of the other loaded streams the state reflects, when the
+   * loader may be behind the store (a cache): the append checks them.
+   */
+  readonly readVersions?: Readonly<Record<string, number>>;
+  /** True when the state came from memory, not from the store: a conflict or refusal is checked on fresh state. */
+  readonly fromCache?: boolean;
+  /**
+   * The hash-chain check of the loaded streams, still running while the
+   * command is decided on state held in memory: the append waits for it.
+   */
+  readonly checked?: Promise<void>;
 }
 
 /**
@@ -15,7 +27,25 @@ export interface LoadedCommandState {
  * of folded state (docs/architecture.md, "Write side").
  */
 export interface CommandStateLoader {
-  load(command: DomainCommand, streams: CommandStreams): Promise<LoadedCommandState>;
+  /**
+   * `verify` (the hash-chain check) runs before streams are read from the
+   * store; for state held in memory it runs alongside the decision (`checked`).
+   */
+  load(
+    command: DomainCommand,
+    streams: CommandStreams,
+    verify?: (streamIds: readonly string[]) => Promise<void>,
+  ): Promise<LoadedCommandState>;
+  /** Told what a command appended after deciding on `loaded` (a cache folds it in). */
+  recorded?(
+    command: DomainCommand,
+    streams: CommandStreams,
+    loaded: LoadedCommandState,
+    events: readonly DomainEvent[],
+    appended: AppendResult,
+  ): void;
+  /** Told that state of these streams turned out stale (a lost race): forget it. */
+  invalidate?(streamIds: readonly string[]): void;
 }
 
 /** Opens personal data of stored events (or reads it as erased) before the domain sees them. */
@@ -27,7 +57,8 @@ export function eventStoreStateLoader(
   open: OpenPersonalData,
 ): CommandStateLoader {
   return {
-    async load(command, { target, load }) {
+    async load(command, { target, load }, verify) {
+      await verify?.(load);
       const streams = await Promise.all(load.map((stream) => store.readStream(stream)));
       const loaded = streams[load.indexOf(target)] ?? [];
       const version = loaded.length === 0 ? 0 : loaded[loaded.length - 1]!.streamVersion;

@@ -147,7 +147,7 @@ describe('executeCommand', () => {
       correlationId: 'c-2',
       idempotencyKey: 'u-1:k',
     });
-    expect(again).toEqual({ appended: { ...first.appended, replayed: true }, events: [] });
+    expect(again).toEqual({ appended: { ...first.appended, replayed: true }, events: [], alongsideCommitted: false });
     const elsewhere: DomainCommand = {
       ...enrol,
       data: { ...enrol.data, patientId: 'p-2' },
@@ -205,7 +205,11 @@ describe('executeCommand', () => {
     const second = executeCommand({ ...ports, loader: late }, request);
     first = executeCommand(ports, request);
     const answered = (await first) as { appended: object };
-    expect(await second).toEqual({ appended: { ...answered.appended, replayed: true }, events: [] });
+    expect(await second).toEqual({
+      appended: { ...answered.appended, replayed: true },
+      events: [],
+      alongsideCommitted: false,
+    });
     expect(log.streams.get(stream)).toHaveLength(4);
   });
 

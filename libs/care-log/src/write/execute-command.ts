@@ -6,9 +6,15 @@ import {
   type DomainCommand,
   type DomainEvent,
 } from '@caretrail/domain';
-import { IdempotencyKeyReused, WrongExpectedVersion, type AppendResult, type EventStore } from '@caretrail/event-store';
+import {
+  IdempotencyKeyReused,
+  WrongExpectedVersion,
+  type AlongsideStatement,
+  type AppendResult,
+  type EventStore,
+} from '@caretrail/event-store';
 import { encodeDomainEvents, type SealPersonalData } from '../codec/domain-to-stored';
-import type { CommandStateLoader } from './command-state-loader';
+import type { CommandStateLoader, LoadedCommandState } from './command-state-loader';
 import type { StreamWriteQueue } from './stream-write-queue';
 
 /** A command as a writer sends it, with what the request adds: concurrency, idempotency, tracing. */
@@ -27,6 +33,8 @@ export interface CommandRequest {
   readonly extra?: Readonly<Record<string, unknown>>;
   /** Ids for the new events when the writer must know them in advance. */
   readonly newEventId?: () => string;
+  /** A statement run with the append (the request's access record): it commits with the events or neither does. */
+  readonly alongside?: () => AlongsideStatement;
 }
 
 /** Everything the write needs from outside; each may be swapped (the seed buffers its appends, for one). */
@@ -54,6 +62,8 @@ export interface CommandWritten {
   readonly appended: AppendResult;
   /** What the domain decided, in the clear; empty when an idempotent repeat was answered from the store. */
   readonly events: readonly DomainEvent[];
+  /** True when the request's `alongside` work committed with this result (false when answered from a stored key). */
+  readonly alongsideCommitted: boolean;
 }
 
 /** A lost race without If-Match is decided again on fresh state, at most this often. */
@@ -65,8 +75,9 @@ const FIRST_BACKOFF_MS = 4;
 
 /**
  * The one write path (docs/architecture.md, "Write side"): verify the hash
- * chains of the streams the command table names (`ports.integrity`), load and
- * fold them, decide, seal, append to the target with the version read. Writes of this process to one stream are queued
+ * chains of the streams the command table names (`ports.integrity`, when they
+ * are read from the store), load and fold them (or take the folded state a
+ * cache holds), decide, seal, append to the target with the version read. Writes of this process to one stream are queued
  * (`ports.queue`); a race lost to another process without If-Match is
  * decided again on the new state after a short random wait (full jitter, so
  * the losers do not collide again), at most MAX_COMMAND_ATTEMPTS times;
@@ -90,10 +101,13 @@ async function decideAndAppend(
   const { command, context, idempotencyKey, requestHash, ifMatch } = request;
   const first = await storedAnswer(ports, request, streams.target);
   if (first) return first;
+  const { integrity } = ports;
+  const verify = integrity && ((ids: readonly string[]) => integrity.check(ids));
   for (let attempt = 1; ; attempt++) {
+    let loaded: LoadedCommandState | undefined;
     try {
-      await ports.integrity?.check(streams.load);
-      const { state, version } = await ports.loader.load(command, streams);
+      loaded = await ports.loader.load(command, streams, verify);
+      const { state, version, readVersions } = loaded;
       const events = decideCommand(command, state, context);
       // Checked after the domain decided: who may not write hears the refusal, never the stream's version.
       if (ifMatch !== undefined && ifMatch !== version)
@@ -109,18 +123,33 @@ async function decideAndAppend(
         },
         ports.seal,
       );
+      await loaded.checked;
       const appended = await ports.log.append(streams.target, stored, {
         expectedVersion: version,
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
         ...(requestHash === undefined ? {} : { requestHash }),
+        ...(readVersions && Object.keys(readVersions).length > 0 ? { readVersions } : {}),
+        ...(request.alongside ? { alongside: request.alongside() } : {}),
       });
-      return { appended, events };
+      ports.loader.recorded?.(command, streams, loaded, events, appended);
+      return { appended, events, alongsideCommitted: request.alongside !== undefined };
     } catch (error) {
       // The first request with this key (in another process) committed while this one decided:
       // the domain now refuses a repeat, but the client asked for the first answer.
       const answered = await storedAnswer(ports, request, streams.target);
       if (answered) return answered;
-      const retry = error instanceof WrongExpectedVersion && ifMatch === undefined && attempt < MAX_COMMAND_ATTEMPTS;
+      if (error instanceof WrongExpectedVersion) ports.loader.invalidate?.(streams.load);
+      // Decided on state kept in memory: a conflict or a refusal may only mean it was stale.
+      // Decide again on what the store holds before answering (docs/architecture.md, "Folded state cache").
+      if (loaded?.fromCache && attempt < MAX_COMMAND_ATTEMPTS) {
+        ports.loader.invalidate?.(streams.load);
+        continue;
+      }
+      // If-Match names the target's version only: another stream read that moved is decided again.
+      const retry =
+        error instanceof WrongExpectedVersion &&
+        (ifMatch === undefined || error.streamId !== streams.target) &&
+        attempt < MAX_COMMAND_ATTEMPTS;
       if (!retry) throw error;
       await (ports.pause ?? sleep)(backoffMs(attempt));
     }
@@ -140,7 +169,7 @@ async function storedAnswer(
     first.requestHash !== undefined && requestHash !== undefined && first.requestHash !== requestHash;
   if (first.streamId !== target || otherRequest) throw new IdempotencyKeyReused(idempotencyKey, first.streamId);
   const { requestHash: _stored, ...appended } = first;
-  return { appended, events: [] };
+  return { appended, events: [], alongsideCommitted: false };
 }
 
 function backoffMs(attempt: number): number {

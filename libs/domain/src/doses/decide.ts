@@ -9,7 +9,7 @@ import { optionalText } from '../shared/validation';
 import type { DoseCommand } from './commands';
 import { DoseAlreadyRecorded, DoseNotYetDue, MedicationNotActive } from './errors';
 import type { DoseEvent } from './events';
-import { slotKey, type DoseMonthState } from './state';
+import { doseSlotOf, slotKey, type DoseMonthState } from './state';
 
 /**
  * A dose taken more than two hours after its slot counts as late. A product choice, not a
@@ -25,7 +25,7 @@ export function decideDose(command: DoseCommand, state: DoseDecisionState, conte
   const { medicationId, scheduledFor } = command.data;
   const base = { patientId: patient.patientId, medicationId, scheduledFor };
   const recordedBy = actorRef(context.actor);
-  const slot = state.month.slots[slotKey(medicationId, scheduledFor)];
+  const slot = doseSlotOf(state.month, slotKey(medicationId, scheduledFor));
 
   switch (command.type) {
     case 'RecordDoseTaken': {

@@ -35,9 +35,23 @@ export class StreamChainGuard {
     this.s = quoteIdent(schema);
   }
 
-  /** Throws BrokenChain naming the first break of the first broken stream. */
+  /**
+   * Throws BrokenChain naming the first break of the first broken stream.
+   * All the streams are verified in one statement (one round trip).
+   */
   async check(streamIds: readonly string[]): Promise<void> {
-    await Promise.all(streamIds.map((streamId) => this.checkOne(streamId)));
+    for (const streamId of streamIds) {
+      const known = this.broken.get(streamId);
+      if (known) throw new BrokenChain(known);
+    }
+    const verified = await this.verifyAfter(streamIds);
+    for (const [streamId, { head, firstBreak }] of verified) {
+      if (firstBreak) {
+        this.reportBreak(firstBreak);
+        throw new BrokenChain(firstBreak);
+      }
+      if (head) this.remember(streamId, head);
+    }
   }
 
   /** Records a break found elsewhere (the sweep, a full verification): its stream is refused from now on. */
@@ -53,26 +67,17 @@ export class StreamChainGuard {
     return [...this.broken.values()];
   }
 
-  private async checkOne(streamId: string): Promise<void> {
-    const known = this.broken.get(streamId);
-    if (known) throw new BrokenChain(known);
-    const { head, firstBreak } = await this.verifyAfter(streamId, this.heads.get(streamId));
-    if (firstBreak) {
-      this.reportBreak(firstBreak);
-      throw new BrokenChain(firstBreak);
-    }
-    if (head) this.remember(streamId, head);
-  }
-
   /*
-   * One statement, so the stream's recorded length and its events come from
+   * One statement, so each stream's recorded length and its events come from
    * one snapshot: an append landing meanwhile cannot look like a removal.
    */
   private async verifyAfter(
-    streamId: string,
-    after: VerifiedHead | undefined,
-  ): Promise<{ head: VerifiedHead | undefined; firstBreak: ChainBreak | null }> {
+    streamIds: readonly string[],
+  ): Promise<Map<string, { head: VerifiedHead | undefined; firstBreak: ChainBreak | null }>> {
+    // Taken before the query: a concurrent check may move the heads while it runs.
+    const after = streamIds.map((streamId) => this.heads.get(streamId));
     const { rows } = await this.executor.query<{
+      stream_id: string;
       recorded: string | number | null;
       position: string | number | null;
       stream_version: string | number;
@@ -80,34 +85,20 @@ export class StreamChainGuard {
       previous: string | null;
       content_ok: boolean;
     }>(
-      `SELECT (SELECT version FROM ${this.s}.streams WHERE stream_id = $1) AS recorded,
+      `SELECT g.stream_id, (SELECT version FROM ${this.s}.streams st WHERE st.stream_id = g.stream_id) AS recorded,
               e.position, e.stream_version, encode(e.hash, 'hex') AS hash, encode(e.previous_hash, 'hex') AS previous,
               e.hash = ${recomputedHash(this.s, 'e')} AS content_ok
-       FROM (SELECT 1) one
-       LEFT JOIN ${this.s}.events e ON e.stream_id = $1 AND e.stream_version > $2
-       ORDER BY e.stream_version`,
-      [streamId, after?.version ?? 0],
+       FROM unnest($1::text[], $2::bigint[]) AS g(stream_id, after_version)
+       LEFT JOIN ${this.s}.events e ON e.stream_id = g.stream_id AND e.stream_version > g.after_version
+       ORDER BY g.stream_id, e.stream_version`,
+      [streamIds, after.map((head) => head?.version ?? 0)],
     );
-    let head = after;
-    for (const row of rows) {
-      if (row.position === null) continue;
-      const version = Number(row.stream_version);
-      const checks = {
-        ...row,
-        position: row.position,
-        stream_id: streamId,
-        version_ok: version === (head?.version ?? 0) + 1,
-      };
-      if (!checks.version_ok || !row.content_ok || row.previous !== (head?.hash ?? null)) {
-        return { head, firstBreak: chainBreakOf(checks) };
-      }
-      head = { version, hash: row.hash };
-    }
-    const recorded = Number(rows[0]?.recorded ?? 0);
-    if (recorded !== (head?.version ?? 0)) {
-      return { head, firstBreak: { reason: 'stream-length', streamId, streamVersion: null, position: null } };
-    }
-    return { head, firstBreak: null };
+    const results = new Map<string, { head: VerifiedHead | undefined; firstBreak: ChainBreak | null }>();
+    streamIds.forEach((streamId, i) => {
+      const ofStream = rows.filter((row) => row.stream_id === streamId);
+      results.set(streamId, verifyRows(streamId, after[i], ofStream));
+    });
+    return results;
   }
 
   private remember(streamId: string, head: VerifiedHead): void {
@@ -119,4 +110,39 @@ export class StreamChainGuard {
     const oldest = this.heads.keys().next().value;
     if (this.heads.size > this.capacity && oldest !== undefined) this.heads.delete(oldest);
   }
+}
+
+/** Walks one stream's rows after its verified head: the same checks as the full verification. */
+function verifyRows(
+  streamId: string,
+  after: VerifiedHead | undefined,
+  rows: ReadonlyArray<{
+    recorded: string | number | null;
+    position: string | number | null;
+    stream_version: string | number;
+    hash: string;
+    previous: string | null;
+    content_ok: boolean;
+  }>,
+): { head: VerifiedHead | undefined; firstBreak: ChainBreak | null } {
+  let head = after;
+  for (const row of rows) {
+    if (row.position === null) continue;
+    const version = Number(row.stream_version);
+    const checks = {
+      ...row,
+      position: row.position,
+      stream_id: streamId,
+      version_ok: version === (head?.version ?? 0) + 1,
+    };
+    if (!checks.version_ok || !row.content_ok || row.previous !== (head?.hash ?? null)) {
+      return { head, firstBreak: chainBreakOf(checks) };
+    }
+    head = { version, hash: row.hash };
+  }
+  const recorded = Number(rows[0]?.recorded ?? 0);
+  if (recorded !== (head?.version ?? 0)) {
+    return { head, firstBreak: { reason: 'stream-length', streamId, streamVersion: null, position: null } };
+  }
+  return { head, firstBreak: null };
 }

@@ -103,11 +103,21 @@ describe('tamper evidence on PostgreSQL', () => {
     const guard = new StreamChainGuard(store.database, schema);
     const queries = jest.spyOn(store.database, 'query');
     await guard.check([stream]);
-    expect(queries.mock.calls.at(-1)![1]).toEqual([stream, 0]);
+    // Each stream with the version verified so far, all in one statement.
+    expect(queries.mock.calls.at(-1)![1]).toEqual([[stream], [0]]);
     await store.append(stream, events(1), { expectedVersion: 4 });
     await guard.check([stream]);
     // Only the event appended since is hashed.
-    expect(queries.mock.calls.at(-1)![1]).toEqual([stream, 4]);
+    expect(queries.mock.calls.at(-1)![1]).toEqual([[stream], [4]]);
+    const other = `careplan-${randomUUID()}`;
+    await store.append(other, events(2), { expectedVersion: 'no-stream' });
+    const before = queries.mock.calls.length;
+    await guard.check([other, stream]);
+    expect(queries.mock.calls.length - before).toBe(1);
+    expect(queries.mock.calls.at(-1)![1]).toEqual([
+      [other, stream],
+      [0, 5],
+    ]);
     await store.append(stream, events(1), { expectedVersion: 5 });
     // An event not verified yet is edited: the next decision on the stream hashes it and refuses.
     await tamper(`UPDATE $schema.events SET data = '{"i": 99}' WHERE stream_id = $1 AND stream_version = 6`, [stream]);
@@ -116,6 +126,16 @@ describe('tamper evidence on PostgreSQL', () => {
       chainBreak: { reason: 'content-changed', streamId: stream, streamVersion: 6 },
     });
     expect(guard.breaks).toHaveLength(1);
+  });
+
+  it('lets concurrent decisions on one stream verify it at once', async () => {
+    const guard = new StreamChainGuard(store.database, schema);
+    const other = `careplan-${randomUUID()}`;
+    await store.append(other, events(3), { expectedVersion: 'no-stream' });
+    await Promise.all([guard.check([other]), guard.check([other]), guard.check([stream, other])]);
+    await store.append(other, events(1), { expectedVersion: 3 });
+    await expect(Promise.all([guard.check([other]), guard.check([other])])).resolves.toBeDefined();
+    expect(guard.breaks).toEqual([]);
   });
 
   it('refuses a stream whose last events were removed', async () => {

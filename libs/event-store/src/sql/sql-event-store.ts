@@ -22,6 +22,7 @@ import { IdempotencyKeyReused, InvalidAppend, TransactionIdsWentBackwards, Wrong
 import { appendBatchIn, assertBatchAppendable } from './append-batch';
 import { migrate } from './migrations/migrate';
 import { quoteIdent, sqlDetailOf, SqlState, sqlStateOf, type SqlDatabase, type SqlQueryable } from './sql-database';
+import { checkReadVersions, runAlongside, singleAppendExtras } from './read-versions';
 import { WakeUps } from './wake-ups';
 
 const MAX_STREAM_ID_LENGTH = 200;
@@ -66,7 +67,13 @@ export class SqlEventStore implements EventStore {
   }
 
   async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    const result = await this.appendWithin(this.database, streamId, events, options);
+    // One event without a key is one statement whatever it carries; otherwise a transaction holds the parts.
+    const oneStatement =
+      (options.readVersions === undefined && options.alongside === undefined) ||
+      (events.length === 1 && options.idempotencyKey === undefined);
+    const result = oneStatement
+      ? await this.appendWithin(this.database, streamId, events, options)
+      : await this.database.transaction((tx) => this.appendWithAlongside(tx, streamId, events, options));
     if (!result.replayed) this.signalNewEvents();
     return result;
   }
@@ -79,6 +86,23 @@ export class SqlEventStore implements EventStore {
     return results;
   }
 
+  /** The append with its read versions checked first and its `alongside` work after, in one transaction. */
+  private async appendWithAlongside(
+    tx: SqlQueryable,
+    streamId: string,
+    events: NewEvent[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    if (options.readVersions) await checkReadVersions(tx, this.s, options.readVersions);
+    const result = await this.appendWithin(tx, streamId, events, {
+      ...options,
+      readVersions: undefined,
+      alongside: undefined,
+    });
+    if (options.alongside) await runAlongside(tx, options.alongside);
+    return result;
+  }
+
   /**
    * Appends inside a transaction the caller holds. Call signalNewEvents()
    * after committing so that waiting readers wake at once.
@@ -87,12 +111,20 @@ export class SqlEventStore implements EventStore {
     executor: SqlQueryable,
     streamId: string,
     events: NewEvent[],
-    { expectedVersion, idempotencyKey, requestHash }: AppendOptions,
+    { expectedVersion, idempotencyKey, requestHash, readVersions, alongside }: AppendOptions,
   ): Promise<AppendResult> {
     assertAppendable(streamId, events, expectedVersion);
     if (events.length === 1 && idempotencyKey === undefined) {
-      return this.appendOne(executor, streamId, events[0]!, expectedVersion);
+      return this.appendOne(executor, streamId, events[0]!, expectedVersion, { readVersions, alongside });
     }
+    if (readVersions !== undefined || alongside !== undefined)
+      return this.appendWithAlongside(executor, streamId, events, {
+        expectedVersion,
+        idempotencyKey,
+        requestHash,
+        readVersions,
+        alongside,
+      });
     const [expected, version] = expectedVersionParams(expectedVersion);
     const eventIds = events.map((e) => e.eventId ?? randomUUID());
     const metadata = events.map((e) =>
@@ -132,24 +164,30 @@ export class SqlEventStore implements EventStore {
     streamId: string,
     event: NewEvent,
     expected: ExpectedVersion,
+    with_: Pick<AppendOptions, 'readVersions' | 'alongside'> = {},
   ): Promise<AppendResult> {
+    // The read versions guard the stream's write; the alongside call joins the inserted event (./read-versions.ts).
+    const extras = singleAppendExtras(this.s, with_, 8);
+    const { guard } = extras;
     const streamWrite =
       expected === 0 || expected === 'no-stream'
-        ? `INSERT INTO ${this.s}.streams (stream_id, version) VALUES ($1, 1) ON CONFLICT (stream_id) DO NOTHING RETURNING version`
+        ? `INSERT INTO ${this.s}.streams (stream_id, version) SELECT $1, 1 WHERE ${guard} ON CONFLICT (stream_id) DO NOTHING RETURNING version`
         : expected === 'any'
-          ? `INSERT INTO ${this.s}.streams AS st (stream_id, version) VALUES ($1, 1)
+          ? `INSERT INTO ${this.s}.streams AS st (stream_id, version) SELECT $1, 1 WHERE ${guard}
              ON CONFLICT (stream_id) DO UPDATE SET version = st.version + 1 RETURNING version`
           : expected === 'stream-exists'
-            ? `UPDATE ${this.s}.streams SET version = version + 1 WHERE stream_id = $1 RETURNING version`
-            : `UPDATE ${this.s}.streams SET version = version + 1 WHERE stream_id = $1 AND version = ${Number(expected)} RETURNING version`;
+            ? `UPDATE ${this.s}.streams SET version = version + 1 WHERE stream_id = $1 AND ${guard} RETURNING version`
+            : `UPDATE ${this.s}.streams SET version = version + 1 WHERE stream_id = $1 AND version = ${Number(expected)} AND ${guard} RETURNING version`;
     const eventId = event.eventId ?? randomUUID();
     let rows: Array<{ position: string | number; version: string | number; transaction_id: string }>;
     try {
       ({ rows } = await executor.query(
-        `WITH stream AS (${streamWrite})
-         INSERT INTO ${this.s}.events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, occurred_at)
-         SELECT $1, stream.version, $2, $3, $4, $5, $6, $7 FROM stream
-         RETURNING position, stream_version AS version, transaction_id::text AS transaction_id`,
+        `WITH stream AS (${streamWrite}),
+         inserted AS (
+           INSERT INTO ${this.s}.events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, occurred_at)
+           SELECT $1, stream.version, $2, $3, $4, $5, $6, $7 FROM stream
+           RETURNING position, stream_version AS version, transaction_id::text AS transaction_id)
+         SELECT inserted.* FROM inserted ${extras.join}`,
         [
           streamId,
           eventId,
@@ -158,6 +196,7 @@ export class SqlEventStore implements EventStore {
           JSON.stringify(event.data),
           JSON.stringify(event.metadata ?? {}),
           event.metadata?.occurredAt ?? null,
+          ...extras.params,
         ],
       ));
     } catch (error) {
@@ -165,6 +204,8 @@ export class SqlEventStore implements EventStore {
     }
     const row = rows[0];
     if (!row) {
+      // A stream read that moved is named rather than the target (its write was refused for it).
+      if (with_.readVersions) await checkReadVersions(executor, this.s, with_.readVersions);
       // Asked on the caller's executor: on PGlite a query outside its open transaction would wait for it.
       const { rows: current } = await executor.query<{ version: string | number }>(
         `SELECT version FROM ${this.s}.streams WHERE stream_id = $1`,

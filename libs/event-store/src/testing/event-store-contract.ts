@@ -238,6 +238,28 @@ export function eventStoreContract<S extends EventStore>(
       });
     });
 
+    describe('versions of the other streams a decision read', () => {
+      it.each([
+        ['one event', 1],
+        ['several events', 3],
+      ])('appends %s only while every stream read is still at its version', async (_, count) => {
+        const target = stream();
+        const read = stream();
+        const never = stream();
+        await store.append(read, events(2), { expectedVersion: 'no-stream' });
+        const readVersions = { [read]: 2, [never]: 0 };
+        await expect(store.append(target, events(count), { expectedVersion: 0, readVersions })).resolves.toMatchObject({
+          nextExpectedVersion: count,
+        });
+
+        await store.append(read, events(1), { expectedVersion: 2 });
+        const refused = store.append(target, events(count), { expectedVersion: count, readVersions });
+        await expect(refused).rejects.toBeInstanceOf(WrongExpectedVersion);
+        await expect(refused).rejects.toMatchObject({ streamId: read, expected: 2, actual: 3 });
+        expect(await store.streamVersion(target)).toBe(count);
+      });
+    });
+
     describe('idempotency keys', () => {
       it('returns the first result for a retried append and writes nothing', async () => {
         const id = stream();

@@ -93,6 +93,46 @@ export function sqlAdapterGuarantees(current: () => SqlEventStore): void {
     });
   });
 
+  describe('a statement alongside an append, in its transaction', () => {
+    it.each([
+      ['one event (one statement)', 1],
+      ['several events (a transaction)', 3],
+    ])('%s: commits with the events, and when it fails neither is written', async (_, count) => {
+      const store = current();
+      const s = `"${store.database.schema}"`;
+      await store.database.exec(`
+        CREATE TABLE IF NOT EXISTS ${s}.alongside_probe (stream_id text);
+        CREATE OR REPLACE FUNCTION ${s}.alongside_probe(p_stream text, p_fail boolean) RETURNS SETOF bigint
+        LANGUAGE plpgsql AS $fn$
+        BEGIN
+          INSERT INTO ${s}.alongside_probe VALUES (p_stream);
+          IF p_fail THEN RAISE EXCEPTION 'the access record could not be written'; END IF;
+          RETURN NEXT 1;
+        END $fn$;`);
+      const probe = (streamId: string, fail: boolean) => ({
+        call: `${s}.alongside_probe($1, $2)`,
+        params: [streamId, fail],
+      });
+      const kept = newStreamId();
+      await store.append(kept, events(count), { expectedVersion: 'no-stream', alongside: probe(kept, false) });
+      const failed = newStreamId();
+      await expect(
+        store.append(failed, events(count), { expectedVersion: 'no-stream', alongside: probe(failed, true) }),
+      ).rejects.toThrow('the access record could not be written');
+      // A refused append runs nothing alongside.
+      await expect(
+        store.append(kept, events(count), { expectedVersion: 0, alongside: probe(kept, false) }),
+      ).rejects.toBeInstanceOf(WrongExpectedVersion);
+      const { rows } = await store.database.query<{ stream_id: string }>(
+        `SELECT stream_id FROM ${s}.alongside_probe WHERE stream_id IN ($1, $2)`,
+        [kept, failed],
+      );
+      expect(rows.map((row) => row.stream_id)).toEqual([kept]);
+      expect(await store.streamVersion(kept)).toBe(count);
+      expect(await store.streamVersion(failed)).toBe(0);
+    });
+  });
+
   describe('the gap-safe global order', () => {
     it('hands every event to every reader exactly once, in order, while writers hold transactions open', async () => {
       const store = current();

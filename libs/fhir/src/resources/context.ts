@@ -84,9 +84,9 @@ export class FoldContext {
   /**
    * The request whose regimen applied at an instant: of those not cancelled,
    * the one taking effect last at or before it; the first one for an instant
-   * before them all. By instant, where docs/clinical-rules.md ("Regimen on a
-   * day") counts the patient's local dates: this only names the order a dose
-   * answered, it decides nothing.
+   * before them all. By instant, where docs/clinical-rules.md,
+   * "Regimen on a day", counts the patient's local dates: this only names the
+   * order a dose answered, it decides nothing.
    */
   requestInForce(medicationId: string, at: string): string | undefined {
     const requests = [...(this.medications.get(medicationId)?.requests.values() ?? [])];

@@ -16,6 +16,10 @@ export class AccessObserverInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request>();
+    if (request.method !== 'GET') {
+      const alongside = this.observer.alongside?.(request);
+      if (alongside) request.accessAlongside = alongside;
+    }
     return next.handle().pipe(
       mergeMap(async (result: unknown) => {
         await this.observer.succeeded(request, result);

@@ -5,6 +5,7 @@ import { principalOf } from '../auth/auth.guard';
 import { invalidRequest } from '../problems/problem';
 import { requestHashOf } from './request-hash';
 import { clientAddressOf } from '../connection/client-address';
+import type { AccessAlongside } from '../audit/access-observer';
 
 /** What the HTTP request adds to a command: concurrency, idempotency and tracing. */
 export interface WriteRequest {
@@ -17,6 +18,8 @@ export interface WriteRequest {
   /** Server time at which the request arrived. */
   now: string;
   clientAddress?: string;
+  /** The request's access record, written in the transaction of its events (docs/audit.md). */
+  access?: AccessAlongside;
 }
 
 /** Who writes and under which conditions: everything a write endpoint takes besides its path and body. */
@@ -69,5 +72,6 @@ function writeRequestOf(request: Request): WriteRequest {
     correlationId: String(request.id),
     now: new Date().toISOString(),
     ...(clientAddress === null ? {} : { clientAddress }),
+    ...(request.accessAlongside ? { access: request.accessAlongside } : {}),
   };
 }

@@ -6,6 +6,7 @@ import {
   expectProblem,
   lastEvent,
   minutesFromNow,
+  prescribeTestMedication,
   testUser,
   withoutWrites,
   type TestPatient,
@@ -21,18 +22,7 @@ describe('side-effect endpoints', () => {
 
   beforeAll(async () => {
     p = await enrolTestPatient(t.api);
-    medicationId = (
-      await t.api.http
-        .post(`/patients/${p.patientId}/medications`)
-        .set('Authorization', p.prescriber.auth)
-        .send({
-          drug: { name: 'Sertraline' },
-          strength: { value: 50, unit: 'mg' },
-          schedule: { timesPerDay: 1, daysOfWeek: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] },
-          startsAt: daysAgo(14),
-        })
-        .expect(201)
-    ).body.id;
+    medicationId = await prescribeTestMedication(t.api, p, daysAgo(14));
     sideEffectId = (await report({ symptom: 'Headache', severity: 'mild' }).expect(201)).body.id;
   });
 

@@ -7,6 +7,7 @@ import { patientIndex } from './0004-patient-index';
 import { accessLog } from './0005-access-log';
 import { patientKeys } from './0006-patient-keys';
 import { idempotencyRequestHash } from './0007-idempotency-request-hash';
+import { accessLogChains } from './0008-access-log-chains';
 
 /**
  * Versioned schema migrations, shared by every SQL back end. A migration is
@@ -20,6 +21,7 @@ const migrations: ReadonlyArray<{ name: string; sql: (schema: string) => string 
   { name: '0005-access-log', sql: accessLog },
   { name: '0006-patient-keys', sql: patientKeys },
   { name: '0007-idempotency-request-hash', sql: idempotencyRequestHash },
+  { name: '0008-access-log-chains', sql: accessLogChains },
 ];
 
 /**
