@@ -14,10 +14,12 @@ import {
   type ReadPatientOptions,
   type ReadStreamOptions,
   type StoredEvent,
+  type StreamAppend,
   type StoreStatus,
   type WaitOptions,
 } from '../event-store';
 import { IdempotencyKeyReused, InvalidAppend, TransactionIdsWentBackwards, WrongExpectedVersion } from '../errors';
+import { appendBatchIn, assertBatchAppendable } from './append-batch';
 import { migrate } from './migrations/migrate';
 import { quoteIdent, sqlDetailOf, SqlState, sqlStateOf, type SqlDatabase, type SqlQueryable } from './sql-database';
 import { checkReadVersions, runAlongside, singleAppendExtras } from './read-versions';
@@ -74,6 +76,14 @@ export class SqlEventStore implements EventStore {
       : await this.database.transaction((tx) => this.appendWithAlongside(tx, streamId, events, options));
     if (!result.replayed) this.signalNewEvents();
     return result;
+  }
+
+  /** Several streams in one transaction, all or nothing (./append-batch.ts). */
+  async appendBatch(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertBatchAppendable(appends, (a) => assertAppendable(a.streamId, a.events, a.expectedVersion));
+    const results = await appendBatchIn(this.database, this.s, appends);
+    this.signalNewEvents();
+    return results;
   }
 
   /** The append with its read versions checked first and its `alongside` work after, in one transaction. */
