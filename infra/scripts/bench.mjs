@@ -32,15 +32,20 @@ if (names.length === 0) {
   process.exit(2);
 }
 
-const { parseOptions, writeJson } = require(join(benchDir, 'support/bench.ts'));
+const { parseOptions, writeJson, startMemoryRecord, memoryReport, memoryTable } = require(
+  join(benchDir, 'support/bench.ts'),
+);
 const options = parseOptions(argv);
 let failed = false;
 for (const name of names) {
   try {
+    startMemoryRecord();
     const { report, text, ok } = await require(join(benchDir, `${name}.bench.ts`)).run(options);
+    // Every benchmark's JSON and output end with the peak RSS of its processes (docs/performance.md).
+    const memory = memoryReport();
     const out = join(root, 'bench-results', `${name}.json`);
-    writeJson(out, report);
-    console.log(`\n${text}\n\nJSON: ${out}`);
+    writeJson(out, { ...report, memory });
+    console.log(`\n${text}\n\nPeak memory:\n\n${memoryTable(memory)}\n\nJSON: ${out}`);
     if (!ok) {
       console.log(`${name}: a target was missed (see docs/performance.md)`);
     }

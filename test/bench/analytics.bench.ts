@@ -18,16 +18,29 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import {
+  adherenceAsOf,
   effectivenessReport,
   PATIENT_VIEWS,
   patientAsOf,
+  planAdherenceAsOf,
   renderReport,
   typesNotNeededBy,
   type PatientViewName,
 } from '@caretrail/analytics';
 import { decodeDomainEvents } from '@caretrail/care-log';
 import { streamFor, type DomainEvent } from '@caretrail/domain';
-import { PostgresDatabase, SqlEventStore, START, type Checkpoint, type EventStore } from '@caretrail/event-store';
+import {
+  PostgresDatabase,
+  SqlEventStore,
+  START,
+  type Checkpoint,
+  type EventStore,
+  type ReadPatientOptions,
+  type SqlDatabase,
+  type StoredEvent,
+} from '@caretrail/event-store';
+import { BatchProjector, ProjectionTables } from '@caretrail/projections';
+import { adherenceModel, type DetailRow } from '@caretrail/read-models';
 import { readHistories } from '@caretrail/admin-tasks';
 import { seed } from '@caretrail/seed';
 import {
@@ -57,7 +70,8 @@ export async function run(options: Options): Promise<{ name: string; report: unk
   const host = machine();
   const startedAt = new Date().toISOString();
   const schema = `bench_analytics_${randomUUID().slice(0, 8)}`;
-  const store = await SqlEventStore.open(new PostgresDatabase({ connectionString: databaseUrl, schema, poolSize: 10 }));
+  const database = new PostgresDatabase({ connectionString: databaseUrl, schema, poolSize: 10 });
+  const store = await SqlEventStore.open(database);
   const raw = new Pool({ connectionString: databaseUrl, max: 2 });
   try {
     // About 1.1 events per patient-day in the seed's histories: a year each, as many patients as needed.
@@ -110,7 +124,8 @@ export async function run(options: Options): Promise<{ name: string; report: unk
 
     console.log('time travel: one patient, five years of daily doses...');
     const traveller = await fiveYearPatient(store);
-    const asOf = await measureAsOf(store, raw, schema, traveller, samples);
+    const adherenceRows = await projectAdherence(store, database, schema);
+    const asOf = await measureAsOf(store, raw, schema, traveller, samples, adherenceRows);
 
     const report = {
       benchmark: 'analytics',
@@ -452,12 +467,71 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
 }
 
+/**
+ * The adherence read model of the whole log, projected as the API's projector does (one generation
+ * table), so adherence as of a day can start from its month rows as the API does.
+ */
+async function projectAdherence(store: EventStore, database: SqlDatabase, schema: string): Promise<string> {
+  const tables = new ProjectionTables(schema);
+  await tables.create(database, adherenceModel.name, 1);
+  const projector = new BatchProjector({ store, sql: database, tables, definition: adherenceModel, generation: 1 });
+  let after: Checkpoint = START;
+  for (;;) {
+    const batch = await store.readAll({ after, limit: READ_BATCH });
+    if (batch.length === 0) break;
+    const last = batch[batch.length - 1];
+    if (!last) break;
+    const next = { transactionId: last.transactionId, position: last.position };
+    await projector.handle(batch, { previous: after, next, saveCheckpoint: async () => undefined });
+    after = next;
+  }
+  return tables.table(adherenceModel.name, 1);
+}
+
+/** What the API does for adherence as of a day (apps/api queries/patient-time-travel.ts). */
+async function adherenceAsOfFromRows(
+  store: EventStore,
+  database: Pool,
+  rowsTable: string,
+  patientId: string,
+  asOf: string,
+): Promise<{ events: number; answer: ReturnType<typeof patientAsOf> }> {
+  const { rows } = await database.query<{ key: string; doc: unknown }>(
+    `SELECT key, doc FROM ${rowsTable} WHERE patient_id = $1`,
+    [patientId],
+  );
+  const head = rows.find((r) => r.key === patientId)?.doc;
+  const details: DetailRow[] = rows.filter((r) => r.key !== patientId).map((r) => ({ key: r.key, row: r.doc }));
+  const layout = adherenceModel.rows;
+  const stored = head === undefined || !layout ? undefined : layout.assemble(head, details);
+  const plan = planAdherenceAsOf(stored, asOf, null);
+  if (stored && plan) {
+    const read = (options: ReadPatientOptions) => store.readPatient(patientId, { ...options, metadata: false });
+    const [facts, doses] = await Promise.all([read(plan.facts), read(plan.doses)]);
+    const events = [...facts, ...doses].sort(inGlobalOrder);
+    const answer = adherenceAsOf(patientId, stored, plan, decodeDomainEvents(events), asOf);
+    if (answer) return { events: events.length, answer };
+  }
+  const events = await store.readPatient(patientId, { recordedUntil: asOf, metadata: false });
+  return {
+    events: events.length,
+    answer: patientAsOf('adherence', patientId, decodeDomainEvents(events), asOf, 'recorded'),
+  };
+}
+
+function inGlobalOrder(a: StoredEvent, b: StoredEvent): number {
+  const ta = BigInt(a.transactionId);
+  const tb = BigInt(b.transactionId);
+  return ta < tb ? -1 : ta > tb ? 1 : a.position - b.position;
+}
+
 async function measureAsOf(
   store: EventStore,
   raw: Pool,
   schema: string,
   t: Traveller,
   samples: number,
+  adherenceRows: string,
 ): Promise<AsOfResult> {
   // A fixed pseudo-random sequence of instants, biased to the recent end where most questions are.
   let state = 42;
@@ -471,6 +545,7 @@ async function measureAsOf(
     const folded: number[] = [];
     for (const [i, asOf] of [instants[0]!, ...instants].entries()) {
       const { value, seconds } = await timed(async () => {
+        if (view === 'adherence') return adherenceAsOfFromRows(store, raw, adherenceRows, t.patientId, asOf);
         const events = await store.readPatient(t.patientId, {
           recordedUntil: asOf,
           excludeTypes: typesNotNeededBy(view),
@@ -479,6 +554,15 @@ async function measureAsOf(
         const answer = patientAsOf(view, t.patientId, decodeDomainEvents(events), asOf, 'recorded');
         return { events: events.length, answer };
       });
+      if (view === 'adherence' && i % 20 === 0) {
+        // Outside the timing: the answer from the month rows is the full replay's.
+        const events = await store.readPatient(t.patientId, { recordedUntil: asOf, metadata: false });
+        const replayed = patientAsOf(view, t.patientId, decodeDomainEvents(events), asOf, 'recorded');
+        check(
+          JSON.stringify(replayed.data) === JSON.stringify(value.answer.data),
+          `as-of ${asOf}: adherence from the month rows differs from the full replay`,
+        );
+      }
       if (i === 0) continue; // warm-up
       // The first side effect comes on day 35: before it the collaboration view is rightly empty.
       check(view === 'collaboration' || value.answer.position > 0, `as-of ${asOf}: nothing folded for ${view}`);

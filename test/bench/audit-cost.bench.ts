@@ -45,6 +45,7 @@ import {
   type Options,
   type Round,
   type Stat,
+  noteChildPeak,
 } from './support/bench';
 import { freePort } from '../support/api-process';
 
@@ -303,6 +304,7 @@ async function startApi(databaseUrl: string, side: Side): Promise<Api> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
+      noteChildPeak(`API ${side}`, child.pid);
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);

@@ -35,6 +35,7 @@ import {
   type Options,
   type Round,
   type Stat,
+  noteChildPeak,
 } from './support/bench';
 import { freePort } from '../support/api-process';
 import { createRawEventsTable } from './support/raw-events';
@@ -314,6 +315,7 @@ async function startApi(databaseUrl: string, profileDir: string | undefined): Pr
   const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async (): Promise<void> => {
     if (child.exitCode === null && child.signalCode === null) {
+      noteChildPeak('API', child.pid);
       const exited = new Promise((r) => child.once('exit', r));
       child.kill(profileDir ? 'SIGUSR2' : 'SIGTERM');
       await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);

@@ -49,7 +49,7 @@ describe('npm run cli -- token', () => {
     ['patient', 'npm run cli -- patient <patientId>'],
     ['report effectiveness', 'npm run cli -- report effectiveness'],
     ['replay', 'npm run cli -- replay --to'],
-    ['seed', 'npm run cli -- seed [--patients N]'],
+    ['seed', 'npm run cli -- seed [--patients N | --events N]'],
     ['projections rebuild', 'npm run cli -- projections status'],
   ])('"%s --help" prints that command\'s usage and exits 0 without running it', async (command, usage) => {
     for (const help of ['--help', '-h']) {

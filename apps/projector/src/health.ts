@@ -5,7 +5,7 @@ import type { ProjectionHost } from '@caretrail/projections';
  * The projector's probes on PROJECTOR_STATUS_PORT (unset: none;
  * docs/deployment.md, Probes). Ready while the store answers and no read
  * model has failed: each one is running, catching up, rebuilding, paused by
- * an operator or stood by (the registry holds what the leaders report).
+ * an operator or starting (the lease rows hold what each shard's holder reports).
  * /status lists the read models as `GET /admin/projections` does.
  */
 export async function serveProjectorHealth(

@@ -1,14 +1,15 @@
-import { eventStoreConfigFromEnv, openEventStore } from '@caretrail/event-store';
+import { eventStoreConfigFromEnv, openEventStore, shardingConfigFromEnv } from '@caretrail/event-store';
 import { ProjectionHost } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
 import { serveProjectorHealth } from './health';
 
 /*
  * The projector on its own: runs every read model against the store in
- * DATABASE_URL. Run several for availability: each read model has one active
- * runner at a time and the others take over when it stops. (On the embedded
- * default the API runs the read models itself: the data directory admits one
- * process only.)
+ * DATABASE_URL. Run several to share the work: each read model's shards
+ * (PROJECTION_SHARDS) are divided among the running projectors under leases
+ * (SHARD_LEASE_MS), and the shards of one that dies move to the others
+ * (docs/architecture.md, "Shards and leases"). (On the embedded default the
+ * API runs the read models itself: the data directory admits one process only.)
  */
 async function main(): Promise<void> {
   const config = { ...eventStoreConfigFromEnv(), applicationName: 'caretrail-projector' };
@@ -17,14 +18,23 @@ async function main(): Promise<void> {
       'The projector runs against PostgreSQL (DATABASE_URL); on the embedded store the API runs the read models.',
     );
   }
+  const sharding = shardingConfigFromEnv(process.env);
   const store = await openEventStore(config);
   const host = new ProjectionHost(store, store.database, readModels, {
     poisonPolicy: process.env['PROJECTION_POISON_POLICY'] === 'park' ? 'park' : 'stop',
+    shards: sharding.projectionShards,
+    leaseMs: sharding.leaseMs,
+    batchSize: batchSizeFrom(process.env['PROJECTION_BATCH_SIZE']),
   });
   await host.start();
   const health = await serveProjectorHealth(host, process.env);
   console.log(
-    JSON.stringify({ msg: 'projector started', readModels: readModels.map((m) => m.name), healthPort: health?.port }),
+    JSON.stringify({
+      msg: 'projector started',
+      readModels: readModels.map((m) => m.name),
+      member: host.member,
+      healthPort: health?.port,
+    }),
   );
   const shutdown = async (): Promise<void> => {
     await health?.close();
@@ -34,6 +44,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void shutdown());
   process.once('SIGINT', () => void shutdown());
+}
+
+/** PROJECTION_BATCH_SIZE: events read per page of the log (default 1000). */
+function batchSizeFrom(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const size = Number(value);
+  if (!Number.isInteger(size) || size < 1 || size > 100_000) {
+    throw new Error(`PROJECTION_BATCH_SIZE must be a whole number of events from 1 to 100000, got "${value}"`);
+  }
+  return size;
 }
 
 main().catch((error: unknown) => {

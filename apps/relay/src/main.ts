@@ -1,7 +1,8 @@
 /**
  * The Kafka relay on its own: follows the event log and publishes it to
- * Kafka (docs/kafka.md). Run several for availability: one leads (an
- * advisory lock), the others stand by and take over.
+ * Kafka (docs/kafka.md). Run several to share the work: the log's shards
+ * by patient (RELAY_SHARDS) are divided among them under leases
+ * (SHARD_LEASE_MS), and a dead relay's shards move to the others.
  *
  *   DATABASE_URL=postgres://... KAFKA_BROKERS=127.0.0.1:9092 node dist/apps/relay/apps/relay/src/main.js
  *
@@ -11,7 +12,7 @@
  *
  * Environment: DATABASE_URL | DATA_DIR, DATABASE_SCHEMA, KAFKA_BROKERS,
  * KAFKA_TOPIC_PREFIX, KAFKA_TOPIC_PARTITIONS, KAFKA_REPLICATION_FACTOR,
- * CLOUDEVENTS_SOURCE, RELAY_BATCH_SIZE, KAFKA_LOG_LEVEL, LOG_LEVEL,
+ * CLOUDEVENTS_SOURCE, RELAY_BATCH_SIZE, RELAY_SHARDS, SHARD_LEASE_MS, KAFKA_LOG_LEVEL, LOG_LEVEL,
  * RELAY_STATUS_PORT (serves GET /status, /health/live, /health/ready and
  * /health when set; docs/deployment.md),
  * RELAY_STATUS_LOG_SECONDS (a status line every N s; default 60, 0 = never).
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
 
 /**
  * Ready while the store answers and this relay publishes (running, catching
- * up) or stands by for the leader; not while it retries (broker down), failed
+ * up) or stands by holding no shard; not while it retries (broker down), failed
  * or stopped. /status is the relay's status (state, checkpoint, lag, last error).
  */
 async function serveStatus(relay: Relay, port: number | undefined): Promise<HealthServer | undefined> {

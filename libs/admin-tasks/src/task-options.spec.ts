@@ -25,6 +25,18 @@ describe('admin task options: the same check for argv strings and a JSON body', 
     expect(seedTaskArgs({ verify: true, concurrency: 4 }, now)).toMatchObject({ verify: true, concurrency: 4 });
   });
 
+  it('derives the number of patients from --events and the days', () => {
+    const year = seedTaskArgs({ events: '1000000', days: '365' }, now);
+    expect(year.patients).toBe(Math.ceil(1_000_000 / 430));
+    expect(seedTaskArgs({ events: 1_000_000, days: 730 }, now).patients).toBe(Math.ceil(year.patients / 2));
+    expect(seedTaskArgs({ events: 5 }, now).patients).toBe(1);
+  });
+
+  it('reads --part k/n as the k-th of n ranges of patients', () => {
+    expect(seedTaskArgs({ part: '2/3' }, now).part).toEqual({ index: 1, of: 3 });
+    expect(seedTaskArgs({}, now).part).toBeUndefined();
+  });
+
   it.each([
     [{ patients: 2.5 }, '--patients must be a whole number from 1 to 1,000,000 (got 2.5)'],
     [{ patients: '07x' }, '--patients must be a whole number'],
@@ -32,6 +44,11 @@ describe('admin task options: the same check for argv strings and a JSON body', 
     [{ seed: 42 }, '--seed must be text (got 42)'],
     [{ verify: 'yes' }, '--verify takes no value'],
     [{ until: 'soon' }, '--until must be a date (2026-11-28) or an instant with a zone'],
+    [{ events: 0 }, '--events must be a whole number from 1 to 100,000,000 (got 0)'],
+    [{ events: 1000, patients: 3 }, 'give --patients or --events, not both'],
+    [{ part: '3/2' }, '--part must be k/n with 1 <= k <= n <= 64 (got "3/2")'],
+    [{ part: '0/2' }, '--part must be k/n'],
+    [{ part: 'half' }, '--part must be k/n'],
     [{ patient: 3 }, 'Unknown option --patient: the options are --patients, --days'],
   ])('refuses the seed options %j', (options, message) => {
     expect(() => seedTaskArgs(options, now)).toThrow(TaskArgumentError);

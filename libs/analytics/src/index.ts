@@ -18,6 +18,7 @@ export {
   type PatientAsOf,
   type PatientViewName,
 } from './time-travel';
+export { ADHERENCE_WINDOW_DAYS, adherenceAsOf, planAdherenceAsOf, type AdherenceAsOfPlan } from './adherence-as-of';
 export { PatientHistories, type PatientDocs } from './effectiveness/histories';
 export {
   patientFacts,

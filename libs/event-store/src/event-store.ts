@@ -8,6 +8,9 @@
 /** The most events one append takes: the port's limit, every adapter enforces it. */
 export const MAX_EVENTS_PER_APPEND = 1000;
 
+/** The most events one `appendBatch` takes, over all its streams. */
+export const MAX_EVENTS_PER_BATCH = 20_000;
+
 /** What the writer believes the stream's version is before its append. */
 export type ExpectedVersion =
   /** The stream must currently hold exactly this many events (0 = no stream). */
@@ -79,6 +82,16 @@ export interface AppendOptions {
 export interface AlongsideStatement {
   readonly call: string;
   readonly params: readonly unknown[];
+}
+
+/**
+ * One stream's part of a multi-stream append (`EventStore.appendBatch`): its
+ * events and the exact version the writer read (0 = no stream yet).
+ */
+export interface StreamAppend {
+  streamId: string;
+  events: NewEvent[];
+  expectedVersion: number;
 }
 
 /** What an idempotency key keeps: the first append's result and the hash of the request it answered. */
@@ -156,6 +169,8 @@ export interface ReadPatientOptions {
   recordedUntil?: string;
   /** Only events whose occurredAt, else recordedAt, is at or before this instant. */
   occurredUntil?: string;
+  /** Only events whose occurredAt, else recordedAt, is at or after this instant (a window of a long history). */
+  occurredFrom?: string;
   /** Leave out events of these types. */
   excludeTypes?: readonly string[];
   /** false: every event's metadata is `{}` (folds that do not need it read half the bytes). Default true. */
@@ -196,6 +211,14 @@ export interface StoreStatus {
 
 export interface EventStore {
   append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult>;
+  /**
+   * Appends to several streams in one transaction: all or nothing. Each
+   * stream appears once, with at most MAX_EVENTS_PER_APPEND events and the
+   * exact version it must be at; one stream that moved fails the whole batch
+   * (WrongExpectedVersion naming it). For bulk writers (generated histories,
+   * imports); no idempotency keys. Results come in the order of `appends`.
+   */
+  appendBatch(appends: readonly StreamAppend[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;
   /**
    * The result stored for an idempotency key, if an append used it: lets a

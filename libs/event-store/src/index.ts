@@ -37,3 +37,30 @@ export {
   type IntegrityStatus,
 } from './integrity/integrity-sweep';
 export { SqlPatientKeyStore } from './keys/sql-patient-key-store';
+export {
+  DEFAULT_SHARDS,
+  compareCheckpoints,
+  leaseMsFrom,
+  shardCheckpointName,
+  shardCountFrom,
+  shardKeyOf,
+  shardOf,
+  shardingConfigFromEnv,
+  type ShardingConfig,
+} from './subscriptions/shards';
+export {
+  LeaseLost,
+  newMemberId,
+  ShardLeases,
+  type ShardLeaseOptions,
+  type ShardReport,
+} from './subscriptions/shard-leases';
+export { ShardCheckpoints, type ShardCheckpoint } from './subscriptions/shard-checkpoints';
+export {
+  DEFAULT_LEASE_MS,
+  ShardedSubscription,
+  type HeldShardStatus,
+  type ShardedSubscriptionOptions,
+  type ShardedSubscriptionStatus,
+} from './subscriptions/sharded-subscription';
+export { shardStatuses, type ShardStatus } from './subscriptions/shard-status';

@@ -1,3 +1,4 @@
+import { shardingConfigFromEnv } from '@caretrail/event-store';
 import type { PublisherLogLevel } from './publisher/kafkajs-publisher';
 
 export interface KafkaRelayConfig {
@@ -17,6 +18,10 @@ export interface KafkaRelayConfig {
   batchSize: number;
   /** KAFKA_LOG_LEVEL (default `error`): what the Kafka client logs. */
   logLevel: PublisherLogLevel;
+  /** RELAY_SHARDS (default 16): shards the relays share out; fixed once the relay has run (docs/kafka.md). */
+  shards?: number;
+  /** SHARD_LEASE_MS (default 6000): how long a relay's shard lease lives without a heartbeat. */
+  leaseMs?: number;
 }
 
 /** The relay's configuration, or null when KAFKA_BROKERS is not set (no Kafka: nothing to relay). */
@@ -30,6 +35,7 @@ export function kafkaRelayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): K
   if (!['nothing', 'error', 'warn', 'info', 'debug'].includes(logLevel)) {
     throw new Error(`KAFKA_LOG_LEVEL must be nothing, error, warn, info or debug, got "${logLevel}"`);
   }
+  const sharding = shardingConfigFromEnv(env);
   return {
     brokers,
     topicPrefix: env['KAFKA_TOPIC_PREFIX'] || 'caretrail',
@@ -39,6 +45,8 @@ export function kafkaRelayConfigFromEnv(env: NodeJS.ProcessEnv = process.env): K
     clientId: env['KAFKA_CLIENT_ID'] || 'caretrail-relay',
     batchSize: positiveInt(env, 'RELAY_BATCH_SIZE', 500),
     logLevel: logLevel as PublisherLogLevel,
+    shards: sharding.relayShards,
+    leaseMs: sharding.leaseMs,
   };
 }
 

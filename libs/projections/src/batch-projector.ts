@@ -33,6 +33,37 @@ export type ProjectionKeys = PatientKeyReader &
 /** Each patient's key for this batch's rows; null once erased. */
 type RowKeys = Map<string, Uint8Array | null>;
 
+/**
+ * The batch's working copies: each row as loaded (text, to undo a failed event), its detail rows,
+ * the events applied to it so far and the position of the last one.
+ */
+interface Working {
+  rowKeys: RowKeys;
+  docs: Map<string, unknown>;
+  stored: Map<string, string>;
+  details: Map<string, { requested: Set<string>; stored: Map<string, string> }>;
+  applied: Map<string, ProjectedEvent[]>;
+  positions: Map<string, number>;
+}
+
+function detailsOf(work: Working, key: string): { requested: Set<string>; stored: Map<string, string> } {
+  let details = work.details.get(key);
+  if (!details) {
+    details = { requested: new Set(), stored: new Map() };
+    work.details.set(key, details);
+  }
+  return details;
+}
+
+/** An erased patient's row: dropped from the table, folded again from nothing. */
+function forgetRow(work: Working, key: string): void {
+  work.docs.delete(key);
+  work.stored.delete(key);
+  work.details.delete(key);
+  work.applied.delete(key);
+  work.positions.delete(key);
+}
+
 /** One step of a batch: an event to apply, or an erasure that re-derives a patient's rows. */
 type Step =
   | { kind: 'event'; e: ProjectedEvent; keys: string[] }
@@ -54,8 +85,9 @@ export interface BatchProjectorOptions {
 
 /**
  * Applies a batch of the global order to one generation of a read model:
- * one read of the rows the batch touches, evolve in memory, one multi-row
- * upsert, the checkpoint in the same transaction. A crash rolls all of it
+ * one read of the rows the batch touches (and one of the detail rows its
+ * events name, docs/read-models.md "Row layout"), evolve on working copies
+ * in memory, one multi-row upsert, the checkpoint in the same transaction. A crash rolls all of it
  * back, so no event is applied twice or skipped. Personal data is opened
  * (or read as erased) before evolve; a PatientDataErased event replaces the
  * patient's rows by a fold of their history, now erased (docs/erasure.md).
@@ -87,16 +119,24 @@ export class BatchProjector implements SubscriptionHandler {
     await this.sql.transaction(async (tx) => {
       if (steps.length > 0) {
         const keys = [...new Set(steps.flatMap((step) => (step.kind === 'event' ? step.keys : [])))];
-        const { rows } = await tx.query<{ key: string; doc: unknown }>(
-          `SELECT key, doc FROM ${this.table} WHERE key = ANY($1::text[])`,
+        const { rows } = await tx.query<{ key: string; doc: string }>(
+          `SELECT key, doc::text AS doc FROM ${this.table} WHERE key = ANY($1::text[])`,
           [keys],
         );
-        const docs = new Map<string, unknown>(rows.map((row) => [row.key, this.openRow(row.doc, rowKeys)]));
-        const positions = new Map<string, number>();
+        const work: Working = {
+          rowKeys,
+          docs: new Map(),
+          stored: new Map(rows.map((row) => [row.key, row.doc])),
+          details: new Map(),
+          applied: new Map(),
+          positions: new Map(),
+        };
+        for (const [key, text] of work.stored) work.docs.set(key, this.openRow(JSON.parse(text), rowKeys));
+        await this.prefetchDetails(tx, steps, work);
         const parked: Array<{ e: ProjectedEvent; error: unknown }> = [];
         for (const step of steps) {
           if (step.kind === 'event') {
-            this.apply(step.e, step.keys, docs, positions, parked);
+            await this.apply(tx, step.e, step.keys, work, parked);
             continue;
           }
           // Erasure: the patient's rows are dropped and folded again from their whole history,
@@ -105,22 +145,15 @@ export class BatchProjector implements SubscriptionHandler {
             `DELETE FROM ${this.table} WHERE patient_id = $1 RETURNING key`,
             [step.patientId],
           );
-          for (const { key } of dropped) docs.delete(key);
-          for (const [key, doc] of docs) if (this.definition.patientOf(doc) === step.patientId) docs.delete(key);
-          for (const key of [...positions.keys()]) if (!docs.has(key)) positions.delete(key);
+          const gone = new Set(dropped.map(({ key }) => key));
+          for (const [key, doc] of work.docs) if (this.definition.patientOf(doc) === step.patientId) gone.add(key);
+          for (const key of gone) forgetRow(work, key);
           for (const e of step.history) {
             const eventKeys = this.definition.keysOf(e);
-            if (eventKeys.length > 0) this.apply(e, eventKeys, docs, positions, parked);
+            if (eventKeys.length > 0) await this.apply(tx, e, eventKeys, work, parked);
           }
         }
-        await this.upsert(
-          tx,
-          [...positions.keys()].map((key) => ({
-            key,
-            doc: this.sealRow(docs.get(key), rowKeys),
-            position: positions.get(key)!,
-          })),
-        );
+        await this.write(tx, work);
         if (parked.length > 0) await this.park(tx, parked);
       }
       await context.saveCheckpoint(tx);
@@ -205,42 +238,169 @@ export class BatchProjector implements SubscriptionHandler {
     return (await decryptEvents(before, this.keys)).map(decodeStoredEvent);
   }
 
-  private apply(
+  /**
+   * Folds one event into the working copy of each row it names. `evolve` may change the copy in
+   * place (docs/read-models.md, "Principles"), so an event that throws part-way is undone by
+   * re-deriving its rows from the text they were loaded with and the batch's earlier events for
+   * them: poison costs a replay, and nothing is copied per event.
+   */
+  private async apply(
+    tx: SqlQueryable,
     e: ProjectedEvent,
     eventKeys: string[],
-    docs: Map<string, unknown>,
-    positions: Map<string, number>,
+    work: Working,
     parked: Array<{ e: ProjectedEvent; error: unknown }>,
-  ): void {
+  ): Promise<void> {
+    const layout = this.definition.rows;
+    let needed: Array<[string, string[]]> = [];
     try {
-      const next = eventKeys.map((key) => [key, this.definition.evolve(docs.get(key), e)] as const);
-      for (const [key, doc] of next) {
-        docs.set(key, doc);
-        positions.set(key, e.meta.position);
+      if (layout) needed = eventKeys.map((key) => [key, layout.detailKeysOf(work.docs.get(key), e)]);
+    } catch (error) {
+      // Nothing has changed yet: the event alone is poison.
+      this.poisoned(e, error, parked);
+      return;
+    }
+    // Reading rows is not the event's fault: a failure fails the batch, whatever the poison policy.
+    for (const [key, detailKeys] of needed) await this.loadDetails(tx, work, key, detailKeys);
+    try {
+      for (const key of eventKeys) {
+        work.docs.set(key, this.definition.evolve(work.docs.get(key), e));
+        work.positions.set(key, e.meta.position);
       }
     } catch (error) {
-      if (this.poisonPolicy() === 'stop') {
-        throw new EventHandlingFailed(
-          { eventId: e.meta.eventId, type: e.event.type, position: e.meta.position, streamId: e.meta.streamName },
-          error,
-        );
-      }
-      parked.push({ e, error });
+      for (const key of eventKeys) this.rederive(work, key);
+      this.poisoned(e, error, parked);
+      return;
+    }
+    for (const key of eventKeys) {
+      const applied = work.applied.get(key);
+      if (applied) applied.push(e);
+      else work.applied.set(key, [e]);
     }
   }
 
-  private async upsert(tx: SqlQueryable, rows: Array<{ key: string; doc: unknown; position: number }>): Promise<void> {
+  private poisoned(e: ProjectedEvent, error: unknown, parked: Array<{ e: ProjectedEvent; error: unknown }>): void {
+    if (this.poisonPolicy() === 'stop') {
+      throw new EventHandlingFailed(
+        { eventId: e.meta.eventId, type: e.event.type, position: e.meta.position, streamId: e.meta.streamName },
+        error,
+      );
+    }
+    parked.push({ e, error });
+  }
+
+  /** The row as loaded, its detail rows as loaded, and the batch's events before the failed one. */
+  private rederive(work: Working, key: string): void {
+    const text = work.stored.get(key);
+    let doc: unknown = text === undefined ? undefined : this.openRow(JSON.parse(text), work.rowKeys);
+    const details = work.details.get(key);
+    if (doc !== undefined && details) {
+      for (const [detailKey, detailText] of details.stored) {
+        this.definition.rows?.attach(doc, { key: detailKey, row: JSON.parse(detailText) });
+      }
+    }
+    for (const e of work.applied.get(key) ?? []) doc = this.definition.evolve(doc, e);
+    if (doc === undefined) work.docs.delete(key);
+    else work.docs.set(key, doc);
+  }
+
+  /**
+   * Reads, in one query, the detail rows the batch's events name as the rows stood before it;
+   * `apply` reads any other one (a zone or an index changed by an earlier event of the batch).
+   */
+  private async prefetchDetails(tx: SqlQueryable, steps: Step[], work: Working): Promise<void> {
+    const layout = this.definition.rows;
+    if (!layout) return;
+    const wanted = new Map<string, Set<string>>();
+    for (const step of steps) {
+      if (step.kind !== 'event') continue;
+      for (const key of step.keys) {
+        const doc = work.docs.get(key);
+        if (doc === undefined) continue;
+        let detailKeys: string[];
+        try {
+          detailKeys = layout.detailKeysOf(doc, step.e);
+        } catch {
+          continue; // apply meets the same error and applies the poison policy
+        }
+        const set = wanted.get(key) ?? new Set<string>();
+        for (const detailKey of detailKeys) set.add(detailKey);
+        wanted.set(key, set);
+      }
+    }
+    const owners = new Map<string, string>();
+    for (const [key, detailKeys] of wanted) for (const detailKey of detailKeys) owners.set(detailKey, key);
+    if (owners.size === 0) return;
+    const { rows } = await tx.query<{ key: string; doc: string }>(
+      `SELECT key, doc::text AS doc FROM ${this.table} WHERE key = ANY($1::text[])`,
+      [[...owners.keys()]],
+    );
+    for (const [key, detailKeys] of wanted) detailsOf(work, key).requested = new Set(detailKeys);
+    for (const row of rows) {
+      const owner = owners.get(row.key);
+      if (owner !== undefined) this.attach(work, owner, row.key, row.doc);
+    }
+  }
+
+  private async loadDetails(tx: SqlQueryable, work: Working, key: string, detailKeys: string[]): Promise<void> {
+    const details = detailsOf(work, key);
+    const missing = detailKeys.filter((detailKey) => !details.requested.has(detailKey));
+    if (missing.length === 0) return;
+    for (const detailKey of missing) details.requested.add(detailKey);
+    // A patient row new in this batch has no stored detail rows.
+    if (!work.stored.has(key) || !work.docs.has(key)) return;
+    const { rows } = await tx.query<{ key: string; doc: string }>(
+      `SELECT key, doc::text AS doc FROM ${this.table} WHERE key = ANY($1::text[])`,
+      [missing],
+    );
+    for (const row of rows) this.attach(work, key, row.key, row.doc);
+  }
+
+  private attach(work: Working, key: string, detailKey: string, text: string): void {
+    detailsOf(work, key).stored.set(detailKey, text);
+    this.definition.rows?.attach(work.docs.get(key), { key: detailKey, row: JSON.parse(text) });
+  }
+
+  /**
+   * Writes every row the batch changed with set-based statements: one upsert (one array parameter
+   * per column) and one delete for the detail rows that no longer hold anything.
+   */
+  private async write(tx: SqlQueryable, work: Working): Promise<void> {
+    const layout = this.definition.rows;
+    const rows: Array<{ key: string; patientId: string; doc: unknown; position: number }> = [];
+    const deletes: string[] = [];
+    for (const [key, position] of work.positions) {
+      const doc = work.docs.get(key);
+      if (doc === undefined) continue;
+      const patientId = this.definition.patientOf(doc);
+      rows.push({ key, patientId, doc: this.sealRow(layout ? layout.head(doc) : doc, work.rowKeys), position });
+      if (!layout) continue;
+      const present = new Set<string>();
+      for (const detail of layout.details(doc)) {
+        present.add(detail.key);
+        rows.push({ key: detail.key, patientId, doc: detail.row, position });
+      }
+      for (const detailKey of work.details.get(key)?.stored.keys() ?? []) {
+        if (!present.has(detailKey)) deletes.push(detailKey);
+      }
+    }
+    if (deletes.length > 0) await tx.query(`DELETE FROM ${this.table} WHERE key = ANY($1::text[])`, [deletes]);
+    await this.upsert(tx, rows);
+  }
+
+  private async upsert(
+    tx: SqlQueryable,
+    rows: Array<{ key: string; patientId: string; doc: unknown; position: number }>,
+  ): Promise<void> {
     if (rows.length === 0) return;
+    // One jsonb parameter for the whole batch: node-postgres sends it as one string, where a
+    // jsonb[] array literal is escaped character by character (docs/performance.md).
     await tx.query(
       `INSERT INTO ${this.table} (key, patient_id, doc, position)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[])
+       SELECT key, patient_id, doc, position
+       FROM jsonb_to_recordset($1::jsonb) AS r(key text, patient_id text, doc jsonb, position bigint)
        ON CONFLICT (key) DO UPDATE SET patient_id = EXCLUDED.patient_id, doc = EXCLUDED.doc, position = EXCLUDED.position`,
-      [
-        rows.map((r) => r.key),
-        rows.map((r) => this.definition.patientOf(r.doc)),
-        rows.map((r) => JSON.stringify(r.doc)),
-        rows.map((r) => r.position),
-      ],
+      [JSON.stringify(rows.map((r) => ({ key: r.key, patient_id: r.patientId, doc: r.doc, position: r.position })))],
     );
   }
 

@@ -222,6 +222,32 @@ describe('projection host on PostgreSQL', () => {
     }
   });
 
+  it('keeps a generation’s shard count; a new count applies from the next rebuild', async () => {
+    const countSchema = uniqueSchema('shard-count');
+    const countDatabase = openDatabase(countSchema);
+    const counted = await openEventStoreOn(countDatabase);
+    try {
+      const four = new ProjectionHost(counted, countDatabase, [tally()], { reconcileMs: 100, shards: 4 });
+      await four.start();
+      await until(async () => (await four.status())[0]?.shards.every((s) => s.owner !== null) ?? false, 'held');
+      await four.stop();
+      const eight = new ProjectionHost(counted, countDatabase, [tally()], { reconcileMs: 100, shards: 8 });
+      await eight.start();
+      try {
+        expect((await eight.status())[0]).toMatchObject({ generation: 1, shardCount: 4 });
+        expect((await eight.status())[0]?.shards).toHaveLength(4);
+        const { generation } = await eight.rebuild('tally');
+        await until(async () => (await eight.status())[0]?.generation === generation, 'the rebuild serves');
+        expect((await eight.status())[0]).toMatchObject({ shardCount: 8 });
+      } finally {
+        await eight.stop();
+      }
+    } finally {
+      await counted.close();
+      await dropSchema(countSchema);
+    }
+  });
+
   it('keeps projecting when one of two hosts on the same store stops: the other takes over', async () => {
     const otherDatabase = openDatabase();
     const other = await openEventStoreOn(otherDatabase);

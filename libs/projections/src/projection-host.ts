@@ -1,10 +1,16 @@
 import {
-  CheckpointStore,
+  compareCheckpoints,
+  DEFAULT_LEASE_MS,
+  DEFAULT_SHARDS,
+  newMemberId,
+  ShardCheckpoints,
+  ShardedSubscription,
+  shardStatuses,
   SqlPatientKeyStore,
   START,
-  Subscription,
   type Checkpoint,
   type EventStore,
+  type ShardStatus,
   type SqlDatabase,
 } from '@caretrail/event-store';
 import { CachingPatientKeyStore } from '@caretrail/security';
@@ -26,6 +32,15 @@ export interface ProjectionHostOptions {
   keys?: ProjectionKeys;
   /** Where the host reports what goes wrong in the background (a failed reconcile). Default: stderr. */
   log?: ProjectionLog;
+  /**
+   * Shards of a new generation (PROJECTION_SHARDS, default 16). A generation keeps the count it was
+   * created with (the registry records it); a new count applies from the next rebuild.
+   */
+  shards?: number;
+  /** Lease duration of a shard (SHARD_LEASE_MS, default 6 s): a dead process's shards move after it. */
+  leaseMs?: number;
+  /** This host's member id in the shard leases (default: host/pid/random). */
+  member?: string;
 }
 
 export type ProjectionLog = (
@@ -49,13 +64,15 @@ interface RegistryRow {
   last_error_event_id: string | null;
   last_error_at: Date | null;
   events_per_second: number;
+  shards: number | null;
+  building_shards: number | null;
 }
 
 interface Runner {
   name: string;
   generation: number;
   building: boolean;
-  subscription: Subscription;
+  subscription: ShardedSubscription;
 }
 
 export interface ProjectionStatus {
@@ -69,7 +86,18 @@ export interface ProjectionStatus {
   lagSeconds: number;
   eventsPerSecond: number;
   lastError: { message: string; eventId: string | null; at: string } | null;
-  rebuild: { generation: number; version: number; checkpoint: Checkpoint; progress: number } | null;
+  rebuild: {
+    generation: number;
+    version: number;
+    checkpoint: Checkpoint;
+    progress: number;
+    shardCount: number;
+    shards: ShardStatus[];
+  } | null;
+  /** The number of shards of the serving generation, fixed when it was created. */
+  shardCount: number;
+  /** Each shard of the serving generation: holder, checkpoint, lag (docs/read-models.md, Operating). */
+  shards: ShardStatus[];
 }
 
 export class UnknownProjection extends Error {
@@ -80,21 +108,25 @@ export class UnknownProjection extends Error {
 }
 
 /**
- * Runs every read model of this process: one subscription per generation in
- * use, blue/green rebuilds that switch over once caught up, pause/resume,
- * and status. Several hosts (API processes, projectors) can run side by
- * side: each generation has one leader at a time, the others stand by.
+ * Runs every read model of this process: one sharded subscription per
+ * generation in use, blue/green rebuilds that switch over once every shard
+ * has caught up, pause/resume, and status. Several hosts (API processes,
+ * projectors) can run side by side: each generation's shards are shared out
+ * among them under leases (docs/architecture.md, "Shards and leases").
  */
 export class ProjectionHost {
   private readonly tables: ProjectionTables;
-  private readonly checkpoints: CheckpointStore;
   private readonly runners = new Map<string, Runner>();
   private readonly definitions: Map<string, ReadModel>;
   private readonly keys: ProjectionKeys;
   private timer: NodeJS.Timeout | undefined;
   private reconciling: Promise<void> = Promise.resolve();
   private stopped = false;
+  private started = false;
   private readonly log: ProjectionLog;
+  private readonly shards: number;
+  /** This host's id in the shard leases: what `GET /admin/projections` shows as a shard's owner. */
+  readonly member: string;
 
   /**
    * `store` is the log the read models follow; `sql` holds their
@@ -107,14 +139,16 @@ export class ProjectionHost {
     private readonly options: ProjectionHostOptions = {},
   ) {
     this.tables = new ProjectionTables(sql.schema);
-    this.checkpoints = new CheckpointStore(sql.schema);
     this.definitions = new Map(definitions.map((d) => [d.name, d]));
     this.keys = options.keys ?? new CachingPatientKeyStore(new SqlPatientKeyStore(sql));
     this.log = options.log ?? logToStderr;
+    this.shards = options.shards ?? DEFAULT_SHARDS;
+    this.member = options.member ?? newMemberId();
   }
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.started = true;
     await this.reconcile();
     this.timer = setInterval(() => void this.reconcileInBackground(), this.options.reconcileMs ?? 1000);
   }
@@ -136,6 +170,7 @@ export class ProjectionHost {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.started = false;
     clearInterval(this.timer);
     // A failed pass was already reported to whoever awaited it (or logged by the timer).
     await this.reconciling.catch(() => undefined);
@@ -143,10 +178,13 @@ export class ProjectionHost {
     this.runners.clear();
   }
 
-  /** Starts rebuilding a read model into a new generation; the current one keeps serving until the switch. */
+  /**
+   * Starts rebuilding a read model into a new generation; the current one keeps serving until the switch.
+   * A host that does not run the read models only records the request; the running ones build it.
+   */
   async rebuild(name: string): Promise<{ generation: number }> {
     const started = await this.startRebuild(name);
-    await this.reconcile();
+    if (this.started) await this.reconcile();
     return started;
   }
 
@@ -163,8 +201,9 @@ export class ProjectionHost {
       if (row.building_generation !== null) await this.tables.drop(tx, name, row.building_generation);
       await this.tables.create(tx, name, next);
       await tx.query(
-        `UPDATE ${this.tables.registry()} SET building_generation = $2, building_version = $3 WHERE name = $1`,
-        [name, next, definition.version],
+        `UPDATE ${this.tables.registry()} SET building_generation = $2, building_version = $3, building_shards = $4
+         WHERE name = $1`,
+        [name, next, definition.version, this.shards],
       );
       return next;
     });
@@ -174,7 +213,7 @@ export class ProjectionHost {
   async pause(name: string): Promise<void> {
     this.definition(name);
     await this.sql.query(`UPDATE ${this.tables.registry()} SET paused = true WHERE name = $1`, [name]);
-    await this.reconcile();
+    if (this.started) await this.reconcile();
   }
 
   /** Resumes a paused read model, or retries one stopped by a poison event. */
@@ -185,21 +224,35 @@ export class ProjectionHost {
       [name],
     );
     for (const runner of this.runners.values()) if (runner.name === name) runner.subscription.resume();
-    await this.reconcile();
+    if (this.started) await this.reconcile();
   }
 
   /** The table serving queries for a read model now. */
   async activeTable(name: string): Promise<{ table: string; checkpoint: Checkpoint }> {
     this.definition(name);
-    const { rows } = await this.sql.query<{ active_generation: number }>(
-      `SELECT active_generation FROM ${this.tables.registry()} WHERE name = $1`,
+    const { rows } = await this.sql.query<{ active_generation: number; shards: number | null }>(
+      `SELECT active_generation, shards FROM ${this.tables.registry()} WHERE name = $1`,
       [name],
     );
     const generation = rows[0]?.active_generation ?? 1;
     return {
       table: this.tables.table(name, generation),
-      checkpoint: await this.checkpoints.load(this.sql, checkpointName(name, generation)),
+      checkpoint: await this.leastCheckpoint(name, generation, rows[0]?.shards ?? this.shards),
     };
+  }
+
+  /**
+   * Where every shard of a generation has got to: the least advanced shard's checkpoint. A reader
+   * that needs an event applied waits until this covers it (every shard has read past it).
+   */
+  private async leastCheckpoint(name: string, generation: number, shards: number): Promise<Checkpoint> {
+    const all = Array.from({ length: shards }, (_, shard) => shard);
+    const loaded = await new ShardCheckpoints(this.sql.schema, checkpointName(name, generation)).load(
+      this.sql,
+      all,
+      START,
+    );
+    return [...loaded.values()].map((c) => c.checkpoint).sort(compareCheckpoints)[0] ?? START;
   }
 
   async status(): Promise<ProjectionStatus[]> {
@@ -209,44 +262,69 @@ export class ProjectionHost {
       rows
         .filter((row) => this.definitions.has(row.name))
         .map(async (row) => {
-          const checkpoint = await this.checkpoints.load(this.sql, checkpointName(row.name, row.active_generation));
+          const shardCount = row.shards ?? this.shards;
+          const shards = await this.shardsOf(row.name, row.active_generation, shardCount);
+          const checkpoint = leastOf(shards);
           const lag = await this.lag(checkpoint);
+          const failed = shards.find((s) => s.state === 'failed' || s.state === 'retrying');
+          const lastError = failed?.lastError ?? shards.find((s) => s.lastError)?.lastError ?? null;
+          const buildingShards = row.building_shards ?? this.shards;
           const building =
             row.building_generation === null
               ? null
-              : await this.checkpoints.load(this.sql, checkpointName(row.name, row.building_generation));
+              : await this.shardsOf(row.name, row.building_generation, buildingShards);
+          const rebuildCheckpoint = building ? leastOf(building) : START;
           return {
             name: row.name,
             version: row.version,
-            state: (row.paused
-              ? 'paused'
-              : row.building_generation !== null && row.state !== 'failed'
-                ? 'rebuilding'
-                : row.state) as ProjectionState,
+            state: stateOf(row, shards, failed !== undefined),
             generation: row.active_generation,
             checkpoint,
             headPosition,
             lagEvents: lag.events,
             lagSeconds: lag.seconds,
-            eventsPerSecond: row.events_per_second,
-            lastError: row.last_error
-              ? {
-                  message: row.last_error,
-                  eventId: row.last_error_event_id,
-                  at: (row.last_error_at ?? new Date()).toISOString(),
-                }
-              : null,
+            eventsPerSecond: ratesOf(shards),
+            lastError: lastError ? { ...lastError, eventId: lastError.eventId ?? null } : null,
             rebuild:
               building === null
                 ? null
                 : {
                     generation: row.building_generation!,
                     version: row.building_version ?? row.version,
-                    checkpoint: building,
-                    progress: headPosition === 0 ? 1 : Math.min(1, building.position / headPosition),
+                    checkpoint: rebuildCheckpoint,
+                    progress: headPosition === 0 ? 1 : Math.min(1, rebuildCheckpoint.position / headPosition),
+                    shardCount: buildingShards,
+                    shards: building,
                   },
+            shardCount,
+            shards,
           };
         }),
+    );
+  }
+
+  /**
+   * The shards of a generation as the lease rows show them, with this host's own shards
+   * overlaid by what its runner knows now (the rows lag by up to a heartbeat).
+   */
+  private async shardsOf(name: string, generation: number, shards: number): Promise<ShardStatus[]> {
+    const statuses = await shardStatuses(this.sql, this.store, checkpointName(name, generation), shards);
+    const runner = this.runners.get(checkpointName(name, generation));
+    if (!runner) return statuses;
+    const local = runner.subscription.status();
+    const mine = new Map(local.held.map((h) => [h.shard, h.checkpoint]));
+    return statuses.map((s) =>
+      mine.has(s.shard)
+        ? {
+            ...s,
+            owner: runner.subscription.member,
+            state: local.state,
+            lastError: local.lastError
+              ? { message: local.lastError.message, eventId: local.lastError.eventId ?? null, at: local.lastError.at }
+              : null,
+            eventsPerSecond: local.eventsPerSecond,
+          }
+        : s,
     );
   }
 
@@ -294,6 +372,10 @@ export class ProjectionHost {
    * Runs the generations of one read model that the registry names, adding
    * their runner keys to `wanted`; true when it changed the registry.
    */
+  /**
+   * Runs the generations of one read model that the registry names, adding
+   * their runner keys to `wanted`; true when it changed the registry.
+   */
   private async reconcileModel(row: RegistryRow, definition: ReadModel, wanted: Set<string>): Promise<boolean> {
     if (row.version !== definition.version && row.building_generation === null) {
       // The code of this read model changed: rebuild it beside the old one.
@@ -301,18 +383,17 @@ export class ProjectionHost {
       return true;
     }
     wanted.add(checkpointName(row.name, row.active_generation));
-    this.ensureRunner(definition, row.active_generation, false);
+    this.ensureRunner(definition, row.active_generation, false, row.shards ?? this.shards);
     if (row.building_generation !== null) {
       wanted.add(checkpointName(row.name, row.building_generation));
-      const builder = this.ensureRunner(definition, row.building_generation, true);
-      if (await this.switchIfCaughtUp(row, builder)) return true;
+      this.ensureRunner(definition, row.building_generation, true, row.building_shards ?? this.shards);
+      if (await this.switchIfCaughtUp(row)) return true;
     }
     for (const runner of this.runners.values()) {
       if (runner.name !== row.name) continue;
       if (row.paused) runner.subscription.pause();
       else if (runner.subscription.status().state === 'paused') runner.subscription.resume();
     }
-    await this.report(row);
     return false;
   }
 
@@ -329,18 +410,25 @@ export class ProjectionHost {
     for (const definition of this.definitions.values()) {
       await this.sql.transaction(async (tx) => {
         const { rows } = await tx.query(
-          `INSERT INTO ${this.tables.registry()} (name, version, active_generation) VALUES ($1, $2, 1)
+          `INSERT INTO ${this.tables.registry()} (name, version, active_generation, shards) VALUES ($1, $2, 1, $3)
            ON CONFLICT (name) DO NOTHING RETURNING name`,
-          [definition.name, definition.version],
+          [definition.name, definition.version, this.shards],
         );
         if (rows.length > 0) await this.tables.create(tx, definition.name, 1);
       });
     }
+    // Generations built before the log was sharded take this host's count once; their shards start
+    // from the generation's single checkpoint (ShardCheckpoints).
+    await this.sql.query(`UPDATE ${this.tables.registry()} SET shards = $1 WHERE shards IS NULL`, [this.shards]);
+    await this.sql.query(
+      `UPDATE ${this.tables.registry()} SET building_shards = $1 WHERE building_generation IS NOT NULL AND building_shards IS NULL`,
+      [this.shards],
+    );
     const { rows } = await this.sql.query<RegistryRow>(`SELECT * FROM ${this.tables.registry()}`);
     return rows;
   }
 
-  private ensureRunner(definition: ReadModel, generation: number, building: boolean): Runner {
+  private ensureRunner(definition: ReadModel, generation: number, building: boolean, shards: number): Runner {
     const key = checkpointName(definition.name, generation);
     const existing = this.runners.get(key);
     if (existing) return existing;
@@ -353,13 +441,17 @@ export class ProjectionHost {
       poisonPolicy: () => this.options.poisonPolicy ?? 'stop',
       keys: this.keys,
     });
-    const subscription = new Subscription(this.store, this.sql, projector, {
+    const subscription = new ShardedSubscription(this.store, this.sql, projector, {
       name: key,
+      shards,
       batchSize: this.options.batchSize ?? 1000,
       onError: 'stop',
       idleWaitMs: 1000,
-      standbyRetryMs: 1000,
       from: START,
+      leaseMs: this.options.leaseMs ?? DEFAULT_LEASE_MS,
+      member: this.member,
+      // The embedded store admits one process: it holds every shard (docs/architecture.md).
+      exclusive: this.sql.backend === 'pglite',
     });
     const runner = { name: definition.name, generation, building, subscription };
     this.runners.set(key, runner);
@@ -367,52 +459,77 @@ export class ProjectionHost {
     return runner;
   }
 
-  /** Blue/green: once the new generation has caught up, it serves and the old one goes. */
-  private async switchIfCaughtUp(row: RegistryRow, builder: Runner): Promise<boolean> {
-    const status = builder.subscription.status();
-    if (!status.leader || status.state !== 'running') return false;
-    if ((await this.lag(status.checkpoint)).events > 0) return false;
+  /**
+   * Blue/green: once every shard of the new generation has caught up (whichever process holds it),
+   * it serves and the old one goes. Any host may switch; the registry update decides once.
+   */
+  private async switchIfCaughtUp(row: RegistryRow): Promise<boolean> {
+    const generation = row.building_generation!;
+    const shards = row.building_shards ?? this.shards;
+    const all = Array.from({ length: shards }, (_, shard) => shard);
+    const checkpoints = await new ShardCheckpoints(this.sql.schema, checkpointName(row.name, generation)).load(
+      this.sql,
+      all,
+      START,
+    );
+    // A shard that has not saved yet is at the start of the log: caught up only while the log is empty.
+    // The cheap read first: while the least advanced shard still has events to read, the count of
+    // the rest of the log (lagAfter) is not worth its cost.
+    const least = leastOf([...checkpoints.values()]);
+    if ((await this.store.readAll({ after: least, limit: 1 })).length > 0) return false;
+    if ((await this.lag(least)).events > 0) return false;
     const old = row.active_generation;
     const switched = await this.sql.transaction(async (tx) => {
       const { rows } = await tx.query(
         `UPDATE ${this.tables.registry()}
-         SET active_generation = building_generation, version = building_version,
-             building_generation = NULL, building_version = NULL, last_error = NULL, last_error_event_id = NULL
+         SET active_generation = building_generation, version = building_version, shards = building_shards,
+             building_generation = NULL, building_version = NULL, building_shards = NULL,
+             last_error = NULL, last_error_event_id = NULL
          WHERE name = $1 AND building_generation = $2 RETURNING name`,
-        [row.name, builder.generation],
+        [row.name, generation],
       );
       return rows.length > 0;
     });
     if (!switched) return false;
-    builder.building = false;
+    const builder = this.runners.get(checkpointName(row.name, generation));
+    if (builder) builder.building = false;
     const previous = this.runners.get(checkpointName(row.name, old));
     if (previous) {
       this.runners.delete(checkpointName(row.name, old));
       await previous.subscription.stop();
     }
     await this.tables.drop(this.sql, row.name, old);
-    await this.checkpoints.reset(this.sql, checkpointName(row.name, old));
+    await new ShardCheckpoints(this.sql.schema, checkpointName(row.name, old)).reset(this.sql);
+    await this.sql.query(`DELETE FROM "${this.sql.schema}".shard_leases WHERE subscriber = $1`, [
+      checkpointName(row.name, old),
+    ]);
     return true;
   }
+}
 
-  /** Leaders write what they see into the registry, so every process can report it. */
-  private async report(row: RegistryRow): Promise<void> {
-    const active = this.runners.get(checkpointName(row.name, row.active_generation));
-    const status = active?.subscription.status();
-    if (!status?.leader) return;
-    const state: ProjectionState = status.state === 'retrying' ? 'failed' : (status.state as ProjectionState);
-    await this.sql.query(
-      `UPDATE ${this.tables.registry()}
-       SET state = $2, last_error = $3, last_error_event_id = $4, last_error_at = $5, events_per_second = $6, reported_at = now()
-       WHERE name = $1`,
-      [
-        row.name,
-        state,
-        status.lastError?.message ?? null,
-        status.lastError?.eventId ?? null,
-        status.lastError?.at ?? null,
-        status.eventsPerSecond,
-      ],
-    );
-  }
+/** The least advanced of some shards' checkpoints: what every one of them has read past. */
+function leastOf(shards: ReadonlyArray<{ checkpoint: Checkpoint }>): Checkpoint {
+  return shards.map((s) => s.checkpoint).sort(compareCheckpoints)[0] ?? START;
+}
+
+/**
+ * A read model's state from its shards': paused or rebuilding as the registry says, failed when a
+ * shard failed, stopped when no process holds any shard, starting while some are unheld, catching
+ * up while a shard is, else running.
+ */
+function stateOf(row: RegistryRow, shards: readonly ShardStatus[], failed: boolean): ProjectionState {
+  if (row.paused) return 'paused';
+  if (failed) return 'failed';
+  if (row.building_generation !== null) return 'rebuilding';
+  if (shards.every((s) => s.owner === null)) return 'stopped';
+  if (shards.some((s) => s.owner === null || s.state === 'starting')) return 'starting';
+  if (shards.some((s) => s.state === 'catching-up')) return 'catching-up';
+  return 'running';
+}
+
+/** Events per second over the holders: each reports its own rate on every shard it holds. */
+function ratesOf(shards: readonly ShardStatus[]): number {
+  const byOwner = new Map<string, number>();
+  for (const s of shards) if (s.owner !== null) byOwner.set(s.owner, s.eventsPerSecond);
+  return [...byOwner.values()].reduce((sum, rate) => sum + rate, 0);
 }

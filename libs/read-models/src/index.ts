@@ -1,5 +1,5 @@
 /**
- * @caretrail/read-models: the four read models (docs/read-models.md) as pure functions over plain JSON docs.
+ * @caretrail/read-models: the four read models (docs/read-models.md) as functions over plain JSON docs.
  * No I/O, no clock, no framework. The projection runner calls `keysOf` and `evolve` in the global
  * order and stores the docs as jsonb; the query side calls the `*View` functions with the as-of
  * instant, because windows such as "PDC over 30 days" move with the day, not with the events.
@@ -11,7 +11,7 @@ import type { ReadModel } from './contract';
 import { currentPlanModel } from './current-plan/current-plan';
 import { registryModel } from './registry/registry';
 
-export type { ProjectedEvent, ReadModel } from './contract';
+export type { DetailRow, ProjectedEvent, ReadModel, RowLayout } from './contract';
 
 export { currentPlanModel, emptyCurrentPlanDoc } from './current-plan/current-plan';
 export {
@@ -22,7 +22,14 @@ export {
 } from './current-plan/current-plan-view';
 export type * from './current-plan/current-plan-doc';
 
-export { adherenceModel, emptyAdherenceDoc } from './adherence/adherence';
+export {
+  ADHERENCE_DOSE_TYPES,
+  ADHERENCE_EVENT_TYPES,
+  adherenceModel,
+  doseMonthKey,
+  emptyAdherenceDoc,
+  type DoseMonthRow,
+} from './adherence/adherence';
 export {
   adherenceView,
   type AdherenceView,

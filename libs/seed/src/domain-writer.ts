@@ -19,11 +19,13 @@ import {
 } from '@caretrail/domain';
 import {
   MAX_EVENTS_PER_APPEND,
+  MAX_EVENTS_PER_BATCH,
   WrongExpectedVersion,
   type AppendOptions,
   type AppendResult,
   type EventStore,
   type NewEvent,
+  type StreamAppend,
 } from '@caretrail/event-store';
 import type { IdSource } from './random';
 
@@ -81,6 +83,28 @@ export interface DomainWriterOptions {
    * (docs/erasure.md); the writer keeps deciding on the plain data.
    */
   seal?: SealPersonalData;
+  /** Events per `appendBatch` call (default 5,000; at most MAX_EVENTS_PER_BATCH). */
+  batchEvents?: number;
+}
+
+const DEFAULT_BATCH_EVENTS = 5_000;
+
+/** Cuts one wave of stream appends into calls of about `size` events (never splitting a stream's append). */
+function batchesOf(appends: readonly StreamAppend[], size: number): StreamAppend[][] {
+  const batches: StreamAppend[][] = [];
+  let current: StreamAppend[] = [];
+  let events = 0;
+  for (const append of appends) {
+    if (current.length > 0 && events + append.events.length > Math.min(size, MAX_EVENTS_PER_BATCH)) {
+      batches.push(current);
+      current = [];
+      events = 0;
+    }
+    current.push(append);
+    events += append.events.length;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 /**
@@ -163,38 +187,48 @@ export class DomainWriter {
   }
 
   /**
-   * Appends everything buffered so far, each stream in chunks of at most
-   * 1000 events with the version it expects, up to `concurrency` streams at
-   * a time. Returns once the previous flush has finished and this one has
-   * started, so the next days are generated while it runs; `drain` waits.
+   * Appends everything buffered so far through the store's multi-stream
+   * `appendBatch`: each stream in chunks of at most 1000 events with the
+   * version it expects, up to `batchEvents` events of many streams per call,
+   * up to `concurrency` calls at a time. A stream's later chunks go in later
+   * waves, after every call of the wave before has committed. Returns once
+   * the previous flush has finished and this one has started, so the next
+   * days are generated while it runs; `drain` waits.
    */
   async flush(store: EventStore, concurrency: number): Promise<void> {
     await this.inFlight;
-    const work = [...this.dirty]
-      .sort((a, b) => a.firstBufferedAt - b.firstBufferedAt || (a.name < b.name ? -1 : 1))
-      .map((memory) => {
-        const events = memory.buffer;
-        memory.buffer = [];
-        return { memory, events };
-      });
+    const waves: StreamAppend[][] = [];
+    const dirty = [...this.dirty].sort((a, b) => a.firstBufferedAt - b.firstBufferedAt || (a.name < b.name ? -1 : 1));
+    for (const memory of dirty) {
+      const events = memory.buffer;
+      memory.buffer = [];
+      for (let i = 0, wave = 0; i < events.length; i += MAX_EVENTS_PER_APPEND, wave++) {
+        (waves[wave] ??= []).push({
+          streamId: memory.name,
+          events: events.slice(i, i + MAX_EVENTS_PER_APPEND),
+          expectedVersion: memory.appended + i,
+        });
+      }
+      memory.appended = memory.decided;
+    }
     this.dirty = new Set();
     this.buffered = 0;
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < work.length) {
-        const { memory, events } = work[next++]!;
-        for (let i = 0; i < events.length; i += MAX_EVENTS_PER_APPEND) {
-          const chunk = events.slice(i, i + MAX_EVENTS_PER_APPEND);
-          const result = await store.append(memory.name, chunk, { expectedVersion: memory.appended });
-          memory.appended = result.nextExpectedVersion;
-          this.stats.appended += chunk.length;
-          this.stats.appends++;
-        }
+    const batchEvents = this.options.batchEvents ?? DEFAULT_BATCH_EVENTS;
+    this.inFlight = (async () => {
+      for (const wave of waves) {
+        const batches = batchesOf(wave, batchEvents);
+        let next = 0;
+        const worker = async (): Promise<void> => {
+          while (next < batches.length) {
+            const batch = batches[next++]!;
+            await store.appendBatch(batch);
+            this.stats.appended += batch.reduce((n, a) => n + a.events.length, 0);
+            this.stats.appends++;
+          }
+        };
+        await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, batches.length)) }, worker));
       }
-    };
-    this.inFlight = Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, work.length)) }, worker)).then(
-      () => undefined,
-    );
+    })();
     // A failed append surfaces at the next flush or drain, never as an unhandled rejection.
     this.inFlight.catch(() => undefined);
   }

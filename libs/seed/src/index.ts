@@ -4,5 +4,14 @@
  * it opens, or asks the running server to run it in its own process
  * (`POST /admin/seed`) when that server holds the embedded store.
  */
-export { AlreadySeeded, seed, type SeedOptions, type SeedProgress, type SeedResult } from './seed';
+export {
+  AlreadySeeded,
+  EVENTS_PER_PATIENT_YEAR,
+  patientsForEvents,
+  seed,
+  SEED_VERSION,
+  type SeedOptions,
+  type SeedProgress,
+  type SeedResult,
+} from './seed';
 export { seedSignIns, type SeedSignIns } from './sign-ins';

@@ -6,6 +6,21 @@ import { cliniciansFor } from './patient/clinicians';
 import { PatientSimulation } from './patient/patient-simulation';
 import { IdSource } from './random';
 
+/**
+ * The generator's version: part of every cache key for generated logs
+ * (benchmarks keep a generated schema per size and version). Bump it when the
+ * same options would generate other events.
+ */
+export const SEED_VERSION = 1;
+
+/** About how many events one patient-year of simulated care produces (measured: 432 for --seed bench, 250 patients). */
+export const EVENTS_PER_PATIENT_YEAR = 430;
+
+/** Patients to simulate over `days` days for about `events` events (`seed --events`). */
+export function patientsForEvents(events: number, days: number): number {
+  return Math.max(1, Math.ceil((events * 365) / (EVENTS_PER_PATIENT_YEAR * days)));
+}
+
 export interface SeedOptions {
   patients: number;
   days: number;
@@ -15,8 +30,17 @@ export interface SeedOptions {
   until: number;
   /** Appends run when this many events are buffered (default 20,000). */
   flushEvents?: number;
-  /** Streams appended at once (default 8; 1 is right for PGlite, which has one connection). */
+  /** Batch appends in flight at once (default 2; 1 is right for PGlite, which has one connection). */
   concurrency?: number;
+  /** Events per multi-stream append (default 5,000). */
+  batchEvents?: number;
+  /**
+   * Only this part of the patients: part `index` (0-based) of `of` equal
+   * ranges of patient numbers. Separate processes seeding every part of one
+   * seed write exactly the patients one process would (ids come from the seed
+   * and the patient's number), so generation runs on several cores.
+   */
+  part?: { index: number; of: number };
   /** Patients simulated side by side; their days interleave in the log (default 1,000; memory grows with it). */
   cohortSize?: number;
   /** Also decide every command over its full history and compare (slow; for tests). */
@@ -54,6 +78,10 @@ export interface SeedResult {
   seconds: number;
   eventsPerSecond: number;
   firstPatientId: string | null;
+  /** Which part of the patients this run seeded (`SeedOptions.part`). */
+  part: { index: number; of: number };
+  /** The peak resident set of the process that ran the seed (its whole life so far), MiB. */
+  peakRssMiB: number;
 }
 
 /** The store already holds this seed's patients; seeding again would conflict on every stream. */
@@ -81,9 +109,20 @@ export async function seed(store: EventStore, options: SeedOptions): Promise<See
   const lastDay = Math.floor(options.until / DAY);
   const firstDay = lastDay - options.days;
   const flushEvents = options.flushEvents ?? 20_000;
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? 2;
   const cohortSize = options.cohortSize ?? 1000;
-  const firstPatientId = options.patients > 0 ? new IdSource(options.seed, 0).patientId : null;
+  const part = options.part ?? { index: 0, of: 1 };
+  if (!(
+    Number.isInteger(part.of) &&
+    part.of >= 1 &&
+    Number.isInteger(part.index) &&
+    part.index >= 0 &&
+    part.index < part.of
+  ))
+    throw new RangeError(`seed: part ${part.index} of ${part.of} does not exist`);
+  const first = Math.floor((part.index * options.patients) / part.of);
+  const end = Math.floor(((part.index + 1) * options.patients) / part.of);
+  const firstPatientId = end > first ? new IdSource(options.seed, first).patientId : null;
   if (firstPatientId !== null) {
     const stream = streams.carePlan(firstPatientId);
     if ((await store.streamVersion(stream)) > 0) throw new AlreadySeeded(options.seed, stream);
@@ -94,6 +133,7 @@ export async function seed(store: EventStore, options: SeedOptions): Promise<See
     verify: options.verify,
     onRefused: options.onRefused,
     seal: options.seal,
+    ...(options.batchEvents === undefined ? {} : { batchEvents: options.batchEvents }),
   });
   const clinicians = cliniciansFor(options.patients);
   let lastReport = 0;
@@ -104,7 +144,7 @@ export async function seed(store: EventStore, options: SeedOptions): Promise<See
     lastReport = now;
     options.onProgress({
       patientsDone,
-      patients: options.patients,
+      patients: end - first,
       day: day - firstDay,
       days: options.days,
       events: writer.stats.events,
@@ -113,9 +153,9 @@ export async function seed(store: EventStore, options: SeedOptions): Promise<See
     });
   };
 
-  for (let start = 0; start < options.patients; start += cohortSize) {
+  for (let start = first; start < end; start += cohortSize) {
     const cohort: PatientSimulation[] = [];
-    for (let i = start; i < Math.min(options.patients, start + cohortSize); i++) {
+    for (let i = start; i < Math.min(end, start + cohortSize); i++) {
       const patient = new PatientSimulation(writer, options.seed, i, clinicians, firstDay, lastDay);
       writer.addPatient(patient.ids);
       cohort.push(patient);
@@ -148,5 +188,8 @@ export async function seed(store: EventStore, options: SeedOptions): Promise<See
     seconds: total,
     eventsPerSecond: writer.stats.appended / total,
     firstPatientId,
+    part,
+    // maxRSS is in KiB (getrusage's ru_maxrss on Linux).
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
   };
 }

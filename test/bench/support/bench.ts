@@ -4,7 +4,7 @@
  * for people, JSON for tools, and a description of the machine.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 
@@ -157,4 +157,71 @@ export function writeJson(path: string, value: unknown): void {
 /** A benchmark checks its own result; a wrong result fails the run. */
 export function check(condition: boolean, message: string): asserts condition {
   if (!condition) throw new Error(`benchmark result is wrong: ${message}`);
+}
+
+// --- memory ----------------------------------------------------------------------
+
+/** The peak resident set of one process of a benchmark. */
+export interface ProcessPeak {
+  process: string;
+  pid: number | null;
+  peakRssMiB: number;
+}
+
+export interface MemoryReport {
+  /** Peak RSS of the benchmark process during this benchmark (VmHWM, reset before it started), MiB. */
+  benchProcessPeakRssMiB: number;
+  /** Peak RSS of every child process the benchmark noted (API servers, rebuild children, generators). */
+  children: ProcessPeak[];
+}
+
+const childPeaks: ProcessPeak[] = [];
+
+/** A process's high-water resident set from /proc/<pid>/status (VmHWM), MiB; null when it is gone. */
+export function peakRssMiBOf(pid: number | 'self'): number | null {
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return hwm ? Number(hwm[1]) / 1024 : null;
+  } catch {
+    return pid === 'self' ? process.resourceUsage().maxRSS / 1024 : null;
+  }
+}
+
+/** Notes a child's peak RSS; call it just before stopping the child (its /proc entry goes with it). */
+export function noteChildPeak(name: string, pid: number | undefined): void {
+  const peak = pid === undefined ? null : peakRssMiBOf(pid);
+  if (peak !== null) childPeaks.push({ process: name, pid: pid ?? null, peakRssMiB: peak });
+}
+
+/** Records a peak a child reported itself (its process.resourceUsage().maxRSS), MiB. */
+export function recordChildPeak(name: string, peakRssMiB: number, pid: number | null = null): void {
+  childPeaks.push({ process: name, pid, peakRssMiB });
+}
+
+/** Starts a benchmark's memory record: resets this process's VmHWM (Linux clear_refs 5) and the children noted. */
+export function startMemoryRecord(): void {
+  childPeaks.length = 0;
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux, or not allowed: the figure is then the process's peak since it started.
+  }
+}
+
+/** The memory record of the benchmark that just ran. */
+export function memoryReport(): MemoryReport {
+  return { benchProcessPeakRssMiB: peakRssMiBOf('self') ?? Number.NaN, children: [...childPeaks] };
+}
+
+export function memoryTable(memory: MemoryReport): string {
+  return table(
+    ['process', 'peak RSS MiB'],
+    [
+      ['benchmark process', memory.benchProcessPeakRssMiB.toFixed(0)],
+      ...memory.children.map((c) => [
+        c.pid === null ? c.process : `${c.process} (pid ${c.pid})`,
+        c.peakRssMiB.toFixed(0),
+      ]),
+    ],
+  );
 }

@@ -9,18 +9,23 @@
  * Each reports JSON on stdout (the projector a line "ready" first).
  */
 import { Client } from 'pg';
-import { openEventStoreOn, PostgresDatabase, START, type OpenedStore } from '@caretrail/event-store';
+import { openEventStoreOn, PostgresDatabase, START, type Checkpoint, type OpenedStore } from '@caretrail/event-store';
 import { ProjectionHost, type ProjectionStatus } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
 
-/** Samples this process's resident set while work runs; returns the highest, in MiB. */
+/**
+ * Samples this process's resident set while work runs; returns the highest,
+ * in MiB, or the kernel's high-water mark of the whole process (getrusage's
+ * maxRSS, /proc's VmHWM) if that is higher, so a peak between two samples
+ * is never missed.
+ */
 function rssSampler(): { stop(): number } {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
   return {
     stop() {
       clearInterval(timer);
-      return Math.max(peak, process.memoryUsage.rss()) / 2 ** 20;
+      return Math.max(peak, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024) / 2 ** 20;
     },
   };
 }
@@ -74,6 +79,24 @@ export interface RebuildResult {
   rows: number;
 }
 
+/**
+ * The last event in the global order, (transaction id, position): with
+ * several writers the highest position is not always the last event read,
+ * so a reader is caught up when its checkpoint reaches this, not the head.
+ */
+async function lastInOrder(sql: OpenedStore['sql'], schema: string): Promise<Checkpoint> {
+  const { rows } = await sql.query<{ transaction_id: string; position: string }>(
+    `SELECT transaction_id::text AS transaction_id, position FROM "${schema}".events
+     ORDER BY transaction_id DESC, position DESC LIMIT 1`,
+  );
+  return rows[0] ? { transactionId: rows[0].transaction_id, position: Number(rows[0].position) } : START;
+}
+
+function reached(checkpoint: Checkpoint, last: Checkpoint): boolean {
+  const [xid, lastXid] = [BigInt(checkpoint.transactionId), BigInt(last.transactionId)];
+  return xid > lastXid || (xid === lastXid && checkpoint.position >= last.position);
+}
+
 async function open(url: string, schema: string): Promise<OpenedStore> {
   const sql = new PostgresDatabase({ connectionString: url, schema, applicationName: 'caretrail-bench projector' });
   return { store: await openEventStoreOn(sql), sql };
@@ -90,7 +113,7 @@ async function rebuild(url: string, schema: string, name: string): Promise<Rebui
   if (!definition) throw new Error(`no read model ${name}`);
   const { store, sql } = await open(url, schema);
   const { events } = await store.lagAfter(START);
-  const { headPosition } = await store.status();
+  const last = await lastInOrder(sql, schema);
   const host = new ProjectionHost(store, sql, [definition], { reconcileMs: 50 });
   const { rows: registered } = await sql.query(`SELECT 1 FROM "${schema}".projections WHERE name = $1`, [name]);
   const baselineRssMiB = process.memoryUsage.rss() / 2 ** 20;
@@ -111,7 +134,7 @@ async function rebuild(url: string, schema: string, name: string): Promise<Rebui
         : entry?.generation === generation
           ? entry.checkpoint
           : null;
-    if (caughtUp === 0 && building && building.position >= headPosition) caughtUp = elapsed();
+    if (caughtUp === 0 && building && reached(building, last)) caughtUp = elapsed();
     if (caughtUp > 0 && entry?.generation === generation && entry.rebuild === null) break;
     await sleep(20);
   }
@@ -139,13 +162,10 @@ async function projector(url: string, schema: string): Promise<{ peakRssMiB: num
   const host = new ProjectionHost(store, sql, readModels);
   const rss = rssSampler();
   await host.start();
-  const { headPosition } = await store.status();
+  const last = await lastInOrder(sql, schema);
   for (;;) {
     const status = await host.status();
-    if (
-      status.length === readModels.length &&
-      status.every((s) => s.checkpoint.position >= headPosition && s.rebuild === null)
-    )
+    if (status.length === readModels.length && status.every((s) => reached(s.checkpoint, last) && s.rebuild === null))
       break;
     await sleep(100);
   }

@@ -1,4 +1,9 @@
-import { eventStoreConfigFromEnv, type EventStoreConfig } from '@caretrail/event-store';
+import {
+  eventStoreConfigFromEnv,
+  shardingConfigFromEnv,
+  type EventStoreConfig,
+  type ShardingConfig,
+} from '@caretrail/event-store';
 import { authConfigFromEnv, type AuthConfig } from '@caretrail/security';
 
 export interface ApiConfig {
@@ -10,6 +15,8 @@ export interface ApiConfig {
   /** Run the read models in this process (the embedded default); false when apps/projector does. */
   runProjections: boolean;
   projectionPoisonPolicy: 'stop' | 'park';
+  /** Shard counts and lease duration of the read models and the relay (docs/deployment.md). */
+  sharding: ShardingConfig;
   /**
    * Seal personal-data fields under the patient's key before they are stored
    * (docs/erasure.md). On by default; PERSONAL_DATA_ENCRYPTION=off exists for
@@ -58,6 +65,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     logLevel: env['LOG_LEVEL'] || 'info',
     runProjections: env['RUN_PROJECTIONS'] !== 'false',
     projectionPoisonPolicy: env['PROJECTION_POISON_POLICY'] === 'park' ? 'park' : 'stop',
+    sharding: shardingConfigFromEnv(env),
     personalDataEncryption: env['PERSONAL_DATA_ENCRYPTION'] !== 'off',
     accessLog: env['ACCESS_LOG'] !== 'off',
     integrityChecks: env['INTEGRITY_CHECKS'] !== 'off',

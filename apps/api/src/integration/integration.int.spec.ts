@@ -45,6 +45,16 @@ describe('the API hosting the Kafka relay (embedded store)', () => {
       const status = await api.http.get('/integration/relay').set('Authorization', admin.auth).expect(200);
       expect(status.body).toMatchObject({ name: 'kafka-relay', leader: true, lagEvents: 0, lastError: null });
       await api.http.get('/integration/relay').set('Authorization', patient.therapist.auth).expect(403);
+
+      // The relay's shards beside the read models': the one embedded process holds all of them.
+      const work = await api.http.get('/admin/projections').set('Authorization', admin.auth).expect(200);
+      const relay = (work.body as Array<{ kind: string; name: string; shards: Array<{ owner: string | null }> }>).find(
+        (w) => w.kind === 'relay',
+      );
+      expect(relay).toMatchObject({ name: 'kafka-relay', shardCount: 16 });
+      expect(relay!.shards).toHaveLength(16);
+      expect(new Set(relay!.shards.map((s) => s.owner)).size).toBe(1);
+      expect(relay!.shards[0]!.owner).toEqual(expect.any(String));
     } finally {
       await consumer.stop();
     }

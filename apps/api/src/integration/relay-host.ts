@@ -14,7 +14,7 @@ import { EVENT_STORE, SQL_DATABASE } from '../http/tokens';
  * - `auto` (default): when KAFKA_BROKERS is set and the store is the
  *   embedded one, which no other process may open (the one-process default);
  * - `on`: whenever KAFKA_BROKERS is set (with PostgreSQL, every API
- *   instance is then a relay candidate; one leads, the others stand by);
+ *   instance then shares the relay's shards);
  * - `off`: never (apps/relay runs it).
  */
 export function hostsRelay(env: NodeJS.ProcessEnv, backend: 'postgres' | 'pglite'): KafkaRelayConfig | null {

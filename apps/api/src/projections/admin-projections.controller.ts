@@ -3,11 +3,13 @@ import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPro
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ApiProblems } from '../http/problems/problem.openapi';
 import { IsString, Matches } from 'class-validator';
+import type { EventStore, SqlDatabase } from '@caretrail/event-store';
+import { relayShardsStatus } from '@caretrail/integration';
 import { UnknownProjection, type ProjectionHost, type ProjectionStatus } from '@caretrail/projections';
 import { AuditCategory } from '../http/audit/audit-category';
 import { RequireRole } from '../http/auth/roles.guard';
 import { Problem } from '../http/problems/problem';
-import { PROJECTION_HOST } from '../http/tokens';
+import { EVENT_STORE, PROJECTION_HOST, SQL_DATABASE } from '../http/tokens';
 
 class ProjectionParams {
   @ApiProperty({ description: 'A read model, e.g. adherence.', pattern: '^[a-z][a-z0-9-]{0,63}$' })
@@ -15,6 +17,34 @@ class ProjectionParams {
   @Matches(/^[a-z][a-z0-9-]{0,63}$/, { message: '$property must be a read model name such as adherence' })
   name!: string;
 }
+
+/** A read model's status, or the Kafka relay's (it shares the log by shards the same way). */
+export type WorkStatus = ProjectionStatus & { kind: 'read-model' | 'relay' };
+
+const CHECKPOINT: SchemaObject = {
+  type: 'object',
+  required: ['transactionId', 'position'],
+  properties: { transactionId: { type: 'string' }, position: { type: 'integer' } },
+};
+
+const SHARD: SchemaObject = {
+  type: 'object',
+  required: ['shard', 'owner', 'leaseExpiresAt', 'state', 'checkpoint', 'lagEvents'],
+  properties: {
+    shard: { type: 'integer', description: 'Patients are in shard FNV-1a(patient id) mod the shard count.' },
+    owner: { type: 'string', nullable: true, description: 'The holding process (host/pid/tail); null when none.' },
+    leaseExpiresAt: { type: 'string', format: 'date-time' },
+    state: { type: 'string', description: 'What the holder last reported; unassigned while no process holds it.' },
+    checkpoint: CHECKPOINT,
+    lagEvents: {
+      type: 'integer',
+      description:
+        'Events after the shard’s checkpoint in the global order, estimated (head minus checkpoint position).',
+    },
+    eventsPerSecond: { type: 'number' },
+    lastError: { type: 'object', nullable: true, additionalProperties: true },
+  },
+};
 
 const PAUSED: SchemaObject = {
   type: 'object',
@@ -30,19 +60,37 @@ const PAUSED: SchemaObject = {
 @ApiProblems(400, 401, 403, 404, 503)
 @Controller('admin/projections')
 export class AdminProjectionsController {
-  constructor(@Inject(PROJECTION_HOST) private readonly host: ProjectionHost) {}
+  constructor(
+    @Inject(PROJECTION_HOST) private readonly host: ProjectionHost,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(SQL_DATABASE) private readonly sql: SqlDatabase,
+  ) {}
 
   @Get()
   @ApiOperation({
-    summary: 'Status of every read model: state, checkpoint, head, lag, rate, last error, rebuild progress.',
+    summary:
+      'Status of every read model and of the Kafka relay: state, checkpoint, head, lag, rate, last error, ' +
+      'rebuild progress, and which process holds which shard with its checkpoint and lag.',
   })
   @ApiOkResponse({
     schema: {
       type: 'array',
       items: {
         type: 'object',
-        required: ['name', 'version', 'state', 'generation', 'headPosition', 'lagEvents', 'lagSeconds'],
+        required: [
+          'kind',
+          'name',
+          'version',
+          'state',
+          'generation',
+          'headPosition',
+          'lagEvents',
+          'lagSeconds',
+          'shardCount',
+          'shards',
+        ],
         properties: {
+          kind: { type: 'string', enum: ['read-model', 'relay'] },
           name: { type: 'string' },
           version: { type: 'integer' },
           state: { type: 'string' },
@@ -53,13 +101,32 @@ export class AdminProjectionsController {
           lagSeconds: { type: 'number' },
           eventsPerSecond: { type: 'number' },
           lastError: { type: 'object', nullable: true, additionalProperties: true },
-          rebuild: { type: 'object', nullable: true, additionalProperties: true },
+          rebuild: {
+            type: 'object',
+            nullable: true,
+            additionalProperties: true,
+            properties: {
+              generation: { type: 'integer' },
+              progress: { type: 'number' },
+              shardCount: { type: 'integer' },
+              shards: { type: 'array', items: SHARD },
+            },
+          },
+          shardCount: { type: 'integer', description: 'Fixed for a generation; a new count applies from a rebuild.' },
+          shards: { type: 'array', items: SHARD },
         },
       },
     },
   })
-  status(): Promise<ProjectionStatus[]> {
-    return this.host.status();
+  async status(): Promise<WorkStatus[]> {
+    const models: WorkStatus[] = (await this.host.status()).map((m) => ({ kind: 'read-model', ...m }));
+    const relay = await relayShardsStatus(this.store, this.sql);
+    if (!relay) return models;
+    const { state, ...rest } = relay;
+    return [
+      ...models,
+      { kind: 'relay', ...rest, state: state as ProjectionStatus['state'], version: 1, generation: 1, rebuild: null },
+    ];
   }
 
   @Post(':name/rebuild')

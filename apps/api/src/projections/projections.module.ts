@@ -45,6 +45,8 @@ class ProjectionLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
       useFactory: (store: EventStore, sql: SqlDatabase, config: ApiConfig, keys: CachingPatientKeyStore) =>
         new ProjectionHost(store, sql, readModels, {
           poisonPolicy: config.projectionPoisonPolicy,
+          shards: config.sharding.projectionShards,
+          leaseMs: config.sharding.leaseMs,
           keys,
           log: (level, message, fields) =>
             projectionsLogger[level === 'info' ? 'log' : level](

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  adherenceAsOf,
   caseReviewRowAsOf,
+  planAdherenceAsOf,
   DEFAULT_AS_OF_BASIS,
   patientAsOf,
   type CaseReviewRowAsOf,
@@ -9,8 +11,10 @@ import {
   type PatientViewName,
 } from '@caretrail/analytics';
 import { decodeDomainEvents } from '@caretrail/care-log';
-import type { EventStore } from '@caretrail/event-store';
+import type { EventStore, ReadPatientOptions, StoredEvent } from '@caretrail/event-store';
+import type { AdherenceDoc } from '@caretrail/read-models';
 import { EVENT_STORE } from '../http/tokens';
+import { ReadModelReader } from './read-model-reader';
 
 export interface TimeTravelAnswer {
   patientId: string;
@@ -29,7 +33,10 @@ export interface TimeTravelAnswer {
  */
 @Injectable()
 export class PatientTimeTravel {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly reader: ReadModelReader,
+  ) {}
 
   async view(
     name: PatientViewName,
@@ -38,9 +45,29 @@ export class PatientTimeTravel {
     basis: AsOfBasis = DEFAULT_AS_OF_BASIS,
   ): Promise<TimeTravelAnswer> {
     const instant = new Date(asOf).toISOString();
+    if (name === 'adherence' && basis === 'recorded') {
+      const answer = await this.adherenceFromRows(patientId, instant);
+      if (answer) return answer;
+    }
     const events = await this.eventsAsOf(patientId, instant, basis, typesNotNeededBy(name));
     const answer = patientAsOf(name, patientId, events, instant, basis);
     return { patientId, position: answer.position, asOf: instant, asOfBasis: basis, data: answer.data };
+  }
+
+  /**
+   * Adherence as of T from the stored month rows and a replay of the last month (docs/analytics.md,
+   * "Adherence as of a day"); null when only a replay of the whole history can answer.
+   */
+  private async adherenceFromRows(patientId: string, instant: string): Promise<TimeTravelAnswer | null> {
+    const { doc, unprojectedSince } = await this.reader.storedDoc<AdherenceDoc>('adherence', patientId);
+    const plan = planAdherenceAsOf(doc, instant, unprojectedSince);
+    if (!doc || !plan) return null;
+    const read = (options: ReadPatientOptions) => this.store.readPatient(patientId, { ...options, metadata: false });
+    const [facts, doses] = await Promise.all([read(plan.facts), read(plan.doses)]);
+    const events = decodeDomainEvents([...facts, ...doses].sort(inGlobalOrder));
+    const answer = adherenceAsOf(patientId, doc, plan, events, instant);
+    if (!answer) return null;
+    return { patientId, position: answer.position, asOf: instant, asOfBasis: 'recorded', data: answer.data };
   }
 
   /** One patient's case-review row (registry, adherence, collaboration) and care team as they stood at `asOf`. */
@@ -56,4 +83,11 @@ export class PatientTimeTravel {
     });
     return decodeDomainEvents(events);
   }
+}
+
+/** The log's order: by transaction, then position (what readPatient returns). */
+function inGlobalOrder(a: StoredEvent, b: StoredEvent): number {
+  const ta = BigInt(a.transactionId);
+  const tb = BigInt(b.transactionId);
+  return ta < tb ? -1 : ta > tb ? 1 : a.position - b.position;
 }

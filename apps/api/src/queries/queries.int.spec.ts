@@ -105,6 +105,19 @@ describe('read models over HTTP', () => {
           checkpoint: expect.any(Object),
           lagEvents: expect.any(Number),
           headPosition: expect.any(Number),
+          kind: 'read-model',
+          shardCount: 16,
+        }),
+      );
+      // One process holds every shard here; each shard shows its holder, checkpoint and lag.
+      const shards = status.body[0].shards as Array<{ shard: number; owner: string | null; checkpoint: object }>;
+      expect(shards.map((s) => s.shard)).toEqual([...Array(16).keys()]);
+      expect(new Set(shards.map((s) => s.owner)).size).toBe(1);
+      expect(shards[0]).toEqual(
+        expect.objectContaining({
+          owner: expect.any(String),
+          checkpoint: expect.any(Object),
+          lagEvents: expect.any(Number),
         }),
       );
       expect((await get('/admin/projections', p.therapist.auth)).status).toBe(403);

@@ -3,11 +3,24 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Checkpoint, EventStore, SqlDatabase } from '@caretrail/event-store';
 import type { ProjectionHost } from '@caretrail/projections';
 import { openReadModelRowWith, type PatientKeyReader } from '@caretrail/care-log';
-import type { AdherenceDoc, CaseReviewRow, CollaborationDoc, RegistryDoc } from '@caretrail/read-models';
+import {
+  readModels,
+  type AdherenceDoc,
+  type CaseReviewRow,
+  type CollaborationDoc,
+  type DetailRow,
+  type RegistryDoc,
+  type RowLayout,
+} from '@caretrail/read-models';
 import { EVENT_STORE, SQL_DATABASE, PROJECTION_HOST, PATIENT_KEYS } from '../http/tokens';
 import { Problem } from '../http/problems/problem';
 
 export type ReadModelName = 'current-plan' | 'adherence' | 'collaboration' | 'registry';
+
+/** The models stored as several rows per patient, by name. */
+const LAYOUTS = new Map<string, RowLayout<unknown>>(
+  readModels.flatMap((m) => (m.rows ? [[m.name, m.rows] as const] : [])),
+);
 
 /** How long a read-your-writes query waits for its read model before answering 503. */
 const MAX_WAIT_MS = 2000;
@@ -27,27 +40,67 @@ export class ReadModelReader {
     @Inject(PATIENT_KEYS) private readonly keys: PatientKeyReader,
   ) {}
 
-  /** The row of one patient in one read model (every model keys its rows by patient). */
+  /** The doc of one patient in one read model (every model keys its rows by patient). */
   async patientRow<Doc>(
     model: ReadModelName,
     patientId: string,
     minPosition?: number,
   ): Promise<{ doc: Doc | undefined; position: number }> {
     const checkpoint = await this.reach(model, minPosition);
-    const { table } = await this.host.activeTable(model);
-    const { rows } = await this.sql.query<{ doc: Doc }>(`SELECT doc FROM ${table} WHERE key = $1`, [patientId]);
-    const doc = rows[0] ? await this.open(model, patientId, rows[0].doc) : undefined;
-    return { doc, position: checkpoint.position };
+    const docs = await this.docsOf<Doc>(model, [patientId]);
+    return { doc: docs.get(patientId), position: checkpoint.position };
   }
 
-  /** Rows of several patients in one read model. */
+  /** Docs of several patients in one read model. */
   async patientRows<Doc>(model: ReadModelName, patientIds: readonly string[]): Promise<Map<string, Doc>> {
+    return this.docsOf<Doc>(model, patientIds);
+  }
+
+  /**
+   * A model stored as a patient row plus detail rows (docs/read-models.md, "Row layout") is read by
+   * the patient_id index in one query and assembled; the others are one row per patient.
+   */
+  private async docsOf<Doc>(model: ReadModelName, patientIds: readonly string[]): Promise<Map<string, Doc>> {
     const { table } = await this.host.activeTable(model);
-    const { rows } = await this.sql.query<{ key: string; doc: Doc }>(
-      `SELECT key, doc FROM ${table} WHERE key = ANY($1::text[])`,
+    const layout = LAYOUTS.get(model);
+    if (!layout) {
+      const { rows } = await this.sql.query<{ key: string; doc: Doc }>(
+        `SELECT key, doc FROM ${table} WHERE key = ANY($1::text[])`,
+        [[...patientIds]],
+      );
+      return new Map(await Promise.all(rows.map(async (r) => [r.key, await this.open(model, r.key, r.doc)] as const)));
+    }
+    const { rows } = await this.sql.query<{ key: string; patient_id: string; doc: unknown }>(
+      `SELECT key, patient_id, doc FROM ${table} WHERE patient_id = ANY($1::text[])`,
       [[...patientIds]],
     );
-    return new Map(await Promise.all(rows.map(async (r) => [r.key, await this.open(model, r.key, r.doc)] as const)));
+    const byPatient = new Map<string, { head?: unknown; details: DetailRow[] }>();
+    for (const row of rows) {
+      const patient = byPatient.get(row.patient_id) ?? { details: [] };
+      if (row.key === row.patient_id) patient.head = row.doc;
+      else patient.details.push({ key: row.key, row: row.doc });
+      byPatient.set(row.patient_id, patient);
+    }
+    const docs = new Map<string, Doc>();
+    for (const [patientId, { head, details }] of byPatient) {
+      if (head === undefined) continue;
+      details.sort((a, b) => a.key.localeCompare(b.key));
+      docs.set(patientId, layout.assemble(await this.open(model, patientId, head), details) as Doc);
+    }
+    return docs;
+  }
+
+  /**
+   * A patient's doc as the projection stores it now, and when the oldest event it has not applied yet
+   * was recorded (null when none): what adherence as of a day starts from (docs/analytics.md).
+   */
+  async storedDoc<Doc>(
+    model: ReadModelName,
+    patientId: string,
+  ): Promise<{ doc: Doc | undefined; unprojectedSince: string | null }> {
+    const { checkpoint } = await this.host.activeTable(model);
+    const [docs, lag] = await Promise.all([this.docsOf<Doc>(model, [patientId]), this.store.lagAfter(checkpoint)]);
+    return { doc: docs.get(patientId), unprojectedSince: lag.events === 0 ? null : lag.oldestRecordedAt };
   }
 
   /** The rows the case-review queue is computed from, for patients with a registry row. */

@@ -676,7 +676,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Status of every read model: state, checkpoint, head, lag, rate, last error, rebuild progress. */
+        /** Status of every read model and of the Kafka relay: state, checkpoint, head, lag, rate, last error, rebuild progress, and which process holds which shard with its checkpoint and lag. */
         get: operations["AdminProjectionsController_status"];
         put?: never;
         post?: never;
@@ -6184,6 +6184,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        /** @enum {string} */
+                        kind: "read-model" | "relay";
                         name: string;
                         version: number;
                         state: string;
@@ -6198,9 +6200,55 @@ export interface operations {
                         lastError?: {
                             [key: string]: unknown;
                         } | null;
-                        rebuild?: {
+                        rebuild?: ({
+                            generation?: number;
+                            progress?: number;
+                            shardCount?: number;
+                            shards?: {
+                                /** @description Patients are in shard FNV-1a(patient id) mod the shard count. */
+                                shard: number;
+                                /** @description The holding process (host/pid/tail); null when none. */
+                                owner: string | null;
+                                /** Format: date-time */
+                                leaseExpiresAt: string;
+                                /** @description What the holder last reported; unassigned while no process holds it. */
+                                state: string;
+                                checkpoint: {
+                                    transactionId: string;
+                                    position: number;
+                                };
+                                /** @description Events after the shard’s checkpoint in the global order, estimated (head minus checkpoint position). */
+                                lagEvents: number;
+                                eventsPerSecond?: number;
+                                lastError?: {
+                                    [key: string]: unknown;
+                                } | null;
+                            }[];
+                        } & {
                             [key: string]: unknown;
-                        } | null;
+                        }) | null;
+                        /** @description Fixed for a generation; a new count applies from a rebuild. */
+                        shardCount: number;
+                        shards: {
+                            /** @description Patients are in shard FNV-1a(patient id) mod the shard count. */
+                            shard: number;
+                            /** @description The holding process (host/pid/tail); null when none. */
+                            owner: string | null;
+                            /** Format: date-time */
+                            leaseExpiresAt: string;
+                            /** @description What the holder last reported; unassigned while no process holds it. */
+                            state: string;
+                            checkpoint: {
+                                transactionId: string;
+                                position: number;
+                            };
+                            /** @description Events after the shard’s checkpoint in the global order, estimated (head minus checkpoint position). */
+                            lagEvents: number;
+                            eventsPerSecond?: number;
+                            lastError?: {
+                                [key: string]: unknown;
+                            } | null;
+                        }[];
                     }[];
                 };
             };

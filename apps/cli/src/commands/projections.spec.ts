@@ -34,6 +34,8 @@ function status(name: string, over: Partial<ProjectionStatus> = {}): ProjectionS
     eventsPerSecond: 0,
     lastError: null,
     rebuild: null,
+    shardCount: 16,
+    shards: [],
     ...over,
   };
 }
@@ -197,7 +199,14 @@ describe('projections: through the server', () => {
           headPosition: 1000,
           state: building ? 'rebuilding' : 'running',
           rebuild: building
-            ? { generation: 3, version: 1, checkpoint: checkpoint(polls * 400), progress: polls * 0.4 }
+            ? {
+                generation: 3,
+                version: 1,
+                checkpoint: checkpoint(polls * 400),
+                progress: polls * 0.4,
+                shardCount: 16,
+                shards: [],
+              }
             : null,
         }),
       ]);
@@ -220,7 +229,14 @@ describe('projections: through the server', () => {
             status('registry', {
               state: 'failed',
               lastError: { message: 'evolve threw', eventId: 'evt-9', at: '2026-11-28T00:00:00Z' },
-              rebuild: { generation: 2, version: 1, checkpoint: checkpoint(10), progress: 0.1 },
+              rebuild: {
+                generation: 2,
+                version: 1,
+                checkpoint: checkpoint(10),
+                progress: 0.1,
+                shardCount: 16,
+                shards: [],
+              },
             }),
           ]);
     const out = io();

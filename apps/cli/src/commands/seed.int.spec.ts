@@ -209,6 +209,6 @@ describe('npm run cli -- seed', () => {
     const { code, err } = await call('seed', '--patients', 'many');
     expect(code).toBe(2);
     expect(err).toContain('--patients must be a whole number');
-    expect(err).toContain('npm run cli -- seed [--patients N]');
+    expect(err).toContain('npm run cli -- seed [--patients N | --events N]');
   });
 });

@@ -7,7 +7,7 @@ import { CachingPatientKeyStore } from '@caretrail/security';
 import { guarded, stderrProgress, UsageError, type CliIo } from './cli-io';
 import { withStoreOrServer } from './local-or-server';
 
-export const SEED_USAGE = `  npm run cli -- seed [--patients N] [--days D] [--seed S] [--until <instant>]
+export const SEED_USAGE = `  npm run cli -- seed [--patients N | --events N] [--days D] [--seed S] [--until <instant>]
       Generates plausible histories for N patients (default 100) over the D
       days (default 180) ending --until (default now), through the domain's
       own commands: enrolment, care teams, plans, medications and doses with
@@ -16,7 +16,13 @@ export const SEED_USAGE = `  npm run cli -- seed [--patients N] [--days D] [--se
       gives the same patients, ids and events. On the embedded default, while
       the server runs, the server seeds (POST /admin/seed, as an admin:
       CARETRAIL_API_URL, CARETRAIL_TOKEN or a local admin token) and this
-      command shows its progress; otherwise it opens the store itself.`;
+      command shows its progress; otherwise it opens the store itself.
+      --events N instead of --patients: as many patients as make about N
+      events over the days (about 430 per patient-year). Events are appended
+      in multi-stream batches (--concurrency of them at once, default 2).
+      --part k/n seeds only the k-th of n equal ranges of patients: n
+      processes with --part 1/n ... n/n together write exactly what one
+      process writes, on n cores.`;
 
 export interface SeedArgs extends SeedTaskArgs {
   json: boolean;

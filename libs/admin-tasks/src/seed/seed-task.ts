@@ -1,5 +1,5 @@
 import type { EventStore } from '@caretrail/event-store';
-import { AlreadySeeded, seed, type SeedResult } from '@caretrail/seed';
+import { AlreadySeeded, patientsForEvents, seed, type SeedResult } from '@caretrail/seed';
 import type { Progress } from '../progress';
 import {
   flagOption,
@@ -12,7 +12,7 @@ import {
   type TaskOptions,
 } from '../task-options';
 
-export const SEED_OPTIONS = ['patients', 'days', 'seed', 'until', 'concurrency', 'verify'] as const;
+export const SEED_OPTIONS = ['patients', 'days', 'seed', 'until', 'concurrency', 'verify', 'events', 'part'] as const;
 
 export interface SeedTaskArgs {
   patients: number;
@@ -22,6 +22,8 @@ export interface SeedTaskArgs {
   until: number;
   concurrency: number | undefined;
   verify: boolean;
+  /** `--part k/n`: only the k-th (1-based) of n equal ranges of patients; omitted for all of them. */
+  part?: { index: number; of: number };
 }
 
 /** Checks `seed`'s options (from argv or a request body); throws TaskArgumentError. */
@@ -30,9 +32,16 @@ export function seedTaskArgs(options: TaskOptions, now: number): SeedTaskArgs {
   const seedValue = stringOption(options, 'seed') ?? 'caretrail';
   if (!/^[\x21-\x7e]{1,64}$/.test(seedValue))
     throw new TaskArgumentError('--seed must be 1 to 64 printable characters without spaces');
+  const days = wholeNumberOption(options, 'days', { fallback: 180, min: 1, max: 3650 });
+  if (options['events'] !== undefined && options['patients'] !== undefined)
+    throw new TaskArgumentError('give --patients or --events, not both');
+  const patients =
+    options['events'] === undefined
+      ? wholeNumberOption(options, 'patients', { fallback: 100, min: 1, max: 1_000_000 })
+      : patientsForEvents(wholeNumberOption(options, 'events', { fallback: 0, min: 1, max: 100_000_000 }), days);
   return {
-    patients: wholeNumberOption(options, 'patients', { fallback: 100, min: 1, max: 1_000_000 }),
-    days: wholeNumberOption(options, 'days', { fallback: 180, min: 1, max: 3650 }),
+    patients,
+    days,
     seed: seedValue,
     until: untilOption(stringOption(options, 'until'), now),
     concurrency:
@@ -40,7 +49,18 @@ export function seedTaskArgs(options: TaskOptions, now: number): SeedTaskArgs {
         ? undefined
         : wholeNumberOption(options, 'concurrency', { fallback: 8, min: 1, max: 64 }),
     verify: flagOption(options, 'verify'),
+    ...partOption(stringOption(options, 'part')),
   };
+}
+
+/** `--part k/n`, 1 <= k <= n <= 64: one of several processes seeding one seed together. */
+function partOption(raw: string | undefined): { part?: { index: number; of: number } } {
+  if (raw === undefined) return {};
+  const match = /^(\d{1,2})\/(\d{1,2})$/.exec(raw);
+  const [k, n] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+  if (!(k >= 1 && k <= n && n <= 64))
+    throw new TaskArgumentError(`--part must be k/n with 1 <= k <= n <= 64 (got ${JSON.stringify(raw)})`);
+  return { part: { index: k - 1, of: n } };
 }
 
 /** `--until`: an instant with a zone, or a date (meaning the end of that UTC day); default now, to the minute. */
@@ -79,8 +99,9 @@ export async function runSeedTask(
       seed: args.seed,
       until: args.until,
       verify: args.verify,
+      ...(args.part ? { part: args.part } : {}),
       seal,
-      concurrency: args.concurrency ?? (backend === 'pglite' ? 1 : 12),
+      concurrency: args.concurrency ?? (backend === 'pglite' ? 1 : 2),
       onProgress: (p) =>
         progress(
           `seed: ${p.patientsDone.toLocaleString('en-US')} of ${p.patients.toLocaleString('en-US')} patients done, ` +

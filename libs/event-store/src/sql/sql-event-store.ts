@@ -14,10 +14,12 @@ import {
   type ReadPatientOptions,
   type ReadStreamOptions,
   type StoredEvent,
+  type StreamAppend,
   type StoreStatus,
   type WaitOptions,
 } from '../event-store';
 import { IdempotencyKeyReused, InvalidAppend, TransactionIdsWentBackwards, WrongExpectedVersion } from '../errors';
+import { appendBatchIn, assertBatchAppendable } from './append-batch';
 import { migrate } from './migrations/migrate';
 import { quoteIdent, sqlDetailOf, SqlState, sqlStateOf, type SqlDatabase, type SqlQueryable } from './sql-database';
 import { checkReadVersions, runAlongside, singleAppendExtras } from './read-versions';
@@ -74,6 +76,14 @@ export class SqlEventStore implements EventStore {
       : await this.database.transaction((tx) => this.appendWithAlongside(tx, streamId, events, options));
     if (!result.replayed) this.signalNewEvents();
     return result;
+  }
+
+  /** Several streams in one transaction, all or nothing (./append-batch.ts). */
+  async appendBatch(appends: readonly StreamAppend[]): Promise<AppendResult[]> {
+    assertBatchAppendable(appends, (a) => assertAppendable(a.streamId, a.events, a.expectedVersion));
+    const results = await appendBatchIn(this.database, this.s, appends);
+    this.signalNewEvents();
+    return results;
   }
 
   /** The append with its read versions checked first and its `alongside` work after, in one transaction. */
@@ -289,7 +299,9 @@ export class SqlEventStore implements EventStore {
    * (what the clinic knew then); `occurredUntil`: only events whose
    * occurredAt, else recordedAt, is at or before it (late reports included).
    * `excludeTypes` leaves out event types the caller will not fold (the daily
-   * doses, for every view but adherence). Only committed rows are visible, and
+   * doses, for every view but adherence); `occurredFrom` keeps only events
+   * whose occurredAt, else recordedAt, is at or after it (adherence as of a
+   * day reads only the recent doses, docs/analytics.md). Only committed rows are visible, and
    * a patient's rows are few, so they are simply sorted.
    */
   async readPatient(patientId: string, options: ReadPatientOptions = {}): Promise<StoredEvent[]> {
@@ -302,8 +314,15 @@ export class SqlEventStore implements EventStore {
          AND ($2::timestamptz IS NULL OR e.recorded_at <= $2)
          AND ($3::timestamptz IS NULL OR coalesce(e.occurred_at, e.recorded_at) <= $3)
          AND ($4::text[] IS NULL OR NOT (e.event_type = ANY($4::text[])))
+         AND ($5::timestamptz IS NULL OR coalesce(e.occurred_at, e.recorded_at) >= $5)
        ORDER BY e.transaction_id, e.position`,
-      [patientId, options.recordedUntil ?? null, options.occurredUntil ?? null, options.excludeTypes ?? null],
+      [
+        patientId,
+        options.recordedUntil ?? null,
+        options.occurredUntil ?? null,
+        options.excludeTypes ?? null,
+        options.occurredFrom ?? null,
+      ],
     );
     return rows.map(toStoredEvent);
   }

@@ -2,72 +2,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { checkpointOf, START, type Checkpoint, type EventStore, type StoredEvent } from '../event-store';
 import type { SqlDatabase, SqlQueryable } from '../sql/sql-database';
 import { CheckpointMoved, CheckpointStore } from './checkpoint-store';
+import { LogFollower } from './log-follower';
+import {
+  EventHandlingFailed,
+  type SubscriptionHandler,
+  type SubscriptionOptions,
+  type SubscriptionStatus,
+} from './subscription-types';
 
-export type SubscriptionState =
-  'starting' | 'standby' | 'catching-up' | 'running' | 'paused' | 'retrying' | 'failed' | 'stopped';
-
-export interface BatchContext {
-  /** The checkpoint before this batch. */
-  readonly previous: Checkpoint;
-  /** The checkpoint after this batch. */
-  readonly next: Checkpoint;
-  /**
-   * Records `next` as this subscriber's checkpoint. Pass the transaction that
-   * wrote the batch's effects, so both commit or neither does.
-   */
-  saveCheckpoint(executor?: SqlQueryable): Promise<void>;
-}
-
-export interface SubscriptionHandler {
-  /** Handles a batch in the global order; must call `saveCheckpoint` once it is durable. */
-  handle(batch: StoredEvent[], context: BatchContext): Promise<void>;
-}
-
-/** An error that names the event it failed on (a poison event). */
-export class EventHandlingFailed extends Error {
-  constructor(
-    readonly event: Pick<StoredEvent, 'eventId' | 'type' | 'position' | 'streamId'>,
-    readonly reason: unknown,
-  ) {
-    super(
-      `${event.type} ${event.eventId} at position ${event.position}: ${reason instanceof Error ? reason.message : String(reason)}`,
-    );
-    this.name = 'EventHandlingFailed';
-  }
-}
-
-export interface SubscriptionOptions {
-  /** Unique name; the checkpoint and the leadership lock are keyed on it. */
-  name: string;
-  batchSize?: number;
-  /** Longest sleep when idle before looking again (the fallback when no wake-up arrives). */
-  idleWaitMs?: number;
-  /** How often a standby runner tries to take over. */
-  standbyRetryMs?: number;
-  /**
-   * What a handler error does: `stop` marks the subscription failed until
-   * resumed (projections: a poison event must not be skipped silently);
-   * `retry` backs off and tries the same batch again (the relay while the
-   * broker is down).
-   */
-  onError?: 'stop' | 'retry';
-  retryBackoffMs?: { initial: number; max: number };
-  /** Where to start when there is no checkpoint yet. */
-  from?: Checkpoint;
-}
-
-export interface SubscriptionStatus {
-  name: string;
-  state: SubscriptionState;
-  checkpoint: Checkpoint;
-  /** Whether this process holds the subscription's lock and does the work. */
-  leader: boolean;
-  processed: number;
-  eventsPerSecond: number;
-  /** Instant of the newest event handled. */
-  lastEventRecordedAt: string | null;
-  lastError: { message: string; eventId?: string; at: string } | null;
-}
+export {
+  EventHandlingFailed,
+  type BatchContext,
+  type SubscriptionHandler,
+  type SubscriptionOptions,
+  type SubscriptionState,
+  type SubscriptionStatus,
+} from './subscription-types';
 
 const LOCK_HEARTBEAT_MS = 2000;
 
@@ -77,18 +27,9 @@ const LOCK_HEARTBEAT_MS = 2000;
  * holder's connection dies), batches, wake-ups instead of busy polling, and
  * a checkpoint that only moves when the handler says its work is durable.
  */
-export class Subscription {
-  private state: SubscriptionState = 'stopped';
+export class Subscription extends LogFollower {
   private checkpoint: Checkpoint = START;
   private leader = false;
-  private processed = 0;
-  private lastEventRecordedAt: string | null = null;
-  private lastError: SubscriptionStatus['lastError'] = null;
-  private rate = { since: Date.now(), count: 0, perSecond: 0 };
-  private paused = false;
-  private resumeRequested = false;
-  private stopping: AbortController | undefined;
-  private loop: Promise<void> | undefined;
   private readonly checkpoints: CheckpointStore;
 
   /**
@@ -102,34 +43,12 @@ export class Subscription {
     private readonly handler: SubscriptionHandler,
     private readonly options: SubscriptionOptions,
   ) {
+    super();
     this.checkpoints = new CheckpointStore(sql.schema);
   }
 
-  start(): void {
-    if (this.loop) return;
-    this.stopping = new AbortController();
-    this.state = 'starting';
-    this.loop = this.run(this.stopping.signal).finally(() => {
-      this.state = 'stopped';
-      this.leader = false;
-      this.loop = undefined;
-    });
-  }
-
-  async stop(): Promise<void> {
-    this.stopping?.abort();
-    await this.loop;
-  }
-
-  /** Finishes the batch in hand, then holds (keeping the lock). */
-  pause(): void {
-    this.paused = true;
-  }
-
-  /** Resumes after a pause or a failure (retrying the failed batch). */
-  resume(): void {
-    this.paused = false;
-    if (this.state === 'failed') this.resumeRequested = true;
+  protected override stopped(): void {
+    this.leader = false;
   }
 
   status(): SubscriptionStatus {
@@ -139,13 +58,13 @@ export class Subscription {
       checkpoint: this.checkpoint,
       leader: this.leader,
       processed: this.processed,
-      eventsPerSecond: this.rate.perSecond,
+      eventsPerSecond: this.eventsPerSecond,
       lastEventRecordedAt: this.lastEventRecordedAt,
       lastError: this.lastError,
     };
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
+  protected async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       const led = await this.sql
         .withConnection(async (connection) => {
@@ -182,15 +101,7 @@ export class Subscription {
       if (this.checkpoint === START && this.options.from) this.checkpoint = this.options.from;
       let backoff = this.options.retryBackoffMs?.initial ?? 500;
       while (!done.aborted) {
-        if (this.state === 'failed' && this.resumeRequested) {
-          this.resumeRequested = false;
-          this.state = 'running';
-        }
-        if (this.paused || this.state === 'failed') {
-          if (this.paused) this.state = 'paused';
-          await sleep(200, undefined, { signal: done }).catch(() => undefined);
-          continue;
-        }
+        if (await this.holding(done)) continue;
         try {
           const handled = await this.step(done);
           backoff = this.options.retryBackoffMs?.initial ?? 500;
@@ -238,23 +149,6 @@ export class Subscription {
     this.lastError = null;
     this.measure(batch.length);
     return batch.length;
-  }
-
-  private measure(count: number): void {
-    const now = Date.now();
-    this.rate.count += count;
-    const elapsed = now - this.rate.since;
-    if (elapsed >= 1000) {
-      this.rate = { since: now, count: 0, perSecond: Math.round((this.rate.count * 1000) / elapsed) };
-    }
-  }
-
-  private recordError(error: unknown): void {
-    this.lastError = {
-      message: error instanceof Error ? error.message : String(error),
-      ...(error instanceof EventHandlingFailed ? { eventId: error.event.eventId } : {}),
-      at: new Date().toISOString(),
-    };
   }
 
   private async tryLock(connection: SqlQueryable): Promise<boolean> {

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   checkpointOf,
   MAX_EVENTS_PER_APPEND,
+  MAX_EVENTS_PER_BATCH,
   START,
   type Checkpoint,
   type EventStore,
@@ -367,6 +368,13 @@ export function eventStoreContract<S extends EventStore>(
           'PatientEnrolled',
           'DoseTaken',
         ]);
+        // The late report happened in 2020: from `between` on, only what was recorded (occurred) since.
+        expect((await store.readPatient(a, { occurredFrom: between })).map((e) => e.type)).toEqual(['CarePlanStarted']);
+        expect(
+          (
+            await store.readPatient(a, { occurredFrom: '2019-12-31T00:00:00.000Z', excludeTypes: ['CarePlanStarted'] })
+          ).map((e) => e.type),
+        ).toEqual(['PatientEnrolled', 'DoseTaken']);
         expect((await store.readPatient(a, { excludeTypes: ['DoseTaken'] })).map((e) => e.type)).toEqual([
           'PatientEnrolled',
           'CarePlanStarted',
@@ -375,6 +383,131 @@ export function eventStoreContract<S extends EventStore>(
         const lean = await store.readPatient(a, { metadata: false });
         expect(lean.map((e) => e.metadata)).toEqual([{}, {}, {}]);
         expect(lean.map((e) => e.occurredAt)).toEqual(all.map((e) => e.occurredAt));
+      });
+    });
+
+    describe('batch appends across streams', () => {
+      it('appends to several streams at once, each from the version it expects, in one transaction', async () => {
+        const [a, b, c] = [stream(), stream(), stream()];
+        await store.append(b, events(2), { expectedVersion: 'no-stream' });
+        const from = await headCheckpoint(store);
+
+        const results = await store.appendBatch([
+          { streamId: a, events: events(3, 'A'), expectedVersion: 0 },
+          { streamId: b, events: events(2, 'B'), expectedVersion: 2 },
+          { streamId: c, events: [{ ...event('C', { i: 0 }), eventId: randomUUID() }], expectedVersion: 0 },
+        ]);
+
+        expect(results.map((r) => [r.streamId, r.nextExpectedVersion, r.positions.length, r.replayed])).toEqual([
+          [a, 3, 3, false],
+          [b, 4, 2, false],
+          [c, 1, 1, false],
+        ]);
+        expect(new Set(results.map((r) => r.transactionId)).size).toBe(1);
+        expect((await store.readStream(b)).map((e) => [e.type, e.streamVersion])).toEqual([
+          ['Tested', 1],
+          ['Tested', 2],
+          ['B', 3],
+          ['B', 4],
+        ]);
+        expect(await store.streamVersion(a)).toBe(3);
+        // The global order holds the batch in the order given, each stream's events in version order.
+        const read = await store.readAll({ after: from, limit: 100 });
+        expect(read.map((e) => [e.streamId, e.streamVersion])).toEqual([
+          [a, 1],
+          [a, 2],
+          [a, 3],
+          [b, 3],
+          [b, 4],
+          [c, 1],
+        ]);
+        expect(read.map((e) => e.eventId)).toEqual(results.flatMap((r) => r.eventIds));
+        expect(read.map((e) => e.position)).toEqual(results.flatMap((r) => r.positions));
+      });
+
+      it('writes nothing when one stream is not at the version the batch expects', async () => {
+        const [a, b] = [stream(), stream()];
+        await store.append(b, events(2), { expectedVersion: 'no-stream' });
+        const from = await headCheckpoint(store);
+
+        const refused = store.appendBatch([
+          { streamId: a, events: events(2), expectedVersion: 0 },
+          { streamId: b, events: events(1), expectedVersion: 1 },
+        ]);
+        await expect(refused).rejects.toBeInstanceOf(WrongExpectedVersion);
+        await expect(refused).rejects.toMatchObject({ streamId: b, expected: 1, actual: 2 });
+        await expect(store.appendBatch([{ streamId: b, events: events(1), expectedVersion: 0 }])).rejects.toMatchObject(
+          { streamId: b, actual: 2 },
+        );
+        await expect(store.appendBatch([{ streamId: a, events: events(1), expectedVersion: 4 }])).rejects.toMatchObject(
+          { streamId: a, actual: 0 },
+        );
+
+        expect(await store.streamVersion(a)).toBe(0);
+        expect(await store.streamVersion(b)).toBe(2);
+        expect(await store.readAll({ after: from })).toEqual([]);
+      });
+
+      it('lets exactly one of two concurrent batches expecting the same version of a shared stream win', async () => {
+        const shared = stream();
+        await store.append(shared, events(1), { expectedVersion: 'no-stream' });
+        const own = [stream(), stream()];
+        const outcomes = await Promise.allSettled(
+          own.map((id) =>
+            store.appendBatch([
+              { streamId: id, events: events(2), expectedVersion: 0 },
+              { streamId: shared, events: events(1), expectedVersion: 1 },
+            ]),
+          ),
+        );
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        const lost = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
+        expect(lost.reason).toBeInstanceOf(WrongExpectedVersion);
+        expect(await store.streamVersion(shared)).toBe(2);
+        expect((await Promise.all(own.map((id) => store.streamVersion(id)))).sort()).toEqual([0, 2]);
+      });
+
+      it('refuses an empty batch, a stream named twice, an oversized part or batch, and a version that is not exact', async () => {
+        const id = stream();
+        const refused = [
+          [],
+          [
+            { streamId: id, events: events(1), expectedVersion: 0 },
+            { streamId: id, events: events(1), expectedVersion: 1 },
+          ],
+          [{ streamId: id, events: events(MAX_EVENTS_PER_APPEND + 1), expectedVersion: 0 }],
+          Array.from({ length: MAX_EVENTS_PER_BATCH / MAX_EVENTS_PER_APPEND + 1 }, () => ({
+            streamId: stream(),
+            events: events(MAX_EVENTS_PER_APPEND),
+            expectedVersion: 0,
+          })),
+          [{ streamId: id, events: [], expectedVersion: 0 }],
+          [{ streamId: id, events: events(1), expectedVersion: -1 }],
+          [{ streamId: id, events: events(1), expectedVersion: 'any' as unknown as number }],
+        ];
+        for (const batch of refused) await expect(store.appendBatch(batch)).rejects.toBeInstanceOf(InvalidAppend);
+        expect(await store.streamVersion(id)).toBe(0);
+      });
+
+      it('hands every batched event to every reader exactly once, in order, while batches are appended concurrently', async () => {
+        const from = await headCheckpoint(store);
+        const writers = 6;
+        const batches = 4;
+        const total = writers * batches * 3 * 2;
+        const readers = Array.from({ length: 3 }, () => follow(store, total, 60_000, from));
+        await Promise.all(
+          Array.from({ length: writers }, async (_, writer) => {
+            const ids = [stream(), stream(), stream()];
+            for (let n = 0; n < batches; n++) {
+              await store.appendBatch(
+                ids.map((streamId) => ({ streamId, events: events(2, `W${writer}`), expectedVersion: n * 2 })),
+              );
+            }
+          }),
+        );
+        const appended = (await store.readAll({ after: from, limit: 10_000 })).map((e) => e.eventId);
+        expect(appended).toHaveLength(total);
+        for (const seen of await Promise.all(readers)) expect(seen.map((e) => e.eventId)).toEqual(appended);
       });
     });
 

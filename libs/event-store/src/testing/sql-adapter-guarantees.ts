@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WrongExpectedVersion } from '../errors';
+import { verifyEventChain } from '../integrity/verify-chain';
 import { SqlState, sqlStateOf } from '../sql/sql-database';
 import type { SqlEventStore } from '../sql/sql-event-store';
 import { events, expectReadersToSeeEveryConcurrentAppend, newStreamId } from './event-store-contract';
@@ -46,6 +47,49 @@ export function sqlAdapterGuarantees(current: () => SqlEventStore): void {
           (e: unknown) => e,
         );
       expect(sqlStateOf(error)).toBe(SqlState.uniqueViolation);
+    });
+  });
+
+  describe('tamper evidence of batch appends', () => {
+    it("chains every batched event to its stream's predecessor, across batches and single appends", async () => {
+      const store = current();
+      const [a, b] = [newStreamId(), newStreamId()];
+      await store.append(a, events(2), { expectedVersion: 'no-stream' });
+      await store.appendBatch([
+        { streamId: a, events: events(3), expectedVersion: 2 },
+        { streamId: b, events: events(2), expectedVersion: 0 },
+      ]);
+      await store.appendBatch([{ streamId: b, events: events(1), expectedVersion: 2 }]);
+      await store.append(a, events(1), { expectedVersion: 5 });
+
+      const { rows } = await store.database.query<{ stream_id: string; linked: boolean }>(
+        `SELECT stream_id, previous_hash IS NOT DISTINCT FROM lag(hash) OVER (PARTITION BY stream_id ORDER BY stream_version) AS linked
+         FROM "${store.database.schema}".events WHERE stream_id = ANY($1) ORDER BY stream_id, stream_version`,
+        [[a, b]],
+      );
+      expect(rows).toHaveLength(9);
+      expect(rows.every((r) => r.linked)).toBe(true);
+      expect(await verifyEventChain(store.database, store.database.schema)).toMatchObject({ ok: true });
+    });
+
+    it('refuses a batch whose version an event forged around the store already holds, and writes none of it', async () => {
+      const store = current();
+      const [a, b] = [newStreamId(), newStreamId()];
+      await store.append(a, events(1), { expectedVersion: 'no-stream' });
+      // Version 2 of `a` inserted behind the store's back: the streams table still says 1.
+      await store.database.query(
+        `INSERT INTO "${store.database.schema}".events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+         VALUES ($1, 2, $2, 'Forged', 1, '{}', '{}')`,
+        [a, randomUUID()],
+      );
+      const refused = store.appendBatch([
+        { streamId: b, events: events(1), expectedVersion: 0 },
+        { streamId: a, events: events(1), expectedVersion: 1 },
+      ]);
+      await expect(refused).rejects.toBeInstanceOf(WrongExpectedVersion);
+      await expect(refused).rejects.toMatchObject({ streamId: a, expected: 1 });
+      expect(await store.streamVersion(a)).toBe(1);
+      expect(await store.streamVersion(b)).toBe(0);
     });
   });
 

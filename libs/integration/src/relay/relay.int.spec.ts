@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { erasureEvent, erasureStream } from '@caretrail/care-log';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isEventType } from '@caretrail/domain';
-import { openEventStoreOn, PostgresDatabase, type EventStore, type SqlDatabase } from '@caretrail/event-store';
+import {
+  DEFAULT_SHARDS,
+  openEventStoreOn,
+  PostgresDatabase,
+  shardOf,
+  type EventStore,
+  type SqlDatabase,
+} from '@caretrail/event-store';
 import { dropSchema, testDatabaseUrl, uniqueSchema, withAdminClient } from '@caretrail/event-store/testing';
 import { allTopics } from '../messages/topics';
 import { KafkajsPublisher } from '../publisher/kafkajs-publisher';
@@ -241,7 +248,7 @@ describe('the Kafka relay (PostgreSQL, real broker)', () => {
     expect(await second.status()).toMatchObject({ leader: true, lagEvents: 0 });
   });
 
-  it('runs one relay of two started together; the other stands by and takes over when the first stops', async () => {
+  it('shares the shards between two relays, each patient in order; one stops and the other takes its shards', async () => {
     f = await fixture('relay-pair');
     const consumer = await consume(brokers, allTopics(f.prefix));
     f.cleanup.unshift(() => consumer.stop());
@@ -249,25 +256,39 @@ describe('the Kafka relay (PostgreSQL, real broker)', () => {
     const publishers = [new InstrumentedPublisher(f.publisher()), new InstrumentedPublisher(f.publisher())];
     const relays = [f.relay(stores[0]!, publishers[0]!), f.relay(stores[1]!, publishers[1]!)];
     relays.forEach((r) => r.start());
+    await until(
+      () => relays.every((r) => r.progress().held.length === DEFAULT_SHARDS / 2),
+      'each relay holds half of the shards',
+    );
 
-    const appended = await appendPatients(stores[0]!, [`p-${randomUUID()}`, `p-${randomUUID()}`], 2);
+    // Two patients in the shards of each relay, so both publish.
+    const shardsOf = relays.map((r) => new Set(r.progress().held.map((h) => h.shard)));
+    const patientsOf = (relay: number, count: number): string[] => {
+      const found: string[] = [];
+      while (found.length < count) {
+        const patient = `p-${randomUUID()}`;
+        if (shardsOf[relay]!.has(shardOf(patient, DEFAULT_SHARDS))) found.push(patient);
+      }
+      return found;
+    };
+    const appended = await appendPatients(stores[0]!, [...patientsOf(0, 2), ...patientsOf(1, 2)], 4);
     const expected = await expectedMessages(stores[0]!, f.prefix);
     await until(() => delivered(consumer.messages, expected.ids), 'every event is on Kafka');
     const statuses = await Promise.all(relays.map((r) => r.status()));
-    const leader = statuses.findIndex((s) => s.leader);
-    const standby = 1 - leader;
-    expect(statuses.map((s) => s.leader).sort()).toEqual([false, true]);
-    expect(statuses[standby]).toMatchObject({ state: 'standby', lagEvents: 0 }); // the leader's checkpoint, read from the table
-    expect(publishers[leader]!.published).toBe(appended);
-    expect(publishers[standby]!.published).toBe(0);
+    expect(statuses.map((s) => s.leader)).toEqual([true, true]);
+    expect(publishers.map((p) => p.published > 0)).toEqual([true, true]);
+    expect(publishers[0]!.published + publishers[1]!.published).toBe(appended);
     expect(deduplicate(consumer.messages).redeliveries).toBe(0);
+    expect(orderByPatient(consumer.messages)).toEqual(expected.order);
 
-    await relays[leader]!.stop();
-    const more = await appendPatients(stores[0]!, [`p-${randomUUID()}`], 1);
+    const before = publishers[1]!.published;
+    await relays[0]!.stop();
+    await until(() => relays[1]!.progress().held.length === DEFAULT_SHARDS, 'the other relay holds every shard');
+    const more = await appendPatients(stores[0]!, patientsOf(0, 1), 1);
     const all = await expectedMessages(stores[0]!, f.prefix);
-    await until(() => delivered(consumer.messages, all.ids), 'the standby publishes what came after');
-    expect(publishers[standby]!.published).toBe(more);
-    // A clean stop checkpoints what it published: the successor repeats nothing.
+    await until(() => delivered(consumer.messages, all.ids), 'the other relay publishes what came after');
+    expect(publishers[1]!.published - before).toBe(more);
+    // A clean stop checkpoints what it published and releases its shards: the successor repeats nothing.
     expect(deduplicate(consumer.messages).redeliveries).toBe(0);
     expect(orderByPatient(deduplicate(consumer.messages).first)).toEqual(all.order);
   });

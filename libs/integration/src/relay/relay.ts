@@ -1,15 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  CheckpointStore,
-  Subscription,
+  compareCheckpoints,
+  DEFAULT_LEASE_MS,
+  DEFAULT_SHARDS,
+  ShardCheckpoints,
+  ShardedSubscription,
+  START,
   type BatchContext,
   type Checkpoint,
   type ReadAllOptions,
+  type ShardedSubscriptionStatus,
   type StoredEvent,
   type EventStore,
   type SqlDatabase,
   type SubscriptionHandler,
-  type SubscriptionStatus,
 } from '@caretrail/event-store';
 import type { KafkaRelayConfig } from '../config';
 import { toMessage, type MessageOptions } from '../messages/to-message';
@@ -21,12 +25,20 @@ import { KafkajsPublisher, type PublisherLogLineLevel } from '../publisher/kafka
 export const RELAY_SUBSCRIPTION = 'kafka-relay';
 
 export interface RelayOptions extends MessageOptions {
-  /** Subscription name: checkpoint and leadership lock (default `kafka-relay`). */
+  /** Subscription name: shard checkpoints and leases (default `kafka-relay`). */
   name?: string;
+  /**
+   * Shards the relay divides the log into (RELAY_SHARDS, default 16). Relays share them out; a
+   * patient's events are in one shard, so they reach Kafka in order. Fixed once the relay has run.
+   */
+  shards?: number;
+  /** Lease duration of a shard (SHARD_LEASE_MS, default 6 s). */
+  leaseMs?: number;
   batchSize?: number;
   /** Backoff while the broker is unreachable (default 250 ms doubling to 5 s). */
   retryBackoffMs?: { initial: number; max: number };
   idleWaitMs?: number;
+  /** How often a relay looks for its fair share of the shards (default a third of the lease). */
   standbyRetryMs?: number;
   /** Where a relay with no checkpoint starts (default: the beginning of the log). */
   from?: Checkpoint;
@@ -37,7 +49,7 @@ export interface RelayOptions extends MessageOptions {
 }
 
 /** A projection-like status: where the relay is, how far behind, what went wrong. */
-export interface RelayStatus extends SubscriptionStatus {
+export interface RelayStatus extends ShardedSubscriptionStatus {
   /** Highest position in the log. */
   headPosition: number;
   /**
@@ -59,8 +71,9 @@ export interface RelayStatus extends SubscriptionStatus {
  * Writers never wait for it: a broker outage only grows the lag.
  */
 export class Relay {
-  private readonly subscription: Subscription;
-  private readonly checkpoints: CheckpointStore;
+  private readonly subscription: ShardedSubscription;
+  private readonly checkpoints: ShardCheckpoints;
+  private readonly shards: number;
   private readonly name: string;
   private readonly batchSize: number;
   private published = 0;
@@ -76,14 +89,20 @@ export class Relay {
     const handler: SubscriptionHandler = { handle: (batch, context) => this.handle(batch, context) };
     this.name = options.name ?? RELAY_SUBSCRIPTION;
     this.batchSize = options.batchSize ?? 500;
-    this.checkpoints = new CheckpointStore(sql.schema);
-    this.subscription = new Subscription(options.prefetch === false ? store : this.prefetching(store), sql, handler, {
+    this.shards = options.shards ?? DEFAULT_SHARDS;
+    this.checkpoints = new ShardCheckpoints(sql.schema, this.name);
+    const followed = options.prefetch === false ? store : this.prefetching(store);
+    this.subscription = new ShardedSubscription(followed, sql, handler, {
       name: this.name,
+      shards: this.shards,
+      leaseMs: options.leaseMs ?? DEFAULT_LEASE_MS,
+      ...(options.standbyRetryMs ? { rebalanceMs: options.standbyRetryMs } : {}),
+      // The embedded store admits one process: it holds every shard.
+      exclusive: sql.backend === 'pglite',
       batchSize: this.batchSize,
       onError: 'retry',
       retryBackoffMs: options.retryBackoffMs ?? { initial: 250, max: 5_000 },
       idleWaitMs: options.idleWaitMs ?? 1_000,
-      standbyRetryMs: options.standbyRetryMs ?? 1_000,
       ...(options.from ? { from: options.from } : {}),
     });
   }
@@ -110,15 +129,15 @@ export class Relay {
     await stopped;
   }
 
-  /** The subscription's in-memory status (no database round trip): state, checkpoint, processed, last error. */
-  progress(): SubscriptionStatus {
+  /** The subscription's in-memory status (no database round trip): state, shards held, checkpoint, last error. */
+  progress(): ShardedSubscriptionStatus {
     return this.subscription.status();
   }
 
   async status(): Promise<RelayStatus> {
     const subscription = this.subscription.status();
-    // A standby has not loaded the checkpoint: report the leader's, from the table.
-    const checkpoint = subscription.leader ? subscription.checkpoint : await this.checkpoints.load(this.sql, this.name);
+    // A relay holding no shard reports where the relays as a whole are: the least advanced shard, from the table.
+    const checkpoint = subscription.leader ? subscription.checkpoint : await this.leastCheckpoint();
     const { headPosition } = await this.store.status();
     const next = (await this.store.readAll({ after: checkpoint, limit: 1 }))[0];
     return {
@@ -129,6 +148,12 @@ export class Relay {
       lagSeconds: next ? Math.max(0, (Date.now() - Date.parse(next.recordedAt)) / 1000) : 0,
       published: this.published,
     };
+  }
+
+  private async leastCheckpoint(): Promise<Checkpoint> {
+    const all = Array.from({ length: this.shards }, (_, shard) => shard);
+    const loaded = await this.checkpoints.load(this.sql, all, this.options.from ?? START);
+    return [...loaded.values()].map((c) => c.checkpoint).sort(compareCheckpoints)[0] ?? START;
   }
 
   /*
@@ -205,6 +230,8 @@ export function createKafkaRelay(
     topicPrefix: config.topicPrefix,
     source: config.source,
     batchSize: config.batchSize,
+    ...(config.shards ? { shards: config.shards } : {}),
+    ...(config.leaseMs ? { leaseMs: config.leaseMs } : {}),
     ...relayOverrides,
   });
   return { relay, publisher };

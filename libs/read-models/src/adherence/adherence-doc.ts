@@ -54,8 +54,16 @@ export type MedicationFacts = {
   stopEventId: string | null;
   /** The prescription was entered in error: the medication and its doses count nowhere. */
   voided: boolean;
-  /** Doses by the local day of their occurredAt: `{ 'YYYY-MM': { 'DD': { onTime: 3 } } }`. */
+  /**
+   * Doses by the local day of their occurredAt: `{ 'YYYY-MM': { 'DD': { onTime: 3 } } }`. A month
+   * whose doses all stopped counting stays, empty, so its row keeps saying when it last changed.
+   */
   doses: Record<string, Record<string, StoredDoseCounts>>;
+  /**
+   * When the last event that changed each month's counts was recorded: time travel takes a month
+   * from its stored row when nothing changed it after the as-of instant (docs/analytics.md).
+   */
+  monthsRecordedUntil?: Record<string, string>;
 };
 
 /** Where one recent dose event counts: its medication, its local day and as what. */
@@ -67,6 +75,25 @@ export type DoseIndexEntry = {
   /** Recorded more than 24 h after it occurred: counted in the day's `recordedLate` wherever it counts. */
   recordedLate?: boolean;
 };
+
+const KIND_CODES: Record<string, DoseKind | null> = { o: 'onTime', l: 'late', m: 'missed', x: null };
+
+/** An index entry as stored: the day of the month, how it counts (`o`, `l`, `m`, `x` for nowhere), `!` if recorded late. */
+export function encodeDoseEntry(entry: DoseIndexEntry): string {
+  const kind =
+    entry.countsAs === 'onTime' ? 'o' : entry.countsAs === 'late' ? 'l' : entry.countsAs === 'missed' ? 'm' : 'x';
+  return `${entry.day.slice(8, 10)}${kind}${entry.recordedLate ? '!' : ''}`;
+}
+
+export function decodeDoseEntry(month: string, medicationId: string, code: string): DoseIndexEntry {
+  const countsAs = KIND_CODES[code.charAt(2)] ?? null;
+  return {
+    medicationId,
+    day: `${month}-${code.slice(0, 2)}`,
+    countsAs,
+    ...(code.charAt(3) === '!' ? { recordedLate: true } : {}),
+  };
+}
 
 /** A session attended, missed or cancelled (only these count for attendance). */
 export type SessionFact = {
@@ -85,10 +112,11 @@ export type AdherenceDoc = {
   medications: Record<string, MedicationFacts>;
   /**
    * The dose events of the local months that overlap the last DOSE_INDEX_DAYS days (counted back
-   * from the newest dose), by month then event id: what corrections and a miss turned late need.
-   * Older doses live on only as day counts.
+   * from the newest dose), by month, medication and event id: what corrections and a miss turned
+   * late need. Older doses live on only as day counts. Each entry is written short (`encodeDoseEntry`:
+   * `'05o'`, `'17m!'`) because the patient row carries the whole index with every batch.
    */
-  recentDoses: Record<string, Record<string, DoseIndexEntry>>;
+  recentDoses: Record<string, Record<string, Record<string, string>>>;
   /** The last DOSE_INDEX_MIN dose event ids applied, whatever their day: a redelivered old dose stays a no-op. */
   lastDoseIds: string[];
   newestDoseDay: LocalDate | null;

@@ -22,6 +22,7 @@ import {
   type Identified,
 } from '../testing/events';
 import { adherenceModel } from './adherence';
+import type { AdherenceDoc } from './adherence-doc';
 import { adherenceView, type MedicationAdherence } from './adherence-view';
 
 // A window of 30 days ending 2026-03-31 runs from 2026-03-02 (a Monday) to 2026-03-31.
@@ -442,8 +443,61 @@ describe('adherence read model: doc size', () => {
       for (const time of ['08:00:00Z', '14:00:00Z', '20:00:00Z']) history.push(taken(`${d}T${time}`));
     const doc = fold(adherenceModel, history);
     const bytes = JSON.stringify(doc).length;
-    expect(Object.values(doc.recentDoses).flatMap((m) => Object.keys(m)).length).toBeLessThanOrEqual(3 * 155);
+    const indexed = Object.values(doc.recentDoses).flatMap((month) => Object.values(month).flatMap(Object.keys));
+    expect(indexed.length).toBeGreaterThan(3 * 90);
+    expect(indexed.length).toBeLessThanOrEqual(3 * 155);
     expect(bytes).toBeLessThan(80_000);
     expect(medicationAfter(history, '2025-12-31T22:00:00Z').pdc90).toMatchObject({ eligibleDays: 90, coveredDays: 90 });
+  });
+});
+
+describe('adherence read model: rows per medication and month (docs/read-models.md, "Row layout")', () => {
+  // fold() stores the doc as the projector does: each event reads only the month rows it names.
+  const base = [enrolled(), prescribed('2026-01-01T00:00:00Z')];
+  const allTime = (history: ReadonlyArray<DomainEvent | Identified>) => medicationAfter(history).doses.allTime;
+
+  it('a dose taken late in March removes the February miss it supersedes', () => {
+    const history = [
+      ...base,
+      withId('miss-feb', missed('2026-02-28T20:00:00Z')),
+      takenLate('2026-03-01T01:00:00Z', '2026-02-28T20:00:00Z', 'miss-feb'),
+    ];
+    expect(allTime(history)).toMatchObject({ taken: 1, late: 1, missed: 0 });
+    // February stays, empty: its row says when it last changed (docs/analytics.md, time travel).
+    expect(fold(adherenceModel, history).medications['med-sertraline']?.doses).toEqual({
+      '2026-02': {},
+      '2026-03': { '01': { late: 1 } },
+    });
+  });
+
+  it('a correction moves a dose from January to February, and one entered in error leaves its month', () => {
+    const history = [
+      ...base,
+      withId('d-jan', taken('2026-01-31T08:00:00Z')),
+      withId('d-jan-2', taken('2026-01-20T08:00:00Z')),
+      withId('d-feb', taken('2026-02-10T08:00:00Z')),
+      corrected('d-jan', 'DoseTaken', [{ field: 'occurredAt', value: '2026-02-01T08:00:00Z' }]),
+      enteredInError('d-jan-2', 'DoseTaken'),
+    ];
+    const medication = fold(adherenceModel, history).medications['med-sertraline'];
+    expect(medication?.doses).toEqual({ '2026-01': {}, '2026-02': { '01': { onTime: 1 }, '10': { onTime: 1 } } });
+    // Both corrections are recorded on 1 April (the builders' default): when each month last changed.
+    expect(medication?.monthsRecordedUntil).toEqual({
+      '2026-01': '2026-04-01T09:00:00Z',
+      '2026-02': '2026-04-01T09:00:00Z',
+    });
+    expect(allTime(history)).toMatchObject({ taken: 2, onTime: 2 });
+  });
+
+  it('keeps the patient row small: the dose calendar is not in it', () => {
+    const history = [...base, ...takenOn(dates('2026-01-01', '2026-03-31'))];
+    const doc = fold(adherenceModel, history);
+    const head = adherenceModel.rows?.head(doc) as AdherenceDoc;
+    expect(head.medications['med-sertraline']?.doses).toEqual({});
+    expect(adherenceModel.rows?.details(doc).map((d) => d.key)).toEqual([
+      'p-1|med-sertraline|2026-01',
+      'p-1|med-sertraline|2026-02',
+      'p-1|med-sertraline|2026-03',
+    ]);
   });
 });

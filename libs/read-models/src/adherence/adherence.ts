@@ -1,5 +1,5 @@
 import type { EventOf, EventType } from '@caretrail/domain';
-import type { ProjectedEvent, ReadModel } from '../contract';
+import type { DetailRow, ProjectedEvent, ReadModel, RowLayout } from '../contract';
 import {
   amend,
   changesField,
@@ -12,7 +12,9 @@ import { addDays, DEFAULT_TIME_ZONE, isValidTimeZone, localDate, type LocalDate 
 import { isInstant, toMillis } from '../shared/instants';
 import { isScheduleFact, scheduleFact, type ScheduleFact } from '../shared/validation';
 import {
+  decodeDoseEntry,
   doseCounts,
+  encodeDoseEntry,
   storedDoseCounts,
   type AdherenceDoc,
   type AdjustmentFact,
@@ -21,6 +23,7 @@ import {
   type DoseKind,
   type MedicationFacts,
   type SessionFact,
+  type StoredDoseCounts,
 } from './adherence-doc';
 
 /** Keeps every dose inside any 90-day PDC window correctable: the as-of day is never before the newest dose. */
@@ -42,6 +45,13 @@ const TYPES: ReadonlySet<EventType> = new Set<EventType>([
   ...DOSE_TYPES,
   ...SESSION_TYPES,
 ]);
+/**
+ * The event types adherence folds, corrections aside (which it folds when they target one of these
+ * or a SessionScheduled): what time travel reads for it (docs/analytics.md).
+ */
+export const ADHERENCE_EVENT_TYPES: ReadonlySet<EventType> = TYPES;
+export const ADHERENCE_DOSE_TYPES: ReadonlySet<EventType> = DOSE_TYPES;
+
 /** A session scheduled in error never happened: its attendance no longer counts. */
 const CORRECTED_TYPES: ReadonlySet<EventType> = new Set<EventType>([...TYPES, 'SessionScheduled']);
 
@@ -109,7 +119,7 @@ export function evolveAdherence(current: AdherenceDoc | undefined, { event, meta
     case 'EntryCorrected':
     case 'EntryEnteredInError': {
       const correction = correctionOf(event);
-      return correction ? corrected(doc, correction) : doc;
+      return correction ? corrected(doc, correction, meta.recordedAt) : doc;
     }
     default:
       return doc;
@@ -168,60 +178,91 @@ function countingZone(doc: AdherenceDoc): string {
   return isValidTimeZone(doc.timeZone) ? doc.timeZone : DEFAULT_TIME_ZONE;
 }
 
-/** Adds `delta` doses of `kind` to a local day; a day back at zero disappears from the map. */
+/**
+ * Adds `delta` doses of `kind` to a local day, in place (the doc is the caller's working copy,
+ * docs/read-models.md "Principles"); a day back at zero disappears, and so does an empty month.
+ */
 function bump(
   doc: AdherenceDoc,
   medicationId: string,
   day: LocalDate,
   kind: keyof DoseCounts,
   delta: number,
+  recordedAt: string,
 ): AdherenceDoc {
-  return withMedication(doc, medicationId, (m) => {
-    const month = day.slice(0, 7);
-    const dayOfMonth = day.slice(8, 10);
-    const days = { ...(m.doses[month] ?? {}) };
-    const counts = doseCounts(days[dayOfMonth]);
-    counts[kind] = Math.max(0, counts[kind] + delta);
-    if (counts.onTime + counts.late + counts.missed + counts.recordedLate === 0) delete days[dayOfMonth];
-    else days[dayOfMonth] = storedDoseCounts(counts);
-    const doses = { ...m.doses };
-    if (Object.keys(days).length === 0) delete doses[month];
-    else doses[month] = days;
-    return { ...m, doses };
-  });
+  const medication = doc.medications[medicationId];
+  if (!medication || medication.voided) return doc;
+  const month = day.slice(0, 7);
+  const dayOfMonth = day.slice(8, 10);
+  const days = medication.doses[month] ?? (medication.doses[month] = {});
+  const counts = doseCounts(days[dayOfMonth]);
+  counts[kind] = Math.max(0, counts[kind] + delta);
+  if (counts.onTime + counts.late + counts.missed + counts.recordedLate === 0) delete days[dayOfMonth];
+  else days[dayOfMonth] = storedDoseCounts(counts);
+  const stamps = (medication.monthsRecordedUntil ??= {});
+  const stamp = stamps[month];
+  if (isInstant(recordedAt) && (stamp === undefined || toMillis(stamp) < toMillis(recordedAt)))
+    stamps[month] = recordedAt;
+  return doc;
 }
 
 /** One dose event counted on a day: its kind, and its lateness of recording when it has one. */
-function bumpDose(doc: AdherenceDoc, entry: DoseIndexEntry, kind: DoseKind, delta: number): AdherenceDoc {
-  const counted = bump(doc, entry.medicationId, entry.day, kind, delta);
-  return entry.recordedLate ? bump(counted, entry.medicationId, entry.day, 'recordedLate', delta) : counted;
+function bumpDose(
+  doc: AdherenceDoc,
+  entry: DoseIndexEntry,
+  kind: DoseKind,
+  delta: number,
+  recordedAt: string,
+): AdherenceDoc {
+  const counted = bump(doc, entry.medicationId, entry.day, kind, delta, recordedAt);
+  return entry.recordedLate ? bump(counted, entry.medicationId, entry.day, 'recordedLate', delta, recordedAt) : counted;
 }
 
 function findDose(doc: AdherenceDoc, eventId: string): DoseIndexEntry | undefined {
-  for (const month of Object.values(doc.recentDoses)) {
-    const entry = month[eventId];
-    if (entry) return entry;
+  for (const month in doc.recentDoses) {
+    const medications = doc.recentDoses[month] ?? {};
+    for (const medicationId in medications) {
+      const code = medications[medicationId]?.[eventId];
+      if (code !== undefined) return decodeDoseEntry(month, medicationId, code);
+    }
   }
   return undefined;
 }
 
+/** Records where a dose counts, in place; `previousDay` is where it counted before a correction moved it. */
 function withDoseEntry(
   doc: AdherenceDoc,
   eventId: string,
   entry: DoseIndexEntry,
   previousDay?: LocalDate,
 ): AdherenceDoc {
-  const recentDoses = { ...doc.recentDoses };
-  if (previousDay !== undefined && previousDay.slice(0, 7) !== entry.day.slice(0, 7)) {
-    const { [eventId]: _moved, ...rest } = recentDoses[previousDay.slice(0, 7)] ?? {};
-    recentDoses[previousDay.slice(0, 7)] = rest;
-  }
   const month = entry.day.slice(0, 7);
-  recentDoses[month] = { ...(recentDoses[month] ?? {}), [eventId]: entry };
-  return { ...doc, recentDoses };
+  if (previousDay !== undefined && previousDay.slice(0, 7) !== month) {
+    const previous = doc.recentDoses[previousDay.slice(0, 7)]?.[entry.medicationId];
+    if (previous) delete previous[eventId];
+  }
+  const medications = (doc.recentDoses[month] ??= {});
+  (medications[entry.medicationId] ??= {})[eventId] = encodeDoseEntry(entry);
+  return doc;
 }
 
 type DoseData = { medicationId: string; occurredAt: string };
+
+/**
+ * The local day of an instant, remembered for the last few thousand: the projector asks for a dose's
+ * day when it decides which month rows to read and again when it folds the dose.
+ */
+const days = new Map<string, LocalDate>();
+function dayOf(instant: string, timeZone: string): LocalDate {
+  const key = `${timeZone} ${instant}`;
+  let day = days.get(key);
+  if (day === undefined) {
+    if (days.size >= 4096) days.clear();
+    day = localDate(instant, timeZone);
+    days.set(key, day);
+  }
+  return day;
+}
 
 /** Recorded more than this after it occurred: the report was late, whatever the dose (docs/clinical-rules.md, "Late and recorded late"). */
 export const RECORDED_LATE_AFTER_MS = 24 * 3_600_000;
@@ -237,14 +278,14 @@ function doseRecorded(
   if (doc.lastDoseIds.includes(eventId) || findDose(doc, eventId)) return doc;
   const medication = doc.medications[data.medicationId];
   if (!medication || medication.voided || !isInstant(data.occurredAt)) return doc;
-  let next = doc;
+  // Everything that can fail is computed before the doc changes.
   const missedDose = supersedesMissed === null ? undefined : findDose(doc, supersedesMissed);
-  if (supersedesMissed !== null && missedDose && missedDose.countsAs === 'missed') {
-    next = bumpDose(next, missedDose, 'missed', -1);
-    next = withDoseEntry(next, supersedesMissed, { ...missedDose, countsAs: null });
-  }
   // A dose belongs to the local day of its occurredAt, whenever it was recorded (docs/clinical-rules.md, "PDC").
-  const day = localDate(data.occurredAt, countingZone(doc));
+  const day = dayOf(data.occurredAt, countingZone(doc));
+  if (supersedesMissed !== null && missedDose && missedDose.countsAs === 'missed') {
+    bumpDose(doc, missedDose, 'missed', -1, meta.recordedAt);
+    withDoseEntry(doc, supersedesMissed, { ...missedDose, countsAs: null });
+  }
   const recordedLate =
     isInstant(meta.recordedAt) && toMillis(meta.recordedAt) - toMillis(data.occurredAt) > RECORDED_LATE_AFTER_MS;
   const entry: DoseIndexEntry = {
@@ -253,17 +294,19 @@ function doseRecorded(
     countsAs: kind,
     ...(recordedLate ? { recordedLate } : {}),
   };
-  next = bumpDose(next, entry, kind, 1);
-  next = withDoseEntry(next, eventId, entry);
-  const newestDoseDay = doc.newestDoseDay === null || day > doc.newestDoseDay ? day : doc.newestDoseDay;
-  const lastDoseIds = [...doc.lastDoseIds.slice(-(DOSE_INDEX_MIN - 1)), eventId];
-  return { ...next, recentDoses: pruneDoseIndex(next.recentDoses, newestDoseDay), lastDoseIds, newestDoseDay };
+  bumpDose(doc, entry, kind, 1, meta.recordedAt);
+  withDoseEntry(doc, eventId, entry);
+  if (doc.newestDoseDay === null || day > doc.newestDoseDay) doc.newestDoseDay = day;
+  doc.lastDoseIds.push(eventId);
+  if (doc.lastDoseIds.length > DOSE_INDEX_MIN) doc.lastDoseIds.splice(0, doc.lastDoseIds.length - DOSE_INDEX_MIN);
+  pruneDoseIndex(doc.recentDoses, doc.newestDoseDay);
+  return doc;
 }
 
-function pruneDoseIndex(index: AdherenceDoc['recentDoses'], newestDay: LocalDate): AdherenceDoc['recentDoses'] {
+/** Drops, in place, the index's months that end before DOSE_INDEX_DAYS ahead of the newest dose. */
+function pruneDoseIndex(index: AdherenceDoc['recentDoses'], newestDay: LocalDate): void {
   const horizonMonth = addDays(newestDay, -DOSE_INDEX_DAYS).slice(0, 7);
-  if (Object.keys(index).every((month) => month >= horizonMonth)) return index;
-  return Object.fromEntries(Object.entries(index).filter(([month]) => month >= horizonMonth));
+  for (const month of Object.keys(index)) if (month < horizonMonth) delete index[month];
 }
 
 function sessionClosed(
@@ -277,10 +320,11 @@ function sessionClosed(
     at: event.data.occurredAt,
     cancelledBy: event.type === 'SessionCancelled' ? event.data.cancelledBy : null,
   };
-  return { ...doc, sessions: { ...doc.sessions, [event.data.sessionId]: session } };
+  doc.sessions[event.data.sessionId] = session;
+  return doc;
 }
 
-function corrected(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
+function corrected(doc: AdherenceDoc, correction: Correction, recordedAt: string): AdherenceDoc {
   const { targetId } = correction;
   switch (correction.targetType) {
     case 'PatientEnrolled': {
@@ -315,7 +359,7 @@ function corrected(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
     case 'DoseTaken':
     case 'DoseTakenLate':
     case 'DoseMissed':
-      return correctDose(doc, correction);
+      return correctDose(doc, correction, recordedAt);
     case 'SessionScheduled':
     case 'SessionAttended':
     case 'SessionMissed':
@@ -375,24 +419,31 @@ function correctAdjustment(doc: AdherenceDoc, correction: Correction): Adherence
   }));
 }
 
-function correctDose(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
+function correctDose(doc: AdherenceDoc, correction: Correction, recordedAt: string): AdherenceDoc {
   const entry = findDose(doc, correction.targetId);
   // Doses older than the index live on as day counts only (outside every PDC window); see docs/read-models.md.
   if (!entry || entry.countsAs === null) return doc;
   const { day, countsAs: kind } = entry;
   if (correction.kind === 'void') {
-    return withDoseEntry(bumpDose(doc, entry, kind, -1), correction.targetId, { ...entry, countsAs: null });
+    return withDoseEntry(bumpDose(doc, entry, kind, -1, recordedAt), correction.targetId, {
+      ...entry,
+      countsAs: null,
+    });
   }
-  if (!changesField(correction.changes, 'occurredAt')) return doc;
+  const newDay = amendedDoseDay(doc, correction);
+  if (newDay === null || newDay === day) return doc;
+  const movedEntry = { ...entry, day: newDay };
+  const moved = bumpDose(bumpDose(doc, entry, kind, -1, recordedAt), movedEntry, kind, 1, recordedAt);
+  return withDoseEntry(moved, correction.targetId, movedEntry, day);
+}
+
+/** The local day an amendment moves a dose to; null when it leaves the day alone or is invalid. */
+function amendedDoseDay(doc: AdherenceDoc, correction: Correction): LocalDate | null {
+  if (correction.kind !== 'amend' || !changesField(correction.changes, 'occurredAt')) return null;
   const { occurredAt } = amend<{ occurredAt: unknown }>({ occurredAt: null }, correction.changes, (c) =>
     isInstant(c.occurredAt),
   );
-  if (!isInstant(occurredAt)) return doc;
-  const newDay = localDate(occurredAt, countingZone(doc));
-  if (newDay === day) return doc;
-  const movedEntry = { ...entry, day: newDay };
-  const moved = bumpDose(bumpDose(doc, entry, kind, -1), movedEntry, kind, 1);
-  return withDoseEntry(moved, correction.targetId, movedEntry, day);
+  return isInstant(occurredAt) ? dayOf(occurredAt, countingZone(doc)) : null;
 }
 
 function correctSession(doc: AdherenceDoc, correction: Correction): AdherenceDoc {
@@ -436,12 +487,105 @@ function keysOf({ event }: ProjectedEvent): string[] {
   return TYPES.has(event.type) || correctsOneOf(event, CORRECTED_TYPES) ? [event.data.patientId] : [];
 }
 
+/** A month of one medication's dose calendar, stored as a row of its own (docs/read-models.md, "Row layout"). */
+export type DoseMonthRow = {
+  medicationId: string;
+  month: string;
+  days: Record<string, StoredDoseCounts>;
+  /** When the last event that changed it was recorded. */
+  recordedUntil: string | null;
+};
+
+/** `<patientId>|<medicationId>|<YYYY-MM>`: the patient row's key is the patient id alone. */
+export function doseMonthKey(patientId: string, medicationId: string, month: string): string {
+  return `${patientId}|${medicationId}|${month}`;
+}
+
+/**
+ * The dose months an event changes, found the way evolve finds them: the local month of a dose's
+ * day, the month where a superseded miss or a corrected dose counts (from the recent-dose index) and
+ * the month an amended occurredAt moves it to.
+ */
+function doseMonthsOf(doc: AdherenceDoc | undefined, { event, meta }: ProjectedEvent): string[] {
+  if (doc === undefined) return [];
+  const key = (medicationId: string, day: LocalDate): string =>
+    doseMonthKey(doc.patientId, medicationId, day.slice(0, 7));
+  switch (event.type) {
+    case 'DoseTaken':
+    case 'DoseTakenLate':
+    case 'DoseMissed': {
+      const { medicationId, occurredAt } = event.data;
+      if (doc.lastDoseIds.includes(meta.eventId) || findDose(doc, meta.eventId)) return [];
+      const medication = doc.medications[medicationId];
+      if (!medication || medication.voided || !isInstant(occurredAt)) return [];
+      const keys = [key(medicationId, dayOf(occurredAt, countingZone(doc)))];
+      const missed = event.type === 'DoseTakenLate' ? event.data.supersedesMissed : null;
+      const missedDose = missed === null ? undefined : findDose(doc, missed);
+      if (missedDose) keys.push(key(missedDose.medicationId, missedDose.day));
+      return keys;
+    }
+    case 'EntryCorrected':
+    case 'EntryEnteredInError': {
+      const correction = correctionOf(event);
+      if (correction === null || !DOSE_TYPES.has(correction.targetType as EventType)) return [];
+      const entry = findDose(doc, correction.targetId);
+      if (!entry || entry.countsAs === null) return [];
+      const newDay = amendedDoseDay(doc, correction);
+      return newDay === null
+        ? [key(entry.medicationId, entry.day)]
+        : [key(entry.medicationId, entry.day), key(entry.medicationId, newDay)];
+    }
+    default:
+      return [];
+  }
+}
+
+/**
+ * One small patient row (zone, enrolment, medication facts, the recent-dose index, closed sessions)
+ * plus one row per medication and month of dose counts: a dose rewrites its month, never the years
+ * before it, and a view of a window reads only the months it spans.
+ */
+const adherenceRows: RowLayout<AdherenceDoc> = {
+  detailKeysOf: doseMonthsOf,
+  attach(doc, { row }) {
+    const { medicationId, month, days, recordedUntil } = row as DoseMonthRow;
+    const medication = doc.medications[medicationId];
+    // A voided prescription's months count nowhere (its doses are dropped with it).
+    if (!medication || medication.voided) return;
+    medication.doses[month] = days;
+    if (recordedUntil) (medication.monthsRecordedUntil ??= {})[month] = recordedUntil;
+  },
+  head(doc) {
+    const medications: Record<string, MedicationFacts> = {};
+    for (const [id, { monthsRecordedUntil: _inTheMonthRows, ...medication }] of Object.entries(doc.medications))
+      medications[id] = { ...medication, doses: {} };
+    return { ...doc, medications };
+  },
+  details(doc) {
+    const rows: DetailRow[] = [];
+    for (const medication of Object.values(doc.medications)) {
+      for (const [month, days] of Object.entries(medication.doses)) {
+        const recordedUntil = medication.monthsRecordedUntil?.[month] ?? null;
+        const row: DoseMonthRow = { medicationId: medication.medicationId, month, days, recordedUntil };
+        rows.push({ key: doseMonthKey(doc.patientId, medication.medicationId, month), row });
+      }
+    }
+    return rows;
+  },
+  assemble(head, details) {
+    const doc = head as AdherenceDoc;
+    for (const detail of details) adherenceRows.attach(doc, detail);
+    return doc;
+  },
+};
+
 export const adherenceModel: ReadModel<AdherenceDoc> = {
   name: 'adherence',
-  // 2: day counts and the dose index became named fields; 3: days count doses recorded late.
-  // Stored rows rebuild at start-up (docs/read-models.md).
-  version: 3,
+  // 2: day counts and the dose index became named fields; 3: days count doses recorded late;
+  // 4: dose months are rows of their own. Stored rows rebuild at start-up (docs/read-models.md).
+  version: 4,
   keysOf,
   evolve: evolveAdherence,
   patientOf: (doc) => doc.patientId,
+  rows: adherenceRows,
 };

@@ -45,11 +45,51 @@ export function project(items: ReadonlyArray<DomainEvent | Identified>): Project
   });
 }
 
+/**
+ * The patient's doc after the events. A model stored as several rows is folded the way the projector
+ * stores it: each event starts from the stored JSON of the patient row and of only the detail rows its
+ * `detailKeysOf` names, and the view gets the rows assembled, so every spec also checks the row layout.
+ */
 export function fold<D>(model: ReadModel<D>, items: ReadonlyArray<DomainEvent | Identified>): D {
-  let doc: D | undefined;
-  for (const e of project(items)) if (model.keysOf(e).length > 0) doc = model.evolve(doc, e);
+  const events = project(items);
+  const doc = model.rows ? foldThroughRows(model, events) : foldInMemory(model, events);
   if (doc === undefined) throw new Error('no event reached the model');
   return doc;
+}
+
+export function foldInMemory<D>(model: ReadModel<D>, events: readonly ProjectedEvent[]): D | undefined {
+  let doc: D | undefined;
+  for (const e of events) if (model.keysOf(e).length > 0) doc = model.evolve(doc, e);
+  return doc;
+}
+
+export function foldThroughRows<D>(model: ReadModel<D>, events: readonly ProjectedEvent[]): D | undefined {
+  const layout = model.rows;
+  if (!layout) throw new Error(`${model.name} is stored as one row per patient`);
+  let head: string | undefined;
+  const details = new Map<string, string>();
+  for (const e of events) {
+    if (model.keysOf(e).length === 0) continue;
+    let doc = head === undefined ? undefined : (JSON.parse(head) as D);
+    const requested = doc === undefined ? [] : layout.detailKeysOf(doc, e);
+    for (const key of requested) {
+      const text = details.get(key);
+      if (text !== undefined) layout.attach(doc as D, { key, row: JSON.parse(text) });
+    }
+    doc = model.evolve(doc, e);
+    head = JSON.stringify(layout.head(doc));
+    const present = new Set<string>();
+    for (const row of layout.details(doc)) {
+      present.add(row.key);
+      details.set(row.key, JSON.stringify(row.row));
+    }
+    for (const key of requested) if (!present.has(key)) details.delete(key);
+  }
+  if (head === undefined) return undefined;
+  return layout.assemble(
+    JSON.parse(head),
+    [...details].map(([key, text]) => ({ key, row: JSON.parse(text) })),
+  );
 }
 
 export const enrolled = (timeZone = 'UTC', occurredAt = '2026-01-05T09:00:00Z'): EventOf<'PatientEnrolled'> => ({

@@ -8,6 +8,7 @@ import { accessLog } from './0005-access-log';
 import { patientKeys } from './0006-patient-keys';
 import { idempotencyRequestHash } from './0007-idempotency-request-hash';
 import { accessLogChains } from './0008-access-log-chains';
+import { shardLeases } from './0009-shard-leases';
 
 /**
  * Versioned schema migrations, shared by every SQL back end. A migration is
@@ -22,6 +23,7 @@ const migrations: ReadonlyArray<{ name: string; sql: (schema: string) => string 
   { name: '0006-patient-keys', sql: patientKeys },
   { name: '0007-idempotency-request-hash', sql: idempotencyRequestHash },
   { name: '0008-access-log-chains', sql: accessLogChains },
+  { name: '0009-shard-leases', sql: shardLeases },
 ];
 
 /**
