@@ -107,9 +107,20 @@ export const authorisationMatrix: readonly MatrixRow[] = [
   { endpoint: 'GET /patients/{patientId}/adherence', kind: 'read', team: CLINICIANS, patientSelf: true },
   { endpoint: 'GET /patients/{patientId}/collaboration', kind: 'read', team: CLINICIANS, patientSelf: true },
   { endpoint: 'GET /patients/{patientId}/outcomes', kind: 'read', team: CLINICIANS, patientSelf: true },
+  { endpoint: 'GET /patients/{patientId}', kind: 'read', team: CLINICIANS, patientSelf: true },
   // A clinician's own caseload: only the patients whose team they are on, so any clinician may ask.
   { endpoint: 'GET /registry', kind: 'registry', team: NOBODY, patientSelf: false, anyone: CLINICIANS },
+  // The caseload by name: the same rule as the registry (only the caller's own patients are listed).
+  { endpoint: 'GET /patients', kind: 'registry', team: NOBODY, patientSelf: false, anyone: CLINICIANS },
   // Operating the read models: admins, who never see a patient's record there.
+  // De-identified figures for analysts; no patient record is shown (docs/analytics.md).
+  {
+    endpoint: 'GET /reports/effectiveness',
+    kind: 'admin',
+    team: NOBODY,
+    patientSelf: false,
+    anyone: ['analyst'],
+  },
   { endpoint: 'GET /admin/projections', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
   {
     endpoint: 'POST /admin/projections/{projection}/pause',

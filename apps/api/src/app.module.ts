@@ -4,8 +4,10 @@ import { loggingOptions } from './logging';
 import { ProblemDetailsFilter } from './http/problems/problem-details.filter';
 import { validationPipe } from './http/validation/validation-pipe';
 import { LoggerModule } from 'nestjs-pino';
+import { logDestination } from './log-destination';
 import type { ApiConfig } from './config/api-config';
 import { AdminTasksModule } from './admin-tasks/admin-tasks.module';
+import { ReportsModule } from './reports/reports.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { FhirModule } from './fhir/fhir.module';
 import { AuditModule } from './audit/audit.module';
@@ -26,7 +28,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: loggingOptions(config) }),
+        LoggerModule.forRoot({ pinoHttp: [loggingOptions(config), logDestination()] }),
         EventStoreModule,
         PrivacyModule,
         AuthModule,
@@ -38,6 +40,7 @@ export class AppModule {
         IntegrityModule,
         IntegrationModule,
         AdminTasksModule,
+        ReportsModule,
         FhirModule,
       ],
       providers: [

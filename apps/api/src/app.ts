@@ -9,6 +9,39 @@ import { strictJsonBody } from './http/body/json-body';
 import { answerClientErrorsAsProblems } from './http/connection/client-errors';
 import { DOCS_PATH, securityHeaders } from './http/headers/security-headers';
 import { addressRateLimit } from './http/throttling/rate-limits';
+import { correlationId } from './logging';
+
+const API_DESCRIPTION = [
+  'Event-sourced care coordination: care plans, medication, doses, sessions, outcomes.',
+  '',
+  '**Getting a token.** Every endpoint needs a bearer token. On the embedded store, sign one on the command line',
+  '(it works while the server runs): `npm run -s cli -- token --user dr-theo --role therapist`.',
+  'Press **Authorize**, paste the printed token, and it is kept across reloads of this page.',
+  'Roles: therapist, prescriber, primary-care, care-manager, patient (`--user` is then the patient id), admin, analyst.',
+  'The README\'s "Try it: a week of care" gives every step with its body.',
+].join('\n');
+
+/** Sections in the order of a clinic's work (docs/architecture.md, "HTTP edge"), then operations. */
+const TAGS_IN_ORDER_OF_WORK: ReadonlyArray<[string, string]> = [
+  ['patients', 'Your caseload by name, and one patient with a summary.'],
+  ['care plan', 'Start and review the care plan; the care team; goals; holistic context.'],
+  ['therapy', 'Psychotherapy: modality and frequency.'],
+  ['medication', 'Prescribe, adjust and discontinue medication.'],
+  ['doses', 'Doses taken and missed.'],
+  ['sessions', 'Schedule sessions and record attendance.'],
+  ['safety', 'Side effects: report, review, resolve.'],
+  ['outcomes', 'PHQ-9 and GAD-7.'],
+  ['collaboration', 'Consultations, notes and case reviews between providers.'],
+  ['corrections', 'Correct an entry or mark it entered in error.'],
+  ['patient views', 'The plan, adherence, collaboration and outcomes of one patient.'],
+  ['registry', 'The case-review queue of your caseload.'],
+  ['reports', 'De-identified reports for analysts.'],
+  ['admin', 'Operating the server: read models, integrity, seed, replays, erasure.'],
+  ['audit', 'The access log and patient histories.'],
+  ['fhir', 'The record as FHIR R4.'],
+  ['integration', 'Kafka relay and the AsyncAPI document.'],
+  ['health', 'Liveness and readiness.'],
+];
 
 /** Builds the API application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: ApiConfig): Promise<INestApplication> {
@@ -20,19 +53,22 @@ export async function createApp(config: ApiConfig): Promise<INestApplication> {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(securityHeaders(), addressRateLimit(app, config.rateLimit), strictJsonBody());
+  app.use(correlationId(), securityHeaders(), addressRateLimit(app, config.rateLimit), strictJsonBody());
   answerClientErrorsAsProblems(app.getHttpServer());
   app.enableShutdownHooks();
-  const openApi = new DocumentBuilder()
+  const documented = new DocumentBuilder()
     .setTitle('CareTrail API')
-    .setDescription('Event-sourced care coordination: care plans, medication, doses, sessions, outcomes.')
+    .setDescription(API_DESCRIPTION)
     .setVersion('0.1.0')
     .setLicense('UNLICENSED', 'https://caretrail.dev/license')
     .addServer('/', 'The server that serves this document')
-    .addBearerAuth()
-    .build();
+    .addBearerAuth();
+  for (const [tag, description] of TAGS_IN_ORDER_OF_WORK) documented.addTag(tag, description);
+  const openApi = documented.build();
   SwaggerModule.setup(DOCS_PATH.slice(1), app, () => SwaggerModule.createDocument(app, openApi), {
     jsonDocumentUrl: 'docs-json',
+    // The token pasted into Authorize survives a reload of the page (it stays in this browser's storage).
+    swaggerOptions: { persistAuthorization: true },
   });
   return app;
 }

@@ -59,7 +59,7 @@ describe('a client generated from the OpenAPI document', () => {
     });
     expect(stale.response.status).toBe(412);
     expect(stale.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(stale.error).toMatchObject({ status: 412, code: 'version-conflict' });
+    expect(stale.error).toMatchObject({ status: 412, code: 'VERSION_CONFLICT' });
     expect(stale.response.headers.get('etag')).toBe(`"${reviewed.data!.version}"`);
 
     const removed = await therapist.DELETE('/patients/{patientId}/care-team/{userId}', {

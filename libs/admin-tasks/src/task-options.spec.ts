@@ -87,6 +87,15 @@ describe('admin task options: the same check for argv strings and a JSON body', 
     expect(() => reportTaskArgs({ from: '2026-01-01', to: '2026-06-30', 'min-cohort': 0 })).toThrow(
       '--min-cohort must be a whole number 1 or more (got 0)',
     );
+    expect(reportTaskArgs({ 'as-of': '2026-03-01T01:00:00+01:00', cohort: 'track:integrated' }, now)).toEqual({
+      format: 'md',
+      minCohort: 5,
+      asOf: '2026-03-01T00:00:00.000Z',
+      cohort: { dimension: 'track', value: 'integrated' },
+    });
+    expect(() => reportTaskArgs({ cohort: 'drug' })).toThrow('--cohort must be one of all, track, modality');
+    expect(() => reportTaskArgs({ cohort: 'track:' })).toThrow('names no value');
+    expect(() => reportTaskArgs({ 'as-of': 'yesterday' })).toThrow('--as-of must be an instant');
     expect(patientAsOfArgs('p-1', { 'as-of': '2026-03-01T00:00:00Z', view: 'plan,outcomes' }, now)).toEqual({
       patientId: 'p-1',
       asOf: '2026-03-01T00:00:00.000Z',

@@ -39,5 +39,6 @@ export {
   type PatientRow,
   type ReportOptions,
 } from './effectiveness/report';
+export { parseCohortFilter, selectCohorts, type CohortFilter } from './effectiveness/cohort-filter';
 export { REPORT_FORMATS, renderReport, trajectoryChart, type ReportFormat } from './effectiveness/render';
 export { mean, wilson, type Mean, type Proportion } from './effectiveness/statistics';

@@ -49,6 +49,7 @@ export { CLOCK_SKEW_TOLERANCE_MS, ISO_INSTANT, utcMonth, utcYear, type IsoDate, 
 
 // Errors
 export { domainErrors, type DomainErrorCode } from './errors';
+export { whoMayIssue } from './who-may-issue';
 // DomainError (base class with `code` and `kind`), DomainErrorKind, and the shared errors
 export * from './shared/errors';
 export * from './care-plan/errors';

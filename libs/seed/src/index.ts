@@ -14,3 +14,4 @@ export {
   type SeedProgress,
   type SeedResult,
 } from './seed';
+export { seedSignIns, type SeedSignIns } from './sign-ins';

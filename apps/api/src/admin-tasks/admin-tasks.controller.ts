@@ -132,7 +132,7 @@ export class AdminTasksController {
     run: Parameters<typeof streamTask>[1],
   ): Promise<void> {
     if (this.running.has(task))
-      throw new Problem(409, 'task-running', 'Already running', `A ${task} is running in this server; wait for it.`);
+      throw new Problem(409, 'TASK_RUNNING', 'Already running', `A ${task} is running in this server; wait for it.`);
     this.running.add(task);
     try {
       await this.recordAccess(request);

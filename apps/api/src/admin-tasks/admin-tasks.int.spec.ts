@@ -58,7 +58,7 @@ describe('the command line tasks, inside the server (/admin)', () => {
     // The same seed again: refused in the answer, which had already begun.
     const again = lines(await task('/admin/seed', { patients: 3, days: 20, seed: 'inside', until: UNTIL }));
     expect(again.at(-1)).toEqual({
-      problem: expect.objectContaining({ status: 409, code: 'already-seeded' }),
+      problem: expect.objectContaining({ status: 409, code: 'ALREADY_SEEDED' }),
     });
   });
 
@@ -121,7 +121,7 @@ describe('the command line tasks, inside the server (/admin)', () => {
     const bad = await api.http.post('/admin/seed').set('Authorization', admin).send({ patients: 0 });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({
-      code: 'invalid-task-options',
+      code: 'INVALID_TASK_OPTIONS',
       detail: '--patients must be a whole number from 1 to 1,000,000 (got 0)',
     });
     const unknown = await api.http.post('/admin/replays').set('Authorization', admin).send({ into: 'x', drop: true });

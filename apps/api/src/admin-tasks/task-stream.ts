@@ -8,7 +8,7 @@ export function checkedOptions<T>(check: () => T): T {
     return check();
   } catch (error) {
     if (error instanceof TaskArgumentError)
-      throw new Problem(400, 'invalid-task-options', 'Invalid task options', error.message);
+      throw new Problem(400, 'INVALID_TASK_OPTIONS', 'Invalid task options', error.message);
     throw error;
   }
 }
@@ -37,13 +37,13 @@ export async function streamTask<R>(response: Response, run: (progress: Progress
 
 function problemOf(error: unknown): { status: number; code: string; title: string; detail: string } {
   if (error instanceof TaskArgumentError)
-    return { status: 400, code: 'invalid-task-options', title: 'Invalid task options', detail: error.message };
+    return { status: 400, code: 'INVALID_TASK_OPTIONS', title: 'Invalid task options', detail: error.message };
   if (error instanceof TaskRefused) return { status: 409, code: error.code, title: 'Refused', detail: error.message };
   if (error instanceof Problem)
     return { status: error.status, code: error.code, title: error.title, detail: error.detail ?? error.title };
   return {
     status: 500,
-    code: 'task-failed',
+    code: 'TASK_FAILED',
     title: 'The task failed',
     detail: error instanceof Error ? error.message : String(error),
   };

@@ -28,7 +28,7 @@ declare module 'express' {
 export const accessLogUnavailable = (): Problem =>
   new Problem(
     503,
-    'access-log-unavailable',
+    'ACCESS_LOG_UNAVAILABLE',
     'The access log cannot be written',
     'The request was not answered because its access could not be recorded; retry shortly.',
     undefined,

@@ -150,7 +150,7 @@ export class AuditController {
     const stored = await this.store.readPatient(patientId);
     // Admins may see that a patient exists: unlike the clinical routes, a 404 reveals nothing they could not list.
     if (stored.length === 0)
-      throw new Problem(404, 'unknown-patient', 'No such patient', 'No events are recorded for this patient.');
+      throw new Problem(404, 'UNKNOWN_PATIENT', 'No such patient', 'No events are recorded for this patient.');
     const include = query.personalData === 'include';
     // Personal data are sealed at rest (docs/erasure.md): opened only when shown; an erased patient's read as erased.
     return patientHistory(patientId, include ? await this.personalData.open(stored) : stored, include);

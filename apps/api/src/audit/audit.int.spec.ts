@@ -191,13 +191,13 @@ describe('the access log and the audit views', () => {
     );
     try {
       const read = await t.api.http.get(`/patients/${p.patientId}/plan`).set('Authorization', p.therapist.auth);
-      expectProblem(read, 503, 'access-log-unavailable');
+      expectProblem(read, 503, 'ACCESS_LOG_UNAVAILABLE');
       expect(read.headers['retry-after']).toBe('1');
       expect(JSON.stringify(read.body)).not.toContain(p.givenName);
       const denied = await t.api.http
         .get(`/patients/${p.patientId}/plan`)
         .set('Authorization', (await testUser(t.api, 'therapist')).auth);
-      expectProblem(denied, 503, 'access-log-unavailable');
+      expectProblem(denied, 503, 'ACCESS_LOG_UNAVAILABLE');
     } finally {
       await withAdminClient((c) => c.query(`ALTER TABLE ${s}.access_log DROP CONSTRAINT refuse_all`));
     }
@@ -223,7 +223,7 @@ describe('the access log and the audit views', () => {
       c.query(`ALTER TABLE ${s}.access_log ADD CONSTRAINT refuse_outcomes CHECK (category <> 'outcomes') NOT VALID`),
     );
     try {
-      expectProblem(await send(correlation()), 503, 'access-log-unavailable');
+      expectProblem(await send(correlation()), 503, 'ACCESS_LOG_UNAVAILABLE');
       expect(await outcomes()).toBe(before);
     } finally {
       await withAdminClient((c) => c.query(`ALTER TABLE ${s}.access_log DROP CONSTRAINT refuse_outcomes`));
@@ -418,7 +418,7 @@ describe('the access log and the audit views', () => {
       expectProblem(
         await t.api.http.get('/patients/nobody-here/history').set('Authorization', admin.auth),
         404,
-        'unknown-patient',
+        'UNKNOWN_PATIENT',
       );
     });
   });

@@ -46,7 +46,7 @@ describe('concurrent writes to one stream', () => {
     expect((await setGoal(t.api, 'Walk daily.', 'key-for-one-request')).status).toBe(201);
     const reused = await setGoal(t.api, 'Run daily.', 'key-for-one-request');
     expect(reused.status).toBe(422);
-    expect(reused.body).toMatchObject({ code: 'idempotency-key-reused' });
+    expect(reused.body).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
     expect((await setGoal(t.api, 'Walk daily.', 'key-for-one-request')).status).toBe(201);
   });
 

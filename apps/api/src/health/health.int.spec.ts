@@ -33,9 +33,33 @@ describe.each<[string, () => NodeJS.ProcessEnv]>([
     expect(['checking', 'ok']).toContain(response.body.info.integrity.state);
   });
 
+  it('answers GET / with a page linking the console, the API documents and health, without a token', async () => {
+    const response = await request(app.getHttpServer()).get('/').expect(200);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    for (const link of ['/docs', '/docs-json', '/asyncapi.json', '/health'])
+      expect(response.text).toContain(`href="${link}"`);
+  });
+
   it('serves the OpenAPI document', async () => {
     const response = await request(app.getHttpServer()).get('/docs-json').expect(200);
     expect(response.body.paths).toHaveProperty('/health');
+    // Sections in the order of a clinic's work, then operations; the page says how to get a token.
+    const tags = (response.body.tags as Array<{ name: string }>).map((tag) => tag.name);
+    expect(tags.slice(0, 8)).toEqual([
+      'patients',
+      'care plan',
+      'therapy',
+      'medication',
+      'doses',
+      'sessions',
+      'safety',
+      'outcomes',
+    ]);
+    expect(tags.indexOf('collaboration')).toBeLessThan(tags.indexOf('admin'));
+    expect(tags.indexOf('admin')).toBeLessThan(tags.indexOf('audit'));
+    expect(response.body.info.description).toContain('npm run -s cli -- token --user dr-theo --role therapist');
+    const page = await request(app.getHttpServer()).get('/docs/swagger-ui-init.js').expect(200);
+    expect(page.text).toContain('"persistAuthorization": true');
   });
 });
 

@@ -34,12 +34,12 @@ export class IntegrationController {
   @ApiProblems(401, 403, 404)
   async relayStatus(@CurrentPrincipal() principal: Actor): Promise<RelayStatus> {
     if (principal.role !== 'admin')
-      throw new Problem(403, 'forbidden', 'Not permitted', 'Only an admin may read the relay status.');
+      throw new Problem(403, 'FORBIDDEN', 'Not permitted', 'Only an admin may read the relay status.');
     const status = this.host.status();
     if (!status)
       throw new Problem(
         404,
-        'relay-not-hosted',
+        'RELAY_NOT_HOSTED',
         'No relay in this process',
         'This process does not run the Kafka relay (KAFKA_BROKERS, KAFKA_RELAY).',
       );

@@ -85,7 +85,7 @@ export class IntegrityMonitor implements OnApplicationBootstrap, OnApplicationSh
     this.alarm([error.chainBreak], 'load for a decision');
     return new Problem(
       503,
-      'integrity-broken',
+      'INTEGRITY_BROKEN',
       'Record failed its integrity check',
       'The stored history of this record does not verify; nothing is decided on it until an operator has restored it.',
     );

@@ -48,7 +48,7 @@ describe('a running server notices tampering', () => {
 
     expect(refused.status).toBe(503);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(refused.body).toMatchObject({ status: 503, code: 'integrity-broken' });
+    expect(refused.body).toMatchObject({ status: 503, code: 'INTEGRITY_BROKEN' });
     expect(await t.api.store.streamVersion(streamId)).toBe(version);
     const alarm = alarms.mock.calls.map((call) => String(call[0])).find((line) => line.startsWith('Integrity alarm'));
     expect(alarm).toContain(streamId);

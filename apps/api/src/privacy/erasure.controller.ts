@@ -87,7 +87,7 @@ export class ErasureController {
       if (events.length === 0)
         throw new Problem(
           404,
-          'unknown-patient',
+          'UNKNOWN_PATIENT',
           'No such patient',
           'No care-plan stream is recorded for this patient.',
         );

@@ -231,7 +231,7 @@ describe('erasure by crypto-shredding', () => {
         .set('Authorization', p.therapist.auth)
         .send({ description: 'New goal' });
       expect(refused.status).toBe(409);
-      expect(refused.body).toMatchObject({ code: 'patient-data-erased' });
+      expect(refused.body).toMatchObject({ code: 'PATIENT_DATA_ERASED' });
       await post(`/patients/${p.patientId}/outcomes`, p.patient.auth, {
         instrument: 'GAD-7',
         items: [1, 1, 1, 1, 1, 1, 1],

@@ -30,7 +30,7 @@ export class PersonalData {
       if (!(error instanceof PatientKeyDestroyed)) throw error;
       throw new Problem(
         409,
-        'patient-data-erased',
+        'PATIENT_DATA_ERASED',
         'Personal data erased',
         "This patient's personal data was erased: the record takes no new names, contact details or free text.",
       );

@@ -166,7 +166,7 @@ async function known<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (error) {
     if (error instanceof UnknownProjection)
-      throw new Problem(404, 'unknown-projection', 'No such read model', error.message);
+      throw new Problem(404, 'UNKNOWN_PROJECTION', 'No such read model', error.message);
     throw error;
   }
 }

@@ -25,27 +25,31 @@ export class PatientViewAnswerDto {
   data!: Record<string, unknown>;
 }
 
-/** The OpenAPI shape of RegistryAnswer (registry.controller.ts). */
-export class RegistryAnswerDto {
-  @ApiProperty({ type: 'integer', description: 'Global position the caseload reflects.' })
+/** A page of a list: the position and instant it reflects, how many there are, which slice this is. */
+export class PagedAnswerDto {
+  @ApiProperty({ type: 'integer', description: 'Global position the list reflects.' })
   position!: number;
-  @ApiProperty({ format: 'date-time', description: 'The instant the queue was computed for (now, or ?asOf=).' })
+  @ApiProperty({ format: 'date-time', description: 'The instant the list was computed for (now, or ?asOf=).' })
   asOf!: string;
-  @ApiPropertyOptional({
-    enum: AS_OF_BASES,
-    description: 'Only with ?asOf=: whether events count from when they were recorded or when they occurred.',
-  })
-  asOfBasis?: string;
   @ApiProperty({ type: 'integer' })
   total!: number;
   @ApiProperty({ type: 'integer' })
   limit!: number;
   @ApiProperty({ type: 'integer' })
   offset!: number;
+}
+
+/** The OpenAPI shape of RegistryAnswer (registry.controller.ts). */
+export class RegistryAnswerDto extends PagedAnswerDto {
+  @ApiPropertyOptional({
+    enum: AS_OF_BASES,
+    description: 'Only with ?asOf=: whether events count from when they were recorded or when they occurred.',
+  })
+  asOfBasis?: string;
   @ApiProperty({
     type: 'array',
     items: { type: 'object', additionalProperties: true },
-    description: 'One patient each, with the reasons for case review.',
+    description: 'One patient each, with the reasons for case review, and the name opened for this answer.',
   })
   items!: Record<string, unknown>[];
 }

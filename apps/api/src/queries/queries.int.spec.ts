@@ -69,7 +69,7 @@ describe('read models over HTTP', () => {
       p.therapist.auth,
     ).expect(503);
     expect(response.headers['retry-after']).toBe('1');
-    expect(response.body).toMatchObject({ code: 'read-model-behind' });
+    expect(response.body).toMatchObject({ code: 'READ_MODEL_BEHIND' });
   });
 
   it('refuses a malformed minPosition naming the field', async () => {
@@ -156,7 +156,7 @@ describe('read models over HTTP', () => {
         .post('/admin/projections/no-such-model/rebuild')
         .set('Authorization', admin.auth)
         .expect(404);
-      expect(unknown.body).toMatchObject({ code: 'unknown-projection' });
+      expect(unknown.body).toMatchObject({ code: 'UNKNOWN_PROJECTION' });
       expect(
         (await t.api.http.post('/admin/projections/adherence/rebuild').set('Authorization', p.prescriber.auth)).status,
       ).toBe(403);

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -67,6 +68,28 @@ export class PatientReadQuery extends ReadQuery {
   asOfBasis?: AsOfBasis;
 }
 
+/** How many entries of a list one page shows: 1 to 200, 50 by default. */
+export const PageLimit = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(1),
+    Max(200),
+  );
+
+/** How many entries of a list to skip. */
+export const PageOffset = (): PropertyDecorator =>
+  applyDecorators(
+    ApiPropertyOptional({ default: 0, minimum: 0, maximum: 100000 }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt(),
+    Min(0),
+    Max(100_000),
+  );
+
 export const REGISTRY_FLAGS = [
   'not-improving-at-week-8',
   'no-follow-up-within-4-weeks',
@@ -81,19 +104,9 @@ export class RegistryQuery extends PatientReadQuery {
   @IsIn(REGISTRY_FLAGS)
   flag?: (typeof REGISTRY_FLAGS)[number];
 
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @PageLimit()
   limit?: number;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 100000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(100_000)
+  @PageOffset()
   offset?: number;
 }

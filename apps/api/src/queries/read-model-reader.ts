@@ -3,7 +3,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Checkpoint, EventStore, SqlDatabase } from '@caretrail/event-store';
 import type { ProjectionHost } from '@caretrail/projections';
 import { openReadModelRowWith, type PatientKeyReader } from '@caretrail/care-log';
-import { readModels, type DetailRow, type RowLayout } from '@caretrail/read-models';
+import {
+  readModels,
+  type AdherenceDoc,
+  type CaseReviewRow,
+  type CollaborationDoc,
+  type DetailRow,
+  type RegistryDoc,
+  type RowLayout,
+} from '@caretrail/read-models';
 import { EVENT_STORE, SQL_DATABASE, PROJECTION_HOST, PATIENT_KEYS } from '../http/tokens';
 import { Problem } from '../http/problems/problem';
 
@@ -95,6 +103,21 @@ export class ReadModelReader {
     return { doc: docs.get(patientId), unprojectedSince: lag.events === 0 ? null : lag.oldestRecordedAt };
   }
 
+  /** The rows the case-review queue is computed from, for patients with a registry row. */
+  async caseReviewRows(patientIds: readonly string[]): Promise<CaseReviewRow[]> {
+    const [registry, adherence, collaboration] = await Promise.all([
+      this.patientRows<RegistryDoc>('registry', patientIds),
+      this.patientRows<AdherenceDoc>('adherence', patientIds),
+      this.patientRows<CollaborationDoc>('collaboration', patientIds),
+    ]);
+    return patientIds.flatMap((id) => {
+      const doc = registry.get(id);
+      return doc
+        ? [{ registry: doc, adherence: adherence.get(id) ?? null, collaboration: collaboration.get(id) ?? null }]
+        : [];
+    });
+  }
+
   private open<Doc>(model: ReadModelName, patientId: string, doc: Doc): Promise<Doc> {
     return openReadModelRowWith(doc, this.keys, { readModel: model, patientId });
   }
@@ -121,7 +144,7 @@ export class ReadModelReader {
       if (Date.now() >= deadline) {
         throw new Problem(
           503,
-          'read-model-behind',
+          'READ_MODEL_BEHIND',
           'The read model has not caught up yet',
           `The ${model} read model has not reached position ${minPosition}; retry shortly.`,
           undefined,

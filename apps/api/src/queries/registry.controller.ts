@@ -2,19 +2,13 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../http/problems/problem.openapi';
 import { RegistryAnswerDto } from './answers.dto';
-import {
-  caseReviewQueue,
-  type AdherenceDoc,
-  type CaseReviewEntry,
-  type CaseReviewRow,
-  type CollaborationDoc,
-  type RegistryDoc,
-} from '@caretrail/read-models';
+import { caseReviewQueue, type CaseReviewEntry, type CaseReviewRow } from '@caretrail/read-models';
 import { DEFAULT_AS_OF_BASIS, type AsOfBasis } from '@caretrail/analytics';
 import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../http/audit/audit-category';
 import { CurrentPrincipal } from '../http/auth/auth.guard';
 import { RequireRole } from '../http/auth/roles.guard';
+import { PatientIdentities, type PatientIdentity } from './patient-identities';
 import { PatientTimeTravel } from './patient-time-travel';
 import { RegistryQuery } from './query.dto';
 import { ReadModelReader } from './read-model-reader';
@@ -27,7 +21,7 @@ export interface RegistryAnswer {
   total: number;
   limit: number;
   offset: number;
-  items: CaseReviewEntry[];
+  items: Array<CaseReviewEntry & Pick<PatientIdentity, 'name' | 'erased'>>;
 }
 
 type CaseloadRows = { position: number; asOf: string; rows: CaseReviewRow[]; asOfBasis?: AsOfBasis };
@@ -46,6 +40,7 @@ export class RegistryController {
   constructor(
     private readonly reader: ReadModelReader,
     private readonly timeTravel: PatientTimeTravel,
+    private readonly identities: PatientIdentities,
   ) {}
 
   @Get()
@@ -70,6 +65,9 @@ export class RegistryController {
     const queue = caseReviewQueue(rows, asOf).filter((entry) => !query.flag || entry.reasons.includes(query.flag));
     const limit = query.limit ?? 50;
     const offset = query.offset ?? 0;
+    const page = queue.slice(offset, offset + limit);
+    // Names as they are now, opened for this page only (docs/read-models.md, "Caseload").
+    const identities = await this.identities.of(page.map((entry) => entry.patientId));
     return {
       position,
       asOf,
@@ -77,23 +75,16 @@ export class RegistryController {
       total: queue.length,
       limit,
       offset,
-      items: queue.slice(offset, offset + limit),
+      items: page.map((entry) => {
+        const identity = identities.get(entry.patientId);
+        return { ...entry, name: identity?.name ?? null, erased: identity?.erased ?? false };
+      }),
     };
   }
 
   private async rowsNow(patientIds: string[], minPosition: number | undefined): Promise<CaseloadRows> {
     const checkpoint = await this.reader.reach('registry', minPosition);
-    const [registry, adherence, collaboration] = await Promise.all([
-      this.reader.patientRows<RegistryDoc>('registry', patientIds),
-      this.reader.patientRows<AdherenceDoc>('adherence', patientIds),
-      this.reader.patientRows<CollaborationDoc>('collaboration', patientIds),
-    ]);
-    const rows = patientIds.flatMap((id) => {
-      const doc = registry.get(id);
-      return doc
-        ? [{ registry: doc, adherence: adherence.get(id) ?? null, collaboration: collaboration.get(id) ?? null }]
-        : [];
-    });
+    const rows = await this.reader.caseReviewRows(patientIds);
     return { position: checkpoint.position, asOf: new Date().toISOString(), rows };
   }
 

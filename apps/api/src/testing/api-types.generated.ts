@@ -79,7 +79,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** My patients (the care teams I am on) by name, with track, weeks in treatment and case-review flags; search by name, page with limit and offset. */
+        get: operations["CaseloadController_caseload"];
         put?: never;
         /** Enrol a patient; the enrolling clinician founds the care team. */
         post: operations["CarePlanController_enrol"];
@@ -736,6 +737,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/patients/{patientId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One patient: name, contact, time zone, enrolment, and a summary of plan, team, medications, scores and flags. */
+        get: operations["CaseloadController_patient"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/patients/{patientId}/plan": {
         parameters: {
             query?: never;
@@ -957,6 +975,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reports/effectiveness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Treatment effectiveness over pseudonymous patients (md, json, csv or html with charts); period, asOf and cohort filters; small cohorts suppressed. */
+        get: operations["ReportsController_effectiveness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/fhir/R4/$export": {
         parameters: {
             query?: never;
@@ -1156,12 +1191,19 @@ export interface components {
             alreadyErased: boolean;
         };
         PersonNameDto: {
-            /** @description Given name. */
+            /**
+             * @description Given name.
+             * @example Grace
+             */
             given: string;
-            /** @description Family name. */
+            /**
+             * @description Family name.
+             * @example Hopper
+             */
             family: string;
         };
         ContactDto: {
+            /** @example grace.hopper@example.org */
             email?: string;
             /** @example +44 20 7946 0000 */
             phone?: string;
@@ -1177,6 +1219,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-05T09:00:00Z
              */
             occurredAt?: string;
         };
@@ -1198,7 +1241,10 @@ export interface components {
             id?: string;
         };
         StartCarePlanDto: {
-            /** @enum {string} */
+            /**
+             * @example integrated
+             * @enum {string}
+             */
             track: "integrated" | "medication-only" | "therapy-only";
             /**
              * Format: date-time
@@ -1241,9 +1287,15 @@ export interface components {
             occurredAt?: string;
         };
         AssignCareTeamMemberDto: {
-            /** @description The clinician (user id). */
+            /**
+             * @description The clinician (user id).
+             * @example dr-priya
+             */
             userId: string;
-            /** @enum {string} */
+            /**
+             * @example prescriber
+             * @enum {string}
+             */
             role: "therapist" | "prescriber" | "primary-care" | "care-manager";
             /** @description Whether the patient chose this clinician. */
             chosenByPatient: boolean;
@@ -1384,7 +1436,10 @@ export interface components {
             reason?: string;
         };
         DrugDto: {
-            /** @description Drug name, e.g. Sertraline. */
+            /**
+             * @description Drug name, e.g. Sertraline.
+             * @example Sertraline
+             */
             name: string;
             /**
              * @description RxNorm concept id (RxCUI).
@@ -1405,15 +1460,28 @@ export interface components {
             unit: string;
         };
         DoseScheduleDto: {
-            /** @description Doses per day on a scheduled day. */
+            /**
+             * @description Doses per day on a scheduled day.
+             * @example 1
+             */
             timesPerDay: number;
-            /** @description Days with doses. */
+            /**
+             * @description Days with doses.
+             * @example [
+             *       "mon",
+             *       "tue",
+             *       "wed",
+             *       "thu",
+             *       "fri",
+             *       "sat",
+             *       "sun"
+             *     ]
+             */
             daysOfWeek: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
             /**
              * @description Local wall-clock times (HH:mm, the patient's zone), one per daily dose.
              * @example [
-             *       "08:00",
-             *       "20:00"
+             *       "08:00"
              *     ]
              */
             times?: string[];
@@ -1425,9 +1493,13 @@ export interface components {
             /**
              * Format: date-time
              * @description First instant doses count.
+             * @example 2026-01-05T00:00:00Z
              */
             startsAt: string;
-            /** @description Instructions for the patient. */
+            /**
+             * @description Instructions for the patient.
+             * @example Take with breakfast.
+             */
             instructions?: string;
             /**
              * Format: date-time
@@ -1480,16 +1552,18 @@ export interface components {
             occurredAt?: string;
         };
         RecordDoseTakenDto: {
-            /** @description The medication the dose belongs to. */
+            /** @description The medication the dose belongs to (the id the prescription answered). */
             medicationId: string;
             /**
              * Format: date-time
              * @description The dose slot, e.g. 2026-03-01T08:00:00+01:00.
+             * @example 2026-01-06T08:00:00Z
              */
             scheduledFor: string;
             /**
              * Format: date-time
              * @description When it was taken, by the device's clock.
+             * @example 2026-01-06T08:10:00Z
              */
             occurredAt: string;
         };
@@ -1499,27 +1573,45 @@ export interface components {
             /**
              * Format: date-time
              * @description The dose slot that was missed.
+             * @example 2026-01-07T08:00:00Z
              */
             scheduledFor: string;
             /**
              * Format: date-time
              * @description When it was missed; defaults to the scheduled time.
+             * @example 2026-01-07T08:00:00Z
              */
             occurredAt?: string;
             /** @enum {string} */
             reason?: "forgot" | "side-effects" | "ran-out" | "asleep" | "other";
+            /**
+             * @description More about why.
+             * @example Left the pills at home.
+             */
             reasonDetail?: string;
         };
         FibserDto: {
-            /** @description How often: 0 none to 6 all the time. */
+            /**
+             * @description How often: 0 none to 6 all the time.
+             * @example 3
+             */
             frequency: number;
-            /** @description How intense: 0 none to 6 intolerable. */
+            /**
+             * @description How intense: 0 none to 6 intolerable.
+             * @example 2
+             */
             intensity: number;
-            /** @description How much it impairs functioning: 0 none to 6 unable to function; 5 or more is urgent. */
+            /**
+             * @description How much it impairs functioning: 0 none to 6 unable to function; 5 or more is urgent.
+             * @example 2
+             */
             burden: number;
         };
         ReportSideEffectDto: {
-            /** @description What the patient notices, e.g. nausea. */
+            /**
+             * @description What the patient notices, e.g. nausea.
+             * @example Nausea
+             */
             symptom: string;
             /**
              * @description Severe opens an urgent item for the prescriber.
@@ -1533,6 +1625,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-07T20:00:00Z
              */
             occurredAt?: string;
         };
@@ -1573,11 +1666,15 @@ export interface components {
              *     ]
              */
             items: number[];
-            /** @description Sum of the items: PHQ-9 0-27, GAD-7 0-21. */
+            /**
+             * @description Sum of the items: PHQ-9 0-27, GAD-7 0-21.
+             * @example 10
+             */
             total: number;
             /**
              * Format: date-time
              * @description When the questionnaire was filled in, if not now.
+             * @example 2026-01-08T09:00:00Z
              */
             occurredAt?: string;
         };
@@ -1652,6 +1749,73 @@ export interface components {
              */
             occurredAt?: string;
         };
+        PatientNameDto: {
+            /** @example Grace */
+            given: string;
+            /** @example Hopper */
+            family: string;
+        };
+        CaseloadEntryDto: {
+            patientId: string;
+            /** @description Opened under the patient’s key for this answer; null once the personal data was erased. */
+            name: components["schemas"]["PatientNameDto"] | null;
+            /** @description The patient’s personal data was erased (docs/erasure.md). */
+            erased: boolean;
+            /** Format: date-time */
+            enrolledAt: string | null;
+            /**
+             * @description Null before a plan starts.
+             * @example integrated
+             */
+            track: string | null;
+            weeksInTreatment: number | null;
+            /** @description Reasons for case review (docs/clinical-rules.md, "Case-review queue"); empty when none. */
+            flags: string[];
+        };
+        CaseloadAnswerDto: {
+            /** @description Global position the list reflects. */
+            position: number;
+            /**
+             * Format: date-time
+             * @description The instant the list was computed for (now, or ?asOf=).
+             */
+            asOf: string;
+            total: number;
+            limit: number;
+            offset: number;
+            items: components["schemas"]["CaseloadEntryDto"][];
+        };
+        PatientSummaryAnswerDto: {
+            patientId: string;
+            /** @description Opened under the patient’s key for this answer; null once the personal data was erased. */
+            name: components["schemas"]["PatientNameDto"] | null;
+            /** @description The patient’s personal data was erased (docs/erasure.md). */
+            erased: boolean;
+            /** Format: date-time */
+            enrolledAt: string | null;
+            /**
+             * @description Null before a plan starts.
+             * @example integrated
+             */
+            track: string | null;
+            weeksInTreatment: number | null;
+            /** @description Reasons for case review (docs/clinical-rules.md, "Case-review queue"); empty when none. */
+            flags: string[];
+            /** @description Global position the read models reflect. */
+            position: number;
+            /** Format: date-time */
+            asOf: string;
+            /** @description Email and phone as enrolled; null once erased. */
+            contact: {
+                [key: string]: unknown;
+            } | null;
+            /** @example Europe/London */
+            timeZone: string | null;
+            /** @description The care plan (track, status, review dates), care team, active medications and the latest PHQ-9 / GAD-7 summaries. */
+            summary: {
+                [key: string]: unknown;
+            };
+        };
         PatientViewAnswerDto: {
             patientId: string;
             /** @description Global position of the last event the view reflects: compare with a write answer’s position. */
@@ -1672,22 +1836,22 @@ export interface components {
             };
         };
         RegistryAnswerDto: {
-            /** @description Global position the caseload reflects. */
+            /** @description Global position the list reflects. */
             position: number;
             /**
              * Format: date-time
-             * @description The instant the queue was computed for (now, or ?asOf=).
+             * @description The instant the list was computed for (now, or ?asOf=).
              */
             asOf: string;
+            total: number;
+            limit: number;
+            offset: number;
             /**
              * @description Only with ?asOf=: whether events count from when they were recorded or when they occurred.
              * @enum {string}
              */
             asOfBasis?: "recorded" | "occurred";
-            total: number;
-            limit: number;
-            offset: number;
-            /** @description One patient each, with the reasons for case review. */
+            /** @description One patient each, with the reasons for case review, and the name opened for this answer. */
             items: {
                 [key: string]: unknown;
             }[];
@@ -2065,6 +2229,68 @@ export interface operations {
                             };
                         };
                     };
+                };
+            };
+        };
+    };
+    CaseloadController_caseload: {
+        parameters: {
+            query?: {
+                /** @description Read-your-writes: the position a write returned; the answer waits (up to 2 s) until the read model reflects it, else 503. */
+                minPosition?: number;
+                /** @description Only patients whose given or family name contains this text (case-insensitive). */
+                name?: string;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseloadAnswerDto"];
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
         };
@@ -6282,6 +6508,64 @@ export interface operations {
             };
         };
     };
+    CaseloadController_patient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The patient. */
+                patientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientSummaryAnswerDto"];
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
     PatientQueriesController_plan: {
         parameters: {
             query?: {
@@ -7096,6 +7380,67 @@ export interface operations {
             };
             /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    ReportsController_effectiveness: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (plans started from then); default: the log’s first day. */
+                from?: string;
+                /** @description Last day of the period; default: the log’s last day. */
+                to?: string;
+                format?: "md" | "json" | "csv" | "html";
+                minCohort?: number;
+                /** @description The log as it stood at this instant: only events recorded at or before it. */
+                asOf?: string;
+                /** @description Only one dimension (all, track, modality, medication, adherence) or one cohort of it, as dimension:value (track:integrated, medication:Sertraline). */
+                cohort?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report as a file (Content-Disposition: attachment), in the format asked for. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                    "application/json": string;
+                    "text/csv": string;
+                    "text/html": string;
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { isActorRole } from '@caretrail/domain';
 import { createTokenVerifier } from '@caretrail/security';
 import { runCli } from '../testing/run-cli';
+import { seedSignIns } from '@caretrail/seed';
 import { seedCommand } from './seed';
 
 interface Seen {
@@ -153,9 +154,21 @@ describe('store commands while a server holds the embedded data directory', () =
     ]);
   });
 
+  it('seed prints whom to sign in as, with the token command for each', async () => {
+    fake.handler = ndjson({ progress: 'seed: done', done: true }, { result: seedResult });
+    const { code, out } = await call('seed', '--patients', '3', '--seed', 'held');
+    expect(code).toBe(0);
+    const patients = seedSignIns('held', 3).patient;
+    expect(patients).toHaveLength(3);
+    expect(out).toContain('npm run -s cli -- token --user therapist-0001 --role therapist');
+    expect(out).toContain('npm run -s cli -- token --user prescriber-0001 --role prescriber');
+    expect(out).toContain('npm run -s cli -- token --user care-manager-0001 --role care-manager');
+    for (const patientId of patients) expect(out).toContain(`token --user ${patientId} --role patient`);
+  });
+
   it('seed says what the server refused, with exit code 1', async () => {
     fake.handler = ndjson({
-      problem: { status: 409, code: 'already-seeded', detail: 'The store already holds the patients of --seed "x".' },
+      problem: { status: 409, code: 'ALREADY_SEEDED', detail: 'The store already holds the patients of --seed "x".' },
     });
     const { code, err } = await call('seed', '--seed', 'x');
     expect(code).toBe(1);
@@ -170,7 +183,7 @@ describe('store commands while a server holds the embedded data directory', () =
   });
 
   it('a token the server refuses says how to give another', async () => {
-    fake.handler = problem(403, 'This needs one of the roles: admin.', 'forbidden');
+    fake.handler = problem(403, 'This needs one of the roles: admin.', 'FORBIDDEN');
     process.env['CARETRAIL_TOKEN'] = 'a-therapist-token';
     const { code, err } = await call('seed');
     expect(code).toBe(1);

@@ -142,7 +142,7 @@ export async function serverApi(locked: DataDirectoryLocked): Promise<ServerApi>
 function refusal(problem: ProblemBody, what: string): Error {
   const detail = problem.detail ?? problem.title ?? 'no detail';
   if (problem.status === 400) return new TaskArgumentError(detail);
-  if (problem.status === 409) return new TaskRefused(problem.code ?? 'conflict', detail);
+  if (problem.status === 409) return new TaskRefused(problem.code ?? 'CONFLICT', detail);
   if (problem.status === 401 || problem.status === 403)
     return new ServerFailed(
       `${what} answered ${problem.status}: ${detail}. Set CARETRAIL_TOKEN to a token with the admin role that this server accepts.`,

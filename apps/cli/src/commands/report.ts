@@ -9,12 +9,14 @@ import {
 import { guarded, parseOptions, stderrProgress, UsageError, type CliIo } from './cli-io';
 import { withStoreOrServer } from './local-or-server';
 
-export const REPORT_USAGE = `  npm run cli -- report effectiveness [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] [--format md|json|csv|html] [--out <file>] [--min-cohort 5]
+export const REPORT_USAGE = `  npm run cli -- report effectiveness [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] [--format md|json|csv|html] [--out <file>] [--min-cohort 5] [--as-of <instant>] [--cohort <dimension>[:<value>]]
       Treatment effectiveness over pseudonymous patients whose plan started in the period
       (without --from / --to: from the log's first day / to its last, so the whole log):
       cohorts by track, modality, medication and adherence band; PHQ-9 / GAD-7 change at
       weeks 4, 8, 12; response and remission with 95 % CIs; side effects; dose adjustments.
       Cohorts under --min-cohort patients are suppressed. Same log, same bytes. docs/analytics.md.
+      --as-of: the log as it stood then (events recorded at or before it); --cohort: only one
+      dimension (all, track, modality, medication, adherence) or one cohort (track:integrated).
       While the server holds the embedded store, the server reads the log and renders the report
       (POST /admin/reports/effectiveness, as an admin, pseudonyms under the server's key).`;
 

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { runSeedTask, SEED_OPTIONS, seedTaskArgs, type SeedTaskArgs } from '@caretrail/admin-tasks';
 import { SqlPatientKeyStore, type SqlDatabase } from '@caretrail/event-store';
 import { encryptEventData } from '@caretrail/care-log';
-import type { SeedResult } from '@caretrail/seed';
+import { seedSignIns, type SeedResult } from '@caretrail/seed';
 import { CachingPatientKeyStore } from '@caretrail/security';
 import { guarded, stderrProgress, UsageError, type CliIo } from './cli-io';
 import { withStoreOrServer } from './local-or-server';
@@ -63,7 +63,7 @@ export async function seedCommand(argv: string[], io: CliIo): Promise<number> {
       (server) =>
         server.task<SeedResult>('/admin/seed', { ...args, until: new Date(args.until).toISOString() }, progress),
     );
-    io.out(json ? JSON.stringify(result) : summary(result));
+    io.out(json ? JSON.stringify(result) : `${summary(result)}\n${signInHelp(result)}`);
     const refused = Object.entries(result.refused);
     if (refused.length > 0) {
       io.err(
@@ -89,4 +89,23 @@ function summary(r: SeedResult): string {
     `${r.events.toLocaleString('en-US')} events from ${r.commands.toLocaleString('en-US')} commands in ${r.appends.toLocaleString('en-US')} appends, ` +
     `${r.seconds.toFixed(1)} s (${Math.round(r.eventsPerSecond).toLocaleString('en-US')} events/s). First patient: ${r.firstPatientId ?? '-'}`
   );
+}
+
+const TOKEN = (userId: string, role: string) => `npm run -s cli -- token --user ${userId} --role ${role}`;
+
+/** Who to sign in as to see what was seeded (README, "Try it"): clinicians see their caseload at GET /patients. */
+export function signInHelp(r: Pick<SeedResult, 'seed' | 'patients'>): string {
+  const signIns = seedSignIns(r.seed, r.patients);
+  const lines = ['Sign in as (paste the printed token into /docs, Authorize):'];
+  for (const role of ['therapist', 'prescriber', 'care-manager'] as const) {
+    const ids = signIns[role];
+    const range = ids.length > 1 ? `${ids[0]} to ${ids.at(-1)}` : (ids[0] ?? '');
+    lines.push(`  ${`${role}s`.padEnd(14)} ${range.padEnd(32)} ${TOKEN(ids[0] ?? '', role)}`);
+  }
+  for (const patientId of signIns.patient)
+    lines.push(`  ${'patient'.padEnd(14)} ${patientId.padEnd(32)} ${TOKEN(patientId, 'patient')}`);
+  lines.push(
+    'A clinician sees the patients on their care teams by name at GET /patients; a patient sees their own record.',
+  );
+  return lines.join('\n');
 }

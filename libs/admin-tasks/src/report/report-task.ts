@@ -1,7 +1,10 @@
 import {
   DEFAULT_MIN_COHORT,
   effectivenessReport,
+  parseCohortFilter,
   PatientHistories,
+  selectCohorts,
+  type CohortFilter,
   REPORT_FORMATS,
   renderReport,
   type ReportFormat,
@@ -12,6 +15,7 @@ import { START, checkpointOf, type EventStore, type StoredEvent } from '@caretra
 import { progressLine, secondsSince, type Progress } from '../progress';
 import {
   choiceOption,
+  instantOption,
   onlyKnownOptions,
   stringOption,
   TaskArgumentError,
@@ -20,7 +24,7 @@ import {
 } from '../task-options';
 import type { Pseudonymizer } from './pseudonyms';
 
-export const REPORT_OPTIONS = ['from', 'to', 'format', 'min-cohort'] as const;
+export const REPORT_OPTIONS = ['from', 'to', 'format', 'min-cohort', 'as-of', 'cohort'] as const;
 
 const READ_BATCH = 5000;
 
@@ -31,6 +35,10 @@ export interface ReportTaskArgs {
   to?: string;
   format: ReportFormat;
   minCohort: number;
+  /** The log as it stood then: only events recorded at or before this instant. */
+  asOf?: string;
+  /** Only this dimension, or one cohort of it. */
+  cohort?: CohortFilter;
 }
 
 /** The rendered report and what the command line says about it. */
@@ -41,7 +49,7 @@ export interface ReportTaskResult {
 }
 
 /** Checks `report effectiveness`'s options (from argv or a request body); throws TaskArgumentError. */
-export function reportTaskArgs(options: TaskOptions): ReportTaskArgs {
+export function reportTaskArgs(options: TaskOptions, now = Date.now()): ReportTaskArgs {
   onlyKnownOptions(options, REPORT_OPTIONS);
   const from = stringOption(options, 'from');
   const to = stringOption(options, 'to');
@@ -51,12 +59,25 @@ export function reportTaskArgs(options: TaskOptions): ReportTaskArgs {
     throw new TaskArgumentError(`--to must be a date YYYY-MM-DD (got ${JSON.stringify(to)})`);
   if (from !== undefined && to !== undefined && to < from)
     throw new TaskArgumentError(`--to (${to}) must not be before --from (${from})`);
+  const asOf = instantOption(options, 'as-of', { required: false, notAfter: now });
+  const cohort = cohortOption(stringOption(options, 'cohort'));
   return {
     ...(from === undefined ? {} : { from }),
     ...(to === undefined ? {} : { to }),
     format: choiceOption(options, 'format', REPORT_FORMATS, 'md'),
     minCohort: wholeNumberOption(options, 'min-cohort', { fallback: DEFAULT_MIN_COHORT, min: 1 }),
+    ...(asOf === undefined ? {} : { asOf }),
+    ...(cohort === undefined ? {} : { cohort }),
   };
+}
+
+function cohortOption(text: string | undefined): CohortFilter | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseCohortFilter(text);
+  } catch (error) {
+    throw new TaskArgumentError(`--${(error as Error).message}`);
+  }
 }
 
 /** The treatment-effectiveness report over the whole log, with pseudonymous patients (docs/analytics.md). */
@@ -66,14 +87,15 @@ export async function runReportTask(
   { progress, pseudonyms }: { progress?: Progress; pseudonyms: Pseudonymizer },
 ): Promise<ReportTaskResult> {
   const given = args.from !== undefined && args.to !== undefined ? { from: args.from, to: args.to } : undefined;
-  const histories = await readHistories(store, given, progress);
+  const histories = await readHistories(store, given, progress, READ_BATCH, args.asOf);
   const period = given ?? reportPeriod(args, histories.span());
-  const report = effectivenessReport(histories, {
+  const whole = effectivenessReport(histories, {
     period,
     minCohort: args.minCohort,
     pseudonymOf: pseudonyms.pseudonymOf,
     pseudonymKeyId: pseudonyms.keyId,
   });
+  const report = args.cohort ? selectCohorts(whole, args.cohort) : whole;
   return {
     text: renderReport(report, args.format),
     patients: report.patients,
@@ -109,7 +131,9 @@ export async function readHistories(
   period: { from: string; to: string } | undefined,
   progress?: Progress,
   batch = READ_BATCH,
+  asOf?: string,
 ): Promise<PatientHistories> {
+  const until = asOf === undefined ? Infinity : Date.parse(asOf);
   const histories = new PatientHistories(period ? { period } : {});
   const { headPosition } = await store.status();
   const started = process.hrtime.bigint();
@@ -118,7 +142,9 @@ export async function readHistories(
     const events = await pending;
     if (events.length === 0) break;
     pending = store.readAll({ after: checkpointOf(events[events.length - 1]!), limit: batch });
-    for (const e of events) if (isDomainEvent(e)) histories.add(decodeStoredEvent(e));
+    // With asOf, the log as it stood then: what was recorded later is left out (docs/analytics.md).
+    for (const e of events)
+      if (isDomainEvent(e) && Date.parse(e.recordedAt) <= until) histories.add(decodeStoredEvent(e));
     progress?.(
       progressLine('reading the log', events[events.length - 1]!.position, headPosition, secondsSince(started)),
     );

@@ -1,4 +1,4 @@
-import { RoleNotPermitted } from './errors';
+import { DomainError, RoleNotPermitted } from './errors';
 import type { ActorRole, CommandContext } from './actor';
 
 /** What the event store knows about a stored event that the deciders need. */
@@ -34,10 +34,16 @@ export function defineDecider<C extends DomainCommandShape, S, E>(
   return {
     ...decider,
     decide: (command, state, context) => {
-      if (!decider.roles.includes(context.actor.role)) {
-        throw new RoleNotPermitted(context.actor.role, command.type);
+      try {
+        if (!decider.roles.includes(context.actor.role)) {
+          throw new RoleNotPermitted(context.actor.role, command.type);
+        }
+        return decider.decide(command, state, context);
+      } catch (error) {
+        // Which command was refused decides what the caller is told (whoMayIssue, docs/domain.md).
+        if (error instanceof DomainError) error.command ??= command.type;
+        throw error;
       }
-      return decider.decide(command, state, context);
     },
   };
 }

@@ -8,6 +8,8 @@ export type DomainErrorKind = 'forbidden' | 'not-found' | 'conflict' | 'rule';
 export abstract class DomainError extends Error {
   abstract readonly code: string;
   abstract readonly kind: DomainErrorKind;
+  /** The command that was refused, set by the command table's decide: a refusal names its rule by it. */
+  command?: string;
 }
 
 export interface DomainErrorClass<C extends string, K extends DomainErrorKind> {

@@ -21,7 +21,7 @@ class RolesGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<ActorRole[]>(ROLES, [context.getHandler(), context.getClass()]);
     const principal = context.switchToHttp().getRequest<Request>().principal;
     if (roles && (!principal || !roles.includes(principal.role))) {
-      throw new Problem(403, 'forbidden', 'Not permitted', `This needs one of the roles: ${roles.join(', ')}.`);
+      throw new Problem(403, 'FORBIDDEN', 'Not permitted', `This needs one of the roles: ${roles.join(', ')}.`);
     }
     return true;
   }

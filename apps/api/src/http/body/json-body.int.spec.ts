@@ -20,12 +20,12 @@ describe('request bodies a client can get wrong are its 4xx, never a 500, and wr
     );
 
   it('answers JSON nested 3,000 objects deep with 400 before validation', async () => {
-    expectProblem(await sendRaw('/patients', nested(3000, '1')), 400, 'json-too-deep');
+    expectProblem(await sendRaw('/patients', nested(3000, '1')), 400, 'JSON_TOO_DEEP');
   });
 
   it('answers a 2,000-deep array inside timeZone with 400', async () => {
     const body = `{"name":{"given":"A","family":"B"},"timeZone":${'['.repeat(2000)}${']'.repeat(2000)}}`;
-    expectProblem(await sendRaw('/patients', body), 400, 'json-too-deep');
+    expectProblem(await sendRaw('/patients', body), 400, 'JSON_TOO_DEEP');
   });
 
   it('still takes the nesting a real body has', async () => {
@@ -33,9 +33,31 @@ describe('request bodies a client can get wrong are its 4xx, never a 500, and wr
     expectInvalid(response, 'a', 'whitelist');
   });
 
+  it('answers malformed JSON with 400 carrying the correlation id like every other error', async () => {
+    const response = await withoutWrites(t.api, () =>
+      t.api.http
+        .post('/patients')
+        .set('Authorization', t.p.therapist.auth)
+        .set('Content-Type', 'application/json')
+        .set('X-Correlation-Id', 'malformed-json-1')
+        .serialize(asSent)
+        .send('{"name":'),
+    );
+    expectProblem(response, 400);
+    expect(response.body.correlationId).toBe('malformed-json-1');
+    expect(response.headers['x-correlation-id']).toBe('malformed-json-1');
+  });
+
+  it('answers a missing required field with one violation, not one per rule', async () => {
+    const response = await sendRaw('/patients', '{"timeZone":"Europe/London"}');
+    expectInvalid(response, 'name', 'isDefined');
+    expect(response.body.errors).toEqual([{ field: 'name', rule: 'isDefined', message: 'name is required' }]);
+    expect(response.body.detail).toBe('name: name is required');
+  });
+
   it('answers a key given twice in one object with 400', async () => {
     const response = await sendRaw('/patients', '{"name":{"given":"A","family":"B","fam\\u0069ly":"C"}}');
-    expectProblem(response, 400, 'duplicate-json-key');
+    expectProblem(response, 400, 'DUPLICATE_JSON_KEY');
   });
 
   it('answers a body that is not well-formed UTF-8 with 400', async () => {
@@ -44,7 +66,7 @@ describe('request bodies a client can get wrong are its 4xx, never a 500, and wr
       Buffer.from([0xc3, 0x28]),
       Buffer.from('","family":"B"}}'),
     ]);
-    expectProblem(await sendRaw('/patients', body), 400, 'invalid-utf8');
+    expectProblem(await sendRaw('/patients', body), 400, 'INVALID_UTF8');
   });
 
   it.each([
@@ -57,7 +79,7 @@ describe('request bodies a client can get wrong are its 4xx, never a 500, and wr
       const call = t.api.http.post('/patients').set('Authorization', t.p.therapist.auth);
       return (contentType ? call.set('Content-Type', contentType) : call).serialize(asSent).send(Buffer.from(body));
     });
-    expectProblem(response, 415, 'unsupported-media-type');
+    expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('answers a strength of 1e-7 with 400 naming the field and the rule', async () => {

@@ -28,22 +28,22 @@ describe('parseStrictJson', () => {
   it.each([['{"a":1,"a":2}'], ['{"a":[1,2],"a":3}'], ['{"x":{"a":1,"b":2,"a":3}}'], ['{"a":1,"\\u0061":2}']])(
     'refuses a key given twice in one object: %s',
     (text) => {
-      expect(codeOf(text)).toBe('duplicate-json-key');
+      expect(codeOf(text)).toBe('DUPLICATE_JSON_KEY');
     },
   );
 
   it('takes MAX_JSON_DEPTH levels and refuses one more, however deep it goes', () => {
     expect(codeOf('['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH))).toBeUndefined();
-    expect(codeOf('['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1))).toBe('json-too-deep');
-    expect(codeOf('{"a":'.repeat(100_000))).toBe('json-too-deep');
+    expect(codeOf('['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1))).toBe('JSON_TOO_DEEP');
+    expect(codeOf('{"a":'.repeat(100_000))).toBe('JSON_TOO_DEEP');
   });
 
   it.each([
-    ['a scalar', '"text"', 'bad-request'],
-    ['nothing', '  ', 'bad-request'],
-    ['broken JSON', '{"a":', 'bad-request'],
-    ['a lone surrogate byte sequence', Buffer.from([0x7b, 0xed, 0xa0, 0x80, 0x7d]), 'invalid-utf8'],
-    ['a truncated sequence', Buffer.from([0x7b, 0xc3]), 'invalid-utf8'],
+    ['a scalar', '"text"', 'BAD_REQUEST'],
+    ['nothing', '  ', 'BAD_REQUEST'],
+    ['broken JSON', '{"a":', 'BAD_REQUEST'],
+    ['a lone surrogate byte sequence', Buffer.from([0x7b, 0xed, 0xa0, 0x80, 0x7d]), 'INVALID_UTF8'],
+    ['a truncated sequence', Buffer.from([0x7b, 0xc3]), 'INVALID_UTF8'],
   ])('refuses %s', (_, body, code) => {
     expect(codeOf(body)).toBe(code);
   });

@@ -13,7 +13,7 @@ const badBody = (code: string, detail: string): Problem =>
 const unsupportedMediaType = (): Problem =>
   new Problem(
     415,
-    'unsupported-media-type',
+    'UNSUPPORTED_MEDIA_TYPE',
     'Unsupported media type',
     'Send the request body as application/json (UTF-8).',
     undefined,
@@ -66,17 +66,17 @@ export function parseStrictJson(bytes: Buffer): unknown {
   try {
     text = utf8.decode(bytes);
   } catch {
-    throw badBody('invalid-utf8', 'The request body is not well-formed UTF-8.');
+    throw badBody('INVALID_UTF8', 'The request body is not well-formed UTF-8.');
   }
   const start = /\S/.exec(text);
   if (!start || (start[0] !== '{' && start[0] !== '[')) {
-    throw badBody('bad-request', 'The request body must be a JSON object or array.');
+    throw badBody('BAD_REQUEST', 'The request body must be a JSON object or array.');
   }
   scanStructure(text);
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw badBody('bad-request', `The request body is not valid JSON: ${(error as Error).message}`);
+    throw badBody('BAD_REQUEST', `The request body is not valid JSON: ${(error as Error).message}`);
   }
 }
 
@@ -99,7 +99,7 @@ function scanStructure(text: string): void {
       if (top?.keys && top.expectKey) {
         const key = decodeKey(text.slice(i, end + 1));
         if (top.keys.has(key)) {
-          throw badBody('duplicate-json-key', `The key "${key.slice(0, 64)}" appears twice in one object.`);
+          throw badBody('DUPLICATE_JSON_KEY', `The key "${key.slice(0, 64)}" appears twice in one object.`);
         }
         top.keys.add(key);
         top.expectKey = false;
@@ -107,7 +107,7 @@ function scanStructure(text: string): void {
       i = end;
     } else if (char === '{' || char === '[') {
       if (stack.length >= MAX_JSON_DEPTH) {
-        throw badBody('json-too-deep', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
+        throw badBody('JSON_TOO_DEEP', `The request body nests deeper than ${MAX_JSON_DEPTH} levels.`);
       }
       stack.push({ keys: char === '{' ? new Set() : undefined, expectKey: char === '{' });
     } else if (char === '}' || char === ']') {
@@ -131,6 +131,6 @@ function decodeKey(literal: string): string {
   try {
     return JSON.parse(literal) as string;
   } catch {
-    throw badBody('bad-request', 'The request body is not valid JSON: a key is not a valid string.');
+    throw badBody('BAD_REQUEST', 'The request body is not valid JSON: a key is not a valid string.');
   }
 }

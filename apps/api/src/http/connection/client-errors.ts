@@ -19,11 +19,11 @@ export function answerClientErrorsAsProblems(server: Server): void {
     const problem = TOO_LARGE.has(error.code ?? '')
       ? new Problem(
           431,
-          'request-header-fields-too-large',
+          'REQUEST_HEADER_FIELDS_TOO_LARGE',
           'Request header fields too large',
           'The request line and headers together exceed the server limit.',
         )
-      : new Problem(400, 'bad-request', 'Bad request', 'The request is not valid HTTP.');
+      : new Problem(400, 'BAD_REQUEST', 'Bad request', 'The request is not valid HTTP.');
     const body = JSON.stringify(problem.body('/'));
     const reason = problem.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
     socket.end(

@@ -49,7 +49,7 @@ describe('the headers every answer carries', () => {
 
     it('answers a 64 KB header with 431 problem+json', async () => {
       const response = await t.api.http.get('/health').set('X-Padding', 'a'.repeat(64 * 1024));
-      expectProblem(response, 431, 'request-header-fields-too-large');
+      expectProblem(response, 431, 'REQUEST_HEADER_FIELDS_TOO_LARGE');
       expect(response.headers).toMatchObject(everyAnswer);
       expect(response.headers['content-security-policy']).toMatch(/default-src 'none'/);
     });

@@ -36,7 +36,7 @@ function exchange(headers: Record<string, string> = {}) {
 
 describe('ProblemDetailsFilter', () => {
   it('reports each failure to the injected observer and answers the problem it returns', async () => {
-    const unavailable = new Problem(503, 'access-log-unavailable', 'The access log cannot be written');
+    const unavailable = new Problem(503, 'ACCESS_LOG_UNAVAILABLE', 'The access log cannot be written');
     const seen: [Request, number][] = [];
     const observer: AccessObserver = {
       succeeded: async () => undefined,
@@ -46,12 +46,12 @@ describe('ProblemDetailsFilter', () => {
       },
     };
     const { request, host, sent } = exchange();
-    await new ProblemDetailsFilter(observer).catch(new Problem(403, 'forbidden', 'Not permitted'), host);
+    await new ProblemDetailsFilter(observer).catch(new Problem(403, 'FORBIDDEN', 'Not permitted'), host);
     expect(seen).toEqual([[request, 403]]);
     expect(sent).toMatchObject({
       status: 503,
       headers: { 'Content-Type': 'application/problem+json' },
-      body: { status: 503, code: 'access-log-unavailable', instance: '/patients/p-1/care-plan/reviews' },
+      body: { status: 503, code: 'ACCESS_LOG_UNAVAILABLE', instance: '/patients/p-1/care-plan/reviews' },
     });
   });
 
@@ -62,10 +62,10 @@ describe('ProblemDetailsFilter', () => {
     expect(withIfMatch.sent).toMatchObject({
       status: 412,
       headers: { ETag: '"4"' },
-      body: { code: 'version-conflict' },
+      body: { code: 'VERSION_CONFLICT' },
     });
     const without = exchange();
     await new ProblemDetailsFilter().catch(conflict(), without.host);
-    expect(without.sent).toMatchObject({ status: 409, body: { code: 'version-conflict' } });
+    expect(without.sent).toMatchObject({ status: 409, body: { code: 'VERSION_CONFLICT' } });
   });
 });

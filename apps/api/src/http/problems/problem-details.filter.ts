@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, Inject, Logger, Optional, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { DomainError, PatientNotEnrolled } from '@caretrail/domain';
+import { DomainError, PatientNotEnrolled, whoMayIssue, type CommandType } from '@caretrail/domain';
 import { IdempotencyKeyReused, InvalidAppend, WrongExpectedVersion } from '@caretrail/event-store';
 import { InvalidToken } from '@caretrail/security';
 import type { AccessObserver } from '../audit/access-observer';
@@ -9,9 +9,23 @@ import { Problem } from './problem';
 
 const STATUS_OF_KIND = { forbidden: 403, 'not-found': 404, conflict: 409, rule: 422 } as const;
 
-/** The one message every denial carries: it says nothing about the patient. */
-export const forbidden = (): Problem =>
-  new Problem(403, 'forbidden', 'Not permitted', 'You are not permitted to do this for this patient.');
+/**
+ * The one message every denial carries: it says nothing about the patient. A refused
+ * command adds its rule (docs/domain.md, "Who may issue what"), which depends on the
+ * command alone, so an unknown patient and someone else's patient still read the same.
+ */
+export const forbidden = (rule?: string): Problem =>
+  new Problem(
+    403,
+    'FORBIDDEN',
+    'Not permitted',
+    `You are not permitted to do this for this patient.${rule ? ` ${rule}` : ''}`,
+  );
+
+const ruleOf = (error: DomainError): string | undefined =>
+  error.command !== undefined && Object.hasOwn(whoMayIssue, error.command)
+    ? whoMayIssue[error.command as CommandType]
+    : undefined;
 
 /**
  * Every error leaves the API as application/problem+json (RFC 9457). Only
@@ -28,7 +42,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(error, request);
-    if (problem.status >= 500 && problem.code !== 'access-log-unavailable') {
+    if (problem.status >= 500 && problem.code !== 'ACCESS_LOG_UNAVAILABLE') {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     }
     return (this.observer ? this.observer.failed(request, problem) : Promise.resolve(problem))
@@ -55,14 +69,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private toProblem(error: unknown, request: Request): Problem {
     if (error instanceof Problem) return error;
     if (error instanceof InvalidToken) {
-      return new Problem(401, 'unauthenticated', 'Authentication required', error.message, undefined, {
+      return new Problem(401, 'UNAUTHENTICATED', 'Authentication required', error.message, undefined, {
         'WWW-Authenticate': `Bearer error="invalid_token", error_description="${error.message}"`,
       });
     }
     // A patient who does not exist and one the caller may not see look the same.
-    if (error instanceof PatientNotEnrolled) return forbidden();
+    if (error instanceof PatientNotEnrolled) return forbidden(ruleOf(error));
     if (error instanceof DomainError) {
-      if (error.kind === 'forbidden') return forbidden();
+      if (error.kind === 'forbidden') return forbidden(ruleOf(error));
       return new Problem(STATUS_OF_KIND[error.kind], error.code, titleOf(error.code), error.message);
     }
     if (error instanceof WrongExpectedVersion) {
@@ -71,7 +85,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const preconditionFailed = ifMatch !== undefined && ifMatch !== '*';
       return new Problem(
         preconditionFailed ? 412 : 409,
-        'version-conflict',
+        'VERSION_CONFLICT',
         'The record changed since you read it',
         `The record is at version ${error.actual}, the request expected ${String(error.expected)}. Read it again and retry.`,
         undefined,
@@ -81,20 +95,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof IdempotencyKeyReused) {
       return new Problem(
         422,
-        'idempotency-key-reused',
+        'IDEMPOTENCY_KEY_REUSED',
         'Idempotency key already used',
         'This Idempotency-Key was used for a different request; send a new key for a new request.',
       );
     }
-    if (error instanceof InvalidAppend) return new Problem(422, 'invalid-append', 'Invalid request', error.message);
+    if (error instanceof InvalidAppend) return new Problem(422, 'INVALID_APPEND', 'Invalid request', error.message);
     if (error instanceof HttpException) return fromHttpException(error);
     if (isClientHttpError(error)) {
-      const code = error.status === 413 ? 'payload-too-large' : `http-${error.status}`;
+      const code = error.status === 413 ? 'PAYLOAD_TOO_LARGE' : `HTTP_${error.status}`;
       return new Problem(error.status, code, titleOf(code), error.message);
     }
     return new Problem(
       500,
-      'internal-error',
+      'INTERNAL_ERROR',
       'Internal error',
       'The request could not be completed; it has been logged.',
     );
@@ -110,12 +124,12 @@ function fromHttpException(error: HttpException): Problem {
       : error.message;
   const code =
     status === 404
-      ? 'not-found'
+      ? 'NOT_FOUND'
       : status === 413
-        ? 'payload-too-large'
+        ? 'PAYLOAD_TOO_LARGE'
         : status === 400
-          ? 'bad-request'
-          : `http-${status}`;
+          ? 'BAD_REQUEST'
+          : `HTTP_${status}`;
   return new Problem(status, code, titleOf(code), message);
 }
 

@@ -53,7 +53,7 @@ export class Problem extends Error {
 export const invalidRequest = (errors: FieldViolation[]): Problem =>
   new Problem(
     400,
-    'validation-failed',
+    'VALIDATION_FAILED',
     'The request is not valid',
     errors.map((e) => `${e.field}: ${e.message}`).join('; '),
     errors,

@@ -22,7 +22,7 @@ const BY_PRINCIPAL = 'principal';
 export const tooManyRequests = (retryAfterSeconds: number): Problem =>
   new Problem(
     429,
-    'too-many-requests',
+    'TOO_MANY_REQUESTS',
     'Too many requests',
     `Too many requests; retry in ${Math.max(1, retryAfterSeconds)} s.`,
     undefined,

@@ -12,7 +12,7 @@ describe('rate limits', () => {
       const answers = [];
       for (let i = 0; i < 7; i++) answers.push(await t.api.http.get('/patients/p-1/plan'));
       expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401, 401, 429, 429]);
-      expectProblem(answers[5]!, 429, 'too-many-requests');
+      expectProblem(answers[5]!, 429, 'TOO_MANY_REQUESTS');
       expect(Number(answers[5]!.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     });
   });
@@ -28,8 +28,8 @@ describe('rate limits', () => {
       await t.api.http.get('/nowhere/else').expect(404);
       await t.api.http.post('/patients').set('Content-Type', 'text/plain').send('hello').expect(415);
       await t.api.http.post('/patients').set('Content-Type', 'application/json').send('{"a":1,"a":2}').expect(400);
-      expectProblem(await t.api.http.get('/nowhere'), 429, 'too-many-requests');
-      expectProblem(await t.api.http.get('/health'), 429, 'too-many-requests');
+      expectProblem(await t.api.http.get('/nowhere'), 429, 'TOO_MANY_REQUESTS');
+      expectProblem(await t.api.http.get('/health'), 429, 'TOO_MANY_REQUESTS');
     });
   });
 

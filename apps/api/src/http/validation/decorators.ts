@@ -27,9 +27,9 @@ import { ISO_INSTANT } from '@caretrail/domain';
 /** Ids in paths and bodies: UUIDs or similar opaque tokens, never free text. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-export const IsRecordId = (description = 'an id'): PropertyDecorator =>
+export const IsRecordId = (description = 'an id', example?: string): PropertyDecorator =>
   applyDecorators(
-    ApiProperty({ description, pattern: ID_PATTERN.source, maxLength: 64 }),
+    ApiProperty({ description, pattern: ID_PATTERN.source, maxLength: 64, example }),
     IsString(),
     Matches(ID_PATTERN, { message: '$property must be 1 to 64 letters, digits, "-" or "_"' }),
   );
@@ -90,18 +90,18 @@ export const IsNotBlank = (options?: ValidationOptions): PropertyDecorator =>
   );
 
 /** Free text a clinician or patient writes: bounded, never blank, well-formed. */
-export const IsText = (max: number, description?: string): PropertyDecorator =>
+export const IsText = (max: number, description?: string, example?: string): PropertyDecorator =>
   applyDecorators(
-    ApiProperty({ maxLength: max, description }),
+    ApiProperty({ maxLength: max, description, example }),
     IsString(),
     Length(1, max),
     IsNotBlank(),
     IsWellFormedText(),
   );
 
-export const IsOptionalText = (max: number, description?: string): PropertyDecorator =>
+export const IsOptionalText = (max: number, description?: string, example?: string): PropertyDecorator =>
   applyDecorators(
-    ApiPropertyOptional({ maxLength: max, description }),
+    ApiPropertyOptional({ maxLength: max, description, example }),
     IsOptional(),
     IsString(),
     Length(1, max),
@@ -123,16 +123,16 @@ const instantRules = (): PropertyDecorator[] => [
 ];
 
 /** An instant with its offset, e.g. 2026-03-01T08:00:00Z. */
-export const IsInstant = (description?: string): PropertyDecorator =>
-  applyDecorators(ApiProperty({ format: 'date-time', description }), ...instantRules());
+export const IsInstant = (description?: string, example?: string): PropertyDecorator =>
+  applyDecorators(ApiProperty({ format: 'date-time', description, example }), ...instantRules());
 
 /**
  * Absent means "now" (or the domain's default); null is refused here because the domain
  * types have no null instant and would answer it with a 422 INVALID_TIMESTAMP.
  */
-export const IsOptionalInstant = (description = 'When it happened, if not now.'): PropertyDecorator =>
+export const IsOptionalInstant = (description = 'When it happened, if not now.', example?: string): PropertyDecorator =>
   applyDecorators(
-    ApiPropertyOptional({ format: 'date-time', description }),
+    ApiPropertyOptional({ format: 'date-time', description, example }),
     ValidateIf((_, value) => value !== undefined),
     ...instantRules(),
   );
@@ -184,9 +184,9 @@ export const MaxDecimalPlaces = (places: number, options?: ValidationOptions): P
   );
 
 /** A whole number within bounds (scores, counts, minutes). */
-export const IsIntInRange = (min: number, max: number, description?: string): PropertyDecorator =>
+export const IsIntInRange = (min: number, max: number, description?: string, example?: number): PropertyDecorator =>
   applyDecorators(
-    ApiProperty({ type: 'integer', minimum: min, maximum: max, description }),
+    ApiProperty({ type: 'integer', minimum: min, maximum: max, description, example }),
     IsInt(),
     Min(min),
     Max(max),

@@ -29,14 +29,14 @@ export const TEAM_ROLES = enumOf<CareTeamRole>()(['therapist', 'prescriber', 'pr
 export const CLOSURE_REASONS = enumOf<CarePlanClosureReason>()(['completed', 'transferred', 'disengaged', 'other']);
 
 export class PersonNameDto {
-  @IsText(100, 'Given name.')
+  @IsText(100, 'Given name.', 'Grace')
   given!: string;
-  @IsText(100, 'Family name.')
+  @IsText(100, 'Family name.', 'Hopper')
   family!: string;
 }
 
 export class ContactDto {
-  @ApiPropertyOptional({ maxLength: 254 })
+  @ApiPropertyOptional({ maxLength: 254, example: 'grace.hopper@example.org' })
   @IsOptional()
   @IsEmail()
   @Length(3, 254)
@@ -69,12 +69,12 @@ export class EnrolPatientDto {
   @Length(1, 64)
   timeZone?: string;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-05T09:00:00Z')
   occurredAt?: string;
 }
 
 export class StartCarePlanDto {
-  @ApiProperty({ enum: TRACKS })
+  @ApiProperty({ enum: TRACKS, example: 'integrated' })
   @IsIn(TRACKS)
   track!: (typeof TRACKS)[number];
 
@@ -118,10 +118,10 @@ export class CloseCarePlanDto {
 }
 
 export class AssignCareTeamMemberDto {
-  @IsRecordId('The clinician (user id).')
+  @IsRecordId('The clinician (user id).', 'dr-priya')
   userId!: string;
 
-  @ApiProperty({ enum: TEAM_ROLES })
+  @ApiProperty({ enum: TEAM_ROLES, example: 'prescriber' })
   @IsIn(TEAM_ROLES)
   role!: (typeof TEAM_ROLES)[number];
 

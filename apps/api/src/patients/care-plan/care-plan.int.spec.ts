@@ -22,7 +22,7 @@ describe('care plan endpoints', () => {
 
   describe('refuse a malformed body with 400, naming the field and the rule, and write nothing', () => {
     it.each<[string, string, unknown, string, string]>([
-      ['enrolment without a name', '/patients', {}, 'name', 'isObject'],
+      ['enrolment without a name', '/patients', {}, 'name', 'isDefined'],
       ['a name that is a string', '/patients', { name: 'Ada Lovelace' }, 'name', 'isObject'],
       ['an empty given name', '/patients', { name: { given: '', family: 'L' } }, 'name.given', 'isLength'],
       [
@@ -109,7 +109,7 @@ describe('care plan endpoints', () => {
         '/patients/:patientId/care-plan/track',
         { track: 'therapy-only' },
         'reason',
-        'isString',
+        'isDefined',
       ],
       [
         'a 4001-character review summary',
@@ -159,7 +159,7 @@ describe('care plan endpoints', () => {
         '/patients/:patientId/goals',
         { targetDate: '2026-12-01' },
         'description',
-        'isString',
+        'isDefined',
       ],
       ['a blank goal', '/patients/:patientId/goals', { description: ' \n ' }, 'description', 'notBlank'],
       [
@@ -209,14 +209,14 @@ describe('care plan endpoints', () => {
           .set('Content-Type', 'application/json')
           .send('{"summary": '),
       );
-      expectProblem(response, 400, 'bad-request');
+      expectProblem(response, 400, 'BAD_REQUEST');
     });
 
     it('answers a body over the size limit with 413 problem+json, not 500', async () => {
       const response = await withoutWrites(t.api, () =>
         post('/patients/:patientId/care-plan/reviews', { summary: 'x'.repeat(200_000) }),
       );
-      expectProblem(response, 413, 'payload-too-large');
+      expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
     });
   });
 
@@ -280,7 +280,7 @@ describe('care plan endpoints', () => {
           .set('If-Match', '"1"')
           .send({ summary: 'Stable.' }),
       );
-      expectProblem(response, 412, 'version-conflict');
+      expectProblem(response, 412, 'VERSION_CONFLICT');
       expect(response.headers['etag']).toMatch(/^"\d+"$/);
     });
 
@@ -419,7 +419,7 @@ describe('care plan endpoints', () => {
     it('401 problem+json without a token', async () => {
       const before = await eventCount(t.api.store);
       const response = await t.api.http.post(`/patients/${t.p.patientId}/goals`).send({ description: 'Sleep.' });
-      expectProblem(response, 401, 'unauthenticated');
+      expectProblem(response, 401, 'UNAUTHENTICATED');
       expect(await eventCount(t.api.store)).toBe(before);
     });
   });

@@ -52,7 +52,7 @@ describe('correction endpoints', () => {
 
   describe('refuse a malformed body with 400, naming the field and the rule, and write nothing', () => {
     it.each<[string, string, unknown, string, string]>([
-      ['no stream', 'corrections', { ...valid, stream: undefined }, 'stream', 'isString'],
+      ['no stream', 'corrections', { ...valid, stream: undefined }, 'stream', 'isDefined'],
       ['a stream of an unknown kind', 'corrections', { ...valid, stream: 'events-123' }, 'stream', 'matches'],
       [
         'a stream name of 300 characters',
@@ -61,7 +61,7 @@ describe('correction endpoints', () => {
         'stream',
         'maxLength',
       ],
-      ['no changes', 'corrections', { ...valid, changes: undefined }, 'changes', 'isArray'],
+      ['no changes', 'corrections', { ...valid, changes: undefined }, 'changes', 'isDefined'],
       ['an empty list of changes', 'corrections', { ...valid, changes: [] }, 'changes', 'arrayMinSize'],
       [
         '21 changes',
@@ -77,13 +77,13 @@ describe('correction endpoints', () => {
         'changes.0.field',
         'matches',
       ],
-      ['a change without field', 'corrections', { ...valid, changes: [{ value: 1 }] }, 'changes.0.field', 'isString'],
+      ['a change without field', 'corrections', { ...valid, changes: [{ value: 1 }] }, 'changes.0.field', 'isDefined'],
       [
         'a change without value',
         'corrections',
         { ...valid, changes: [{ field: 'total' }] },
         'changes.0.value',
-        'boundedJson',
+        'isDefined',
       ],
       [
         'a value of 5000 characters',
@@ -109,7 +109,7 @@ describe('correction endpoints', () => {
         'whitelist',
       ],
       ['a change that is a string', 'corrections', { ...valid, changes: ['items=2'] }, 'changes.0', 'nestedValidation'],
-      ['no reason', 'corrections', { ...valid, reason: undefined }, 'reason', 'isString'],
+      ['no reason', 'corrections', { ...valid, reason: undefined }, 'reason', 'isDefined'],
       ['a 1001-character reason', 'corrections', { ...valid, reason: 'x'.repeat(1001) }, 'reason', 'isLength'],
       ['a client-set event type', 'corrections', { ...valid, eventType: 'OutcomeMeasured' }, 'eventType', 'whitelist'],
       [

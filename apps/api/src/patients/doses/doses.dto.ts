@@ -11,13 +11,13 @@ import {
 export const MISSED_REASONS = enumOf<MissedReason>()(['forgot', 'side-effects', 'ran-out', 'asleep', 'other']);
 
 export class RecordDoseTakenDto {
-  @IsRecordId('The medication the dose belongs to.')
+  @IsRecordId('The medication the dose belongs to (the id the prescription answered).')
   medicationId!: string;
 
-  @IsInstant('The dose slot, e.g. 2026-03-01T08:00:00+01:00.')
+  @IsInstant('The dose slot, e.g. 2026-03-01T08:00:00+01:00.', '2026-01-06T08:00:00Z')
   scheduledFor!: string;
 
-  @IsInstant("When it was taken, by the device's clock.")
+  @IsInstant("When it was taken, by the device's clock.", '2026-01-06T08:10:00Z')
   occurredAt!: string;
 }
 
@@ -25,15 +25,15 @@ export class RecordDoseMissedDto {
   @IsRecordId('The medication the dose belongs to.')
   medicationId!: string;
 
-  @IsInstant('The dose slot that was missed.')
+  @IsInstant('The dose slot that was missed.', '2026-01-07T08:00:00Z')
   scheduledFor!: string;
 
-  @IsOptionalInstant('When it was missed; defaults to the scheduled time.')
+  @IsOptionalInstant('When it was missed; defaults to the scheduled time.', '2026-01-07T08:00:00Z')
   occurredAt?: string;
 
   @IsOptionalOneOf(MISSED_REASONS)
   reason?: (typeof MISSED_REASONS)[number];
 
-  @IsOptionalText(1000)
+  @IsOptionalText(1000, 'More about why.', 'Left the pills at home.')
   reasonDetail?: string;
 }

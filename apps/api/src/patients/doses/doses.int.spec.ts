@@ -67,7 +67,7 @@ describe('dose endpoints', () => {
 
   describe('refuse a malformed body with 400, naming the field and the rule, and write nothing', () => {
     it.each<[string, string, unknown, string, string]>([
-      ['no medication', '/doses/taken', { ...valid, medicationId: undefined }, 'medicationId', 'isString'],
+      ['no medication', '/doses/taken', { ...valid, medicationId: undefined }, 'medicationId', 'isDefined'],
       [
         'a medication id with spaces',
         '/doses/taken',
@@ -76,7 +76,7 @@ describe('dose endpoints', () => {
         'matches',
       ],
       ['a medication id as a number', '/doses/taken', { ...valid, medicationId: 42 }, 'medicationId', 'isString'],
-      ['no slot', '/doses/taken', { ...valid, scheduledFor: undefined }, 'scheduledFor', 'isIso8601'],
+      ['no slot', '/doses/taken', { ...valid, scheduledFor: undefined }, 'scheduledFor', 'isDefined'],
       [
         'a slot on 30 February',
         '/doses/taken',
@@ -98,7 +98,7 @@ describe('dose endpoints', () => {
         'scheduledFor',
         'isIso8601',
       ],
-      ['no time taken', '/doses/taken', { ...valid, occurredAt: undefined }, 'occurredAt', 'isIso8601'],
+      ['no time taken', '/doses/taken', { ...valid, occurredAt: undefined }, 'occurredAt', 'isDefined'],
       [
         'a time taken with a compact offset',
         '/doses/taken',
@@ -150,7 +150,7 @@ describe('dose endpoints', () => {
         'occurredAt',
         'isIso8601',
       ],
-      ['a missed dose without slot', '/doses/missed', { medicationId: 'med-1' }, 'scheduledFor', 'isIso8601'],
+      ['a missed dose without slot', '/doses/missed', { medicationId: 'med-1' }, 'scheduledFor', 'isDefined'],
       ['a missed dose with an unknown field', '/doses/missed', { ...valid, late: true }, 'late', 'whitelist'],
     ])('%s', async (_, path, body, field, rule) => {
       expectInvalid(await withoutWrites(t.api, () => post(path, body)), field, rule);

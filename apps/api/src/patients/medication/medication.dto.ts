@@ -45,7 +45,7 @@ export const MAX_STRENGTH = 100_000;
 const WALL_CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 export class DrugDto {
-  @IsText(200, 'Drug name, e.g. Sertraline.')
+  @IsText(200, 'Drug name, e.g. Sertraline.', 'Sertraline')
   name!: string;
 
   @ApiPropertyOptional({ description: 'RxNorm concept id (RxCUI).', example: '36437', maxLength: 12 })
@@ -87,7 +87,7 @@ const MatchesTimesPerDay = (): PropertyDecorator =>
   });
 
 export class DoseScheduleDto {
-  @IsIntInRange(1, 24, 'Doses per day on a scheduled day.')
+  @IsIntInRange(1, 24, 'Doses per day on a scheduled day.', 1)
   timesPerDay!: number;
 
   @ApiProperty({
@@ -97,6 +97,7 @@ export class DoseScheduleDto {
     maxItems: 7,
     uniqueItems: true,
     description: 'Days with doses.',
+    example: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
   })
   @IsArray()
   @ArrayMinSize(1)
@@ -108,7 +109,7 @@ export class DoseScheduleDto {
   @ApiPropertyOptional({
     type: [String],
     maxItems: 24,
-    example: ['08:00', '20:00'],
+    example: ['08:00'],
     description: "Local wall-clock times (HH:mm, the patient's zone), one per daily dose.",
   })
   @IsOptional()
@@ -129,10 +130,10 @@ export class PrescribeMedicationDto {
   @IsNested(DoseScheduleDto)
   schedule!: DoseScheduleDto;
 
-  @IsInstant('First instant doses count.')
+  @IsInstant('First instant doses count.', '2026-01-05T00:00:00Z')
   startsAt!: string;
 
-  @IsOptionalText(2000, 'Instructions for the patient.')
+  @IsOptionalText(2000, 'Instructions for the patient.', 'Take with breakfast.')
   instructions?: string;
 
   @IsOptionalInstant()

@@ -42,7 +42,7 @@ describe('medication endpoints', () => {
 
   describe('refuse a malformed body with 400, naming the field and the rule, and write nothing', () => {
     it.each<[string, string, unknown, string, string]>([
-      ['no drug', '/medications', { ...sertraline, drug: undefined }, 'drug', 'isObject'],
+      ['no drug', '/medications', { ...sertraline, drug: undefined }, 'drug', 'isDefined'],
       ['an empty drug name', '/medications', { ...sertraline, drug: { name: '' } }, 'drug.name', 'isLength'],
       [
         'a 201-character drug name',
@@ -107,7 +107,7 @@ describe('medication endpoints', () => {
         'strength.unit',
         'matches',
       ],
-      ['no schedule', '/medications', { ...sertraline, schedule: undefined }, 'schedule', 'isObject'],
+      ['no schedule', '/medications', { ...sertraline, schedule: undefined }, 'schedule', 'isDefined'],
       ['zero doses a day', '/medications', withSchedule({ timesPerDay: 0, times: [] }), 'schedule.timesPerDay', 'min'],
       [
         '25 doses a day',
@@ -195,7 +195,7 @@ describe('medication endpoints', () => {
         '/medications/med-1/adjustments',
         { ...adjustment, effectiveFrom: undefined },
         'effectiveFrom',
-        'isIso8601',
+        'isDefined',
       ],
       [
         'an adjustment to a negative dose',
@@ -209,7 +209,7 @@ describe('medication endpoints', () => {
         '/medications/med-1/adjustments',
         { ...adjustment, schedule: undefined },
         'schedule',
-        'isObject',
+        'isDefined',
       ],
       [
         'an unknown discontinuation reason',
@@ -345,6 +345,18 @@ describe('medication endpoints', () => {
   describe('domain refusals', () => {
     it('403 without patient data: a therapist on the team does not prescribe', async () => {
       expectForbidden(await withoutWrites(t.api, () => prescribe(p, {}, p.therapist.auth)), p);
+    });
+
+    it('403 names the rule, and says the same for a patient on no team of the caller and one who does not exist', async () => {
+      const rule = "Only a prescriber on this patient's care team may prescribe medication.";
+      const asTherapist = await prescribe(p, {}, p.therapist.auth);
+      expect(asTherapist.body.detail).toBe(`You are not permitted to do this for this patient. ${rule}`);
+      const outsider = await testUser(t.api, 'prescriber');
+      const outside = await prescribe(p, {}, outsider.auth);
+      const unknown = await post({ ...p, patientId: 'no-such-patient' }, '/medications', sertraline, outsider.auth);
+      expectForbidden(outside, p);
+      expect(unknown.body.detail).toBe(outside.body.detail);
+      expect(outside.body.detail).toContain(rule);
     });
 
     it('403 without patient data: a prescriber outside the care team', async () => {

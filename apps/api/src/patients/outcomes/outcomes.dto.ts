@@ -68,6 +68,7 @@ export class RecordOutcomeDto {
     minimum: 0,
     maximum: HIGHEST_TOTAL,
     description: 'Sum of the items: PHQ-9 0-27, GAD-7 0-21.',
+    example: 10,
   })
   // The total's rules (the sum of the items, the instrument's range) are the domain's: answered
   // 422 OUTCOME_TOTAL_MISMATCH / OUTCOME_TOTAL_OUT_OF_RANGE, as docs/domain.md documents.
@@ -75,6 +76,6 @@ export class RecordOutcomeDto {
   @Min(0)
   total!: number;
 
-  @IsOptionalInstant('When the questionnaire was filled in, if not now.')
+  @IsOptionalInstant('When the questionnaire was filled in, if not now.', '2026-01-08T09:00:00Z')
   occurredAt?: string;
 }

@@ -22,18 +22,18 @@ export const SIDE_EFFECT_ACTIONS = enumOf<SideEffectAction>()([
 
 /** Frequency, Intensity and Burden of Side Effects Rating: each item 0-6 (Wisniewski et al., 2006). */
 export class FibserDto {
-  @IsIntInRange(0, 6, 'How often: 0 none to 6 all the time.')
+  @IsIntInRange(0, 6, 'How often: 0 none to 6 all the time.', 3)
   frequency!: number;
 
-  @IsIntInRange(0, 6, 'How intense: 0 none to 6 intolerable.')
+  @IsIntInRange(0, 6, 'How intense: 0 none to 6 intolerable.', 2)
   intensity!: number;
 
-  @IsIntInRange(0, 6, 'How much it impairs functioning: 0 none to 6 unable to function; 5 or more is urgent.')
+  @IsIntInRange(0, 6, 'How much it impairs functioning: 0 none to 6 unable to function; 5 or more is urgent.', 2)
   burden!: number;
 }
 
 export class ReportSideEffectDto {
-  @IsText(500, 'What the patient notices, e.g. nausea.')
+  @IsText(500, 'What the patient notices, e.g. nausea.', 'Nausea')
   symptom!: string;
 
   @IsOneOf(SEVERITIES, 'Severe opens an urgent item for the prescriber.')
@@ -45,7 +45,7 @@ export class ReportSideEffectDto {
   @IsOptionalNested(FibserDto, 'FIBSER ratings, when asked.')
   fibser?: FibserDto;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-07T20:00:00Z')
   occurredAt?: string;
 }
 

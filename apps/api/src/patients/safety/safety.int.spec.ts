@@ -37,7 +37,7 @@ describe('side-effect endpoints', () => {
 
   describe('refuse a malformed body with 400, naming the field and the rule, and write nothing', () => {
     it.each<[string, string, unknown, string, string]>([
-      ['no symptom', '/side-effects', { ...nausea, symptom: undefined }, 'symptom', 'isString'],
+      ['no symptom', '/side-effects', { ...nausea, symptom: undefined }, 'symptom', 'isDefined'],
       ['an empty symptom', '/side-effects', { ...nausea, symptom: '' }, 'symptom', 'isLength'],
       ['a 501-character symptom', '/side-effects', { ...nausea, symptom: 'x'.repeat(501) }, 'symptom', 'isLength'],
       ['a blank symptom', '/side-effects', { ...nausea, symptom: '   ' }, 'symptom', 'notBlank'],
@@ -82,7 +82,7 @@ describe('side-effect endpoints', () => {
         '/side-effects',
         { ...nausea, fibser: { frequency: 1, intensity: 1 } },
         'fibser.burden',
-        'isInt',
+        'isDefined',
       ],
       ['FIBSER as a word', '/side-effects', { ...nausea, fibser: 'high' }, 'fibser', 'isObject'],
       [
