@@ -35,7 +35,9 @@ type RowKeys = Map<string, Uint8Array | null>;
 
 /**
  * The batch's working copies: each row as loaded (text, to undo a failed event), its detail rows,
- * the events applied to it so far and the position of the last one.
+ * the events applied to it so far and the position of the last one. A detail row carries the
+ * position of the last event that named it, so its stored position does not depend on where the
+ * batches (or the shards of several processes) happened to cut the log.
  */
 interface Working {
   rowKeys: RowKeys;
@@ -44,6 +46,7 @@ interface Working {
   details: Map<string, { requested: Set<string>; stored: Map<string, string> }>;
   applied: Map<string, ProjectedEvent[]>;
   positions: Map<string, number>;
+  detailPositions: Map<string, number>;
 }
 
 function detailsOf(work: Working, key: string): { requested: Set<string>; stored: Map<string, string> } {
@@ -130,6 +133,7 @@ export class BatchProjector implements SubscriptionHandler {
           details: new Map(),
           applied: new Map(),
           positions: new Map(),
+          detailPositions: new Map(),
         };
         for (const [key, text] of work.stored) work.docs.set(key, this.openRow(JSON.parse(text), rowKeys));
         await this.prefetchDetails(tx, steps, work);
@@ -272,6 +276,8 @@ export class BatchProjector implements SubscriptionHandler {
       this.poisoned(e, error, parked);
       return;
     }
+    for (const [, detailKeys] of needed)
+      for (const detailKey of detailKeys) work.detailPositions.set(detailKey, e.meta.position);
     for (const key of eventKeys) {
       const applied = work.applied.get(key);
       if (applied) applied.push(e);
@@ -378,7 +384,12 @@ export class BatchProjector implements SubscriptionHandler {
       const present = new Set<string>();
       for (const detail of layout.details(doc)) {
         present.add(detail.key);
-        rows.push({ key: detail.key, patientId, doc: detail.row, position });
+        rows.push({
+          key: detail.key,
+          patientId,
+          doc: detail.row,
+          position: work.detailPositions.get(detail.key) ?? position,
+        });
       }
       for (const detailKey of work.details.get(key)?.stored.keys() ?? []) {
         if (!present.has(detailKey)) deletes.push(detailKey);
