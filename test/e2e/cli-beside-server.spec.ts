@@ -70,6 +70,6 @@ describe('the command line beside a running server on the embedded store', () =>
   it('prints the usage of any command with --help, also as `npx caretrail`', () => {
     const help = spawnSync('npx', ['--offline', 'caretrail', 'seed', '--help'], { cwd: ROOT, encoding: 'utf8' });
     expect({ status: help.status, stderr: help.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(help.stdout).toContain('npm run cli -- seed [--patients N]');
+    expect(help.stdout).toContain('npm run cli -- seed [--patients N');
   });
 });
