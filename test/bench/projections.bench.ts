@@ -28,7 +28,14 @@ import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { eventStoreStateLoader, executeCommand, storePlain } from '@caretrail/care-log';
 import type { Actor, DomainCommand } from '@caretrail/domain';
-import { openEventStoreOn, PostgresDatabase, type AppendResult, type EventStore } from '@caretrail/event-store';
+import {
+  openEventStoreOn,
+  PostgresDatabase,
+  shardCheckpointName,
+  shardOf,
+  type AppendResult,
+  type EventStore,
+} from '@caretrail/event-store';
 import { readModels } from '@caretrail/read-models';
 import { dropGeneratedLogs, generatedLog, type GeneratedLog } from './support/generated-log';
 import type { RawResult, RebuildResult } from './support/projection-child';
@@ -134,6 +141,7 @@ async function execute(store: EventStore, command: DomainCommand, actor: Actor):
 
 interface Pending {
   acceptedAt: number;
+  patientId: string;
   xid: bigint;
   position: number;
   seen: Map<string, number>;
@@ -208,10 +216,17 @@ async function freshness(
 
   const poller = new Client({ connectionString: url });
   await poller.connect();
-  const { rows: active } = await poller.query<{ name: string; active_generation: number }>(
-    `SELECT name, active_generation FROM "${schema}".projections`,
+  const { rows: active } = await poller.query<{ name: string; active_generation: number; shards: number | null }>(
+    `SELECT name, active_generation, shards FROM "${schema}".projections`,
   );
-  const checkpointNames = new Map(active.map((r) => [`projection:${r.name}:${r.active_generation}`, r.name]));
+  // Each read model's work is split into patient shards with a checkpoint each (docs/architecture.md,
+  // "Shards and leases"): a write is visible in a model once its patient's shard is past it.
+  const models = active.map((r) => ({
+    name: r.name,
+    shards: r.shards ?? 1,
+    checkpoint: (shard: number) => shardCheckpointName(`projection:${r.name}:${r.active_generation}`, shard),
+  }));
+  const checkpointNames = models.flatMap((m) => Array.from({ length: m.shards }, (_, shard) => m.checkpoint(shard)));
   const latencies = new Map<string, number[]>(readModels.map((m) => [m.name, []]));
   const all: number[] = [];
   const pending = new Set<Pending>();
@@ -222,21 +237,23 @@ async function freshness(
     while (writing || pending.size > 0) {
       const { rows } = await poller.query<{ name: string; transaction_id: string; position: string }>(
         `SELECT name, transaction_id::text AS transaction_id, position FROM "${schema}".checkpoints WHERE name = ANY($1)`,
-        [[...checkpointNames.keys()]],
+        [checkpointNames],
       );
       const at = nowMs();
-      for (const row of rows) {
-        const model = checkpointNames.get(row.name)!;
-        const xid = BigInt(row.transaction_id);
-        const position = Number(row.position);
-        for (const write of pending) {
-          if (write.seen.has(model)) continue;
-          if (write.xid < xid || (write.xid === xid && write.position <= position))
-            write.seen.set(model, at - write.acceptedAt);
+      const reached = new Map(
+        rows.map((row) => [row.name, { xid: BigInt(row.transaction_id), position: Number(row.position) }]),
+      );
+      for (const write of pending) {
+        for (const model of models) {
+          if (write.seen.has(model.name)) continue;
+          const checkpoint = reached.get(model.checkpoint(shardOf(write.patientId, model.shards)));
+          if (!checkpoint) continue;
+          if (write.xid < checkpoint.xid || (write.xid === checkpoint.xid && write.position <= checkpoint.position))
+            write.seen.set(model.name, at - write.acceptedAt);
         }
       }
       for (const write of pending) {
-        if (write.seen.size < checkpointNames.size) continue;
+        if (write.seen.size < models.length) continue;
         pending.delete(write);
         if (write.acceptedAt < warmUpUntil) continue;
         for (const [model, ms] of write.seen) latencies.get(model)!.push(ms);
@@ -280,6 +297,7 @@ async function freshness(
         lastAccepted = nowMs();
         pending.add({
           acceptedAt: lastAccepted,
+          patientId,
           xid: BigInt(result.transactionId),
           position: result.positions[result.positions.length - 1]!,
           seen: new Map(),
@@ -290,7 +308,14 @@ async function freshness(
   await Promise.all(inFlight);
   const seconds = (nowMs() - start) / 1000;
   writing = false;
-  await poll;
+  try {
+    await poll;
+  } catch (error) {
+    // The projector would otherwise outlive the run and load the machine under the next benchmark.
+    projector.kill('SIGKILL');
+    await poller.end();
+    throw error;
+  }
   await poller.end();
   projector.stdin.end();
   const projectorResult = await new Promise<string>((resolveExit, reject) => {
