@@ -121,6 +121,12 @@ describe('batch projector: rows folded in place, detail rows read where events n
           saveCheckpoint: async () => undefined,
         });
       },
+      async positions(): Promise<Record<string, number>> {
+        const { rows } = await database.query<{ key: string; position: string }>(
+          `SELECT key, position FROM ${table} ORDER BY key`,
+        );
+        return Object.fromEntries(rows.map((r) => [r.key, Number(r.position)]));
+      },
       async rows(): Promise<Record<string, { patientId: string; doc: unknown }>> {
         const { rows } = await database.query<{ key: string; patient_id: string; doc: unknown }>(
           `SELECT key, patient_id, doc FROM ${table} ORDER BY key`,
@@ -145,6 +151,23 @@ describe('batch projector: rows folded in place, detail rows read where events n
       'p-rows': { patientId: 'p-rows', doc: { patientId: 'p-rows', doses: 2, target: 'second', buckets: {} } },
       'p-rows|main': { patientId: 'p-rows', doc: [eventIds[0]] },
       'p-rows|second': { patientId: 'p-rows', doc: [eventIds[2]] },
+    });
+  });
+
+  it('stores a detail row at the position of the last event that named it, wherever the batch ends', async () => {
+    const p = await projector();
+    const { positions } = await append('p-position', [
+      event('DoseTaken', 'p-position', 'm'),
+      event('MedicationDiscontinued', 'p-position', 'second'),
+      event('DoseTaken', 'p-position', 'm'),
+    ]);
+    await p.project(3);
+    // One batch or three, `main` was last named by the first event: a position taken from the patient
+    // row would differ between single-process and sharded rebuilds, whose batches end elsewhere.
+    expect(await p.positions()).toEqual({
+      'p-position': positions[2],
+      'p-position|main': positions[0],
+      'p-position|second': positions[2],
     });
   });
 
