@@ -1,5 +1,5 @@
 /**
- * Analytics benchmark (docs/performance.md, "Analytics"; BENCHMARKS.md, "replay"):
+ * Analytics benchmark (docs/performance.md, "Analytics"):
  *
  * 1. The treatment-effectiveness report over a seeded log (the CLI's seed: plausible histories
  *    through the domain's own commands), read through the event store's global order, folded
