@@ -32,6 +32,7 @@ describe('the authorisation matrix', () => {
   ];
 
   const bodies = (): Record<string, unknown> => ({
+    'POST /admin/projections/{projection}/parked/{doseEventId}/skip': { reason: 'Checked by hand.' },
     'POST /patients/{patientId}/care-plan': { track: 'integrated' },
     'POST /patients/{patientId}/care-plan/reviews': { summary: 'Reviewed' },
     'POST /patients/{patientId}/care-team': {

@@ -324,7 +324,7 @@ describe('the access log on PostgreSQL', () => {
         await client.query(
           `GRANT SELECT, INSERT, UPDATE ON ${s}.streams, ${s}.idempotency_keys, ${s}.checkpoints, ${s}.projections TO ${appRole}`,
         );
-        await client.query(`GRANT SELECT, INSERT, DELETE ON ${s}.parked_events TO ${appRole}`);
+        await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${s}.parked_events TO ${appRole}`);
         await client.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${s} TO ${appRole}`);
       });
       const url = new URL(testDatabaseUrl());

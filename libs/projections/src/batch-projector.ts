@@ -20,6 +20,7 @@ import {
 } from '@caretrail/care-log';
 import { CachingPatientKeyStore, PatientKeyDestroyed, type PatientKeyStore } from '@caretrail/security';
 import type { ProjectedEvent, ReadModel } from '@caretrail/read-models';
+import { ParkedEvents, type Failure } from './parked-events';
 import type { PoisonPolicy } from './projection';
 import type { ProjectionTables } from './projection-tables';
 
@@ -47,6 +48,18 @@ interface Working {
   applied: Map<string, ProjectedEvent[]>;
   positions: Map<string, number>;
   detailPositions: Map<string, number>;
+}
+
+function emptyWork(rowKeys: RowKeys): Working {
+  return {
+    rowKeys,
+    docs: new Map(),
+    stored: new Map(),
+    details: new Map(),
+    applied: new Map(),
+    positions: new Map(),
+    detailPositions: new Map(),
+  };
 }
 
 function detailsOf(work: Working, key: string): { requested: Set<string>; stored: Map<string, string> } {
@@ -104,6 +117,8 @@ export class BatchProjector implements SubscriptionHandler {
   private readonly poisonPolicy: () => PoisonPolicy;
   private readonly keys: ProjectionKeys;
   private readonly table: string;
+  /** This generation's parked events. */
+  readonly parked: ParkedEvents;
 
   constructor(options: BatchProjectorOptions) {
     this.store = options.store;
@@ -114,6 +129,7 @@ export class BatchProjector implements SubscriptionHandler {
     this.poisonPolicy = options.poisonPolicy ?? (() => 'stop');
     this.keys = options.keys ?? new CachingPatientKeyStore(new SqlPatientKeyStore(options.sql));
     this.table = options.tables.table(options.definition.name, options.generation);
+    this.parked = new ParkedEvents(options.tables, options.definition.name, options.generation);
   }
 
   async handle(batch: StoredEvent[], context: BatchContext): Promise<void> {
@@ -126,42 +142,77 @@ export class BatchProjector implements SubscriptionHandler {
           `SELECT key, doc::text AS doc FROM ${this.table} WHERE key = ANY($1::text[])`,
           [keys],
         );
-        const work: Working = {
-          rowKeys,
-          docs: new Map(),
-          stored: new Map(rows.map((row) => [row.key, row.doc])),
-          details: new Map(),
-          applied: new Map(),
-          positions: new Map(),
-          detailPositions: new Map(),
-        };
+        const work = emptyWork(rowKeys);
+        for (const row of rows) work.stored.set(row.key, row.doc);
         for (const [key, text] of work.stored) work.docs.set(key, this.openRow(JSON.parse(text), rowKeys));
         await this.prefetchDetails(tx, steps, work);
-        const parked: Array<{ e: ProjectedEvent; error: unknown }> = [];
+        const parked: Failure[] = [];
         for (const step of steps) {
-          if (step.kind === 'event') {
-            await this.apply(tx, step.e, step.keys, work, parked);
-            continue;
-          }
-          // Erasure: the patient's rows are dropped and folded again from their whole history,
-          // which now reads as erased. Rows belong to one patient each (patientOf).
-          const { rows: dropped } = await tx.query<{ key: string }>(
-            `DELETE FROM ${this.table} WHERE patient_id = $1 RETURNING key`,
-            [step.patientId],
-          );
-          const gone = new Set(dropped.map(({ key }) => key));
-          for (const [key, doc] of work.docs) if (this.definition.patientOf(doc) === step.patientId) gone.add(key);
-          for (const key of gone) forgetRow(work, key);
-          for (const e of step.history) {
-            const eventKeys = this.definition.keysOf(e);
-            if (eventKeys.length > 0) await this.apply(tx, e, eventKeys, work, parked);
-          }
+          if (step.kind === 'event') await this.apply(tx, step.e, step.keys, work, parked, this.poisonPolicy);
+          // Erasure: the patient's history now reads as erased.
+          else await this.refold(tx, work, step.patientId, step.history, parked, this.poisonPolicy);
         }
         await this.write(tx, work);
-        if (parked.length > 0) await this.park(tx, parked);
+        await this.parked.park(tx, parked);
       }
       await context.saveCheckpoint(tx);
     });
+  }
+
+  /**
+   * Re-derives one patient's rows from `history` (docs/read-models.md, "Parked events"): the
+   * patient's events up to the shard's checkpoint, without those that stay unapplied (skipped, or
+   * parked and not retried now). The shard's holder calls it between batches; `fence` checks its
+   * lease inside the transaction, and `settle` records the outcome there too. Every event that
+   * fails is left out of the rows, whatever the poison policy: the failures are returned.
+   */
+  async rederivePatient(
+    patientId: string,
+    history: readonly StoredEvent[],
+    fence: (tx: SqlQueryable) => Promise<void>,
+    settle: (tx: SqlQueryable, failures: readonly Failure[]) => Promise<void>,
+  ): Promise<Failure[]> {
+    // Keys and plaintext before the transaction (PGlite has one connection, see stepsOf).
+    const opened = await decryptEvents(
+      history.filter((e) => isEventType(e.type)),
+      this.keys,
+    );
+    const events = opened.map(decodeStoredEvent);
+    const rowKeys = await this.rowKeysOf([{ kind: 'erasure', patientId, history: events }]);
+    const failures: Failure[] = [];
+    await this.sql.transaction(async (tx) => {
+      await fence(tx);
+      const work = emptyWork(rowKeys);
+      await this.refold(tx, work, patientId, events, failures, () => 'park');
+      await this.write(tx, work);
+      await settle(tx, failures);
+    });
+    return failures;
+  }
+
+  /**
+   * Drops a patient's rows and folds them again from `history`, from nothing. Rows belong to one
+   * patient each (patientOf), so no other patient's row changes.
+   */
+  private async refold(
+    tx: SqlQueryable,
+    work: Working,
+    patientId: string,
+    history: readonly ProjectedEvent[],
+    parked: Failure[],
+    policy: () => PoisonPolicy,
+  ): Promise<void> {
+    const { rows: dropped } = await tx.query<{ key: string }>(
+      `DELETE FROM ${this.table} WHERE patient_id = $1 RETURNING key`,
+      [patientId],
+    );
+    const gone = new Set(dropped.map(({ key }) => key));
+    for (const [key, doc] of work.docs) if (this.definition.patientOf(doc) === patientId) gone.add(key);
+    for (const key of gone) forgetRow(work, key);
+    for (const e of history) {
+      const eventKeys = this.definition.keysOf(e);
+      if (eventKeys.length > 0) await this.apply(tx, e, eventKeys, work, parked, policy);
+    }
   }
 
   /**
@@ -234,11 +285,18 @@ export class BatchProjector implements SubscriptionHandler {
     return { readModel: this.definition.name, patientId: this.definition.patientOf(doc) };
   }
 
-  /** The erased patient's domain events up to the erasure, in the global order, as read models see them now. */
+  /**
+   * The erased patient's domain events up to the erasure, in the global order, as read models see
+   * them now; without the events of this generation that stay unapplied (parked or skipped).
+   */
   private async historyUpTo(erasure: StoredEvent): Promise<ProjectedEvent[]> {
-    const events = await this.store.readPatient(patientIdOf(erasure));
+    const patientId = patientIdOf(erasure);
+    const events = await this.store.readPatient(patientId);
+    const unapplied = new Set((await this.parked.ofPatient(this.sql, patientId)).map((p) => p.eventId));
     const end = events.findIndex((e) => e.eventId === erasure.eventId);
-    const before = (end < 0 ? events : events.slice(0, end)).filter((e) => isEventType(e.type));
+    const before = (end < 0 ? events : events.slice(0, end)).filter(
+      (e) => isEventType(e.type) && !unapplied.has(e.eventId),
+    );
     return (await decryptEvents(before, this.keys)).map(decodeStoredEvent);
   }
 
@@ -253,7 +311,8 @@ export class BatchProjector implements SubscriptionHandler {
     e: ProjectedEvent,
     eventKeys: string[],
     work: Working,
-    parked: Array<{ e: ProjectedEvent; error: unknown }>,
+    parked: Failure[],
+    policy: () => PoisonPolicy,
   ): Promise<void> {
     const layout = this.definition.rows;
     let needed: Array<[string, string[]]> = [];
@@ -261,7 +320,7 @@ export class BatchProjector implements SubscriptionHandler {
       if (layout) needed = eventKeys.map((key) => [key, layout.detailKeysOf(work.docs.get(key), e)]);
     } catch (error) {
       // Nothing has changed yet: the event alone is poison.
-      this.poisoned(e, error, parked);
+      this.poisoned(e, error, parked, policy);
       return;
     }
     // Reading rows is not the event's fault: a failure fails the batch, whatever the poison policy.
@@ -273,7 +332,7 @@ export class BatchProjector implements SubscriptionHandler {
       }
     } catch (error) {
       for (const key of eventKeys) this.rederive(work, key);
-      this.poisoned(e, error, parked);
+      this.poisoned(e, error, parked, policy);
       return;
     }
     for (const [, detailKeys] of needed)
@@ -285,8 +344,8 @@ export class BatchProjector implements SubscriptionHandler {
     }
   }
 
-  private poisoned(e: ProjectedEvent, error: unknown, parked: Array<{ e: ProjectedEvent; error: unknown }>): void {
-    if (this.poisonPolicy() === 'stop') {
+  private poisoned(e: ProjectedEvent, error: unknown, parked: Failure[], policy: () => PoisonPolicy): void {
+    if (policy() === 'stop') {
       throw new EventHandlingFailed(
         { eventId: e.meta.eventId, type: e.event.type, position: e.meta.position, streamId: e.meta.streamName },
         error,
@@ -412,21 +471,6 @@ export class BatchProjector implements SubscriptionHandler {
        FROM jsonb_to_recordset($1::jsonb) AS r(key text, patient_id text, doc jsonb, position bigint)
        ON CONFLICT (key) DO UPDATE SET patient_id = EXCLUDED.patient_id, doc = EXCLUDED.doc, position = EXCLUDED.position`,
       [JSON.stringify(rows.map((r) => ({ key: r.key, patient_id: r.patientId, doc: r.doc, position: r.position })))],
-    );
-  }
-
-  private async park(tx: SqlQueryable, parked: Array<{ e: ProjectedEvent; error: unknown }>): Promise<void> {
-    await tx.query(
-      `INSERT INTO ${this.tables.parked()} (projection, generation, event_id, position, error)
-       SELECT $1, $2, * FROM unnest($3::uuid[], $4::bigint[], $5::text[])
-       ON CONFLICT DO NOTHING`,
-      [
-        this.definition.name,
-        this.generation,
-        parked.map(({ e }) => e.meta.eventId),
-        parked.map(({ e }) => e.meta.position),
-        parked.map(({ error }) => (error instanceof Error ? error.message : String(error))),
-      ],
     );
   }
 }

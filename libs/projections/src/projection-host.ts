@@ -1,10 +1,13 @@
 import {
+  checkpointOf,
   compareCheckpoints,
   DEFAULT_LEASE_MS,
   DEFAULT_SHARDS,
   newMemberId,
   ShardCheckpoints,
   ShardedSubscription,
+  shardKeyOf,
+  shardOf,
   shardStatuses,
   SqlPatientKeyStore,
   START,
@@ -18,6 +21,7 @@ import { BatchProjector, type ProjectionKeys } from './batch-projector';
 import type { ReadModel } from '@caretrail/read-models';
 import type { PoisonPolicy, ProjectionState } from './projection';
 import { checkpointName, ProjectionTables } from './projection-tables';
+import { messageOf, ParkedEvents, parkedCounts, type ParkedEvent } from './parked-events';
 
 export interface ProjectionHostOptions {
   batchSize?: number;
@@ -72,7 +76,18 @@ interface Runner {
   name: string;
   generation: number;
   building: boolean;
+  projector: BatchProjector;
   subscription: ShardedSubscription;
+}
+
+/** What a retry of parked events did (docs/read-models.md, "Parked events"). */
+export interface RetryOutcome {
+  /** Applied now: they left the parked list. */
+  retried: string[];
+  /** Failed again: still parked, with the new error. */
+  stillFailing: Array<{ eventId: string; error: string }>;
+  /** Their patient's shard is held by another process (or none): only its holder may retry them. */
+  heldElsewhere: string[];
 }
 
 export interface ProjectionStatus {
@@ -91,6 +106,8 @@ export interface ProjectionStatus {
     version: number;
     checkpoint: Checkpoint;
     progress: number;
+    /** Seconds left at the rebuild's measured rate; null until it has one. */
+    etaSeconds: number | null;
     shardCount: number;
     shards: ShardStatus[];
   } | null;
@@ -98,6 +115,27 @@ export interface ProjectionStatus {
   shardCount: number;
   /** Each shard of the serving generation: holder, checkpoint, lag (docs/read-models.md, Operating). */
   shards: ShardStatus[];
+  /** Events of the serving generation parked and awaiting a decision (skipped ones not counted). */
+  parkedCount: number;
+}
+
+/** A parked event that is not there (a rebuild forgets the parked events of the generation it replaces). */
+export class UnknownParkedEvent extends Error {
+  constructor(
+    readonly projection: string,
+    readonly eventId: string,
+  ) {
+    super(`No event ${eventId} is parked by the read model ${projection}`);
+    this.name = 'UnknownParkedEvent';
+  }
+}
+
+/** Skipping or retrying an event an operator has skipped already. */
+export class ParkedEventSkipped extends Error {
+  constructor(readonly parked: ParkedEvent) {
+    super(`Event ${parked.eventId} was skipped by ${parked.skippedBy} at ${parked.skippedAt}`);
+    this.name = 'ParkedEventSkipped';
+  }
 }
 
 export class UnknownProjection extends Error {
@@ -258,6 +296,7 @@ export class ProjectionHost {
   async status(): Promise<ProjectionStatus[]> {
     const { rows } = await this.sql.query<RegistryRow>(`SELECT * FROM ${this.tables.registry()} ORDER BY name`);
     const { headPosition } = await this.store.status();
+    const parked = await parkedCounts(this.sql, this.tables);
     return Promise.all(
       rows
         .filter((row) => this.definitions.has(row.name))
@@ -274,6 +313,7 @@ export class ProjectionHost {
               ? null
               : await this.shardsOf(row.name, row.building_generation, buildingShards);
           const rebuildCheckpoint = building ? leastOf(building) : START;
+          const etaSeconds = building ? await this.etaOf(rebuildCheckpoint, ratesOf(building)) : null;
           return {
             name: row.name,
             version: row.version,
@@ -293,11 +333,13 @@ export class ProjectionHost {
                     version: row.building_version ?? row.version,
                     checkpoint: rebuildCheckpoint,
                     progress: headPosition === 0 ? 1 : Math.min(1, rebuildCheckpoint.position / headPosition),
+                    etaSeconds,
                     shardCount: buildingShards,
                     shards: building,
                   },
             shardCount,
             shards,
+            parkedCount: parked.get(`${row.name}:${row.active_generation}`) ?? 0,
           };
         }),
     );
@@ -326,6 +368,112 @@ export class ProjectionHost {
           }
         : s,
     );
+  }
+
+  /** The events left to read over the rate the rebuild's holders measure; null while it has none. */
+  private async etaOf(checkpoint: Checkpoint, eventsPerSecond: number): Promise<number | null> {
+    if (eventsPerSecond <= 0) return null;
+    const { events } = await this.store.lagAfter(checkpoint);
+    return Math.ceil(events / eventsPerSecond);
+  }
+
+  /** The serving generation's parked events, in the log's order (docs/read-models.md, "Parked events"). */
+  async parkedEvents(name: string, page: { limit: number; after?: number }): Promise<ParkedEvent[]> {
+    return (await this.parkedOf(name)).list(this.sql, page);
+  }
+
+  async parkedEvent(name: string, eventId: string): Promise<ParkedEvent> {
+    const parked = await (await this.parkedOf(name)).get(this.sql, eventId);
+    if (!parked) throw new UnknownParkedEvent(name, eventId);
+    return parked;
+  }
+
+  /** Records that an operator decided the event stays unapplied: who, when, why. */
+  async skipParked(name: string, eventId: string, by: string, reason: string): Promise<ParkedEvent> {
+    const parked = await this.parkedOf(name);
+    const skipped = await parked.skip(this.sql, eventId, by, reason);
+    if (skipped) return skipped;
+    throw new ParkedEventSkipped(await this.parkedEvent(name, eventId)); // or UnknownParkedEvent
+  }
+
+  /**
+   * Applies parked events again: each patient's rows are re-derived from their log up to the
+   * shard's checkpoint with the retried events in (docs/read-models.md, "Parked events"), by this
+   * process when it holds the patient's shard, between two of its batches. `eventIds`: one event,
+   * or every parked (not skipped) event of the serving generation.
+   */
+  async retryParked(name: string, eventIds: 'all' | string): Promise<RetryOutcome> {
+    const generation = await this.activeGeneration(name);
+    const parked = new ParkedEvents(this.tables, name, generation);
+    let targets: ParkedEvent[];
+    if (eventIds === 'all') {
+      targets = (await parked.list(this.sql, { limit: Number.MAX_SAFE_INTEGER })).filter((p) => p.state === 'parked');
+    } else {
+      const one = await this.parkedEvent(name, eventIds);
+      if (one.state === 'skipped') throw new ParkedEventSkipped(one);
+      targets = [one];
+    }
+    const byPatient = new Map<string, Set<string>>();
+    const outcome: RetryOutcome = { retried: [], stillFailing: [], heldElsewhere: [] };
+    for (const target of targets) {
+      if (target.patientId === null) outcome.heldElsewhere.push(target.eventId);
+      else byPatient.set(target.patientId, (byPatient.get(target.patientId) ?? new Set()).add(target.eventId));
+    }
+    const runner = this.runners.get(checkpointName(name, generation));
+    for (const [patientId, retrying] of byPatient) {
+      const done = runner ? await this.retryPatient(runner, patientId, retrying) : { held: false as const };
+      if (!done.held) {
+        outcome.heldElsewhere.push(...retrying);
+        continue;
+      }
+      const failed = new Map(done.value.map((f) => [f.e.meta.eventId, messageOf(f.error)]));
+      for (const eventId of retrying) {
+        const error = failed.get(eventId);
+        if (error === undefined) outcome.retried.push(eventId);
+        else outcome.stillFailing.push({ eventId, error });
+      }
+    }
+    return outcome;
+  }
+
+  private async retryPatient(runner: Runner, patientId: string, retrying: ReadonlySet<string>) {
+    const shards = (await this.shardCountOf(runner.name, runner.generation)) ?? this.shards;
+    const shard = shardOf(shardKeyOf({ data: { patientId }, streamId: '' }), shards);
+    return runner.subscription.betweenBatches(shard, async (checkpoint, fence) => {
+      const parked = runner.projector.parked;
+      // Skipped events, and parked ones not retried now, stay unapplied.
+      const unapplied = new Set(
+        (await parked.ofPatient(this.sql, patientId)).map((p) => p.eventId).filter((id) => !retrying.has(id)),
+      );
+      const history = (await this.store.readPatient(patientId)).filter(
+        (e) => compareCheckpoints(checkpointOf(e), checkpoint) <= 0 && !unapplied.has(e.eventId),
+      );
+      return runner.projector.rederivePatient(patientId, history, fence, (tx, failures) =>
+        parked.settle(tx, retrying, failures),
+      );
+    });
+  }
+
+  private async shardCountOf(name: string, generation: number): Promise<number | null> {
+    const { rows } = await this.sql.query<RegistryRow>(`SELECT * FROM ${this.tables.registry()} WHERE name = $1`, [
+      name,
+    ]);
+    const row = rows[0];
+    if (!row) return null;
+    return row.active_generation === generation ? row.shards : row.building_shards;
+  }
+
+  private async activeGeneration(name: string): Promise<number> {
+    this.definition(name);
+    const { rows } = await this.sql.query<{ active_generation: number }>(
+      `SELECT active_generation FROM ${this.tables.registry()} WHERE name = $1`,
+      [name],
+    );
+    return rows[0]?.active_generation ?? 1;
+  }
+
+  private async parkedOf(name: string): Promise<ParkedEvents> {
+    return new ParkedEvents(this.tables, name, await this.activeGeneration(name));
   }
 
   private definition(name: string): ReadModel {
@@ -453,7 +601,7 @@ export class ProjectionHost {
       // The embedded store admits one process: it holds every shard (docs/architecture.md).
       exclusive: this.sql.backend === 'pglite',
     });
-    const runner = { name: definition.name, generation, building, subscription };
+    const runner = { name: definition.name, generation, building, projector, subscription };
     this.runners.set(key, runner);
     subscription.start();
     return runner;

@@ -108,12 +108,21 @@ export class AdminProjectionsController {
             properties: {
               generation: { type: 'integer' },
               progress: { type: 'number' },
+              etaSeconds: {
+                type: 'integer',
+                nullable: true,
+                description: 'Seconds left at the rate the rebuild measures; null until it has one.',
+              },
               shardCount: { type: 'integer' },
               shards: { type: 'array', items: SHARD },
             },
           },
           shardCount: { type: 'integer', description: 'Fixed for a generation; a new count applies from a rebuild.' },
           shards: { type: 'array', items: SHARD },
+          parkedCount: {
+            type: 'integer',
+            description: 'Events of the serving generation parked and awaiting a decision (docs/read-models.md).',
+          },
         },
       },
     },
@@ -125,7 +134,15 @@ export class AdminProjectionsController {
     const { state, ...rest } = relay;
     return [
       ...models,
-      { kind: 'relay', ...rest, state: state as ProjectionStatus['state'], version: 1, generation: 1, rebuild: null },
+      {
+        kind: 'relay',
+        ...rest,
+        state: state as ProjectionStatus['state'],
+        version: 1,
+        generation: 1,
+        rebuild: null,
+        parkedCount: 0,
+      },
     ];
   }
 

@@ -14,6 +14,7 @@ import type { CachingPatientKeyStore } from '@caretrail/security';
 import type { ApiConfig } from '../config/api-config';
 import { EVENT_STORE, SQL_DATABASE, PATIENT_KEYS, API_CONFIG, PROJECTION_HOST } from '../http/tokens';
 import { AdminProjectionsController } from './admin-projections.controller';
+import { ParkedEventsController } from './parked-events.controller';
 
 const projectionsLogger = new Logger('Projections');
 
@@ -37,7 +38,7 @@ class ProjectionLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 
 @Global()
 @Module({
-  controllers: [AdminProjectionsController],
+  controllers: [AdminProjectionsController, ParkedEventsController],
   providers: [
     {
       provide: PROJECTION_HOST,

@@ -737,6 +737,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/projections/{name}/parked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The parked and skipped events of the serving generation, in the log’s order. */
+        get: operations["ParkedEventsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/projections/{name}/parked/{eventId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One parked event, with the event itself as GET /patients/{id}/history shows it. */
+        get: operations["ParkedEventsController_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/projections/{name}/parked/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply every parked (not skipped) event again: each patient’s rows are re-derived with them in. */
+        post: operations["ParkedEventsController_retryAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/projections/{name}/parked/{eventId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply one parked event again: its patient’s rows are re-derived with it in. */
+        post: operations["ParkedEventsController_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/projections/{name}/parked/{eventId}/skip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Leave a parked event unapplied, recording who decided it, when and why. */
+        post: operations["ParkedEventsController_skip"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/patients/{patientId}": {
         parameters: {
             query?: never;
@@ -1748,6 +1833,93 @@ export interface components {
              * @description When it happened, if not now.
              */
             occurredAt?: string;
+        };
+        ParkedEventDto: {
+            /** Format: uuid */
+            eventId: string;
+            position: number;
+            streamId: string | null;
+            patientId: string | null;
+            /** @example DoseTaken */
+            type: string | null;
+            /** Format: date-time */
+            recordedAt: string | null;
+            /** @description The error it failed with the last time it was applied. */
+            error: string;
+            /** Format: date-time */
+            parkedAt: string;
+            /** Format: date-time */
+            lastRetriedAt: string | null;
+            /** @enum {string} */
+            state: "parked" | "skipped";
+            /** @description Only when skipped: who decided it stays unapplied. */
+            skippedBy?: string;
+            /** Format: date-time */
+            skippedAt?: string;
+            reason?: string;
+        };
+        ParkedEventPageDto: {
+            items: components["schemas"]["ParkedEventDto"][];
+            /** @description Pass as `after` for the next page; null on the last. */
+            nextAfter: number | null;
+        };
+        ParkedEventDetailDto: {
+            /** Format: uuid */
+            eventId: string;
+            position: number;
+            streamId: string | null;
+            patientId: string | null;
+            /** @example DoseTaken */
+            type: string | null;
+            /** Format: date-time */
+            recordedAt: string | null;
+            /** @description The error it failed with the last time it was applied. */
+            error: string;
+            /** Format: date-time */
+            parkedAt: string;
+            /** Format: date-time */
+            lastRetriedAt: string | null;
+            /** @enum {string} */
+            state: "parked" | "skipped";
+            /** @description Only when skipped: who decided it stays unapplied. */
+            skippedBy?: string;
+            /** Format: date-time */
+            skippedAt?: string;
+            reason?: string;
+            /** @description The event as GET /patients/{id}/history shows it (type, metadata, data; personal data redacted unless asked for); null when the log no longer has it. */
+            event: {
+                [key: string]: unknown;
+            } | null;
+            /** @enum {string} */
+            personalData: "redacted" | "included";
+        };
+        StillFailingDto: {
+            /** Format: uuid */
+            eventId: string;
+            /** @description The new error. */
+            error: string;
+        };
+        RetryOutcomeDto: {
+            /** @description Applied now: they left the parked list. */
+            retried: string[];
+            /** @description Failed again: still parked, with the new error. */
+            stillFailing: components["schemas"]["StillFailingDto"][];
+            /** @description Not retried: their patient’s shard is held by another process (only the holder retries). */
+            heldElsewhere: string[];
+        };
+        RetryOneOutcomeDto: {
+            /** @description Applied now: they left the parked list. */
+            retried: string[];
+            /** @description Failed again: still parked, with the new error. */
+            stillFailing: components["schemas"]["StillFailingDto"][];
+            /** @description Not retried: their patient’s shard is held by another process (only the holder retries). */
+            heldElsewhere: string[];
+            /** @description The event’s patient, whose rows were re-derived. */
+            patientId: string | null;
+        };
+        SkipParkedEventBody: {
+            /** @description Why the event stays unapplied; recorded with who skipped it and when. */
+            reason: string;
         };
         PatientNameDto: {
             /** @example Grace */
@@ -6203,6 +6375,8 @@ export interface operations {
                         rebuild?: ({
                             generation?: number;
                             progress?: number;
+                            /** @description Seconds left at the rate the rebuild measures; null until it has one. */
+                            etaSeconds?: number | null;
                             shardCount?: number;
                             shards?: {
                                 /** @description Patients are in shard FNV-1a(patient id) mod the shard count. */
@@ -6249,6 +6423,8 @@ export interface operations {
                                 [key: string]: unknown;
                             } | null;
                         }[];
+                        /** @description Events of the serving generation parked and awaiting a decision (docs/read-models.md). */
+                        parkedCount?: number;
                     }[];
                 };
             };
@@ -6490,6 +6666,376 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    ParkedEventsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description Only events after this global position (the last `position` of a page). */
+                after?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A read model, e.g. adherence. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParkedEventPageDto"];
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    ParkedEventsController_detail: {
+        parameters: {
+            query?: {
+                /** @description Personal data (names, contact details, free text) are left out unless asked for; asking is itself recorded. */
+                personalData?: "redact" | "include";
+            };
+            header?: never;
+            path: {
+                /** @description A read model, e.g. adherence. */
+                name: string;
+                /** @description The parked event’s id. */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParkedEventDetailDto"];
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    ParkedEventsController_retryAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A read model, e.g. adherence. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryOutcomeDto"];
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    ParkedEventsController_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A read model, e.g. adherence. */
+                name: string;
+                /** @description The parked event’s id. */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryOneOutcomeDto"];
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The request conflicts with the record (the code says how). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
+    ParkedEventsController_skip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A read model, e.g. adherence. */
+                name: string;
+                /** @description The parked event’s id. */
+                eventId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkipParkedEventBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParkedEventDto"];
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description The request conflicts with the record (the code says how). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -48,6 +48,8 @@ export class ShardedSubscription extends LogFollower {
   private readonly checkpoints: ShardCheckpoints;
   private readonly positions = new Map<number, ShardCheckpoint>();
   private readonly leaseMs: number;
+  /** Batches and work between them take turns (betweenBatches). */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly store: EventStore,
@@ -93,6 +95,32 @@ export class ShardedSubscription extends LogFollower {
     };
   }
 
+  /**
+   * Runs `work` for a shard this process holds, between two batches (no batch of this subscriber
+   * runs meanwhile), given the shard's checkpoint; `fence` re-checks the lease inside the work's
+   * transaction, as a batch does. So work on a patient's rows (a retried parked event) is ordered
+   * with the holder's batches. Answers `{ held: false }` when another process, or none, holds the shard.
+   */
+  betweenBatches<T>(
+    shard: number,
+    work: (checkpoint: Checkpoint, fence: (tx: SqlQueryable) => Promise<void>) => Promise<T>,
+  ): Promise<{ held: true; value: T } | { held: false }> {
+    return this.inTurn(async () => {
+      if (!this.leases.held().has(shard)) return { held: false as const };
+      const at =
+        this.positions.get(shard) ??
+        (await this.checkpoints.load(this.sql, [shard], this.options.from ?? START)).get(shard)!;
+      const value = await work(at.checkpoint, (tx) => this.leases.fence(tx, [shard]));
+      return { held: true as const, value };
+    });
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.turn.then(work);
+    this.turn = done.catch(() => undefined);
+    return done;
+  }
+
   private report(): ShardReport {
     return { state: this.state, lastError: this.lastError, eventsPerSecond: this.eventsPerSecond };
   }
@@ -136,7 +164,7 @@ export class ShardedSubscription extends LogFollower {
         }
         if (await this.holding(signal)) continue;
         stepping = true;
-        const handled = await this.step(held, signal);
+        const handled = await this.inTurn(() => this.step(held, signal));
         stepping = false;
         backoff = this.options.retryBackoffMs?.initial ?? 500;
         if (handled === 0) {
