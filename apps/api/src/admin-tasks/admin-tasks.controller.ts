@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+  type ApiBodyOptions,
+} from '@nestjs/swagger';
 import { ApiProblems } from '../http/problems/problem.openapi';
 import type { Request, Response } from 'express';
 import {
@@ -26,7 +34,10 @@ import { PersonalData } from '../privacy/personal-data';
 import { Problem } from '../http/problems/problem';
 import { checkedOptions, streamTask } from './task-stream';
 
-const TASK_BODY = { schema: { type: 'object', additionalProperties: true } } as const;
+/** A task's options, as on the command line: any object, checked by the task's own code. */
+const taskBody = (example: Record<string, unknown>): ApiBodyOptions => ({
+  schema: { type: 'object', additionalProperties: true, example },
+});
 /** A long task answers one JSON object a line: progress, then the result or a problem. */
 const PROGRESS = {
   description: 'NDJSON: {"progress": ...} lines, then {"done": true, "result": ...} or {"problem": ...}.',
@@ -63,7 +74,7 @@ export class AdminTasksController {
   @Post('seed')
   @HttpCode(200)
   @AuditCategory('sample data', { action: 'create', detail: (request) => ({ options: request.body as unknown }) })
-  @ApiBody(TASK_BODY)
+  @ApiBody(taskBody({ patients: 3, days: 30, seed: 'demo-clinic' }))
   @ApiOkResponse(PROGRESS)
   @ApiOperation({
     summary:
@@ -82,7 +93,7 @@ export class AdminTasksController {
   @Post('replays')
   @HttpCode(200)
   @AuditCategory('read models', { action: 'control', detail: (request) => ({ options: request.body as unknown }) })
-  @ApiBody(TASK_BODY)
+  @ApiBody(taskBody({ to: '2026-11-01T00:00:00Z', into: 'november', models: 'adherence' }))
   @ApiOkResponse(PROGRESS)
   @ApiOperation({
     summary:
@@ -96,7 +107,7 @@ export class AdminTasksController {
   @Post('reports/effectiveness')
   @HttpCode(200)
   @AuditCategory('analytics', { action: 'export', detail: (request) => ({ options: request.body as unknown }) })
-  @ApiBody(TASK_BODY)
+  @ApiBody(taskBody({ from: '2026-01-01', to: '2026-12-31', format: 'json', 'min-cohort': 5 }))
   @ApiOkResponse(PROGRESS)
   @ApiOperation({
     summary:
@@ -119,6 +130,9 @@ export class AdminTasksController {
     summary:
       'One patient as they stood at an instant (`npm run cli -- patient <id> --as-of`): query as-of, by (recorded|occurred), view (a comma-separated list).',
   })
+  @ApiQuery({ name: 'as-of', required: true, description: 'The instant.', example: '2026-01-31T00:00:00Z' })
+  @ApiQuery({ name: 'by', required: false, enum: ['recorded', 'occurred'], example: 'occurred' })
+  @ApiQuery({ name: 'view', required: false, description: 'Views, comma-separated.', example: 'plan,adherence' })
   @ApiOkResponse({ schema: { type: 'object', additionalProperties: true } })
   asOf(@Param() { patientId }: PatientParams, @Query() query: TaskOptions): Promise<Record<string, unknown>> {
     const args = checkedOptions(() => patientAsOfArgs(patientId, query, Date.now()));

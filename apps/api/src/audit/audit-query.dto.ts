@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { accessActions, accessOutcomes, type AccessAction, type AccessOutcome } from '@caretrail/access-log';
 import { ID_PATTERN, IsOptionalInstant } from '../http/validation/decorators';
+import { EXAMPLE_ID } from '../http/validation/example-ids';
 
 export const AUDIT_FORMATS = ['json', 'csv', 'ndjson'] as const;
 export type AuditFormat = (typeof AUDIT_FORMATS)[number];
@@ -10,19 +11,19 @@ export type AuditFormat = (typeof AUDIT_FORMATS)[number];
 const ID_MESSAGE = '$property must be 1 to 64 letters, digits, "-" or "_"';
 
 export class AuditQuery {
-  @ApiPropertyOptional({ description: 'Only accesses to this patient.' })
+  @ApiPropertyOptional({ description: 'Only accesses to this patient.', example: EXAMPLE_ID.patient })
   @IsOptional()
   @IsString()
   @Matches(ID_PATTERN, { message: ID_MESSAGE })
   patient?: string;
 
-  @ApiPropertyOptional({ description: 'Only accesses by this user.' })
+  @ApiPropertyOptional({ description: 'Only accesses by this user.', example: 'dr-theo' })
   @IsOptional()
   @IsString()
   @Matches(ID_PATTERN, { message: ID_MESSAGE })
   user?: string;
 
-  @ApiPropertyOptional({ enum: accessActions })
+  @ApiPropertyOptional({ enum: accessActions, example: 'read' })
   @IsOptional()
   @IsIn(accessActions)
   action?: AccessAction;
@@ -32,10 +33,10 @@ export class AuditQuery {
   @IsIn(accessOutcomes)
   outcome?: AccessOutcome;
 
-  @IsOptionalInstant('Accesses at or after this instant.')
+  @IsOptionalInstant('Accesses at or after this instant.', '2026-01-01T00:00:00Z')
   from?: string;
 
-  @IsOptionalInstant('Accesses before this instant.')
+  @IsOptionalInstant('Accesses before this instant.', '2027-01-01T00:00:00Z')
   to?: string;
 
   @ApiPropertyOptional({
@@ -52,6 +53,7 @@ export class AuditQuery {
     minimum: 1,
     maximum: 1000,
     description: 'Page size of the JSON answer (exports stream every match).',
+    example: 50,
   })
   @IsOptional()
   @Type(() => Number)
@@ -60,7 +62,7 @@ export class AuditQuery {
   @Max(1000)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page.' })
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page.', example: '1' })
   @IsOptional()
   @IsString()
   @Matches(/^[1-9]\d{0,17}$/, { message: '$property must be a nextCursor this API returned' })

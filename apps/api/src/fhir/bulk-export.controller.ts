@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Controller, Delete, Get, HttpCode, Param, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import { FhirSearchError, NDJSON, parseExportRequest, type ExportRequest } from '@caretrail/fhir';
@@ -9,6 +9,7 @@ import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../http/audit/audit-category';
 import { CurrentPrincipal } from '../http/auth/auth.guard';
 import { forbidden } from '../http/problems/problem-details.filter';
+import { EXAMPLE_ID } from '../http/validation/example-ids';
 import { BulkExports, type ExportJob } from './bulk-export';
 import { notFound, searchQueryOf } from './fhir-access';
 import { FhirOutcomeFilter } from './fhir-outcome.filter';
@@ -20,6 +21,18 @@ const audited = AuditCategory('fhir', {
   patient: () => null,
   detail: (request) => ({ operation: '$export', ...request.params, query: request.query }),
 });
+
+/** Bulk Data serves only the asynchronous pattern: a kick-off without this header answers 400. */
+const PreferAsync = (): MethodDecorator =>
+  ApiHeader({ name: 'Prefer', required: true, description: 'Must be respond-async.', example: 'respond-async' });
+
+/** An export job: the last segment of the kick-off's Content-Location. */
+const JobParam = (): MethodDecorator =>
+  ApiParam({
+    name: 'jobId',
+    description: 'The export, as its Content-Location names it.',
+    example: EXAMPLE_ID.exportJob,
+  });
 
 /** Who may export (docs/fhir.md, "Bulk export"): admins; analysts only pseudonymous patients. */
 function assertMayExport(principal: Actor, request: ExportRequest): void {
@@ -50,6 +63,7 @@ export class BulkExportController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Export every patient (Bulk Data): _type, _since, _pseudonymise=true; answers 202.' })
   @FhirAnswer('Accepted: poll the Content-Location.', 400, 401, 403, 503)
+  @PreferAsync()
   system(
     @Req() request: Request,
     @CurrentPrincipal() principal: Actor,
@@ -63,6 +77,8 @@ export class BulkExportController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Export a group: all, or the patients on one treatment track (integrated, ...).' })
   @FhirAnswer('Accepted: poll the Content-Location.', 400, 401, 403, 503)
+  @PreferAsync()
+  @ApiParam({ name: 'groupId', description: '`all`, or a treatment track.', example: 'integrated' })
   group(
     @Param('groupId') groupId: string,
     @Req() request: Request,
@@ -76,6 +92,7 @@ export class BulkExportController {
   @audited
   @ApiOperation({ summary: 'The status of an export: 202 with X-Progress while running, then the manifest.' })
   @FhirAnswer('The manifest (or 202 while running).', 401, 404, 503)
+  @JobParam()
   status(
     @Param('jobId') jobId: string,
     @CurrentPrincipal() principal: Actor,
@@ -107,6 +124,7 @@ export class BulkExportController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Cancel an export and delete its files.' })
   @FhirAnswer('Cancelled.', 401, 404, 503)
+  @JobParam()
   async cancel(@Param('jobId') jobId: string, @CurrentPrincipal() principal: Actor): Promise<OperationOutcome> {
     await this.exports.cancel(this.job(jobId, principal));
     return accepted('The export was cancelled and its files deleted.');
@@ -116,6 +134,8 @@ export class BulkExportController {
   @audited
   @ApiOperation({ summary: 'One NDJSON file of a finished export.' })
   @FhirAnswer('NDJSON, one resource a line.', 401, 404, 503)
+  @JobParam()
+  @ApiParam({ name: 'file', description: 'A file the manifest lists: `<type>.ndjson`.', example: 'Patient.ndjson' })
   async file(
     @Param('jobId') jobId: string,
     @Param('file') file: string,

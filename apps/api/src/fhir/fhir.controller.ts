@@ -1,5 +1,5 @@
-import { Controller, Get, Header, Param, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Controller, Get, Header, Param, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import {
@@ -15,6 +15,7 @@ import type { Actor } from '@caretrail/domain';
 import { AuditCategory } from '../http/audit/audit-category';
 import { CurrentPrincipal } from '../http/auth/auth.guard';
 import { Problem } from '../http/problems/problem';
+import { EXAMPLE_ID } from '../http/validation/example-ids';
 import { AuditEvents } from './audit-events';
 import { auditedPatient, FhirAccess, notFound, searchQueryOf } from './fhir-access';
 import { FHIR_JSON, FhirOutcomeFilter } from './fhir-outcome.filter';
@@ -22,6 +23,17 @@ import { FhirAnswer } from './fhir.openapi';
 import { PatientLogReader } from './patient-log-reader';
 
 const VERSION = '0.1.0';
+
+/** The path parameters of a resource, with the patient's own Patient resource as the example. */
+const ResourceParams = (): MethodDecorator =>
+  applyDecorators(
+    ApiParam({ name: 'resourceType', description: 'A served type (see /fhir/R4/metadata).', example: 'Patient' }),
+    ApiParam({
+      name: 'id',
+      description: 'The resource id; a Patient’s is the patient id.',
+      example: EXAMPLE_ID.patient,
+    }),
+  );
 const STARTED = new Date().toISOString();
 
 export const fhirBase = (request: Request): string =>
@@ -73,6 +85,14 @@ export class FhirController {
   @Header('Content-Type', FHIR_JSON)
   @ApiOperation({ summary: "Search one type within one patient's record (AuditEvent: the access log, admins only)." })
   @FhirAnswer('A searchset Bundle, paged by its links.', 400, 401, 403, 404, 503)
+  @ApiParam({ name: 'resourceType', description: 'A served type (see /fhir/R4/metadata).', example: 'Observation' })
+  @ApiQuery({
+    name: 'patient',
+    required: false,
+    description:
+      'The patient whose record is searched (required except for AuditEvent); more parameters per type in /fhir/R4/metadata.',
+    example: EXAMPLE_ID.patient,
+  })
   async search(
     @Param('resourceType') resourceType: string,
     @Req() request: Request,
@@ -99,6 +119,7 @@ export class FhirController {
   @Header('Content-Type', FHIR_JSON)
   @ApiOperation({ summary: 'Read the current version of one resource.' })
   @FhirAnswer('The resource.', 401, 403, 404, 410, 503)
+  @ResourceParams()
   async read(
     @Param('resourceType') resourceType: string,
     @Param('id') id: string,
@@ -114,6 +135,7 @@ export class FhirController {
   @Header('Content-Type', FHIR_JSON)
   @ApiOperation({ summary: "A resource's versions, newest first: one per event of the log that changed it." })
   @FhirAnswer('A history Bundle.', 401, 403, 404, 410, 503)
+  @ResourceParams()
   async history(
     @Param('resourceType') resourceType: string,
     @Param('id') id: string,
@@ -129,6 +151,8 @@ export class FhirController {
   @Header('Content-Type', FHIR_JSON)
   @ApiOperation({ summary: 'Read one version of a resource (vread).' })
   @FhirAnswer('The version.', 401, 403, 404, 410, 503)
+  @ResourceParams()
+  @ApiParam({ name: 'versionId', description: 'A version the history lists: 1 is the first.', example: '1' })
   async vread(
     @Param('resourceType') resourceType: string,
     @Param('id') id: string,

@@ -20,6 +20,7 @@ import { IntegrityMonitor } from './integrity-monitor';
 class AnchorQuery {
   @ApiPropertyOptional({
     description: 'Digest the log up to this position (default: everything settled for a minute).',
+    example: 1,
   })
   @IsOptional()
   @Type(() => Number)

@@ -18,6 +18,7 @@ export class ErasureDto {
   @IsText(
     500,
     'Why the data is erased: the legal basis and a request reference. It is kept in the clear: no personal data.',
+    'GDPR Art. 17 request, reference DPO-2026-014',
   )
   reason!: string;
 }

@@ -12,7 +12,11 @@ import { Problem } from '../http/problems/problem';
 import { EVENT_STORE, PROJECTION_HOST, SQL_DATABASE } from '../http/tokens';
 
 class ProjectionParams {
-  @ApiProperty({ description: 'A read model, e.g. adherence.', pattern: '^[a-z][a-z0-9-]{0,63}$' })
+  @ApiProperty({
+    description: 'A read model, e.g. adherence.',
+    pattern: '^[a-z][a-z0-9-]{0,63}$',
+    example: 'adherence',
+  })
   @IsString()
   @Matches(/^[a-z][a-z0-9-]{0,63}$/, { message: '$property must be a read model name such as adherence' })
   name!: string;

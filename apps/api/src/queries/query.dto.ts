@@ -21,6 +21,7 @@ export class ReadQuery {
     description:
       'Read-your-writes: the position a write returned; the answer waits (up to 2 s) until the read model reflects it, else 503.',
     minimum: 1,
+    example: 1,
   })
   @IsOptional()
   @Type(() => Number)
@@ -47,6 +48,7 @@ export class PatientReadQuery extends ReadQuery {
     format: 'date-time',
     description:
       'Time travel: the view as it stood at this instant, replayed from the patient’s events (minPosition is then not needed: the log is read directly).',
+    example: '2026-01-31T00:00:00Z',
   })
   @IsOptional()
   @IsISO8601({ strict: true, strictSeparator: true })
@@ -60,6 +62,7 @@ export class PatientReadQuery extends ReadQuery {
   @ApiPropertyOptional({
     enum: AS_OF_BASES,
     default: 'recorded',
+    example: 'occurred',
     description:
       'With asOf: `recorded` = events recorded at or before asOf (what the clinic knew then; the default, for audits); `occurred` = events whose occurredAt (else recordedAt) is at or before asOf, late reports included.',
   })
@@ -71,7 +74,7 @@ export class PatientReadQuery extends ReadQuery {
 /** How many entries of a list one page shows: 1 to 200, 50 by default. */
 export const PageLimit = (): PropertyDecorator =>
   applyDecorators(
-    ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200 }),
+    ApiPropertyOptional({ default: 50, minimum: 1, maximum: 200, example: 20 }),
     IsOptional(),
     Type(() => Number),
     IsInt(),
@@ -82,7 +85,7 @@ export const PageLimit = (): PropertyDecorator =>
 /** How many entries of a list to skip. */
 export const PageOffset = (): PropertyDecorator =>
   applyDecorators(
-    ApiPropertyOptional({ default: 0, minimum: 0, maximum: 100000 }),
+    ApiPropertyOptional({ default: 0, minimum: 0, maximum: 100000, example: 0 }),
     IsOptional(),
     Type(() => Number),
     IsInt(),
@@ -99,7 +102,11 @@ export const REGISTRY_FLAGS = [
 
 /** The caseload now, or as it stood at `asOf` on the same basis as the patient views (docs/analytics.md). */
 export class RegistryQuery extends PatientReadQuery {
-  @ApiPropertyOptional({ enum: REGISTRY_FLAGS, description: 'Only patients with this reason for case review.' })
+  @ApiPropertyOptional({
+    enum: REGISTRY_FLAGS,
+    description: 'Only patients with this reason for case review.',
+    example: 'pdc-below-80',
+  })
   @IsOptional()
   @IsIn(REGISTRY_FLAGS)
   flag?: (typeof REGISTRY_FLAGS)[number];

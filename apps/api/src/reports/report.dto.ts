@@ -6,10 +6,13 @@ import { IsOptionalCalendarDate, IsOptionalInstant } from '../http/validation/de
 
 /** GET /reports/effectiveness: the options of `npm run cli -- report effectiveness`, as a query. */
 export class EffectivenessReportQuery {
-  @IsOptionalCalendarDate('First day of the period (plans started from then); default: the log’s first day.')
+  @IsOptionalCalendarDate(
+    'First day of the period (plans started from then); default: the log’s first day.',
+    '2026-01-01',
+  )
   from?: string;
 
-  @IsOptionalCalendarDate('Last day of the period; default: the log’s last day.')
+  @IsOptionalCalendarDate('Last day of the period; default: the log’s last day.', '2026-12-31')
   to?: string;
 
   @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'md', example: 'html' })
@@ -17,7 +20,7 @@ export class EffectivenessReportQuery {
   @IsIn(REPORT_FORMATS)
   format?: ReportFormat;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: DEFAULT_MIN_COHORT })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 1000, default: DEFAULT_MIN_COHORT, example: 5 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -25,7 +28,10 @@ export class EffectivenessReportQuery {
   @Max(1000)
   minCohort?: number;
 
-  @IsOptionalInstant('The log as it stood at this instant: only events recorded at or before it.')
+  @IsOptionalInstant(
+    'The log as it stood at this instant: only events recorded at or before it.',
+    '2026-11-30T00:00:00Z',
+  )
   asOf?: string;
 
   @ApiPropertyOptional({

@@ -1260,7 +1260,10 @@ export interface components {
             correlationId?: string;
         };
         ErasureDto: {
-            /** @description Why the data is erased: the legal basis and a request reference. It is kept in the clear: no personal data. */
+            /**
+             * @description Why the data is erased: the legal basis and a request reference. It is kept in the clear: no personal data.
+             * @example GDPR Art. 17 request, reference DPO-2026-014
+             */
             reason: string;
         };
         ErasureResultDto: {
@@ -1334,40 +1337,56 @@ export interface components {
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-05T09:10:00Z
              */
             occurredAt?: string;
         };
         ChangeTreatmentTrackDto: {
-            /** @enum {string} */
+            /**
+             * @example medication-only
+             * @enum {string}
+             */
             track: "integrated" | "medication-only" | "therapy-only";
-            /** @description Why the track changes. */
+            /**
+             * @description Why the track changes.
+             * @example Therapy goals met; medication continues with the prescriber.
+             */
             reason: string;
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-23T10:00:00Z
              */
             occurredAt?: string;
         };
         ReviewCarePlanDto: {
+            /** @example Sleeping better; PHQ-9 down from 14 to 10. Continue the plan. */
             summary?: string;
             /**
              * Format: date
              * @description When the next review is due.
+             * @example 2026-02-02
              */
             nextReviewDue?: string;
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-12T10:00:00Z
              */
             occurredAt?: string;
         };
         CloseCarePlanDto: {
-            /** @enum {string} */
+            /**
+             * @example completed
+             * @enum {string}
+             */
             reason: "completed" | "transferred" | "disengaged" | "other";
+            /** @example Remission sustained; discharged to primary care. */
             note?: string;
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-30T12:00:00Z
              */
             occurredAt?: string;
         };
@@ -1382,21 +1401,30 @@ export interface components {
              * @enum {string}
              */
             role: "therapist" | "prescriber" | "primary-care" | "care-manager";
-            /** @description Whether the patient chose this clinician. */
+            /**
+             * @description Whether the patient chose this clinician.
+             * @example true
+             */
             chosenByPatient: boolean;
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-05T09:05:00Z
              */
             occurredAt?: string;
         };
         SetTreatmentGoalDto: {
+            /** @example Sleep seven hours a night */
             description: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-03-31
+             */
             targetDate?: string;
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-05T09:20:00Z
              */
             occurredAt?: string;
         };
@@ -1404,120 +1432,185 @@ export interface components {
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-26T10:00:00Z
              */
             occurredAt?: string;
         };
         ReviseTreatmentGoalDto: {
+            /** @example Sleep seven hours on five nights a week */
             description: string;
-            /** Format: date */
+            /**
+             * Format: date
+             * @example 2026-04-30
+             */
             targetDate?: string;
+            /** @example Night shifts twice a week make every night unrealistic. */
             reason?: string;
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-19T10:00:00Z
              */
             occurredAt?: string;
         };
         ComorbidConditionDto: {
-            /** @description ICD-10 or SNOMED code. */
+            /**
+             * @description ICD-10 or SNOMED code.
+             * @example F41.1
+             */
             code?: string;
+            /** @example Generalised anxiety disorder */
             description: string;
         };
         RecordHolisticContextDto: {
+            /** @example Works night shifts twice a week; walks daily. */
             lifestyle?: string;
+            /** @example Lives with her partner; her sister lives nearby. */
             supportSystem?: string;
             comorbidConditions?: components["schemas"]["ComorbidConditionDto"][];
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-05T09:30:00Z
              */
             occurredAt?: string;
         };
         TherapyFrequencyDto: {
-            /** @description Planned sessions per period. */
+            /**
+             * @description Planned sessions per period.
+             * @example 1
+             */
             sessions: number;
-            /** @enum {string} */
+            /**
+             * @example week
+             * @enum {string}
+             */
             per: "week" | "month";
         };
         PrescribeTherapyDto: {
-            /** @enum {string} */
+            /**
+             * @example CBT
+             * @enum {string}
+             */
             modality: "CBT" | "DBT" | "other";
-            /** @description Names the modality when it is "other" (e.g. IPT). */
+            /**
+             * @description Names the modality when it is "other" (e.g. IPT).
+             * @example CBT for insomnia (CBT-I)
+             */
             modalityDetail?: string;
             /** @description Planned frequency, e.g. 1 per week. */
             frequency: components["schemas"]["TherapyFrequencyDto"];
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-05T09:40:00Z
              */
             occurredAt?: string;
         };
         ChangeTherapyModalityDto: {
-            /** @enum {string} */
+            /**
+             * @example other
+             * @enum {string}
+             */
             modality: "CBT" | "DBT" | "other";
-            /** @description Names the modality when it is "other" (e.g. IPT). */
+            /**
+             * @description Names the modality when it is "other" (e.g. IPT).
+             * @example IPT
+             */
             modalityDetail?: string;
-            /** @description Why the modality changes. */
+            /**
+             * @description Why the modality changes.
+             * @example Low mood follows a role transition at work.
+             */
             reason?: string;
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-15T10:00:00Z
              */
             occurredAt?: string;
         };
         ChangeTherapyFrequencyDto: {
-            /** @description Planned frequency, e.g. 1 per week. */
+            /**
+             * @description Planned frequency, e.g. 1 per week.
+             * @example {
+             *       "sessions": 2,
+             *       "per": "month"
+             *     }
+             */
             frequency: components["schemas"]["TherapyFrequencyDto"];
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-16T10:00:00Z
              */
             occurredAt?: string;
         };
         ScheduleSessionDto: {
-            /** @enum {string} */
+            /**
+             * @example psychotherapy
+             * @enum {string}
+             */
             kind: "psychotherapy" | "medication-management";
             /**
              * Format: date-time
              * @description When the session starts; not in the past.
+             * @example 2030-01-07T10:00:00Z
              */
             scheduledFor: string;
-            /** @description Planned length in minutes. */
+            /**
+             * @description Planned length in minutes.
+             * @example 50
+             */
             durationMinutes: number;
-            /** @description The clinician who holds the session (on the care team); defaults to the caller. */
+            /**
+             * @description The clinician who holds the session (on the care team); defaults to the caller.
+             * @example dr-theo
+             */
             clinicianId?: string;
         };
         RecordSessionAttendedDto: {
             /**
              * Format: date-time
              * @description When the session took place, if not at its scheduled time.
+             * @example 2026-01-12T10:05:00Z
              */
             occurredAt?: string;
         };
         RecordSessionMissedDto: {
-            /** @description Why the patient did not come, if known. */
+            /**
+             * @description Why the patient did not come, if known.
+             * @example Unwell; called the morning after.
+             */
             reason?: string;
             /**
              * Format: date-time
              * @description When the session was missed, if not at its scheduled time.
+             * @example 2026-01-19T10:00:00Z
              */
             occurredAt?: string;
         };
         CancelSessionDto: {
             /**
              * @description Who cancelled.
+             * @example patient
              * @enum {string}
              */
             cancelledBy: "patient" | "clinician" | "clinic";
-            /** @description Why the session is cancelled. */
+            /**
+             * @description Why the session is cancelled.
+             * @example Away on holiday that week.
+             */
             reason: string;
         };
         RescheduleSessionDto: {
             /**
              * Format: date-time
              * @description The new start; not in the past.
+             * @example 2030-01-09T15:00:00Z
              */
             scheduledFor: string;
+            /** @example Clashes with a work shift. */
             reason?: string;
         };
         DrugDto: {
@@ -1589,6 +1682,7 @@ export interface components {
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-05T09:45:00Z
              */
             occurredAt?: string;
         };
@@ -1598,26 +1692,34 @@ export interface components {
             /**
              * Format: date-time
              * @description From when the new dose applies; not before the medication started.
+             * @example 2026-01-19T00:00:00Z
              */
             effectiveFrom: string;
+            /** @example Partial response after two weeks. */
             reason?: string;
             /**
              * @description Required when an adjustment effective later than this one is still pending: `keep` it, or `cancel` it (docs/clinical-rules.md, "Regimen on a day").
+             * @example keep
              * @enum {string}
              */
             pendingAdjustments?: "keep" | "cancel";
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-19T09:00:00Z
              */
             occurredAt?: string;
         };
         CancelDoseAdjustmentDto: {
-            /** @description Why the pending adjustment is withdrawn. */
+            /**
+             * @description Why the pending adjustment is withdrawn.
+             * @example The patient prefers to stay on the current dose.
+             */
             reason?: string;
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-20T09:00:00Z
              */
             occurredAt?: string;
         };
@@ -1625,19 +1727,28 @@ export interface components {
             /**
              * Format: date-time
              * @description When the medication stops; no dose counts at or after it. Defaults to now.
+             * @example 2026-01-26T00:00:00Z
              */
             stoppedAt?: string;
-            /** @enum {string} */
+            /**
+             * @example course-completed
+             * @enum {string}
+             */
             reason: "side-effects" | "ineffective" | "course-completed" | "patient-choice" | "track-change" | "other";
+            /** @example Remission; tapered over the last week. */
             reasonDetail?: string;
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-26T09:00:00Z
              */
             occurredAt?: string;
         };
         RecordDoseTakenDto: {
-            /** @description The medication the dose belongs to (the id the prescription answered). */
+            /**
+             * @description The medication the dose belongs to (the id the prescription answered).
+             * @example a1c2e3f4-5b6d-4e7f-8a9b-0c1d2e3f4a5b
+             */
             medicationId: string;
             /**
              * Format: date-time
@@ -1653,7 +1764,10 @@ export interface components {
             occurredAt: string;
         };
         RecordDoseMissedDto: {
-            /** @description The medication the dose belongs to. */
+            /**
+             * @description The medication the dose belongs to.
+             * @example a1c2e3f4-5b6d-4e7f-8a9b-0c1d2e3f4a5b
+             */
             medicationId: string;
             /**
              * Format: date-time
@@ -1667,7 +1781,10 @@ export interface components {
              * @example 2026-01-07T08:00:00Z
              */
             occurredAt?: string;
-            /** @enum {string} */
+            /**
+             * @example forgot
+             * @enum {string}
+             */
             reason?: "forgot" | "side-effects" | "ran-out" | "asleep" | "other";
             /**
              * @description More about why.
@@ -1703,7 +1820,10 @@ export interface components {
              * @enum {string}
              */
             severity: "mild" | "moderate" | "severe";
-            /** @description The medication suspected of causing it. */
+            /**
+             * @description The medication suspected of causing it.
+             * @example a1c2e3f4-5b6d-4e7f-8a9b-0c1d2e3f4a5b
+             */
             suspectedMedicationId?: string;
             /** @description FIBSER ratings, when asked. */
             fibser?: components["schemas"]["FibserDto"];
@@ -1717,16 +1837,20 @@ export interface components {
         ReviewSideEffectDto: {
             /**
              * @description What the prescriber decided.
+             * @example monitor
              * @enum {string}
              */
             action: "continue" | "monitor" | "dose-adjusted" | "discontinued" | "other";
+            /** @example Usual in the first weeks; take with food and report if it lasts. */
             note?: string;
         };
         ResolveSideEffectDto: {
+            /** @example Gone since taking the dose with breakfast. */
             note?: string;
             /**
              * Format: date-time
              * @description When it resolved, if not now.
+             * @example 2026-01-14T09:00:00Z
              */
             occurredAt?: string;
         };
@@ -1766,71 +1890,119 @@ export interface components {
         RequestConsultationDto: {
             /**
              * @description The team role asked, e.g. a therapist asks the prescriber.
+             * @example prescriber
              * @enum {string}
              */
             requestedRole: "therapist" | "prescriber" | "primary-care" | "care-manager";
-            /** @description The question. */
+            /**
+             * @description The question.
+             * @example Sleep is still poor at 50 mg: could the dose be taken in the morning only?
+             */
             topic: string;
-            /** @enum {string} */
+            /**
+             * @example routine
+             * @enum {string}
+             */
             urgency: "routine" | "urgent";
         };
         AnswerConsultationDto: {
+            /** @example Yes: it is already a morning dose; I will review it at the next visit. */
             answer: string;
         };
         ShareCollaborationNoteDto: {
+            /** @example Attended and engaged; practising the sleep diary daily. */
             body: string;
-            /** @description Roles the note is for; the whole team when absent. */
+            /**
+             * @description Roles the note is for; the whole team when absent.
+             * @example [
+             *       "prescriber"
+             *     ]
+             */
             audience?: ("therapist" | "prescriber" | "primary-care" | "care-manager")[];
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-12T11:00:00Z
              */
             occurredAt?: string;
         };
         AttendeeDto: {
-            /** @description The attendee (user id). */
+            /**
+             * @description The attendee (user id).
+             * @example dr-theo
+             */
             userId: string;
-            /** @enum {string} */
+            /**
+             * @example therapist
+             * @enum {string}
+             */
             role: "therapist" | "prescriber" | "primary-care" | "care-manager" | "patient";
         };
         HoldCaseReviewDto: {
             /** @description Who attended, each once. */
             attendees: components["schemas"]["AttendeeDto"][];
-            /** @description Decisions taken, each up to 2000 characters. */
+            /**
+             * @description Decisions taken, each up to 2000 characters.
+             * @example [
+             *       "Continue sertraline 100 mg",
+             *       "Review sleep at the next session"
+             *     ]
+             */
             decisions: string[];
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-21T14:00:00Z
              */
             occurredAt?: string;
         };
         FieldChangeDto: {
-            /** @description Dotted path of the amended field in the entry, e.g. strength.value. */
+            /**
+             * @description Dotted path of the amended field in the entry, e.g. strength.value.
+             * @example occurredAt
+             */
             field: string;
-            /** @description The corrected value: any JSON (null included), at most 4000 characters serialized. */
+            /**
+             * @description The corrected value: any JSON (null included), at most 4000 characters serialized.
+             * @example 2026-01-06T08:40:00Z
+             */
             value: (string | null) | number | boolean | Record<string, never> | unknown[];
         };
         CorrectEntryDto: {
-            /** @description The stream that holds the entry, e.g. doses-<patientId>-2026-03. */
+            /**
+             * @description The stream that holds the entry, e.g. doses-<patientId>-2026-03.
+             * @example doses-5b0e6f3c-2d7a-4c1e-9a8b-3f4d5e6a7b8c-2026-01
+             */
             stream: string;
             /** @description The amended fields, each once. */
             changes: components["schemas"]["FieldChangeDto"][];
-            /** @description Why the entry is amended. */
+            /**
+             * @description Why the entry is amended.
+             * @example Typed the time from memory; the pill box alarm says 08:40.
+             */
             reason: string;
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-09T09:00:00Z
              */
             occurredAt?: string;
         };
         MarkEnteredInErrorDto: {
-            /** @description The stream that holds the entry, e.g. doses-<patientId>-2026-03. */
+            /**
+             * @description The stream that holds the entry, e.g. doses-<patientId>-2026-03.
+             * @example doses-5b0e6f3c-2d7a-4c1e-9a8b-3f4d5e6a7b8c-2026-01
+             */
             stream: string;
-            /** @description Why the entry is void (e.g. recorded for the wrong patient). */
+            /**
+             * @description Why the entry is void (e.g. recorded for the wrong patient).
+             * @example Recorded twice by mistake.
+             */
             reason: string;
             /**
              * Format: date-time
              * @description When it happened, if not now.
+             * @example 2026-01-09T09:30:00Z
              */
             occurredAt?: string;
         };
@@ -7868,7 +8040,13 @@ export interface operations {
     };
     AdminTasksController_asOf: {
         parameters: {
-            query?: never;
+            query: {
+                /** @description Views, comma-separated. */
+                view?: unknown;
+                by?: "recorded" | "occurred";
+                /** @description The instant. */
+                "as-of": unknown;
+            };
             header?: never;
             path: {
                 /** @description The patient. */
@@ -7999,7 +8177,10 @@ export interface operations {
     BulkExportController_system: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Must be respond-async. */
+                Prefer: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -8065,8 +8246,12 @@ export interface operations {
     BulkExportController_group: {
         parameters: {
             query?: never;
-            header?: never;
+            header: {
+                /** @description Must be respond-async. */
+                Prefer: string;
+            };
             path: {
+                /** @description `all`, or a treatment track. */
                 groupId: string;
             };
             cookie?: never;
@@ -8135,6 +8320,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The export, as its Content-Location names it. */
                 jobId: string;
             };
             cookie?: never;
@@ -8192,6 +8378,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The export, as its Content-Location names it. */
                 jobId: string;
             };
             cookie?: never;
@@ -8249,7 +8436,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description The export, as its Content-Location names it. */
                 jobId: string;
+                /** @description A file the manifest lists: `<type>.ndjson`. */
                 file: string;
             };
             cookie?: never;
@@ -8337,9 +8526,13 @@ export interface operations {
     };
     FhirController_search: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The patient whose record is searched (required except for AuditEvent); more parameters per type in /fhir/R4/metadata. */
+                patient?: unknown;
+            };
             header?: never;
             path: {
+                /** @description A served type (see /fhir/R4/metadata). */
                 resourceType: string;
             };
             cookie?: never;
@@ -8419,7 +8612,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A served type (see /fhir/R4/metadata). */
                 resourceType: string;
+                /** @description The resource id; a Patient’s is the patient id. */
                 id: string;
             };
             cookie?: never;
@@ -8499,7 +8694,9 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A served type (see /fhir/R4/metadata). */
                 resourceType: string;
+                /** @description The resource id; a Patient’s is the patient id. */
                 id: string;
             };
             cookie?: never;
@@ -8579,8 +8776,11 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A served type (see /fhir/R4/metadata). */
                 resourceType: string;
+                /** @description The resource id; a Patient’s is the patient id. */
                 id: string;
+                /** @description A version the history lists: 1 is the first. */
                 versionId: string;
             };
             cookie?: never;

@@ -23,6 +23,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { ISO_INSTANT } from '@caretrail/domain';
+import { EXAMPLE_ID } from './example-ids';
 
 /** Ids in paths and bodies: UUIDs or similar opaque tokens, never free text. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -34,9 +35,9 @@ export const IsRecordId = (description = 'an id', example?: string): PropertyDec
     Matches(ID_PATTERN, { message: '$property must be 1 to 64 letters, digits, "-" or "_"' }),
   );
 
-export const IsOptionalRecordId = (description = 'an id'): PropertyDecorator =>
+export const IsOptionalRecordId = (description = 'an id', example?: string): PropertyDecorator =>
   applyDecorators(
-    ApiPropertyOptional({ description, pattern: ID_PATTERN.source, maxLength: 64 }),
+    ApiPropertyOptional({ description, pattern: ID_PATTERN.source, maxLength: 64, example }),
     IsOptional(),
     IsString(),
     Matches(ID_PATTERN, { message: '$property must be 1 to 64 letters, digits, "-" or "_"' }),
@@ -138,32 +139,32 @@ export const IsOptionalInstant = (description = 'When it happened, if not now.',
   );
 
 /** A calendar date, e.g. 2026-03-01. */
-export const IsCalendarDate = (description?: string): PropertyDecorator =>
+export const IsCalendarDate = (description?: string, example?: string): PropertyDecorator =>
   applyDecorators(
-    ApiProperty({ format: 'date', description }),
+    ApiProperty({ format: 'date', description, example }),
     IsISO8601({ strict: true }),
     Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a calendar date YYYY-MM-DD' }),
   );
 
-export const IsOptionalCalendarDate = (description?: string): PropertyDecorator =>
+export const IsOptionalCalendarDate = (description?: string, example?: string): PropertyDecorator =>
   applyDecorators(
-    ApiPropertyOptional({ format: 'date', description }),
+    ApiPropertyOptional({ format: 'date', description, example }),
     IsOptional(),
     IsISO8601({ strict: true }),
     Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a calendar date YYYY-MM-DD' }),
   );
 
 export class PatientParams {
-  @IsRecordId('The patient.')
+  @IsRecordId('The patient.', EXAMPLE_ID.patient)
   patientId!: string;
 }
 
 /** One of a fixed set of values, e.g. a domain union kept as an `as const` array. */
-export const IsOneOf = (values: readonly string[], description?: string): PropertyDecorator =>
-  applyDecorators(ApiProperty({ enum: values, description }), IsIn(values));
+export const IsOneOf = (values: readonly string[], description?: string, example?: string): PropertyDecorator =>
+  applyDecorators(ApiProperty({ enum: values, description, example }), IsIn(values));
 
-export const IsOptionalOneOf = (values: readonly string[], description?: string): PropertyDecorator =>
-  applyDecorators(ApiPropertyOptional({ enum: values, description }), IsOptional(), IsIn(values));
+export const IsOptionalOneOf = (values: readonly string[], description?: string, example?: string): PropertyDecorator =>
+  applyDecorators(ApiPropertyOptional({ enum: values, description, example }), IsOptional(), IsIn(values));
 
 /**
  * At most `places` digits after the point. class-validator's `maxDecimalPlaces` reads the digits
@@ -206,9 +207,9 @@ export const enumOf =
 type MissingMembers<M> = { readonly missing: M };
 
 /** A nested object validated by its own class; unknown fields inside it are refused too. */
-export const IsNested = (type: new () => object, description?: string): PropertyDecorator =>
+export const IsNested = (type: new () => object, description?: string, example?: object): PropertyDecorator =>
   applyDecorators(
-    ApiProperty({ type, description }),
+    ApiProperty({ type, description, example }),
     IsObject(),
     ValidateNested(),
     Type(() => type),

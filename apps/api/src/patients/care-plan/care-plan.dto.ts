@@ -23,6 +23,7 @@ import {
   IsRecordId,
   IsText,
 } from '../../http/validation/decorators';
+import { EXAMPLE_ID } from '../../http/validation/example-ids';
 
 export const TRACKS = enumOf<TreatmentTrack>()(['integrated', 'medication-only', 'therapy-only']);
 export const TEAM_ROLES = enumOf<CareTeamRole>()(['therapist', 'prescriber', 'primary-care', 'care-manager']);
@@ -78,42 +79,42 @@ export class StartCarePlanDto {
   @IsIn(TRACKS)
   track!: (typeof TRACKS)[number];
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-05T09:10:00Z')
   occurredAt?: string;
 }
 
 export class ChangeTreatmentTrackDto {
-  @ApiProperty({ enum: TRACKS })
+  @ApiProperty({ enum: TRACKS, example: 'medication-only' })
   @IsIn(TRACKS)
   track!: (typeof TRACKS)[number];
 
-  @IsText(1000, 'Why the track changes.')
+  @IsText(1000, 'Why the track changes.', 'Therapy goals met; medication continues with the prescriber.')
   reason!: string;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-23T10:00:00Z')
   occurredAt?: string;
 }
 
 export class ReviewCarePlanDto {
-  @IsOptionalText(4000)
+  @IsOptionalText(4000, undefined, 'Sleeping better; PHQ-9 down from 14 to 10. Continue the plan.')
   summary?: string;
 
-  @IsOptionalCalendarDate('When the next review is due.')
+  @IsOptionalCalendarDate('When the next review is due.', '2026-02-02')
   nextReviewDue?: string;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-12T10:00:00Z')
   occurredAt?: string;
 }
 
 export class CloseCarePlanDto {
-  @ApiProperty({ enum: CLOSURE_REASONS })
+  @ApiProperty({ enum: CLOSURE_REASONS, example: 'completed' })
   @IsIn(CLOSURE_REASONS)
   reason!: (typeof CLOSURE_REASONS)[number];
 
-  @IsOptionalText(4000)
+  @IsOptionalText(4000, undefined, 'Remission sustained; discharged to primary care.')
   note?: string;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-30T12:00:00Z')
   occurredAt?: string;
 }
 
@@ -125,69 +126,69 @@ export class AssignCareTeamMemberDto {
   @IsIn(TEAM_ROLES)
   role!: (typeof TEAM_ROLES)[number];
 
-  @ApiProperty({ description: 'Whether the patient chose this clinician.' })
+  @ApiProperty({ description: 'Whether the patient chose this clinician.', example: true })
   @IsBoolean()
   chosenByPatient!: boolean;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-05T09:05:00Z')
   occurredAt?: string;
 }
 
 /** The query of DELETE /patients/{patientId}/care-team/{userId}: a DELETE has no body. */
 export class RemoveCareTeamMemberQuery {
-  @IsOptionalText(1000)
+  @IsOptionalText(1000, undefined, 'Moved to another clinic.')
   reason?: string;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-28T09:00:00Z')
   occurredAt?: string;
 }
 
 export class SetTreatmentGoalDto {
-  @IsText(2000)
+  @IsText(2000, undefined, 'Sleep seven hours a night')
   description!: string;
 
-  @IsOptionalCalendarDate()
+  @IsOptionalCalendarDate(undefined, '2026-03-31')
   targetDate?: string;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-05T09:20:00Z')
   occurredAt?: string;
 }
 
 export class MarkGoalAchievedDto {
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-26T10:00:00Z')
   occurredAt?: string;
 }
 
 export class ReviseTreatmentGoalDto {
-  @IsText(2000)
+  @IsText(2000, undefined, 'Sleep seven hours on five nights a week')
   description!: string;
 
-  @IsOptionalCalendarDate()
+  @IsOptionalCalendarDate(undefined, '2026-04-30')
   targetDate?: string;
 
-  @IsOptionalText(1000)
+  @IsOptionalText(1000, undefined, 'Night shifts twice a week make every night unrealistic.')
   reason?: string;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-19T10:00:00Z')
   occurredAt?: string;
 }
 
 export class ComorbidConditionDto {
-  @ApiPropertyOptional({ description: 'ICD-10 or SNOMED code.', maxLength: 32 })
+  @ApiPropertyOptional({ description: 'ICD-10 or SNOMED code.', maxLength: 32, example: 'F41.1' })
   @IsOptional()
   @IsString()
   @Matches(/^[A-Za-z0-9.:-]{1,32}$/, { message: '$property must be a code such as F41.1' })
   code?: string;
 
-  @IsText(500)
+  @IsText(500, undefined, 'Generalised anxiety disorder')
   description!: string;
 }
 
 export class RecordHolisticContextDto {
-  @IsOptionalText(4000)
+  @IsOptionalText(4000, undefined, 'Works night shifts twice a week; walks daily.')
   lifestyle?: string;
 
-  @IsOptionalText(4000)
+  @IsOptionalText(4000, undefined, 'Lives with her partner; her sister lives nearby.')
   supportSystem?: string;
 
   @ApiPropertyOptional({ type: [ComorbidConditionDto], maxItems: 50 })
@@ -197,20 +198,20 @@ export class RecordHolisticContextDto {
   @Type(() => ComorbidConditionDto)
   comorbidConditions?: ComorbidConditionDto[];
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-05T09:30:00Z')
   occurredAt?: string;
 }
 
 export class GoalParams {
-  @IsRecordId('The patient.')
+  @IsRecordId('The patient.', EXAMPLE_ID.patient)
   patientId!: string;
-  @IsRecordId('The goal.')
+  @IsRecordId('The goal.', EXAMPLE_ID.goal)
   goalId!: string;
 }
 
 export class MemberParams {
-  @IsRecordId('The patient.')
+  @IsRecordId('The patient.', EXAMPLE_ID.patient)
   patientId!: string;
-  @IsRecordId('The care-team member (user id).')
+  @IsRecordId('The care-team member (user id).', EXAMPLE_ID.careManager)
   userId!: string;
 }

@@ -11,6 +11,7 @@ import {
   IsText,
   IsWellFormedText,
 } from '../../http/validation/decorators';
+import { EXAMPLE_ID } from '../../http/validation/example-ids';
 
 export const CARE_TEAM_ROLES = enumOf<CareTeamRole>()(['therapist', 'prescriber', 'primary-care', 'care-manager']);
 export const URGENCIES = enumOf<Urgency>()(['routine', 'urgent']);
@@ -21,23 +22,23 @@ export const MAX_ATTENDEES = 20;
 export const MAX_DECISIONS = 50;
 
 export class RequestConsultationDto {
-  @IsOneOf(CARE_TEAM_ROLES, 'The team role asked, e.g. a therapist asks the prescriber.')
+  @IsOneOf(CARE_TEAM_ROLES, 'The team role asked, e.g. a therapist asks the prescriber.', 'prescriber')
   requestedRole!: (typeof CARE_TEAM_ROLES)[number];
 
-  @IsText(4000, 'The question.')
+  @IsText(4000, 'The question.', 'Sleep is still poor at 50 mg: could the dose be taken in the morning only?')
   topic!: string;
 
-  @IsOneOf(URGENCIES)
+  @IsOneOf(URGENCIES, undefined, 'routine')
   urgency!: (typeof URGENCIES)[number];
 }
 
 export class AnswerConsultationDto {
-  @IsText(4000)
+  @IsText(4000, undefined, 'Yes: it is already a morning dose; I will review it at the next visit.')
   answer!: string;
 }
 
 export class ShareCollaborationNoteDto {
-  @IsText(4000)
+  @IsText(4000, undefined, 'Attended and engaged; practising the sleep diary daily.')
   body!: string;
 
   @ApiPropertyOptional({
@@ -47,6 +48,7 @@ export class ShareCollaborationNoteDto {
     maxItems: CARE_TEAM_ROLES.length,
     uniqueItems: true,
     description: 'Roles the note is for; the whole team when absent.',
+    example: ['prescriber'],
   })
   @IsOptional()
   @IsArray()
@@ -56,15 +58,15 @@ export class ShareCollaborationNoteDto {
   @IsIn(CARE_TEAM_ROLES, { each: true })
   audience?: (typeof CARE_TEAM_ROLES)[number][];
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-12T11:00:00Z')
   occurredAt?: string;
 }
 
 export class AttendeeDto {
-  @IsRecordId('The attendee (user id).')
+  @IsRecordId('The attendee (user id).', 'dr-theo')
   userId!: string;
 
-  @IsOneOf(ATTENDEE_ROLES)
+  @IsOneOf(ATTENDEE_ROLES, undefined, 'therapist')
   role!: (typeof ATTENDEE_ROLES)[number];
 }
 
@@ -73,7 +75,12 @@ export class HoldCaseReviewDto {
   @ArrayUnique((attendee: AttendeeDto | null | undefined) => attendee?.userId)
   attendees!: AttendeeDto[];
 
-  @ApiProperty({ type: [String], maxItems: MAX_DECISIONS, description: 'Decisions taken, each up to 2000 characters.' })
+  @ApiProperty({
+    type: [String],
+    maxItems: MAX_DECISIONS,
+    description: 'Decisions taken, each up to 2000 characters.',
+    example: ['Continue sertraline 100 mg', 'Review sleep at the next session'],
+  })
   @IsArray()
   @ArrayMaxSize(MAX_DECISIONS)
   @IsString({ each: true })
@@ -82,13 +89,13 @@ export class HoldCaseReviewDto {
   @IsWellFormedText({ each: true })
   decisions!: string[];
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-21T14:00:00Z')
   occurredAt?: string;
 }
 
 export class ConsultationParams {
-  @IsRecordId('The patient.')
+  @IsRecordId('The patient.', EXAMPLE_ID.patient)
   patientId!: string;
-  @IsRecordId('The consultation.')
+  @IsRecordId('The consultation.', EXAMPLE_ID.consultation)
   consultationId!: string;
 }

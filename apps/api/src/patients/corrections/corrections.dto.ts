@@ -9,6 +9,7 @@ import {
   IsText,
   IsWellFormedText,
 } from '../../http/validation/decorators';
+import { EXAMPLE_ID } from '../../http/validation/example-ids';
 
 /** A stream of one patient, as the write that recorded the entry answered it (`streamId`). */
 const STREAM = new RegExp(`^(${streamCategories.join('|')})-[A-Za-z0-9_-]{1,200}$`);
@@ -20,6 +21,7 @@ const IsStreamName = (): PropertyDecorator =>
   applyDecorators(
     ApiProperty({
       description: 'The stream that holds the entry, e.g. doses-<patientId>-2026-03.',
+      example: `doses-${EXAMPLE_ID.patient}-2026-01`,
       pattern: STREAM.source,
       maxLength: 210,
     }),
@@ -46,6 +48,7 @@ const IsBoundedJson = (maxChars: number): PropertyDecorator =>
 export class FieldChangeDto {
   @ApiProperty({
     description: 'Dotted path of the amended field in the entry, e.g. strength.value.',
+    example: 'occurredAt',
     pattern: FIELD_PATH.source,
     maxLength: 200,
   })
@@ -64,6 +67,7 @@ export class FieldChangeDto {
       { type: 'object' },
       { type: 'array', items: {} },
     ],
+    example: '2026-01-06T08:40:00Z',
   })
   @IsBoundedJson(MAX_CHANGE_VALUE_CHARS)
   value!: JsonValue;
@@ -77,10 +81,10 @@ export class CorrectEntryDto {
   @ArrayUnique((change: FieldChangeDto | null | undefined) => change?.field)
   changes!: FieldChangeDto[];
 
-  @IsText(1000, 'Why the entry is amended.')
+  @IsText(1000, 'Why the entry is amended.', 'Typed the time from memory; the pill box alarm says 08:40.')
   reason!: string;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-09T09:00:00Z')
   occurredAt?: string;
 }
 
@@ -88,16 +92,16 @@ export class MarkEnteredInErrorDto {
   @IsStreamName()
   stream!: string;
 
-  @IsText(1000, 'Why the entry is void (e.g. recorded for the wrong patient).')
+  @IsText(1000, 'Why the entry is void (e.g. recorded for the wrong patient).', 'Recorded twice by mistake.')
   reason!: string;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-09T09:30:00Z')
   occurredAt?: string;
 }
 
 export class EntryParams {
-  @IsRecordId('The patient.')
+  @IsRecordId('The patient.', EXAMPLE_ID.patient)
   patientId!: string;
-  @IsRecordId('The event id of the entry amended.')
+  @IsRecordId('The event id of the entry amended.', EXAMPLE_ID.event)
   eventId!: string;
 }

@@ -28,6 +28,7 @@ import {
   IsText,
   MaxDecimalPlaces,
 } from '../../http/validation/decorators';
+import { EXAMPLE_ID } from '../../http/validation/example-ids';
 
 export const PENDING_ADJUSTMENTS_DECISIONS = enumOf<PendingAdjustmentsDecision>()(['keep', 'cancel']);
 export const DAYS_OF_WEEK = enumOf<DayOfWeek>()(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
@@ -136,7 +137,7 @@ export class PrescribeMedicationDto {
   @IsOptionalText(2000, 'Instructions for the patient.', 'Take with breakfast.')
   instructions?: string;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-05T09:45:00Z')
   occurredAt?: string;
 }
 
@@ -147,52 +148,59 @@ export class AdjustDoseDto {
   @IsNested(DoseScheduleDto)
   schedule!: DoseScheduleDto;
 
-  @IsInstant('From when the new dose applies; not before the medication started.')
+  @IsInstant('From when the new dose applies; not before the medication started.', '2026-01-19T00:00:00Z')
   effectiveFrom!: string;
 
-  @IsOptionalText(1000)
+  @IsOptionalText(1000, undefined, 'Partial response after two weeks.')
   reason?: string;
 
   @IsOptionalOneOf(
     PENDING_ADJUSTMENTS_DECISIONS,
     'Required when an adjustment effective later than this one is still pending: `keep` it, or `cancel` it (docs/clinical-rules.md, "Regimen on a day").',
+    'keep',
   )
   pendingAdjustments?: PendingAdjustmentsDecision;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-19T09:00:00Z')
   occurredAt?: string;
 }
 
 export class CancelDoseAdjustmentDto {
-  @IsOptionalText(1000, 'Why the pending adjustment is withdrawn.')
+  @IsOptionalText(1000, 'Why the pending adjustment is withdrawn.', 'The patient prefers to stay on the current dose.')
   reason?: string;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-20T09:00:00Z')
   occurredAt?: string;
 }
 
 export class DiscontinueMedicationDto {
-  @IsOptionalInstant('When the medication stops; no dose counts at or after it. Defaults to now.')
+  @IsOptionalInstant(
+    'When the medication stops; no dose counts at or after it. Defaults to now.',
+    '2026-01-26T00:00:00Z',
+  )
   stoppedAt?: string;
 
-  @IsOneOf(DISCONTINUATION_REASONS)
+  @IsOneOf(DISCONTINUATION_REASONS, undefined, 'course-completed')
   reason!: (typeof DISCONTINUATION_REASONS)[number];
 
-  @IsOptionalText(1000)
+  @IsOptionalText(1000, undefined, 'Remission; tapered over the last week.')
   reasonDetail?: string;
 
-  @IsOptionalInstant()
+  @IsOptionalInstant(undefined, '2026-01-26T09:00:00Z')
   occurredAt?: string;
 }
 
 export class MedicationParams {
-  @IsRecordId('The patient.')
+  @IsRecordId('The patient.', EXAMPLE_ID.patient)
   patientId!: string;
-  @IsRecordId('The medication.')
+  @IsRecordId('The medication.', EXAMPLE_ID.medication)
   medicationId!: string;
 }
 
 export class DoseAdjustmentParams extends MedicationParams {
-  @IsRecordId('The pending adjustment: its event id (the plan view’s nextAdjustment.adjustmentId).')
+  @IsRecordId(
+    'The pending adjustment: its event id (the plan view’s nextAdjustment.adjustmentId).',
+    EXAMPLE_ID.adjustment,
+  )
   adjustmentId!: string;
 }

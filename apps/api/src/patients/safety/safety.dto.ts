@@ -10,6 +10,7 @@ import {
   IsRecordId,
   IsText,
 } from '../../http/validation/decorators';
+import { EXAMPLE_ID } from '../../http/validation/example-ids';
 
 export const SEVERITIES = enumOf<Severity>()(['mild', 'moderate', 'severe']);
 export const SIDE_EFFECT_ACTIONS = enumOf<SideEffectAction>()([
@@ -39,7 +40,7 @@ export class ReportSideEffectDto {
   @IsOneOf(SEVERITIES, 'Severe opens an urgent item for the prescriber.')
   severity!: (typeof SEVERITIES)[number];
 
-  @IsOptionalRecordId('The medication suspected of causing it.')
+  @IsOptionalRecordId('The medication suspected of causing it.', EXAMPLE_ID.medication)
   suspectedMedicationId?: string;
 
   @IsOptionalNested(FibserDto, 'FIBSER ratings, when asked.')
@@ -50,24 +51,24 @@ export class ReportSideEffectDto {
 }
 
 export class ReviewSideEffectDto {
-  @IsOneOf(SIDE_EFFECT_ACTIONS, 'What the prescriber decided.')
+  @IsOneOf(SIDE_EFFECT_ACTIONS, 'What the prescriber decided.', 'monitor')
   action!: (typeof SIDE_EFFECT_ACTIONS)[number];
 
-  @IsOptionalText(4000)
+  @IsOptionalText(4000, undefined, 'Usual in the first weeks; take with food and report if it lasts.')
   note?: string;
 }
 
 export class ResolveSideEffectDto {
-  @IsOptionalText(4000)
+  @IsOptionalText(4000, undefined, 'Gone since taking the dose with breakfast.')
   note?: string;
 
-  @IsOptionalInstant('When it resolved, if not now.')
+  @IsOptionalInstant('When it resolved, if not now.', '2026-01-14T09:00:00Z')
   occurredAt?: string;
 }
 
 export class SideEffectParams {
-  @IsRecordId('The patient.')
+  @IsRecordId('The patient.', EXAMPLE_ID.patient)
   patientId!: string;
-  @IsRecordId('The side-effect report.')
+  @IsRecordId('The side-effect report.', EXAMPLE_ID.sideEffect)
   sideEffectId!: string;
 }
