@@ -9,6 +9,7 @@ import { patientKeys } from './0006-patient-keys';
 import { idempotencyRequestHash } from './0007-idempotency-request-hash';
 import { accessLogChains } from './0008-access-log-chains';
 import { shardLeases } from './0009-shard-leases';
+import { storeImport } from './0010-store-import';
 
 /**
  * Versioned schema migrations, shared by every SQL back end. A migration is
@@ -24,6 +25,7 @@ const migrations: ReadonlyArray<{ name: string; sql: (schema: string) => string 
   { name: '0007-idempotency-request-hash', sql: idempotencyRequestHash },
   { name: '0008-access-log-chains', sql: accessLogChains },
   { name: '0009-shard-leases', sql: shardLeases },
+  { name: '0010-store-import', sql: storeImport },
 ];
 
 /**
