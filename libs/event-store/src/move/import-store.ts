@@ -100,6 +100,8 @@ export async function importStore(
   lines: AsyncIterable<string>,
   options: ImportOptions,
 ): Promise<ImportResult> {
+  // Iterate at once: a line reader emits what it reads whether or not anyone listens yet.
+  const input = lines[Symbol.asyncIterator]();
   await migrate(database);
   const s = quoteIdent(database.schema);
   const checker = new StoreFileChecker(options.accessRecordHash);
@@ -132,7 +134,8 @@ export async function importStore(
     if (options.stopAfterBatches !== undefined && batches >= options.stopAfterBatches) throw new ImportStopped(to);
   };
 
-  for await (const text of lines) {
+  for (let next = await input.next(); !next.done; next = await input.next()) {
+    const text = next.value;
     const line = checker.nextLine;
     const record: StoreFileLine = checker.check(text);
     if (record.kind === 'header') {
@@ -143,6 +146,7 @@ export async function importStore(
     if (record.kind === 'end') {
       await flush();
       await finish(database, s, checker.fileId);
+      await input.return?.();
       break;
     }
     const total = header!.counts.events + header!.counts.patientKeys + header!.counts.accessRecords;
