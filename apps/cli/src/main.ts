@@ -9,6 +9,7 @@ import { reportCommand, REPORT_USAGE } from './commands/report';
 import { stderrProgress } from './commands/cli-io';
 import { projectionsCommand, PROJECTIONS_USAGE } from './commands/projections';
 import { seedCommand, SEED_USAGE } from './commands/seed';
+import { storeCommand, STORE_USAGE } from './commands/store';
 
 type Print = (line: string) => void;
 
@@ -43,6 +44,7 @@ const commands: Record<string, CliCommand> = {
     usage: PROJECTIONS_USAGE,
     run: (argv, out, err) => projectionsCommand(argv, { out, err, progress: stderrProgress() }),
   },
+  store: { usage: STORE_USAGE, run: (argv, out, err) => storeCommand(argv, { out, err, progress: stderrProgress() }) },
 };
 
 const USAGE = `CareTrail command line (also \`npx caretrail <command>\`; \`<command> --help\` for one command)

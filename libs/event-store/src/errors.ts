@@ -66,6 +66,22 @@ export class TransactionIdsWentBackwards extends EventStoreError {
   }
 }
 
+/**
+ * `store import` began writing this store and has not finished: its events
+ * are a prefix of another store's log. Run the same import again to finish
+ * it (docs/architecture.md, "Backups").
+ */
+export class StoreImportUnfinished extends EventStoreError {
+  readonly code = 'store-import-unfinished';
+  constructor(readonly nextLine: number) {
+    super(
+      `An import into this store stopped before line ${nextLine} of its file; ` +
+        'run the same "store import --from <file>" again to finish it before using the store (see docs/architecture.md, "Backups")',
+    );
+    this.name = 'StoreImportUnfinished';
+  }
+}
+
 export class InvalidAppend extends EventStoreError {
   readonly code = 'invalid-append';
   constructor(message: string) {

@@ -64,3 +64,25 @@ export {
   type ShardedSubscriptionStatus,
 } from './subscriptions/sharded-subscription';
 export { shardStatuses, type ShardStatus } from './subscriptions/shard-status';
+export {
+  STORE_FILE_FORMAT,
+  STORE_FILE_VERSION,
+  StoreFileInvalid,
+  type AccessRecordLine,
+  type EventLine,
+  type PatientKeyLine,
+  type StoreFileHeader,
+  type StoreFileLine,
+} from './move/store-file';
+export { StoreFileChecker, type AccessRecordHasher } from './move/store-file-checker';
+export { exportStore, StoreNotExportable, type ExportOptions, type ExportProgress } from './move/export-store';
+export {
+  AlreadyImported,
+  importStore,
+  ImportProgressMoved,
+  ImportStopped,
+  TargetNotEmpty,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportResult,
+} from './move/import-store';

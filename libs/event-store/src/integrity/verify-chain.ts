@@ -65,22 +65,24 @@ export async function verifyEventChain(executor: SqlQueryable, schema: string): 
 /** SQL recomputing the hash of the `events` row aliased `e` from its stored content (`s` is the quoted schema). */
 export function recomputedHash(s: string, e = ''): string {
   const c = (column: string) => (e === '' ? column : `${e}.${column}`);
+  // An imported event hashes the transaction id it was first written under (migration 0011).
+  const hashedTransactionId = `coalesce(${c('origin_transaction_id')}, ${c('transaction_id')})`;
   return `${s}.event_hash(${[
-    'previous_hash',
-    'position',
-    'transaction_id',
-    'stream_id',
-    'stream_version',
-    'event_id',
-    'event_type',
-    'schema_version',
-    'data',
-    'metadata',
-    'recorded_at',
-    'occurred_at',
-  ]
-    .map(c)
-    .join(', ')})`;
+    c('previous_hash'),
+    c('position'),
+    hashedTransactionId,
+    ...[
+      'stream_id',
+      'stream_version',
+      'event_id',
+      'event_type',
+      'schema_version',
+      'data',
+      'metadata',
+      'recorded_at',
+      'occurred_at',
+    ].map(c),
+  ].join(', ')})`;
 }
 
 /** One event's checks, as the verifying queries return them. */

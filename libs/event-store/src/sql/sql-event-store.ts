@@ -18,7 +18,13 @@ import {
   type StoreStatus,
   type WaitOptions,
 } from '../event-store';
-import { IdempotencyKeyReused, InvalidAppend, TransactionIdsWentBackwards, WrongExpectedVersion } from '../errors';
+import {
+  IdempotencyKeyReused,
+  InvalidAppend,
+  StoreImportUnfinished,
+  TransactionIdsWentBackwards,
+  WrongExpectedVersion,
+} from '../errors';
 import { appendBatchIn, assertBatchAppendable } from './append-batch';
 import { migrate } from './migrations/migrate';
 import { quoteIdent, sqlDetailOf, SqlState, sqlStateOf, type SqlDatabase, type SqlQueryable } from './sql-database';
@@ -63,6 +69,7 @@ export class SqlEventStore implements EventStore {
     await migrate(database);
     const store = new SqlEventStore(database);
     await store.checkTransactionIds();
+    await store.checkNoUnfinishedImport();
     return store;
   }
 
@@ -386,6 +393,14 @@ export class SqlEventStore implements EventStore {
     if (highest !== null && BigInt(highest) >= BigInt(next)) {
       throw new TransactionIdsWentBackwards(highest, next);
     }
+  }
+
+  /** A half-imported log is a prefix of another store's: nothing may be appended after it. */
+  private async checkNoUnfinishedImport(): Promise<void> {
+    const { rows } = await this.database.query<{ next_line: string | number }>(
+      `SELECT next_line FROM ${this.s}.store_imports WHERE finished_at IS NULL LIMIT 1`,
+    );
+    if (rows[0]) throw new StoreImportUnfinished(Number(rows[0].next_line));
   }
 
   private translate(
