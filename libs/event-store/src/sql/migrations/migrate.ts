@@ -10,6 +10,7 @@ import { idempotencyRequestHash } from './0007-idempotency-request-hash';
 import { accessLogChains } from './0008-access-log-chains';
 import { shardLeases } from './0009-shard-leases';
 import { parkedEventDecisions } from './0010-parked-event-decisions';
+import { parkedEventRetries } from './0011-parked-event-retries';
 
 /**
  * Versioned schema migrations, shared by every SQL back end. A migration is
@@ -26,6 +27,7 @@ const migrations: ReadonlyArray<{ name: string; sql: (schema: string) => string 
   { name: '0008-access-log-chains', sql: accessLogChains },
   { name: '0009-shard-leases', sql: shardLeases },
   { name: '0010-parked-event-decisions', sql: parkedEventDecisions },
+  { name: '0011-parked-event-retries', sql: parkedEventRetries },
 ];
 
 /**
