@@ -66,6 +66,7 @@ describe.each(['postgres', 'pglite'] as const)('parked events over HTTP (%s)', (
         parkedAt: expect.any(String),
         lastRetriedAt: null,
         state: 'parked',
+        retryRequestedAt: null,
       });
       const status = await get('/admin/projections').expect(200);
       expect(status.body.find((m: { name: string }) => m.name === 'adherence').parkedCount).toBeGreaterThanOrEqual(1);
@@ -100,7 +101,8 @@ describe.each(['postgres', 'pglite'] as const)('parked events over HTTP (%s)', (
       expect(retried.body).toEqual({
         retried: [dose.eventId],
         stillFailing: [],
-        heldElsewhere: [],
+        queued: [],
+        withoutPatient: [],
         patientId: dose.patient.patientId,
       });
       await get(`${PARKED}/${dose.eventId}`).expect(404);
@@ -171,6 +173,29 @@ describe.each(['postgres', 'pglite'] as const)('parked events over HTTP (%s)', (
     expect([...all.body.retried, ...all.body.stillFailing.map((f: { eventId: string }) => f.eventId)]).not.toContain(
       eventId,
     );
+  });
+
+  it('answers 409 for an event parked without its patient (before they were recorded), and lists it apart', async () => {
+    const eventId = randomUUID();
+    const { rows } = await api.sql.query<{ active_generation: number }>(
+      `SELECT active_generation FROM "${api.sql.schema}".projections WHERE name = 'registry'`,
+    );
+    // A row as migration 0010 leaves one parked before it when the log is not in this database.
+    await api.sql.query(
+      `INSERT INTO "${api.sql.schema}".parked_events (projection, generation, event_id, position, error)
+       VALUES ('registry', $1, $2, 1, 'parked long ago')`,
+      [rows[0]!.active_generation, eventId],
+    );
+    expectProblem(
+      await post(`/admin/projections/registry/parked/${eventId}/retry`),
+      409,
+      'PARKED_EVENT_WITHOUT_PATIENT',
+    );
+    const all = await post('/admin/projections/registry/parked/retry').expect(202);
+    expect(all.body.withoutPatient).toEqual([eventId]);
+    expect(all.body.queued).toEqual([]);
+    const { body } = await get(`/admin/projections/registry/parked/${eventId}`).expect(200);
+    expect(body).toMatchObject({ state: 'parked', retryRequestedAt: null, lastRetriedAt: null });
   });
 
   it('refuses bad requests naming the field and the rule, and writes nothing', async () => {
