@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { streams } from '@caretrail/domain';
-import type { ProjectionHost } from '@caretrail/projections';
-import { PROJECTION_HOST } from '../http/tokens';
-import { enrolTestPatient, expectInvalid, expectProblem, testUser, type TestUser } from '../testing/care-setup';
-import { parkADose, parkedOf, type ParkedDose } from '../testing/parked-events';
+import { expectInvalid, expectProblem, testUser, type TestUser } from '../testing/care-setup';
+import { parkADose, parkAnUnreadableOutcome, type ParkedDose } from '../testing/parked-events';
 import { startTestApi, type TestApi } from '../testing/test-api';
 
 const PARKED = '/admin/projections/adherence/parked';
@@ -11,12 +8,10 @@ const PARKED = '/admin/projections/adherence/parked';
 describe.each(['postgres', 'pglite'] as const)('parked events over HTTP (%s)', (backend) => {
   let api: TestApi;
   let admin: TestUser;
-  let host: ProjectionHost;
 
   beforeAll(async () => {
     api = await startTestApi(backend, { PROJECTION_POISON_POLICY: 'park' });
     admin = await testUser(api, 'admin');
-    host = api.app.get<ProjectionHost>(PROJECTION_HOST);
   });
   afterAll(() => api.close());
 
@@ -24,19 +19,7 @@ describe.each(['postgres', 'pglite'] as const)('parked events over HTTP (%s)', (
   const post = (path: string, body: object = {}, auth = admin.auth) =>
     api.http.post(path).set('Authorization', auth).send(body);
 
-  /** An OutcomeMeasured whose items are not a list (written around the API's validation): the registry cannot fold it. */
-  async function unreadableOutcome(): Promise<{ eventId: string; patientId: string }> {
-    const { patientId } = await enrolTestPatient(api);
-    const occurredAt = new Date().toISOString();
-    const eventId = randomUUID();
-    await api.store.append(
-      streams.outcomes(patientId, occurredAt),
-      [{ eventId, type: 'OutcomeMeasured', data: { patientId, instrument: 'PHQ-9', items: 5, total: 5, occurredAt } }],
-      { expectedVersion: 'any' },
-    );
-    await parkedOf(host, 'registry', patientId);
-    return { eventId, patientId };
-  }
+  const unreadableOutcome = () => parkAnUnreadableOutcome(api);
 
   async function accessRecords(route: string): Promise<Array<{ user_id: string; action: string; patient_id: string }>> {
     const { rows } = await api.sql.query<{ user_id: string; action: string; patient_id: string }>(
