@@ -98,6 +98,19 @@ describe('npm run cli -- projections parked (PostgreSQL, no server answering)', 
     );
   });
 
+  it('records each command in the access log, naming the event’s patient', async () => {
+    const { rows } = await store.database.query<{ route: string; action: string; patient_id: string | null }>(
+      `SELECT route, action, patient_id FROM "${schema}".access_log WHERE method = 'CLI' ORDER BY id`,
+    );
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { route: 'projections parked list', action: 'query', patient_id: null },
+        { route: 'projections parked retry', action: 'control', patient_id: expect.stringMatching(/^cli-parked-/) },
+        { route: 'projections parked skip', action: 'control', patient_id: expect.stringMatching(/^cli-parked-/) },
+      ]),
+    );
+  });
+
   it.each([
     [[], 'projections parked needs the name of a read model'],
     [['nope'], 'There is no read model named "nope"'],

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { AccessLog } from '@caretrail/access-log';
 import type { EventStore, SqlDatabase } from '@caretrail/event-store';
 import {
   ParkedEventSkipped,
@@ -117,7 +119,8 @@ const parkedPath = (name: string) => `/admin/projections/${encodeURIComponent(na
 /**
  * A projection host of this process on the store opened here, never started: it lists and skips
  * in the tables, and a retry records requests that the process holding each shard carries out
- * (a projector on PostgreSQL, or the API once it starts on the embedded store).
+ * (a projector on PostgreSQL, or the API once it starts on the embedded store). Each command is
+ * recorded in the access log as the API records its routes (docs/audit.md), by the operator.
  */
 export class LocalParked implements ParkedControl {
   private readonly host: ProjectionHost;
@@ -136,15 +139,45 @@ export class LocalParked implements ParkedControl {
 
   async list(name: string, after?: number): Promise<{ items: ParkedEvent[]; nextAfter: number | null }> {
     const items = await this.host.parkedEvents(name, { limit: 200, ...(after === undefined ? {} : { after }) });
+    await this.record('query', 'list', null, { projection: name });
     return { items, nextAfter: items.length === 200 ? items.at(-1)!.position : null };
   }
 
-  retry(name: string, eventId: string | 'all'): Promise<RetryOutcome> {
-    return this.host.retryParked(name, eventId, this.by);
+  async retry(name: string, eventId: string | 'all'): Promise<RetryOutcome> {
+    const patientId = eventId === 'all' ? null : (await this.host.parkedEvent(name, eventId)).patientId;
+    const outcome = await this.host.retryParked(name, eventId, this.by);
+    await this.record('control', 'retry', patientId, { projection: name, eventId }, 202);
+    return outcome;
   }
 
-  skip(name: string, eventId: string, reason: string): Promise<ParkedEvent> {
-    return this.host.skipParked(name, eventId, this.by, reason);
+  async skip(name: string, eventId: string, reason: string): Promise<ParkedEvent> {
+    const skipped = await this.host.skipParked(name, eventId, this.by, reason);
+    await this.record('control', 'skip', skipped.patientId, { projection: name, eventId });
+    return skipped;
+  }
+
+  private async record(
+    action: 'query' | 'control',
+    command: string,
+    patientId: string | null,
+    detail: Record<string, unknown>,
+    status = 200,
+  ): Promise<void> {
+    await new AccessLog(this.sql).append({
+      recordedAt: new Date().toISOString(),
+      userId: this.by,
+      role: 'admin',
+      patientId,
+      category: 'read models',
+      action,
+      outcome: 'allowed',
+      status,
+      method: 'CLI',
+      route: `projections parked ${command}`,
+      clientAddress: null,
+      correlationId: randomUUID(),
+      detail: { ...detail, via: 'database' },
+    });
   }
 
   async close(): Promise<void> {
