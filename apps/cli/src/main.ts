@@ -8,6 +8,7 @@ import { replayCommand, REPLAY_USAGE } from './commands/replay';
 import { reportCommand, REPORT_USAGE } from './commands/report';
 import { stderrProgress } from './commands/cli-io';
 import { projectionsCommand, PROJECTIONS_USAGE } from './commands/projections';
+import { parkedCommand, PARKED_USAGE } from './commands/projections-parked';
 import { seedCommand, SEED_USAGE } from './commands/seed';
 import { storeCommand, STORE_USAGE } from './commands/store';
 
@@ -41,8 +42,11 @@ const commands: Record<string, CliCommand> = {
   },
   seed: { usage: SEED_USAGE, run: (argv, out, err) => seedCommand(argv, { out, err, progress: stderrProgress() }) },
   projections: {
-    usage: PROJECTIONS_USAGE,
-    run: (argv, out, err) => projectionsCommand(argv, { out, err, progress: stderrProgress() }),
+    usage: `${PROJECTIONS_USAGE}\n${PARKED_USAGE}`,
+    run: (argv, out, err) =>
+      argv[0] === 'parked'
+        ? parkedCommand(argv.slice(1), { out, err })
+        : projectionsCommand(argv, { out, err, progress: stderrProgress() }),
   },
   store: { usage: STORE_USAGE, run: (argv, out, err) => storeCommand(argv, { out, err, progress: stderrProgress() }) },
 };

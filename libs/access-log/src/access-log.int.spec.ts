@@ -325,6 +325,8 @@ describe('the access log on PostgreSQL', () => {
           `GRANT SELECT, INSERT, UPDATE ON ${s}.streams, ${s}.idempotency_keys, ${s}.checkpoints, ${s}.projections TO ${appRole}`,
         );
         await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${s}.parked_events TO ${appRole}`);
+        await client.query(`GRANT SELECT, INSERT, UPDATE ON ${s}.parked_event_retries TO ${appRole}`);
+        await client.query(`GRANT USAGE ON SEQUENCE ${s}.parked_event_retries_id_seq TO ${appRole}`);
         await client.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${s} TO ${appRole}`);
       });
       const url = new URL(testDatabaseUrl());

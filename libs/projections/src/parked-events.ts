@@ -19,6 +19,8 @@ export interface ParkedEvent {
   skippedBy: string | null;
   skippedAt: string | null;
   reason: string | null;
+  /** A retry asked for and not carried out yet: the holder of the patient's shard will. */
+  retryRequestedAt: string | null;
 }
 
 /** A failure while applying an event: what parks it. */
@@ -40,10 +42,16 @@ interface Row {
   skipped_by: string | null;
   skipped_at: Date | null;
   skip_reason: string | null;
+  retry_requested_at: Date | null;
 }
 
-const COLUMNS = `event_id::text AS event_id, position, stream_id, patient_id, event_type, recorded_at, error, parked_at,
-  last_retried_at, skipped_by, skipped_at, skip_reason`;
+/** The columns of a parked event `p`, with its pending retry request's time. */
+const columns = (tables: ProjectionTables): string =>
+  `p.event_id::text AS event_id, p.position, p.stream_id, p.patient_id, p.event_type, p.recorded_at, p.error,
+  p.parked_at, p.last_retried_at, p.skipped_by, p.skipped_at, p.skip_reason,
+  (SELECT r.requested_at FROM ${tables.parkedRetries()} AS r
+   WHERE r.projection = p.projection AND r.generation = p.generation AND r.event_id = p.event_id
+     AND r.carried_out_at IS NULL) AS retry_requested_at`;
 
 export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -54,6 +62,7 @@ export const messageOf = (error: unknown): string => (error instanceof Error ? e
  */
 export class ParkedEvents {
   private readonly table: string;
+  private readonly columns: string;
 
   constructor(
     tables: ProjectionTables,
@@ -61,6 +70,7 @@ export class ParkedEvents {
     private readonly generation: number,
   ) {
     this.table = tables.parked();
+    this.columns = columns(tables);
   }
 
   /** Records failures in the batch's transaction; an event parked already keeps its first record. */
@@ -89,9 +99,9 @@ export class ParkedEvents {
   /** In the log's order, `after` a position, at most `limit`. */
   async list(executor: SqlQueryable, { limit, after }: { limit: number; after?: number }): Promise<ParkedEvent[]> {
     const { rows } = await executor.query<Row>(
-      `SELECT ${COLUMNS} FROM ${this.table}
-       WHERE projection = $1 AND generation = $2 AND position > $3
-       ORDER BY position LIMIT $4`,
+      `SELECT ${this.columns} FROM ${this.table} AS p
+       WHERE p.projection = $1 AND p.generation = $2 AND p.position > $3
+       ORDER BY p.position LIMIT $4`,
       [this.projection, this.generation, after ?? 0, limit],
     );
     return rows.map(parkedEventOf);
@@ -99,7 +109,8 @@ export class ParkedEvents {
 
   async get(executor: SqlQueryable, eventId: string): Promise<ParkedEvent | undefined> {
     const { rows } = await executor.query<Row>(
-      `SELECT ${COLUMNS} FROM ${this.table} WHERE projection = $1 AND generation = $2 AND event_id = $3::uuid`,
+      `SELECT ${this.columns} FROM ${this.table} AS p
+       WHERE p.projection = $1 AND p.generation = $2 AND p.event_id = $3::uuid`,
       [this.projection, this.generation, eventId],
     );
     return rows[0] && parkedEventOf(rows[0]);
@@ -108,8 +119,9 @@ export class ParkedEvents {
   /** Every parked or skipped event of one patient: the events a re-derivation of their rows leaves out. */
   async ofPatient(executor: SqlQueryable, patientId: string): Promise<ParkedEvent[]> {
     const { rows } = await executor.query<Row>(
-      `SELECT ${COLUMNS} FROM ${this.table} WHERE projection = $1 AND generation = $2 AND patient_id = $3
-       ORDER BY position`,
+      `SELECT ${this.columns} FROM ${this.table} AS p
+       WHERE p.projection = $1 AND p.generation = $2 AND p.patient_id = $3
+       ORDER BY p.position`,
       [this.projection, this.generation, patientId],
     );
     return rows.map(parkedEventOf);
@@ -118,9 +130,9 @@ export class ParkedEvents {
   /** Marks a parked event skipped; undefined when it is not parked (unknown, or skipped already). */
   async skip(executor: SqlQueryable, eventId: string, by: string, reason: string): Promise<ParkedEvent | undefined> {
     const { rows } = await executor.query<Row>(
-      `UPDATE ${this.table} SET skipped_by = $4, skipped_at = now(), skip_reason = $5
-       WHERE projection = $1 AND generation = $2 AND event_id = $3::uuid AND skipped_at IS NULL
-       RETURNING ${COLUMNS}`,
+      `UPDATE ${this.table} AS p SET skipped_by = $4, skipped_at = now(), skip_reason = $5
+       WHERE p.projection = $1 AND p.generation = $2 AND p.event_id = $3::uuid AND p.skipped_at IS NULL
+       RETURNING ${this.columns}`,
       [this.projection, this.generation, eventId, by, reason],
     );
     return rows[0] && parkedEventOf(rows[0]);
@@ -185,5 +197,6 @@ function parkedEventOf(row: Row): ParkedEvent {
     skippedBy: row.skipped_by,
     skippedAt: iso(row.skipped_at),
     reason: row.skip_reason,
+    retryRequestedAt: iso(row.retry_requested_at),
   };
 }

@@ -1,13 +1,10 @@
 import {
-  checkpointOf,
   compareCheckpoints,
   DEFAULT_LEASE_MS,
   DEFAULT_SHARDS,
   newMemberId,
   ShardCheckpoints,
   ShardedSubscription,
-  shardKeyOf,
-  shardOf,
   shardStatuses,
   SqlPatientKeyStore,
   START,
@@ -21,7 +18,8 @@ import { BatchProjector, type ProjectionKeys } from './batch-projector';
 import type { ReadModel } from '@caretrail/read-models';
 import type { PoisonPolicy, ProjectionState } from './projection';
 import { checkpointName, ProjectionTables } from './projection-tables';
-import { messageOf, ParkedEvents, parkedCounts, type ParkedEvent } from './parked-events';
+import { ParkedEvents, parkedCounts, type ParkedEvent } from './parked-events';
+import { ParkedRetrier } from './parked-retrier';
 
 export interface ProjectionHostOptions {
   batchSize?: number;
@@ -45,6 +43,13 @@ export interface ProjectionHostOptions {
   leaseMs?: number;
   /** This host's member id in the shard leases (default: host/pid/random). */
   member?: string;
+  /**
+   * How long a retry of parked events waits for the holders of the patients' shards to carry it out
+   * before answering the rest as queued (PARKED_RETRY_WAIT_MS, default 5 s).
+   */
+  retryWaitMs?: number;
+  /** How often a running host looks for retry requests its shards should carry out (default 1 s). */
+  retryPollMs?: number;
 }
 
 export type ProjectionLog = (
@@ -75,6 +80,7 @@ interface RegistryRow {
 interface Runner {
   name: string;
   generation: number;
+  shards: number;
   building: boolean;
   projector: BatchProjector;
   subscription: ShardedSubscription;
@@ -86,8 +92,10 @@ export interface RetryOutcome {
   retried: string[];
   /** Failed again: still parked, with the new error. */
   stillFailing: Array<{ eventId: string; error: string }>;
-  /** Their patient's shard is held by another process (or none): only its holder may retry them. */
-  heldElsewhere: string[];
+  /** Requested, not carried out within the wait: the holder of the patient's shard will (`retryRequestedAt`). */
+  queued: string[];
+  /** Not retried: parked without a known patient (before migration 0010, on a KurrentDB log), so no rows to re-derive. */
+  withoutPatient: string[];
 }
 
 export interface ProjectionStatus {
@@ -158,7 +166,11 @@ export class ProjectionHost {
   private readonly definitions: Map<string, ReadModel>;
   private readonly keys: ProjectionKeys;
   private timer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
   private reconciling: Promise<void> = Promise.resolve();
+  /** The pass over retry requests in flight, if any (one at a time). */
+  private retrying: Promise<void> | null = null;
+  private readonly retrier: ParkedRetrier;
   private stopped = false;
   private started = false;
   private readonly log: ProjectionLog;
@@ -182,6 +194,7 @@ export class ProjectionHost {
     this.log = options.log ?? logToStderr;
     this.shards = options.shards ?? DEFAULT_SHARDS;
     this.member = options.member ?? newMemberId();
+    this.retrier = new ParkedRetrier(store, sql, this.tables, this.member);
   }
 
   async start(): Promise<void> {
@@ -189,6 +202,30 @@ export class ProjectionHost {
     this.started = true;
     await this.reconcile();
     this.timer = setInterval(() => void this.reconcileInBackground(), this.options.reconcileMs ?? 1000);
+    this.retryTimer = setInterval(() => void this.carryOutRetries(), this.options.retryPollMs ?? 1000);
+  }
+
+  /**
+   * Carries out the retry requests whose patients' shards this host holds, recorded by any process
+   * (docs/read-models.md, "Parked events"). A pass that fails is logged and tried at the next tick.
+   */
+  private carryOutRetries(): Promise<void> {
+    this.retrying ??= this.retrier
+      .carryOutPending(this.runners, checkpointName, (error, patientId) =>
+        this.log('warn', 'a parked-event retry failed; trying again at the next tick', {
+          patientId,
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      )
+      .catch((error: unknown) =>
+        this.log('error', 'looking for parked-event retries failed; trying again at the next tick', {
+          error: error instanceof Error ? error.message : String(error),
+        }),
+      )
+      .finally(() => {
+        this.retrying = null;
+      });
+    return this.retrying;
   }
 
   /*
@@ -210,8 +247,10 @@ export class ProjectionHost {
     this.stopped = true;
     this.started = false;
     clearInterval(this.timer);
+    clearInterval(this.retryTimer);
     // A failed pass was already reported to whoever awaited it (or logged by the timer).
     await this.reconciling.catch(() => undefined);
+    await this.retrying;
     await Promise.all([...this.runners.values()].map((r) => r.subscription.stop()));
     this.runners.clear();
   }
@@ -390,19 +429,27 @@ export class ProjectionHost {
 
   /** Records that an operator decided the event stays unapplied: who, when, why. */
   async skipParked(name: string, eventId: string, by: string, reason: string): Promise<ParkedEvent> {
-    const parked = await this.parkedOf(name);
-    const skipped = await parked.skip(this.sql, eventId, by, reason);
+    const generation = await this.activeGeneration(name);
+    const parked = new ParkedEvents(this.tables, name, generation);
+    // A retry asked for and not carried out yet is closed with it: the event stays unapplied.
+    const skipped = await this.sql.transaction(async (tx) => {
+      const row = await parked.skip(tx, eventId, by, reason);
+      if (row) await this.retrier.requests.closeSkipped(tx, name, generation, eventId, by);
+      return row && { ...row, retryRequestedAt: null };
+    });
     if (skipped) return skipped;
     throw new ParkedEventSkipped(await this.parkedEvent(name, eventId)); // or UnknownParkedEvent
   }
 
   /**
-   * Applies parked events again: each patient's rows are re-derived from their log up to the
-   * shard's checkpoint with the retried events in (docs/read-models.md, "Parked events"), by this
-   * process when it holds the patient's shard, between two of its batches. `eventIds`: one event,
-   * or every parked (not skipped) event of the serving generation.
+   * Applies parked events again (docs/read-models.md, "Parked events"): each patient's rows are
+   * re-derived from their log up to the shard's checkpoint with the retried events in, by the
+   * process that holds the patient's shard, between two of its batches. This host records a request
+   * per event (`by`: who asked), carries out at once those whose shard it holds, and waits up to
+   * `retryWaitMs` for the holders of the others; what is not carried out by then is `queued`.
+   * `eventIds`: one event, or every parked (not skipped) event of the serving generation.
    */
-  async retryParked(name: string, eventIds: 'all' | string): Promise<RetryOutcome> {
+  async retryParked(name: string, eventIds: 'all' | string, by: string): Promise<RetryOutcome> {
     const generation = await this.activeGeneration(name);
     const parked = new ParkedEvents(this.tables, name, generation);
     let targets: ParkedEvent[];
@@ -413,54 +460,26 @@ export class ProjectionHost {
       if (one.state === 'skipped') throw new ParkedEventSkipped(one);
       targets = [one];
     }
-    const byPatient = new Map<string, Set<string>>();
-    const outcome: RetryOutcome = { retried: [], stillFailing: [], heldElsewhere: [] };
-    for (const target of targets) {
-      if (target.patientId === null) outcome.heldElsewhere.push(target.eventId);
-      else byPatient.set(target.patientId, (byPatient.get(target.patientId) ?? new Set()).add(target.eventId));
+    const outcome: RetryOutcome = { retried: [], stillFailing: [], queued: [], withoutPatient: [] };
+    const requested: Array<{ eventId: string; patientId: string }> = [];
+    for (const { eventId, patientId } of targets) {
+      if (patientId === null) outcome.withoutPatient.push(eventId);
+      else requested.push({ eventId, patientId });
     }
+    const ids = await this.retrier.requests.request(this.sql, name, generation, requested, by);
     const runner = this.runners.get(checkpointName(name, generation));
-    for (const [patientId, retrying] of byPatient) {
-      const done = runner ? await this.retryPatient(runner, patientId, retrying) : { held: false as const };
-      if (!done.held) {
-        outcome.heldElsewhere.push(...retrying);
-        continue;
-      }
-      const failed = new Map(done.value.map((f) => [f.e.meta.eventId, messageOf(f.error)]));
-      for (const eventId of retrying) {
-        const error = failed.get(eventId);
-        if (error === undefined) outcome.retried.push(eventId);
-        else outcome.stillFailing.push({ eventId, error });
-      }
+    if (runner) {
+      for (const patientId of new Set(requested.map((r) => r.patientId)))
+        await this.retrier.carryOut(runner, patientId);
+    }
+    const states = await this.retrier.awaitOutcomes([...ids.values()], this.options.retryWaitMs ?? 5000);
+    for (const { eventId } of requested) {
+      const state = states.get(ids.get(eventId)!);
+      if (state?.outcome === 'applied') outcome.retried.push(eventId);
+      else if (state?.outcome === 'still-failing') outcome.stillFailing.push({ eventId, error: state.error ?? '' });
+      else if (state?.outcome !== 'skipped') outcome.queued.push(eventId); // skipped meanwhile: nothing to say
     }
     return outcome;
-  }
-
-  private async retryPatient(runner: Runner, patientId: string, retrying: ReadonlySet<string>) {
-    const shards = (await this.shardCountOf(runner.name, runner.generation)) ?? this.shards;
-    const shard = shardOf(shardKeyOf({ data: { patientId }, streamId: '' }), shards);
-    return runner.subscription.betweenBatches(shard, async (checkpoint, fence) => {
-      const parked = runner.projector.parked;
-      // Skipped events, and parked ones not retried now, stay unapplied.
-      const unapplied = new Set(
-        (await parked.ofPatient(this.sql, patientId)).map((p) => p.eventId).filter((id) => !retrying.has(id)),
-      );
-      const history = (await this.store.readPatient(patientId)).filter(
-        (e) => compareCheckpoints(checkpointOf(e), checkpoint) <= 0 && !unapplied.has(e.eventId),
-      );
-      return runner.projector.rederivePatient(patientId, history, fence, (tx, failures) =>
-        parked.settle(tx, retrying, failures),
-      );
-    });
-  }
-
-  private async shardCountOf(name: string, generation: number): Promise<number | null> {
-    const { rows } = await this.sql.query<RegistryRow>(`SELECT * FROM ${this.tables.registry()} WHERE name = $1`, [
-      name,
-    ]);
-    const row = rows[0];
-    if (!row) return null;
-    return row.active_generation === generation ? row.shards : row.building_shards;
   }
 
   private async activeGeneration(name: string): Promise<number> {
@@ -601,7 +620,7 @@ export class ProjectionHost {
       // The embedded store admits one process: it holds every shard (docs/architecture.md).
       exclusive: this.sql.backend === 'pglite',
     });
-    const runner = { name: definition.name, generation, building, projector, subscription };
+    const runner = { name: definition.name, generation, shards, building, projector, subscription };
     this.runners.set(key, runner);
     subscription.start();
     return runner;

@@ -17,6 +17,10 @@ export class ProjectionTables {
     return `"${this.schema}".parked_events`;
   }
 
+  parkedRetries(): string {
+    return `"${this.schema}".parked_event_retries`;
+  }
+
   async create(executor: SqlQueryable, name: string, generation: number): Promise<void> {
     const table = this.table(name, generation);
     await executor.exec(`

@@ -15,6 +15,11 @@ export interface ApiConfig {
   /** Run the read models in this process (the embedded default); false when apps/projector does. */
   runProjections: boolean;
   projectionPoisonPolicy: 'stop' | 'park';
+  /**
+   * How long a retry of parked events waits for the processes holding the patients' shards to carry
+   * it out before answering the rest as queued (PARKED_RETRY_WAIT_MS, default 5000, 0 to 60000).
+   */
+  parkedRetryWaitMs: number;
   /** Shard counts and lease duration of the read models and the relay (docs/deployment.md). */
   sharding: ShardingConfig;
   /**
@@ -65,6 +70,7 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
     logLevel: env['LOG_LEVEL'] || 'info',
     runProjections: env['RUN_PROJECTIONS'] !== 'false',
     projectionPoisonPolicy: env['PROJECTION_POISON_POLICY'] === 'park' ? 'park' : 'stop',
+    parkedRetryWaitMs: parkedRetryWaitMs(env['PARKED_RETRY_WAIT_MS']),
     sharding: shardingConfigFromEnv(env),
     personalDataEncryption: env['PERSONAL_DATA_ENCRYPTION'] !== 'off',
     accessLog: env['ACCESS_LOG'] !== 'off',
@@ -84,6 +90,14 @@ function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number)
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+function parkedRetryWaitMs(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 5000;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 60_000)
+    throw new Error(`PARKED_RETRY_WAIT_MS must be a whole number of milliseconds from 0 to 60000, got "${raw}"`);
   return value;
 }
 

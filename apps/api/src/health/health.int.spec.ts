@@ -67,4 +67,13 @@ describe('configuration', () => {
   it('refuses a PORT that is not a port number', () => {
     expect(() => apiConfigFromEnv({ PORT: 'eighty' })).toThrow(/PORT must be an integer/);
   });
+
+  it('refuses a PARKED_RETRY_WAIT_MS outside 0 to 60000 milliseconds', () => {
+    expect(apiConfigFromEnv({}).parkedRetryWaitMs).toBe(5000);
+    expect(apiConfigFromEnv({ PARKED_RETRY_WAIT_MS: '0' }).parkedRetryWaitMs).toBe(0);
+    for (const raw of ['-1', '60001', '1.5', 'soon'])
+      expect(() => apiConfigFromEnv({ PARKED_RETRY_WAIT_MS: raw })).toThrow(
+        /PARKED_RETRY_WAIT_MS must be a whole number/,
+      );
+  });
 });

@@ -97,27 +97,33 @@ export class ParkedEventsController {
     summary: 'Apply every parked (not skipped) event again: each patient’s rows are re-derived with them in.',
   })
   @ApiAcceptedResponse({ type: RetryOutcomeDto })
-  retryAll(@Param() { name }: ParkedListParams): Promise<RetryOutcome> {
-    return known(() => this.host.retryParked(name, 'all'));
+  retryAll(@Param() { name }: ParkedListParams, @CurrentPrincipal() actor: Actor): Promise<RetryOutcome> {
+    return known(() => this.host.retryParked(name, 'all', actor.userId));
   }
 
   @Post(':eventId/retry')
   @AuditCategory('read models', { action: 'control', patient: patientOfAnswer })
   @HttpCode(202)
-  @ApiOperation({ summary: 'Apply one parked event again: its patient’s rows are re-derived with it in.' })
+  @ApiOperation({
+    summary:
+      'Apply one parked event again: its patient’s rows are re-derived with it in, by the process holding their shard.',
+  })
   @ApiAcceptedResponse({ type: RetryOneOutcomeDto })
   @ApiProblems(409)
-  async retry(@Param() { name, eventId }: ParkedEventParams): Promise<RetryOneOutcomeDto> {
+  async retry(
+    @Param() { name, eventId }: ParkedEventParams,
+    @CurrentPrincipal() actor: Actor,
+  ): Promise<RetryOneOutcomeDto> {
     const parked = await known(() => this.host.parkedEvent(name, eventId));
-    const outcome = await known(() => this.host.retryParked(name, eventId));
-    if (outcome.heldElsewhere.length > 0)
+    if (parked.patientId === null)
       throw new Problem(
         409,
-        'SHARD_HELD_ELSEWHERE',
-        'Another process holds this patient’s shard',
-        'Only the process that holds the shard of the event’s patient may retry it (docs/read-models.md, "Parked events"); ' +
-          'GET /admin/projections shows the holder.',
+        'PARKED_EVENT_WITHOUT_PATIENT',
+        'The event’s patient is not known',
+        'A retry re-derives the rows of the event’s patient (docs/read-models.md, "Parked events"); this event was ' +
+          'parked before its patient was recorded with it. Skip it, or rebuild the read model.',
       );
+    const outcome = await known(() => this.host.retryParked(name, eventId, actor.userId));
     return { ...outcome, patientId: parked.patientId };
   }
 

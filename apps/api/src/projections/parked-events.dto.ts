@@ -72,6 +72,13 @@ export class ParkedEventDto {
   skippedAt?: string;
   @ApiPropertyOptional()
   reason?: string;
+  @ApiProperty({
+    type: 'string',
+    nullable: true,
+    format: 'date-time',
+    description: 'A retry asked for and not carried out yet: the process holding the patient’s shard will.',
+  })
+  retryRequestedAt!: string | null;
 }
 
 export class ParkedEventPageDto {
@@ -109,12 +116,18 @@ export class RetryOutcomeDto {
   stillFailing!: StillFailingDto[];
   @ApiProperty({
     type: [String],
-    description: 'Not retried: their patient’s shard is held by another process (only the holder retries).',
+    description:
+      'Asked for, not carried out within the wait: the process holding the patient’s shard will (see `retryRequestedAt`).',
   })
-  heldElsewhere!: string[];
+  queued!: string[];
+  @ApiProperty({
+    type: [String],
+    description: 'Not retried: parked without a known patient, so there are no rows to re-derive (skip them).',
+  })
+  withoutPatient!: string[];
 }
 
 export class RetryOneOutcomeDto extends RetryOutcomeDto {
-  @ApiProperty({ type: 'string', nullable: true, description: 'The event’s patient, whose rows were re-derived.' })
+  @ApiProperty({ type: 'string', nullable: true, description: 'The event’s patient, whose rows are re-derived.' })
   patientId!: string | null;
 }

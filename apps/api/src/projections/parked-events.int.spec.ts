@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { streams } from '@caretrail/domain';
-import type { ProjectionHost } from '@caretrail/projections';
-import { PROJECTION_HOST } from '../http/tokens';
-import { enrolTestPatient, expectInvalid, expectProblem, testUser, type TestUser } from '../testing/care-setup';
-import { parkADose, parkedOf, type ParkedDose } from '../testing/parked-events';
+import { expectInvalid, expectProblem, testUser, type TestUser } from '../testing/care-setup';
+import { parkADose, parkAnUnreadableOutcome, type ParkedDose } from '../testing/parked-events';
 import { startTestApi, type TestApi } from '../testing/test-api';
 
 const PARKED = '/admin/projections/adherence/parked';
@@ -11,12 +8,10 @@ const PARKED = '/admin/projections/adherence/parked';
 describe.each(['postgres', 'pglite'] as const)('parked events over HTTP (%s)', (backend) => {
   let api: TestApi;
   let admin: TestUser;
-  let host: ProjectionHost;
 
   beforeAll(async () => {
     api = await startTestApi(backend, { PROJECTION_POISON_POLICY: 'park' });
     admin = await testUser(api, 'admin');
-    host = api.app.get<ProjectionHost>(PROJECTION_HOST);
   });
   afterAll(() => api.close());
 
@@ -24,19 +19,7 @@ describe.each(['postgres', 'pglite'] as const)('parked events over HTTP (%s)', (
   const post = (path: string, body: object = {}, auth = admin.auth) =>
     api.http.post(path).set('Authorization', auth).send(body);
 
-  /** An OutcomeMeasured whose items are not a list (written around the API's validation): the registry cannot fold it. */
-  async function unreadableOutcome(): Promise<{ eventId: string; patientId: string }> {
-    const { patientId } = await enrolTestPatient(api);
-    const occurredAt = new Date().toISOString();
-    const eventId = randomUUID();
-    await api.store.append(
-      streams.outcomes(patientId, occurredAt),
-      [{ eventId, type: 'OutcomeMeasured', data: { patientId, instrument: 'PHQ-9', items: 5, total: 5, occurredAt } }],
-      { expectedVersion: 'any' },
-    );
-    await parkedOf(host, 'registry', patientId);
-    return { eventId, patientId };
-  }
+  const unreadableOutcome = () => parkAnUnreadableOutcome(api);
 
   async function accessRecords(route: string): Promise<Array<{ user_id: string; action: string; patient_id: string }>> {
     const { rows } = await api.sql.query<{ user_id: string; action: string; patient_id: string }>(
@@ -66,6 +49,7 @@ describe.each(['postgres', 'pglite'] as const)('parked events over HTTP (%s)', (
         parkedAt: expect.any(String),
         lastRetriedAt: null,
         state: 'parked',
+        retryRequestedAt: null,
       });
       const status = await get('/admin/projections').expect(200);
       expect(status.body.find((m: { name: string }) => m.name === 'adherence').parkedCount).toBeGreaterThanOrEqual(1);
@@ -100,7 +84,8 @@ describe.each(['postgres', 'pglite'] as const)('parked events over HTTP (%s)', (
       expect(retried.body).toEqual({
         retried: [dose.eventId],
         stillFailing: [],
-        heldElsewhere: [],
+        queued: [],
+        withoutPatient: [],
         patientId: dose.patient.patientId,
       });
       await get(`${PARKED}/${dose.eventId}`).expect(404);
@@ -171,6 +156,29 @@ describe.each(['postgres', 'pglite'] as const)('parked events over HTTP (%s)', (
     expect([...all.body.retried, ...all.body.stillFailing.map((f: { eventId: string }) => f.eventId)]).not.toContain(
       eventId,
     );
+  });
+
+  it('answers 409 for an event parked without its patient (before they were recorded), and lists it apart', async () => {
+    const eventId = randomUUID();
+    const { rows } = await api.sql.query<{ active_generation: number }>(
+      `SELECT active_generation FROM "${api.sql.schema}".projections WHERE name = 'registry'`,
+    );
+    // A row as migration 0010 leaves one parked before it when the log is not in this database.
+    await api.sql.query(
+      `INSERT INTO "${api.sql.schema}".parked_events (projection, generation, event_id, position, error)
+       VALUES ('registry', $1, $2, 1, 'parked long ago')`,
+      [rows[0]!.active_generation, eventId],
+    );
+    expectProblem(
+      await post(`/admin/projections/registry/parked/${eventId}/retry`),
+      409,
+      'PARKED_EVENT_WITHOUT_PATIENT',
+    );
+    const all = await post('/admin/projections/registry/parked/retry').expect(202);
+    expect(all.body.withoutPatient).toEqual([eventId]);
+    expect(all.body.queued).toEqual([]);
+    const { body } = await get(`/admin/projections/registry/parked/${eventId}`).expect(200);
+    expect(body).toMatchObject({ state: 'parked', retryRequestedAt: null, lastRetriedAt: null });
   });
 
   it('refuses bad requests naming the field and the rule, and writes nothing', async () => {

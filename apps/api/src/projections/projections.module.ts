@@ -48,6 +48,7 @@ class ProjectionLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
           poisonPolicy: config.projectionPoisonPolicy,
           shards: config.sharding.projectionShards,
           leaseMs: config.sharding.leaseMs,
+          retryWaitMs: config.parkedRetryWaitMs,
           keys,
           log: (level, message, fields) =>
             projectionsLogger[level === 'info' ? 'log' : level](

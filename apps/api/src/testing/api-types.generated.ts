@@ -797,7 +797,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Apply one parked event again: its patient’s rows are re-derived with it in. */
+        /** Apply one parked event again: its patient’s rows are re-derived with it in, by the process holding their shard. */
         post: operations["ParkedEventsController_retry"];
         delete?: never;
         options?: never;
@@ -2029,6 +2029,11 @@ export interface components {
             /** Format: date-time */
             skippedAt?: string;
             reason?: string;
+            /**
+             * Format: date-time
+             * @description A retry asked for and not carried out yet: the process holding the patient’s shard will.
+             */
+            retryRequestedAt: string | null;
         };
         ParkedEventPageDto: {
             items: components["schemas"]["ParkedEventDto"][];
@@ -2058,6 +2063,11 @@ export interface components {
             /** Format: date-time */
             skippedAt?: string;
             reason?: string;
+            /**
+             * Format: date-time
+             * @description A retry asked for and not carried out yet: the process holding the patient’s shard will.
+             */
+            retryRequestedAt: string | null;
             /** @description The event as GET /patients/{id}/history shows it (type, metadata, data; personal data redacted unless asked for); null when the log no longer has it. */
             event: {
                 [key: string]: unknown;
@@ -2076,17 +2086,21 @@ export interface components {
             retried: string[];
             /** @description Failed again: still parked, with the new error. */
             stillFailing: components["schemas"]["StillFailingDto"][];
-            /** @description Not retried: their patient’s shard is held by another process (only the holder retries). */
-            heldElsewhere: string[];
+            /** @description Asked for, not carried out within the wait: the process holding the patient’s shard will (see `retryRequestedAt`). */
+            queued: string[];
+            /** @description Not retried: parked without a known patient, so there are no rows to re-derive (skip them). */
+            withoutPatient: string[];
         };
         RetryOneOutcomeDto: {
             /** @description Applied now: they left the parked list. */
             retried: string[];
             /** @description Failed again: still parked, with the new error. */
             stillFailing: components["schemas"]["StillFailingDto"][];
-            /** @description Not retried: their patient’s shard is held by another process (only the holder retries). */
-            heldElsewhere: string[];
-            /** @description The event’s patient, whose rows were re-derived. */
+            /** @description Asked for, not carried out within the wait: the process holding the patient’s shard will (see `retryRequestedAt`). */
+            queued: string[];
+            /** @description Not retried: parked without a known patient, so there are no rows to re-derive (skip them). */
+            withoutPatient: string[];
+            /** @description The event’s patient, whose rows are re-derived. */
             patientId: string | null;
         };
         SkipParkedEventBody: {

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { streams } from '@caretrail/domain';
 import type { ParkedEvent, ProjectionHost } from '@caretrail/projections';
 import { PROJECTION_HOST } from '../http/tokens';
 import { daysAgo, enrolTestPatient, prescribeTestMedication, type TestPatient } from './care-setup';
@@ -44,6 +46,23 @@ export async function parkADose(api: TestApi): Promise<ParkedDose> {
   return { projection: 'adherence', eventId: parked.eventId, patient, medicationId };
 }
 
+/**
+ * An OutcomeMeasured whose items are not a list (written around the API's validation): the registry
+ * cannot fold it whatever the rows, so it is parked and a retry fails again.
+ */
+export async function parkAnUnreadableOutcome(api: TestApi): Promise<{ eventId: string; patientId: string }> {
+  const { patientId } = await enrolTestPatient(api);
+  const occurredAt = new Date().toISOString();
+  const eventId = randomUUID();
+  await api.store.append(
+    streams.outcomes(patientId, occurredAt),
+    [{ eventId, type: 'OutcomeMeasured', data: { patientId, instrument: 'PHQ-9', items: 5, total: 5, occurredAt } }],
+    { expectedVersion: 'any' },
+  );
+  await parkedOf(api.app.get<ProjectionHost>(PROJECTION_HOST), 'registry', patientId);
+  return { eventId, patientId };
+}
+
 /** Waits until a read model has parked an event of this patient, and answers it. */
 export async function parkedOf(host: ProjectionHost, projection: string, patientId: string): Promise<ParkedEvent> {
   let found: ParkedEvent | undefined;
@@ -54,7 +73,8 @@ export async function parkedOf(host: ProjectionHost, projection: string, patient
   return found!;
 }
 
-async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+/** Waits until `condition` holds, polling; fails naming `what` after `timeoutMs`. */
+export async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting until ${what}`);

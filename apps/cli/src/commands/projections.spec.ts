@@ -36,6 +36,7 @@ function status(name: string, over: Partial<ProjectionStatus> = {}): ProjectionS
     rebuild: null,
     shardCount: 16,
     shards: [],
+    parkedCount: 0,
     ...over,
   };
 }
@@ -204,6 +205,7 @@ describe('projections: through the server', () => {
                 version: 1,
                 checkpoint: checkpoint(polls * 400),
                 progress: polls * 0.4,
+                etaSeconds: null,
                 shardCount: 16,
                 shards: [],
               }
@@ -234,6 +236,7 @@ describe('projections: through the server', () => {
                 version: 1,
                 checkpoint: checkpoint(10),
                 progress: 0.1,
+                etaSeconds: null,
                 shardCount: 16,
                 shards: [],
               },

@@ -122,12 +122,18 @@ export class ServerControl implements ProjectionControl {
     // Nothing to release: each call is a request of its own.
   }
 
-  private async call<R>(method: 'GET' | 'POST', path: string): Promise<R> {
+  /** One admin request; a problem answer becomes ServerRefused, no answer at all NoServer. */
+  async call<R>(method: 'GET' | 'POST', path: string, payload?: unknown): Promise<R> {
     let response: Response;
     try {
       response = await this.fetchImpl(`${this.base}${path}`, {
         method,
-        headers: { Authorization: `Bearer ${await this.token()}`, Accept: 'application/json' },
+        headers: {
+          Authorization: `Bearer ${await this.token()}`,
+          Accept: 'application/json',
+          ...(payload === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        ...(payload === undefined ? {} : { body: JSON.stringify(payload) }),
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -235,34 +241,58 @@ export interface ProjectionsDeps {
 
 /** `npm run cli -- projections ...`; returns the exit code. */
 export async function projectionsCommand(argv: string[], io: CliIo, deps: ProjectionsDeps = {}): Promise<number> {
-  let args: ProjectionsArgs;
-  try {
-    args = parseProjectionsArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.err(`${error.message}\n\n${PROJECTIONS_USAGE}`);
-    return 2;
-  }
+  const args = parsedOrUsage(() => parseProjectionsArgs(argv), PROJECTIONS_USAGE, io);
+  if (args === null) return 2;
   const server = deps.server ?? defaultServer(io);
   if (server === null) return 2;
+  return onServerOrLocal(
+    server,
+    () => (deps.openLocal ?? openLocalControl)(io),
+    (control) => runOn(control, args, io, deps.pollMs),
+    (error) => failed(error, io),
+  );
+}
+
+/** The parsed arguments, or null after printing the mistake and the usage (exit code 2). */
+export function parsedOrUsage<A>(parse: () => A, usage: string, io: CliIo): A | null {
   try {
-    return await runOn(server, args, io, deps.pollMs);
+    return parse();
   } catch (error) {
-    if (!(error instanceof NoServer)) return failed(error, io);
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`${error.message}\n\n${usage}`);
+    return null;
   }
-  // No server: work on the store here. The embedded store's lock refuses if a server holds it after all.
-  const local = await (deps.openLocal ?? openLocalControl)(io);
+}
+
+/**
+ * Runs a command on the server's admin API and, when nothing answers there, on the store opened
+ * here (the embedded store's lock refuses if a server holds it after all). `failed` turns a
+ * refusal into an exit code.
+ */
+export async function onServerOrLocal<C extends { close(): Promise<void> }>(
+  server: C,
+  openLocal: () => Promise<C | null>,
+  run: (control: C) => Promise<number>,
+  failed: (error: unknown) => number,
+): Promise<number> {
+  try {
+    return await run(server);
+  } catch (error) {
+    if (!(error instanceof NoServer)) return failed(error);
+  }
+  const local = await openLocal();
   if (!local) return 1;
   try {
-    return await runOn(local, args, io, deps.pollMs);
+    return await run(local);
   } catch (error) {
-    return failed(error, io);
+    return failed(error);
   } finally {
     await local.close();
   }
 }
 
-function defaultServer(io: CliIo): ProjectionControl | null {
+/** The running server's admin API as an admin, or null (exit code 2) when no token can be had. */
+export function defaultServer(io: CliIo): ServerControl | null {
   const config = authConfigFromEnv();
   if (!process.env['CARETRAIL_TOKEN'] && config.issuer) {
     io.err(`OIDC_ISSUER is set (${config.issuer}): set CARETRAIL_TOKEN to an admin token from that issuer.`);
@@ -393,20 +423,23 @@ function statusTable(status: ProjectionStatus[], where: string): string {
     s.rebuild ? `gen ${s.rebuild.generation}: ${(s.rebuild.progress * 100).toFixed(1)} %` : '-',
     s.lastError ? `${s.lastError.message}${s.lastError.eventId ? ` (event ${s.lastError.eventId})` : ''}` : '-',
   ]);
+  const missing = readModels.map((m) => m.name).filter((n) => !status.some((s) => s.name === n));
+  return [
+    `Read models on ${where}:`,
+    ...tableLines(header, rows),
+    ...(missing.length > 0
+      ? [`Not started yet (they build when a server or projector starts): ${missing.join(', ')}`]
+      : []),
+  ].join('\n');
+}
+
+/** A header, a rule and the rows, each column as wide as its widest cell. */
+export function tableLines(header: string[], rows: string[][]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => c.padEnd(widths[i]!))
       .join('  ')
       .trimEnd();
-  const missing = readModels.map((m) => m.name).filter((n) => !status.some((s) => s.name === n));
-  return [
-    `Read models on ${where}:`,
-    line(header),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
-    ...(missing.length > 0
-      ? [`Not started yet (they build when a server or projector starts): ${missing.join(', ')}`]
-      : []),
-  ].join('\n');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }

@@ -210,6 +210,58 @@ describe('sharded subscription on PostgreSQL', () => {
     }
   });
 
+  it('runs work between two batches of a shard it holds, with the checkpoint and the fence; not for others', async () => {
+    const handler = recorder(store.database, 'between', 'first');
+    let working = false;
+    let batchesDuringWork = 0;
+    const handle = handler.handle.bind(handler);
+    handler.handle = async (batch, context) => {
+      if (working) batchesDuringWork++;
+      await handle(batch, context);
+    };
+    const first = subscribe(store, store.database, handler, { name: 'between', member: 'first' });
+    const second = subscribe(store, store.database, recorder(store.database, 'between', 'second'), {
+      name: 'between',
+      member: 'second',
+    });
+    try {
+      await until(() => first.status().held.length === 2 && second.status().held.length === 2, 'shared');
+      const mine = first.status().held.map((h) => h.shard);
+      const patients = Array.from({ length: 40 }, (_, i) => `between-${i}.`); // the dot ends the prefix
+      const ours = patients.filter((p) => mine.includes(shardOf(p, SHARDS)));
+      const theirs = patients.find((p) => !mine.includes(shardOf(p, SHARDS)))!;
+      const [patient, later] = ours as [string, string];
+      const [position] = (await store.append(`s-${patient}`, [noted(patient, 1)], { expectedVersion: 'any' }))
+        .positions;
+      await until(async () => (await handledRows('between', patient)).length === 1, 'the event is handled');
+
+      const notHeld = jest.fn();
+      expect(await first.betweenBatches(shardOf(theirs, SHARDS), notHeld)).toEqual({ held: false });
+      expect(notHeld).not.toHaveBeenCalled();
+
+      const done = await first.betweenBatches(shardOf(patient, SHARDS), async (checkpoint, fence) => {
+        working = true;
+        try {
+          // An event of the same holder arrives meanwhile: its batch waits for the work.
+          await store.append(`s-${later}`, [noted(later, 1)], { expectedVersion: 'any' });
+          await sleep(300);
+          await store.database.transaction((tx) => fence(tx));
+          return { checkpoint, handledMeanwhile: (await handledRows('between', later)).length };
+        } finally {
+          working = false;
+        }
+      });
+      expect(done).toEqual({ held: true, value: { checkpoint: expect.any(Object), handledMeanwhile: 0 } });
+      const value = (done as { value: { checkpoint: { position: number } } }).value;
+      expect(value.checkpoint.position).toBeGreaterThanOrEqual(position!);
+      await until(async () => (await handledRows('between', later)).length === 1, 'the later event is handled after');
+      expect(batchesDuringWork).toBe(0);
+    } finally {
+      await first.stop();
+      await second.stop();
+    }
+  });
+
   it('refuses to work with another shard count than the subscriber’s shards were created with', async () => {
     const first = subscribe(store, store.database, recorder(store.database, 'count', 'first'), {
       name: 'count',

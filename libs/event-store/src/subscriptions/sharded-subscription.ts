@@ -95,6 +95,11 @@ export class ShardedSubscription extends LogFollower {
     };
   }
 
+  /** Whether this process holds the shard now (as far as its last lease renewal vouches). */
+  holds(shard: number): boolean {
+    return this.leases.held().has(shard);
+  }
+
   /**
    * Runs `work` for a shard this process holds, between two batches (no batch of this subscriber
    * runs meanwhile), given the shard's checkpoint; `fence` re-checks the lease inside the work's

@@ -11,6 +11,7 @@ import { accessLogChains } from './0008-access-log-chains';
 import { shardLeases } from './0009-shard-leases';
 import { parkedEventDecisions } from './0010-parked-event-decisions';
 import { storeImport } from './0011-store-import';
+import { parkedEventRetries } from './0013-parked-event-retries';
 
 /**
  * Versioned schema migrations, shared by every SQL back end. A migration is
@@ -28,14 +29,17 @@ const migrations: ReadonlyArray<{ name: string; sql: (schema: string) => string 
   { name: '0009-shard-leases', sql: shardLeases },
   { name: '0010-parked-event-decisions', sql: parkedEventDecisions },
   { name: '0011-store-import', sql: storeImport },
+  { name: '0013-parked-event-retries', sql: parkedEventRetries },
 ];
 
 /**
  * Brings the schema up to date. Several processes may start at once: an
  * advisory lock makes them take turns, and all pending migrations apply in
- * one transaction, so a failure leaves the previous version intact.
+ * one transaction, so a failure leaves the previous version intact. `to`
+ * stops after the named migration: a test of how a migration treats rows
+ * written before it.
  */
-export async function migrate(db: SqlDatabase): Promise<string[]> {
+export async function migrate(db: SqlDatabase, options: { to?: string } = {}): Promise<string[]> {
   const s = quoteIdent(db.schema);
   return db.withConnection(async (connection) => {
     await connection.query('SELECT pg_advisory_lock(hashtext($1))', [`caretrail-migrate:${db.schema}`]);
@@ -57,7 +61,7 @@ export async function migrate(db: SqlDatabase): Promise<string[]> {
           storage: migrationTable(s),
           logger: undefined,
         });
-        const applied = await umzug.up();
+        const applied = await umzug.up(options.to ? { to: options.to } : {});
         await connection.exec('COMMIT');
         return applied.map((m) => m.name);
       } catch (error) {
