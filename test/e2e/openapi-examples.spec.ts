@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startApiProcess, type ApiProcess } from '../support/api-process';
+import { parkADoseIn } from '../support/park-a-dose';
 import { exampleRequests, withIds, type ExampleRequest, type OpenApiDocument } from '../support/openapi-examples';
 import { authorisationMatrix, enrolMatrix, publicEndpoints, type Role } from './authorisation-matrix';
 
@@ -65,6 +66,17 @@ async function dueSession(c: Context): Promise<void> {
   c.ids['sessionId'] = String(((await response.json()) as { id: string }).id);
 }
 
+/** Two doses of the example medication parked by adherence: `eventId` names the first, `secondParked` the other. */
+async function twoParkedDoses(c: Context): Promise<void> {
+  const dose = {
+    patientId: c.ids['patientId']!,
+    medicationId: c.ids['medicationId']!,
+    patientBearer: await c.api.bearer(c.ids['patientId']!, 'patient'),
+  };
+  c.ids['eventId'] = await parkADoseIn(c.api, { ...dose, scheduledFor: '2026-01-13T08:00:00Z' });
+  c.ids['secondParked'] = await parkADoseIn(c.api, { ...dose, scheduledFor: '2026-01-14T08:00:00Z' });
+}
+
 /**
  * The operations in the order a clinic's records allow: a patient, team and plan before anything
  * else; a medication before its doses; a correction after the dose it corrects; stops before the
@@ -93,6 +105,15 @@ const STEPS: Step[] = [
   { operation: 'POST /patients/{patientId}/side-effects/{sideEffectId}/reviews' },
   { operation: 'POST /patients/{patientId}/side-effects/{sideEffectId}/resolution' },
   { operation: 'POST /patients/{patientId}/outcomes' },
+  // An admin lists, reads and retries a parked dose, skips the other, then retries what is left.
+  { operation: 'GET /admin/projections/{name}/parked', before: twoParkedDoses },
+  { operation: 'GET /admin/projections/{name}/parked/{eventId}' },
+  { operation: 'POST /admin/projections/{name}/parked/{eventId}/retry' },
+  {
+    operation: 'POST /admin/projections/{name}/parked/{eventId}/skip',
+    before: async (c) => void (c.ids['eventId'] = c.ids['secondParked']!),
+  },
+  { operation: 'POST /admin/projections/{name}/parked/retry' },
   { operation: 'POST /patients/{patientId}/medications/{medicationId}/adjustments' },
   {
     operation: 'POST /patients/{patientId}/medications/{medicationId}/adjustments/{adjustmentId}/cancellation',
@@ -191,7 +212,7 @@ describe('the examples of the OpenAPI document', () => {
   let document: OpenApiDocument;
 
   beforeAll(async () => {
-    api = await startApiProcess('postgres');
+    api = await startApiProcess('postgres', { env: { PROJECTION_POISON_POLICY: 'park' } });
     document = (await (await fetch(`${api.baseUrl}/docs-json`)).json()) as OpenApiDocument;
   });
   afterAll(() => api?.stop());

@@ -3,17 +3,22 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
 import { PageLimit } from '../queries/query.dto';
 import { HistoryQuery } from '../audit/audit-query.dto';
+import { EXAMPLE_ID } from '../http/validation/example-ids';
 
 /** A read model, e.g. adherence (the same rule as the other /admin/projections routes). */
 export class ParkedListParams {
-  @ApiProperty({ description: 'A read model, e.g. adherence.', pattern: '^[a-z][a-z0-9-]{0,63}$' })
+  @ApiProperty({
+    description: 'A read model, e.g. adherence.',
+    pattern: '^[a-z][a-z0-9-]{0,63}$',
+    example: 'adherence',
+  })
   @IsString()
   @Matches(/^[a-z][a-z0-9-]{0,63}$/, { message: '$property must be a read model name such as adherence' })
   name!: string;
 }
 
 export class ParkedEventParams extends ParkedListParams {
-  @ApiProperty({ description: 'The parked event’s id.', format: 'uuid' })
+  @ApiProperty({ description: 'The parked event’s id.', format: 'uuid', example: EXAMPLE_ID.event })
   @IsUUID()
   eventId!: string;
 }
@@ -22,7 +27,10 @@ export class ParkedListQuery {
   @PageLimit()
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Only events after this global position (the last `position` of a page).' })
+  @ApiPropertyOptional({
+    description: 'Only events after this global position (the last `position` of a page).',
+    example: 0,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -37,6 +45,7 @@ export class ParkedEventQuery extends HistoryQuery {}
 export class SkipParkedEventBody {
   @ApiProperty({
     description: 'Why the event stays unapplied; recorded with who skipped it and when.',
+    example: 'Recorded twice by the pharmacy import; the dose is already counted.',
     minLength: 1,
     maxLength: 500,
   })

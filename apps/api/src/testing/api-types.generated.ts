@@ -2104,7 +2104,10 @@ export interface components {
             patientId: string | null;
         };
         SkipParkedEventBody: {
-            /** @description Why the event stays unapplied; recorded with who skipped it and when. */
+            /**
+             * @description Why the event stays unapplied; recorded with who skipped it and when.
+             * @example Recorded twice by the pharmacy import; the dose is already counted.
+             */
             reason: string;
         };
         PatientNameDto: {
