@@ -53,9 +53,9 @@ describe('GET /metrics', () => {
   it('counts an append refused because the stream moved', async () => {
     const before = sampleSum(await scrape(), 'caretrail_event_store_append_conflicts_total');
     const stream = `careplan-${t.p.patientId}`;
-    await expect(
-      t.api.store.append(stream, [{ type: 'Probe', data: {} }], { expectedVersion: 1 }),
-    ).rejects.toThrow(/version/i);
+    await expect(t.api.store.append(stream, [{ type: 'Probe', data: {} }], { expectedVersion: 1 })).rejects.toThrow(
+      /version/i,
+    );
     expect(sampleSum(await scrape(), 'caretrail_event_store_append_conflicts_total')).toBe(before + 1);
   });
 

@@ -19,7 +19,12 @@ export const timeRequests =
   (request: Request, response: Response, next: NextFunction): void => {
     const started = performance.now();
     response.once('close', () =>
-      metrics.requestAnswered(request.method, routeOf(request), response.statusCode, (performance.now() - started) / 1000),
+      metrics.requestAnswered(
+        request.method,
+        routeOf(request),
+        response.statusCode,
+        (performance.now() - started) / 1000,
+      ),
     );
     next();
   };
