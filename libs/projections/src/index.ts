@@ -7,3 +7,4 @@ export {
   type ProjectionStatus,
 } from './projection-host';
 export { ProjectionTables, checkpointName } from './projection-tables';
+export { registerProjectionMetrics } from './projection-metrics';

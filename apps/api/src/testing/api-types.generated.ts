@@ -6274,6 +6274,8 @@ export interface operations {
                                 };
                                 /** @description Events after the shard’s checkpoint in the global order, estimated (head minus checkpoint position). */
                                 lagEvents: number;
+                                /** @description Age of the oldest event the shard has still to read past. */
+                                lagSeconds?: number;
                                 eventsPerSecond?: number;
                                 lastError?: {
                                     [key: string]: unknown;
@@ -6299,6 +6301,8 @@ export interface operations {
                             };
                             /** @description Events after the shard’s checkpoint in the global order, estimated (head minus checkpoint position). */
                             lagEvents: number;
+                            /** @description Age of the oldest event the shard has still to read past. */
+                            lagSeconds?: number;
                             eventsPerSecond?: number;
                             lastError?: {
                                 [key: string]: unknown;

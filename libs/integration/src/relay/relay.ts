@@ -77,6 +77,7 @@ export class Relay {
   private readonly name: string;
   private readonly batchSize: number;
   private published = 0;
+  private lastPublishedAt: number | null = null;
   private prefetched: { after: Checkpoint; batch: Promise<StoredEvent[]> } | undefined;
 
   constructor(
@@ -132,6 +133,11 @@ export class Relay {
   /** The subscription's in-memory status (no database round trip): state, shards held, checkpoint, last error. */
   progress(): ShardedSubscriptionStatus {
     return this.subscription.status();
+  }
+
+  /** What this process published (no database round trip): messages since it started, and when it last did. */
+  publishing(): { published: number; lastPublishedAt: number | null } {
+    return { published: this.published, lastPublishedAt: this.lastPublishedAt };
   }
 
   async status(): Promise<RelayStatus> {
@@ -205,6 +211,7 @@ export class Relay {
     }
     await this.publisher.publish(messages);
     this.published += messages.length;
+    this.lastPublishedAt = Date.now();
     await context.saveCheckpoint();
   }
 }
