@@ -24,6 +24,7 @@ export {
   schemaId,
   CLOUDEVENTS_SPEC_VERSION,
   CONTENT_TYPE,
+  TRACEPARENT_HEADER,
   type MessageOptions,
 } from './messages/to-message';
 export {
