@@ -13,6 +13,7 @@ import {
   testKafkaBrokers,
   uniqueTopicPrefix,
 } from '@caretrail/integration/testing';
+import { parseMetrics, sampleSum, type MetricFamily } from '@caretrail/observability/testing';
 import { ENTRYPOINT, entrypointCommands, read, ROOT } from './deployment-files';
 
 /*
@@ -96,6 +97,14 @@ async function startThroughEntrypoint(
   throw new Error(`${app} did not report its health port within 60 s:\n${output}`);
 }
 
+/** GET /metrics of a status server, parsed as Prometheus text. */
+async function metricsOf(port: number): Promise<Map<string, MetricFamily>> {
+  const response = await fetch(`http://127.0.0.1:${port}${HEALTH_PATHS.metrics}`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  return parseMetrics(await response.text());
+}
+
 async function get(port: number, path: string): Promise<{ code: number; body: unknown }> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`);
   return { code: response.status, body: await response.json() };
@@ -138,12 +147,36 @@ describe('the processes the image runs, through the entry script', () => {
       expect((status.body as { name: string }[]).map((m) => m.name).sort()).toEqual(
         ['adherence', 'collaboration', 'current-plan', 'registry'].sort(),
       );
+      // Metrics on the same port (docs/deployment.md, Metrics): per model and shard, labelled with the process.
+      const metrics = await metricsOf(projector.port);
+      const lag = metrics.get('caretrail_projection_lag_events')!;
+      expect(new Set(lag.metrics.map((m) => m.labels?.['model']))).toEqual(
+        new Set(['adherence', 'collaboration', 'current-plan', 'registry']),
+      );
+      expect(
+        lag.metrics.every((m) => m.labels?.['service'] === 'projector' && /^\d+$/.test(m.labels['shard'] ?? '')),
+      ).toBe(true);
+      for (const name of ['caretrail_projection_lag_seconds', 'caretrail_projection_events_per_second'])
+        expect(metrics.get(name)?.type).toBe('GAUGE');
+      expect(sampleSum(metrics, 'caretrail_projection_parked_events')).toBe(0);
+      expect(sampleSum(metrics, 'caretrail_db_pool_connections', { state: 'total' })).toBeGreaterThan(0);
+      expect(metrics.get('caretrail_event_store_read_duration_seconds')?.type).toBe('HISTOGRAM');
+      expect(sampleSum(metrics, 'caretrail_process_cpu_seconds_total', { service: 'projector' })).toBeGreaterThan(0);
     } finally {
       expect(await stop(projector)).toBe(0);
     }
   });
 
   it('relay: alive and ready on RELAY_STATUS_PORT, and stops cleanly on SIGTERM', async () => {
+    const store = await openEventStoreOn(
+      new PostgresDatabase({ connectionString: testDatabaseUrl(), schema, applicationName: `${schema}-writer` }),
+    );
+    try {
+      // Something to publish, so that the published count moves.
+      await store.append(...appendArgs(patientHistory('p-published')[0]!));
+    } finally {
+      await store.close();
+    }
     const relay = await startThroughEntrypoint(
       'relay',
       {
@@ -158,6 +191,23 @@ describe('the processes the image runs, through the entry script', () => {
       expect(await get(relay.port, HEALTH_PATHS.live)).toEqual({ code: 200, body: { status: 'ok' } });
       expect(await untilReady(relay)).toMatchObject({ code: 200, body: { status: 'ok', state: 'running' } });
       expect(await get(relay.port, HEALTH_PATHS.status)).toMatchObject({ code: 200, body: { leader: true } });
+      // Ready once it runs; the event appended before it started is published soon after.
+      let metrics = await metricsOf(relay.port);
+      for (let tries = 0; tries < 100 && sampleSum(metrics, 'caretrail_relay_published_total') < 1; tries++) {
+        await sleep(100);
+        metrics = await metricsOf(relay.port);
+      }
+      expect(sampleSum(metrics, 'caretrail_relay_published_total', { service: 'relay' })).toBe(1);
+      expect(sampleSum(metrics, 'caretrail_relay_last_publish_timestamp_seconds')).toBeGreaterThan(0);
+      expect(sampleSum(metrics, 'caretrail_relay_broker_connected')).toBe(1);
+      // One sample per shard (RELAY_SHARDS, default 16), whoever holds it.
+      expect(
+        metrics
+          .get('caretrail_relay_lag_events')!
+          .metrics.map((m) => Number(m.labels?.['shard']))
+          .sort((a, b) => a - b),
+      ).toEqual(Array.from({ length: 16 }, (_, shard) => shard));
+      expect(metrics.get('caretrail_relay_lag_seconds')?.type).toBe('GAUGE');
       // Starting against a broker logs no error (docs/kafka.md, Logging).
       expect(relay.output()).not.toMatch(/"level":50/);
     } finally {

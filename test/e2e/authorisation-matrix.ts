@@ -179,6 +179,8 @@ export const authorisationMatrix: readonly MatrixRow[] = [
     anyone: ADMIN,
   },
   { endpoint: 'GET /admin/integrity', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  // Prometheus scrapes with an admin's token (docs/deployment.md, Metrics): no patient in it.
+  { endpoint: 'GET /metrics', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
   { endpoint: 'GET /admin/integrity/verify', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
   { endpoint: 'GET /admin/integrity/anchor', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
   // The audit views: admins only, the patient's own care team included among the refused.

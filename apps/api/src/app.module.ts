@@ -15,6 +15,7 @@ import { AuthModule } from './http/auth/auth.module';
 import { HealthModule } from './health/health.module';
 import { IntegrityModule } from './integrity/integrity.module';
 import { IntegrationModule } from './integration/integration.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { PatientsModule } from './patients/patients.module';
 import { PrivacyModule } from './privacy/privacy.module';
 import { ProjectionsModule } from './projections/projections.module';
@@ -29,6 +30,7 @@ export class AppModule {
       global: true,
       imports: [
         LoggerModule.forRoot({ pinoHttp: [loggingOptions(config), logDestination()] }),
+        MetricsModule,
         EventStoreModule,
         PrivacyModule,
         AuthModule,

@@ -10,6 +10,8 @@ import { answerClientErrorsAsProblems } from './http/connection/client-errors';
 import { DOCS_PATH, securityHeaders } from './http/headers/security-headers';
 import { addressRateLimit } from './http/throttling/rate-limits';
 import { correlationId } from './logging';
+import { ApiMetrics } from './metrics/api-metrics';
+import { timeRequests, traceRequests } from './metrics/request-observation';
 
 const API_DESCRIPTION = [
   'Event-sourced care coordination: care plans, medication, doses, sessions, outcomes.',
@@ -53,7 +55,14 @@ export async function createApp(config: ApiConfig): Promise<INestApplication> {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(correlationId(), securityHeaders(), addressRateLimit(app, config.rateLimit), strictJsonBody());
+  app.use(
+    timeRequests(app.get(ApiMetrics)),
+    correlationId(),
+    securityHeaders(),
+    addressRateLimit(app, config.rateLimit),
+    strictJsonBody(),
+    traceRequests(),
+  );
   answerClientErrorsAsProblems(app.getHttpServer());
   app.enableShutdownHooks();
   const documented = new DocumentBuilder()

@@ -1,5 +1,6 @@
 import { eventStoreConfigFromEnv, openEventStore, shardingConfigFromEnv } from '@caretrail/event-store';
-import { ProjectionHost } from '@caretrail/projections';
+import { createMetricsRegistry, eventStoreMetrics, registerPoolMetrics, startTracing } from '@caretrail/observability';
+import { ProjectionHost, registerProjectionMetrics } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
 import { serveProjectorHealth } from './health';
 
@@ -12,6 +13,8 @@ import { serveProjectorHealth } from './health';
  * API runs the read models itself: the data directory admits one process only.)
  */
 async function main(): Promise<void> {
+  // First, so that every span is recorded (none without OTEL_EXPORTER_OTLP_ENDPOINT: docs/deployment.md, Traces).
+  const tracing = startTracing('projector');
   const config = { ...eventStoreConfigFromEnv(), applicationName: 'caretrail-projector' };
   if (!config.databaseUrl) {
     throw new Error(
@@ -26,8 +29,12 @@ async function main(): Promise<void> {
     leaseMs: sharding.leaseMs,
     batchSize: batchSizeFrom(process.env['PROJECTION_BATCH_SIZE']),
   });
+  const metrics = createMetricsRegistry('projector');
+  store.observe(eventStoreMetrics(metrics));
+  registerPoolMetrics(metrics, store.database);
+  registerProjectionMetrics(metrics, host);
   await host.start();
-  const health = await serveProjectorHealth(host, process.env);
+  const health = await serveProjectorHealth(host, process.env, metrics);
   console.log(
     JSON.stringify({
       msg: 'projector started',
@@ -40,6 +47,7 @@ async function main(): Promise<void> {
     await health?.close();
     await host.stop();
     await store.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown());

@@ -20,11 +20,15 @@
 import pino from 'pino';
 import { eventStoreConfigFromEnv, openEventStore } from '@caretrail/event-store';
 import { healthPortFromEnv, serveHealth, type HealthServer } from '@caretrail/health';
-import { createKafkaRelay, kafkaRelayConfigFromEnv, type Relay } from '@caretrail/integration';
+import { createKafkaRelay, kafkaRelayConfigFromEnv, registerRelayMetrics, type Relay } from '@caretrail/integration';
+import { createMetricsRegistry, eventStoreMetrics, registerPoolMetrics, startTracing } from '@caretrail/observability';
+import type { Registry } from 'prom-client';
 
 const log = pino({ name: 'caretrail-relay', level: process.env['LOG_LEVEL'] || 'info' });
 
 async function main(): Promise<void> {
+  // First, so that every publish span is recorded (none without OTEL_EXPORTER_OTLP_ENDPOINT: docs/deployment.md, Traces).
+  const tracing = startTracing('relay');
   const config = kafkaRelayConfigFromEnv(process.env);
   if (!config) throw new Error('KAFKA_BROKERS is not set: the relay needs a broker, e.g. KAFKA_BROKERS=127.0.0.1:9092');
   const store = await openEventStore({
@@ -38,13 +42,17 @@ async function main(): Promise<void> {
   publisher
     .start()
     .catch((error: unknown) => log.warn({ err: error }, 'Kafka not reachable yet; the relay keeps retrying'));
+  const metrics = createMetricsRegistry('relay');
+  store.observe(eventStoreMetrics(metrics));
+  registerPoolMetrics(metrics, store.database);
+  registerRelayMetrics(metrics, relay, store, store.database);
   relay.start();
   log.info(
     { brokers: config.brokers, topics: `${config.topicPrefix}.*.v1`, backend: store.database.backend },
     'relay started',
   );
 
-  const server = await serveStatus(relay, healthPortFromEnv(process.env, 'RELAY_STATUS_PORT'));
+  const server = await serveStatus(relay, metrics, healthPortFromEnv(process.env, 'RELAY_STATUS_PORT'));
   const every = Number(process.env['RELAY_STATUS_LOG_SECONDS'] ?? 60);
   const timer =
     every > 0
@@ -68,6 +76,7 @@ async function main(): Promise<void> {
     // The relay first: a batch in flight is acknowledged and checkpointed (or published again by the next leader).
     await relay.stop();
     await store.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
@@ -77,14 +86,20 @@ async function main(): Promise<void> {
 /**
  * Ready while the store answers and this relay publishes (running, catching
  * up) or stands by holding no shard; not while it retries (broker down), failed
- * or stopped. /status is the relay's status (state, checkpoint, lag, last error).
+ * or stopped. /status is the relay's status (state, checkpoint, lag, last error);
+ * /metrics is `metrics` (docs/deployment.md, Metrics).
  */
-async function serveStatus(relay: Relay, port: number | undefined): Promise<HealthServer | undefined> {
+async function serveStatus(
+  relay: Relay,
+  metrics: Registry,
+  port: number | undefined,
+): Promise<HealthServer | undefined> {
   if (port === undefined) return undefined;
   const server = await serveHealth({
     port,
     host: process.env['HOST'] || '127.0.0.1',
     status: () => relay.status(),
+    metrics: { contentType: metrics.contentType, text: () => metrics.metrics() },
     readiness: async () => {
       const { state, lastError } = await relay.status();
       return {
@@ -93,7 +108,7 @@ async function serveStatus(relay: Relay, port: number | undefined): Promise<Heal
       };
     },
   });
-  log.info({ port: server.port }, 'status on /status, health on /health/live and /health/ready');
+  log.info({ port: server.port }, 'status on /status, health on /health/live and /health/ready, metrics on /metrics');
   return server;
 }
 

@@ -30,6 +30,12 @@ export interface EventMetadataInput {
   actor?: MetadataActor;
   correlationId?: string;
   causationId?: string;
+  /**
+   * The W3C trace context of the span that wrote the event, when the write
+   * was traced: readers (the projector, the Kafka relay) continue or link
+   * the trace from it (docs/deployment.md, Traces).
+   */
+  traceparent?: string;
   /** When the fact happened, when it differs from when it was recorded. */
   occurredAt?: string;
   /** Anything else worth keeping with the event (client address, app version). */

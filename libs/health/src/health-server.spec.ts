@@ -36,7 +36,31 @@ describe('the health server', () => {
     expect(await get('/health/live')).toEqual({ code: 200, body: { status: 'ok' } });
   });
 
-  it('serves nothing else', async () => {
+  it('serves the metrics it is given, and 503 when they cannot be read', async () => {
+    const text = '# TYPE caretrail_relay_published_total counter\ncaretrail_relay_published_total 3\n';
+    let metrics = () => Promise.resolve(text);
+    const withMetrics = await serveHealth({
+      port: 0,
+      host: '127.0.0.1',
+      readiness: () => readiness(),
+      status: () => status(),
+      metrics: { contentType: 'text/plain; version=0.0.4; charset=utf-8', text: () => metrics() },
+    });
+    try {
+      const response = await fetch(`http://127.0.0.1:${withMetrics.port}/metrics`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+      expect(await response.text()).toBe(text);
+      metrics = () => Promise.reject(new Error('database away'));
+      const failed = await fetch(`http://127.0.0.1:${withMetrics.port}/metrics`);
+      expect(failed.status).toBe(503);
+      expect(await failed.json()).toEqual({ error: 'database away' });
+    } finally {
+      await withMetrics.close();
+    }
+  });
+
+  it('serves nothing else (no metrics unless given)', async () => {
     expect((await get('/metrics')).code).toBe(404);
     expect((await get('/health', 'POST')).code).toBe(405);
   });

@@ -15,6 +15,8 @@ export interface HealthServerOptions {
   readiness(): Promise<Readiness>;
   /** What GET /status answers: the process's own status document. */
   status(): Promise<unknown>;
+  /** What GET /metrics answers, in the Prometheus text format (docs/deployment.md, Metrics); none when absent. */
+  metrics?: { contentType: string; text(): Promise<string> };
 }
 
 /** The paths the server answers (deployment manifests probe these; test/deployment checks them). */
@@ -23,6 +25,7 @@ export const HEALTH_PATHS = {
   ready: '/health/ready',
   health: '/health',
   status: '/status',
+  metrics: '/metrics',
 } as const;
 
 export interface HealthServer {
@@ -38,7 +41,10 @@ export interface HealthServer {
  *   for its database or broker);
  * - `GET /health/ready` and `GET /health`: 200 when `readiness` says so, else
  *   503 with the reason (the readiness probe);
- * - `GET /status`: the status document, 503 when it cannot be read.
+ * - `GET /status`: the status document, 503 when it cannot be read;
+ * - `GET /metrics`: the process's metrics, when it has them.
+ * Like the probes these are for the cluster only: the port is never exposed
+ * outside it (docs/deployment.md, Metrics).
  * Resolves once it listens; rejects if the port is taken.
  */
 export async function serveHealth(options: HealthServerOptions): Promise<HealthServer> {
@@ -81,6 +87,15 @@ async function answer(options: HealthServerOptions, request: IncomingMessage, re
     case HEALTH_PATHS.status:
       try {
         return send(200, await options.status());
+      } catch (error) {
+        return send(503, { error: error instanceof Error ? error.message : String(error) });
+      }
+    case HEALTH_PATHS.metrics:
+      if (!options.metrics) return send(404, { error: 'not found' });
+      try {
+        const text = await options.metrics.text();
+        response.writeHead(200, { 'content-type': options.metrics.contentType, 'cache-control': 'no-store' });
+        return void response.end(text);
       } catch (error) {
         return send(503, { error: error instanceof Error ? error.message : String(error) });
       }

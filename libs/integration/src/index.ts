@@ -14,6 +14,7 @@ export {
   type PublisherLogLineLevel,
 } from './publisher/kafkajs-publisher';
 export { Relay, createKafkaRelay, RELAY_SUBSCRIPTION, type RelayOptions, type RelayStatus } from './relay/relay';
+export { registerRelayMetrics } from './relay/relay-metrics';
 export { relayShardsStatus, type RelayShardsStatus } from './relay/relay-shards';
 export { areas, areaFor, areaOf, allTopics, topicName, typesOnArea, type Area } from './messages/topics';
 export { messageDefinitions, type JsonSchema, type MessageDefinition } from './messages/message-schemas';
@@ -23,6 +24,7 @@ export {
   schemaId,
   CLOUDEVENTS_SPEC_VERSION,
   CONTENT_TYPE,
+  TRACEPARENT_HEADER,
   type MessageOptions,
 } from './messages/to-message';
 export {

@@ -1,3 +1,5 @@
+import { SpanStatusCode, type Link } from '@opentelemetry/api';
+import { spanContextOf, tracer } from '@caretrail/observability';
 import { isEventType } from '@caretrail/domain';
 import {
   EventHandlingFailed,
@@ -132,7 +134,29 @@ export class BatchProjector implements SubscriptionHandler {
     this.parked = new ParkedEvents(options.tables, options.definition.name, options.generation);
   }
 
-  async handle(batch: StoredEvent[], context: BatchContext): Promise<void> {
+  /**
+   * Applies one batch in a span of its own, linked to the spans that wrote its events (their stored
+   * traceparent: docs/deployment.md, Traces). The links are gathered only when the span records.
+   */
+  handle(batch: StoredEvent[], context: BatchContext): Promise<void> {
+    return tracer().startActiveSpan(
+      `project ${this.definition.name}`,
+      { attributes: { 'caretrail.read_model': this.definition.name, 'caretrail.event_count': batch.length } },
+      async (span) => {
+        if (span.isRecording()) span.addLinks(linksOf(batch));
+        try {
+          await this.applyBatch(batch, context);
+        } catch (error) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: 'batch not applied' });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async applyBatch(batch: StoredEvent[], context: BatchContext): Promise<void> {
     const steps = await this.stepsOf(batch);
     const rowKeys = await this.rowKeysOf(steps);
     await this.sql.transaction(async (tx) => {
@@ -482,4 +506,19 @@ function patientIdOf(e: StoredEvent): string {
 function destroyedAsNull(error: unknown): null {
   if (error instanceof PatientKeyDestroyed) return null;
   throw error;
+}
+
+/** The most links one batch span carries: a batch of a thousand events names a few writers' traces. */
+const MAX_LINKS = 32;
+
+/** Links to the distinct writing spans of a batch's events, at most MAX_LINKS. */
+function linksOf(batch: readonly StoredEvent[]): Link[] {
+  const links = new Map<string, Link>();
+  for (const event of batch) {
+    if (links.size >= MAX_LINKS) break;
+    const traceparent = event.metadata.traceparent;
+    const spanContext = traceparent === undefined || links.has(traceparent) ? undefined : spanContextOf(traceparent);
+    if (spanContext) links.set(traceparent!, { context: spanContext });
+  }
+  return [...links.values()];
 }

@@ -11,3 +11,4 @@ export {
 } from './projection-host';
 export { ProjectionTables, checkpointName } from './projection-tables';
 export type { ParkedEvent } from './parked-events';
+export { registerProjectionMetrics } from './projection-metrics';

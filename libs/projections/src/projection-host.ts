@@ -384,6 +384,16 @@ export class ProjectionHost {
     );
   }
 
+  /** Events parked (PROJECTION_POISON_POLICY=park) in each read model's serving generation. */
+  async parkedCounts(): Promise<Map<string, number>> {
+    const { rows } = await this.sql.query<{ name: string; parked: number }>(
+      `SELECT r.name, count(p.event_id)::int AS parked FROM ${this.tables.registry()} r
+       LEFT JOIN ${this.tables.parked()} p ON p.projection = r.name AND p.generation = r.active_generation
+       GROUP BY r.name`,
+    );
+    return new Map(rows.filter((row) => this.definitions.has(row.name)).map((row) => [row.name, row.parked]));
+  }
+
   /**
    * The shards of a generation as the lease rows show them, with this host's own shards
    * overlaid by what its runner knows now (the rows lag by up to a heartbeat).

@@ -15,6 +15,7 @@ import { Problem } from '../http/problems/problem';
 import { ID_PATTERN } from '../http/validation/decorators';
 import type { AccessAlongside } from '../http/audit/access-observer';
 import type { AuditMetadata } from '../http/audit/audit-category';
+import { ApiMetrics } from '../metrics/api-metrics';
 import type { RouteInfo } from './audit-routes';
 
 declare module 'express' {
@@ -49,7 +50,11 @@ export class AccessAudit implements OnModuleDestroy {
   private readonly unauthenticated = new UnauthenticatedAttempts();
   private readonly closing: NodeJS.Timeout;
 
-  constructor(@Inject(SQL_DATABASE) sql: SqlDatabase, @Inject(API_CONFIG) config: ApiConfig) {
+  constructor(
+    @Inject(SQL_DATABASE) sql: SqlDatabase,
+    @Inject(API_CONFIG) config: ApiConfig,
+    private readonly metrics: ApiMetrics,
+  ) {
     this.log = new AccessLog(sql);
     this.enabled = config.accessLog;
     if (!this.enabled) this.logger.warn('ACCESS_LOG=off: accesses to patient data are NOT recorded (benchmarks only)');
@@ -74,6 +79,7 @@ export class AccessAudit implements OnModuleDestroy {
     await Promise.all(
       records.map((record) =>
         this.log.append(record).catch((error: unknown) => {
+          this.metrics.accessRecordFailed();
           this.logger.error(
             `unauthenticated attempts of ${record.clientAddress} not recorded: ${error instanceof Error ? error.message : String(error)}`,
           );
@@ -120,6 +126,7 @@ export class AccessAudit implements OnModuleDestroy {
       return record;
     } catch (error) {
       request.accessRecord = 'failed';
+      this.metrics.accessRecordFailed();
       this.logger.error(`access record not written: ${error instanceof Error ? error.message : String(error)}`);
       throw accessLogUnavailable();
     }
@@ -145,6 +152,7 @@ export class AccessAudit implements OnModuleDestroy {
       // The events and the record are one statement: a failure we cannot place may be the record's.
       failed: (error) => {
         request.accessRecord = 'failed';
+        this.metrics.accessRecordFailed();
         this.logger.error(
           `write and its access record not written: ${error instanceof Error ? error.message : String(error)}`,
         );

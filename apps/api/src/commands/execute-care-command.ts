@@ -2,11 +2,22 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { executeCommand, FoldedStateCache, StreamWriteQueue, type CommandWritePorts } from '@caretrail/care-log';
 import { DomainError, type DomainCommand, type Actor } from '@caretrail/domain';
-import { BrokenChain, EventStoreError, type AppendResult, type EventStore } from '@caretrail/event-store';
+import { SpanStatusCode } from '@opentelemetry/api';
+import {
+  BrokenChain,
+  EventStoreError,
+  IdempotencyKeyReused,
+  InvalidAppend,
+  WrongExpectedVersion,
+  type AppendResult,
+  type EventStore,
+} from '@caretrail/event-store';
+import { tracer } from '@caretrail/observability';
 import { Problem } from '../http/problems/problem';
 import { EVENT_STORE } from '../http/tokens';
 import type { WriteRequest } from '../http/write/write-context';
 import { IntegrityMonitor } from '../integrity/integrity-monitor';
+import { ApiMetrics, type CommandOutcome } from '../metrics/api-metrics';
 import { PersonalData } from '../privacy/personal-data';
 import { CareEventsRecorded } from './care-events-recorded';
 
@@ -36,6 +47,7 @@ export class ExecuteCareCommandHandler {
     personalData: PersonalData,
     private readonly integrity: IntegrityMonitor,
     private readonly events: EventBus,
+    private readonly metrics: ApiMetrics,
   ) {
     this.cache = new FoldedStateCache(store, (events) => personalData.open(events));
     // An erasure here drops the patient's opened state at once; one elsewhere moves the care-plan
@@ -51,7 +63,30 @@ export class ExecuteCareCommandHandler {
     };
   }
 
-  async execute(command: ExecuteCareCommand): Promise<AppendResult> {
+  /**
+   * Runs the command in a span of its own, a child of the request's (docs/deployment.md, Traces): its
+   * traceparent is stored in the events' metadata. Counts the outcome in caretrail_commands_total.
+   */
+  execute(command: ExecuteCareCommand): Promise<AppendResult> {
+    const type = command.command.type;
+    return tracer().startActiveSpan(`command ${type}`, { attributes: { 'caretrail.command': type } }, async (span) => {
+      try {
+        const appended = await this.decideOrExplain(command);
+        this.metrics.commandDecided(type, 'accepted');
+        return appended;
+      } catch (error) {
+        const { outcome, code } = outcomeOf(error);
+        this.metrics.commandDecided(type, outcome, code);
+        span.setAttributes({ 'caretrail.command.outcome': outcome, 'caretrail.command.code': code });
+        if (outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async decideOrExplain(command: ExecuteCareCommand): Promise<AppendResult> {
     try {
       return await this.decide(command);
     } catch (error) {
@@ -91,4 +126,18 @@ export class ExecuteCareCommandHandler {
     );
     return appended;
   }
+}
+
+/**
+ * How a failed command ended, with the code its problem answer carries: a domain refusal or a bad
+ * request is `rejected`, a version mismatch (If-Match, or retries run out) `conflict`, the rest `error`.
+ */
+function outcomeOf(error: unknown): { outcome: CommandOutcome; code: string } {
+  if (error instanceof WrongExpectedVersion) return { outcome: 'conflict', code: 'VERSION_CONFLICT' };
+  if (error instanceof DomainError)
+    return { outcome: 'rejected', code: error.kind === 'forbidden' ? 'FORBIDDEN' : error.code };
+  if (error instanceof IdempotencyKeyReused) return { outcome: 'rejected', code: 'IDEMPOTENCY_KEY_REUSED' };
+  if (error instanceof InvalidAppend) return { outcome: 'rejected', code: 'INVALID_APPEND' };
+  if (error instanceof Problem) return { outcome: error.status < 500 ? 'rejected' : 'error', code: error.code };
+  return { outcome: 'error', code: 'INTERNAL_ERROR' };
 }

@@ -1,6 +1,8 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { openEventStore, type EventStore, type SqlEventStore } from '@caretrail/event-store';
+import { registerPoolMetrics } from '@caretrail/observability';
 import { API_CONFIG, EVENT_STORE, SQL_DATABASE } from '../http/tokens';
+import { ApiMetrics } from '../metrics/api-metrics';
 import type { ApiConfig } from '../config/api-config';
 
 @Injectable()
@@ -18,8 +20,13 @@ class EventStoreCloser implements OnApplicationShutdown {
   providers: [
     {
       provide: EVENT_STORE,
-      inject: [API_CONFIG],
-      useFactory: (config: ApiConfig) => openEventStore(config.store),
+      inject: [API_CONFIG, ApiMetrics],
+      useFactory: async (config: ApiConfig, metrics: ApiMetrics) => {
+        const store = await openEventStore(config.store);
+        store.observe(metrics.eventStore);
+        registerPoolMetrics(metrics.registry, store.database);
+        return store;
+      },
     },
     {
       provide: SQL_DATABASE,

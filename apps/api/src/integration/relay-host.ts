@@ -3,11 +3,13 @@ import type { EventStore, SqlDatabase } from '@caretrail/event-store';
 import {
   createKafkaRelay,
   kafkaRelayConfigFromEnv,
+  registerRelayMetrics,
   type KafkaRelayConfig,
   type Relay,
   type RelayStatus,
 } from '@caretrail/integration';
 import { EVENT_STORE, SQL_DATABASE } from '../http/tokens';
+import { ApiMetrics } from '../metrics/api-metrics';
 
 /**
  * Whether this API process runs the Kafka relay (KAFKA_RELAY):
@@ -39,6 +41,7 @@ export class RelayHost implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(SQL_DATABASE) private readonly sql: SqlDatabase,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -48,6 +51,7 @@ export class RelayHost implements OnApplicationBootstrap, OnModuleDestroy {
       log: (level, message) => this.logger[level === 'info' ? 'log' : level](message),
     });
     this.relay = relay;
+    registerRelayMetrics(this.metrics.registry, relay, this.store, this.sql);
     // Topics are created now if the broker answers; if not, the first publish retries it.
     publisher
       .start()

@@ -10,6 +10,8 @@ import {
 import { Problem } from '../http/problems/problem';
 import type { ApiConfig } from '../config/api-config';
 import { API_CONFIG, SQL_DATABASE } from '../http/tokens';
+import { ApiMetrics } from '../metrics/api-metrics';
+import { registerIntegrityMetrics } from '../metrics/integrity-metrics';
 
 /** How often the background sweep verifies its next batch of events. */
 const SWEEP_INTERVAL_MS = 1000;
@@ -34,9 +36,11 @@ export class IntegrityMonitor implements OnApplicationBootstrap, OnApplicationSh
   constructor(
     @Inject(SQL_DATABASE) sql: SqlDatabase,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    metrics: ApiMetrics,
   ) {
     this.guard = new StreamChainGuard(sql, sql.schema);
     this.sweep = new IntegritySweep(sql, sql.schema, this.guard);
+    registerIntegrityMetrics(metrics.registry, () => this.status());
   }
 
   /** The check the write path runs before appending; none with INTEGRITY_CHECKS=off (benchmarks only). */

@@ -45,6 +45,7 @@ const SHARD: SchemaObject = {
       description:
         'Events after the shard’s checkpoint in the global order, estimated (head minus checkpoint position).',
     },
+    lagSeconds: { type: 'number', description: 'Age of the oldest event the shard has still to read past.' },
     eventsPerSecond: { type: 'number' },
     lastError: { type: 'object', nullable: true, additionalProperties: true },
   },

@@ -8,11 +8,12 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import type { EventStore, SqlDatabase } from '@caretrail/event-store';
-import { ProjectionHost } from '@caretrail/projections';
+import { ProjectionHost, registerProjectionMetrics } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
 import type { CachingPatientKeyStore } from '@caretrail/security';
 import type { ApiConfig } from '../config/api-config';
 import { EVENT_STORE, SQL_DATABASE, PATIENT_KEYS, API_CONFIG, PROJECTION_HOST } from '../http/tokens';
+import { ApiMetrics } from '../metrics/api-metrics';
 import { AdminProjectionsController } from './admin-projections.controller';
 import { ParkedEventsController } from './parked-events.controller';
 
@@ -24,10 +25,13 @@ class ProjectionLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @Inject(PROJECTION_HOST) private readonly host: ProjectionHost,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.config.runProjections) await this.host.start();
+    if (!this.config.runProjections) return;
+    registerProjectionMetrics(this.metrics.registry, this.host);
+    await this.host.start();
   }
 
   // Before the store closes (onApplicationShutdown): runners hold connections.

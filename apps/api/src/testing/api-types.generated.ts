@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This API process’s metrics in the Prometheus text format (admins; Prometheus). */
+        get: operations["MetricsController_scrape"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/patients/{patientId}/erasure": {
         parameters: {
             query?: never;
@@ -2226,6 +2243,44 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    MetricsController_scrape: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format 0.0.4. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+        };
+    };
     ErasureController_erase: {
         parameters: {
             query?: never;
@@ -6582,6 +6637,8 @@ export interface operations {
                                 };
                                 /** @description Events after the shard’s checkpoint in the global order, estimated (head minus checkpoint position). */
                                 lagEvents: number;
+                                /** @description Age of the oldest event the shard has still to read past. */
+                                lagSeconds?: number;
                                 eventsPerSecond?: number;
                                 lastError?: {
                                     [key: string]: unknown;
@@ -6607,6 +6664,8 @@ export interface operations {
                             };
                             /** @description Events after the shard’s checkpoint in the global order, estimated (head minus checkpoint position). */
                             lagEvents: number;
+                            /** @description Age of the oldest event the shard has still to read past. */
+                            lagSeconds?: number;
                             eventsPerSecond?: number;
                             lastError?: {
                                 [key: string]: unknown;

@@ -13,6 +13,8 @@ export interface EventProvenance {
   /** The command that decided the events; recorded as `extra.command`. */
   readonly commandType: string;
   readonly correlationId: string;
+  /** The W3C trace context of the writing span, when the write is traced (docs/deployment.md, Traces). */
+  readonly traceparent?: string;
   /** More to keep in `extra` (the client's address, the writing tool). */
   readonly extra?: Readonly<Record<string, unknown>>;
   /** Ids for the events when the writer must know them in advance; the store makes them otherwise. */
@@ -29,7 +31,7 @@ export async function encodeDomainEvents(
   provenance: EventProvenance,
   seal: SealPersonalData,
 ): Promise<NewEvent[]> {
-  const { actor, commandType, correlationId, extra, newEventId } = provenance;
+  const { actor, commandType, correlationId, traceparent, extra, newEventId } = provenance;
   // Ids are drawn in event order before sealing runs concurrently, so a deterministic source stays deterministic.
   const ids = events.map(() => newEventId?.());
   return Promise.all(
@@ -46,6 +48,7 @@ export async function encodeDomainEvents(
           actor: { userId: actor.userId, role: actor.role },
           correlationId,
           causationId: correlationId,
+          ...(traceparent === undefined ? {} : { traceparent }),
           ...(typeof occurredAt === 'string' ? { occurredAt } : {}),
           extra: { command: commandType, ...extra },
         },

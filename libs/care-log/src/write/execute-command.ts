@@ -13,6 +13,7 @@ import {
   type AppendResult,
   type EventStore,
 } from '@caretrail/event-store';
+import { activeTraceparent } from '@caretrail/observability';
 import { encodeDomainEvents, type SealPersonalData } from '../codec/domain-to-stored';
 import type { CommandStateLoader, LoadedCommandState } from './command-state-loader';
 import type { StreamWriteQueue } from './stream-write-queue';
@@ -118,6 +119,8 @@ async function decideAndAppend(
           actor: context.actor,
           commandType: command.type,
           correlationId: request.correlationId,
+          // The span the writer runs this command in (the API's command span), when it is traced.
+          ...traced(),
           ...(request.extra ? { extra: request.extra } : {}),
           ...(request.newEventId ? { newEventId: request.newEventId } : {}),
         },
@@ -170,6 +173,11 @@ async function storedAnswer(
   if (first.streamId !== target || otherRequest) throw new IdempotencyKeyReused(idempotencyKey, first.streamId);
   const { requestHash: _stored, ...appended } = first;
   return { appended, events: [], alongsideCommitted: false };
+}
+
+function traced(): { traceparent?: string } {
+  const traceparent = activeTraceparent();
+  return traceparent === undefined ? {} : { traceparent };
 }
 
 function backoffMs(attempt: number): number {

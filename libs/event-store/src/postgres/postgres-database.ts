@@ -32,6 +32,11 @@ export class PostgresDatabase implements SqlDatabase {
     this.pool.on('error', (error) => options.onBackgroundError?.(error));
   }
 
+  /** The pool's connections now (caretrail_db_pool_connections: docs/deployment.md, Metrics). */
+  poolUsage(): { total: number; idle: number; waiting: number } {
+    return { total: this.pool.totalCount, idle: this.pool.idleCount, waiting: this.pool.waitingCount };
+  }
+
   async query<Row>(text: string, params?: unknown[]): Promise<{ rows: Row[] }> {
     const result = await this.pool.query(text, params);
     return { rows: result.rows as Row[] };

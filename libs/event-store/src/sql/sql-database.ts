@@ -20,6 +20,8 @@ export interface SqlDatabase extends SqlQueryable {
   withConnection<T>(work: (connection: SqlQueryable) => Promise<T>): Promise<T>;
   listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** The connections of its pool now; absent where there is none (the embedded store). */
+  poolUsage?(): { total: number; idle: number; waiting: number };
 }
 
 /** Quotes an SQL identifier (schema, table) the way PostgreSQL's quote_ident does. */

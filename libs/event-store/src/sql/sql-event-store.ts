@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { tracer, type EventStoreTimings } from '@caretrail/observability';
 import {
   MAX_EVENTS_PER_APPEND,
   type AppendOptions,
@@ -58,6 +60,7 @@ const EVENT_COLUMNS =
 export class SqlEventStore implements EventStore {
   private readonly s: string;
   private readonly wakeUps: WakeUps;
+  private timings: EventStoreTimings | undefined;
 
   private constructor(readonly database: SqlDatabase) {
     this.s = quoteIdent(database.schema);
@@ -73,7 +76,38 @@ export class SqlEventStore implements EventStore {
     return store;
   }
 
-  async append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+  /** Reports each append's and each read's time from now on (the process's metrics: docs/deployment.md, Metrics). */
+  observe(timings: EventStoreTimings): void {
+    this.timings = timings;
+  }
+
+  /**
+   * Appends in a span of its own (a child of the command's: docs/deployment.md, Traces) and
+   * reports its time and outcome; a refusal because the stream moved is a conflict.
+   */
+  append(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    const started = performance.now();
+    return tracer().startActiveSpan(
+      'event-store append',
+      { kind: SpanKind.CLIENT, attributes: { 'db.system.name': 'postgresql', 'caretrail.event_count': events.length } },
+      async (span) => {
+        try {
+          const result = await this.appendUntimed(streamId, events, options);
+          this.timings?.appended((performance.now() - started) / 1000, 'ok');
+          return result;
+        } catch (error) {
+          const conflict = error instanceof WrongExpectedVersion;
+          this.timings?.appended((performance.now() - started) / 1000, conflict ? 'conflict' : 'error');
+          span.setStatus({ code: SpanStatusCode.ERROR, message: conflict ? 'version conflict' : 'append failed' });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async appendUntimed(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     // One event without a key is one statement whatever it carries; otherwise a transaction holds the parts.
     const oneStatement =
       (options.readVersions === undefined && options.alongside === undefined) ||
@@ -235,6 +269,7 @@ export class SqlEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    const started = performance.now();
     const { rows } = await this.database.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events
        WHERE stream_id = $1 AND stream_version >= $2
@@ -250,6 +285,7 @@ export class SqlEventStore implements EventStore {
         options.limit ?? null,
       ],
     );
+    this.timings?.read('stream', (performance.now() - started) / 1000);
     return rows.map(toStoredEvent);
   }
 
@@ -288,6 +324,7 @@ export class SqlEventStore implements EventStore {
     // as strings ('10000' < '9999'), which skips events once ids change
     // length, and defeats the (transaction_id, position) index (a scan and
     // sort of every remaining row for each batch).
+    const started = performance.now();
     const { rows } = await this.database.query<EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events e
        WHERE (e.transaction_id, e.position) > ($1::xid8, $2::bigint)
@@ -296,6 +333,7 @@ export class SqlEventStore implements EventStore {
        LIMIT $3`,
       [after.transactionId, after.position, limit],
     );
+    this.timings?.read('all', (performance.now() - started) / 1000);
     return rows.map(toStoredEvent);
   }
 
@@ -315,6 +353,7 @@ export class SqlEventStore implements EventStore {
     // Without metadata (actor, correlation ids) the rows are about half the size to send and parse.
     const columns =
       options.metadata === false ? EVENT_COLUMNS.replace('metadata', `'{}'::jsonb AS metadata`) : EVENT_COLUMNS;
+    const started = performance.now();
     const { rows } = await this.database.query<EventRow>(
       `SELECT ${columns} FROM ${this.s}.events e
        WHERE (e.data->>'patientId') = $1
@@ -331,6 +370,7 @@ export class SqlEventStore implements EventStore {
         options.occurredFrom ?? null,
       ],
     );
+    this.timings?.read('patient', (performance.now() - started) / 1000);
     return rows.map(toStoredEvent);
   }
 

@@ -19,6 +19,8 @@ export interface ShardStatus {
    * as much as a rebuild's reads.
    */
   lagEvents: number;
+  /** Age in seconds of the oldest event the shard has still to read past (0 when caught up). */
+  lagSeconds: number;
   lastError: { message: string; eventId: string | null; at: string } | null;
   eventsPerSecond: number;
 }
@@ -56,14 +58,21 @@ export async function shardStatuses(
   const all = Array.from({ length: shards }, (_, shard) => shard);
   const checkpoints = await new ShardCheckpoints(sql.schema, subscriber).load(sql, all, START);
   const { headPosition } = await store.status();
-  const lags = new Map<string, Promise<number>>();
-  const lagOf = (c: Checkpoint): Promise<number> => {
+  const lags = new Map<string, Promise<{ events: number; seconds: number }>>();
+  const lagOf = (c: Checkpoint): Promise<{ events: number; seconds: number }> => {
     const key = `${c.transactionId}:${c.position}`;
     if (!lags.has(key)) {
       const next = store.readAll({ after: c, limit: 1 });
       lags.set(
         key,
-        next.then((found) => (found.length === 0 ? 0 : Math.max(1, headPosition - c.position))),
+        next.then(([first]) =>
+          first === undefined
+            ? { events: 0, seconds: 0 }
+            : {
+                events: Math.max(1, headPosition - c.position),
+                seconds: Math.max(0, (Date.now() - Date.parse(first.recordedAt)) / 1000),
+              },
+        ),
       );
     }
     return lags.get(key)!;
@@ -73,13 +82,15 @@ export async function shardStatuses(
       const lease = leases.get(shard);
       const checkpoint = checkpoints.get(shard)!.checkpoint;
       const held = lease?.owner && lease.live;
+      const lag = await lagOf(checkpoint);
       return {
         shard,
         owner: held ? lease.owner : null,
         leaseExpiresAt: new Date(lease?.expires_at ?? 0).toISOString(),
         state: held ? lease.state : 'unassigned',
         checkpoint,
-        lagEvents: await lagOf(checkpoint),
+        lagEvents: lag.events,
+        lagSeconds: lag.seconds,
         lastError:
           held && lease.last_error
             ? {

@@ -1,6 +1,6 @@
 import { eventTypes, type EventType } from '@caretrail/domain';
 import { messageDefinitions, type JsonSchema } from './message-schemas';
-import { cloudEventType, CLOUDEVENTS_SPEC_VERSION, CONTENT_TYPE, schemaId } from './to-message';
+import { cloudEventType, CLOUDEVENTS_SPEC_VERSION, CONTENT_TYPE, schemaId, TRACEPARENT_HEADER } from './to-message';
 import { areaDescriptions, areas, topicName, typesOnArea } from './topics';
 
 export interface AsyncApiOptions {
@@ -76,6 +76,12 @@ export function cloudEventHeadersSchema(): JsonSchema {
           'Extension: the event’s global position in the CareTrail log (a write answer’s position; read models report the position they reflect). Positions have gaps and are not delivered in numeric order across patients.',
       },
       'content-type': { type: 'string', const: CONTENT_TYPE },
+      [TRACEPARENT_HEADER]: {
+        type: 'string',
+        pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',
+        description:
+          'W3C Trace Context of the relay’s publish span, a child of the span that wrote the event (the CloudEvents distributed-tracing extension): continue the trace from it. Absent when the write was not traced.',
+      },
     },
     required: [
       'ce_specversion',

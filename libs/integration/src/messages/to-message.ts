@@ -6,6 +6,8 @@ import { areaFor, topicName } from './topics';
 
 export const CLOUDEVENTS_SPEC_VERSION = '1.0';
 export const CONTENT_TYPE = 'application/json';
+/** W3C Trace Context (the CloudEvents distributed-tracing extension's attribute): set by the relay when traced. */
+export const TRACEPARENT_HEADER = 'traceparent';
 
 export interface MessageOptions {
   /** Topic prefix: topics are `<prefix>.<area>.v1`. */

@@ -15,8 +15,10 @@ import {
   type SqlDatabase,
   type SubscriptionHandler,
 } from '@caretrail/event-store';
+import { SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
+import { contextOf, traceparentOf, tracer } from '@caretrail/observability';
 import type { KafkaRelayConfig } from '../config';
-import { toMessage, type MessageOptions } from '../messages/to-message';
+import { toMessage, TRACEPARENT_HEADER, type MessageOptions } from '../messages/to-message';
 import { isErasureEvent } from '@caretrail/care-log';
 import { allTopics } from '../messages/topics';
 import type { EventPublisher, IntegrationMessage } from '../publisher/event-publisher';
@@ -77,6 +79,7 @@ export class Relay {
   private readonly name: string;
   private readonly batchSize: number;
   private published = 0;
+  private lastPublishedAt: number | null = null;
   private prefetched: { after: Checkpoint; batch: Promise<StoredEvent[]> } | undefined;
 
   constructor(
@@ -132,6 +135,11 @@ export class Relay {
   /** The subscription's in-memory status (no database round trip): state, shards held, checkpoint, last error. */
   progress(): ShardedSubscriptionStatus {
     return this.subscription.status();
+  }
+
+  /** What this process published (no database round trip): messages since it started, and when it last did. */
+  publishing(): { published: number; lastPublishedAt: number | null } {
+    return { published: this.published, lastPublishedAt: this.lastPublishedAt };
   }
 
   async status(): Promise<RelayStatus> {
@@ -198,15 +206,54 @@ export class Relay {
     const messages: IntegrationMessage[] = batch
       .filter((event) => !isErasureEvent(event))
       .map((event) => toMessage(event, this.options));
+    const spans = publishSpans(
+      batch.filter((event) => !isErasureEvent(event)),
+      messages,
+    );
     if (this.options.prefetch !== false && batch.length === this.batchSize) {
       const next = this.store.readAll({ after: context.next, limit: this.batchSize });
       next.catch(() => undefined); // a failed prefetch is read again by the subscription
       this.prefetched = { after: context.next, batch: next };
     }
-    await this.publisher.publish(messages);
+    try {
+      await this.publisher.publish(messages);
+    } catch (error) {
+      for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: 'not acknowledged' }).end();
+      throw error;
+    }
+    for (const span of spans) span.end();
     this.published += messages.length;
+    this.lastPublishedAt = Date.now();
     await context.saveCheckpoint();
   }
+}
+
+/**
+ * One producer span per message, a child of the span that wrote its event
+ * (the event's stored traceparent), ended once the broker acknowledged it;
+ * the message carries that span as its W3C `traceparent` header, so a
+ * consumer continues the writer's trace (docs/kafka.md, Headers). Untraced
+ * here, the span is the no-op one and the header is the stored traceparent
+ * itself; an event written untraced gets no header.
+ */
+function publishSpans(events: readonly StoredEvent[], messages: readonly IntegrationMessage[]): Span[] {
+  return messages.map((message, i) => {
+    const span = tracer().startSpan(
+      `publish ${message.topic}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'send',
+          'messaging.destination.name': message.topic,
+        },
+      },
+      contextOf(events[i]!.metadata.traceparent),
+    );
+    const traceparent = traceparentOf(span.spanContext());
+    if (traceparent !== undefined) message.headers[TRACEPARENT_HEADER] = traceparent;
+    return span;
+  });
 }
 
 /** A relay with the kafkajs publisher, configured from KafkaRelayConfig (apps/relay, the API host). */

@@ -1,0 +1,18 @@
+// The package ships no types (docs/deployment.md, Metrics: the tests read /metrics with it).
+declare module 'parse-prometheus-text-format' {
+  interface ParsedSample {
+    value?: string;
+    labels?: Record<string, string>;
+    buckets?: Record<string, string>;
+    count?: string;
+    sum?: string;
+  }
+  interface ParsedFamily {
+    name: string;
+    help: string;
+    type: 'COUNTER' | 'GAUGE' | 'HISTOGRAM' | 'SUMMARY' | 'UNTYPED';
+    metrics: ParsedSample[];
+  }
+  function parsePrometheusTextFormat(text: string): ParsedFamily[];
+  export = parsePrometheusTextFormat;
+}
