@@ -9,6 +9,7 @@ import { strictJsonBody } from './http/body/json-body';
 import { answerClientErrorsAsProblems } from './http/connection/client-errors';
 import { DOCS_PATH, securityHeaders } from './http/headers/security-headers';
 import { addressRateLimit } from './http/throttling/rate-limits';
+import { consoleShell } from './console/console-shell';
 import { correlationId } from './logging';
 
 const API_DESCRIPTION = [
@@ -53,7 +54,13 @@ export async function createApp(config: ApiConfig): Promise<INestApplication> {
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(correlationId(), securityHeaders(), addressRateLimit(app, config.rateLimit), strictJsonBody());
+  app.use(
+    correlationId(),
+    securityHeaders(config.console.connectOrigins),
+    addressRateLimit(app, config.rateLimit),
+    consoleShell(config),
+    strictJsonBody(),
+  );
   answerClientErrorsAsProblems(app.getHttpServer());
   app.enableShutdownHooks();
   const documented = new DocumentBuilder()
