@@ -5,9 +5,11 @@ import { field, fill, h, notice } from './dom.js';
 import { finishOidcSignIn, startOidcSignIn } from './oidc.js';
 import { api, session, whenUnauthorised } from './session.js';
 import { projectionsPage } from './pages/projections.js';
+import { auditPage } from './pages/audit.js';
 
 const PAGES = {
   projections: { title: 'Read models', render: projectionsPage },
+  audit: { title: 'Access log', render: auditPage },
 };
 
 const main = document.getElementById('main');
