@@ -5,10 +5,12 @@ import { field, fill, h, notice } from './dom.js';
 import { finishOidcSignIn, startOidcSignIn } from './oidc.js';
 import { api, session, whenUnauthorised } from './session.js';
 import { projectionsPage } from './pages/projections.js';
+import { historyPage } from './pages/history.js';
 import { auditPage } from './pages/audit.js';
 
 const PAGES = {
   projections: { title: 'Read models', render: projectionsPage },
+  history: { title: 'Patient history', render: historyPage },
   audit: { title: 'Access log', render: auditPage },
 };
 
