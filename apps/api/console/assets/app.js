@@ -7,11 +7,13 @@ import { api, session, whenUnauthorised } from './session.js';
 import { projectionsPage } from './pages/projections.js';
 import { historyPage } from './pages/history.js';
 import { auditPage } from './pages/audit.js';
+import { relayPage } from './pages/relay.js';
 
 const PAGES = {
   projections: { title: 'Read models', render: projectionsPage },
   history: { title: 'Patient history', render: historyPage },
   audit: { title: 'Access log', render: auditPage },
+  relay: { title: 'Kafka relay', render: relayPage },
 };
 
 const main = document.getElementById('main');
