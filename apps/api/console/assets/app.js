@@ -93,6 +93,7 @@ function showSignIn(message) {
 }
 
 function showAdminsOnly(error) {
+  showChrome(false);
   const { userId, role } = session.subject();
   setTitle('For admins only');
   fill(
@@ -132,7 +133,6 @@ async function route() {
     location.hash = '#/projections';
     return;
   }
-  showChrome(true);
   for (const link of document.querySelectorAll('#pages a')) {
     if (link.getAttribute('href') === `#/${name}`) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
@@ -148,6 +148,7 @@ async function route() {
     return;
   }
   if (currentRoute()[0] !== name) return; // another page was opened meanwhile
+  showChrome(true);
   fill(main, h('h1', {}, page.title));
   leavePage = page.render(main, params) ?? (() => undefined);
   main.focus();
