@@ -5,12 +5,14 @@ import { field, fill, h, notice } from './dom.js';
 import { finishOidcSignIn, startOidcSignIn } from './oidc.js';
 import { api, session, whenUnauthorised } from './session.js';
 import { projectionsPage } from './pages/projections.js';
+import { parkedPage } from './pages/parked.js';
 import { historyPage } from './pages/history.js';
 import { auditPage } from './pages/audit.js';
 import { relayPage } from './pages/relay.js';
 
 const PAGES = {
   projections: { title: 'Read models', render: projectionsPage },
+  parked: { title: 'Parked events', render: parkedPage },
   history: { title: 'Patient history', render: historyPage },
   audit: { title: 'Access log', render: auditPage },
   relay: { title: 'Kafka relay', render: relayPage },
