@@ -15,6 +15,8 @@ export interface ApiProcess {
   baseUrl: string;
   /** The process's DATA_DIR (its local signing key; on the embedded default, the store it holds). */
   dataDir: string;
+  /** On PostgreSQL, the schema of its tables (for tests that look at them directly). */
+  schema: string;
   bearer(userId: string, role: ActorRole): Promise<string>;
   /** Output of the process so far, for failure messages. */
   output(): string;
@@ -26,11 +28,21 @@ export interface ApiProcess {
  * PostgreSQL (a schema of its own) or on the embedded store in a temporary
  * data directory. Tokens come from the same local key the CLI uses.
  */
-export async function startApiProcess(backend: 'postgres' | 'pglite'): Promise<ApiProcess> {
+export async function startApiProcess(
+  backend: 'postgres' | 'pglite',
+  /** Settings over the defaults, e.g. `PROJECTION_POISON_POLICY: 'park'`. */
+  settings: NodeJS.ProcessEnv = {},
+): Promise<ApiProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-e2e-'));
   const schema = uniqueSchema('e2e');
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    ...settings,
+  };
   delete env['DATABASE_URL'];
   if (backend === 'postgres') Object.assign(env, { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema });
   let output = '';
@@ -43,6 +55,7 @@ export async function startApiProcess(backend: 'postgres' | 'pglite'): Promise<A
   return {
     baseUrl,
     dataDir,
+    schema,
     bearer: async (userId, role) => `Bearer ${await issueLocalToken(key, { userId, role })}`,
     output: () => output,
     stop: async () => {
