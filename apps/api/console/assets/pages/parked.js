@@ -126,6 +126,7 @@ export function parkedPage(main, params) {
         {},
         instant(item.parkedAt),
         item.lastRetriedAt && h('div', { className: 'muted' }, 'retried ', instant(item.lastRetriedAt)),
+        item.retryRequestedAt && h('div', { className: 'warn' }, 'retry queued ', instant(item.retryRequestedAt)),
       ),
       h(
         'td',
@@ -169,14 +170,20 @@ export function parkedPage(main, params) {
     await load();
   }
 
-  /** What a retry did: applied now, failed again (with the new error), or left to the shard's holder. */
+  /** What a retry did: applied now, failed again (with the new error), queued for the shard's holder, or impossible. */
   const retried = (outcome) => {
-    const failing = outcome.stillFailing.map((f) => `${f.eventId} failed again: ${f.error}`);
+    const failing = (outcome.stillFailing ?? []).map((f) => `${f.eventId} failed again: ${f.error}`);
+    const applied = outcome.retried ?? [];
+    const queued = outcome.queued ?? [];
+    const withoutPatient = outcome.withoutPatient ?? [];
     const parts = [
-      outcome.retried.length > 0 &&
-        `${outcome.retried.length === 1 ? `The event ${outcome.retried[0]} was` : `${outcome.retried.length} events were`} applied again.`,
+      applied.length > 0 &&
+        `${applied.length === 1 ? `The event ${applied[0]} was` : `${applied.length} events were`} applied again.`,
       ...failing,
-      outcome.heldElsewhere.length > 0 && `${outcome.heldElsewhere.length} left to the process that holds their shard.`,
+      queued.length > 0 &&
+        `${queued.length} queued: the process holding their patients' shards applies them when it runs.`,
+      withoutPatient.length > 0 &&
+        `${withoutPatient.length} parked without a known patient cannot be retried; skip them.`,
     ].filter(Boolean);
     return failing.length > 0 ? notice(parts.join(' '), 'error') : parts.join(' ') || 'Nothing was parked.';
   };
