@@ -88,10 +88,12 @@ describe('the admin console in a browser', () => {
       expect(await row.textContent()).toContain('generation 2');
       expect(await row.locator('progress').count()).toBe(0);
       const shown = await page.evaluate(() => (window as unknown as { shownProgress: number[] }).shownProgress);
-      // It showed how far it got while it ran (on a loaded machine, several steps), never going backwards.
+      // It showed how far it got while it ran (on a loaded machine, several steps), never going backwards:
       expect(shown.length).toBeGreaterThan(0);
       expect(shown).toEqual([...shown].sort((a, b) => a - b));
-      expect(Math.max(...shown)).toBeLessThan(100);
+      // Part-way at first; 100 % may show while the new copy waits to switch over.
+      expect(Math.min(...shown)).toBeLessThan(100);
+      expect(Math.max(...shown)).toBeLessThanOrEqual(100);
     });
     const log = await clientFor(api, admin).get('/audit?user=console-admin&action=control');
     expect(log.body['items']).toContainEqual(
