@@ -3,7 +3,7 @@
 // (decorator metadata included, which NestJS needs), rewriting the
 // workspace path aliases to relative imports.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -50,4 +50,12 @@ const result = spawnSync(
   ],
   { stdio: 'inherit' },
 );
+// Files an app serves as they are (the API's admin console, apps/api/console) sit beside its
+// compiled code at the same distance from src/ as in the source tree.
+const SERVED_AS_IS = { api: ['console'] };
+if (result.status === 0) {
+  for (const folder of SERVED_AS_IS[app] ?? []) {
+    cpSync(`apps/${app}/${folder}`, `${outDir}/apps/${app}/${folder}`, { recursive: true });
+  }
+}
 process.exit(result.status ?? 1);

@@ -13,6 +13,10 @@
 // image and settings), otherwise with infra/kafka/broker.mjs; stopped at the end,
 // also when the run fails or is interrupted. Each test uses topics of its
 // own; tests that stop a broker start their own (docs/kafka.md).
+//
+// Chromium: the admin console's browser tests (test/console) drive Debian's
+// Chromium (CHROMIUM_PATH to use another); infra/browser/ensure-chromium.sh
+// installs it when missing, else the run stops here saying so.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -147,6 +151,16 @@ function summarise() {
   return { passed, failed, files };
 }
 
+function provideChromium() {
+  const ensured = spawnSync('bash', [join(root, 'infra', 'browser', 'ensure-chromium.sh')], { stdio: 'inherit' });
+  if (ensured.status !== 0) {
+    throw new Error(
+      "No Chromium for the admin console's browser tests (test/console): install Debian's `chromium` package " +
+        '(`bash infra/browser/ensure-chromium.sh` as root) or set CHROMIUM_PATH to a Chromium.',
+    );
+  }
+}
+
 async function main() {
   const targets = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['typecheck', 'lint', 'test'];
   const env = { ...process.env, NX_DAEMON: 'false', CARETRAIL_JEST_RESULTS: resultsDir };
@@ -162,7 +176,10 @@ async function main() {
     }
   }
   await providePostgres(env);
-  if (targets.includes('test')) await provideKafka(env);
+  if (targets.includes('test')) {
+    provideChromium();
+    await provideKafka(env);
+  }
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
   // A hung test must fail the run, not hold CI until its own limit.

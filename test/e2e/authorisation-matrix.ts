@@ -195,6 +195,8 @@ export const authorisationMatrix: readonly MatrixRow[] = [
   { endpoint: 'GET /audit?format=ndjson', kind: 'audit', team: NOBODY, patientSelf: false, anyone: ADMIN },
   { endpoint: 'GET /patients/{patientId}/history', kind: 'audit', team: NOBODY, patientSelf: false, anyone: ADMIN },
   { endpoint: 'GET /integration/relay', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
+  // The admin console records which of its pages an admin opened (docs/audit.md, "Admin console").
+  { endpoint: 'POST /admin/console/views', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
   // The command line's store tasks, run inside the server (apps/api/src/admin-tasks): admins only.
   { endpoint: 'POST /admin/seed', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },
   { endpoint: 'POST /admin/replays', kind: 'admin', team: NOBODY, patientSelf: false, anyone: ADMIN },

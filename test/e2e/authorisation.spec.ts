@@ -113,6 +113,7 @@ describe('the authorisation matrix', () => {
     'POST /patients/{patientId}/care-plan/closure': { reason: 'completed' },
     'POST /patients/{patientId}/erasure': { reason: 'GDPR Art. 17 request 2026-041' },
     'POST /admin/seed': { patients: 1, days: 3, seed: `matrix-${Math.random().toString(36).slice(2)}` },
+    'POST /admin/console/views': { page: 'projections' },
     'POST /admin/replays': { to: at(now), into: 'matrix', models: ['adherence'] },
     'POST /admin/reports/effectiveness': { from: '2026-01-01', to: '2026-12-31' },
   });

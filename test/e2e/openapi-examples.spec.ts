@@ -212,7 +212,7 @@ describe('the examples of the OpenAPI document', () => {
   let document: OpenApiDocument;
 
   beforeAll(async () => {
-    api = await startApiProcess('postgres', { env: { PROJECTION_POISON_POLICY: 'park' } });
+    api = await startApiProcess('postgres', { PROJECTION_POISON_POLICY: 'park' });
     document = (await (await fetch(`${api.baseUrl}/docs-json`)).json()) as OpenApiDocument;
   });
   afterAll(() => api?.stop());

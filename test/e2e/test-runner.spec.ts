@@ -5,8 +5,8 @@ const ROOT = join(__dirname, '..', '..');
 
 /** `npm test` must fail loudly when it cannot provide the services, never pass without them. */
 describe('the test runner (npm test)', () => {
-  const run = (env: NodeJS.ProcessEnv) =>
-    spawnSync(process.execPath, ['infra/scripts/test.mjs', 'typecheck'], {
+  const run = (env: NodeJS.ProcessEnv, target = 'typecheck') =>
+    spawnSync(process.execPath, ['infra/scripts/test.mjs', target], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       encoding: 'utf8',
@@ -23,5 +23,12 @@ describe('the test runner (npm test)', () => {
     const result = run({ TESTCONTAINERS: '', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/test' });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('PostgreSQL is not reachable at postgres://postgres@127.0.0.1:1/test');
+  });
+
+  it('stops before any test when the browser tests have no Chromium, saying how to get one', () => {
+    const result = run({ TESTCONTAINERS: '', CHROMIUM_PATH: '/nonexistent/chromium' }, 'test');
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('CHROMIUM_PATH=/nonexistent/chromium is not an executable');
+    expect(result.stderr).toContain("No Chromium for the admin console's browser tests (test/console)");
   });
 });

@@ -15,8 +15,8 @@ export interface ApiProcess {
   baseUrl: string;
   /** The process's DATA_DIR (its local signing key; on the embedded default, the store it holds). */
   dataDir: string;
-  /** On PostgreSQL, the schema the process works in. */
-  schema?: string;
+  /** On PostgreSQL, the schema of its tables (for tests that look at them directly). */
+  schema: string;
   bearer(userId: string, role: ActorRole): Promise<string>;
   /** Output of the process so far, for failure messages. */
   output(): string;
@@ -30,17 +30,18 @@ export interface ApiProcess {
  */
 export async function startApiProcess(
   backend: 'postgres' | 'pglite',
-  options: { env?: NodeJS.ProcessEnv } = {},
+  /** Settings over the defaults, e.g. `PROJECTION_POISON_POLICY: 'park'`. */
+  settings: NodeJS.ProcessEnv = {},
 ): Promise<ApiProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-e2e-'));
   const schema = uniqueSchema('e2e');
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...options.env,
     PORT: String(port),
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
+    ...settings,
   };
   delete env['DATABASE_URL'];
   if (backend === 'postgres') Object.assign(env, { DATABASE_URL: testDatabaseUrl(), DATABASE_SCHEMA: schema });
@@ -54,7 +55,7 @@ export async function startApiProcess(
   return {
     baseUrl,
     dataDir,
-    ...(backend === 'postgres' ? { schema } : {}),
+    schema,
     bearer: async (userId, role) => `Bearer ${await issueLocalToken(key, { userId, role })}`,
     output: () => output,
     stop: async () => {

@@ -11,6 +11,7 @@ import { ReportsModule } from './reports/reports.module';
 import { EventStoreModule } from './event-store/event-store.module';
 import { FhirModule } from './fhir/fhir.module';
 import { AuditModule } from './audit/audit.module';
+import { ConsoleModule } from './console/console.module';
 import { AuthModule } from './http/auth/auth.module';
 import { HealthModule } from './health/health.module';
 import { IntegrityModule } from './integrity/integrity.module';
@@ -44,6 +45,7 @@ export class AppModule {
         AdminTasksModule,
         ReportsModule,
         FhirModule,
+        ConsoleModule,
       ],
       providers: [
         { provide: API_CONFIG, useValue: config },

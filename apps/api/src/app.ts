@@ -9,6 +9,7 @@ import { strictJsonBody } from './http/body/json-body';
 import { answerClientErrorsAsProblems } from './http/connection/client-errors';
 import { DOCS_PATH, securityHeaders } from './http/headers/security-headers';
 import { addressRateLimit } from './http/throttling/rate-limits';
+import { consoleShell } from './console/console-shell';
 import { correlationId } from './logging';
 import { ApiMetrics } from './metrics/api-metrics';
 import { timeRequests, traceRequests } from './metrics/request-observation';
@@ -58,8 +59,9 @@ export async function createApp(config: ApiConfig): Promise<INestApplication> {
   app.use(
     timeRequests(app.get(ApiMetrics)),
     correlationId(),
-    securityHeaders(),
+    securityHeaders(config.console.connectOrigins),
     addressRateLimit(app, config.rateLimit),
+    consoleShell(config),
     strictJsonBody(),
     traceRequests(),
   );

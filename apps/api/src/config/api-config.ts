@@ -44,6 +44,20 @@ export interface ApiConfig {
   trustProxy: boolean | number | string;
   /** Requests per client address and per principal (docs/architecture.md#http-edge); `enabled: false` for benchmarks. */
   rateLimit: RateLimitConfig;
+  /** How the admin console at /admin signs in (docs/deployment.md, "Admin console"). */
+  console: ConsoleConfig;
+}
+
+export interface ConsoleConfig {
+  /** The console's client id at the OIDC issuer; unset: the console asks for a pasted token only. */
+  oidcClientId?: string;
+  /** The scopes the console asks for (OIDC_CONSOLE_SCOPE; default `openid`). */
+  oidcScope: string;
+  /**
+   * Origins the console's page may call besides its own: the issuer's (discovery) and any other the
+   * issuer's token endpoint is on (OIDC_CONSOLE_CONNECT_ORIGINS, space- or comma-separated).
+   */
+  connectOrigins: string[];
 }
 
 export interface RateLimitConfig {
@@ -82,7 +96,33 @@ export function apiConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ApiConfi
       perAddress: positiveInteger(env, 'RATE_LIMIT_PER_ADDRESS', 3000),
       perPrincipal: positiveInteger(env, 'RATE_LIMIT_PER_PRINCIPAL', 1200),
     },
+    console: consoleConfigFromEnv(env),
   };
+}
+
+function consoleConfigFromEnv(env: NodeJS.ProcessEnv): ConsoleConfig {
+  const issuer = env['OIDC_ISSUER'] || undefined;
+  const extra = (env['OIDC_CONSOLE_CONNECT_ORIGINS'] ?? '').split(/[\s,]+/).filter((o) => o !== '');
+  const origins = [...(issuer ? [issuer] : []), ...extra].map((value) => originOf(value));
+  return {
+    oidcClientId: (issuer && env['OIDC_CONSOLE_CLIENT_ID']) || undefined,
+    oidcScope: env['OIDC_CONSOLE_SCOPE'] || 'openid',
+    connectOrigins: [...new Set(origins)],
+  };
+}
+
+/** `https://id.example.org/realms/clinic` -> `https://id.example.org`: the page's CSP names origins. */
+function originOf(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`OIDC_ISSUER and OIDC_CONSOLE_CONNECT_ORIGINS must be http(s) URLs, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error(`OIDC_ISSUER and OIDC_CONSOLE_CONNECT_ORIGINS must be http(s) URLs, got "${value}"`);
+  }
+  return url.origin;
 }
 
 function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -33,10 +33,10 @@ describe.each<[string, () => NodeJS.ProcessEnv]>([
     expect(['checking', 'ok']).toContain(response.body.info.integrity.state);
   });
 
-  it('answers GET / with a page linking the console, the API documents and health, without a token', async () => {
+  it('answers GET / with a page linking the consoles, the API documents and health, without a token', async () => {
     const response = await request(app.getHttpServer()).get('/').expect(200);
     expect(response.headers['content-type']).toMatch(/^text\/html/);
-    for (const link of ['/docs', '/docs-json', '/asyncapi.json', '/health'])
+    for (const link of ['/docs', '/admin/', '/docs-json', '/asyncapi.json', '/health'])
       expect(response.text).toContain(`href="${link}"`);
   });
 

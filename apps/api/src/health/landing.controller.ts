@@ -12,6 +12,7 @@ const LANDING = `<!doctype html>
 bearer token: <code>npm run -s cli -- token --user dr-theo --role therapist</code> prints one.</p>
 <ul>
 <li><a href="/docs">API console</a>: every endpoint, with examples; press Authorize and paste the token</li>
+<li><a href="/admin/">Admin console</a>: read models, parked events, patient histories, the access log, the Kafka relay (admins)</li>
 <li><a href="/docs-json">OpenAPI document</a></li>
 <li><a href="/asyncapi.json">AsyncAPI document</a>: the events published to Kafka</li>
 <li><a href="/health">Health</a></li>
@@ -21,7 +22,7 @@ bearer token: <code>npm run -s cli -- token --user dr-theo --role therapist</cod
 </html>
 `;
 
-/** GET /: a small page linking the console, the API documents and health; it shows no data. */
+/** GET /: a small page linking the API console, the admin console, the API documents and health; it shows no data. */
 @ApiExcludeController()
 @Public()
 @Controller()

@@ -1248,6 +1248,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/console/views": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that an admin opened a page of the admin console (the access log names the page). */
+        post: operations["ConsoleViewsController_view"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2233,6 +2250,13 @@ export interface components {
             items: {
                 [key: string]: unknown;
             }[];
+        };
+        ConsoleViewBody: {
+            /**
+             * @description The console page being opened.
+             * @enum {string}
+             */
+            page: "projections" | "parked" | "history" | "audit" | "relay";
         };
     };
     responses: never;
@@ -8927,6 +8951,69 @@ export interface operations {
                     "application/fhir+json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    ConsoleViewsController_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConsoleViewBody"];
+            };
+        };
+        responses: {
+            /** @description Recorded: the access record names the page. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        page: "projections" | "parked" | "history" | "audit" | "relay";
+                    };
+                };
+            };
+            /** @description The request is not valid: every broken field and rule is named. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not permitted (an unknown patient looks the same). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
+                };
+            };
+            /** @description Not answered now (access log unavailable, or a read model behind minPosition); see Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsDto"];
                 };
             };
         };

@@ -25,7 +25,8 @@ export type DataCategory =
   | 'read models'
   | 'sample data'
   | 'analytics'
-  | 'fhir';
+  | 'fhir'
+  | 'admin console';
 
 export interface AuditOptions {
   /** Default: `read` for GET, `create` for every other method (every write appends). */

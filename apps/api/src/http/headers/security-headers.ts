@@ -1,8 +1,12 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 
-/** Where the OpenAPI UI lives (app.ts); the only pages a browser renders. */
+/** Where the OpenAPI UI lives (app.ts); with the admin console, the only pages a browser renders. */
 export const DOCS_PATH = '/docs';
+
+/** The admin console's page and its scripts and styles (apps/api/src/console); `/admin/...` else is the API. */
+export const isConsoleShellPath = (path: string): boolean =>
+  path === '/admin' || path === '/admin/' || path.startsWith('/admin/assets/');
 
 const common = {
   // HSTS is set below, only on answers that went over TLS.
@@ -21,24 +25,37 @@ const apiHeaders = helmet({
   },
 });
 
-/** The OpenAPI UI loads its own script and styles, inline styles and data: icons included, and calls the API. */
-const docsHeaders = helmet({
-  ...common,
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'none'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      imgSrc: ["'self'", 'data:'],
-      fontSrc: ["'self'"],
-      connectSrc: ["'self'"],
-      frameAncestors: ["'none'"],
-      baseUri: ["'none'"],
-      formAction: ["'self'"],
+/** A page of ours: it runs its own scripts only, calls this API (and `connectSrc`), and is framed by no one. */
+const pageHeaders = (sources: { styleSrc: string[]; imgSrc: string[]; connectSrc: string[] }): RequestHandler =>
+  helmet({
+    ...common,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        ...sources,
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+      },
     },
-  },
+  });
+
+/** The OpenAPI UI loads its own script and styles, inline styles and data: icons included, and calls the API. */
+const docsHeaders = pageHeaders({
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
 });
+
+/**
+ * The admin console loads no inline code or styles at all, and calls this API,
+ * plus the OIDC issuer's origins when it signs in there.
+ */
+const consoleHeaders = (connectOrigins: readonly string[]): RequestHandler =>
+  pageHeaders({ styleSrc: ["'self'"], imgSrc: ["'self'"], connectSrc: ["'self'", ...connectOrigins] });
 
 const HSTS = 'max-age=31536000; includeSubDomains';
 
@@ -48,11 +65,12 @@ const HSTS = 'max-age=31536000; includeSubDomains';
  * came over TLS (`request.secure`: behind a proxy only when TRUST_PROXY
  * trusts it to say so with X-Forwarded-Proto).
  */
-export function securityHeaders(): RequestHandler {
+export function securityHeaders(consoleConnectOrigins: readonly string[] = []): RequestHandler {
+  const console = consoleHeaders(consoleConnectOrigins);
   return (request: Request, response: Response, next: NextFunction) => {
     response.setHeader('Cache-Control', 'no-store');
     if (request.secure) response.setHeader('Strict-Transport-Security', HSTS);
     const isDocs = request.path === DOCS_PATH || request.path.startsWith(`${DOCS_PATH}/`);
-    (isDocs ? docsHeaders : apiHeaders)(request, response, next);
+    (isDocs ? docsHeaders : isConsoleShellPath(request.path) ? console : apiHeaders)(request, response, next);
   };
 }
