@@ -45,6 +45,12 @@ export interface ProjectionHostOptions {
   leaseMs?: number;
   /** This host's member id in the shard leases (default: host/pid/random). */
   member?: string;
+  /**
+   * Whether a generation built from an empty table folds each patient's history up to a head first
+   * (docs/read-models.md, "How a rebuild proceeds"). Default true; false follows the global order
+   * from the start, which builds the same rows (a test compares them).
+   */
+  rebuildByPatient?: boolean;
 }
 
 export type ProjectionLog = (
@@ -600,6 +606,7 @@ export class ProjectionHost {
       member: this.member,
       // The embedded store admits one process: it holds every shard (docs/architecture.md).
       exclusive: this.sql.backend === 'pglite',
+      byPatient: this.options.rebuildByPatient ?? true,
     });
     const runner = { name: definition.name, generation, building, projector, subscription };
     this.runners.set(key, runner);
