@@ -366,13 +366,18 @@ export class SqlEventStore implements EventStore {
     return rows.map((row) => row.id);
   }
 
-  /** Through the patient index; the rows of a few patients are few, so they are simply sorted. */
+  /**
+   * Through the patient index; the rows of a few patients are few, so they are simply sorted. The
+   * head is checked after the patients' rows are found (OFFSET 0 keeps it out of the scan): given
+   * both, the planner ANDs the patient index with a scan of the global-order index up to the head,
+   * which is the whole log (1.4 s a batch at 1M events instead of milliseconds).
+   */
   async readPatientsUpTo(patientIds: readonly string[], upTo: Checkpoint): Promise<StoredEvent[]> {
     if (patientIds.length === 0) return [];
     const { rows } = await this.database.query<EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM ${this.s}.events e
-       WHERE (e.data->>'patientId') = ANY($1::text[])
-         AND (e.transaction_id, e.position) <= ($2::xid8, $3::bigint)
+      `SELECT ${EVENT_COLUMNS}
+       FROM (SELECT * FROM ${this.s}.events p WHERE (p.data->>'patientId') = ANY($1::text[]) OFFSET 0) e
+       WHERE (e.transaction_id, e.position) <= ($2::xid8, $3::bigint)
        ORDER BY (e.data->>'patientId'), e.transaction_id, e.position`,
       [patientIds, upTo.transactionId, upTo.position],
     );
