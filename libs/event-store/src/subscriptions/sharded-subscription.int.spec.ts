@@ -342,6 +342,34 @@ describe('sharded subscription on PostgreSQL', () => {
     await expect(store.database.transaction((tx) => stale.fence(tx, [0]))).rejects.toBeInstanceOf(LeaseLost);
     await expect(store.database.transaction((tx) => taker.fence(tx, [0]))).resolves.toBeUndefined();
   });
+
+  it('keeps the shards it claims while a heartbeat that began before the claim is still answering', async () => {
+    // The heartbeat runs on a timer, beside the batches and the rebalancing: its renewal can read the
+    // leases before a claim and answer after it. Hold the renewal's answer until the claim is done.
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    let holdRenewal = false;
+    const database = store.database;
+    const slowRenewal = Object.create(database) as SqlDatabase;
+    slowRenewal.query = async <Row>(text: string, params?: unknown[]) => {
+      const result = await database.query<Row>(text, params);
+      if (holdRenewal && text.includes('RETURNING shard, epoch')) await answered;
+      return result;
+    };
+    const leases = new ShardLeases(slowRenewal, { subscriber: 'renewal', shards: 3, leaseMs: 5000, member: 'one' });
+    await leases.join();
+    holdRenewal = true;
+    const heartbeat = leases.heartbeat();
+    await sleep(50); // the renewal has read the leases: it holds none yet
+    const { acquired } = await leases.rebalance();
+    expect(acquired).toEqual([0, 1, 2]);
+    answer();
+    await heartbeat;
+    // The shards are this member's in the table: it must work on them, or no one ever will.
+    expect([...leases.held().keys()].sort()).toEqual([0, 1, 2]);
+    await expect(store.database.transaction((tx) => leases.fence(tx, [0, 1, 2]))).resolves.toBeUndefined();
+    await leases.leave();
+  });
 });
 
 describe('sharded subscription on PGlite', () => {
