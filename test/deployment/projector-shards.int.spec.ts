@@ -151,7 +151,8 @@ describe('projectors sharing read-model shards', () => {
           },
         })),
       )}\n${projectors.map((p) => p.output().slice(-2000)).join('\n---\n')}`;
-  });
+    // 5,400 appends one after another: over two minutes on a machine busy with other work.
+  }, 300_000);
 
   afterAll(async () => {
     for (const projector of projectors) await stopProjector(projector, 'SIGKILL');
