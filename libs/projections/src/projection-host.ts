@@ -1,4 +1,5 @@
 import {
+  appliedPosition,
   checkpointOf,
   compareCheckpoints,
   DEFAULT_LEASE_MS,
@@ -319,7 +320,7 @@ export class ProjectionHost {
               ? null
               : await this.shardsOf(row.name, row.building_generation, buildingShards);
           const rebuildCheckpoint = building ? leastOf(building) : START;
-          const etaSeconds = building ? await this.etaOf(rebuildCheckpoint, ratesOf(building)) : null;
+          const etaSeconds = building ? await this.etaOf(building, ratesOf(building)) : null;
           return {
             name: row.name,
             version: row.version,
@@ -338,7 +339,7 @@ export class ProjectionHost {
                     generation: row.building_generation!,
                     version: row.building_version ?? row.version,
                     checkpoint: rebuildCheckpoint,
-                    progress: headPosition === 0 ? 1 : Math.min(1, rebuildCheckpoint.position / headPosition),
+                    progress: headPosition === 0 ? 1 : Math.min(1, leastApplied(building) / headPosition),
                     etaSeconds,
                     shardCount: buildingShards,
                     shards: building,
@@ -376,10 +377,15 @@ export class ProjectionHost {
     );
   }
 
-  /** The events left to read over the rate the rebuild's holders measure; null while it has none. */
-  private async etaOf(checkpoint: Checkpoint, eventsPerSecond: number): Promise<number | null> {
+  /**
+   * The events left to read over the rate the rebuild's holders measure; null while it has none. A
+   * shard folding its patients has no checkpoint to count from: the estimate of its lag stands for it.
+   */
+  private async etaOf(shards: readonly ShardStatus[], eventsPerSecond: number): Promise<number | null> {
     if (eventsPerSecond <= 0) return null;
-    const { events } = await this.store.lagAfter(checkpoint);
+    const events = shards.some((s) => s.byPatient)
+      ? Math.max(...shards.map((s) => s.lagEvents))
+      : (await this.store.lagAfter(leastOf(shards))).events;
     return Math.ceil(events / eventsPerSecond);
   }
 
@@ -445,19 +451,23 @@ export class ProjectionHost {
   private async retryPatient(runner: Runner, patientId: string, retrying: ReadonlySet<string>) {
     const shards = (await this.shardCountOf(runner.name, runner.generation)) ?? this.shards;
     const shard = shardOf(shardKeyOf({ data: { patientId }, streamId: '' }), shards);
-    return runner.subscription.betweenBatches(shard, async (checkpoint, fence) => {
-      const parked = runner.projector.parked;
-      // Skipped events, and parked ones not retried now, stay unapplied.
-      const unapplied = new Set(
-        (await parked.ofPatient(this.sql, patientId)).map((p) => p.eventId).filter((id) => !retrying.has(id)),
-      );
-      const history = (await this.store.readPatient(patientId)).filter(
-        (e) => compareCheckpoints(checkpointOf(e), checkpoint) <= 0 && !unapplied.has(e.eventId),
-      );
-      return runner.projector.rederivePatient(patientId, history, fence, (tx, failures) =>
-        parked.settle(tx, retrying, failures),
-      );
-    });
+    return runner.subscription.betweenBatches(
+      shard,
+      async (checkpoint, fence) => {
+        const parked = runner.projector.parked;
+        // Skipped events, and parked ones not retried now, stay unapplied.
+        const unapplied = new Set(
+          (await parked.ofPatient(this.sql, patientId)).map((p) => p.eventId).filter((id) => !retrying.has(id)),
+        );
+        const history = (await this.store.readPatient(patientId)).filter(
+          (e) => compareCheckpoints(checkpointOf(e), checkpoint) <= 0 && !unapplied.has(e.eventId),
+        );
+        return runner.projector.rederivePatient(patientId, history, fence, (tx, failures) =>
+          parked.settle(tx, retrying, failures),
+        );
+      },
+      patientId,
+    );
   }
 
   private async shardCountOf(name: string, generation: number): Promise<number | null> {
@@ -660,6 +670,11 @@ export class ProjectionHost {
     ]);
     return true;
   }
+}
+
+/** How far the least advanced shard's work is (a position; appliedPosition estimates a pass by patient). */
+function leastApplied(shards: readonly ShardStatus[]): number {
+  return Math.min(...shards.map(appliedPosition));
 }
 
 /** The least advanced of some shards' checkpoints: what every one of them has read past. */

@@ -220,4 +220,73 @@ describe('a rebuild by patient (PostgreSQL)', () => {
     expect(parked.length).toBeGreaterThan(0);
     expect(parked).toEqual(await parkedIn(2));
   }, 300_000);
+
+  it('shows a rebuild by patient rising: progress, the shards’ share of patients done, their lag and an ETA', async () => {
+    // Each read by patient takes a moment, and the sixth waits until released: the pass is held
+    // part-way, after five batches of one patient (batch size 20: a patient's history is longer).
+    let reads = 0;
+    let holding = false;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const slow = new Proxy(store, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property, target);
+        if (property !== 'readPatientsUpTo' || typeof value !== 'function') {
+          return typeof value === 'function' ? value.bind(target) : value;
+        }
+        return async (...args: unknown[]) => {
+          if (holding && ++reads >= 6) await released;
+          else if (holding) await sleep(300);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const host = new ProjectionHost(slow, database, models, {
+      reconcileMs: 100,
+      batchSize: 20,
+      shards: 1, // the ten patients in one shard: held after five of them
+      poisonPolicy: 'park',
+    });
+    await host.start();
+    try {
+      await until(
+        async () => (await host.status()).every((s) => s.rebuild === null && s.lagEvents === 0),
+        'the read models serve, caught up',
+      );
+      holding = true;
+      await host.rebuild('current-plan');
+      await until(async () => reads >= 6, 'the pass is held part-way');
+      const [status] = (await host.status()).filter((s) => s.name === 'current-plan');
+      const rebuild = status!.rebuild!;
+      const headPosition = status!.headPosition;
+      for (const shard of rebuild.shards) {
+        // Nothing of the global order is applied yet: the checkpoint says so.
+        expect(shard.checkpoint.position).toBe(0);
+        expect(shard.byPatient).toEqual({
+          head: expect.objectContaining({ position: expect.any(Number) }),
+          patients: expect.any(Number),
+          patientsDone: expect.any(Number),
+        });
+        const { patients, patientsDone, head } = shard.byPatient!;
+        expect(patientsDone).toBe(5);
+        expect(patients).toBe(10);
+        expect(shard.lagEvents).toBe(headPosition - Math.floor((head.position * patientsDone) / patients));
+      }
+      expect(rebuild.shards.reduce((sum, s) => sum + s.byPatient!.patients, 0)).toBe(patients.length);
+      expect(rebuild.checkpoint.position).toBe(0);
+      expect(rebuild.progress).toBeGreaterThan(0);
+      expect(rebuild.progress).toBeLessThan(1);
+      expect(rebuild.etaSeconds).toBeGreaterThan(0);
+
+      holding = false;
+      release();
+      await until(async () => (await host.status()).every((s) => s.rebuild === null), 'the rebuild serves');
+      const done = (await host.status()).find((s) => s.name === 'current-plan')!;
+      expect(done.shards.every((s) => s.byPatient === null && s.checkpoint.position > 0)).toBe(true);
+    } finally {
+      holding = false;
+      release();
+      await host.stop();
+    }
+  }, 300_000);
 });

@@ -10,6 +10,10 @@ import { shardCheckpointName } from './shards';
 export interface PatientCursor {
   head: Checkpoint;
   afterPatient: string | null;
+  /** The shard's patients applied so far, of `patients` (0 until the first batch of the pass). */
+  patientsDone: number;
+  /** The shard's patients as its holder listed them: those applied and those it has still to do. */
+  patients: number;
 }
 
 /**
@@ -51,12 +55,12 @@ export class PatientCursors {
     return cursors;
   }
 
-  /** Records `afterPatient` as applied, if the cursor is still where this holder left it. */
-  async advance(executor: SqlQueryable, shard: number, from: PatientCursor, afterPatient: string): Promise<void> {
+  /** Moves the cursor from `from` to `to` (patients up to `to.afterPatient` applied), if it is still at `from`. */
+  async advance(executor: SqlQueryable, shard: number, from: PatientCursor, to: PatientCursor): Promise<void> {
     const { rows } = await executor.query(
-      `UPDATE ${this.table} SET after_patient = $3, updated_at = now()
+      `UPDATE ${this.table} SET after_patient = $3, patients_done = $4, patients = $5, updated_at = now()
        WHERE name = $1 AND after_patient IS NOT DISTINCT FROM $2 RETURNING 1`,
-      [this.nameOf(shard), from.afterPatient, afterPatient],
+      [this.nameOf(shard), from.afterPatient, to.afterPatient, to.patientsDone, to.patients],
     );
     if (rows.length === 0) throw new CheckpointMoved(this.nameOf(shard));
   }
@@ -75,15 +79,19 @@ export class PatientCursors {
     await executor.query(`DELETE FROM ${this.table} WHERE starts_with(name, $1)`, [`${this.subscriber}#`]);
   }
 
-  private async read(executor: SqlQueryable, shards: readonly number[]): Promise<Map<number, PatientCursor>> {
+  /** The cursors of those shards that are folding their patients (for status: no head is fixed here). */
+  async read(executor: SqlQueryable, shards: readonly number[]): Promise<Map<number, PatientCursor>> {
     const names = shards.map((shard) => this.nameOf(shard));
     const { rows } = await executor.query<{
       name: string;
       head_transaction_id: string;
       head_position: string | number;
       after_patient: string | null;
+      patients: number;
+      patients_done: number;
     }>(
-      `SELECT name, head_transaction_id::text AS head_transaction_id, head_position, after_patient
+      `SELECT name, head_transaction_id::text AS head_transaction_id, head_position, after_patient, patients,
+              patients_done
        FROM ${this.table} WHERE name = ANY($1::text[])`,
       [names],
     );
@@ -95,6 +103,8 @@ export class PatientCursors {
       cursors.set(shard, {
         head: { transactionId: row.head_transaction_id, position: Number(row.head_position) },
         afterPatient: row.after_patient,
+        patientsDone: row.patients_done,
+        patients: row.patients,
       });
     });
     return cursors;

@@ -129,19 +129,36 @@ export class ShardedSubscription extends LogFollower {
    * runs meanwhile), given the shard's checkpoint; `fence` re-checks the lease inside the work's
    * transaction, as a batch does. So work on a patient's rows (a retried parked event) is ordered
    * with the holder's batches. Answers `{ held: false }` when another process, or none, holds the shard.
+   * `patientId`: the patient the work is about, for a shard still folding its patients' histories.
    */
   betweenBatches<T>(
     shard: number,
     work: (checkpoint: Checkpoint, fence: (tx: SqlQueryable) => Promise<void>) => Promise<T>,
+    patientId?: string,
   ): Promise<{ held: true; value: T } | { held: false }> {
     return this.inTurn(async () => {
       if (!this.leases.held().has(shard)) return { held: false as const };
-      const at =
-        this.positions.get(shard) ??
-        (await this.checkpoints.load(this.sql, [shard], this.options.from ?? START)).get(shard)!;
-      const value = await work(at.checkpoint, (tx) => this.leases.fence(tx, [shard]));
+      const checkpoint = await this.appliedUpTo(shard, patientId);
+      const value = await work(checkpoint, (tx) => this.leases.fence(tx, [shard]));
       return { held: true as const, value };
     });
+  }
+
+  /**
+   * How far a shard's events (a patient's, if given) are applied. While the shard folds its patients'
+   * histories (docs/read-models.md, "How a rebuild proceeds") its checkpoint is the start of the log,
+   * but a patient already folded has every event up to the head applied.
+   */
+  private async appliedUpTo(shard: number, patientId?: string): Promise<Checkpoint> {
+    let at = this.positions.get(shard);
+    let cursor = this.byPatient.get(shard)?.cursor;
+    if (!at && !cursor) {
+      at = (await this.checkpoints.load(this.sql, [shard], this.options.from ?? START)).get(shard)!;
+      if (!at.stored && this.options.byPatient) cursor = (await this.cursors.read(this.sql, [shard])).get(shard);
+    }
+    if (!cursor) return at!.checkpoint;
+    const folded = patientId !== undefined && cursor.afterPatient !== null && patientId <= cursor.afterPatient;
+    return folded ? cursor.head : START;
   }
 
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
@@ -253,9 +270,12 @@ export class ShardedSubscription extends LogFollower {
     const patients = (await this.store.patientIds()).sort();
     for (const [shard, cursor] of cursors) {
       const after = cursor.afterPatient;
+      const left = patients.filter(
+        (id) => shardOf(id, this.options.shards) === shard && (after === null || id > after),
+      );
       this.byPatient.set(shard, {
-        cursor,
-        patients: patients.filter((id) => shardOf(id, this.options.shards) === shard && (after === null || id > after)),
+        cursor: { ...cursor, patients: cursor.patientsDone + left.length },
+        patients: left,
         next: 0,
       });
     }
@@ -273,10 +293,15 @@ export class ShardedSubscription extends LogFollower {
     const events = (await this.store.readPatientsUpTo(group, cursor.head)).filter(
       (e) => shardOf(shardKeyOf(e), this.options.shards) === shard,
     );
+    const moved: PatientCursor = {
+      ...cursor,
+      afterPatient: group[group.length - 1] ?? cursor.afterPatient,
+      patientsDone: cursor.patientsDone + group.length,
+    };
     let saved = false;
     const save = async (tx: SqlQueryable): Promise<void> => {
       await this.leases.fence(tx, [shard]);
-      if (!last) return this.cursors.advance(tx, shard, cursor, group[group.length - 1]!);
+      if (!last) return this.cursors.advance(tx, shard, cursor, moved);
       await this.cursors.finish(tx, shard, cursor);
       await this.checkpoints.save(tx, new Map([[shard, { checkpoint: START, stored: false }]]), cursor.head);
     };
@@ -293,7 +318,7 @@ export class ShardedSubscription extends LogFollower {
       this.byPatient.delete(shard);
       this.positions.set(shard, { checkpoint: cursor.head, stored: true });
     } else {
-      state.cursor = { head: cursor.head, afterPatient: group[group.length - 1]! };
+      state.cursor = moved;
       state.next += group.length;
     }
     this.byPatientSeen.patients += group.length;
