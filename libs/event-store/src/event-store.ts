@@ -241,6 +241,19 @@ export interface EventStore {
    * an erasure re-derives read models from.
    */
   readPatient(patientId: string, options?: ReadPatientOptions): Promise<StoredEvent[]>;
+  /**
+   * The last event of the gap-safe global order that a reader can see now (START on an empty
+   * log): every event at or before it has committed, so reads up to it are complete and stay so.
+   */
+  lastReadable(): Promise<Checkpoint>;
+  /** Every patient id the log names (`data.patientId`), each once, in no particular order. */
+  patientIds(): Promise<string[]>;
+  /**
+   * The events of these patients at or before `upTo` in the global order, grouped by patient
+   * (patients in no particular order), each patient's in the global order: what a rebuild by
+   * patient folds (docs/read-models.md, "How a rebuild proceeds").
+   */
+  readPatientsUpTo(patientIds: readonly string[], upTo: Checkpoint): Promise<StoredEvent[]>;
   /** The events after a checkpoint: what a subscriber at that checkpoint still has to handle. */
   lagAfter(checkpoint: Checkpoint): Promise<LogLag>;
   /**

@@ -63,7 +63,7 @@ export {
   type ShardedSubscriptionOptions,
   type ShardedSubscriptionStatus,
 } from './subscriptions/sharded-subscription';
-export { shardStatuses, type ShardStatus } from './subscriptions/shard-status';
+export { appliedPosition, shardStatuses, type ShardStatus } from './subscriptions/shard-status';
 export {
   STORE_FILE_FORMAT,
   STORE_FILE_VERSION,

@@ -77,7 +77,11 @@ describe('projections and erasure (PostgreSQL)', () => {
     const host = new ProjectionHost(store, database, [goals], { reconcileMs: 100, batchSize: 2 });
     await host.start();
     try {
-      await until(async () => (await docOf(host, 'bob'))?.descriptions.length === 1, 'both patients are projected');
+      // Each patient's shard folds its patients' histories on its own (docs/read-models.md): wait for both.
+      await until(
+        async () => (await docOf(host, 'ada')) !== undefined && (await docOf(host, 'bob')) !== undefined,
+        'both patients are projected',
+      );
       expect(await docOf(host, 'ada')).toMatchObject({ descriptions: ['Ada walks'] });
 
       // Another API process that cached Ada's key before the erasure still seals with it: unreadable all the same.

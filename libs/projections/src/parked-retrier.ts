@@ -60,40 +60,45 @@ export class ParkedRetrier {
   async carryOut(runner: RetryRunner, patientId: string): Promise<void> {
     const shard = shardOf(shardKeyOf({ data: { patientId }, streamId: '' }), runner.shards);
     if (!runner.subscription.holds(shard)) return;
-    await runner.subscription.betweenBatches(shard, async (checkpoint, fence) => {
-      const pending = await this.requests.pendingOf(this.sql, runner.name, runner.generation, patientId);
-      if (pending.length === 0) return; // carried out already (by an earlier pass, or the previous holder)
-      const parked = runner.projector.parked;
-      const rows = await parked.ofPatient(this.sql, patientId);
-      const state = new Map(rows.map((p) => [p.eventId, p.state]));
-      const retrying = new Set(pending.map((r) => r.eventId).filter((eventId) => state.get(eventId) === 'parked'));
-      // An event no longer parked has applied (an earlier retry); a skipped one stays unapplied.
-      const settled = (failed: ReadonlyMap<string, string>) =>
-        pending.map(({ id, eventId }) => {
-          const outcome: RetryResult = !state.has(eventId)
-            ? 'applied'
-            : !retrying.has(eventId)
-              ? 'skipped'
-              : failed.has(eventId)
-                ? 'still-failing'
-                : 'applied';
-          return { id, outcome, error: failed.get(eventId) ?? null };
+    await runner.subscription.betweenBatches(
+      shard,
+      async (checkpoint, fence) => {
+        const pending = await this.requests.pendingOf(this.sql, runner.name, runner.generation, patientId);
+        if (pending.length === 0) return; // carried out already (by an earlier pass, or the previous holder)
+        const parked = runner.projector.parked;
+        const rows = await parked.ofPatient(this.sql, patientId);
+        const state = new Map(rows.map((p) => [p.eventId, p.state]));
+        const retrying = new Set(pending.map((r) => r.eventId).filter((eventId) => state.get(eventId) === 'parked'));
+        // An event no longer parked has applied (an earlier retry); a skipped one stays unapplied.
+        const settled = (failed: ReadonlyMap<string, string>) =>
+          pending.map(({ id, eventId }) => {
+            const outcome: RetryResult = !state.has(eventId)
+              ? 'applied'
+              : !retrying.has(eventId)
+                ? 'skipped'
+                : failed.has(eventId)
+                  ? 'still-failing'
+                  : 'applied';
+            return { id, outcome, error: failed.get(eventId) ?? null };
+          });
+        if (retrying.size === 0) {
+          await this.sql.transaction((tx) => this.requests.settle(tx, this.member, settled(new Map())));
+          return;
+        }
+        // Skipped events, and parked ones not asked for now, stay unapplied.
+        const unapplied = new Set(rows.map((p) => p.eventId).filter((eventId) => !retrying.has(eventId)));
+        const history = (await this.store.readPatient(patientId)).filter(
+          (e) => compareCheckpoints(checkpointOf(e), checkpoint) <= 0 && !unapplied.has(e.eventId),
+        );
+        await runner.projector.rederivePatient(patientId, history, fence, async (tx, failures) => {
+          await parked.settle(tx, retrying, failures);
+          const failed = new Map(failures.map((f) => [f.e.meta.eventId, messageOf(f.error)]));
+          await this.requests.settle(tx, this.member, settled(failed));
         });
-      if (retrying.size === 0) {
-        await this.sql.transaction((tx) => this.requests.settle(tx, this.member, settled(new Map())));
-        return;
-      }
-      // Skipped events, and parked ones not asked for now, stay unapplied.
-      const unapplied = new Set(rows.map((p) => p.eventId).filter((eventId) => !retrying.has(eventId)));
-      const history = (await this.store.readPatient(patientId)).filter(
-        (e) => compareCheckpoints(checkpointOf(e), checkpoint) <= 0 && !unapplied.has(e.eventId),
-      );
-      await runner.projector.rederivePatient(patientId, history, fence, async (tx, failures) => {
-        await parked.settle(tx, retrying, failures);
-        const failed = new Map(failures.map((f) => [f.e.meta.eventId, messageOf(f.error)]));
-        await this.requests.settle(tx, this.member, settled(failed));
-      });
-    });
+        // A patient folded by a rebuild's pass by patient has its events applied up to the pass's head.
+      },
+      patientId,
+    );
   }
 
   /** The requests' states once all are carried out, or when `waitMs` has passed (pending ones then null). */

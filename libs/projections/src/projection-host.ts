@@ -1,4 +1,5 @@
 import {
+  appliedPosition,
   compareCheckpoints,
   DEFAULT_LEASE_MS,
   DEFAULT_SHARDS,
@@ -50,6 +51,12 @@ export interface ProjectionHostOptions {
   retryWaitMs?: number;
   /** How often a running host looks for retry requests its shards should carry out (default 1 s). */
   retryPollMs?: number;
+  /**
+   * Whether a generation built from an empty table folds each patient's history up to a head first
+   * (docs/read-models.md, "How a rebuild proceeds"). Default true; false follows the global order
+   * from the start, which builds the same rows (a test compares them).
+   */
+  rebuildByPatient?: boolean;
 }
 
 export type ProjectionLog = (
@@ -352,7 +359,7 @@ export class ProjectionHost {
               ? null
               : await this.shardsOf(row.name, row.building_generation, buildingShards);
           const rebuildCheckpoint = building ? leastOf(building) : START;
-          const etaSeconds = building ? await this.etaOf(rebuildCheckpoint, ratesOf(building)) : null;
+          const etaSeconds = building ? await this.etaOf(building, ratesOf(building)) : null;
           return {
             name: row.name,
             version: row.version,
@@ -371,7 +378,7 @@ export class ProjectionHost {
                     generation: row.building_generation!,
                     version: row.building_version ?? row.version,
                     checkpoint: rebuildCheckpoint,
-                    progress: headPosition === 0 ? 1 : Math.min(1, rebuildCheckpoint.position / headPosition),
+                    progress: headPosition === 0 ? 1 : Math.min(1, leastApplied(building) / headPosition),
                     etaSeconds,
                     shardCount: buildingShards,
                     shards: building,
@@ -419,10 +426,15 @@ export class ProjectionHost {
     );
   }
 
-  /** The events left to read over the rate the rebuild's holders measure; null while it has none. */
-  private async etaOf(checkpoint: Checkpoint, eventsPerSecond: number): Promise<number | null> {
+  /**
+   * The events left to read over the rate the rebuild's holders measure; null while it has none. A
+   * shard folding its patients has no checkpoint to count from: the estimate of its lag stands for it.
+   */
+  private async etaOf(shards: readonly ShardStatus[], eventsPerSecond: number): Promise<number | null> {
     if (eventsPerSecond <= 0) return null;
-    const { events } = await this.store.lagAfter(checkpoint);
+    const events = shards.some((s) => s.byPatient)
+      ? Math.max(...shards.map((s) => s.lagEvents))
+      : (await this.store.lagAfter(leastOf(shards))).events;
     return Math.ceil(events / eventsPerSecond);
   }
 
@@ -629,6 +641,7 @@ export class ProjectionHost {
       member: this.member,
       // The embedded store admits one process: it holds every shard (docs/architecture.md).
       exclusive: this.sql.backend === 'pglite',
+      byPatient: this.options.rebuildByPatient ?? true,
     });
     const runner = { name: definition.name, generation, shards, building, projector, subscription };
     this.runners.set(key, runner);
@@ -682,6 +695,11 @@ export class ProjectionHost {
     ]);
     return true;
   }
+}
+
+/** How far the least advanced shard's work is (a position; appliedPosition estimates a pass by patient). */
+function leastApplied(shards: readonly ShardStatus[]): number {
+  return Math.min(...shards.map(appliedPosition));
 }
 
 /** The least advanced of some shards' checkpoints: what every one of them has read past. */

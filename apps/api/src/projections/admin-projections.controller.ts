@@ -48,6 +48,16 @@ const SHARD: SchemaObject = {
     lagSeconds: { type: 'number', description: 'Age of the oldest event the shard has still to read past.' },
     eventsPerSecond: { type: 'number' },
     lastError: { type: 'object', nullable: true, additionalProperties: true },
+    byPatient: {
+      type: 'object',
+      nullable: true,
+      required: ['head', 'patients', 'patientsDone'],
+      description:
+        'While a new generation’s shard folds its patients’ histories up to a head (docs/read-models.md, ' +
+        '“How a rebuild proceeds”): its checkpoint stays at the start of the log, and its lag and the ' +
+        'rebuild’s progress count the share of its patients done. Null otherwise.',
+      properties: { head: CHECKPOINT, patients: { type: 'integer' }, patientsDone: { type: 'integer' } },
+    },
   },
 };
 

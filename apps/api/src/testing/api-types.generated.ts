@@ -6667,6 +6667,15 @@ export interface operations {
                                 lastError?: {
                                     [key: string]: unknown;
                                 } | null;
+                                /** @description While a new generation’s shard folds its patients’ histories up to a head (docs/read-models.md, “How a rebuild proceeds”): its checkpoint stays at the start of the log, and its lag and the rebuild’s progress count the share of its patients done. Null otherwise. */
+                                byPatient?: {
+                                    head: {
+                                        transactionId: string;
+                                        position: number;
+                                    };
+                                    patients: number;
+                                    patientsDone: number;
+                                } | null;
                             }[];
                         } & {
                             [key: string]: unknown;
@@ -6693,6 +6702,15 @@ export interface operations {
                             eventsPerSecond?: number;
                             lastError?: {
                                 [key: string]: unknown;
+                            } | null;
+                            /** @description While a new generation’s shard folds its patients’ histories up to a head (docs/read-models.md, “How a rebuild proceeds”): its checkpoint stays at the start of the log, and its lag and the rebuild’s progress count the share of its patients done. Null otherwise. */
+                            byPatient?: {
+                                head: {
+                                    transactionId: string;
+                                    position: number;
+                                };
+                                patients: number;
+                                patientsDone: number;
                             } | null;
                         }[];
                         /** @description Events of the serving generation parked and awaiting a decision (docs/read-models.md). */

@@ -3,6 +3,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { tracer, type EventStoreTimings } from '@caretrail/observability';
 import {
   MAX_EVENTS_PER_APPEND,
+  START,
   type AppendOptions,
   type AppendResult,
   type Checkpoint,
@@ -371,6 +372,55 @@ export class SqlEventStore implements EventStore {
       ],
     );
     this.timings?.read('patient', (performance.now() - started) / 1000);
+    return rows.map(toStoredEvent);
+  }
+
+  /** The backward end of the (transaction_id, position) index, below the oldest running transaction. */
+  async lastReadable(): Promise<Checkpoint> {
+    const { rows } = await this.database.query<{ transaction_id: string; position: string | number }>(
+      `SELECT e.transaction_id::text AS transaction_id, e.position FROM ${this.s}.events e
+       WHERE e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY e.transaction_id DESC, e.position DESC
+       LIMIT 1`,
+    );
+    const last = rows[0];
+    return last ? { transactionId: last.transaction_id, position: Number(last.position) } : START;
+  }
+
+  /**
+   * A loose scan of the patient index (migration 0004): one index probe per patient, however
+   * many events each has, where `SELECT DISTINCT` would read every event.
+   */
+  async patientIds(): Promise<string[]> {
+    const { rows } = await this.database.query<{ id: string }>(
+      `WITH RECURSIVE patients(id) AS (
+         (SELECT e.data->>'patientId' FROM ${this.s}.events e
+          WHERE (e.data->>'patientId') > '' ORDER BY (e.data->>'patientId') LIMIT 1)
+         UNION ALL
+         SELECT (SELECT e.data->>'patientId' FROM ${this.s}.events e
+                 WHERE (e.data->>'patientId') > p.id ORDER BY (e.data->>'patientId') LIMIT 1)
+         FROM patients p WHERE p.id IS NOT NULL
+       )
+       SELECT id FROM patients WHERE id IS NOT NULL`,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /**
+   * Through the patient index; the rows of a few patients are few, so they are simply sorted. The
+   * head is checked after the patients' rows are found (OFFSET 0 keeps it out of the scan): given
+   * both, the planner ANDs the patient index with a scan of the global-order index up to the head,
+   * which is the whole log (1.4 s a batch at 1M events instead of milliseconds).
+   */
+  async readPatientsUpTo(patientIds: readonly string[], upTo: Checkpoint): Promise<StoredEvent[]> {
+    if (patientIds.length === 0) return [];
+    const { rows } = await this.database.query<EventRow>(
+      `SELECT ${EVENT_COLUMNS}
+       FROM (SELECT * FROM ${this.s}.events p WHERE (p.data->>'patientId') = ANY($1::text[]) OFFSET 0) e
+       WHERE (e.transaction_id, e.position) <= ($2::xid8, $3::bigint)
+       ORDER BY (e.data->>'patientId'), e.transaction_id, e.position`,
+      [patientIds, upTo.transactionId, upTo.position],
+    );
     return rows.map(toStoredEvent);
   }
 

@@ -1,6 +1,7 @@
 import type { Checkpoint } from '../event-store';
 import { quoteIdent, type SqlQueryable } from '../sql/sql-database';
 import { CheckpointMoved } from './checkpoint-store';
+import { PatientCursors } from './patient-cursors';
 import { shardCheckpointName } from './shards';
 
 /** A shard's checkpoint and whether it has a row yet (a first save inserts, later ones compare and set). */
@@ -20,7 +21,7 @@ export class ShardCheckpoints {
   private readonly table: string;
 
   constructor(
-    schema: string,
+    private readonly schema: string,
     private readonly subscriber: string,
   ) {
     this.table = `${quoteIdent(schema)}.checkpoints`;
@@ -81,11 +82,15 @@ export class ShardCheckpoints {
     if (saved !== shards.size) throw new CheckpointMoved(this.subscriber);
   }
 
-  /** Forgets every shard's checkpoint and the unsharded one (a generation dropped after a switch-over). */
+  /**
+   * Forgets every shard's checkpoint, the unsharded one and any rebuild by patient under way (a
+   * generation dropped after a switch-over).
+   */
   async reset(executor: SqlQueryable): Promise<void> {
     await executor.query(`DELETE FROM ${this.table} WHERE name = $1 OR starts_with(name, $2)`, [
       this.subscriber,
       `${this.subscriber}#`,
     ]);
+    await new PatientCursors(this.schema, this.subscriber).reset(executor);
   }
 }

@@ -121,6 +121,7 @@ export class ShardLeases {
    */
   async heartbeat(report?: ShardReport): Promise<void> {
     const started = Date.now();
+    const before = new Map(this.holding);
     await this.sql.query(
       `INSERT INTO ${this.members} (subscriber, member, expires_at) VALUES ($1, $2, now() + $3 * interval '1 millisecond')
        ON CONFLICT (subscriber, member) DO UPDATE SET expires_at = EXCLUDED.expires_at`,
@@ -143,8 +144,11 @@ export class ShardLeases {
       ],
     );
     const renewed = new Map(rows.map((r) => [r.shard, Number(r.epoch)]));
-    for (const shard of [...this.holding.keys()]) {
-      if (renewed.get(shard) !== this.holding.get(shard)) this.holding.delete(shard);
+    // Only what was held when the renewal began: heartbeats run on a timer beside rebalance(), so a
+    // shard claimed while the renewal ran is missing from its answer. Dropping it would leave it this
+    // member's in the table, renewed by every heartbeat and worked on by no one, for good.
+    for (const [shard, epoch] of before) {
+      if (this.holding.get(shard) === epoch && renewed.get(shard) !== epoch) this.holding.delete(shard);
     }
     // A margin of a fifth of the lease: stop before the database would let another process take over.
     this.validUntil = started + this.options.leaseMs * 0.8;

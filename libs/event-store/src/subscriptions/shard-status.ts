@@ -1,5 +1,6 @@
 import { START, type Checkpoint, type EventStore } from '../event-store';
 import { quoteIdent, type SqlQueryable } from '../sql/sql-database';
+import { PatientCursors } from './patient-cursors';
 import { ShardCheckpoints } from './shard-checkpoints';
 
 /** One shard of a subscriber as every process sees it: who holds it, where it is, how far behind. */
@@ -23,6 +24,24 @@ export interface ShardStatus {
   lagSeconds: number;
   lastError: { message: string; eventId: string | null; at: string } | null;
   eventsPerSecond: number;
+  /**
+   * While the shard folds its patients' histories up to a head (docs/read-models.md, "How a rebuild
+   * proceeds"): the head, and how many of its patients are applied of how many. Its `checkpoint`
+   * stays at the start of the log until the pass ends (some patients have nothing applied yet), and
+   * `lagEvents` estimates what is left from the share of patients done: appliedPosition. Null otherwise.
+   */
+  byPatient: { head: Checkpoint; patients: number; patientsDone: number } | null;
+}
+
+/**
+ * How far into the log a shard's work is, as a position: its checkpoint's, or during a pass by
+ * patient the head's position times the share of its patients done (an estimate: it takes the
+ * patients' histories as equally long; their order, by id, has nothing to do with their length).
+ */
+export function appliedPosition(shard: Pick<ShardStatus, 'checkpoint' | 'byPatient'>): number {
+  const pass = shard.byPatient;
+  if (!pass) return shard.checkpoint.position;
+  return pass.patients === 0 ? 0 : Math.floor((pass.head.position * pass.patientsDone) / pass.patients);
 }
 
 interface LeaseRow {
@@ -57,6 +76,11 @@ export async function shardStatuses(
   const leases = new Map(rows.map((r) => [r.shard, r]));
   const all = Array.from({ length: shards }, (_, shard) => shard);
   const checkpoints = await new ShardCheckpoints(sql.schema, subscriber).load(sql, all, START);
+  // A cursor left by a holder that lost its shard as the pass ended is not a pass: the checkpoint rules.
+  const cursors = await new PatientCursors(sql.schema, subscriber).read(
+    sql,
+    all.filter((shard) => !checkpoints.get(shard)!.stored),
+  );
   const { headPosition } = await store.status();
   const lags = new Map<string, Promise<{ events: number; seconds: number }>>();
   const lagOf = (c: Checkpoint): Promise<{ events: number; seconds: number }> => {
@@ -81,6 +105,10 @@ export async function shardStatuses(
     all.map(async (shard) => {
       const lease = leases.get(shard);
       const checkpoint = checkpoints.get(shard)!.checkpoint;
+      const cursor = cursors.get(shard);
+      const byPatient = cursor
+        ? { head: cursor.head, patients: cursor.patients, patientsDone: cursor.patientsDone }
+        : null;
       const held = lease?.owner && lease.live;
       const lag = await lagOf(checkpoint);
       return {
@@ -89,7 +117,7 @@ export async function shardStatuses(
         leaseExpiresAt: new Date(lease?.expires_at ?? 0).toISOString(),
         state: held ? lease.state : 'unassigned',
         checkpoint,
-        lagEvents: lag.events,
+        lagEvents: byPatient ? Math.max(1, headPosition - appliedPosition({ checkpoint, byPatient })) : lag.events,
         lagSeconds: lag.seconds,
         lastError:
           held && lease.last_error
@@ -100,6 +128,7 @@ export async function shardStatuses(
               }
             : null,
         eventsPerSecond: held ? lease.events_per_second : 0,
+        byPatient,
       };
     }),
   );

@@ -41,7 +41,7 @@ function recorder(
         for (const e of batch) {
           await tx.query(
             `INSERT INTO "${sql.schema}".handled (subscriber, event_id, patient_id, member) VALUES ($1, $2, $3, $4)`,
-            [subscriber, e.eventId, e.data['patientId'], member],
+            [subscriber, e.eventId, e.data['patientId'] ?? '', member],
           );
         }
         if (handler.hold && batch.some((e) => e.data['patientId'] === 'fence')) {
@@ -157,6 +157,100 @@ describe('sharded subscription on PostgreSQL', () => {
       expect(new Set(rows.map((r) => r.event_id)).size).toBe(9);
     } finally {
       await first.stop();
+      await second.stop();
+    }
+  });
+
+  /** Each batch a handler committed, in commit order: the patient and number of each event. */
+  const batchesOf = (handler: SubscriptionHandler, batches: Array<Array<{ patientId: string; n: number }>>) => ({
+    async handle(batch: StoredEvent[], context: Parameters<SubscriptionHandler['handle']>[1]) {
+      await handler.handle(batch, context);
+      // Other tests' patients share the log: only this test's (`bp-`).
+      const mine = batch.filter((e) => String(e.data['patientId']).startsWith('bp-'));
+      if (mine.length > 0)
+        batches.push(mine.map((e) => ({ patientId: String(e.data['patientId']), n: Number(e.data['n']) })));
+    },
+  });
+
+  it('hands a fresh shard its patients’ whole histories up to a head, then follows the global order', async () => {
+    const patients = Array.from({ length: 6 }, (_, i) => `bp-${i}`);
+    // Interleaved in the global order, as a clinic's traffic writes them.
+    for (let n = 1; n <= 3; n++)
+      for (const p of patients) await store.append(`s-${p}`, [noted(p, n)], { expectedVersion: 'any' });
+    await store.append('s-no-patient', [{ type: 'Noted', data: { n: 0 } }], { expectedVersion: 'any' });
+    const batches: Array<Array<{ patientId: string; n: number }>> = [];
+    const handler = batchesOf(recorder(store.database, 'by-patient', 'only'), batches);
+    const subscription = subscribe(store, store.database, handler, {
+      name: 'by-patient',
+      byPatient: true,
+      batchSize: 4,
+    });
+    try {
+      await until(async () => (await handledRows('by-patient', 'bp-')).length === 18, 'the histories are handled');
+      const before = batches.flat().length;
+      await store.append('s-bp-0', [noted('bp-0', 4)], { expectedVersion: 'any' });
+      await until(async () => (await handledRows('by-patient', 'bp-')).length === 19, 'a new event is handled');
+
+      const byPatient = batches.flat().slice(0, before);
+      // Whole patients per batch: no patient's history up to the head is split over two batches.
+      for (const p of patients) {
+        expect(batches.filter((b) => b.some((e) => e.patientId === p && e.n <= 3))).toHaveLength(1);
+        expect(byPatient.filter((e) => e.patientId === p).map((e) => e.n)).toEqual([1, 2, 3]);
+      }
+      expect(batches.flat().slice(before)).toEqual([{ patientId: 'bp-0', n: 4 }]);
+      const { rows: cursors } = await store.database.query(
+        `SELECT name FROM "${schema}".patient_cursors WHERE starts_with(name, 'by-patient#')`,
+      );
+      expect(cursors).toEqual([]);
+      expect(subscription.status().held.map((h) => h.checkpoint.position > 0)).toEqual([true, true, true, true]);
+    } finally {
+      await subscription.stop();
+    }
+  });
+
+  it('resumes a shard taken over in the middle of its patients from their cursor, applying nothing twice', async () => {
+    const patients = Array.from({ length: 12 }, (_, i) => `mid-${i}`);
+    for (let n = 1; n <= 2; n++)
+      for (const p of patients) await store.append(`s-${p}`, [noted(p, n)], { expectedVersion: 'any' });
+    // The first holder fails after two batches of these patients, and stops (a process that died,
+    // releasing its shards). Other tests' patients share the log.
+    let batches = 0;
+    const failing = recorder(store.database, 'mid', 'first');
+    const first = subscribe(
+      store,
+      store.database,
+      {
+        async handle(batch, context) {
+          if (batch.some((e) => String(e.data['patientId']).startsWith('mid-')) && ++batches > 2)
+            throw new Error('the process died');
+          await failing.handle(batch, context);
+        },
+      },
+      { name: 'mid', member: 'first', byPatient: true, batchSize: 2, shards: 1 },
+    );
+    await until(() => first.status().state === 'failed', 'the first holder stopped part-way');
+    await first.stop();
+    const { rows: cursors } = await store.database.query<{ after_patient: string }>(
+      `SELECT after_patient FROM "${schema}".patient_cursors WHERE name = 'mid#0'`,
+    );
+    expect(cursors).toEqual([{ after_patient: expect.any(String) }]);
+    await store.append('s-mid-late', [noted('mid-late', 1)], { expectedVersion: 'any' });
+
+    const second = subscribe(store, store.database, recorder(store.database, 'mid', 'second'), {
+      name: 'mid',
+      member: 'second',
+      byPatient: true,
+      batchSize: 2,
+      shards: 1,
+    });
+    try {
+      await until(async () => (await handledRows('mid', 'mid-')).length >= 25, 'every event is handled');
+      await sleep(300);
+      const rows = await handledRows('mid', 'mid-');
+      expect(rows).toHaveLength(25);
+      expect(new Set(rows.map((r) => r.event_id)).size).toBe(25);
+      expect(new Set(rows.map((r) => r.member))).toEqual(new Set(['first', 'second']));
+    } finally {
       await second.stop();
     }
   });
@@ -299,6 +393,34 @@ describe('sharded subscription on PostgreSQL', () => {
     expect([...taker.held().keys()]).toEqual([0]);
     await expect(store.database.transaction((tx) => stale.fence(tx, [0]))).rejects.toBeInstanceOf(LeaseLost);
     await expect(store.database.transaction((tx) => taker.fence(tx, [0]))).resolves.toBeUndefined();
+  });
+
+  it('keeps the shards it claims while a heartbeat that began before the claim is still answering', async () => {
+    // The heartbeat runs on a timer, beside the batches and the rebalancing: its renewal can read the
+    // leases before a claim and answer after it. Hold the renewal's answer until the claim is done.
+    let answer!: () => void;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    let holdRenewal = false;
+    const database = store.database;
+    const slowRenewal = Object.create(database) as SqlDatabase;
+    slowRenewal.query = async <Row>(text: string, params?: unknown[]) => {
+      const result = await database.query<Row>(text, params);
+      if (holdRenewal && text.includes('RETURNING shard, epoch')) await answered;
+      return result;
+    };
+    const leases = new ShardLeases(slowRenewal, { subscriber: 'renewal', shards: 3, leaseMs: 5000, member: 'one' });
+    await leases.join();
+    holdRenewal = true;
+    const heartbeat = leases.heartbeat();
+    await sleep(50); // the renewal has read the leases: it holds none yet
+    const { acquired } = await leases.rebalance();
+    expect(acquired).toEqual([0, 1, 2]);
+    answer();
+    await heartbeat;
+    // The shards are this member's in the table: it must work on them, or no one ever will.
+    expect([...leases.held().keys()].sort()).toEqual([0, 1, 2]);
+    await expect(store.database.transaction((tx) => leases.fence(tx, [0, 1, 2]))).resolves.toBeUndefined();
+    await leases.leave();
   });
 });
 

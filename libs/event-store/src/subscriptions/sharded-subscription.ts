@@ -6,6 +6,7 @@ import { ShardCheckpoints, type ShardCheckpoint } from './shard-checkpoints';
 import { LeaseLost, ShardLeases, type ShardReport } from './shard-leases';
 import { compareCheckpoints, shardKeyOf, shardOf } from './shards';
 import { LogFollower } from './log-follower';
+import { PatientCursors, type PatientCursor } from './patient-cursors';
 import type { SubscriptionHandler, SubscriptionOptions, SubscriptionStatus } from './subscription-types';
 
 export interface ShardedSubscriptionOptions extends Omit<SubscriptionOptions, 'standbyRetryMs'> {
@@ -19,6 +20,21 @@ export interface ShardedSubscriptionOptions extends Omit<SubscriptionOptions, 's
   exclusive?: boolean;
   /** This process's member id (tests run several in one process). */
   member?: string;
+  /**
+   * A shard that starts from the beginning of the log (no checkpoint yet) first hands the handler
+   * its patients' histories up to a head fixed when it began, whole patients at a time, then
+   * follows the global order from that head (docs/read-models.md, "How a rebuild proceeds"). Only
+   * for handlers whose effect of an event depends on its patient's earlier events alone and that
+   * ignore events naming no patient: the read models.
+   */
+  byPatient?: boolean;
+}
+
+/** A shard folding its patients' histories: its cursor and the patients still to do, in order. */
+interface ByPatient {
+  cursor: PatientCursor;
+  patients: string[];
+  next: number;
 }
 
 /** One shard as its holder sees it. */
@@ -47,6 +63,10 @@ export class ShardedSubscription extends LogFollower {
   private readonly leases: ShardLeases;
   private readonly checkpoints: ShardCheckpoints;
   private readonly positions = new Map<number, ShardCheckpoint>();
+  private readonly byPatient = new Map<number, ByPatient>();
+  /** Patients and events handed over by patient so far: how many patients make a batch. */
+  private readonly byPatientSeen = { patients: 0, events: 0 };
+  private readonly cursors: PatientCursors;
   private readonly leaseMs: number;
   /** Batches and work between them take turns (betweenBatches). */
   private turn: Promise<unknown> = Promise.resolve();
@@ -67,6 +87,7 @@ export class ShardedSubscription extends LogFollower {
       ...(options.member ? { member: options.member } : {}),
     });
     this.checkpoints = new ShardCheckpoints(sql.schema, options.name);
+    this.cursors = new PatientCursors(sql.schema, options.name);
   }
 
   get member(): string {
@@ -74,7 +95,15 @@ export class ShardedSubscription extends LogFollower {
   }
 
   protected override stopped(): void {
-    this.positions.clear();
+    this.forgetShards();
+  }
+
+  /** What this process knows of where its shards are; read again from the database before the next batch. */
+  private forgetShards(shards?: readonly number[]): void {
+    for (const shard of shards ?? [...this.positions.keys(), ...this.byPatient.keys()]) {
+      this.positions.delete(shard);
+      this.byPatient.delete(shard);
+    }
   }
 
   status(): ShardedSubscriptionStatus {
@@ -105,19 +134,36 @@ export class ShardedSubscription extends LogFollower {
    * runs meanwhile), given the shard's checkpoint; `fence` re-checks the lease inside the work's
    * transaction, as a batch does. So work on a patient's rows (a retried parked event) is ordered
    * with the holder's batches. Answers `{ held: false }` when another process, or none, holds the shard.
+   * `patientId`: the patient the work is about, for a shard still folding its patients' histories.
    */
   betweenBatches<T>(
     shard: number,
     work: (checkpoint: Checkpoint, fence: (tx: SqlQueryable) => Promise<void>) => Promise<T>,
+    patientId?: string,
   ): Promise<{ held: true; value: T } | { held: false }> {
     return this.inTurn(async () => {
       if (!this.leases.held().has(shard)) return { held: false as const };
-      const at =
-        this.positions.get(shard) ??
-        (await this.checkpoints.load(this.sql, [shard], this.options.from ?? START)).get(shard)!;
-      const value = await work(at.checkpoint, (tx) => this.leases.fence(tx, [shard]));
+      const checkpoint = await this.appliedUpTo(shard, patientId);
+      const value = await work(checkpoint, (tx) => this.leases.fence(tx, [shard]));
       return { held: true as const, value };
     });
+  }
+
+  /**
+   * How far a shard's events (a patient's, if given) are applied. While the shard folds its patients'
+   * histories (docs/read-models.md, "How a rebuild proceeds") its checkpoint is the start of the log,
+   * but a patient already folded has every event up to the head applied.
+   */
+  private async appliedUpTo(shard: number, patientId?: string): Promise<Checkpoint> {
+    let at = this.positions.get(shard);
+    let cursor = this.byPatient.get(shard)?.cursor;
+    if (!at && !cursor) {
+      at = (await this.checkpoints.load(this.sql, [shard], this.options.from ?? START)).get(shard)!;
+      if (!at.stored && this.options.byPatient) cursor = (await this.cursors.read(this.sql, [shard])).get(shard);
+    }
+    if (!cursor) return at!.checkpoint;
+    const folded = patientId !== undefined && cursor.afterPatient !== null && patientId <= cursor.afterPatient;
+    return folded ? cursor.head : START;
   }
 
   private inTurn<T>(work: () => Promise<T>): Promise<T> {
@@ -157,11 +203,11 @@ export class ShardedSubscription extends LogFollower {
         }
         if (Date.now() - lastRebalance >= rebalanceMs) {
           const { released } = await this.leases.rebalance();
-          for (const shard of released) this.positions.delete(shard);
+          this.forgetShards(released);
           lastRebalance = Date.now();
         }
         const held = this.leases.held();
-        for (const shard of [...this.positions.keys()]) if (!held.has(shard)) this.positions.delete(shard);
+        this.forgetShards([...this.positions.keys(), ...this.byPatient.keys()].filter((shard) => !held.has(shard)));
         if (held.size === 0) {
           this.state = 'standby';
           await sleep(rebalanceMs, undefined, { signal }).catch(() => undefined);
@@ -181,7 +227,7 @@ export class ShardedSubscription extends LogFollower {
         stepping = false;
         if (error instanceof LeaseLost || error instanceof CheckpointMoved) {
           // Another process holds a shard now: re-read leases and checkpoints before the next batch.
-          this.positions.clear();
+          this.forgetShards();
           lastRebalance = 0;
           await this.leases.heartbeat(this.report()).catch(() => undefined);
           continue;
@@ -200,14 +246,109 @@ export class ShardedSubscription extends LogFollower {
     }
   }
 
+  /**
+   * One batch of each shard still folding its patients' histories, and one of the global order
+   * for the shards that follow it. The number of events read; 0 when there was nothing to do.
+   */
   private async step(held: ReadonlyMap<number, number>, signal: AbortSignal): Promise<number> {
-    const missing = [...held.keys()].filter((shard) => !this.positions.has(shard));
-    if (missing.length > 0) {
-      for (const [shard, c] of await this.checkpoints.load(this.sql, missing, this.options.from ?? START)) {
-        this.positions.set(shard, c);
-      }
+    const missing = [...held.keys()].filter((shard) => !this.positions.has(shard) && !this.byPatient.has(shard));
+    if (missing.length > 0) await this.load(missing);
+    let handled = 0;
+    for (const shard of [...this.byPatient.keys()]) if (!signal.aborted) handled += await this.stepByPatient(shard);
+    if (this.positions.size > 0 && !signal.aborted) handled += await this.stepInOrder(held, signal);
+    return handled;
+  }
+
+  /**
+   * Where newly held shards are. With `byPatient`, a shard without a checkpoint that would start at
+   * the beginning of the log has no effects yet, so it may fold its patients' histories first.
+   */
+  private async load(shards: readonly number[]): Promise<void> {
+    const fresh: number[] = [];
+    for (const [shard, c] of await this.checkpoints.load(this.sql, shards, this.options.from ?? START)) {
+      if (this.options.byPatient && !c.stored && compareCheckpoints(c.checkpoint, START) === 0) fresh.push(shard);
+      else this.positions.set(shard, c);
     }
-    const mine = new Map([...held.keys()].map((shard) => [shard, this.positions.get(shard)!]));
+    if (fresh.length === 0) return;
+    const cursors = await this.cursors.load(this.sql, fresh, () => this.store.lastReadable());
+    // Read after every head above was fixed, so it names every patient with an event up to them.
+    const patients = (await this.store.patientIds()).sort();
+    for (const [shard, cursor] of cursors) {
+      const after = cursor.afterPatient;
+      const left = patients.filter(
+        (id) => shardOf(id, this.options.shards) === shard && (after === null || id > after),
+      );
+      this.byPatient.set(shard, {
+        cursor: { ...cursor, patients: cursor.patientsDone + left.length },
+        patients: left,
+        next: 0,
+      });
+    }
+  }
+
+  /**
+   * The next patients of a shard, whole histories up to the shard's head, in one batch; the last
+   * batch also moves the shard's checkpoint to the head, from where it follows the global order.
+   */
+  private async stepByPatient(shard: number): Promise<number> {
+    const state = this.byPatient.get(shard)!;
+    const { cursor } = state;
+    const group = state.patients.slice(state.next, state.next + this.patientsPerBatch());
+    const last = state.next + group.length >= state.patients.length;
+    const events = (await this.store.readPatientsUpTo(group, cursor.head)).filter(
+      (e) => shardOf(shardKeyOf(e), this.options.shards) === shard,
+    );
+    const moved: PatientCursor = {
+      ...cursor,
+      afterPatient: group[group.length - 1] ?? cursor.afterPatient,
+      patientsDone: cursor.patientsDone + group.length,
+    };
+    let saved = false;
+    const save = async (tx: SqlQueryable): Promise<void> => {
+      await this.leases.fence(tx, [shard]);
+      if (!last) return this.cursors.advance(tx, shard, cursor, moved);
+      await this.cursors.finish(tx, shard, cursor);
+      await this.checkpoints.save(tx, new Map([[shard, { checkpoint: START, stored: false }]]), cursor.head);
+    };
+    await this.handler.handle(events, {
+      previous: START,
+      next: last ? cursor.head : START,
+      saveCheckpoint: async (executor) => {
+        await (executor ? save(executor) : this.sql.transaction(save));
+        saved = true;
+      },
+    });
+    if (!saved) throw new Error(`Handler of ${this.options.name} did not save its checkpoint`);
+    if (last) {
+      this.byPatient.delete(shard);
+      this.positions.set(shard, { checkpoint: cursor.head, stored: true });
+    } else {
+      state.cursor = moved;
+      state.next += group.length;
+    }
+    this.byPatientSeen.patients += group.length;
+    this.byPatientSeen.events += events.length;
+    this.processed += events.length;
+    if (events.length > 0) this.lastEventRecordedAt = events[events.length - 1]!.recordedAt;
+    this.lastError = null;
+    this.measure(events.length);
+    // Never 0: the loop must not wait for new events while histories remain.
+    return Math.max(1, events.length);
+  }
+
+  /** As many patients as make about a batch of events, from the patients' average so far. */
+  private patientsPerBatch(): number {
+    const batchSize = this.options.batchSize ?? 500;
+    const { patients, events } = this.byPatientSeen;
+    if (events === 0) return Math.min(batchSize, Math.max(1, patients * 2));
+    return Math.min(batchSize, Math.max(1, Math.round((batchSize * patients) / events)));
+  }
+
+  /** One page of the global order for the held shards that follow it. */
+  private async stepInOrder(held: ReadonlyMap<number, number>, signal: AbortSignal): Promise<number> {
+    const mine = new Map(
+      [...held.keys()].filter((shard) => this.positions.has(shard)).map((shard) => [shard, this.positions.get(shard)!]),
+    );
     const from = [...mine.values()].map((c) => c.checkpoint).sort(compareCheckpoints)[0]!;
     const limit = this.options.batchSize ?? 500;
     const page = await this.store.readAll({ after: from, limit });

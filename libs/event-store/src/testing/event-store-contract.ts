@@ -384,6 +384,36 @@ export function eventStoreContract<S extends EventStore>(
         expect(lean.map((e) => e.metadata)).toEqual([{}, {}, {}]);
         expect(lean.map((e) => e.occurredAt)).toEqual(all.map((e) => e.occurredAt));
       });
+
+      it('reads several patients’ events up to a head, grouped by patient, each in the global order', async () => {
+        const [a, b, c] = [randomUUID(), randomUUID(), randomUUID()];
+        await store.append(`careplan-${a}`, [patientEvent('PatientEnrolled', a)], { expectedVersion: 'no-stream' });
+        await store.append(`careplan-${b}`, [patientEvent('PatientEnrolled', b)], { expectedVersion: 'no-stream' });
+        await store.append(`doses-${a}-2026-01`, [patientEvent('DoseTaken', a)], { expectedVersion: 'no-stream' });
+        const last = await store.append(stream(), events(1), { expectedVersion: 'no-stream' }); // names no patient
+        const written = { transactionId: last.transactionId, position: last.positions[0]! };
+        // A transaction still open elsewhere in the cluster holds the readable end back for a moment.
+        let head = await store.lastReadable();
+        while (head.position !== written.position) {
+          await sleep(10);
+          head = await store.lastReadable();
+        }
+        expect(head).toEqual(written);
+        await store.append(`careplan-${a}`, [patientEvent('CarePlanStarted', a)], { expectedVersion: 1 });
+        await store.append(`careplan-${c}`, [patientEvent('PatientEnrolled', c)], { expectedVersion: 'no-stream' });
+
+        const read = await store.readPatientsUpTo([b, a, c], head);
+        const byPatient = (id: string) => read.filter((e) => e.data['patientId'] === id).map((e) => e.type);
+        expect(byPatient(a)).toEqual(['PatientEnrolled', 'DoseTaken']);
+        expect(byPatient(b)).toEqual(['PatientEnrolled']);
+        expect(read).toHaveLength(3);
+        // Grouped: a patient's events are next to each other.
+        const order = read.map((e) => e.data['patientId']);
+        expect(order.filter((id, i) => i === 0 || id !== order[i - 1])).toHaveLength(2);
+        expect(await store.readPatientsUpTo([], head)).toEqual([]);
+        expect(await store.patientIds()).toEqual(expect.arrayContaining([a, b, c]));
+        expect(new Set(await store.patientIds()).size).toBe((await store.patientIds()).length);
+      });
     });
 
     describe('batch appends across streams', () => {

@@ -11,6 +11,7 @@ import { accessLogChains } from './0008-access-log-chains';
 import { shardLeases } from './0009-shard-leases';
 import { parkedEventDecisions } from './0010-parked-event-decisions';
 import { storeImport } from './0011-store-import';
+import { patientCursors } from './0012-patient-cursors';
 import { parkedEventRetries } from './0013-parked-event-retries';
 
 /**
@@ -29,6 +30,7 @@ const migrations: ReadonlyArray<{ name: string; sql: (schema: string) => string 
   { name: '0009-shard-leases', sql: shardLeases },
   { name: '0010-parked-event-decisions', sql: parkedEventDecisions },
   { name: '0011-store-import', sql: storeImport },
+  { name: '0012-patient-cursors', sql: patientCursors },
   { name: '0013-parked-event-retries', sql: parkedEventRetries },
 ];
 
