@@ -190,6 +190,7 @@ const STEPS: Step[] = [
   { operation: 'GET /patients/{patientId}/history' },
   { operation: 'GET /admin/patients/{patientId}/as-of' },
   { operation: 'GET /admin/integrity/anchor' },
+  { operation: 'POST /admin/console/views' },
   { operation: 'POST /admin/projections/{name}/pause' },
   { operation: 'POST /admin/projections/{name}/resume' },
   { operation: 'POST /admin/projections/{name}/rebuild' },

@@ -319,7 +319,7 @@ describe('the access log on PostgreSQL', () => {
         await client.query(`CREATE ROLE ${appRole} LOGIN`);
         await client.query(`GRANT CONNECT, CREATE ON DATABASE "${database}" TO ${appRole}`);
         await client.query(`GRANT USAGE, CREATE ON SCHEMA ${s} TO ${appRole}`);
-        await client.query(`GRANT SELECT ON ${s}.schema_migrations TO ${appRole}`);
+        await client.query(`GRANT SELECT ON ${s}.schema_migrations, ${s}.store_imports TO ${appRole}`);
         await client.query(`GRANT SELECT, INSERT ON ${s}.events, ${s}.access_log TO ${appRole}`);
         await client.query(
           `GRANT SELECT, INSERT, UPDATE ON ${s}.streams, ${s}.idempotency_keys, ${s}.checkpoints, ${s}.projections TO ${appRole}`,
