@@ -95,7 +95,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/testing/**/*.ts'],
+    // Test code: specs, their support files and the benchmarks.
+    files: ['**/*.spec.ts', '**/testing/**/*.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/explicit-module-boundary-types': 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',

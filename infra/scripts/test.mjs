@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: provides the services the tests need, runs every project's
-// typecheck, lint and tests through Nx, and prints one summary line.
+// typecheck, lint and tests through Nx, and ends with a summary: each failed test, the slowest files, totals.
 //
 // PostgreSQL: DATABASE_URL when set, else the local server on 127.0.0.1:5432;
 // with TESTCONTAINERS=1 a throwaway container instead (needs Docker/Podman;
@@ -21,7 +21,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { startKafkaContainer, startPostgresContainer } from './containers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -138,17 +138,48 @@ function pidAlive(pid) {
   }
 }
 
+/**
+ * Totals over every project's Jest results, with each failure named (file,
+ * test, first lines of the message) so the end of a long CI log says what
+ * broke, and the slowest files so a run creeping towards its limit shows why.
+ */
 function summarise() {
   let passed = 0;
   let failed = 0;
   let files = 0;
+  const failures = [];
+  const durations = [];
   for (const name of readdirSync(resultsDir)) {
     const result = JSON.parse(readFileSync(join(resultsDir, name), 'utf8'));
     passed += result.numPassedTests;
     failed += result.numFailedTests + result.numRuntimeErrorTestSuites;
     files += result.numTotalTestSuites;
+    for (const file of result.testResults ?? []) {
+      const path = relative(root, file.name);
+      durations.push({ path, ms: (file.endTime ?? 0) - (file.startTime ?? 0) });
+      const tests = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+      for (const test of tests) failures.push({ path, test: test.fullName, message: test.failureMessages?.[0] });
+      if (tests.length === 0 && file.status === 'failed')
+        failures.push({ path, test: '(the file)', message: file.message });
+    }
   }
-  return { passed, failed, files };
+  return { passed, failed, files, failures, slowest: durations.sort((a, b) => b.ms - a.ms).slice(0, 8) };
+}
+
+function report({ passed, failed, files, failures, slowest }) {
+  console.log(
+    `\nslowest test files: ${slowest.map(({ path, ms }) => `${path} ${Math.round(ms / 1000)} s`).join(', ')}`,
+  );
+  for (const { path, test, message } of failures) {
+    const excerpt = (message ?? '')
+      .replace(/\u001b\[[0-9;]*m/g, '')
+      .split('\n')
+      .slice(0, 12)
+      .join('\n    ');
+    console.log(`\nFAILED ${path}: ${test}\n    ${excerpt}`);
+  }
+  console.log(`\n${files} test files`);
+  console.log(`tests: ${passed} passed, ${failed} failed`);
 }
 
 function provideChromium() {
@@ -190,10 +221,9 @@ async function main() {
     { stdio: 'inherit', env, cwd: root, timeout: limitMinutes * 60_000, killSignal: 'SIGKILL' },
   );
   if (nx.error?.code === 'ETIMEDOUT') console.error(`\nThe test run exceeded ${limitMinutes} minutes and was stopped.`);
-  const { passed, failed, files } = summarise();
-  console.log(`\n${files} test files`);
-  console.log(`tests: ${passed} passed, ${failed} failed`);
-  return nx.status === 0 && failed === 0 ? 0 : 1;
+  const summary = summarise();
+  report(summary);
+  return nx.status === 0 && summary.failed === 0 ? 0 : 1;
 }
 
 // Ctrl-C or a CI cancel reaches Nx and the tests too; this process only has

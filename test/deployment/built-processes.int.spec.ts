@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
@@ -23,13 +23,6 @@ import { ENTRYPOINT, entrypointCommands, read, ROOT } from './deployment-files';
  */
 
 const apps = [...entrypointCommands().keys()];
-
-beforeAll(() => {
-  for (const app of apps) {
-    const result = spawnSync(process.execPath, ['infra/scripts/build-app.mjs', app], { cwd: ROOT, stdio: 'inherit' });
-    if (result.status !== 0) throw new Error(`Building ${app} failed`);
-  }
-}, 300_000);
 
 function jsFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

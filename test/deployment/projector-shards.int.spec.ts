@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openReadModelRow } from '@caretrail/care-log';
@@ -34,14 +34,6 @@ interface Projector {
   member: string;
   output(): string;
 }
-
-beforeAll(() => {
-  const result = spawnSync(process.execPath, ['infra/scripts/build-app.mjs', 'projector'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) throw new Error('Building the projector failed');
-}, 300_000);
 
 async function startProjector(env: Record<string, string>): Promise<Projector> {
   const child = spawn(process.execPath, [join(ROOT, 'dist/apps/projector/apps/projector/src/main.js')], {
