@@ -7,12 +7,14 @@
  *
  *   npm run bench -- --only projections [--events N | --sizes N1,N2] [--rounds R] [--models a,b]
  *                    [--duration S] [--rate C] [--freshness off] [--fresh] [--gen-processes P]
- *                    [--drop-generated] [--keep]
+ *                    [--drop-generated] [--keep] [--warm-up off]
  *
  * --events N         size of the generated log (default 50,000); generated once by
  *                    `npm run cli -- seed --events N` and kept (support/generated-log.ts)
  * --sizes N1,N2      several sizes in one run (instead of --events), one table each
  * --rounds R         measured rounds after one warm-up round (default 3)
+ * --warm-up off      no warm-up round: every round is measured (at millions of events a
+ *                    warm-up doubles the run; the rebuilds run in fresh processes either way)
  * --models a,b       only these read models (default all four)
  * --duration S       seconds of steady load for freshness (default 15)
  * --rate C           commands per second for freshness (default 200)
@@ -94,6 +96,8 @@ export interface ProjectionsReport {
   benchmark: 'projections';
   backend: 'postgres';
   rounds: number;
+  /** False with `--warm-up off`: every round measured. */
+  warmUp: boolean;
   sizes: SizeReport[];
   freshness: {
     rate: number;
@@ -368,7 +372,13 @@ function modelsOf(options: Options): string[] {
   return chosen;
 }
 
-async function measureSize(url: string, log: GeneratedLog, models: string[], rounds: number): Promise<SizeReport> {
+async function measureSize(
+  url: string,
+  log: GeneratedLog,
+  models: string[],
+  rounds: number,
+  warmUp: boolean,
+): Promise<SizeReport> {
   const { schema } = log;
   const rebuildRates = new Map<string, number[]>(models.map((m) => [m, []]));
   const switchRates = new Map<string, number[]>(models.map((m) => [m, []]));
@@ -377,7 +387,8 @@ async function measureSize(url: string, log: GeneratedLog, models: string[], rou
   const raw: number[] = [];
   const rawRss: number[] = [];
   const size = log.events.toLocaleString('en-US');
-  for (let round = 0; round <= rounds; round++) {
+  // Round 0 is the warm-up; without one, the rounds measured are 1..rounds.
+  for (let round = warmUp ? 0 : 1; round <= rounds; round++) {
     const order = round % 2 === 0 ? ['raw', ...models] : [...models, 'raw'];
     for (const side of order) {
       if (side === 'raw') {
@@ -434,11 +445,11 @@ async function measureSize(url: string, log: GeneratedLog, models: string[], rou
   };
 }
 
-function sizeText(r: SizeReport, rounds: number): string {
+function sizeText(r: SizeReport, rounds: number, warmUp: boolean): string {
   const g = r.generation;
   const generated = `${g.reused ? 'kept from an earlier run; generated' : 'generated'} at ${formatRate(g.eventsPerSecond)} events/s in ${g.seconds.toFixed(0)} s by ${g.processes} processes (peak RSS ${g.peakRssMiB.map((m) => m.toFixed(0)).join(', ')} MiB)${Object.keys(g.refused ?? {}).length > 0 ? `; refused commands ${JSON.stringify(g.refused)}` : ''}`;
   return [
-    `${r.events.toLocaleString('en-US')} events (${r.patients.toLocaleString('en-US')} patients x ${r.days} days, schema ${r.schema}, ${generated}), median (min-max) of ${rounds} rounds after a warm-up`,
+    `${r.events.toLocaleString('en-US')} events (${r.patients.toLocaleString('en-US')} patients x ${r.days} days, schema ${r.schema}, ${generated}), median (min-max) of ${rounds} rounds ${warmUp ? 'after a warm-up' : 'without a warm-up'}`,
     '',
     table(
       [
@@ -475,6 +486,7 @@ export async function run(options: Options): Promise<{ report: ProjectionsReport
   const duration = options.int('duration', 15);
   const rate = options.int('rate', 200);
   const withFreshness = options.string('freshness', 'on') !== 'off';
+  const warmUp = options.string('warm-up', 'on') !== 'off';
   const url = process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
   const admin = new Client({ connectionString: url });
   await admin.connect();
@@ -495,7 +507,7 @@ export async function run(options: Options): Promise<{ report: ProjectionsReport
         log.generation.peakRssMiB.forEach((mib, k) =>
           recordChildPeak(`generator part ${k + 1}, ${events} events`, mib),
         );
-      reports.push(await measureSize(url, log, models, rounds));
+      reports.push(await measureSize(url, log, models, rounds, warmUp));
     }
 
     let freshnessReport: ProjectionsReport['freshness'] = null;
@@ -539,6 +551,7 @@ export async function run(options: Options): Promise<{ report: ProjectionsReport
       benchmark: 'projections',
       backend: 'postgres',
       rounds,
+      warmUp,
       sizes: reports,
       freshness: freshnessReport,
       versions: { postgres: rows[0]!.server_version, node: process.version },
@@ -547,7 +560,7 @@ export async function run(options: Options): Promise<{ report: ProjectionsReport
     const text = [
       `Projections on PostgreSQL ${rows[0]!.server_version}: rebuilds over generated logs (docs/performance.md)`,
       '',
-      ...reports.flatMap((r) => [sizeText(r, rounds), '']),
+      ...reports.flatMap((r) => [sizeText(r, rounds, warmUp), '']),
       `Targets: rebuild >= ${formatRatio(TARGETS.ratio)} of raw and >= ${TARGETS.eventsPerSecond.toLocaleString('en-US')} events/s; peak RSS <= ${TARGETS.peakRssMiB} MiB.`,
       '',
       freshTable,

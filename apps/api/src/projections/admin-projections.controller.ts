@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, Inject, Param, Post } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ApiProblems } from '../http/problems/problem.openapi';
-import { IsString, Matches } from 'class-validator';
+import { ReadModelParams } from './parked-events.dto';
 import type { EventStore, SqlDatabase } from '@caretrail/event-store';
 import { relayShardsStatus } from '@caretrail/integration';
 import { UnknownProjection, type ProjectionHost, type ProjectionStatus } from '@caretrail/projections';
@@ -10,17 +10,6 @@ import { AuditCategory } from '../http/audit/audit-category';
 import { RequireRole } from '../http/auth/roles.guard';
 import { Problem } from '../http/problems/problem';
 import { EVENT_STORE, PROJECTION_HOST, SQL_DATABASE } from '../http/tokens';
-
-class ProjectionParams {
-  @ApiProperty({
-    description: 'A read model, e.g. adherence.',
-    pattern: '^[a-z][a-z0-9-]{0,63}$',
-    example: 'adherence',
-  })
-  @IsString()
-  @Matches(/^[a-z][a-z0-9-]{0,63}$/, { message: '$property must be a read model name such as adherence' })
-  name!: string;
-}
 
 /** A read model's status, or the Kafka relay's (it shares the log by shards the same way). */
 export type WorkStatus = ProjectionStatus & { kind: 'read-model' | 'relay' };
@@ -168,7 +157,7 @@ export class AdminProjectionsController {
   @ApiAcceptedResponse({
     schema: { type: 'object', required: ['generation'], properties: { generation: { type: 'integer' } } },
   })
-  rebuild(@Param() { name }: ProjectionParams): Promise<{ generation: number }> {
+  rebuild(@Param() { name }: ReadModelParams): Promise<{ generation: number }> {
     return known(() => this.host.rebuild(name));
   }
 
@@ -177,7 +166,7 @@ export class AdminProjectionsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Pause after the batch in hand.' })
   @ApiAcceptedResponse({ schema: PAUSED })
-  async pause(@Param() { name }: ProjectionParams): Promise<{ name: string; paused: true }> {
+  async pause(@Param() { name }: ReadModelParams): Promise<{ name: string; paused: true }> {
     await known(() => this.host.pause(name));
     return { name, paused: true };
   }
@@ -187,7 +176,7 @@ export class AdminProjectionsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Resume a paused read model, or retry one stopped by an event it could not apply.' })
   @ApiAcceptedResponse({ schema: PAUSED })
-  async resume(@Param() { name }: ProjectionParams): Promise<{ name: string; paused: false }> {
+  async resume(@Param() { name }: ReadModelParams): Promise<{ name: string; paused: false }> {
     await known(() => this.host.resume(name));
     return { name, paused: false };
   }

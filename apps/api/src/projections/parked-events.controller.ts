@@ -25,7 +25,7 @@ import {
   ParkedEventPageDto,
   ParkedEventParams,
   ParkedEventQuery,
-  ParkedListParams,
+  ReadModelParams,
   ParkedListQuery,
   RetryOneOutcomeDto,
   RetryOutcomeDto,
@@ -57,7 +57,7 @@ export class ParkedEventsController {
   @Get()
   @ApiOperation({ summary: 'The parked and skipped events of the serving generation, in the log’s order.' })
   @ApiOkResponse({ type: ParkedEventPageDto })
-  async list(@Param() { name }: ParkedListParams, @Query() query: ParkedListQuery): Promise<ParkedEventPageDto> {
+  async list(@Param() { name }: ReadModelParams, @Query() query: ParkedListQuery): Promise<ParkedEventPageDto> {
     const limit = query.limit ?? 50;
     const items = await known(() =>
       this.host.parkedEvents(name, { limit, ...(query.after ? { after: query.after } : {}) }),
@@ -97,7 +97,7 @@ export class ParkedEventsController {
     summary: 'Apply every parked (not skipped) event again: each patient’s rows are re-derived with them in.',
   })
   @ApiAcceptedResponse({ type: RetryOutcomeDto })
-  retryAll(@Param() { name }: ParkedListParams, @CurrentPrincipal() actor: Actor): Promise<RetryOutcome> {
+  retryAll(@Param() { name }: ReadModelParams, @CurrentPrincipal() actor: Actor): Promise<RetryOutcome> {
     return known(() => this.host.retryParked(name, 'all', actor.userId));
   }
 

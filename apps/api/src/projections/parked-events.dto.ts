@@ -5,8 +5,8 @@ import { PageLimit } from '../queries/query.dto';
 import { HistoryQuery } from '../audit/audit-query.dto';
 import { EXAMPLE_ID } from '../http/validation/example-ids';
 
-/** A read model, e.g. adherence (the same rule as the other /admin/projections routes). */
-export class ParkedListParams {
+/** A read model in the path of every /admin/projections/{name} route, e.g. adherence. */
+export class ReadModelParams {
   @ApiProperty({
     description: 'A read model, e.g. adherence.',
     pattern: '^[a-z][a-z0-9-]{0,63}$',
@@ -17,7 +17,7 @@ export class ParkedListParams {
   name!: string;
 }
 
-export class ParkedEventParams extends ParkedListParams {
+export class ParkedEventParams extends ReadModelParams {
   @ApiProperty({ description: 'The parked event’s id.', format: 'uuid', example: EXAMPLE_ID.event })
   @IsUUID()
   eventId!: string;
