@@ -146,7 +146,7 @@ describe('the access log on PostgreSQL', () => {
     expect(JSON.parse(ndjsonLine(stored))).toEqual(stored);
   });
 
-  it('spreads records over chains by patient, each chained on its own, and locks one chain at a time', async () => {
+  it('spreads records over chains by patient, each chained on its own', async () => {
     const other = await freshLog();
     const patients = Array.from({ length: 40 }, (_, i) => `chained-${i}`);
     await Promise.all(patients.flatMap((patientId) => [0, 1, 2].map(() => other.log.append(record({ patientId })))));
@@ -163,6 +163,71 @@ describe('the access log on PostgreSQL', () => {
       [patients[0]],
     );
     expect(chainOfFirst[0]!.chain).toBe(accessChainOf({ patientId: patients[0]!, userId: null, clientAddress: null }));
+    await other.close();
+  });
+
+  it('commits the records of concurrent requests about different patients together, every chain still unbroken', async () => {
+    const other = await freshLog();
+    const patients = Array.from({ length: 48 }, (_, i) => `shared-${i}`);
+    await Promise.all(patients.map((patientId) => other.log.append(record({ patientId }))));
+    await expect(verifyAccessChain(other.db)).resolves.toMatchObject({ ok: true, recordsChecked: 48 });
+    // Rows inserted by one transaction share its xmin: fewer commits than records, and one of
+    // them wrote records of several chains.
+    const { rows } = await other.db.query<{ records: string; chains: string }>(
+      `SELECT count(*) AS records, count(DISTINCT chain) AS chains
+         FROM "${other.schema}".access_log GROUP BY xmin::text`,
+    );
+    expect(rows.length).toBeLessThan(48);
+    expect(Math.max(...rows.map((row) => Number(row.chains)))).toBeGreaterThan(1);
+    await other.close();
+  });
+
+  it('a shared batch waits for a chain held by a write in progress, then commits; two processes never deadlock', async () => {
+    const other = await freshLog();
+    const second = new AccessLog(other.db);
+    const patients = Array.from({ length: 32 }, (_, i) => `wait-${i}`);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let holding!: () => void;
+    const isHolding = new Promise<void>((resolve) => (holding = resolve));
+    // A write holds the chain of patients[0] in its open transaction.
+    const write = other.db.transaction(async (tx) => {
+      await other.log.appendWithin(tx, record({ patientId: patients[0], userId: 'the-write' }));
+      holding();
+      await held;
+    });
+    await isHolding;
+    // Two "processes" append records of every chain at once, patients[0]'s among them.
+    const appends = patients.flatMap((patientId) => [
+      other.log.append(record({ patientId })),
+      second.append(record({ patientId, userId: 'second-process' })),
+    ]);
+    // A batch holding patients[0]'s record waits for the write's transaction: its lock is not granted.
+    const waiting = async (): Promise<number> => {
+      const { rows } = await other.db.query<{ waiting: string }>(
+        `SELECT count(*) AS waiting FROM pg_locks
+          WHERE locktype = 'advisory' AND NOT granted AND objid = $1 AND classid = hashtext($2)::oid`,
+        [
+          accessChainOf({ patientId: patients[0]!, userId: null, clientAddress: null }),
+          `caretrail-access-log:"${other.schema}"`,
+        ],
+      );
+      return Number(rows[0]!.waiting);
+    };
+    for (let tries = 0; (await waiting()) === 0 && tries < 200; tries++) await new Promise((r) => setTimeout(r, 50));
+    expect(await waiting()).toBeGreaterThan(0);
+    release();
+    await write;
+    await Promise.all(appends);
+    const report = await verifyAccessChain(other.db);
+    expect(report).toMatchObject({ ok: true, breaks: [], recordsChecked: 65 });
+    const firstChain = accessChainOf({ patientId: patients[0]!, userId: null, clientAddress: null });
+    const { rows } = await other.db.query<{ patient_id: string; user_id: string }>(
+      `SELECT patient_id, user_id FROM "${other.schema}".access_log WHERE chain = $1 ORDER BY id LIMIT 1`,
+      [firstChain],
+    );
+    // The write's record came first in its chain: the batch read that chain's head after it committed.
+    expect(rows[0]).toMatchObject({ patient_id: patients[0], user_id: 'the-write' });
     await other.close();
   });
 

@@ -58,8 +58,33 @@ interface AccessRow {
   hash: string;
 }
 
-/** Records written in one round trip at most (the function loops over them under one lock). */
+/** Records written in one round trip at most (the function loops over them under its chains' locks). */
 const MAX_BATCH = 200;
+
+/** The record parameters of `append_access_chain` and `append_access_chains`, after the chain(s) in `$1`. */
+const RECORD_COLUMNS =
+  '$2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], ' +
+  '$10::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::jsonb[]';
+
+function recordColumns(records: AccessRecordInput[]): unknown[] {
+  const column = <T>(pick: (r: AccessRecordInput) => T): T[] => records.map(pick);
+  return [
+    column(canonicalContent),
+    column((r) => r.recordedAt),
+    column((r) => r.userId),
+    column((r) => r.role),
+    column((r) => r.patientId),
+    column((r) => r.category),
+    column((r) => r.action),
+    column((r) => r.outcome),
+    column((r) => r.status),
+    column((r) => r.method),
+    column((r) => r.route),
+    column((r) => r.clientAddress),
+    column((r) => r.correlationId),
+    column((r) => JSON.stringify(r.detail)),
+  ];
+}
 
 const COLUMNS =
   'id, recorded_at, user_id, role, patient_id, category, action, outcome, status, method, route, ' +
@@ -103,36 +128,36 @@ interface Pending {
 }
 
 /**
- * The append-only access log (migrations 0005 and 0008): records spread over
- * ACCESS_CHAINS hash chains by patient, each chain extended under its own
- * lock through `append_access_chain`.
+ * The append-only access log (migrations 0005, 0008 and 0014): records
+ * spread over ACCESS_CHAINS hash chains by patient. `append` writes the
+ * records of concurrent requests together through `append_access_chains`;
+ * a record inside a caller's transaction goes through `append_access_chain`,
+ * which locks its one chain.
  */
 export class AccessLog {
   private readonly s: string;
-  /** Records waiting for their chain's next batch, per chain. */
-  private readonly queues = new Map<number, Pending[]>();
+  /** Records waiting for the next batch, in arrival order; null while no batch is being written. */
+  private queue: Pending[] | null = null;
 
   constructor(private readonly db: AccessLogDatabase) {
     this.s = quoteIdent(db.schema);
   }
 
   /**
-   * Appends one record. Records of concurrent callers for the same chain are
-   * written together (group commit per chain): while one batch of a chain is
-   * being written its next records queue, and the next batch goes out as soon
-   * as it is done. Chains are written in parallel. A lone caller waits for
-   * nothing. Resolves once the record is committed.
+   * Appends one record. Records of concurrent callers are written together
+   * (group commit): while one batch is being written the next records queue,
+   * whatever their chains, and go out in one call and one commit as soon as
+   * it is done. A lone caller waits for nothing. Resolves once the record is
+   * committed.
    */
   append(record: AccessRecordInput): Promise<AccessRecord> {
     const clean = sanitised(record);
-    const chain = accessChainOf(clean);
     return new Promise((resolve, reject) => {
-      const queue = this.queues.get(chain);
-      if (queue) queue.push({ record: clean, resolve, reject });
+      const pending = { record: clean, resolve, reject };
+      if (this.queue) this.queue.push(pending);
       else {
-        const fresh: Pending[] = [{ record: clean, resolve, reject }];
-        this.queues.set(chain, fresh);
-        void this.drain(chain, fresh);
+        this.queue = [pending];
+        void this.drain(this.queue);
       }
     });
   }
@@ -144,7 +169,7 @@ export class AccessLog {
    */
   async appendWithin(executor: SqlQueryable, record: AccessRecordInput): Promise<AccessRecord> {
     const clean = sanitised(record);
-    const [stored] = await this.appendAll(executor, accessChainOf(clean), [clean]);
+    const [stored] = await this.appendAll(executor, [clean]);
     return stored as AccessRecord;
   }
 
@@ -155,17 +180,16 @@ export class AccessLog {
    */
   statementFor(record: AccessRecordInput): { call: string; params: unknown[] } {
     const clean = sanitised(record);
-    return this.callOf(accessChainOf(clean), [clean]);
+    return this.chainCall(accessChainOf(clean), [clean]);
   }
 
-  private async drain(chain: number, queue: Pending[]): Promise<void> {
+  private async drain(queue: Pending[]): Promise<void> {
     try {
       while (queue.length > 0) {
         const batch = queue.splice(0, MAX_BATCH);
         try {
           const stored = await this.appendAll(
             this.db,
-            chain,
             batch.map((b) => b.record),
           );
           batch.forEach((b, i) => b.resolve(stored[i] as AccessRecord));
@@ -177,29 +201,25 @@ export class AccessLog {
           }
           // One bad record must not fail the requests that shared its batch: write them one by one.
           for (const b of batch)
-            await this.appendAll(this.db, chain, [b.record]).then(
-              ([stored]) => b.resolve(stored as AccessRecord),
-              b.reject,
-            );
+            await this.appendAll(this.db, [b.record]).then(([stored]) => b.resolve(stored as AccessRecord), b.reject);
         }
       }
     } finally {
-      this.queues.delete(chain);
+      this.queue = null;
     }
   }
 
-  private async appendAll(
-    executor: SqlQueryable,
-    chain: number,
-    records: AccessRecordInput[],
-  ): Promise<AccessRecord[]> {
-    const { call, params } = this.callOf(chain, records);
+  /** Writes `records` in one statement: one chain's call for one record, else every chain's. */
+  private async appendAll(executor: SqlQueryable, records: AccessRecordInput[]): Promise<AccessRecord[]> {
+    const [first] = records;
+    const { call, params } =
+      records.length === 1 && first ? this.chainCall(accessChainOf(first), records) : this.chainsCall(records);
     const { rows } = await executor.query<{ id: string | number; previous_hash: string; hash: string }>(
       `SELECT id, previous_hash, hash FROM ${call}`,
       params,
     );
     if (rows.length !== records.length)
-      throw new Error(`append_access_chain wrote ${rows.length} of ${records.length} records`);
+      throw new Error(`the access log wrote ${rows.length} of ${records.length} records`);
     return rows.map((row, i) => ({
       ...(records[i] as AccessRecordInput),
       id: Number(row.id),
@@ -208,29 +228,19 @@ export class AccessLog {
     }));
   }
 
-  private callOf(chain: number, records: AccessRecordInput[]): { call: string; params: unknown[] } {
-    const column = <T>(pick: (r: AccessRecordInput) => T): T[] => records.map(pick);
+  /** `append_access_chain` (0008): records of one chain, under that chain's lock only. */
+  private chainCall(chain: number, records: AccessRecordInput[]): { call: string; params: unknown[] } {
     return {
-      call: `${this.s}.append_access_chain($1,
-         $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-         $10::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::jsonb[])`,
-      params: [
-        chain,
-        column(canonicalContent),
-        column((r) => r.recordedAt),
-        column((r) => r.userId),
-        column((r) => r.role),
-        column((r) => r.patientId),
-        column((r) => r.category),
-        column((r) => r.action),
-        column((r) => r.outcome),
-        column((r) => r.status),
-        column((r) => r.method),
-        column((r) => r.route),
-        column((r) => r.clientAddress),
-        column((r) => r.correlationId),
-        column((r) => JSON.stringify(r.detail)),
-      ],
+      call: `${this.s}.append_access_chain($1::int, ${RECORD_COLUMNS})`,
+      params: [chain, ...recordColumns(records)],
+    };
+  }
+
+  /** `append_access_chains` (0014): records of any chains, every chain locked in ascending order. */
+  private chainsCall(records: AccessRecordInput[]): { call: string; params: unknown[] } {
+    return {
+      call: `${this.s}.append_access_chains($1::int[], ${RECORD_COLUMNS})`,
+      params: [records.map(accessChainOf), ...recordColumns(records)],
     };
   }
 

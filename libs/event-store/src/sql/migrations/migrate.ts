@@ -13,6 +13,7 @@ import { parkedEventDecisions } from './0010-parked-event-decisions';
 import { storeImport } from './0011-store-import';
 import { patientCursors } from './0012-patient-cursors';
 import { parkedEventRetries } from './0013-parked-event-retries';
+import { accessLogSharedBatches } from './0014-access-log-shared-batches';
 
 /**
  * Versioned schema migrations, shared by every SQL back end. A migration is
@@ -32,6 +33,7 @@ const migrations: ReadonlyArray<{ name: string; sql: (schema: string) => string 
   { name: '0011-store-import', sql: storeImport },
   { name: '0012-patient-cursors', sql: patientCursors },
   { name: '0013-parked-event-retries', sql: parkedEventRetries },
+  { name: '0014-access-log-shared-batches', sql: accessLogSharedBatches },
 ];
 
 /**
