@@ -350,7 +350,7 @@ export class ProjectionHost {
           const shardCount = row.shards ?? this.shards;
           const shards = await this.shardsOf(row.name, row.active_generation, shardCount);
           const checkpoint = leastOf(shards);
-          const lag = await this.lag(checkpoint);
+          const lag = await this.lag(checkpoint, headPosition);
           const failed = shards.find((s) => s.state === 'failed' || s.state === 'retrying');
           const lastError = failed?.lastError ?? shards.find((s) => s.lastError)?.lastError ?? null;
           const buildingShards = row.building_shards ?? this.shards;
@@ -359,7 +359,7 @@ export class ProjectionHost {
               ? null
               : await this.shardsOf(row.name, row.building_generation, buildingShards);
           const rebuildCheckpoint = building ? leastOf(building) : START;
-          const etaSeconds = building ? await this.etaOf(building, ratesOf(building)) : null;
+          const etaSeconds = building ? this.etaOf(building, ratesOf(building)) : null;
           return {
             name: row.name,
             version: row.version,
@@ -427,15 +427,13 @@ export class ProjectionHost {
   }
 
   /**
-   * The events left to read over the rate the rebuild's holders measure; null while it has none. A
-   * shard folding its patients has no checkpoint to count from: the estimate of its lag stands for it.
+   * The events left to read over the rate the rebuild's holders measure; null while it has none.
+   * The least advanced shard has the most left: its lag as the shards report it (a shard folding its
+   * patients reports an estimate from the patients done).
    */
-  private async etaOf(shards: readonly ShardStatus[], eventsPerSecond: number): Promise<number | null> {
+  private etaOf(shards: readonly ShardStatus[], eventsPerSecond: number): number | null {
     if (eventsPerSecond <= 0) return null;
-    const events = shards.some((s) => s.byPatient)
-      ? Math.max(...shards.map((s) => s.lagEvents))
-      : (await this.store.lagAfter(leastOf(shards))).events;
-    return Math.ceil(events / eventsPerSecond);
+    return Math.ceil(Math.max(0, ...shards.map((s) => s.lagEvents)) / eventsPerSecond);
   }
 
   /** The serving generation's parked events, in the log's order (docs/read-models.md, "Parked events"). */
@@ -523,11 +521,18 @@ export class ProjectionHost {
     return definition;
   }
 
-  private async lag(checkpoint: Checkpoint): Promise<{ events: number; seconds: number }> {
-    const { events, oldestRecordedAt } = await this.store.lagAfter(checkpoint);
+  /**
+   * How far a checkpoint is behind, as the shards report it (shard-status.ts): the positions
+   * between it and the head (an upper bound: positions of rolled-back appends are never used),
+   * and the age of the first event after it. Two index reads whatever the lag: counting the events
+   * after a checkpoint reads every one of them, millions during a rebuild, on each status call.
+   */
+  private async lag(checkpoint: Checkpoint, headPosition: number): Promise<{ events: number; seconds: number }> {
+    const [next] = await this.store.readAll({ after: checkpoint, limit: 1 });
+    if (next === undefined) return { events: 0, seconds: 0 };
     return {
-      events,
-      seconds: oldestRecordedAt === null ? 0 : Math.max(0, (Date.now() - Date.parse(oldestRecordedAt)) / 1000),
+      events: Math.max(1, headPosition - checkpoint.position),
+      seconds: Math.max(0, (Date.now() - Date.parse(next.recordedAt)) / 1000),
     };
   }
 
@@ -667,7 +672,7 @@ export class ProjectionHost {
     // the rest of the log (lagAfter) is not worth its cost.
     const least = leastOf([...checkpoints.values()]);
     if ((await this.store.readAll({ after: least, limit: 1 })).length > 0) return false;
-    if ((await this.lag(least)).events > 0) return false;
+    if ((await this.store.lagAfter(least)).events > 0) return false;
     const old = row.active_generation;
     const switched = await this.sql.transaction(async (tx) => {
       const { rows } = await tx.query(
