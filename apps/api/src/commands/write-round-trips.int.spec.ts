@@ -11,7 +11,9 @@ const slot = (days: number): string => `${daysAgo(days).slice(0, 10)}T08:00:00Z`
  * access record in one statement.
  */
 describe('the statements of a dose command', () => {
-  const t = useTestApi({ enrol: false });
+  // The read models run elsewhere (a projector process): their reads of the patient's events are
+  // not the command's.
+  const t = useTestApi({ enrol: false, env: { RUN_PROJECTIONS: 'false' } });
   let p: TestPatient;
   let medicationId: string;
 
