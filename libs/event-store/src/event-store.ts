@@ -246,6 +246,12 @@ export interface EventStore {
    * log): every event at or before it has committed, so reads up to it are complete and stay so.
    */
   lastReadable(): Promise<Checkpoint>;
+  /**
+   * Tells the back end that many events were just written in bulk (a seed, an import): it refreshes
+   * what its query planner knows of the log, so the next reads by patient are planned for the log's
+   * real size and not for an empty one (docs/performance.md, "Planner statistics after a bulk load").
+   */
+  afterBulkLoad(): Promise<void>;
   /** Every patient id the log names (`data.patientId`), each once, in no particular order. */
   patientIds(): Promise<string[]>;
   /**

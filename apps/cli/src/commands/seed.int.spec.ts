@@ -194,6 +194,11 @@ describe('npm run cli -- seed', () => {
     expect(result).toMatchObject({ patients: 5, days: 30, refused: {}, until: '2026-11-28T23:59:00.000Z' });
     const stored = await withAdminClient((client) => client.query(`SELECT count(*)::int AS n FROM "${schema}".events`));
     expect(stored.rows[0].n).toBe(result.events);
+    // The planner knows the log's size after the bulk load (ANALYZE sets reltuples; never analyzed is -1).
+    const planned = await withAdminClient((client) =>
+      client.query(`SELECT reltuples::int AS n FROM pg_class WHERE oid = '"${schema}".events'::regclass`),
+    );
+    expect(planned.rows[0].n).toBe(result.events);
     // Personal data is sealed at rest, as the API seals it (docs/erasure.md).
     const enrolled = await withAdminClient((client) =>
       client.query(`SELECT data FROM "${schema}".events WHERE event_type = 'PatientEnrolled' LIMIT 1`),

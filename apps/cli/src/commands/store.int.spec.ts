@@ -216,6 +216,11 @@ describe('store export and store import', () => {
 
     await withDatabase(onPostgres, async (db) => {
       expect(await verifyEventChain(db, db.schema)).toMatchObject({ ok: true, eventsChecked: original.events.length });
+      // The import analyzed what it loaded: the planner knows the log's size (never analyzed is -1).
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT reltuples::int AS n FROM pg_class WHERE oid = '"${db.schema}".events'::regclass`,
+      );
+      expect(rows[0]!.n).toBe(original.events.length);
       expect((await verifyAccessChain(db)).ok).toBe(true);
       await buildOn(db);
     });

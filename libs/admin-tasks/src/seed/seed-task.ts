@@ -110,6 +110,7 @@ export async function runSeedTask(
         ),
     });
     progress(`seed: ${result.events.toLocaleString('en-US')} events appended in ${result.seconds.toFixed(1)} s`, true);
+    await store.afterBulkLoad();
     return result;
   } catch (error) {
     if (error instanceof AlreadySeeded) throw new TaskRefused('ALREADY_SEEDED', error.message);

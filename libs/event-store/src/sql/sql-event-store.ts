@@ -424,6 +424,10 @@ export class SqlEventStore implements EventStore {
     return rows.map(toStoredEvent);
   }
 
+  async afterBulkLoad(): Promise<void> {
+    await this.database.exec(`ANALYZE ${this.s}.events, ${this.s}.streams`);
+  }
+
   async lagAfter(checkpoint: Checkpoint): Promise<LogLag> {
     const { rows } = await this.database.query<{ events: string | number; oldest: Date | null }>(
       `SELECT count(*) AS events, min(recorded_at) AS oldest FROM ${this.s}.events e
