@@ -45,4 +45,44 @@ describe('calendar (docs/clinical-rules.md, "Days and time zones")', () => {
     expect(isCalendarDate('2026-02-30')).toBe(false);
     expect(isCalendarDate('2026-2-3')).toBe(false);
   });
+
+  describe('remembers dates per quarter hour and still gives exactly the formatted date', () => {
+    /** The date as the runtime formats the instant itself, with a formatter of its own. */
+    const references = new Map<string, Intl.DateTimeFormat>();
+    const formatted = (ms: number, timeZone: string): string => {
+      if (!references.has(timeZone))
+        references.set(
+          timeZone,
+          new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
+        );
+      return references.get(timeZone)!.format(ms);
+    };
+
+    it.each([
+      // Daylight saving at 01:00 UTC; at local midnight (Santiago); by 30 minutes (Lord Howe).
+      ['Europe/London', Date.UTC(2026, 2, 29, 0, 0)],
+      ['America/Santiago', Date.UTC(2026, 3, 5, 2, 0)],
+      ['Australia/Lord_Howe', Date.UTC(2026, 3, 4, 14, 0)],
+      // Offsets of 45 minutes; and off the quarter-hour grid (Monrovia was UTC-0:44:30 until 1972).
+      ['Asia/Kathmandu', Date.UTC(2026, 0, 1, 18, 0)],
+      ['Pacific/Chatham', Date.UTC(2026, 0, 1, 10, 0)],
+      ['Africa/Monrovia', Date.UTC(1970, 5, 1, 0, 0)],
+    ])('%s, minute by minute over two days around %d', (zone, around) => {
+      const mismatches: string[] = [];
+      for (let ms = around - 86_400_000; ms < around + 86_400_000; ms += 60_000 + 7) {
+        // Twice: the first call fills the quarter hour, the second reads it back.
+        for (const _ of [1, 2]) {
+          const date = localDate(ms, zone);
+          if (date !== formatted(ms, zone)) mismatches.push(`${new Date(ms).toISOString()}: ${date}`);
+        }
+      }
+      expect(mismatches).toEqual([]);
+    });
+
+    it('answers an ISO instant and epoch milliseconds alike, and refuses an unknown zone before remembering anything', () => {
+      expect(localDate('2026-03-01T23:30:00-05:00', 'America/New_York')).toBe('2026-03-01');
+      expect(localDate(Date.parse('2026-03-01T23:30:00-05:00'), 'America/New_York')).toBe('2026-03-01');
+      expect(() => localDate(0, 'Mars/Olympus')).toThrow(UnknownTimeZone);
+    });
+  });
 });

@@ -43,11 +43,41 @@ export function isValidTimeZone(timeZone: unknown): timeZone is string {
   return typeof timeZone === 'string' && timeZone !== '' && formatterFor(timeZone) !== null;
 }
 
-/** The calendar date of an instant (ISO string or epoch ms) in a zone; throws UnknownTimeZone for a zone that does not resolve. */
+/**
+ * The calendar date of an instant (ISO string or epoch ms) in a zone; throws UnknownTimeZone for a zone that does not resolve.
+ *
+ * Formatting an instant in a zone is the costly part of counting doses (a rebuild does it for every
+ * dose), so dates are remembered per zone and quarter hour of UTC time: every zone's offset is a
+ * whole number of quarter hours, so a local midnight, and with it a change of date, falls on a
+ * quarter-hour boundary. A quarter hour is remembered only when its first and last millisecond
+ * have the same date; one that holds a change of date (an offset off the quarter-hour grid, as
+ * some zones had before 1980) is formatted instant by instant. The answer is always what
+ * formatting the instant itself gives.
+ */
 export function localDate(instant: string | number, timeZone: string): LocalDate {
   const formatter = formatterFor(timeZone);
   if (!formatter) throw new UnknownTimeZone(timeZone);
-  const parts = formatter.formatToParts(typeof instant === 'number' ? instant : Date.parse(instant));
+  const ms = typeof instant === 'number' ? instant : Date.parse(instant);
+  if (!Number.isFinite(ms)) return format(formatter, ms);
+  const quarter = Math.floor(ms / QUARTER_HOUR_MS);
+  let dates = datesByQuarter.get(timeZone);
+  if (!dates) datesByQuarter.set(timeZone, (dates = new Map()));
+  const known = dates.get(quarter);
+  if (known !== undefined) return known;
+  const first = format(formatter, quarter * QUARTER_HOUR_MS);
+  if (first !== format(formatter, (quarter + 1) * QUARTER_HOUR_MS - 1)) return format(formatter, ms);
+  // A year of quarter hours is 35,040: a rebuild's years fit, and memory stays bounded.
+  if (dates.size >= QUARTERS_REMEMBERED) dates.clear();
+  dates.set(quarter, first);
+  return first;
+}
+
+const QUARTER_HOUR_MS = 15 * 60_000;
+const QUARTERS_REMEMBERED = 100_000;
+const datesByQuarter = new Map<string, Map<number, LocalDate>>();
+
+function format(formatter: Intl.DateTimeFormat, ms: number): LocalDate {
+  const parts = formatter.formatToParts(ms);
   const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year').padStart(4, '0')}-${part('month')}-${part('day')}`;
 }
