@@ -22,13 +22,16 @@ async function main(): Promise<void> {
     );
   }
   const sharding = shardingConfigFromEnv(process.env);
-  const store = await openEventStore(config);
-  const host = new ProjectionHost(store, store.database, readModels, {
-    poisonPolicy: process.env['PROJECTION_POISON_POLICY'] === 'park' ? 'park' : 'stop',
+  // Every setting is checked before the store is opened: a wrong one stops the projector untouched.
+  const options = {
+    poisonPolicy: process.env['PROJECTION_POISON_POLICY'] === 'park' ? ('park' as const) : ('stop' as const),
     shards: sharding.projectionShards,
     leaseMs: sharding.leaseMs,
     batchSize: batchSizeFrom(process.env['PROJECTION_BATCH_SIZE']),
-  });
+    rebuildPauseMs: rebuildPauseFrom(process.env['PROJECTION_REBUILD_PAUSE_MS']),
+  };
+  const store = await openEventStore(config);
+  const host = new ProjectionHost(store, store.database, readModels, options);
   const metrics = createMetricsRegistry('projector');
   store.observe(eventStoreMetrics(metrics));
   registerPoolMetrics(metrics, store.database);
@@ -62,6 +65,17 @@ function batchSizeFrom(value: string | undefined): number | undefined {
     throw new Error(`PROJECTION_BATCH_SIZE must be a whole number of events from 1 to 100000, got "${value}"`);
   }
   return size;
+}
+
+function rebuildPauseFrom(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 0 || ms > 60_000) {
+    throw new Error(
+      `PROJECTION_REBUILD_PAUSE_MS must be a whole number of milliseconds from 0 to 60000, got "${value}"`,
+    );
+  }
+  return ms;
 }
 
 main().catch((error: unknown) => {

@@ -24,6 +24,8 @@ import { ParkedRetrier } from './parked-retrier';
 
 export interface ProjectionHostOptions {
   batchSize?: number;
+  /** A rest after each batch of a generation being rebuilt (default none): the live generation never waits. */
+  rebuildPauseMs?: number;
   poisonPolicy?: PoisonPolicy;
   /** How often the host re-reads the registry (pause, rebuild, switch-over by another process). */
   reconcileMs?: number;
@@ -647,8 +649,10 @@ export class ProjectionHost {
       // The embedded store admits one process: it holds every shard (docs/architecture.md).
       exclusive: this.sql.backend === 'pglite',
       byPatient: this.options.rebuildByPatient ?? true,
+      // Only while this generation is being built: once it serves, it never waits.
+      pauseAfterBatchMs: () => (runner.building ? (this.options.rebuildPauseMs ?? 0) : 0),
     });
-    const runner = { name: definition.name, generation, shards, building, projector, subscription };
+    const runner: Runner = { name: definition.name, generation, shards, building, projector, subscription };
     this.runners.set(key, runner);
     subscription.start();
     return runner;

@@ -28,6 +28,11 @@ export interface ShardedSubscriptionOptions extends Omit<SubscriptionOptions, 's
    * ignore events naming no patient: the read models.
    */
   byPatient?: boolean;
+  /**
+   * A rest after every batch that handled events, in milliseconds (default none): a rebuild on a
+   * busy database leaves it room for live reads and writes (PROJECTION_REBUILD_PAUSE_MS, docs/deployment.md).
+   */
+  pauseAfterBatchMs?: number | (() => number);
 }
 
 /** A shard folding its patients' histories: its cursor and the patients still to do, in order. */
@@ -221,6 +226,10 @@ export class ShardedSubscription extends LogFollower {
         if (handled === 0) {
           this.state = 'running';
           await this.store.waitForEvents({ timeoutMs: Math.min(this.options.idleWaitMs ?? 1000, rebalanceMs), signal });
+        } else {
+          const rest = this.options.pauseAfterBatchMs;
+          const ms = typeof rest === 'function' ? rest() : (rest ?? 0);
+          if (ms > 0) await sleep(ms, undefined, { signal }).catch(() => undefined);
         }
       } catch (error) {
         const inBatch = stepping;
