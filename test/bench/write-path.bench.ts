@@ -25,6 +25,7 @@ import {
   check,
   compareRounds,
   concurrently,
+  cpuSecondsOf,
   formatRatio,
   formatStat,
   machine,
@@ -90,6 +91,8 @@ interface SideResult {
   perSecond: Stat;
   p50Ms: Stat;
   p99Ms: Stat;
+  /** CareTrail only: the API process's CPU time (user + system) per accepted command, ms. */
+  apiCpuMsPerCommand?: Stat;
   /** Every non-201 answer, connection error and timeout, over all rounds including the warm-up. */
   errors: number;
   statusCounts?: Record<string, number>;
@@ -154,6 +157,7 @@ export async function run(options: Options): Promise<{ name: string; report: unk
         raw: { p50: [] as number[], p99: [] as number[] },
       };
       const errors = { careTrail: 0, raw: 0 };
+      const apiCpuMs: number[] = [];
       const statusCounts: Record<string, number> = {};
       const rawPool = new Pool({
         connectionString: databaseUrl,
@@ -171,7 +175,11 @@ export async function run(options: Options): Promise<{ name: string; report: unk
         };
         const stats = await compareRounds(rounds, {
           careTrail: async (roundNo) => {
+            const cpuBefore = cpuSecondsOf(api.pid);
             const result = await sendDoses(api.baseUrl, patients, clients, perRound, firstDay);
+            const cpuAfter = cpuSecondsOf(api.pid);
+            if (roundNo > 0 && cpuBefore !== null && cpuAfter !== null && result.count > 0)
+              apiCpuMs.push(((cpuAfter - cpuBefore) / result.count) * 1e3);
             accepted += result.count;
             streamLengthSum += result.streamLengthSum;
             errors.careTrail += result.errors;
@@ -194,6 +202,7 @@ export async function run(options: Options): Promise<{ name: string; report: unk
             perSecond: stats.careTrail,
             p50Ms: stat(latencies.careTrail.p50),
             p99Ms: stat(latencies.careTrail.p99),
+            ...(apiCpuMs.length > 0 ? { apiCpuMsPerCommand: stat(apiCpuMs) } : {}),
             errors: errors.careTrail,
             statusCounts,
           },
@@ -616,7 +625,8 @@ function detectAdapter(): string {
   return `express (@nestjs/platform-express ${packageVersion('@nestjs/platform-express')}, express ${packageVersion('express')})`;
 }
 
-const formatMs = (s: Stat): string => `${s.median.toFixed(1)} (${s.min.toFixed(1)}-${s.max.toFixed(1)})`;
+const formatMs = (s: Stat, digits = 1): string =>
+  `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}-${s.max.toFixed(digits)})`;
 
 // ---------------------------------------------------------------- report
 
@@ -634,6 +644,7 @@ function render(report: {
     formatStat(c.careTrail.perSecond),
     formatMs(c.careTrail.p50Ms),
     formatMs(c.careTrail.p99Ms),
+    c.careTrail.apiCpuMsPerCommand ? formatMs(c.careTrail.apiCpuMsPerCommand, 2) : 'n/a',
     String(c.careTrail.errors),
     formatStat(c.raw.perSecond),
     formatMs(c.raw.p50Ms),
@@ -651,6 +662,7 @@ function render(report: {
         'CareTrail commands/s',
         'p50 ms',
         'p99 ms',
+        'API CPU ms/command',
         'errors',
         'raw inserts/s',
         'raw p50 ms',
@@ -664,7 +676,7 @@ function render(report: {
     `median (min-max) of ${report.options.rounds} rounds after a warm-up; CareTrail = POST /patients/:id/doses/taken through the`,
     'built API in its own process (bearer token verified, body validated, care plan + dose-month streams loaded, decided,',
     'appended), load from autocannon, one request in flight per connection; errors = non-201 answers, connection errors',
-    'and timeouts over all rounds. raw = single-row INSERT transactions into a plain table of the same columns, one pg',
+    'and timeouts over all rounds; API CPU = user + system time of the API process per accepted command. raw = single-row INSERT transactions into a plain table of the same columns, one pg',
     'connection per client.',
     `setup: ${report.setup.patients} patients, ${report.setup.carePlanEventsPerPatient} care-plan events each; dose-month stream held ` +
       `${report.setup.meanDoseStreamLengthBeforeCommand.toFixed(1)} events on average before a command`,

@@ -187,6 +187,25 @@ export function peakRssMiBOf(pid: number | 'self'): number | null {
   }
 }
 
+let clockTicks: number | undefined;
+
+/**
+ * CPU time (user + system) a process has used so far, from /proc/<pid>/stat, in seconds; null
+ * when it is gone or this is not Linux. The resolution is one clock tick (usually 10 ms), so
+ * compare it over rounds of a second or more.
+ */
+export function cpuSecondsOf(pid: number): number | null {
+  try {
+    // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
 /** Notes a child's peak RSS; call it just before stopping the child (its /proc entry goes with it). */
 export function noteChildPeak(name: string, pid: number | undefined): void {
   const peak = pid === undefined ? null : peakRssMiBOf(pid);
