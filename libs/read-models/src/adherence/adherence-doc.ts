@@ -26,7 +26,12 @@ export function doseCounts(stored: StoredDoseCounts | undefined): DoseCounts {
 }
 
 export function storedDoseCounts(counts: DoseCounts): StoredDoseCounts {
-  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+  const stored: StoredDoseCounts = {};
+  if (counts.onTime > 0) stored.onTime = counts.onTime;
+  if (counts.late > 0) stored.late = counts.late;
+  if (counts.missed > 0) stored.missed = counts.missed;
+  if (counts.recordedLate > 0) stored.recordedLate = counts.recordedLate;
+  return stored;
 }
 
 /** A dose adjustment: its schedule applies from the local date of `effectiveFrom` (docs/clinical-rules.md, "Regimen on a day"). */

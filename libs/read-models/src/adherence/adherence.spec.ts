@@ -8,7 +8,10 @@ import {
   enteredInError,
   corrected,
   fold,
+  foldInMemory,
+  MED,
   missed,
+  project,
   prescribed,
   sessionAttended,
   sessionCancelled,
@@ -499,5 +502,35 @@ describe('adherence read model: rows per medication and month (docs/read-models.
       'p-1|med-sertraline|2026-02',
       'p-1|med-sertraline|2026-03',
     ]);
+  });
+});
+
+describe('adherence read model: one working copy through many doses (a rebuild folds a batch this way)', () => {
+  // 100 daily doses, then events that must find old doses in the recent-dose index: a redelivery
+  // older than the last 64 ids, a miss taken late, a dose entered in error. Folded in one working
+  // copy, the index's id set answers most searches; folded row by row, every search walks the index.
+  const doses = dates('2026-01-01', '2026-04-10').map((day, i) => withId(`d${i}`, taken(`${day}T08:00:00Z`)));
+  const history = [
+    enrolled(),
+    prescribed('2026-01-01T00:00:00Z'),
+    ...doses,
+    withId('miss', missed('2026-04-11T08:00:00Z')),
+    doses[10]!,
+    takenLate('2026-04-11T12:00:00Z', '2026-04-11T08:00:00Z', 'miss'),
+    enteredInError('d90', 'DoseTaken'),
+    ...takenOn(dates('2026-04-12', '2026-04-20')),
+    doses[20]!,
+  ];
+
+  it('counts what folding row by row counts', () => {
+    expect(foldInMemory(adherenceModel, project(history))).toEqual(fold(adherenceModel, history));
+  });
+
+  it('a redelivered old dose stays a no-op, the miss taken late and the dose in error are found', () => {
+    const doses = foldInMemory(adherenceModel, project(history))?.medications[MED]?.doses;
+    expect(doses?.['2026-01']?.['11']).toEqual({ onTime: 1 });
+    expect(doses?.['2026-01']?.['21']).toEqual({ onTime: 1 });
+    expect(doses?.['2026-04']?.['11']).toEqual({ late: 1 });
+    expect(doses?.['2026-04']?.['01']).toBeUndefined();
   });
 });

@@ -201,9 +201,25 @@ function bump(
   else days[dayOfMonth] = storedDoseCounts(counts);
   const stamps = (medication.monthsRecordedUntil ??= {});
   const stamp = stamps[month];
-  if (isInstant(recordedAt) && (stamp === undefined || toMillis(stamp) < toMillis(recordedAt)))
+  const recordedMs = instantMillis(recordedAt);
+  if (!Number.isNaN(recordedMs) && (stamp === undefined || instantMillis(stamp) < recordedMs))
     stamps[month] = recordedAt;
   return doc;
+}
+
+/** The last two instants `instantMillis` read: a dose's recording time, and its month's stamp (mostly the dose before). */
+const lastInstants: Array<{ instant: string; ms: number }> = [];
+
+/**
+ * Milliseconds of an instant, NaN when the value is not one. Every dose compares its recording
+ * time with its month's stamp, which is mostly the previous dose's recording time, so the last two
+ * are remembered.
+ */
+function instantMillis(value: string): number {
+  for (const known of lastInstants) if (known.instant === value) return known.ms;
+  const ms = isInstant(value) ? toMillis(value) : Number.NaN;
+  if (lastInstants.unshift({ instant: value, ms }) > 2) lastInstants.pop();
+  return ms;
 }
 
 /** One dose event counted on a day: its kind, and its lateness of recording when it has one. */
@@ -218,7 +234,31 @@ function bumpDose(
   return entry.recordedLate ? bump(counted, entry.medicationId, entry.day, 'recordedLate', delta, recordedAt) : counted;
 }
 
+/**
+ * The event ids of a dose index, kept once the index has been searched a few times: a superset of
+ * what it holds (ids pruned or moved stay in it), so an id not in it is not in the index. Most
+ * searches are for a new dose, which is not there: a rebuild folds a patient's doses one after the
+ * other into the same index and skips the walk through its months for each.
+ */
+const indexedIds = new WeakMap<AdherenceDoc['recentDoses'], { searches: number; ids?: Set<string> }>();
+const SEARCHES_BEFORE_INDEXING = 8;
+
+function idsOf(index: AdherenceDoc['recentDoses']): Set<string> | undefined {
+  const known = indexedIds.get(index);
+  if (!known) {
+    indexedIds.set(index, { searches: 1 });
+    return undefined;
+  }
+  if (known.ids === undefined && ++known.searches >= SEARCHES_BEFORE_INDEXING) {
+    known.ids = new Set();
+    for (const medications of Object.values(index))
+      for (const entries of Object.values(medications)) for (const id in entries) known.ids.add(id);
+  }
+  return known.ids;
+}
+
 function findDose(doc: AdherenceDoc, eventId: string): DoseIndexEntry | undefined {
+  if (idsOf(doc.recentDoses)?.has(eventId) === false) return undefined;
   for (const month in doc.recentDoses) {
     const medications = doc.recentDoses[month] ?? {};
     for (const medicationId in medications) {
@@ -243,6 +283,7 @@ function withDoseEntry(
   }
   const medications = (doc.recentDoses[month] ??= {});
   (medications[entry.medicationId] ??= {})[eventId] = encodeDoseEntry(entry);
+  indexedIds.get(doc.recentDoses)?.ids?.add(eventId);
   return doc;
 }
 
@@ -305,9 +346,12 @@ function doseRecorded(
 
 /** Drops, in place, the index's months that end before DOSE_INDEX_DAYS ahead of the newest dose. */
 function pruneDoseIndex(index: AdherenceDoc['recentDoses'], newestDay: LocalDate): void {
-  const horizonMonth = addDays(newestDay, -DOSE_INDEX_DAYS).slice(0, 7);
-  for (const month of Object.keys(index)) if (month < horizonMonth) delete index[month];
+  if (horizon.newestDay !== newestDay) horizon = { newestDay, month: addDays(newestDay, -DOSE_INDEX_DAYS).slice(0, 7) };
+  for (const month in index) if (month < horizon.month) delete index[month];
 }
+
+/** The index's horizon month for the last newest day pruned to: consecutive doses mostly share it. */
+let horizon: { newestDay: LocalDate | null; month: string } = { newestDay: null, month: '' };
 
 function sessionClosed(
   doc: AdherenceDoc,
