@@ -346,12 +346,17 @@ function doseRecorded(
 
 /** Drops, in place, the index's months that end before DOSE_INDEX_DAYS ahead of the newest dose. */
 function pruneDoseIndex(index: AdherenceDoc['recentDoses'], newestDay: LocalDate): void {
-  if (horizon.newestDay !== newestDay) horizon = { newestDay, month: addDays(newestDay, -DOSE_INDEX_DAYS).slice(0, 7) };
-  for (const month in index) if (month < horizon.month) delete index[month];
+  let horizonMonth = horizonMonths.get(newestDay);
+  if (horizonMonth === undefined) {
+    if (horizonMonths.size >= 4096) horizonMonths.clear();
+    horizonMonth = addDays(newestDay, -DOSE_INDEX_DAYS).slice(0, 7);
+    horizonMonths.set(newestDay, horizonMonth);
+  }
+  for (const month in index) if (month < horizonMonth) delete index[month];
 }
 
-/** The index's horizon month for the last newest day pruned to: consecutive doses mostly share it. */
-let horizon: { newestDay: LocalDate | null; month: string } = { newestDay: null, month: '' };
+/** The index's horizon month by newest day: a rebuild prunes after every dose, to a few hundred distinct days. */
+const horizonMonths = new Map<LocalDate, string>();
 
 function sessionClosed(
   doc: AdherenceDoc,
