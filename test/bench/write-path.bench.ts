@@ -5,12 +5,15 @@
  * beside raw single-row INSERT transactions into the same PostgreSQL at the
  * same concurrency in the same run.
  *
- *   npm run bench -- --only write-path [--events N] [--rounds R] [--clients 16,64] [--api-cpu-prof DIR] [--no-build]
+ *   npm run bench -- --only write-path [--events N] [--rounds R] [--clients 16,64] [--api-cpu-prof DIR] [--api-projections] [--no-build]
  *
  * --events N        commands (and raw inserts) per round of each case (default 1200)
  * --rounds R        measured rounds after one warm-up round (default 3)
  * --clients A,B     concurrency levels (default 16,64)
  * --api-cpu-prof D  run the API with node --cpu-prof, writing the profile into D
+ * --api-projections  run the read models inside the API process (the embedded default of `npm start`);
+ *                   without it the API runs as deployed (RUN_PROJECTIONS=false, docs/deployment.md) and
+ *                   the projections benchmark measures the read models' cost
  * --no-build        use dist/apps/api as it is (default: build it first)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -115,6 +118,7 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     '--clients must list positive integers',
   );
   const profileDir = options.values['api-cpu-prof'];
+  const apiProjections = options.values['api-projections'] !== undefined;
   const databaseUrl = process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
   const host = machine();
 
@@ -133,7 +137,7 @@ export async function run(options: Options): Promise<{ name: string; report: unk
     Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate() - days),
   );
 
-  const api = await startApi(databaseUrl, profileDir);
+  const api = await startApi(databaseUrl, profileDir, apiProjections);
   const admin = new Pool({ connectionString: databaseUrl, max: 2, application_name: 'caretrail-bench-admin' });
   try {
     console.log(
@@ -257,6 +261,7 @@ export async function run(options: Options): Promise<{ name: string; report: unk
         rounds,
         clients: clientLevels,
         apiPoolSize: 'store default (DATABASE_POOL_SIZE unset)',
+        readModelsInApi: apiProjections,
       },
       setup: {
         patients: patientsCount,
@@ -293,7 +298,11 @@ interface ApiProcess {
   stop(): Promise<void>;
 }
 
-async function startApi(databaseUrl: string, profileDir: string | undefined): Promise<ApiProcess> {
+async function startApi(
+  databaseUrl: string,
+  profileDir: string | undefined,
+  projections: boolean,
+): Promise<ApiProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-bench-api-'));
   const schema = `bench_${randomUUID().slice(0, 8)}`;
   const port = await freePort();
@@ -304,9 +313,12 @@ async function startApi(databaseUrl: string, profileDir: string | undefined): Pr
     DATA_DIR: dataDir,
     PORT: String(port),
     LOG_LEVEL: 'warn',
+    // As deployed, the read models run in the projector processes, not in the API's thread.
+    RUN_PROJECTIONS: projections ? 'true' : 'false',
     // autocannon sends thousands of writes a second from one address and few users: limits would measure the 429s.
     RATE_LIMIT: 'off',
   };
+  delete env['KAFKA_BROKERS'];
   // With --cpu-prof the profile is written on a normal exit only, so SIGUSR2 exits the process.
   const args = profileDir
     ? [
@@ -636,7 +648,7 @@ function render(report: {
   versions: Record<string, string>;
   machine: Machine;
   setup: { patients: number; carePlanEventsPerPatient: number; meanDoseStreamLengthBeforeCommand: number };
-  options: { requestsPerRound: number; rounds: number };
+  options: { requestsPerRound: number; rounds: number; readModelsInApi: boolean };
 }): string {
   const rows = report.cases.map((c) => [
     String(c.clients),
@@ -678,6 +690,9 @@ function render(report: {
     'appended), load from autocannon, one request in flight per connection; errors = non-201 answers, connection errors',
     'and timeouts over all rounds; API CPU = user + system time of the API process per accepted command. raw = single-row INSERT transactions into a plain table of the same columns, one pg',
     'connection per client.',
+    report.options.readModelsInApi
+      ? 'read models: folded inside the API process (--api-projections, the embedded default).'
+      : 'read models: not in the API process (RUN_PROJECTIONS=false, as deployed); their cost is the projections benchmark.',
     `setup: ${report.setup.patients} patients, ${report.setup.carePlanEventsPerPatient} care-plan events each; dose-month stream held ` +
       `${report.setup.meanDoseStreamLengthBeforeCommand.toFixed(1)} events on average before a command`,
     `payload: API DoseTaken data ${p['apiDataBytes']} + metadata ${p['apiMetadataBytes']} bytes; raw data ${p['rawDataBytes']} + metadata ${p['rawMetadataBytes']} bytes`,
