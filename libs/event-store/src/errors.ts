@@ -106,3 +106,18 @@ export class BrokenChain extends EventStoreError {
     this.name = 'BrokenChain';
   }
 }
+
+/**
+ * An append carried the heads its writer had verified (AppendOptions.verifiedHeads) and the
+ * events after them, or a stream's recorded length, did not verify: nothing was written. A full
+ * check of the streams (StreamChainGuard.check) names the break (BrokenChain).
+ */
+export class ChainNotVerified extends EventStoreError {
+  readonly code = 'chain-not-verified';
+  constructor(readonly streamIds: readonly string[]) {
+    super(
+      `The hash chains of ${streamIds.join(', ')} did not verify after the writer's verified heads; nothing was appended`,
+    );
+    this.name = 'ChainNotVerified';
+  }
+}

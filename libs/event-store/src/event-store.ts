@@ -75,6 +75,22 @@ export interface AppendOptions {
    * idempotent replay too.
    */
   alongside?: AlongsideStatement;
+  /**
+   * The last event of each named stream whose hash chain the writer has
+   * verified (docs/audit.md, "Tamper evidence"): the append also verifies,
+   * in its own statement or transaction, every event after each head and
+   * the stream's recorded length, and writes nothing when they do not
+   * verify (ChainNotVerified). On success the result's `verifiedHeads` say
+   * how far each stream was verified. A store without hash chains ignores it.
+   */
+  verifiedHeads?: Readonly<Record<string, VerifiedHead>>;
+}
+
+/** The last event of a stream whose hash chain has been recomputed, up to and including it. */
+export interface VerifiedHead {
+  version: number;
+  /** The event's stored hash (hex): the next event must link to it; null for version 0 (no event). */
+  hash: string | null;
 }
 
 /**
@@ -117,6 +133,11 @@ export interface AppendResult {
   transactionId: string;
   /** True when this result was stored by an earlier append with the same idempotency key. */
   replayed: boolean;
+  /**
+   * With AppendOptions.verifiedHeads: each named stream's last event as it stood before this
+   * append, verified up to it by the append.
+   */
+  verifiedHeads?: Record<string, VerifiedHead>;
 }
 
 /**

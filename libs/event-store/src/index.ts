@@ -29,7 +29,7 @@ export {
   type ChainReport,
   type LogAnchor,
 } from './integrity/verify-chain';
-export { StreamChainGuard, type VerifiedHead } from './integrity/stream-chain-guard';
+export { StreamChainGuard } from './integrity/stream-chain-guard';
 export {
   IntegritySweep,
   type IntegritySweepOptions,

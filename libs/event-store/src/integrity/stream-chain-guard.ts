@@ -1,13 +1,7 @@
 import { BrokenChain } from '../errors';
+import type { VerifiedHead } from '../event-store';
 import { quoteIdent, type SqlQueryable } from '../sql/sql-database';
 import { chainBreakOf, recomputedHash, type ChainBreak } from './verify-chain';
-
-/** The last event of a stream whose chain this process has recomputed, up to and including it. */
-export interface VerifiedHead {
-  version: number;
-  /** The event's stored hash (hex): the next event must link to it. */
-  hash: string;
-}
 
 /** How far each stream was verified is remembered for this many streams; others are verified from their start. */
 const REMEMBERED_STREAMS = 100_000;
@@ -52,6 +46,26 @@ export class StreamChainGuard {
       }
       if (head) this.remember(streamId, head);
     }
+  }
+
+  /**
+   * How far each stream has been verified, for a write that verifies the rest itself
+   * (AppendOptions.verifiedHeads): a stream this process has not verified counts from its start.
+   * Undefined when one of them is known to be broken: `check` then refuses it.
+   */
+  headsFor(streamIds: readonly string[]): Record<string, VerifiedHead> | undefined {
+    const heads: Record<string, VerifiedHead> = {};
+    for (const streamId of streamIds) {
+      if (this.broken.has(streamId)) return undefined;
+      heads[streamId] = this.heads.get(streamId) ?? { version: 0, hash: null };
+    }
+    return heads;
+  }
+
+  /** Takes the heads a write verified (AppendResult.verifiedHeads): the next check starts after them. */
+  verified(heads: Readonly<Record<string, VerifiedHead>>): void {
+    for (const [streamId, head] of Object.entries(heads))
+      if (head.version > 0 && head.hash !== null && !this.broken.has(streamId)) this.remember(streamId, head);
   }
 
   /** Records a break found elsewhere (the sweep, a full verification): its stream is refused from now on. */

@@ -7,7 +7,7 @@ import { PostgresDatabase } from '../postgres/postgres-database';
 import { SqlEventStore } from '../sql/sql-event-store';
 import { events } from '../testing/event-store-contract';
 import { dropSchema, testDatabaseUrl, uniqueSchema, withAdminClient } from '../testing/postgres-test-database';
-import { BrokenChain } from '../errors';
+import { BrokenChain, ChainNotVerified, WrongExpectedVersion } from '../errors';
 import { IntegritySweep } from './integrity-sweep';
 import { StreamChainGuard } from './stream-chain-guard';
 import { anchorLog, verifyEventChain } from './verify-chain';
@@ -145,6 +145,98 @@ describe('tamper evidence on PostgreSQL', () => {
     });
   });
 
+  describe('an append that verifies the chains itself (AppendOptions.verifiedHeads)', () => {
+    it('verifies the events after the heads in its own statement and says how far', async () => {
+      const guard = new StreamChainGuard(store.database, schema);
+      await guard.check([stream]);
+      await store.append(stream, events(1), { expectedVersion: 4 });
+      const other = `careplan-${randomUUID()}`;
+      const queries = jest.spyOn(store.database, 'query');
+      const appended = await store.append(stream, events(1), {
+        expectedVersion: 5,
+        verifiedHeads: guard.headsFor([stream, other])!,
+      });
+      // One statement: the check of the event appended since the head and of the stream with no event, and the
+      // write (the wake-up of readers, NOTIFY, follows on its own).
+      expect(queries.mock.calls.filter(([text]) => !String(text).includes('pg_notify'))).toHaveLength(1);
+      expect(queries.mock.calls[0]![1]).toEqual(
+        expect.arrayContaining([
+          [stream, other],
+          [4, 0],
+        ]),
+      );
+      // Verified up to the last event before this append: the next check hashes this append's event.
+      expect(appended.verifiedHeads?.[stream]).toMatchObject({
+        version: 5,
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      });
+      expect(appended.verifiedHeads?.[other]).toEqual({ version: 0, hash: null });
+      guard.verified(appended.verifiedHeads!);
+      expect(guard.headsFor([stream])).toEqual({ [stream]: appended.verifiedHeads![stream] });
+      await guard.check([stream]);
+      expect(queries.mock.calls.at(-1)![1]).toEqual([[stream], [5]]);
+    });
+
+    it('writes nothing when an event after a head was edited, and a check then names the break', async () => {
+      const guard = new StreamChainGuard(store.database, schema);
+      await guard.check([stream]);
+      await store.append(stream, events(1), { expectedVersion: 4 });
+      await tamper(`UPDATE $schema.events SET data = '{"i": 99}' WHERE stream_id = $1 AND stream_version = 5`, [
+        stream,
+      ]);
+      await expect(
+        store.append(stream, events(1), { expectedVersion: 5, verifiedHeads: guard.headsFor([stream])! }),
+      ).rejects.toBeInstanceOf(ChainNotVerified);
+      expect((await store.readStream(stream)).map((e) => e.streamVersion)).toEqual([1, 2, 3, 4, 5]);
+      await expect(guard.check([stream])).rejects.toMatchObject({
+        chainBreak: { reason: 'content-changed', streamId: stream, streamVersion: 5 },
+      });
+      expect(guard.headsFor([stream])).toBeUndefined();
+    });
+
+    it('writes nothing when a stream read beside the target lost its last event', async () => {
+      const guard = new StreamChainGuard(store.database, schema);
+      const doses = `doses-${randomUUID()}`;
+      await guard.check([stream, doses]);
+      const { positions: added } = await store.append(stream, events(1), { expectedVersion: 4 });
+      await tamper(`DELETE FROM $schema.events WHERE position = $1`, [added[0]]);
+      await expect(
+        store.append(doses, events(1), {
+          expectedVersion: 0,
+          readVersions: { [stream]: 5 },
+          verifiedHeads: guard.headsFor([stream, doses])!,
+        }),
+      ).rejects.toBeInstanceOf(ChainNotVerified);
+      expect(await store.readStream(doses)).toEqual([]);
+    });
+
+    it('verifies in the transaction when the append takes several events or a key', async () => {
+      const guard = new StreamChainGuard(store.database, schema);
+      await guard.check([stream]);
+      const appended = await store.append(stream, events(2), {
+        expectedVersion: 4,
+        idempotencyKey: randomUUID(),
+        verifiedHeads: guard.headsFor([stream])!,
+      });
+      expect(appended.verifiedHeads?.[stream]?.version).toBe(4);
+      await tamper(`UPDATE $schema.events SET data = '{"i": 99}' WHERE stream_id = $1 AND stream_version = 6`, [
+        stream,
+      ]);
+      await expect(
+        store.append(stream, events(2), { expectedVersion: 6, verifiedHeads: guard.headsFor([stream])! }),
+      ).rejects.toBeInstanceOf(ChainNotVerified);
+      expect(await store.readStream(stream)).toHaveLength(6);
+    });
+
+    it('still reports a lost race as a version conflict', async () => {
+      const guard = new StreamChainGuard(store.database, schema);
+      await guard.check([stream]);
+      await expect(
+        store.append(stream, events(1), { expectedVersion: 3, verifiedHeads: guard.headsFor([stream])! }),
+      ).rejects.toBeInstanceOf(WrongExpectedVersion);
+    });
+  });
+
   it('sweeps the log in the background a batch at a time and reports a break in its status', async () => {
     const guard = new StreamChainGuard(store.database, schema);
     const sweep = new IntegritySweep(store.database, schema, guard, { batchSize: 2 });
@@ -211,6 +303,20 @@ describe('tamper evidence on PGlite', () => {
         reason: 'content-changed',
         position: positions[0],
       });
+      // An append carrying the heads verified before the edit refuses to write.
+      await expect(
+        store.append('careplan-p', events(1), {
+          expectedVersion: 3,
+          verifiedHeads: { 'careplan-p': { version: 0, hash: null } },
+        }),
+      ).rejects.toBeInstanceOf(ChainNotVerified);
+      await store.database.query(`UPDATE caretrail.events SET data = '{"i": 0}' WHERE position = $1`, [positions[0]]);
+      await store.database.exec('ALTER TABLE caretrail.events ENABLE TRIGGER USER');
+      const appended = await store.append('careplan-p', events(1), {
+        expectedVersion: 3,
+        verifiedHeads: { 'careplan-p': { version: 0, hash: null } },
+      });
+      expect(appended.verifiedHeads?.['careplan-p']?.version).toBe(3);
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });

@@ -19,9 +19,11 @@ import {
   type StoredEvent,
   type StreamAppend,
   type StoreStatus,
+  type VerifiedHead,
   type WaitOptions,
 } from '../event-store';
 import {
+  ChainNotVerified,
   IdempotencyKeyReused,
   InvalidAppend,
   StoreImportUnfinished,
@@ -33,6 +35,7 @@ import { migrate } from './migrations/migrate';
 import { quoteIdent, sqlDetailOf, SqlState, sqlStateOf, type SqlDatabase, type SqlQueryable } from './sql-database';
 import { checkReadVersions, runAlongside, singleAppendExtras } from './read-versions';
 import { WakeUps } from './wake-ups';
+import { verifiedHeadsCte, verifiedHeadsOf } from '../integrity/verified-heads';
 
 const MAX_STREAM_ID_LENGTH = 200;
 
@@ -111,7 +114,7 @@ export class SqlEventStore implements EventStore {
   private async appendUntimed(streamId: string, events: NewEvent[], options: AppendOptions): Promise<AppendResult> {
     // One event without a key is one statement whatever it carries; otherwise a transaction holds the parts.
     const oneStatement =
-      (options.readVersions === undefined && options.alongside === undefined) ||
+      (options.readVersions === undefined && options.alongside === undefined && options.verifiedHeads === undefined) ||
       (events.length === 1 && options.idempotencyKey === undefined);
     const result = oneStatement
       ? await this.appendWithin(this.database, streamId, events, options)
@@ -128,21 +131,23 @@ export class SqlEventStore implements EventStore {
     return results;
   }
 
-  /** The append with its read versions checked first and its `alongside` work after, in one transaction. */
+  /** The append with its chains and read versions checked first and its `alongside` work after, in one transaction. */
   private async appendWithAlongside(
     tx: SqlQueryable,
     streamId: string,
     events: NewEvent[],
     options: AppendOptions,
   ): Promise<AppendResult> {
+    const verifiedHeads = options.verifiedHeads && (await verifyHeadsWithin(tx, this.s, options.verifiedHeads));
     if (options.readVersions) await checkReadVersions(tx, this.s, options.readVersions);
     const result = await this.appendWithin(tx, streamId, events, {
       ...options,
       readVersions: undefined,
       alongside: undefined,
+      verifiedHeads: undefined,
     });
     if (options.alongside) await runAlongside(tx, options.alongside);
-    return result;
+    return verifiedHeads ? { ...result, verifiedHeads } : result;
   }
 
   /**
@@ -153,19 +158,24 @@ export class SqlEventStore implements EventStore {
     executor: SqlQueryable,
     streamId: string,
     events: NewEvent[],
-    { expectedVersion, idempotencyKey, requestHash, readVersions, alongside }: AppendOptions,
+    { expectedVersion, idempotencyKey, requestHash, readVersions, alongside, verifiedHeads }: AppendOptions,
   ): Promise<AppendResult> {
     assertAppendable(streamId, events, expectedVersion);
     if (events.length === 1 && idempotencyKey === undefined) {
-      return this.appendOne(executor, streamId, events[0]!, expectedVersion, { readVersions, alongside });
+      return this.appendOne(executor, streamId, events[0]!, expectedVersion, {
+        readVersions,
+        alongside,
+        verifiedHeads,
+      });
     }
-    if (readVersions !== undefined || alongside !== undefined)
+    if (readVersions !== undefined || alongside !== undefined || verifiedHeads !== undefined)
       return this.appendWithAlongside(executor, streamId, events, {
         expectedVersion,
         idempotencyKey,
         requestHash,
         readVersions,
         alongside,
+        verifiedHeads,
       });
     const [expected, version] = expectedVersionParams(expectedVersion);
     const eventIds = events.map((e) => e.eventId ?? randomUUID());
@@ -206,11 +216,13 @@ export class SqlEventStore implements EventStore {
     streamId: string,
     event: NewEvent,
     expected: ExpectedVersion,
-    with_: Pick<AppendOptions, 'readVersions' | 'alongside'> = {},
+    with_: Pick<AppendOptions, 'readVersions' | 'alongside' | 'verifiedHeads'> = {},
   ): Promise<AppendResult> {
-    // The read versions guard the stream's write; the alongside call joins the inserted event (./read-versions.ts).
+    // The read versions and the chains guard the stream's write; the alongside call joins the inserted
+    // event (./read-versions.ts, ../integrity/verified-heads.ts).
     const extras = singleAppendExtras(this.s, with_, 8);
-    const { guard } = extras;
+    const chain = with_.verifiedHeads && verifiedHeadsCte(this.s, with_.verifiedHeads, 8 + extras.params.length);
+    const guard = chain ? `${extras.guard} AND ${chain.ok}` : extras.guard;
     const streamWrite =
       expected === 0 || expected === 'no-stream'
         ? `INSERT INTO ${this.s}.streams (stream_id, version) SELECT $1, 1 WHERE ${guard} ON CONFLICT (stream_id) DO NOTHING RETURNING version`
@@ -221,15 +233,20 @@ export class SqlEventStore implements EventStore {
             ? `UPDATE ${this.s}.streams SET version = version + 1 WHERE stream_id = $1 AND ${guard} RETURNING version`
             : `UPDATE ${this.s}.streams SET version = version + 1 WHERE stream_id = $1 AND version = ${Number(expected)} AND ${guard} RETURNING version`;
     const eventId = event.eventId ?? randomUUID();
-    let rows: Array<{ position: string | number; version: string | number; transaction_id: string }>;
+    let rows: Array<{
+      position: string | number;
+      version: string | number;
+      transaction_id: string;
+      verified?: unknown;
+    }>;
     try {
       ({ rows } = await executor.query(
-        `WITH stream AS (${streamWrite}),
+        `WITH ${chain ? `${chain.cte},` : ''} stream AS (${streamWrite}),
          inserted AS (
            INSERT INTO ${this.s}.events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata, occurred_at)
            SELECT $1, stream.version, $2, $3, $4, $5, $6, $7 FROM stream
            RETURNING position, stream_version AS version, transaction_id::text AS transaction_id)
-         SELECT inserted.* FROM inserted ${extras.join}`,
+         SELECT inserted.*${chain ? `, ${chain.verified} AS verified` : ''} FROM inserted ${extras.join}`,
         [
           streamId,
           eventId,
@@ -239,6 +256,7 @@ export class SqlEventStore implements EventStore {
           JSON.stringify(event.metadata ?? {}),
           event.metadata?.occurredAt ?? null,
           ...extras.params,
+          ...(chain?.params ?? []),
         ],
       ));
     } catch (error) {
@@ -253,7 +271,11 @@ export class SqlEventStore implements EventStore {
         `SELECT version FROM ${this.s}.streams WHERE stream_id = $1`,
         [streamId],
       );
-      throw new WrongExpectedVersion(streamId, expected, Number(current[0]?.version ?? 0));
+      const actual = Number(current[0]?.version ?? 0);
+      // Every version held: the chains are what refused the write.
+      if (with_.verifiedHeads && versionHolds(expected, actual))
+        throw new ChainNotVerified(Object.keys(with_.verifiedHeads));
+      throw new WrongExpectedVersion(streamId, expected, actual);
     }
     return {
       streamId,
@@ -262,6 +284,7 @@ export class SqlEventStore implements EventStore {
       eventIds: [eventId],
       transactionId: row.transaction_id,
       replayed: false,
+      ...(chain ? { verifiedHeads: verifiedHeadsOf(row.verified) } : {}),
     };
   }
 
@@ -551,4 +574,25 @@ function toStoredEvent(row: EventRow): StoredEvent {
     data: row.data,
     metadata: row.metadata,
   };
+}
+
+function versionHolds(expected: ExpectedVersion, actual: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'stream-exists') return actual > 0;
+  return actual === (expected === 'no-stream' ? 0 : expected);
+}
+
+/** The chains of AppendOptions.verifiedHeads checked on their own, in the append's transaction. */
+async function verifyHeadsWithin(
+  executor: SqlQueryable,
+  s: string,
+  heads: Readonly<Record<string, VerifiedHead>>,
+): Promise<Record<string, VerifiedHead>> {
+  const chain = verifiedHeadsCte(s, heads, 1);
+  const { rows } = await executor.query<{ ok: boolean; verified: unknown }>(
+    `WITH ${chain.cte} SELECT ${chain.ok} AS ok, ${chain.verified} AS verified`,
+    chain.params,
+  );
+  if (!rows[0]?.ok) throw new ChainNotVerified(Object.keys(heads));
+  return verifiedHeadsOf(rows[0].verified);
 }
