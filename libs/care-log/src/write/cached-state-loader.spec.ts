@@ -1,5 +1,5 @@
 import { DomainError, type CommandContext, type DomainCommand } from '@caretrail/domain';
-import { WrongExpectedVersion } from '@caretrail/event-store';
+import { ChainNotVerified, WrongExpectedVersion } from '@caretrail/event-store';
 import { storePlain } from '../codec/domain-to-stored';
 import { MemoryEventLog } from '../testing/memory-event-log';
 import { FoldedStateCache } from './cached-state-loader';
@@ -183,6 +183,49 @@ describe('FoldedStateCache', () => {
     ]);
     broken = true;
     await expect(record(guarded, taken(4))).rejects.toThrow('does not verify');
+    expect((await log.readStream(doses)).map((e) => e.streamVersion)).toEqual([1, 2]);
+  });
+
+  it('has the append of a warm command verify the chains after the verified heads, and decides again when they do not verify', async () => {
+    const { ports, log } = await setUp();
+    const calls: string[] = [];
+    const heads: string[][] = [];
+    let broken = false;
+    const append = log.append.bind(log);
+    const guarded: CommandWritePorts = {
+      ...ports,
+      log: {
+        ...ports.log,
+        idempotentResult: (key) => log.idempotentResult(key),
+        append: async (streamId, events, options) => {
+          if (options.verifiedHeads) {
+            heads.push(Object.keys(options.verifiedHeads));
+            // The store refuses to write when a chain after the heads does not verify.
+            if (broken) throw new ChainNotVerified(Object.keys(options.verifiedHeads));
+            const appended = await append(streamId, events, options);
+            return { ...appended, verifiedHeads: { [streamId]: { version: 1, hash: 'ab' } } };
+          }
+          return append(streamId, events, options);
+        },
+      },
+      integrity: {
+        check: async (streamIds) => {
+          calls.push(`check ${streamIds.join(' ')}`);
+          if (broken) throw new Error('the chain of the dose stream does not verify');
+        },
+        headsFor: (streamIds) => Object.fromEntries(streamIds.map((id) => [id, { version: 0, hash: null }])),
+        verified: (verified) => calls.push(`verified ${Object.keys(verified).join(' ')}`),
+      },
+    };
+    await record(guarded, taken(2));
+    await record(guarded, taken(3));
+    // Cold: checked on its own before the streams are read. Warm: no check of its own; the append verifies.
+    expect(calls).toEqual([`check ${plan} ${doses}`, `verified ${doses}`]);
+    expect(heads).toEqual([[plan, doses]]);
+    broken = true;
+    // The append refuses; decided again on what the store holds, whose check names the break.
+    await expect(record(guarded, taken(4))).rejects.toThrow('does not verify');
+    expect(calls.at(-1)).toBe(`check ${plan} ${doses}`);
     expect((await log.readStream(doses)).map((e) => e.streamVersion)).toEqual([1, 2]);
   });
 

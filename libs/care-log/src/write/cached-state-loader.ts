@@ -38,8 +38,8 @@ interface Entry {
  * version of every stream folded into it.
  *
  * Tamper evidence holds as without a cache: the hash chains of the loaded
- * streams are checked on every command (for a warm one while it is decided,
- * before anything is appended).
+ * streams are checked on every command (for a warm one by the append itself,
+ * which writes nothing when they do not verify: `executeCommand`).
  *
  * The cache is never trusted to be fresh: other processes write the same
  * streams. The append expects the target's cached version and checks the
@@ -83,10 +83,8 @@ export class FoldedStateCache implements CommandStateLoader {
       // Most recently used last: Map keeps insertion order.
       this.entries.delete(streams.target);
       this.entries.set(streams.target, cached);
-      // The chains are checked while the command is decided; the append waits for the result.
-      const checked = verify?.(streams.load);
-      checked?.catch(() => undefined);
-      return { ...this.loaded(cached, streams, true), ...(checked ? { checked } : {}) };
+      // The chains are the append's to check (executeCommand).
+      return this.loaded(cached, streams, true);
     }
     this.missCount++;
     await verify?.(streams.load);

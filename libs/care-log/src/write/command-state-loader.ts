@@ -12,13 +12,11 @@ export interface LoadedCommandState {
    * loader may be behind the store (a cache): the append checks them.
    */
   readonly readVersions?: Readonly<Record<string, number>>;
-  /** True when the state came from memory, not from the store: a conflict or refusal is checked on fresh state. */
-  readonly fromCache?: boolean;
   /**
-   * The hash-chain check of the loaded streams, still running while the
-   * command is decided on state held in memory: the append waits for it.
+   * True when the state came from memory, not from the store: a conflict or refusal is checked on
+   * fresh state, and the streams' hash chains are checked by the append (`executeCommand`).
    */
-  readonly checked?: Promise<void>;
+  readonly fromCache?: boolean;
 }
 
 /**
@@ -29,7 +27,8 @@ export interface LoadedCommandState {
 export interface CommandStateLoader {
   /**
    * `verify` (the hash-chain check) runs before streams are read from the
-   * store; for state held in memory it runs alongside the decision (`checked`).
+   * store. State held in memory is not verified here: `executeCommand`
+   * has the append verify its streams (AppendOptions.verifiedHeads).
    */
   load(
     command: DomainCommand,

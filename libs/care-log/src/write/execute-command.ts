@@ -12,6 +12,7 @@ import {
   type AlongsideStatement,
   type AppendResult,
   type EventStore,
+  type VerifiedHead,
 } from '@caretrail/event-store';
 import { activeTraceparent } from '@caretrail/observability';
 import { encodeDomainEvents, type SealPersonalData } from '../codec/domain-to-stored';
@@ -57,6 +58,13 @@ export interface CommandWritePorts {
 /** Refuses to decide on a tampered stream: throws (BrokenChain) when a chain does not verify. */
 export interface StreamIntegrityCheck {
   check(streamIds: readonly string[]): Promise<void>;
+  /**
+   * How far each stream was verified, for an append that verifies the rest in its own statement
+   * (AppendOptions.verifiedHeads); undefined when the streams must be checked on their own first.
+   */
+  headsFor?(streamIds: readonly string[]): Readonly<Record<string, VerifiedHead>> | undefined;
+  /** Told how far an append verified the streams (AppendResult.verifiedHeads). */
+  verified?(heads: Readonly<Record<string, VerifiedHead>>): void;
 }
 
 export interface CommandWritten {
@@ -78,7 +86,8 @@ const FIRST_BACKOFF_MS = 4;
  * The one write path (docs/architecture.md, "Write side"): verify the hash
  * chains of the streams the command table names (`ports.integrity`, when they
  * are read from the store), load and fold them (or take the folded state a
- * cache holds), decide, seal, append to the target with the version read. Writes of this process to one stream are queued
+ * cache holds, whose chains the append verifies), decide, seal, append to
+ * the target with the version read. Writes of this process to one stream are queued
  * (`ports.queue`); a race lost to another process without If-Match is
  * decided again on the new state after a short random wait (full jitter, so
  * the losers do not collide again), at most MAX_COMMAND_ATTEMPTS times;
@@ -109,6 +118,12 @@ async function decideAndAppend(
     try {
       loaded = await ports.loader.load(command, streams, verify);
       const { state, version, readVersions } = loaded;
+      // State held in memory: the append verifies the chains after the heads this process verified, in
+      // its own statement, and writes nothing when they do not verify (ChainNotVerified: decided again
+      // on what the store holds, whose check names the break). Without heads, a check of its own first.
+      const verifiedHeads = loaded.fromCache ? integrity?.headsFor?.(streams.load) : undefined;
+      const checked = loaded.fromCache && !verifiedHeads ? verify?.(streams.load) : undefined;
+      checked?.catch(() => undefined);
       const events = decideCommand(command, state, context);
       // Checked after the domain decided: who may not write hears the refusal, never the stream's version.
       if (ifMatch !== undefined && ifMatch !== version)
@@ -126,14 +141,16 @@ async function decideAndAppend(
         },
         ports.seal,
       );
-      await loaded.checked;
+      await checked;
       const appended = await ports.log.append(streams.target, stored, {
         expectedVersion: version,
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
         ...(requestHash === undefined ? {} : { requestHash }),
         ...(readVersions && Object.keys(readVersions).length > 0 ? { readVersions } : {}),
         ...(request.alongside ? { alongside: request.alongside() } : {}),
+        ...(verifiedHeads ? { verifiedHeads } : {}),
       });
+      if (appended.verifiedHeads) integrity?.verified?.(appended.verifiedHeads);
       ports.loader.recorded?.(command, streams, loaded, events, appended);
       return { appended, events, alongsideCommitted: request.alongside !== undefined };
     } catch (error) {
