@@ -14,11 +14,14 @@
  * --api-projections  run the read models inside the API process (the embedded default of `npm start`);
  *                   without it the API runs as deployed (RUN_PROJECTIONS=false, docs/deployment.md) and
  *                   the projections benchmark measures the read models' cost
+ * --baseline-build D another checkout whose API is built (node infra/scripts/build-app.mjs api, in D):
+ *                   measured in the same rounds as this one, with its own schema and patients, so
+ *                   that a change is compared before and after in one run
  * --no-build        use dist/apps/api as it is (default: build it first)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -87,6 +90,17 @@ export interface CaseResult {
   ratio: number;
   target?: number;
   targetMet?: boolean;
+  /** The --baseline-build API in the same rounds: commands/s, its CPU per command, its ratio to raw. */
+  baseline?: { perSecond: Stat; apiCpuMsPerCommand?: Stat; errors: number; ratio: number };
+}
+
+/** The --baseline-build API: its process, its own patients, and what it accepted. */
+interface Baseline {
+  api: ApiProcess;
+  patients: Patient[];
+  eventsBefore: number;
+  accepted: number;
+  commit: string | null;
 }
 
 interface SideResult {
@@ -119,6 +133,12 @@ export async function run(options: Options): Promise<{ name: string; report: unk
   );
   const profileDir = options.values['api-cpu-prof'];
   const apiProjections = options.values['api-projections'] !== undefined;
+  const baselineRoot = options.values['baseline-build'];
+  const baselineMain = baselineRoot && join(resolve(baselineRoot), 'dist/apps/api/apps/api/src/main.js');
+  check(
+    baselineMain === undefined || existsSync(baselineMain),
+    `--baseline-build: ${baselineMain} does not exist (build it there first: node infra/scripts/build-app.mjs api)`,
+  );
   const databaseUrl = process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
   const host = machine();
 
@@ -139,7 +159,15 @@ export async function run(options: Options): Promise<{ name: string; report: unk
 
   const api = await startApi(databaseUrl, profileDir, apiProjections);
   const admin = new Pool({ connectionString: databaseUrl, max: 2, application_name: 'caretrail-bench-admin' });
+  let baseline: Baseline | undefined;
   try {
+    if (baselineMain) {
+      const other = await startApi(databaseUrl, undefined, apiProjections, baselineMain);
+      baseline = { api: other, patients: [], eventsBefore: 0, accepted: 0, commit: gitCommitOf(baselineRoot!) };
+      console.log(`write-path: baseline API (pid ${other.pid}) from ${baselineRoot}, schema ${other.schema}`);
+      baseline.patients = await setUpPatients(other, patientsCount, firstDay);
+      baseline.eventsBefore = await countRows(admin, `"${other.schema}".events`);
+    }
     console.log(
       `write-path: API (pid ${api.pid}) on ${api.baseUrl}, schema ${api.schema}; setting up ${patientsCount} patients`,
     );
@@ -160,8 +188,9 @@ export async function run(options: Options): Promise<{ name: string; report: unk
         careTrail: { p50: [] as number[], p99: [] as number[] },
         raw: { p50: [] as number[], p99: [] as number[] },
       };
-      const errors = { careTrail: 0, raw: 0 };
+      const errors = { careTrail: 0, raw: 0, baseline: 0 };
       const apiCpuMs: number[] = [];
+      const baselineCpuMs: number[] = [];
       const statusCounts: Record<string, number> = {};
       const rawPool = new Pool({
         connectionString: databaseUrl,
@@ -177,8 +206,8 @@ export async function run(options: Options): Promise<{ name: string; report: unk
           }
           return result;
         };
-        const stats = await compareRounds(rounds, {
-          careTrail: async (roundNo) => {
+        const sides = {
+          careTrail: async (roundNo: number) => {
             const cpuBefore = cpuSecondsOf(api.pid);
             const result = await sendDoses(api.baseUrl, patients, clients, perRound, firstDay);
             const cpuAfter = cpuSecondsOf(api.pid);
@@ -191,12 +220,27 @@ export async function run(options: Options): Promise<{ name: string; report: unk
               statusCounts[code] = (statusCounts[code] ?? 0) + n;
             return keep('careTrail', roundNo, result);
           },
-          raw: async (roundNo) => {
+          raw: async (roundNo: number) => {
             const result = await insertRaw(rawPool, s, clients, perRound);
             rawInserted += result.count;
             return keep('raw', roundNo, result);
           },
-        });
+        };
+        const other = baseline;
+        const allSides: Record<string, (round: number) => Promise<Round>> = { ...sides };
+        if (other)
+          allSides['baseline'] = async (roundNo: number) => {
+            const cpuBefore = cpuSecondsOf(other.api.pid);
+            const result = await sendDoses(other.api.baseUrl, other.patients, clients, perRound, firstDay);
+            const cpuAfter = cpuSecondsOf(other.api.pid);
+            if (roundNo > 0 && cpuBefore !== null && cpuAfter !== null && result.count > 0)
+              baselineCpuMs.push(((cpuAfter - cpuBefore) / result.count) * 1e3);
+            other.accepted += result.count;
+            errors.baseline += result.errors;
+            return result;
+          };
+        const measured = await compareRounds(rounds, allSides);
+        const stats = { careTrail: measured['careTrail']!, raw: measured['raw']!, baseline: measured['baseline'] };
         const ratio = stats.careTrail.median / stats.raw.median;
         const isTarget = clients === TARGET_CLIENTS;
         const result: CaseResult = {
@@ -218,6 +262,16 @@ export async function run(options: Options): Promise<{ name: string; report: unk
           },
           ratio,
           ...(isTarget ? { target: TARGET, targetMet: ratio >= TARGET } : {}),
+          ...(stats.baseline
+            ? {
+                baseline: {
+                  perSecond: stats.baseline,
+                  ...(baselineCpuMs.length > 0 ? { apiCpuMsPerCommand: stat(baselineCpuMs) } : {}),
+                  errors: errors.baseline,
+                  ratio: stats.baseline.median / stats.raw.median,
+                },
+              }
+            : {}),
         };
         cases.push(result);
         console.log(
@@ -240,6 +294,13 @@ export async function run(options: Options): Promise<{ name: string; report: unk
       (await countRows(admin, `${s}.raw_events`)) === rawInserted,
       `raw_events does not hold the ${rawInserted} rows inserted`,
     );
+    if (baseline) {
+      const gained = (await countRows(admin, `"${baseline.api.schema}".events`)) - baseline.eventsBefore;
+      check(
+        gained === baseline.accepted,
+        `the baseline's store gained ${gained} events, its API answered 201 ${baseline.accepted} times`,
+      );
+    }
     const payload = await payloadSizes(admin, s);
 
     const versions = {
@@ -262,6 +323,7 @@ export async function run(options: Options): Promise<{ name: string; report: unk
         clients: clientLevels,
         apiPoolSize: 'store default (DATABASE_POOL_SIZE unset)',
         readModelsInApi: apiProjections,
+        ...(baseline ? { baselineBuild: { root: resolve(baselineRoot!), commit: baseline.commit } } : {}),
       },
       setup: {
         patients: patientsCount,
@@ -282,6 +344,10 @@ export async function run(options: Options): Promise<{ name: string; report: unk
   } finally {
     await api.stop();
     await admin.query(`DROP SCHEMA IF EXISTS "${api.schema}" CASCADE`).catch(() => undefined);
+    if (baseline) {
+      await baseline.api.stop();
+      await admin.query(`DROP SCHEMA IF EXISTS "${baseline.api.schema}" CASCADE`).catch(() => undefined);
+    }
     await admin.end();
   }
 }
@@ -302,6 +368,7 @@ async function startApi(
   databaseUrl: string,
   profileDir: string | undefined,
   projections: boolean,
+  main = MAIN,
 ): Promise<ApiProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'caretrail-bench-api-'));
   const schema = `bench_${randomUUID().slice(0, 8)}`;
@@ -325,9 +392,9 @@ async function startApi(
         '--cpu-prof',
         `--cpu-prof-dir=${(mkdirSync(profileDir, { recursive: true }), resolve(profileDir))}`,
         '-e',
-        `process.on('SIGUSR2', () => process.exit(0)); require(${JSON.stringify(MAIN)});`,
+        `process.on('SIGUSR2', () => process.exit(0)); require(${JSON.stringify(main)});`,
       ]
-    : [MAIN];
+    : [main];
   let output = '';
   const spawned = process.hrtime.bigint();
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -616,6 +683,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
 
+/** The short commit of a checkout, or null when it is not one. */
+function gitCommitOf(root: string): string | null {
+  const found = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : null;
+}
+
 function packageVersion(name: string): string {
   try {
     return (JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
@@ -648,7 +721,12 @@ function render(report: {
   versions: Record<string, string>;
   machine: Machine;
   setup: { patients: number; carePlanEventsPerPatient: number; meanDoseStreamLengthBeforeCommand: number };
-  options: { requestsPerRound: number; rounds: number; readModelsInApi: boolean };
+  options: {
+    requestsPerRound: number;
+    rounds: number;
+    readModelsInApi: boolean;
+    baselineBuild?: { root: string; commit: string | null };
+  };
 }): string {
   const rows = report.cases.map((c) => [
     String(c.clients),
@@ -700,5 +778,16 @@ function render(report: {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
     `machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, load average at start ${m.loadAverageAtStart.join(' ')}`,
+    ...report.cases.flatMap((c) =>
+      c.baseline
+        ? [
+            `baseline build ${report.options.baselineBuild?.root} (${report.options.baselineBuild?.commit ?? 'no commit'}), ` +
+              `${c.clients} clients, same rounds: ${formatStat(c.baseline.perSecond)} commands/s, API CPU ` +
+              `${c.baseline.apiCpuMsPerCommand ? formatMs(c.baseline.apiCpuMsPerCommand, 2) : 'n/a'} ms/command, ` +
+              `${formatRatio(c.baseline.ratio)} of raw, ${c.baseline.errors} errors; this build ` +
+              `${formatRatio(c.careTrail.perSecond.median / c.baseline.perSecond.median)} of the baseline's rate`,
+          ]
+        : [],
+    ),
   ].join('\n');
 }
