@@ -2,13 +2,18 @@
 // `npm run bench`: runs the benchmarks in test/bench (docs/performance.md).
 //
 //   npm run bench -- [--only event-store] [--events N] [--rounds R] [--backend postgres|pglite|all]
+//   npm run bench -- --scale     every benchmark, the projections at 100k, 1M and 5M events
+//
+// A run of every benchmark ends with the health-system scale table, each
+// figure from this run beside its goal (test/bench/support/scale-summary.ts),
+// also written to bench-results/scale-summary.md.
 //
 // Each test/bench/<name>.bench.ts exports `run(options)`; its JSON goes to
 // bench-results/<name>.json and its table to the terminal. TypeScript is
 // compiled in memory by SWC (the toolchain Jest and the build use), the
 // workspace path aliases coming from tsconfig.base.json. Profile with
 // `node --cpu-prof infra/scripts/bench.mjs ...`.
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -36,6 +41,7 @@ const { parseOptions, writeJson, startMemoryRecord, memoryReport, memoryTable } 
   join(benchDir, 'support/bench.ts'),
 );
 const options = parseOptions(argv);
+const reports = {};
 let failed = false;
 for (const name of names) {
   try {
@@ -45,6 +51,7 @@ for (const name of names) {
     const memory = memoryReport();
     const out = join(root, 'bench-results', `${name}.json`);
     writeJson(out, { ...report, memory });
+    reports[name] = report;
     console.log(`\n${text}\n\nPeak memory:\n\n${memoryTable(memory)}\n\nJSON: ${out}`);
     if (!ok) {
       console.log(`${name}: a target was missed (see docs/performance.md)`);
@@ -53,5 +60,11 @@ for (const name of names) {
     failed = true;
     console.error(`${name} failed:`, error);
   }
+}
+if (only === undefined) {
+  const summary = require(join(benchDir, 'support/scale-summary.ts')).scaleSummary(reports);
+  const out = join(root, 'bench-results', 'scale-summary.md');
+  writeFileSync(out, `${summary}\n`);
+  console.log(`\n${summary}\n\nMarkdown: ${out}`);
 }
 process.exit(failed ? 1 : 0);

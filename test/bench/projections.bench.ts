@@ -22,6 +22,8 @@
  * --fresh            generate the logs again even if kept
  * --gen-processes P  processes generating a log together (default 2)
  * --drop-generated   drop every kept generated log first
+ * --scale            the health-system scale run: sizes 100000,1000000,5000000, one round
+ *                    each without a warm-up (each may still be given)
  * --keep             keep the freshness schema (its name is printed)
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -350,10 +352,13 @@ function freshnessOf(readModel: string, samples: number[]): FreshnessReport {
 
 // --- the run --------------------------------------------------------------------
 
-/** `--sizes 100000,1000000`: several log sizes in one run; else the one `--events`. */
+/** The sizes of `--scale` (docs/performance.md, "Health-system scale"): the goals hold at 1M and 5M. */
+const SCALE_SIZES = [100_000, 1_000_000, 5_000_000];
+
+/** `--sizes 100000,1000000`: several log sizes in one run; else `--scale`'s, else the one `--events`. */
 function sizesOf(options: Options): number[] {
   const raw = options.values['sizes'];
-  if (raw === undefined) return [options.int('events', 50_000)];
+  if (raw === undefined) return options.values['scale'] ? SCALE_SIZES : [options.int('events', 50_000)];
   const sizes = raw.split(',').map((part) => Number(part.trim()));
   if (sizes.length === 0 || !sizes.every((n) => Number.isSafeInteger(n) && n >= 1000))
     throw new Error(`--sizes takes event counts of at least 1000 separated by commas, got ${raw}`);
@@ -482,11 +487,12 @@ function sizeText(r: SizeReport, rounds: number, warmUp: boolean): string {
 export async function run(options: Options): Promise<{ report: ProjectionsReport; text: string; ok: boolean }> {
   const sizes = sizesOf(options);
   const models = modelsOf(options);
-  const rounds = options.int('rounds', 3);
+  const scale = options.values['scale'] !== undefined;
+  const rounds = options.int('rounds', scale ? 1 : 3);
   const duration = options.int('duration', 15);
   const rate = options.int('rate', 200);
   const withFreshness = options.string('freshness', 'on') !== 'off';
-  const warmUp = options.string('warm-up', 'on') !== 'off';
+  const warmUp = options.string('warm-up', scale ? 'off' : 'on') !== 'off';
   const url = process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
   const admin = new Client({ connectionString: url });
   await admin.connect();
