@@ -49,13 +49,22 @@ interface EventRow {
   schema_version: number;
   data: Record<string, unknown>;
   metadata: EventMetadata;
-  recorded_at: Date;
-  occurred_at: Date | null;
+  /** ISO 8601 in UTC with milliseconds, as StoredEvent carries it (ISO_INSTANT below). */
+  recorded_at: string;
+  occurred_at: string | null;
 }
+
+/**
+ * An instant as the text StoredEvent carries (`2026-11-01T08:00:00.000Z`), formatted by the
+ * server: the columns hold milliseconds, and a rebuild reads millions of rows, so the driver
+ * neither parses each into a Date nor formats it back (docs/performance.md, "Projections").
+ */
+const isoInstant = (column: string): string =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
 
 const EVENT_COLUMNS =
   'position, transaction_id::text AS transaction_id, stream_id, stream_version, event_id, event_type, ' +
-  'schema_version, data, metadata, recorded_at, occurred_at';
+  `schema_version, data, metadata, ${isoInstant('recorded_at')}, ${isoInstant('occurred_at')}`;
 
 /**
  * The event store over any SQL back end that speaks PostgreSQL: the
@@ -569,8 +578,8 @@ function toStoredEvent(row: EventRow): StoredEvent {
     streamVersion: Number(row.stream_version),
     position: Number(row.position),
     transactionId: row.transaction_id,
-    recordedAt: row.recorded_at.toISOString(),
-    occurredAt: row.occurred_at === null ? null : row.occurred_at.toISOString(),
+    recordedAt: row.recorded_at,
+    occurredAt: row.occurred_at,
     data: row.data,
     metadata: row.metadata,
   };
