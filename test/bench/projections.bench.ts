@@ -22,14 +22,19 @@
  * --fresh            generate the logs again even if kept
  * --gen-processes P  processes generating a log together (default 2)
  * --drop-generated   drop every kept generated log first
+ * --projector-heap default
+ *                    rebuild and projector children on Node's default heap, not the projector's
+ *                    deployed NODE_OPTIONS (docker-compose.yml)
  * --scale            the health-system scale run: sizes 100000,1000000,5000000, one round
  *                    each without a warm-up (each may still be given)
  * --keep             keep the freshness schema (its name is printed)
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { parse } from 'yaml';
 import { eventStoreStateLoader, executeCommand, storePlain } from '@caretrail/care-log';
 import type { Actor, DomainCommand } from '@caretrail/domain';
 import {
@@ -100,6 +105,8 @@ export interface ProjectionsReport {
   rounds: number;
   /** False with `--warm-up off`: every round measured. */
   warmUp: boolean;
+  /** The NODE_OPTIONS of the rebuild and projector children (the deployed projector's, or none). */
+  projectorNodeOptions: string | null;
   sizes: SizeReport[];
   freshness: {
     rate: number;
@@ -114,6 +121,20 @@ export interface ProjectionsReport {
   } | null;
   versions: Record<string, string>;
   machine: Machine;
+}
+
+/**
+ * The projector's NODE_OPTIONS as deployed (its bounded heap, docker-compose.yml and
+ * infra/k8s/projector.yaml; docs/deployment.md, "Memory"): rebuild and projector children run
+ * with them, so the memory and rates measured are those of the deployed process.
+ */
+function deployedProjectorEnv(): NodeJS.ProcessEnv {
+  const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+    services: Record<string, { environment?: Record<string, string> }>;
+  };
+  const nodeOptions = compose.services['projector']?.environment?.['NODE_OPTIONS'];
+  check(nodeOptions !== undefined, 'docker-compose.yml gives the projector no NODE_OPTIONS');
+  return { ...process.env, NODE_OPTIONS: nodeOptions };
 }
 
 function child<T>(args: string[], env: NodeJS.ProcessEnv = process.env): T {
@@ -158,6 +179,7 @@ async function freshness(
   schema: string,
   rate: number,
   durationSeconds: number,
+  projectorEnv: NodeJS.ProcessEnv,
 ): Promise<{
   commands: number;
   seconds: number;
@@ -211,6 +233,7 @@ async function freshness(
   // The projector: every read model, in a process of its own, as apps/projector runs them.
   const projector = spawn(process.execPath, [RUN_TS, CHILD, 'projector', url, schema], {
     cwd: ROOT,
+    env: projectorEnv,
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   let projectorOut = '';
@@ -383,6 +406,7 @@ async function measureSize(
   models: string[],
   rounds: number,
   warmUp: boolean,
+  projectorEnv: NodeJS.ProcessEnv,
 ): Promise<SizeReport> {
   const { schema } = log;
   const rebuildRates = new Map<string, number[]>(models.map((m) => [m, []]));
@@ -409,7 +433,7 @@ async function measureSize(
         );
         continue;
       }
-      const r = child<RebuildResult>(['rebuild', url, schema, side]);
+      const r = child<RebuildResult>(['rebuild', url, schema, side], projectorEnv);
       check(r.events === log.events, `${side} rebuild saw ${r.events} events, the log holds ${log.events}`);
       check(r.rows > 0, `${side} has no rows after its rebuild`);
       rows_.set(side, r.rows);
@@ -493,6 +517,7 @@ export async function run(options: Options): Promise<{ report: ProjectionsReport
   const rate = options.int('rate', 200);
   const withFreshness = options.string('freshness', 'on') !== 'off';
   const warmUp = options.string('warm-up', scale ? 'off' : 'on') !== 'off';
+  const projectorEnv = options.string('projector-heap', 'deployed') === 'default' ? process.env : deployedProjectorEnv();
   const url = process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
   const admin = new Client({ connectionString: url });
   await admin.connect();
@@ -513,14 +538,14 @@ export async function run(options: Options): Promise<{ report: ProjectionsReport
         log.generation.peakRssMiB.forEach((mib, k) =>
           recordChildPeak(`generator part ${k + 1}, ${events} events`, mib),
         );
-      reports.push(await measureSize(url, log, models, rounds, warmUp));
+      reports.push(await measureSize(url, log, models, rounds, warmUp, projectorEnv));
     }
 
     let freshnessReport: ProjectionsReport['freshness'] = null;
     let freshTable = '';
     if (withFreshness) {
       console.error(`projections: freshness at ${rate} commands/s for ${duration} s in ${scratch}`);
-      const fresh = await freshness(url, scratch, rate, duration);
+      const fresh = await freshness(url, scratch, rate, duration, projectorEnv);
       recordChildPeak('projector (freshness, all read models)', fresh.projectorPeakRssMiB);
       const perModel = readModels.map((m) => freshnessOf(m.name, fresh.latencies.get(m.name)!));
       const all = freshnessOf('all four', fresh.all);
@@ -558,6 +583,7 @@ export async function run(options: Options): Promise<{ report: ProjectionsReport
       backend: 'postgres',
       rounds,
       warmUp,
+      projectorNodeOptions: projectorEnv['NODE_OPTIONS'] ?? null,
       sizes: reports,
       freshness: freshnessReport,
       versions: { postgres: rows[0]!.server_version, node: process.version },
@@ -568,6 +594,7 @@ export async function run(options: Options): Promise<{ report: ProjectionsReport
       '',
       ...reports.flatMap((r) => [sizeText(r, rounds, warmUp), '']),
       `Targets: rebuild >= ${formatRatio(TARGETS.ratio)} of raw and >= ${TARGETS.eventsPerSecond.toLocaleString('en-US')} events/s; peak RSS <= ${TARGETS.peakRssMiB} MiB.`,
+      `Rebuild and projector children: ${report.projectorNodeOptions ? `NODE_OPTIONS=${report.projectorNodeOptions}, the deployed projector's` : "Node's default heap (--projector-heap default)"}; the raw read: Node's default heap.`,
       '',
       freshTable,
       '',

@@ -145,7 +145,8 @@ export function environmentVariablesRead(): Set<string> {
 }
 
 /** Read by Node libraries rather than by CareTrail's code. */
-export const RUNTIME_VARIABLES = new Set(['NODE_ENV']);
+/** Read by Node itself, not by CareTrail's code. */
+export const RUNTIME_VARIABLES = new Set(['NODE_ENV', 'NODE_OPTIONS']);
 
 // ------------------------------------------------------------------ YAML
 

@@ -29,6 +29,7 @@ interface Container {
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   startupProbe?: Probe;
+  resources?: { limits?: { memory?: string } };
 }
 interface Probe {
   httpGet?: { path: string; port: string | number };
@@ -94,6 +95,20 @@ describe('infra/k8s', () => {
       expect(container!.livenessProbe?.httpGet?.path).toBe(HEALTH_PATHS.live);
       expect(container!.readinessProbe?.httpGet?.path).toBe(HEALTH_PATHS.ready);
     }
+  });
+
+  it("bounds the projector's heap well inside its memory limit, as docker-compose.yml does", () => {
+    const [container] = deployments.get('caretrail-projector')!.spec.template.spec.containers;
+    const nodeOptions = container!.env?.find((v) => v.name === 'NODE_OPTIONS')?.value ?? '';
+    const heapMiB = Number(/--max-old-space-size=(\d+)/.exec(nodeOptions)?.[1]);
+    const limitMiB = Number(/^(\d+)Mi$/.exec(container!.resources?.limits?.memory ?? '')?.[1]);
+    // The heap beside code, buffers and the young generation (docs/deployment.md, "Memory").
+    expect(heapMiB).toBeGreaterThan(0);
+    expect(heapMiB * 1.5).toBeLessThanOrEqual(limitMiB);
+    const compose = yamlFile<{ services: Record<string, { environment?: Record<string, string> }> }>(
+      'docker-compose.yml',
+    );
+    expect(compose.services['projector']?.environment?.['NODE_OPTIONS']).toBe(nodeOptions);
   });
 
   it('puts a Service in front of the API pods and its named port', () => {
