@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fromEpochDay, streams, type DomainCommand, type DomainError } from '@caretrail/domain';
 import type { EventStore } from '@caretrail/event-store';
 import { DAY } from './clock';
@@ -189,7 +190,21 @@ export async function seed(store: EventStore, options: SeedOptions): Promise<See
     eventsPerSecond: writer.stats.appended / total,
     firstPatientId,
     part,
-    // maxRSS is in KiB (getrusage's ru_maxrss on Linux).
-    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    peakRssMiB: peakRssMiB(),
   };
+}
+
+/**
+ * This process's peak resident set, MiB: /proc's VmHWM on Linux, where getrusage's maxRSS also
+ * counts the parent's resident set at fork (a seed started by a large process would report that);
+ * maxRSS (KiB) elsewhere.
+ */
+function peakRssMiB(): number {
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) / 1024;
+  } catch {
+    // Not Linux: no /proc.
+  }
+  return process.resourceUsage().maxRSS / 1024;
 }

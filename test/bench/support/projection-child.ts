@@ -12,12 +12,15 @@ import { Client } from 'pg';
 import { openEventStoreOn, PostgresDatabase, START, type Checkpoint, type OpenedStore } from '@caretrail/event-store';
 import { ProjectionHost, type ProjectionStatus } from '@caretrail/projections';
 import { readModels } from '@caretrail/read-models';
+import { peakRssMiBOf } from './bench';
 
 /**
  * Samples this process's resident set while work runs; returns the highest,
- * in MiB, or the kernel's high-water mark of the whole process (getrusage's
- * maxRSS, /proc's VmHWM) if that is higher, so a peak between two samples
- * is never missed.
+ * in MiB, or the kernel's high-water mark of this process's memory (/proc's
+ * VmHWM) if that is higher, so a peak between two samples is never missed.
+ * Not getrusage's maxRSS: on Linux it carries over the parent's resident set
+ * at fork across exec, so every child of a large benchmark process would
+ * report at least that.
  */
 function rssSampler(): { stop(): number } {
   let peak = process.memoryUsage.rss();
@@ -25,7 +28,7 @@ function rssSampler(): { stop(): number } {
   return {
     stop() {
       clearInterval(timer);
-      return Math.max(peak, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024) / 2 ** 20;
+      return Math.max(peak / 2 ** 20, process.memoryUsage.rss() / 2 ** 20, peakRssMiBOf('self') ?? 0);
     },
   };
 }
