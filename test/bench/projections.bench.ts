@@ -517,7 +517,8 @@ export async function run(options: Options): Promise<{ report: ProjectionsReport
   const rate = options.int('rate', 200);
   const withFreshness = options.string('freshness', 'on') !== 'off';
   const warmUp = options.string('warm-up', scale ? 'off' : 'on') !== 'off';
-  const projectorEnv = options.string('projector-heap', 'deployed') === 'default' ? process.env : deployedProjectorEnv();
+  const projectorEnv =
+    options.string('projector-heap', 'deployed') === 'default' ? process.env : deployedProjectorEnv();
   const url = process.env['DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
   const admin = new Client({ connectionString: url });
   await admin.connect();

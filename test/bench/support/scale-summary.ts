@@ -114,9 +114,7 @@ function rebuildRows(report: ProjectionsReport | undefined): Row[] {
       .filter((part) => part !== undefined)
       .join(', ');
     const judged = goalSizes.map(at).filter((r) => r !== undefined);
-    const met = judged.every(
-      (r) => r.ratio >= GOALS.rebuildRatio && r.rebuild.median >= GOALS.rebuildEventsPerSecond,
-    );
+    const met = judged.every((r) => r.ratio >= GOALS.rebuildRatio && r.rebuild.median >= GOALS.rebuildEventsPerSecond);
     return {
       figure: `rebuild, ${model} vs raw read`,
       measured,
@@ -133,7 +131,8 @@ function flatRow(sizes: SizeReport[], models: string[]): Row {
   const largest = sizes[sizes.length - 1]!;
   const figure = 'flat cost: ratio at the largest size over the ratio at the smallest';
   const goal = `within ${formatRatio(GOALS.flatWithin)} (5M against 100k)`;
-  if (sizes.length < 2) return { figure, measured: `one size only (${size(smallest.events)})`, goal, status: 'not run' };
+  if (sizes.length < 2)
+    return { figure, measured: `one size only (${size(smallest.events)})`, goal, status: 'not run' };
   const pairs = models.flatMap((model) => {
     const small = smallest.rebuilds.find((r) => r.readModel === model);
     const large = largest.rebuilds.find((r) => r.readModel === model);
