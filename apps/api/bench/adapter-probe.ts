@@ -3,8 +3,8 @@
  * docs/performance.md "Express or Fastify"):
  * a Nest application on Express or on Fastify with the API's own dose-taken route shape, the
  * API's validation pipe and the API's DTO classes, answering 201 with a body the size of a
- * write outcome. Both read bodies with the API's strict JSON reader: on Express as the API's
- * own middleware, on Fastify as a content-type parser. There is no store behind it: what
+ * write outcome. Both read bodies with the API's strict JSON reader: on Express as
+ * middleware, on Fastify as the API's own content-type parser. There is no store behind it: what
  * differs between the two runs is the adapter alone (routing, reading the body, writing the
  * answer).
  *
@@ -21,7 +21,8 @@ import { randomUUID } from 'node:crypto';
 import { RecordDoseTakenDto } from '../src/patients/doses/doses.dto';
 import { PatientParams } from '../src/http/validation/decorators';
 import { validationPipe } from '../src/http/validation/validation-pipe';
-import { MAX_BODY_BYTES, parseStrictJson, strictJsonBody } from '../src/http/body/json-body';
+import { raw, type NextFunction, type Request, type Response } from 'express';
+import { MAX_BODY_BYTES, parseStrictJson, readStrictJsonBodies } from '../src/http/body/json-body';
 
 const ADAPTERS = ['express', 'fastify'];
 
@@ -62,7 +63,19 @@ async function expressApp(): Promise<NestExpressApplication> {
     logger: false,
     bodyParser: false,
   });
-  app.use(strictJsonBody());
+  // The same strict reader as the API's, as Express middleware.
+  const readRaw = raw({ type: () => true, limit: MAX_BODY_BYTES });
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    readRaw(request, response, (error?: unknown) => {
+      if (error) return next(error);
+      try {
+        request.body = parseStrictJson(request.body as Buffer);
+        next();
+      } catch (problem) {
+        next(problem);
+      }
+    }),
+  );
   return app;
 }
 
@@ -71,18 +84,6 @@ async function fastifyApp(): Promise<NestFastifyApplication> {
     logger: false,
     bodyParser: false,
   });
-  const fastify = app.getHttpAdapter().getInstance();
-  fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser(
-    'application/json',
-    { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES },
-    (_request: unknown, body: Buffer, done: (error: Error | null, value?: unknown) => void) => {
-      try {
-        done(null, parseStrictJson(body));
-      } catch (error) {
-        done(error as Error);
-      }
-    },
-  );
+  readStrictJsonBodies(app.getHttpAdapter().getInstance());
   return app;
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ArgumentsHost } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
+import type { ApiRequest as Request } from './http/request';
 import { domainErrors, type DomainError } from '@caretrail/domain';
 import { ProblemDetailsFilter } from './http/problems/problem-details.filter';
 
@@ -34,12 +35,13 @@ async function answerTo(errorClass: (typeof domainErrors)[number]): Promise<{ st
   });
   const sent: { status?: number; body?: { code: string } } = {};
   const response = {
-    headersSent: false,
+    sent: false,
+    raw: { headersSent: false },
     status(code: number) {
       sent.status = code;
       return this;
     },
-    set() {
+    headers() {
       return this;
     },
     send(body: string) {
@@ -47,7 +49,7 @@ async function answerTo(errorClass: (typeof domainErrors)[number]): Promise<{ st
       return this;
     },
   } as unknown as Response;
-  const request = { originalUrl: '/patients/p-1', header: () => undefined } as unknown as Request;
+  const request = { originalUrl: '/patients/p-1', headers: {} } as unknown as Request;
   const host = {
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => response }),
   } as unknown as ArgumentsHost;

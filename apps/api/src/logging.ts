@@ -6,27 +6,25 @@ import type { ApiConfig } from './config/api-config';
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * The request's correlation id, made once: the caller's X-Correlation-Id when it sends a sane
- * one, else a new one, answered in the X-Correlation-Id header.
+ * The request's correlation id, Fastify's request id: the caller's X-Correlation-Id when it
+ * sends a sane one, else a new one.
  */
-export function correlationIdOf(request: IncomingMessage, response: ServerResponse): string {
-  const known = (request as { id?: unknown }).id;
-  if (typeof known === 'string') return known;
+export function correlationIdFor(request: IncomingMessage): string {
   const sent = request.headers['x-correlation-id'];
-  const id = typeof sent === 'string' && CORRELATION_ID.test(sent) ? sent : randomUUID();
-  response.setHeader('X-Correlation-Id', id);
-  (request as { id?: string }).id = id;
-  return id;
+  return typeof sent === 'string' && CORRELATION_ID.test(sent) ? sent : randomUUID();
 }
 
+/** The id Fastify gave the request (correlationIdFor), which its middleware runner copies onto it. */
+const idOf = (request: IncomingMessage): string => String((request as { id?: unknown }).id);
+
 /**
- * Gives every request its correlation id before anything can refuse it (security headers,
- * rate limits, the strict JSON body), so those refusals carry it too.
+ * Answers every request's correlation id in X-Correlation-Id before anything can refuse it
+ * (security headers, rate limits, the strict JSON body), so those refusals carry it too.
  */
 export const correlationId =
   () =>
   (request: IncomingMessage, response: ServerResponse, next: () => void): void => {
-    correlationIdOf(request, response);
+    response.setHeader('X-Correlation-Id', idOf(request));
     next();
   };
 
@@ -41,7 +39,7 @@ export function loggingOptions(config: ApiConfig): Options {
     level: config.logLevel,
     // One line per request at info; above it, skip building per-request loggers altogether.
     autoLogging: ['trace', 'debug', 'info'].includes(config.logLevel),
-    genReqId: correlationIdOf,
+    genReqId: idOf,
     // Tokens and personal data stay out of logs.
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], remove: true },
     customProps: (request) => ({ userId: (request as { principal?: { userId: string } }).principal?.userId }),

@@ -9,7 +9,8 @@ import {
   type ApiBodyOptions,
 } from '@nestjs/swagger';
 import { ApiProblems } from '../http/problems/problem.openapi';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
+import type { ApiRequest as Request } from '../http/request';
 import {
   loadPseudonymizer,
   patientAsOfArgs,

@@ -1,4 +1,5 @@
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
+import { startStream } from '../http/streaming';
 import { TaskArgumentError, TaskRefused, type Progress } from '@caretrail/admin-tasks';
 import { Problem } from '../http/problems/problem';
 
@@ -20,10 +21,9 @@ export function checkedOptions<T>(check: () => T): T {
  * line shows the progress lines as it would show its own.
  */
 export async function streamTask<R>(response: Response, run: (progress: Progress) => Promise<R>): Promise<void> {
-  response.status(200).set({ 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-store' });
-  response.flushHeaders();
+  const stream = startStream(response, 200, { 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-store' });
   const send = (message: unknown): void => {
-    if (!response.writableEnded) response.write(`${JSON.stringify(message)}\n`);
+    if (!stream.writableEnded) stream.write(`${JSON.stringify(message)}\n`);
   };
   try {
     const result = await run((line, done) => send(done ? { progress: line, done: true } : { progress: line }));
@@ -31,7 +31,7 @@ export async function streamTask<R>(response: Response, run: (progress: Progress
   } catch (error) {
     send({ problem: problemOf(error) });
   } finally {
-    response.end();
+    stream.end();
   }
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { Request } from 'express';
+import type { ApiRequest as Request } from '../http/request';
 import {
   AccessLog,
   UnauthenticatedAttempts,
@@ -18,8 +18,8 @@ import type { AuditMetadata } from '../http/audit/audit-category';
 import { ApiMetrics } from '../metrics/api-metrics';
 import type { RouteInfo } from './audit-routes';
 
-declare module 'express' {
-  interface Request {
+declare module 'fastify' {
+  interface FastifyRequest {
     /** Set once the access record of this request is written (or failed to be). */
     accessRecord?: 'written' | 'failed';
   }

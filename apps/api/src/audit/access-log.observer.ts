@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { ApiRequest as Request } from '../http/request';
 import type { AccessAlongside, AccessObserver } from '../http/audit/access-observer';
 import { Problem } from '../http/problems/problem';
 import { AccessAudit } from './access-audit';

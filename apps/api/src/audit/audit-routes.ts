@@ -1,12 +1,12 @@
 import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { Injectable, RequestMethod, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { ApiRequest as Request } from '../http/request';
 import { AUDIT_CATEGORY, type AuditMetadata } from '../http/audit/audit-category';
 
 export interface RouteInfo {
   method: string;
-  /** The route pattern, as Express matched it: `/patients/:patientId/doses/taken`. */
+  /** The route pattern, as Fastify matched it: `/patients/:patientId/doses/taken`. */
   path: string;
   /** Undefined when the route declares no @AuditCategory. */
   audit: AuditMetadata | undefined;
@@ -76,7 +76,7 @@ export class AuditRoutes implements OnModuleInit {
   }
 
   forRequest(request: Request): RouteInfo | undefined {
-    const pattern = (request.route as { path?: unknown } | undefined)?.path;
+    const pattern = request.routeOptions.url;
     if (typeof pattern !== 'string') return undefined;
     return this.routes.get(`${request.method} ${normalise(pattern)}`);
   }

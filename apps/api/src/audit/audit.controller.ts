@@ -2,7 +2,10 @@ import { once } from 'node:events';
 import { Controller, Get, Inject, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../http/problems/problem.openapi';
-import type { Request, Response } from 'express';
+import accepts from 'accepts';
+import type { FastifyReply as Response } from 'fastify';
+import type { ApiRequest as Request } from '../http/request';
+import { startStream } from '../http/streaming';
 import {
   CONTENT_TYPES,
   csvHeader,
@@ -27,7 +30,7 @@ import { patientHistory, type PatientHistory } from './patient-history';
 export function formatOf(request: Request): AuditFormat {
   const asked = request.query['format'];
   if (asked === 'csv' || asked === 'ndjson' || asked === 'json') return asked;
-  const accepted = request.accepts(['application/json', 'text/csv', 'application/x-ndjson']);
+  const accepted = accepts(request.raw).type(['application/json', 'text/csv', 'application/x-ndjson']);
   return accepted === 'text/csv' ? 'csv' : accepted === 'application/x-ndjson' ? 'ndjson' : 'json';
 }
 
@@ -107,23 +110,23 @@ export class AuditController {
         cursor: query.cursor,
       });
       await this.recordAccess(request);
-      response.status(200).json({ order, limit: query.limit ?? 100, ...page });
+      void response.status(200).send({ order, limit: query.limit ?? 100, ...page });
       return;
     }
     // The export is recorded before its first byte leaves.
     await this.recordAccess(request);
-    response.status(200).set({
+    const stream = startStream(response, 200, {
       'Content-Type': CONTENT_TYPES[format],
       'Content-Disposition': `attachment; filename="access-log.${format}"`,
     });
-    if (format === 'csv') response.write(csvHeader());
+    if (format === 'csv') stream.write(csvHeader());
     let closed = false;
-    response.once('close', () => (closed = true));
+    stream.once('close', () => (closed = true));
     for await (const record of this.audit.log.stream(filter, order)) {
       if (closed) break;
-      if (!response.write(format === 'csv' ? csvLine(record) : ndjsonLine(record))) await once(response, 'drain');
+      if (!stream.write(format === 'csv' ? csvLine(record) : ndjsonLine(record))) await once(stream, 'drain');
     }
-    response.end();
+    stream.end();
   }
 
   @Get('patients/:patientId/history')

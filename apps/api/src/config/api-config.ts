@@ -40,7 +40,7 @@ export interface ApiConfig {
    * trigger: every chain would then read as broken.
    */
   integrityChecks: boolean;
-  /** Express's `trust proxy`: which proxies' X-Forwarded-For/-Proto to believe (TRUST_PROXY; unset = none). */
+  /** Fastify's `trustProxy`: which proxies' X-Forwarded-For/-Proto to believe (TRUST_PROXY; unset = none). */
   trustProxy: boolean | number | string;
   /** Requests per client address and per principal (docs/architecture.md#http-edge); `enabled: false` for benchmarks. */
   rateLimit: RateLimitConfig;
@@ -141,7 +141,7 @@ function parkedRetryWaitMs(raw: string | undefined): number {
   return value;
 }
 
-/** `true`/`false`, a hop count, or Express's list of addresses and subnets (`loopback, 10.0.0.0/8`). */
+/** `true`/`false`, a hop count, or addresses and subnets as proxy-addr reads them (`loopback, 10.0.0.0/8`). */
 function trustProxyFromEnv(raw: string | undefined): boolean | number | string {
   if (raw === undefined || raw === '' || raw === 'false') return false;
   if (raw === 'true') return true;

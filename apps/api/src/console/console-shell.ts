@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname, join, relative, sep } from 'node:path';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { ApiConfig } from '../config/api-config';
+import { pathOf, type Middleware } from '../http/middleware';
 
 /*
  * The console's files: apps/api/console in the source tree; the build copies
@@ -61,22 +62,38 @@ function loadShellFiles(): Map<string, ShellFile> {
  * page makes is an authenticated, audited API call (docs/audit.md, "Admin
  * console"). Anything else under /admin goes on to the API's routes.
  */
-export function consoleShell(config: ApiConfig): RequestHandler {
+export function consoleShell(config: ApiConfig): Middleware {
   const files = loadShellFiles();
   const index = files.get('/admin/index.html');
   if (!index) throw new Error(`The admin console's index.html is missing from ${CONSOLE_DIR}`);
-  const signIn = JSON.stringify(consoleSignIn(config));
-  return (request: Request, response: Response, next: NextFunction) => {
+  const signIn: ShellFile = {
+    type: 'application/json; charset=utf-8',
+    body: Buffer.from(JSON.stringify(consoleSignIn(config))),
+  };
+  return (request, response, next) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return next();
-    const path = request.path;
+    const path = pathOf(request);
     if (path === '/admin') {
       // Relative to /admin/ the page's links resolve; the OIDC answer's ?code= is kept.
-      const at = request.originalUrl.indexOf('?');
-      return response.redirect(301, `/admin/${at === -1 ? '' : request.originalUrl.slice(at)}`);
+      const url = request.url ?? '';
+      const at = url.indexOf('?');
+      response.writeHead(301, { Location: `/admin/${at === -1 ? '' : url.slice(at)}`, 'Content-Length': '0' });
+      return response.end();
     }
-    if (path === '/admin/config') return response.type('application/json').send(signIn);
-    const file = path === '/admin/' ? index : path.startsWith('/admin/assets/') ? files.get(path) : undefined;
+    const file =
+      path === '/admin/config'
+        ? signIn
+        : path === '/admin/'
+          ? index
+          : path.startsWith('/admin/assets/')
+            ? files.get(path)
+            : undefined;
     if (!file) return next();
-    response.type(file.type).send(file.body);
+    send(response, file, request.method === 'HEAD');
   };
+}
+
+function send(response: ServerResponse, file: ShellFile, headOnly: boolean): void {
+  response.writeHead(200, { 'Content-Type': file.type, 'Content-Length': String(file.body.length) });
+  response.end(headOnly ? undefined : file.body);
 }

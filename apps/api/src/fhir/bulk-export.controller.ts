@@ -2,7 +2,10 @@ import { createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { Controller, Delete, Get, HttpCode, Param, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
+import type { ApiRequest as Request } from '../http/request';
+import { headerOf } from '../http/middleware';
+import { startStream } from '../http/streaming';
 import type { OperationOutcome } from '@medplum/fhirtypes';
 import { FhirSearchError, NDJSON, parseExportRequest, type ExportRequest } from '@caretrail/fhir';
 import type { Actor } from '@caretrail/domain';
@@ -101,7 +104,7 @@ export class BulkExportController {
   ): unknown {
     const job = this.job(jobId, principal);
     if (job.status === 'running') {
-      response.status(202).set({
+      void response.status(202).headers({
         'X-Progress': `${job.patientsDone} of ${job.patientsTotal ?? '?'} patients`,
         'Retry-After': '1',
         'Content-Type': 'application/fhir+json',
@@ -109,13 +112,13 @@ export class BulkExportController {
       return accepted('The export is running.');
     }
     if (job.status === 'failed') {
-      response.status(500).set('Content-Type', 'application/fhir+json');
+      void response.status(500).header('Content-Type', 'application/fhir+json');
       return {
         resourceType: 'OperationOutcome',
         issue: [{ severity: 'error', code: 'exception', diagnostics: job.error }],
       };
     }
-    response.status(200).set('Content-Type', 'application/json');
+    void response.status(200).header('Content-Type', 'application/json');
     return manifest(fhirBase(request), job);
   }
 
@@ -146,21 +149,23 @@ export class BulkExportController {
     const type = /^([A-Za-z]+)\.ndjson$/.exec(file)?.[1];
     if (job.status !== 'complete' || type === undefined || !job.counts.has(type))
       throw notFound(`The export has no file ${file}.`);
-    response.status(200).set('Content-Type', NDJSON);
-    await pipeline(createReadStream(this.exports.fileOf(job, type)), response);
+    await pipeline(
+      createReadStream(this.exports.fileOf(job, type)),
+      startStream(response, 200, { 'Content-Type': NDJSON }),
+    );
   }
 
   private kickOff(request: Request, principal: Actor, response: Response, group: string): OperationOutcome {
     const exportRequest = parseExportRequest(searchQueryOf(request), group);
     assertMayExport(principal, exportRequest);
-    if (!/respond-async/i.test(request.header('prefer') ?? ''))
+    if (!/respond-async/i.test(headerOf(request, 'prefer') ?? ''))
       throw new FhirSearchError('Prefer', 'must be respond-async: only the asynchronous pattern is served');
     const job = this.exports.start(
       principal.userId,
       exportRequest,
       `${fhirBase(request).replace(/\/fhir\/R4$/, '')}${request.originalUrl}`,
     );
-    response.setHeader('Content-Location', `${fhirBase(request)}/$export-status/${job.id}`);
+    void response.header('Content-Location', `${fhirBase(request)}/$export-status/${job.id}`);
     return accepted('The export has started.');
   }
 

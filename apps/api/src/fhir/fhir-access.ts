@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
+import type { ApiRequest as Request } from '../http/request';
 import { FhirSearchError, patientOfResourceId, type SearchQuery } from '@caretrail/fhir';
 import type { Actor } from '@caretrail/domain';
 import { Problem } from '../http/problems/problem';

@@ -1,5 +1,6 @@
 import { Catch, type ArgumentsHost } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
+import type { ApiRequest as Request } from '../http/request';
 import { FhirSearchError, operationOutcome } from '@caretrail/fhir';
 import { Problem } from '../http/problems/problem';
 import { ProblemDetailsFilter } from '../http/problems/problem-details.filter';
@@ -25,8 +26,8 @@ export class FhirOutcomeFilter extends ProblemDetailsFilter {
   }
 
   protected override send(request: Request, response: Response, problem: Problem): void {
-    if (response.headersSent) {
-      response.destroy();
+    if (response.sent || response.raw.headersSent) {
+      response.raw.destroy();
       return;
     }
     const issues = problem.errors?.map((e) => ({
@@ -34,9 +35,9 @@ export class FhirOutcomeFilter extends ProblemDetailsFilter {
       expression: e.field,
       code: problem.code,
     })) ?? [{ message: problem.detail ?? problem.title, code: problem.code }];
-    response
+    void response
       .status(problem.status)
-      .set({ ...problem.headers, 'Content-Type': FHIR_JSON })
+      .headers({ ...problem.headers, 'Content-Type': FHIR_JSON })
       .send(JSON.stringify(operationOutcome(problem.status, issues)));
   }
 }

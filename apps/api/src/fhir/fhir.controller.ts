@@ -1,6 +1,7 @@
 import { applyDecorators, Controller, Get, Header, Param, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
+import type { ApiRequest as Request } from '../http/request';
 import type { Bundle, Resource } from '@medplum/fhirtypes';
 import {
   capabilityStatement,
@@ -37,7 +38,7 @@ const ResourceParams = (): MethodDecorator =>
 const STARTED = new Date().toISOString();
 
 export const fhirBase = (request: Request): string =>
-  `${request.protocol}://${request.get('host') ?? 'localhost'}/fhir/R4`;
+  `${request.protocol}://${request.headers.host ?? 'localhost'}/fhir/R4`;
 
 const erased = (): Problem =>
   new Problem(410, 'patient-data-erased', 'Personal data erased', "This patient's personal data was erased.");
@@ -181,9 +182,9 @@ export class FhirController {
   }
 
   private answer(response: Response, resource: Resource): Resource {
-    response.setHeader('ETag', `W/"${resource.meta?.versionId ?? '1'}"`);
+    void response.header('ETag', `W/"${resource.meta?.versionId ?? '1'}"`);
     if (resource.meta?.lastUpdated)
-      response.setHeader('Last-Modified', new Date(resource.meta.lastUpdated).toUTCString());
+      void response.header('Last-Modified', new Date(resource.meta.lastUpdated).toUTCString());
     return resource;
   }
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { EventStore } from '@caretrail/event-store';
 import { Public } from '../http/auth/auth.guard';
@@ -35,7 +35,7 @@ export class HealthController {
     } catch (error) {
       // Terminus throws the report on a failed check; an operator needs the report, not a bare 503.
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      response.status(503);
+      void response.status(503);
       return error.getResponse() as HealthCheckResult;
     }
   }

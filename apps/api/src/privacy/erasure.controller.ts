@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiProblems } from '../http/problems/problem.openapi';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
+import type { ApiRequest as Request } from '../http/request';
 import { WrongExpectedVersion, type EventStore, type StoredEvent } from '@caretrail/event-store';
 import { erasureEvent, erasureStream, isErasureEvent } from '@caretrail/care-log';
 import type { CachingPatientKeyStore } from '@caretrail/security';
@@ -94,7 +95,7 @@ export class ErasureController {
         );
       const earlier = events.find(isErasureEvent);
       if (earlier) {
-        response.status(200);
+        void response.status(200);
         return this.result(patientId, earlier, true);
       }
       const { destroyedAt } = await this.keys.destroy(patientId);

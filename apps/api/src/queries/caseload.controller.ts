@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   caseReviewQueue,
@@ -124,8 +124,8 @@ export class CaseloadController {
     const identity = identities.get(patientId)!;
     const plan = currentPlanView(plans.get(patientId) ?? emptyCurrentPlanDoc(patientId), asOf);
     const registry = rows[0] ? registryView(rows[0].registry, asOf) : null;
-    response.setHeader('ETag', `"${carePlanVersion}"`);
-    response.setHeader('Cache-Control', 'no-store');
+    void response.header('ETag', `"${carePlanVersion}"`);
+    void response.header('Cache-Control', 'no-store');
     return {
       ...entry!,
       position: checkpoint.position,

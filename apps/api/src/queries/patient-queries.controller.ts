@@ -1,5 +1,5 @@
 import { applyDecorators, Controller, Get, Param, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../http/problems/problem.openapi';
 import { PatientViewAnswerDto } from './answers.dto';
@@ -175,9 +175,9 @@ export class PatientQueriesController {
     const { doc, position } = await this.reader.patientRow<Doc>(model, patientId, query.minPosition);
     const asOf = new Date().toISOString();
     // What a client that did not write sends as If-Match to change the plan (docs/architecture.md, "Read side").
-    response.setHeader('ETag', `"${carePlanVersion}"`);
+    void response.header('ETag', `"${carePlanVersion}"`);
     // Patient data is never kept by caches; the ETag is a write precondition, not a cache validator.
-    response.setHeader('Cache-Control', 'no-store');
+    void response.header('Cache-Control', 'no-store');
     // An enrolled patient with nothing of this kind recorded yet has an empty view, not a 404.
     return { patientId, position, asOf, data: view(doc ?? empty(patientId), asOf) };
   }

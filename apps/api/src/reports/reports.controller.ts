@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
 import { loadPseudonymizer, reportTaskArgs, runReportTask } from '@caretrail/admin-tasks';
 import type { ReportFormat } from '@caretrail/analytics';
 import type { EventStore } from '@caretrail/event-store';
@@ -64,8 +64,8 @@ export class ReportsController {
     );
     const pseudonyms = loadPseudonymizer({ ...process.env, DATA_DIR: this.config.auth.dataDir });
     const { text } = await runReportTask(this.store, args, { pseudonyms });
-    response.setHeader('Content-Type', MEDIA_TYPE[args.format]);
-    response.setHeader('Content-Disposition', `attachment; filename="effectiveness.${args.format}"`);
+    void response.header('Content-Type', MEDIA_TYPE[args.format]);
+    void response.header('Content-Disposition', `attachment; filename="effectiveness.${args.format}"`);
     return text;
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { Request } from 'express';
+import type { ApiRequest as Request } from '../request';
 import { mergeMap, type Observable } from 'rxjs';
 import { ACCESS_OBSERVER } from '../tokens';
 import type { AccessObserver } from './access-observer';

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { ApiRequest as Request } from '../request';
 import type { AlongsideStatement } from '@caretrail/event-store';
 import type { Problem } from '../problems/problem';
 
@@ -12,8 +12,8 @@ export interface AccessAlongside {
   failed(error: unknown): unknown;
 }
 
-declare module 'express' {
-  interface Request {
+declare module 'fastify' {
+  interface FastifyRequest {
     /** Set before a write's handler runs when its access can be recorded with its events. */
     accessAlongside?: AccessAlongside;
   }

@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Request } from 'express';
+import type { ApiRequest as Request } from '../request';
 import type { AccessAction } from '@caretrail/access-log';
 
 /**

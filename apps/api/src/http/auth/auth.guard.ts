@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DECORATORS } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { ApiRequest as Request } from '../request';
 import { InvalidToken, type TokenVerifier } from '@caretrail/security';
 import type { Actor, ActorRole } from '@caretrail/domain';
 import { TOKEN_VERIFIER } from '../tokens';
@@ -20,8 +20,8 @@ const PUBLIC_ROUTE = 'caretrail:public';
 export const Public = (): ClassDecorator =>
   applyDecorators(SetMetadata(PUBLIC_ROUTE, true), SetMetadata(DECORATORS.API_SECURITY, []));
 
-declare module 'express' {
-  interface Request {
+declare module 'fastify' {
+  interface FastifyRequest {
     principal?: Actor;
   }
 }
@@ -45,6 +45,8 @@ export class AuthGuard implements CanActivate {
     const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
     if (!match) throw new InvalidToken('send a bearer token in the Authorization header');
     request.principal = await this.verifier.verify(match[1]!);
+    // The request log's line names the user too; it reads Node's request (logging.ts).
+    (request.raw as { principal?: Actor }).principal = request.principal;
     return true;
   }
 }

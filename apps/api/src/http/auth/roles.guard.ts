@@ -7,7 +7,7 @@ import {
   type ExecutionContext,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { ApiRequest as Request } from '../request';
 import type { ActorRole } from '@caretrail/domain';
 import { Problem } from '../problems/problem';
 

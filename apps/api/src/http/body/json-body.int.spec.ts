@@ -55,6 +55,25 @@ describe('request bodies a client can get wrong are its 4xx, never a 500, and wr
     expect(response.body.detail).toBe('name: name is required');
   });
 
+  it('takes an empty JSON body as no body: the validation names the missing field', async () => {
+    const response = await sendRaw('/patients', '');
+    expectInvalid(response, 'name', 'isDefined');
+  });
+
+  it('answers a path whose percent escapes do not decode with 400 problem+json, its correlation id and headers', async () => {
+    const response = await withoutWrites(t.api, () =>
+      t.api.http
+        .get(`/patients/${t.p.patientId}%E0%A4%A/plan`)
+        .set('Authorization', t.p.therapist.auth)
+        .set('X-Correlation-Id', 'bad-escape-1'),
+    );
+    expectProblem(response, 400, 'BAD_REQUEST');
+    expect(response.body.correlationId).toBe('bad-escape-1');
+    expect(response.headers['x-correlation-id']).toBe('bad-escape-1');
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+  });
+
   it('answers a key given twice in one object with 400', async () => {
     const response = await sendRaw('/patients', '{"name":{"given":"A","family":"B","fam\\u0069ly":"C"}}');
     expectProblem(response, 400, 'DUPLICATE_JSON_KEY');

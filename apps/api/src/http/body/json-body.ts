@@ -1,5 +1,4 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { raw } from 'express';
+import type { FastifyInstance } from 'fastify';
 import { Problem } from '../problems/problem';
 
 /** Deeper than any request body the API defines; far below what the validation pipe's recursion survives. */
@@ -28,27 +27,22 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * UTF-8, an object or an array at the top, at most MAX_JSON_DEPTH levels,
  * no key twice in one object, at most MAX_BODY_BYTES. Anything else is the
  * client's 4xx here, rather than a stack overflow or an ambiguous value later.
+ * It replaces every parser Fastify has: one parser for every content type,
+ * which refuses all but JSON.
  */
-export function strictJsonBody(): RequestHandler {
-  const readRaw = raw({ type: () => true, limit: MAX_BODY_BYTES });
-  return (request: Request, response: Response, next: NextFunction) => {
-    if (!hasBody(request)) return next();
-    if (!isJson(request.headers['content-type'])) return next(unsupportedMediaType());
-    readRaw(request, response, (error?: unknown) => {
-      if (error) return next(error);
-      try {
-        request.body = parseStrictJson(request.body as Buffer);
-        next();
-      } catch (problem) {
-        next(problem);
-      }
-    });
-  };
-}
-
-function hasBody(request: Request): boolean {
-  const length = request.headers['content-length'];
-  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+export function readStrictJsonBodies(fastify: FastifyInstance): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (request, body, done) => {
+    if (!isJson(request.headers['content-type'])) return done(unsupportedMediaType());
+    const bytes = body as Buffer;
+    // An empty body is no body: the route's validation names what is missing.
+    if (bytes.length === 0) return done(null, undefined);
+    try {
+      done(null, parseStrictJson(bytes));
+    } catch (problem) {
+      done(problem as Error);
+    }
+  });
 }
 
 function isJson(contentType: string | undefined): boolean {

@@ -1,5 +1,5 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
+import { pathOf, type Middleware, type RawRequest } from '../middleware';
 
 /** Where the OpenAPI UI lives (app.ts); with the admin console, the only pages a browser renders. */
 export const DOCS_PATH = '/docs';
@@ -26,7 +26,7 @@ const apiHeaders = helmet({
 });
 
 /** A page of ours: it runs its own scripts only, calls this API (and `connectSrc`), and is framed by no one. */
-const pageHeaders = (sources: { styleSrc: string[]; imgSrc: string[]; connectSrc: string[] }): RequestHandler =>
+const pageHeaders = (sources: { styleSrc: string[]; imgSrc: string[]; connectSrc: string[] }): Middleware =>
   helmet({
     ...common,
     contentSecurityPolicy: {
@@ -54,7 +54,7 @@ const docsHeaders = pageHeaders({
  * The admin console loads no inline code or styles at all, and calls this API,
  * plus the OIDC issuer's origins when it signs in there.
  */
-const consoleHeaders = (connectOrigins: readonly string[]): RequestHandler =>
+const consoleHeaders = (connectOrigins: readonly string[]): Middleware =>
   pageHeaders({ styleSrc: ["'self'"], imgSrc: ["'self'"], connectSrc: ["'self'", ...connectOrigins] });
 
 const HSTS = 'max-age=31536000; includeSubDomains';
@@ -62,15 +62,16 @@ const HSTS = 'max-age=31536000; includeSubDomains';
 /**
  * The headers every answer carries: a strict CSP and frame policy, nosniff,
  * no caching of patient data anywhere on the way, and HSTS when the request
- * came over TLS (`request.secure`: behind a proxy only when TRUST_PROXY
+ * came over TLS (`request.protocol`: behind a proxy only when TRUST_PROXY
  * trusts it to say so with X-Forwarded-Proto).
  */
-export function securityHeaders(consoleConnectOrigins: readonly string[] = []): RequestHandler {
+export function securityHeaders(consoleConnectOrigins: readonly string[] = []): Middleware {
   const console = consoleHeaders(consoleConnectOrigins);
-  return (request: Request, response: Response, next: NextFunction) => {
+  return (request: RawRequest, response, next) => {
     response.setHeader('Cache-Control', 'no-store');
-    if (request.secure) response.setHeader('Strict-Transport-Security', HSTS);
-    const isDocs = request.path === DOCS_PATH || request.path.startsWith(`${DOCS_PATH}/`);
-    (isDocs ? docsHeaders : isConsoleShellPath(request.path) ? console : apiHeaders)(request, response, next);
+    if (request.protocol === 'https') response.setHeader('Strict-Transport-Security', HSTS);
+    const path = pathOf(request);
+    const isDocs = path === DOCS_PATH || path.startsWith(`${DOCS_PATH}/`);
+    (isDocs ? docsHeaders : isConsoleShellPath(path) ? console : apiHeaders)(request, response, next);
   };
 }

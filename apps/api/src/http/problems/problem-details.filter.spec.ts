@@ -1,5 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
+import type { ApiRequest as Request } from '../request';
 import { WrongExpectedVersion } from '@caretrail/event-store';
 import type { AccessObserver } from '../audit/access-observer';
 import { Problem } from './problem';
@@ -11,15 +12,16 @@ function exchange(headers: Record<string, string> = {}) {
   const request = {
     originalUrl: '/patients/p-1/care-plan/reviews?x=1',
     id: 'corr-1',
-    header: (name: string) => headers[name.toLowerCase()],
+    headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
   } as unknown as Request;
   const response = {
-    headersSent: false,
+    sent: false,
+    raw: { headersSent: false },
     status(code: number) {
       sent.status = code;
       return this;
     },
-    set(values: Record<string, string>) {
+    headers(values: Record<string, string>) {
       sent.headers = values;
       return this;
     },

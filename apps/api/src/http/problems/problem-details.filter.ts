@@ -1,5 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Inject, Logger, Optional, type ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
+import type { ApiRequest as Request } from '../request';
+import { headerOf } from '../middleware';
 import { DomainError, PatientNotEnrolled, whoMayIssue, type CommandType } from '@caretrail/domain';
 import { IdempotencyKeyReused, InvalidAppend, WrongExpectedVersion } from '@caretrail/event-store';
 import { InvalidToken } from '@caretrail/security';
@@ -54,15 +56,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   /** Writes the problem; a surface with its own error format (FHIR's OperationOutcome) overrides this. */
   protected send(request: Request, response: Response, problem: Problem): void {
-    if (response.headersSent) {
+    if (response.sent || response.raw.headersSent) {
       // A streamed export failed half-way: the client sees a truncated body, never a second status.
-      response.destroy();
+      response.raw.destroy();
       return;
     }
     const correlationId = typeof request.id === 'string' ? request.id : undefined;
-    response
+    void response
       .status(problem.status)
-      .set({ ...problem.headers, 'Content-Type': 'application/problem+json' })
+      .headers({ ...problem.headers, 'Content-Type': 'application/problem+json' })
       .send(JSON.stringify(problem.body(request.originalUrl.split('?')[0] ?? '/', correlationId)));
   }
 
@@ -81,7 +83,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof WrongExpectedVersion) {
       // The client's own precondition failed (RFC 9110 §13.1.1); without If-Match, retries ran out on a busy stream.
-      const ifMatch = request.header('if-match');
+      const ifMatch = headerOf(request, 'if-match');
       const preconditionFailed = ifMatch !== undefined && ifMatch !== '*';
       return new Problem(
         preconditionFailed ? 412 : 409,
@@ -102,9 +104,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (error instanceof InvalidAppend) return new Problem(422, 'INVALID_APPEND', 'Invalid request', error.message);
     if (error instanceof HttpException) return fromHttpException(error);
-    if (isClientHttpError(error)) {
-      const code = error.status === 413 ? 'PAYLOAD_TOO_LARGE' : `HTTP_${error.status}`;
-      return new Problem(error.status, code, titleOf(code), error.message);
+    const status = clientHttpStatusOf(error);
+    if (status !== undefined) {
+      const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : `HTTP_${status}`;
+      return new Problem(status, code, titleOf(code), (error as Error).message);
     }
     return new Problem(
       500,
@@ -134,14 +137,16 @@ function fromHttpException(error: HttpException): Problem {
 }
 
 /**
- * The body parser's refusals (payload too large, unsupported charset or encoding) reach the
- * filter as http-errors, not HttpExceptions; Nest maps only its JSON syntax errors. They are
- * the client's fault and their message is safe to show (`expose`).
+ * Fastify's own refusals before a route runs (a body over the limit, a Content-Length that does
+ * not match, a URL it cannot decode) reach the filter as its errors, with a 4xx `statusCode` and
+ * an `FST_` code, not as HttpExceptions. They are the client's fault and their message is safe
+ * to show.
  */
-function isClientHttpError(error: unknown): error is Error & { status: number } {
-  if (!(error instanceof Error)) return false;
-  const { status, expose } = error as { status?: unknown; expose?: unknown };
-  return expose === true && typeof status === 'number' && status >= 400 && status < 500;
+function clientHttpStatusOf(error: unknown): number | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { statusCode, code } = error as { statusCode?: unknown; code?: unknown };
+  const fastify = typeof code === 'string' && code.startsWith('FST_');
+  return fastify && typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500 ? statusCode : undefined;
 }
 
 function titleOf(code: string): string {

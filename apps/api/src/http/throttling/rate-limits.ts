@@ -8,9 +8,10 @@ import {
   type ThrottlerLimitDetail,
   type ThrottlerModuleOptions,
 } from '@nestjs/throttler';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { ApiConfig, RateLimitConfig } from '../../config/api-config';
 import { clientAddressOf } from '../connection/client-address';
+import type { Middleware } from '../middleware';
 import { Problem } from '../problems/problem';
 import { FixedWindowStorage } from './fixed-window-storage';
 import { API_CONFIG } from '../tokens';
@@ -44,7 +45,7 @@ export function throttlerOptions(config: ApiConfig): ThrottlerModuleOptions {
         name: BY_PRINCIPAL,
         ttl: windowMs,
         limit: perPrincipal,
-        getTracker: (request) => (request as Request).principal?.userId ?? '',
+        getTracker: (request) => (request as FastifyRequest).principal?.userId ?? '',
       },
     ],
   };
@@ -56,9 +57,9 @@ export function throttlerOptions(config: ApiConfig): ThrottlerModuleOptions {
  * too), before any token is verified. A refused request reaches no route, so
  * it writes nothing to the access log (docs/audit.md#unauthenticated-requests).
  */
-export function addressRateLimit(app: INestApplicationContext, limits: RateLimitConfig): RequestHandler {
+export function addressRateLimit(app: INestApplicationContext, limits: RateLimitConfig): Middleware {
   const storage = app.get<ThrottlerStorage>(getStorageToken());
-  return (request: Request, _response: Response, next: NextFunction) => {
+  return (request, _response, next) => {
     if (!limits.enabled) return next();
     const address = clientAddressOf(request) ?? 'not an address';
     storage
@@ -86,7 +87,7 @@ export class PrincipalThrottleGuard extends ThrottlerGuard {
   }
 
   protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     return Promise.resolve(!this.config.rateLimit.enabled || request.principal === undefined);
   }
 

@@ -10,7 +10,8 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiOkResponse, ApiCreatedResponse, ApiHeader, ApiOperation, ApiProperty } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response } from 'fastify';
+import type { ApiRequest as Request } from '../request';
 import { map, type Observable } from 'rxjs';
 import { ApiProblems } from '../problems/problem.openapi';
 
@@ -67,11 +68,11 @@ class WriteAnswerInterceptor implements NestInterceptor {
       'plan';
     return next.handle().pipe(
       map(({ answer, replayed }) => {
-        response.setHeader('ETag', `"${answer.version}"`);
-        if (replayed) response.setHeader('Idempotent-Replayed', 'true');
+        void response.header('ETag', `"${answer.version}"`);
+        if (replayed) void response.header('Idempotent-Replayed', 'true');
         const patientId = (request.params as Record<string, string | undefined>)['patientId'] ?? answer.id;
         if (response.statusCode === 201 && patientId !== undefined) {
-          response.setHeader(
+          void response.header(
             'Location',
             `/patients/${encodeURIComponent(patientId)}/${view}?minPosition=${answer.position}`,
           );

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Request } from 'express';
+import type { ApiRequest as Request } from '../request';
 
 /**
  * What an Idempotency-Key is stored with (docs/architecture.md, "Write

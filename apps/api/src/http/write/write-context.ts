@@ -1,5 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { ApiRequest as Request } from '../request';
+import { headerOf } from '../middleware';
 import type { Actor } from '@caretrail/domain';
 import { principalOf } from '../auth/auth.guard';
 import { invalidRequest } from '../problems/problem';
@@ -38,8 +39,8 @@ export const WriteContext = createParamDecorator((_: unknown, context: Execution
 });
 
 function writeRequestOf(request: Request): WriteRequest {
-  const ifMatchHeader = request.header('if-match');
-  const keyHeader = request.header('idempotency-key');
+  const ifMatchHeader = headerOf(request, 'if-match');
+  const keyHeader = headerOf(request, 'idempotency-key');
   let ifMatch: number | undefined;
   if (ifMatchHeader !== undefined && ifMatchHeader !== '*') {
     const match = ENTITY_TAG.exec(ifMatchHeader.trim());
