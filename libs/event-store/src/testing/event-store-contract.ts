@@ -157,7 +157,8 @@ export function eventStoreContract<S extends EventStore>(
             idempotencyKey: 'enrol-p1-' + id,
           },
         });
-        expect(Date.parse(read[0]!.recordedAt)).not.toBeNaN();
+        // ISO 8601 in UTC with milliseconds, exactly as Date#toISOString writes it.
+        expect(read[0]!.recordedAt).toBe(new Date(read[0]!.recordedAt).toISOString());
         expect(await store.streamVersion(id)).toBe(2);
         expect(await store.streamVersion(stream())).toBe(0);
       });

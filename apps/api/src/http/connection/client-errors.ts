@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { pathOf } from '../middleware';
 import { Problem } from '../problems/problem';
 
 /** Node's own limit on the request line and headers together (`--max-http-header-size`, 16 KiB by default). */
@@ -53,7 +54,7 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
  */
 export function answerFrameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
   const problem = new Problem(400, 'BAD_REQUEST', 'Bad request', `The request is not valid: ${error.message}`);
-  const path = request.url.split('?')[0] ?? '/';
+  const path = pathOf(request.raw);
   void reply
     .status(problem.status)
     .headers({ ...EDGE_HEADERS, 'Content-Type': 'application/problem+json', 'X-Correlation-Id': String(request.id) })
